@@ -1,0 +1,433 @@
+/**
+ * A small ASN.1 BER/DER reader and DER writer.
+ *
+ * Why not a generic ASN.1 library: verification must work on the *original bytes*
+ * (signed attributes are verified as received, eContent is hashed as received,
+ * certificates are hashed for ESSCertID as received), and real-world tokens are BER
+ * (indefinite lengths, constructed OCTET STRINGs). This reader keeps every node's raw
+ * encoding and never re-encodes anything it parsed.
+ */
+import { InputError } from '../errors.js';
+
+export const enum TagClass {
+  Universal = 0,
+  Application = 1,
+  Context = 2,
+  Private = 3,
+}
+
+export const Tag = {
+  BOOLEAN: 1,
+  INTEGER: 2,
+  BIT_STRING: 3,
+  OCTET_STRING: 4,
+  NULL: 5,
+  OID: 6,
+  UTF8String: 12,
+  SEQUENCE: 16,
+  SET: 17,
+  PrintableString: 19,
+  T61String: 20,
+  IA5String: 22,
+  UTCTime: 23,
+  GeneralizedTime: 24,
+  VisibleString: 26,
+  UniversalString: 28,
+  BMPString: 30,
+} as const;
+
+const MAX_DEPTH = 64;
+
+/** One parsed TLV. `raw` is the node's exact encoding (header, content and any end-of-contents). */
+export class Node {
+  constructor(
+    readonly tagClass: TagClass,
+    readonly constructed: boolean,
+    readonly tag: number,
+    readonly raw: Uint8Array,
+    /** Content octets (between header and end; for indefinite form, without the end-of-contents). */
+    readonly content: Uint8Array,
+    readonly indefinite: boolean,
+    readonly children: readonly Node[],
+  ) {}
+
+  is(tagClass: TagClass, tag: number): boolean {
+    return this.tagClass === tagClass && this.tag === tag;
+  }
+
+  isUniversal(tag: number): boolean {
+    return this.is(TagClass.Universal, tag);
+  }
+
+  isContext(tag: number): boolean {
+    return this.is(TagClass.Context, tag);
+  }
+
+  describe(): string {
+    const cls = ['UNIVERSAL', 'APPLICATION', '', 'PRIVATE'][this.tagClass];
+    return this.tagClass === TagClass.Context ? `[${this.tag}]` : `${cls} ${this.tag}`;
+  }
+}
+
+export class Asn1Error extends InputError {
+  constructor(message: string) {
+    super({ code: 'MALFORMED_ASN1', message });
+  }
+}
+
+/**
+ * Parses exactly one TLV from `buf`. Trailing bytes are an error unless `allowTrailing`.
+ * Every constructed node's children are parsed eagerly (inputs are small).
+ */
+export function parse(buf: Uint8Array, what = 'ASN.1 data', opts: { allowTrailing?: boolean } = {}): Node {
+  if (buf.byteLength === 0) throw new Asn1Error(`${what} is empty`);
+  const { node, end } = readNode(buf, 0, 0, what);
+  if (end !== buf.byteLength && !opts.allowTrailing) {
+    throw new Asn1Error(`${what} has ${buf.byteLength - end} trailing byte(s)`);
+  }
+  return node;
+}
+
+function readNode(buf: Uint8Array, start: number, depth: number, what: string): { node: Node; end: number } {
+  if (depth > MAX_DEPTH) throw new Asn1Error(`${what} nests deeper than ${MAX_DEPTH} levels`);
+  let p = start;
+  const need = (n: number) => {
+    if (p + n > buf.byteLength) throw new Asn1Error(`${what} is truncated`);
+  };
+  need(1);
+  const b0 = buf[p++]!;
+  const tagClass = (b0 >> 6) as TagClass;
+  const constructed = (b0 & 0x20) !== 0;
+  let tag = b0 & 0x1f;
+  if (tag === 0x1f) {
+    tag = 0;
+    for (let i = 0; ; i++) {
+      need(1);
+      const b = buf[p++]!;
+      if (i > 3) throw new Asn1Error(`${what} has an oversized tag number`);
+      tag = (tag << 7) | (b & 0x7f);
+      if ((b & 0x80) === 0) break;
+    }
+  }
+  need(1);
+  const lb = buf[p++]!;
+  let length = -1;
+  if (lb < 0x80) length = lb;
+  else if (lb === 0x80) {
+    if (!constructed) throw new Asn1Error(`${what} uses an indefinite length on a primitive value`);
+  } else {
+    const n = lb & 0x7f;
+    if (n > 4) throw new Asn1Error(`${what} has an oversized length`);
+    need(n);
+    length = 0;
+    for (let i = 0; i < n; i++) length = length * 256 + buf[p++]!;
+  }
+  const contentStart = p;
+  const children: Node[] = [];
+  let contentEnd: number;
+  let end: number;
+  if (length >= 0) {
+    if (p + length > buf.byteLength) throw new Asn1Error(`${what} is truncated`);
+    contentEnd = p + length;
+    end = contentEnd;
+    if (constructed) {
+      let q = contentStart;
+      while (q < contentEnd) {
+        const r = readNode(buf.subarray(0, contentEnd), q, depth + 1, what);
+        children.push(r.node);
+        q = r.end;
+      }
+    }
+  } else {
+    let q = contentStart;
+    for (;;) {
+      if (q + 2 > buf.byteLength) throw new Asn1Error(`${what} is truncated (missing end-of-contents)`);
+      if (buf[q] === 0 && buf[q + 1] === 0) break;
+      const r = readNode(buf, q, depth + 1, what);
+      children.push(r.node);
+      q = r.end;
+    }
+    contentEnd = q;
+    end = q + 2;
+  }
+  const node = new Node(
+    tagClass,
+    constructed,
+    tag,
+    buf.subarray(start, end),
+    buf.subarray(contentStart, contentEnd),
+    length < 0,
+    children,
+  );
+  return { node, end };
+}
+
+// ---------------------------------------------------------------------------
+// Typed accessors. Each takes a `where` label used in the error message.
+
+export function expect(node: Node | undefined, tagClass: TagClass, tag: number, where: string): Node {
+  if (!node) throw new Asn1Error(`${where}: missing`);
+  if (!node.is(tagClass, tag)) throw new Asn1Error(`${where}: unexpected ${node.describe()}`);
+  return node;
+}
+
+export function seq(node: Node | undefined, where: string): readonly Node[] {
+  const n = expect(node, TagClass.Universal, Tag.SEQUENCE, where);
+  if (!n.constructed) throw new Asn1Error(`${where}: SEQUENCE must be constructed`);
+  return n.children;
+}
+
+export function set(node: Node | undefined, where: string): readonly Node[] {
+  const n = expect(node, TagClass.Universal, Tag.SET, where);
+  if (!n.constructed) throw new Asn1Error(`${where}: SET must be constructed`);
+  return n.children;
+}
+
+function primitive(node: Node, where: string): Uint8Array {
+  if (node.constructed) throw new Asn1Error(`${where}: must be primitive`);
+  return node.content;
+}
+
+export function integer(node: Node | undefined, where: string): bigint {
+  const c = integerBytes(node, where);
+  let v = 0n;
+  for (const b of c) v = (v << 8n) | BigInt(b);
+  if (c[0]! & 0x80) v -= 1n << BigInt(c.length * 8);
+  return v;
+}
+
+/** The INTEGER's content octets as encoded (two's complement). */
+export function integerBytes(node: Node | undefined, where: string): Uint8Array {
+  const c = primitive(expect(node, TagClass.Universal, Tag.INTEGER, where), where);
+  if (c.length === 0) throw new Asn1Error(`${where}: empty INTEGER`);
+  return c;
+}
+
+export function smallInt(node: Node | undefined, where: string): number {
+  const v = integer(node, where);
+  if (v > 0xffffffffn || v < -0xffffffffn) throw new Asn1Error(`${where}: integer out of range`);
+  return Number(v);
+}
+
+export function oid(node: Node | undefined, where: string): string {
+  const c = primitive(expect(node, TagClass.Universal, Tag.OID, where), where);
+  return decodeOid(c, where);
+}
+
+export function decodeOid(c: Uint8Array, where: string): string {
+  if (c.length === 0) throw new Asn1Error(`${where}: empty OBJECT IDENTIFIER`);
+  const arcs: bigint[] = [];
+  let v = 0n;
+  let inArc = false;
+  for (const b of c) {
+    if (!inArc && b === 0x80) throw new Asn1Error(`${where}: non-minimal OBJECT IDENTIFIER`);
+    v = (v << 7n) | BigInt(b & 0x7f);
+    inArc = (b & 0x80) !== 0;
+    if (!inArc) {
+      arcs.push(v);
+      v = 0n;
+    }
+  }
+  if (inArc) throw new Asn1Error(`${where}: truncated OBJECT IDENTIFIER`);
+  const first = arcs[0]!;
+  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
+  return [...head, ...arcs.slice(1)].join('.');
+}
+
+/** OCTET STRING content; a BER constructed OCTET STRING is flattened. */
+export function octets(node: Node | undefined, where: string): Uint8Array {
+  const n = expect(node, TagClass.Universal, Tag.OCTET_STRING, where);
+  return flattenOctets(n, where);
+}
+
+/** Content of a primitive or constructed string node (any tag), concatenating BER segments. */
+export function flattenOctets(n: Node, where: string): Uint8Array {
+  if (!n.constructed) return n.content;
+  const parts: Uint8Array[] = [];
+  for (const c of n.children) {
+    if (!c.isUniversal(Tag.OCTET_STRING)) throw new Asn1Error(`${where}: bad segment in constructed OCTET STRING`);
+    parts.push(flattenOctets(c, where));
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+export function bitString(node: Node | undefined, where: string): { bytes: Uint8Array; unused: number } {
+  const c = primitive(expect(node, TagClass.Universal, Tag.BIT_STRING, where), where);
+  if (c.length === 0 || c[0]! > 7) throw new Asn1Error(`${where}: bad BIT STRING`);
+  return { bytes: c.subarray(1), unused: c[0]! };
+}
+
+export function boolean(node: Node | undefined, where: string): boolean {
+  const c = primitive(expect(node, TagClass.Universal, Tag.BOOLEAN, where), where);
+  if (c.length !== 1) throw new Asn1Error(`${where}: bad BOOLEAN`);
+  return c[0] !== 0;
+}
+
+/** Decodes any of the common ASN.1 string types to a JS string. */
+export function string(node: Node | undefined, where: string): string {
+  if (!node) throw new Asn1Error(`${where}: missing`);
+  const c = flattenOctets(node, where);
+  switch (node.tagClass === TagClass.Universal ? node.tag : -1) {
+    case Tag.UTF8String:
+      return new TextDecoder('utf-8', { fatal: false }).decode(c);
+    case Tag.BMPString: {
+      let s = '';
+      for (let i = 0; i + 1 < c.length; i += 2) s += String.fromCharCode((c[i]! << 8) | c[i + 1]!);
+      return s;
+    }
+    case Tag.UniversalString: {
+      let s = '';
+      for (let i = 0; i + 3 < c.length; i += 4) s += String.fromCodePoint(((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0);
+      return s;
+    }
+    case Tag.PrintableString:
+    case Tag.IA5String:
+    case Tag.VisibleString:
+    case Tag.T61String:
+      return Buffer.from(c).toString('latin1');
+    default:
+      throw new Asn1Error(`${where}: not a string (${node.describe()})`);
+  }
+}
+
+/** A parsed GeneralizedTime or UTCTime, keeping the text as encoded. */
+export interface Asn1Time {
+  date: Date;
+  text: string;
+  /** Fractional seconds as written (digits after the point), '' when absent. */
+  fraction: string;
+  kind: 'generalized' | 'utc';
+}
+
+export function time(node: Node | undefined, where: string): Asn1Time {
+  if (!node) throw new Asn1Error(`${where}: missing`);
+  const text = Buffer.from(primitive(node, where)).toString('latin1');
+  if (node.isUniversal(Tag.GeneralizedTime)) {
+    const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d+))?Z$/.exec(text);
+    if (!m) throw new Asn1Error(`${where}: GeneralizedTime "${text}" is not of the form YYYYMMDDhhmmss[.f]Z`);
+    const fraction = m[7] ?? '';
+    const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
+    const date = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms));
+    checkFields(date, +m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, where, text);
+    return { date, text, fraction, kind: 'generalized' };
+  }
+  if (node.isUniversal(Tag.UTCTime)) {
+    const m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+    if (!m) throw new Asn1Error(`${where}: UTCTime "${text}" is not of the form YYMMDDhhmmssZ`);
+    const yy = +m[1]!;
+    const year = yy >= 50 ? 1900 + yy : 2000 + yy; // RFC 5280 §4.1.2.5.1
+    const date = new Date(Date.UTC(year, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+    checkFields(date, year, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, where, text);
+    return { date, text, fraction: '', kind: 'utc' };
+  }
+  throw new Asn1Error(`${where}: not a time (${node.describe()})`);
+}
+
+function checkFields(d: Date, y: number, mo: number, da: number, h: number, mi: number, s: number, where: string, text: string) {
+  if (
+    d.getUTCFullYear() !== y ||
+    d.getUTCMonth() !== mo - 1 ||
+    d.getUTCDate() !== da ||
+    d.getUTCHours() !== h ||
+    d.getUTCMinutes() !== mi ||
+    d.getUTCSeconds() !== s
+  ) {
+    throw new Asn1Error(`${where}: invalid date "${text}"`);
+  }
+}
+
+/** The single child inside an EXPLICIT context tag. */
+export function explicit(node: Node | undefined, tag: number, where: string): Node {
+  const n = expect(node, TagClass.Context, tag, where);
+  if (!n.constructed || n.children.length !== 1) throw new Asn1Error(`${where}: bad explicit [${tag}]`);
+  return n.children[0]!;
+}
+
+// ---------------------------------------------------------------------------
+// DER writer
+
+function lengthBytes(len: number): Uint8Array {
+  if (len < 0x80) return Uint8Array.of(len);
+  const out: number[] = [];
+  while (len > 0) {
+    out.unshift(len & 0xff);
+    len = Math.floor(len / 256);
+  }
+  return Uint8Array.of(0x80 | out.length, ...out);
+}
+
+export function tlv(idByte: number, content: Uint8Array): Uint8Array {
+  return new Uint8Array(Buffer.concat([Uint8Array.of(idByte), lengthBytes(content.byteLength), content]));
+}
+
+const cat = (parts: readonly Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
+
+export const der = {
+  sequence: (...items: (Uint8Array | undefined)[]) => tlv(0x30, cat(items.filter((x): x is Uint8Array => !!x))),
+  /** SET OF, sorted as DER requires (X.690 §11.6). */
+  setOf: (...items: Uint8Array[]) => tlv(0x31, cat([...items].sort((a, b) => Buffer.compare(a, b)))),
+  integer(v: bigint | number): Uint8Array {
+    let n = BigInt(v);
+    const bytes: number[] = [];
+    if (n === 0n) bytes.push(0);
+    const neg = n < 0n;
+    while (neg ? n < -1n || bytes.length === 0 || (bytes[0]! & 0x80) === 0 : n > 0n) {
+      bytes.unshift(Number(n & 0xffn));
+      n >>= 8n;
+    }
+    if (!neg && (bytes[0]! & 0x80) !== 0) bytes.unshift(0);
+    return tlv(0x02, Uint8Array.from(bytes));
+  },
+  /** An INTEGER from raw unsigned magnitude bytes (e.g. a certificate serial as encoded). */
+  integerRaw: (content: Uint8Array) => tlv(0x02, content),
+  oid(s: string): Uint8Array {
+    const arcs = s.split('.').map((a) => BigInt(a));
+    const out: number[] = [];
+    const enc = (v: bigint) => {
+      const tmp: number[] = [Number(v & 0x7fn)];
+      v >>= 7n;
+      while (v > 0n) {
+        tmp.unshift(Number(v & 0x7fn) | 0x80);
+        v >>= 7n;
+      }
+      out.push(...tmp);
+    };
+    enc(arcs[0]! * 40n + arcs[1]!);
+    for (const a of arcs.slice(2)) enc(a);
+    return tlv(0x06, Uint8Array.from(out));
+  },
+  octetString: (b: Uint8Array) => tlv(0x04, b),
+  bitString: (b: Uint8Array, unused = 0) => tlv(0x03, cat([Uint8Array.of(unused), b])),
+  null: () => Uint8Array.of(0x05, 0x00),
+  boolean: (v: boolean) => Uint8Array.of(0x01, 0x01, v ? 0xff : 0x00),
+  utf8: (s: string) => tlv(0x0c, new Uint8Array(Buffer.from(s, 'utf8'))),
+  /** GeneralizedTime; milliseconds are written with trailing zeros removed (RFC 3161 §2.4.2). */
+  generalizedTime(d: Date, withMillis = false): Uint8Array {
+    const iso = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+    let s = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19);
+    if (withMillis) {
+      const ms = iso.slice(20, 23).replace(/0+$/, '');
+      if (ms) s += `.${ms}`;
+    }
+    return tlv(0x18, new Uint8Array(Buffer.from(`${s}Z`, 'latin1')));
+  },
+  utcTime(d: Date): Uint8Array {
+    const iso = d.toISOString();
+    const s = iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19);
+    return tlv(0x17, new Uint8Array(Buffer.from(`${s}Z`, 'latin1')));
+  },
+  /** [n] EXPLICIT */
+  explicit: (n: number, inner: Uint8Array) => tlv(0xa0 | n, inner),
+  /** [n] IMPLICIT constructed, given the content octets */
+  implicitConstructed: (n: number, content: Uint8Array) => tlv(0xa0 | n, content),
+  /** [n] IMPLICIT primitive, given the content octets */
+  implicitPrimitive: (n: number, content: Uint8Array) => tlv(0x80 | n, content),
+  raw: (...parts: Uint8Array[]) => cat(parts),
+};
+
+/** Replaces the identifier octet of an encoded node (e.g. [0] IMPLICIT SET → SET, tag A0 → 31). */
+export function retag(encoded: Uint8Array, idByte: number): Uint8Array {
+  const out = new Uint8Array(encoded);
+  out[0] = idByte;
+  return out;
+}

@@ -1,0 +1,67 @@
+/** Object identifiers used across the core. Nothing else hard-codes OIDs. */
+export const OID = {
+  // content types
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
+  // attributes
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  signingCertificate: '1.2.840.113549.1.9.16.2.12',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  cmsAlgorithmProtection: '1.2.840.113549.1.9.52',
+  // digests
+  md5: '1.2.840.113549.2.5',
+  sha1: '1.3.14.3.2.26',
+  sha224: '2.16.840.1.101.3.4.2.4',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+  sha3_256: '2.16.840.1.101.3.4.2.8',
+  sha3_384: '2.16.840.1.101.3.4.2.9',
+  sha3_512: '2.16.840.1.101.3.4.2.10',
+  // public keys and signatures
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  md5WithRSA: '1.2.840.113549.1.1.4',
+  sha1WithRSA: '1.2.840.113549.1.1.5',
+  rsassaPss: '1.2.840.113549.1.1.10',
+  mgf1: '1.2.840.113549.1.1.8',
+  sha256WithRSA: '1.2.840.113549.1.1.11',
+  sha384WithRSA: '1.2.840.113549.1.1.12',
+  sha512WithRSA: '1.2.840.113549.1.1.13',
+  sha224WithRSA: '1.2.840.113549.1.1.14',
+  ecPublicKey: '1.2.840.10045.2.1',
+  ecdsaWithSHA1: '1.2.840.10045.4.1',
+  ecdsaWithSHA224: '1.2.840.10045.4.3.1',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  ecdsaWithSHA384: '1.2.840.10045.4.3.3',
+  ecdsaWithSHA512: '1.2.840.10045.4.3.4',
+  ed25519: '1.3.101.112',
+  // certificate extensions
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  certificatePolicies: '2.5.29.32',
+  anyExtendedKeyUsage: '2.5.29.37.0',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  qcStatements: '1.3.6.1.5.5.7.1.3',
+  // names
+  commonName: '2.5.4.3',
+  organizationName: '2.5.4.10',
+  emailAddress: '1.2.840.113549.1.9.1',
+} as const;
+
+/**
+ * tsproof's own arc: a UUID-derived OID (ITU-T X.667, `2.25.<uuid>`), which needs no
+ * registration and cannot collide. UUID 8179e892-1aed-4e5d-bf27-a528222b7a3a.
+ */
+export const TSPROOF_ARC = '2.25.172103396470810131766285606417406327354';
+/** Default TSA policy of the bundled TSA. */
+export const TSPROOF_TSA_POLICY = `${TSPROOF_ARC}.1`;
+/** Certificate policy put in self-asserted holder certificates, so that anyone can see they are self-asserted. */
+export const TSPROOF_SELF_ASSERTED_POLICY = `${TSPROOF_ARC}.2`;

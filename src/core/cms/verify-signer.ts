@@ -1,0 +1,240 @@
+/**
+ * Checks shared by every CMS signer tsproof verifies — the TSA in a timestamp token and
+ * the holder in a receipt signature: signer found by `sid`, signed attributes, algorithm
+ * policy, CMSAlgorithmProtection and the signature over the original signedAttrs bytes.
+ */
+import { seq, oid as readOid, octets, integerBytes, explicit, time, TagClass, type Node } from '../asn1/der.js';
+import { OID } from '../asn1/oids.js';
+import {
+  digestFromOid,
+  hash,
+  readAlgorithmIdentifier,
+  resolveSignatureScheme,
+  verifySignature,
+  describeScheme,
+  digestParamsOk,
+  type AnyDigest,
+  type SignatureScheme,
+} from '../crypto/algorithms.js';
+import { bytesEqual, toHex } from '../bytes.js';
+import { retag } from '../asn1/der.js';
+import { algorithmProblem, type VerificationPolicy } from '../verify/policy.js';
+import { attr, sidMatches, type SignedData, type SignerInfo } from './signed-data.js';
+import type { Certificate } from '../pki/certificate.js';
+import type { CheckList } from '../verify/checks.js';
+import { messageOf } from '../errors.js';
+
+export interface SignerCheckOptions {
+  /** Prefix of the check ids, e.g. `timestamp` or `signature`. */
+  prefix: string;
+  /** The bytes whose digest the message-digest attribute must equal. */
+  content: Uint8Array;
+  /** Certificates in which to look for the signer (embedded first, then supplied). */
+  candidates: readonly Certificate[];
+  policy: VerificationPolicy;
+}
+
+/**
+ * Runs the signer checks, appending to `checks`. Returns the signer certificate when the
+ * signature verified (so later checks can use it), else undefined.
+ */
+export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o: SignerCheckOptions): Certificate | undefined {
+  const p = o.prefix;
+
+  // Find the signer by its sid, never by position in the certificate set (pitfall P1).
+  const signer = o.candidates.find((c) => sidMatches(si.sid, c));
+  if (signer) checks.pass(`${p}.signer-certificate`, `signer is "${signer.subject}" (serial ${signer.serialHex})`);
+  else
+    checks.fail(
+      `${p}.signer-certificate`,
+      si.sid.kind === 'issuerAndSerial'
+        ? `no available certificate matches the signer identifier (issuer and serial ${toHex(si.sid.serialBytes)})`
+        : `no available certificate matches the signer key identifier ${toHex(si.sid.keyId)}`,
+    );
+
+  // Signed attributes: content-type must equal eContentType, message-digest must equal H(content).
+  const digest = digestFromOid(si.digestAlgorithm.oid);
+  if (!si.signedAttrsRaw) {
+    checks.fail(`${p}.signed-attributes`, 'the signer has no signed attributes');
+  } else {
+    const ct = attr(si.signedAttrs, OID.contentType);
+    const md = attr(si.signedAttrs, OID.messageDigest);
+    const problems: string[] = [];
+    if (ct.length !== 1 || ct[0]!.values.length !== 1) problems.push('content-type attribute missing or repeated');
+    else {
+      const v = safe(() => readOid(ct[0]!.values[0], 'content-type'));
+      if (v !== sd.eContentType) problems.push(`content-type attribute ${v ?? '(malformed)'} differs from eContentType ${sd.eContentType}`);
+    }
+    if (md.length !== 1 || md[0]!.values.length !== 1) problems.push('message-digest attribute missing or repeated');
+    else if (!digest) problems.push(`unknown digest algorithm ${si.digestAlgorithm.oid}`);
+    else {
+      const v = safe(() => octets(md[0]!.values[0], 'message-digest'));
+      if (!v || !bytesEqual(v, hash(digest, o.content))) problems.push(`message-digest does not match the ${digest.toUpperCase()} of the signed content`);
+    }
+    if (problems.length) checks.fail(`${p}.signed-attributes`, problems.join('; '));
+    else checks.pass(`${p}.signed-attributes`, `content-type and message-digest (${digest!.toUpperCase()}) match the signed content`);
+  }
+
+  // Algorithms: resolve the scheme and apply the policy.
+  let scheme: SignatureScheme | undefined;
+  try {
+    scheme = resolveSignatureScheme(si.signatureAlgorithm, digest ?? 'sha256', `${p}.signatureAlgorithm`);
+  } catch (err) {
+    checks.fail(`${p}.algorithm`, messageOf(err));
+  }
+  if (scheme) {
+    const problem = !digest
+      ? `unknown digest algorithm ${si.digestAlgorithm.oid}`
+      : !digestParamsOk(si.digestAlgorithm)
+        ? 'digest algorithm parameters must be absent or NULL'
+        : algorithmProblem(o.policy, scheme, digest, signer);
+    if (problem) checks.fail(`${p}.algorithm`, problem);
+    else checks.pass(`${p}.algorithm`, `${describeScheme(scheme)}${signer ? `, ${signer.keyDescription}` : ''}`);
+  }
+
+  // RFC 8933 CMSAlgorithmProtection, when present, must name the algorithms actually used.
+  const cap = attr(si.signedAttrs, OID.cmsAlgorithmProtection);
+  if (cap.length === 0) checks.skip(`${p}.algorithm-protection`, 'no CMSAlgorithmProtection attribute (optional)');
+  else {
+    const problem = safeProblem(() => algorithmProtectionProblem(cap[0]!.values, si));
+    if (problem) checks.fail(`${p}.algorithm-protection`, problem);
+    else checks.pass(`${p}.algorithm-protection`, 'CMSAlgorithmProtection matches the algorithms used');
+  }
+
+  // The signature over the signed attributes, as received with tag [0] replaced by SET (RFC 5652 §5.4).
+  let verified = false;
+  if (!signer) checks.fail(`${p}.signature`, 'cannot verify the signature without the signer certificate');
+  else if (!si.signedAttrsRaw || !scheme) checks.fail(`${p}.signature`, 'cannot verify the signature (no signed attributes or unknown algorithm)');
+  else if (!signer.publicKey) checks.fail(`${p}.signature`, `cannot load the signer's public key (${signer.keyDescription})`);
+  else {
+    verified = verifySignature(scheme, signer.publicKey, retag(si.signedAttrsRaw, 0x31), si.signature);
+    checks.expect(`${p}.signature`, verified, `signature verifies with the key of "${signer.subject}"`, `signature does not verify with the key of "${signer.subject}"`);
+  }
+  return verified ? signer : undefined;
+}
+
+function algorithmProtectionProblem(values: readonly Node[], si: SignerInfo): string | undefined {
+  if (values.length !== 1) return 'CMSAlgorithmProtection must have exactly one value';
+  const f = seq(values[0], 'CMSAlgorithmProtection');
+  const d = readAlgorithmIdentifier(f[0], 'CMSAlgorithmProtection.digestAlgorithm');
+  if (d.oid !== si.digestAlgorithm.oid) return `CMSAlgorithmProtection digest ${d.oid} differs from ${si.digestAlgorithm.oid}`;
+  const s = f.find((n) => n.tagClass === TagClass.Context && n.tag === 1);
+  if (s) {
+    const sigOid = readOid(s.children[0], 'CMSAlgorithmProtection.signatureAlgorithm');
+    if (sigOid !== si.signatureAlgorithm.oid) return `CMSAlgorithmProtection signature algorithm ${sigOid} differs from ${si.signatureAlgorithm.oid}`;
+  }
+  return undefined;
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+function safeProblem(f: () => string | undefined): string | undefined {
+  try {
+    return f();
+  } catch (err) {
+    return messageOf(err);
+  }
+}
+
+/** One ESSCertID / ESSCertIDv2 (RFC 2634 §5.4.1, RFC 5035 §4). */
+interface EssCertId {
+  hashAlg: AnyDigest | undefined;
+  hashOid: string;
+  certHash: Uint8Array;
+  issuerSerial?: { issuerNames: Uint8Array[]; serialBytes: Uint8Array };
+}
+
+function parseEssCertIds(value: Node, v2: boolean): EssCertId[] {
+  const [certs] = seq(value, 'SigningCertificate');
+  return seq(certs, 'SigningCertificate.certs').map((c) => {
+    const f = seq(c, 'ESSCertID');
+    let i = 0;
+    let hashOid: string = OID.sha1;
+    if (v2) {
+      hashOid = OID.sha256;
+      if (f[0]?.isUniversal(16)) hashOid = readAlgorithmIdentifier(f[i++], 'ESSCertIDv2.hashAlgorithm').oid;
+    }
+    const certHash = octets(f[i++], 'ESSCertID.certHash');
+    const id: EssCertId = { hashAlg: digestFromOid(hashOid), hashOid, certHash };
+    if (f[i]) {
+      const [names, serial] = seq(f[i], 'ESSCertID.issuerSerial');
+      const issuerNames = seq(names, 'IssuerSerial.issuer')
+        .filter((g) => g.isContext(4))
+        .map((g) => explicit(g, 4, 'IssuerSerial.directoryName').raw);
+      id.issuerSerial = { issuerNames, serialBytes: integerBytes(serial, 'IssuerSerial.serialNumber') };
+    }
+    return id;
+  });
+}
+
+function essMatches(id: EssCertId, cert: Certificate): boolean {
+  if (!id.hashAlg || !bytesEqual(hash(id.hashAlg, cert.der), id.certHash)) return false;
+  if (id.issuerSerial) {
+    if (!id.issuerSerial.issuerNames.some((n) => bytesEqual(n, cert.issuerRaw))) return false;
+    if (!bytesEqual(id.issuerSerial.serialBytes, cert.serialBytes)) return false;
+  }
+  return true;
+}
+
+/**
+ * ESS signing-certificate binding (checklist #15): SigningCertificate (v1, SHA-1) and/or
+ * SigningCertificateV2 present and single-valued; the first ESSCertID identifies the
+ * signer certificate; when both attributes are present each is evaluated (RFC 5035 §5.4).
+ * `required` is 'either' for TSA tokens (RFC 3161/5816) and 'v2' for CAdES signatures.
+ */
+export function checkEss(
+  checks: CheckList,
+  id: string,
+  si: SignerInfo,
+  signer: Certificate | undefined,
+  others: readonly Certificate[],
+  required: 'either' | 'v2',
+): void {
+  const v1 = attr(si.signedAttrs, OID.signingCertificate);
+  const v2 = attr(si.signedAttrs, OID.signingCertificateV2);
+  if (required === 'v2' && v2.length === 0) return void checks.fail(id, 'signing-certificate-v2 attribute is missing (required by CAdES)');
+  if (v1.length === 0 && v2.length === 0) return void checks.fail(id, 'no ESS signing-certificate attribute (v1 or v2)');
+  if (v1.length > 1 || v2.length > 1 || [...v1, ...v2].some((a) => a.values.length !== 1)) {
+    return void checks.fail(id, 'ESS signing-certificate attribute is repeated or multi-valued');
+  }
+  if (!signer) return void checks.fail(id, 'cannot check the ESS binding without a verified signer certificate');
+  const notes: string[] = [];
+  const evaluate = (a: (typeof v1)[number], isV2: boolean): string | undefined => {
+    let ids: EssCertId[];
+    try {
+      ids = parseEssCertIds(a.values[0]!, isV2);
+    } catch (err) {
+      return `${isV2 ? 'ESSCertIDv2' : 'ESSCertID'} is malformed: ${messageOf(err)}`;
+    }
+    const first = ids[0];
+    if (!first) return `${isV2 ? 'signing-certificate-v2' : 'signing-certificate'} lists no certificate`;
+    if (!first.hashAlg) return `unknown ESSCertIDv2 hash algorithm ${first.hashOid}`;
+    if (!essMatches(first, signer)) return `${isV2 ? 'ESSCertIDv2' : 'ESSCertID'} does not identify the signer certificate`;
+    const unmatched = ids.slice(1).filter((x) => !others.some((c) => essMatches(x, c)));
+    if (unmatched.length) notes.push(`${unmatched.length} further certificate id(s) not matched to an available certificate`);
+    notes.push(`${isV2 ? `v2 (${first.hashAlg.toUpperCase()})` : 'v1 (SHA-1)'} identifies the signer`);
+    return undefined;
+  };
+  for (const [a, isV2] of [
+    [v1[0], false],
+    [v2[0], true],
+  ] as const) {
+    if (!a) continue;
+    const problem = evaluate(a, isV2);
+    if (problem) return void checks.fail(id, problem);
+  }
+  checks.pass(id, notes.join('; '));
+}
+
+/** The signing-time attribute, if present and well-formed. */
+export function signingTime(si: SignerInfo): Date | undefined {
+  const a = attr(si.signedAttrs, OID.signingTime)[0];
+  if (!a || a.values.length !== 1) return undefined;
+  return safe(() => time(a.values[0], 'signing-time').date);
+}

@@ -1,0 +1,61 @@
+/**
+ * Typed errors. Every error the core raises carries a string code; the CLI maps the
+ * error family to an exit code and prints the message on one line. Messages never
+ * contain secrets (keys, passphrases) — callers must not interpolate them.
+ */
+export class TsproofError<C extends string = string> extends Error {
+  readonly code: C;
+  constructor({ code, message, cause }: { code: C; message: string; cause?: unknown }) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input from the user: unreadable files, malformed receipts or keys, wrong passphrase, bad flags. Exit 2. */
+export type InputErrorCode =
+  | 'FILE_NOT_FOUND'
+  | 'FILE_UNREADABLE'
+  | 'NO_FILES'
+  | 'MALFORMED_ASN1'
+  | 'MALFORMED_RECEIPT'
+  | 'MALFORMED_CERTIFICATE'
+  | 'MALFORMED_KEY'
+  | 'MALFORMED_TOKEN'
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'WRONG_PASSPHRASE'
+  | 'NO_PASSPHRASE'
+  | 'KEY_MISMATCH'
+  | 'IDENTITY_NOT_FOUND'
+  | 'IDENTITY_EXISTS'
+  | 'NO_TSA_CONFIGURED'
+  | 'BAD_TSA_URL'
+  | 'BAD_CONFIG'
+  | 'RECEIPT_NOT_FOUND'
+  | 'BAD_ARGUMENT';
+export class InputError extends TsproofError<InputErrorCode> {}
+
+/** A TSA, network or service failed or answered badly. Exit 3. */
+export type TsaErrorCode =
+  | 'TSA_UNREACHABLE'
+  | 'TSA_TIMEOUT'
+  | 'TSA_HTTP_ERROR'
+  | 'TSA_BAD_CONTENT_TYPE'
+  | 'TSA_RESPONSE_TOO_LARGE'
+  | 'TSA_MALFORMED_RESPONSE'
+  | 'TSA_REJECTED'
+  | 'TSA_INVALID_TOKEN';
+export class TsaError extends TsproofError<TsaErrorCode> {}
+
+/** Something that should not happen: a bug. Exit 70 with a hint to report it. */
+export class InternalError extends TsproofError<'INTERNAL'> {}
+
+export function isTsproofError(err: unknown): err is TsproofError {
+  return err instanceof TsproofError;
+}
+
+/** The message of any thrown value, for wrapping causes into one-line errors. */
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,257 @@
+/**
+ * RFC 3161 TimeStampToken verification — checklist sections B to E of
+ * docs/verification.md (shared/reference/rfc3161-verification.md §2). Returns every check
+ * as data; never throws for an invalid token.
+ */
+import { OID } from '../asn1/oids.js';
+import { parse, seq, oid as readOid, Tag } from '../asn1/der.js';
+import { bytesEqual, toHex } from '../bytes.js';
+import { DIGEST_LENGTH, digestFromOid, digestParamsOk, type AnyDigest } from '../crypto/algorithms.js';
+import { parseSignedData, type SignedData } from '../cms/signed-data.js';
+import { checkEss, checkSigner } from '../cms/verify-signer.js';
+import { buildPath, firstInvalidAt } from '../pki/chain.js';
+import { formatName, readName } from '../pki/name.js';
+import { CheckList, type Check } from '../verify/checks.js';
+import { STRICT, type VerificationPolicy } from '../verify/policy.js';
+import { parseTstInfo, type TstInfo } from './messages.js';
+import { messageOf } from '../errors.js';
+import type { Certificate } from '../pki/certificate.js';
+
+export interface TokenVerifyOptions {
+  /** The imprint the token must carry, computed by the caller with the token's algorithm. */
+  imprint: { algorithm: AnyDigest; digest: Uint8Array };
+  /** Explicitly trusted TSA anchors (roots or pinned intermediates/leaves). */
+  anchors: readonly Certificate[];
+  /** Untrusted extra certificates: intermediates stored beside the token, or a TSA certificate supplied by the user. */
+  extraCertificates?: readonly Certificate[];
+  /** Expected nonce (registration, or as recorded); undefined: not checked. */
+  nonce?: bigint;
+  /** Nonce is required (registration: we always send one). */
+  requireNonce?: boolean;
+  /** Acceptable policy OIDs; undefined or empty: any policy (reported). */
+  policies?: readonly string[];
+  /** The verifier's current time, for "genTime not in the future". */
+  now: Date;
+  policy?: VerificationPolicy;
+  /** Check-id prefix. Default `timestamp`. */
+  prefix?: string;
+  /** Label for the checks when a report has several tokens, e.g. `timestamp[0]`. */
+  subject?: string;
+}
+
+export interface TimestampInfo {
+  genTime: string;
+  /** genTime as written in the token (GeneralizedTime text). */
+  genTimeText: string;
+  accuracyMicros?: number;
+  serial: string;
+  policy: string;
+  imprintAlgorithm: string;
+  nonce?: string;
+  /** Subject of the TSA signing certificate. */
+  tsa: string;
+  tsaCertificateSha256: string;
+  /** Subjects of the validated path, leaf first. */
+  chain: string[];
+  /** Whether the path ends at a trusted anchor. */
+  trusted: boolean;
+}
+
+export interface TokenVerification {
+  ok: boolean;
+  checks: Check[];
+  info?: TimestampInfo;
+  /** The verified TSA certificate path (leaf first), when one was found. */
+  path?: Certificate[];
+  tstInfo?: TstInfo;
+  signedData?: SignedData;
+}
+
+/** Peeks at a token's imprint algorithm so a caller can stream-hash data with it. */
+export function tokenImprintAlgorithm(token: Uint8Array): AnyDigest | undefined {
+  try {
+    const sd = parseSignedData(token, 'TimeStampToken');
+    if (!sd.eContent) return undefined;
+    return digestFromOid(parseTstInfo(sd.eContent).imprintAlgorithm.oid);
+  } catch {
+    return undefined;
+  }
+}
+
+export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): TokenVerification {
+  const p = o.prefix ?? 'timestamp';
+  const policy = o.policy ?? STRICT;
+  const checks = new CheckList(o.subject);
+  const done = (extra: Partial<TokenVerification> = {}): TokenVerification => ({ ok: checks.ok, checks: checks.items, ...extra });
+
+  // B. CMS structure.
+  let sd: SignedData;
+  try {
+    sd = parseSignedData(token, 'TimeStampToken');
+  } catch (err) {
+    checks.fail(`${p}.structure`, `token is not a well-formed CMS ContentInfo: ${messageOf(err)}`);
+    return done();
+  }
+  checks.expect(`${p}.content-type`, sd.contentType === OID.signedData, 'ContentInfo is id-signedData', `ContentInfo type is ${sd.contentType}, expected id-signedData`);
+  if (sd.contentType !== OID.signedData) return done();
+  checks.expect(`${p}.econtent-type`, sd.eContentType === OID.tstInfo, 'eContentType is id-ct-TSTInfo', `eContentType is ${sd.eContentType}, expected id-ct-TSTInfo`);
+  checks.expect(`${p}.signer-count`, sd.signerInfos.length === 1, 'exactly one SignerInfo', `${sd.signerInfos.length} SignerInfos, expected exactly one`);
+  if (!sd.eContent) {
+    checks.fail(`${p}.econtent`, 'TSTInfo is not encapsulated (detached token)');
+    return done({ signedData: sd });
+  }
+  checks.pass(`${p}.econtent`, 'TSTInfo is encapsulated');
+  let tst: TstInfo;
+  try {
+    tst = parseTstInfo(sd.eContent);
+    checks.pass(`${p}.tstinfo`, 'TSTInfo is well-formed');
+  } catch (err) {
+    checks.fail(`${p}.tstinfo`, `TSTInfo is malformed: ${messageOf(err)}`);
+    return done({ signedData: sd });
+  }
+  if (sd.eContentType !== OID.tstInfo || sd.signerInfos.length !== 1) return done({ signedData: sd, tstInfo: tst });
+  const si = sd.signerInfos[0]!;
+
+  // C. Signer identification, signed attributes and signature; ESS binding.
+  const pool = [...sd.certificates, ...(o.extraCertificates ?? [])];
+  const signer = checkSigner(checks, sd, si, { prefix: p, content: sd.eContent, candidates: [...pool, ...o.anchors], policy });
+  checkEss(checks, `${p}.ess-certid`, si, signer, [...pool, ...o.anchors], 'either');
+
+  // D. TSA certificate purpose and chain.
+  let path: Certificate[] | undefined;
+  let trusted = false;
+  const genTime = tst.genTime.date;
+  if (signer) {
+    const eku = signer.extKeyUsage;
+    if (!eku) checks.fail(`${p}.eku`, 'TSA certificate has no extended key usage (timeStamping required)');
+    else if (!eku.purposes.includes(OID.timeStamping)) checks.fail(`${p}.eku`, 'TSA certificate lacks the timeStamping extended key usage');
+    else if (eku.purposes.length !== 1) checks.fail(`${p}.eku`, `TSA certificate has ${eku.purposes.length} extended key usages; RFC 3161 §2.3 requires exactly timeStamping`);
+    else if (!eku.critical) checks.fail(`${p}.eku`, 'TSA certificate extended key usage is not critical (RFC 3161 §2.3)');
+    else checks.pass(`${p}.eku`, 'extended key usage is exactly timeStamping, critical');
+
+    const ku = signer.keyUsage;
+    const extra = ku ? [...ku].filter((u) => u !== 'digitalSignature' && u !== 'nonRepudiation') : [];
+    if (!ku) checks.pass(`${p}.key-usage`, 'no key usage restriction');
+    else if (ku.size === 0 || extra.length) checks.fail(`${p}.key-usage`, `key usage ${[...ku].join(', ') || '(empty)'} is not limited to digitalSignature/nonRepudiation`);
+    else checks.pass(`${p}.key-usage`, `key usage ${[...ku].join(', ')}`);
+
+    checks.expect(`${p}.leaf-not-ca`, !signer.isCA, 'TSA certificate is an end entity', 'TSA certificate is a CA certificate (cA=true)');
+
+    const chain = buildPath(signer, pool, o.anchors);
+    path = chain.path;
+    trusted = chain.ok;
+    const interBad = chain.path.slice(1, chain.ok ? -1 : undefined).filter((c) => {
+      const e = c.extKeyUsage;
+      return e && !e.purposes.includes(OID.timeStamping) && !e.purposes.includes(OID.anyExtendedKeyUsage);
+    });
+    if (interBad.length) checks.fail(`${p}.intermediate-eku`, `intermediate "${interBad[0]!.subject}" restricts extended key usage without timeStamping`);
+    else checks.pass(`${p}.intermediate-eku`, chain.path.length > 2 ? 'intermediates allow timeStamping' : 'no intermediate restricts timeStamping');
+
+    if (chain.ok) checks.pass(`${p}.chain`, `chains to trusted "${chain.path[chain.path.length - 1]!.subject}" (${chain.path.length} certificate${chain.path.length > 1 ? 's' : ''})`);
+    else checks.fail(`${p}.chain`, `TSA certificate is not trusted: ${chain.reason}${o.anchors.length ? '' : ' (no TSA trust anchors configured; use --trust)'}`);
+
+    // Validity is judged at genTime, never "now": tokens outlive TSA certificates (pitfall P5).
+    const bad = firstInvalidAt(chain.path, genTime);
+    if (bad) checks.fail(`${p}.chain-validity`, `"${bad.subject}" was not valid at genTime ${genTime.toISOString()} (valid ${bad.notBefore.toISOString()} to ${bad.notAfter.toISOString()})`);
+    else checks.pass(`${p}.chain-validity`, `every certificate in the path was valid at genTime ${genTime.toISOString()}`);
+
+    checks.skip(`${p}.revocation`, 'no revocation data for the TSA certificate in this proof; revocation not checked');
+  } else {
+    for (const id of ['eku', 'key-usage', 'leaf-not-ca', 'intermediate-eku', 'chain', 'chain-validity']) {
+      checks.fail(`${p}.${id}`, 'not checked: the TSA signer certificate was not found or its signature did not verify');
+    }
+  }
+
+  // E. TSTInfo content.
+  checks.expect(`${p}.version`, tst.version === 1, 'TSTInfo version 1', `TSTInfo version ${tst.version}, expected 1`);
+
+  const alg = digestFromOid(tst.imprintAlgorithm.oid);
+  if (!alg) checks.fail(`${p}.imprint`, `unknown message imprint algorithm ${tst.imprintAlgorithm.oid}`);
+  else if (policy.weakDigests.has(alg)) checks.fail(`${p}.imprint`, `message imprint uses ${alg.toUpperCase()}, too weak under the ${policy.name} policy`);
+  else if (!digestParamsOk(tst.imprintAlgorithm)) checks.fail(`${p}.imprint`, 'message imprint algorithm parameters must be absent or NULL');
+  else if (tst.imprint.length !== DIGEST_LENGTH[alg]) checks.fail(`${p}.imprint`, `imprint is ${tst.imprint.length} bytes, ${alg.toUpperCase()} needs ${DIGEST_LENGTH[alg]}`);
+  else if (alg !== o.imprint.algorithm) checks.fail(`${p}.imprint`, `imprint algorithm ${alg.toUpperCase()} differs from the expected ${o.imprint.algorithm.toUpperCase()}`);
+  else if (!bytesEqual(tst.imprint, o.imprint.digest)) checks.fail(`${p}.imprint`, `imprint ${toHex(tst.imprint)} does not match the data's ${alg.toUpperCase()} ${toHex(o.imprint.digest)}`);
+  else checks.pass(`${p}.imprint`, `${alg.toUpperCase()} imprint matches the data`);
+
+  if (o.nonce !== undefined) {
+    if (tst.nonce === undefined) checks.fail(`${p}.nonce`, 'token has no nonce, but one was requested');
+    else checks.expect(`${p}.nonce`, tst.nonce === o.nonce, 'nonce matches the request', `nonce ${tst.nonce.toString(16)} differs from the requested ${o.nonce.toString(16)}`);
+  } else if (o.requireNonce) checks.fail(`${p}.nonce`, 'no nonce to compare with');
+  else checks.skip(`${p}.nonce`, tst.nonce === undefined ? 'token has no nonce; no expected nonce given' : 'no expected nonce given');
+
+  if (o.policies?.length) {
+    checks.expect(`${p}.policy`, o.policies.includes(tst.policy), `policy ${tst.policy} is accepted`, `policy ${tst.policy} is not among the accepted ${o.policies.join(', ')}`);
+  } else checks.skip(`${p}.policy`, `policy ${tst.policy} (no expected policy given)`);
+
+  if (!tst.tsaName) checks.skip(`${p}.tsa-name`, 'no tsa name in TSTInfo (optional)');
+  else if (tst.tsaName.directoryName && signer) {
+    const dn = tst.tsaName.directoryName;
+    const match = bytesEqual(dn, signer.subjectRaw) || signer.altDirectoryNames.some((n) => bytesEqual(n, dn));
+    let shown = '';
+    try {
+      shown = formatName(readName(parse(dn, 'tsa'), 'tsa'));
+    } catch {
+      shown = '(malformed name)';
+    }
+    checks.expect(`${p}.tsa-name`, match, `tsa name matches the signer`, `tsa name "${shown}" does not match the signer "${signer.subject}"`);
+  } else if (tst.tsaName.directoryName) checks.fail(`${p}.tsa-name`, 'cannot compare the tsa name without a verified signer');
+  else checks.fail(`${p}.tsa-name`, `tsa name is a ${tst.tsaName.other}, which cannot be matched to the signer`);
+
+  const acc = tst.accuracyMicros;
+  if (genTime.getTime() > o.now.getTime() + policy.clockSkewMs + (acc ?? 0) / 1000) {
+    checks.fail(`${p}.gen-time`, `genTime ${tst.genTime.text} is in the future (now ${o.now.toISOString()})`);
+  } else checks.pass(`${p}.gen-time`, `genTime ${tst.genTime.text}${tst.genTime.fraction ? ' (fractional seconds)' : ''}`);
+  if (acc === undefined) checks.pass(`${p}.accuracy`, 'no accuracy stated; genTime is not exact');
+  else checks.pass(`${p}.accuracy`, `accuracy ±${formatMicros(acc)}`);
+
+  checks.expect(
+    `${p}.serial`,
+    tst.serial > 0n && tst.serialBytes.length <= 21,
+    `serial number ${tst.serial.toString(16)}`,
+    `serial number must be a positive integer of at most 160 bits`,
+  );
+  const crit = tst.extensions.filter((e) => e.critical);
+  checks.expect(`${p}.extensions`, crit.length === 0, tst.extensions.length ? `${tst.extensions.length} non-critical extension(s)` : 'no extensions', `unknown critical TSTInfo extension ${crit[0]?.oid}`);
+
+  const result = done({ signedData: sd, tstInfo: tst });
+  if (signer) {
+    result.path = path!;
+    const info: TimestampInfo = {
+      genTime: genTime.toISOString(),
+      genTimeText: tst.genTime.text,
+      serial: tst.serial.toString(16),
+      policy: tst.policy,
+      imprintAlgorithm: alg ?? tst.imprintAlgorithm.oid,
+      tsa: signer.subject,
+      tsaCertificateSha256: signer.sha256,
+      chain: path!.map((c) => c.subject),
+      trusted,
+    };
+    if (acc !== undefined) info.accuracyMicros = acc;
+    if (tst.nonce !== undefined) info.nonce = tst.nonce.toString(16);
+    result.info = info;
+  }
+  return result;
+}
+
+export function formatMicros(us: number): string {
+  if (us % 1_000_000 === 0) return `${us / 1_000_000} s`;
+  if (us % 1000 === 0) return `${us / 1000} ms`;
+  return `${us} µs`;
+}
+
+/** Classifies bytes as a TimeStampResp or a bare TimeStampToken (ContentInfo). */
+export function classifyTimestampBytes(bytes: Uint8Array): 'response' | 'token' | undefined {
+  try {
+    const f = seq(parse(bytes, 'timestamp'), 'timestamp');
+    if (f[0]?.isUniversal(Tag.SEQUENCE)) return 'response';
+    if (f[0]?.isUniversal(Tag.OID)) {
+      readOid(f[0], 'contentType');
+      return 'token';
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
