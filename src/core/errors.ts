@@ -45,7 +45,14 @@ export type TsaErrorCode =
   | 'TSA_MALFORMED_RESPONSE'
   | 'TSA_REJECTED'
   | 'TSA_INVALID_TOKEN';
-export class TsaError extends TsproofError<TsaErrorCode> {}
+export class TsaError extends TsproofError<TsaErrorCode> {
+  /** Worth trying again (network errors, HTTP 5xx and 429). */
+  readonly retriable: boolean;
+  constructor(o: { code: TsaErrorCode; message: string; cause?: unknown; retriable?: boolean }) {
+    super(o);
+    this.retriable = o.retriable ?? false;
+  }
+}
 
 /** Something that should not happen: a bug. Exit 70 with a hint to report it. */
 export class InternalError extends TsproofError<'INTERNAL'> {}

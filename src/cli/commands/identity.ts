@@ -1,0 +1,143 @@
+/** tsproof identity new|import|list|show */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { loadConfig, saveConfig, writeAtomic } from '../../core/home.js';
+import { createCsr, createSelfAssertedIdentity } from '../../core/identity/create.js';
+import { IdentityStore, suggestIdentityName, type IdentityRecord } from '../../core/identity/store.js';
+import { parseCertificates, toPem, type Certificate } from '../../core/pki/certificate.js';
+import { keyMatchesCertificate, loadPrivateKey } from '../../core/pki/keys.js';
+import { readPkcs12 } from '../../core/pki/pkcs12.js';
+import { getPassphrase } from '../passphrase.js';
+import { out, printJson, warn } from '../output.js';
+import type { CliContext } from '../context.js';
+import type { KeyObject } from 'node:crypto';
+
+async function readInput(ctx: CliContext, file: string): Promise<Buffer> {
+  try {
+    return await readFile(path.resolve(ctx.cwd, file));
+  } catch {
+    throw new InputError({ code: 'FILE_NOT_FOUND', message: `${file}: cannot read` });
+  }
+}
+
+/** Saves the identity, making it the default when it is the first one. */
+async function store(ctx: CliContext, name: string, key: KeyObject, chain: Certificate[], source: IdentityRecord['source'], passphraseFile?: string): Promise<IdentityRecord> {
+  const s = new IdentityStore(ctx.home);
+  if ((await s.list()).some((r) => r.name === name)) throw new InputError({ code: 'IDENTITY_EXISTS', message: `an identity named "${name}" already exists (choose another name)` });
+  const passphrase = await getPassphrase(ctx, {
+    env: 'TSPROOF_PASSPHRASE',
+    ...(passphraseFile ? { file: passphraseFile } : {}),
+    prompt: `New passphrase for identity "${name}": `,
+    confirm: true,
+  });
+  const record = await s.save(name, key, chain, passphrase, source, ctx.now());
+  const config = await loadConfig(ctx.home);
+  if (!config.defaultIdentity) await saveConfig(ctx.home, { ...config, defaultIdentity: name });
+  return record;
+}
+
+function printRecord(ctx: CliContext, r: IdentityRecord, verb: string) {
+  if (ctx.json) return printJson(ctx, { ok: true, identity: r });
+  out(ctx, `${verb} identity "${r.name}"`);
+  out(ctx, `  subject   ${r.subject}${r.selfAsserted ? ctx.color.yellow('  (self-asserted)') : ''}`);
+  out(ctx, `  issuer    ${r.issuer}`);
+  out(ctx, `  key       ${r.key}`);
+  out(ctx, `  valid     ${r.notBefore} to ${r.notAfter}`);
+  out(ctx, `  sha256    ${r.certificateSha256}`);
+}
+
+export async function identityNew(
+  ctx: CliContext,
+  o: { name: string; org?: string; email?: string; rsa?: boolean; csr?: string; as?: string; passphraseFile?: string },
+): Promise<number> {
+  if (!o.name.trim()) throw new InputError({ code: 'BAD_ARGUMENT', message: '--name must not be empty' });
+  const id = createSelfAssertedIdentity({ name: o.name.normalize('NFC'), ...(o.org ? { org: o.org.normalize('NFC') } : {}), ...(o.email ? { email: o.email } : {}), rsa: !!o.rsa, now: ctx.now() });
+  const name = o.as ?? suggestIdentityName(o.name);
+  if (o.csr) {
+    // Write the CSR only after the identity is stored, so a failure leaves nothing behind.
+    const csrPath = path.resolve(ctx.cwd, o.csr);
+    const record = await store(ctx, name, id.key, [id.certificate], 'generated', o.passphraseFile);
+    await writeAtomic(csrPath, toPem('CERTIFICATE REQUEST', createCsr(id)));
+    printRecord(ctx, record, 'Created');
+    if (!ctx.json) out(ctx, `  csr       ${o.csr} (send it to a CA; import the issued certificate with "tsproof identity import <cert.pem> --key …")`);
+    return 0;
+  }
+  printRecord(ctx, await store(ctx, name, id.key, [id.certificate], 'generated', o.passphraseFile), 'Created');
+  return 0;
+}
+
+function isPkcs12(file: string, bytes: Buffer): boolean {
+  if (/\.(p12|pfx)$/i.test(file)) return true;
+  // PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... }
+  const i = bytes[1]! & 0x80 ? 2 + (bytes[1]! & 0x7f) : 2;
+  return bytes[0] === 0x30 && bytes[i] === 0x02 && bytes[i + 1] === 0x01 && bytes[i + 2] === 0x03;
+}
+
+export async function identityImport(ctx: CliContext, file: string, o: { key?: string; name?: string; passphraseFile?: string; importPassphraseFile?: string }): Promise<number> {
+  const bytes = await readInput(ctx, file);
+  // The container's own passphrase: TSPROOF_IMPORT_PASSPHRASE / --import-passphrase-file, else the store passphrase.
+  const sourcePassphrase = () =>
+    getPassphrase(ctx, {
+      env: ctx.env.TSPROOF_IMPORT_PASSPHRASE ? 'TSPROOF_IMPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE',
+      ...(o.importPassphraseFile ? { file: o.importPassphraseFile } : {}),
+      prompt: `Passphrase of ${path.basename(file)}: `,
+    });
+  let key: KeyObject;
+  let chain: Certificate[];
+  let source: IdentityRecord['source'];
+  if (isPkcs12(file, bytes)) {
+    ({ key, chain } = readPkcs12(bytes, await sourcePassphrase(), file));
+    source = 'pkcs12';
+  } else {
+    const certs = parseCertificates(bytes, file);
+    const keyBytes = o.key ? await readInput(ctx, o.key) : bytes;
+    const keyText = keyBytes.toString('latin1');
+    if (!o.key && !keyText.includes('PRIVATE KEY')) throw new InputError({ code: 'BAD_ARGUMENT', message: `${file} holds no private key; give it with --key <file>` });
+    const encrypted = /ENCRYPTED/.test(keyText) || (!keyText.includes('-----BEGIN') && keyBytes[0] === 0x30);
+    key = loadPrivateKey(keyBytes, encrypted ? await sourcePassphrase() : undefined, o.key ?? file);
+    const leaf = certs.find((c) => keyMatchesCertificate(key, c));
+    if (!leaf) throw new InputError({ code: 'KEY_MISMATCH', message: `the private key does not belong to ${certs.length > 1 ? 'any certificate in' : 'the certificate in'} ${file}` });
+    chain = [leaf, ...certs.filter((c) => c !== leaf)];
+    source = 'pem';
+  }
+  const leaf = chain[0]!;
+  const now = ctx.now();
+  if (now > leaf.notAfter) throw new InputError({ code: 'BAD_ARGUMENT', message: `the certificate expired on ${leaf.notAfter.toISOString()}` });
+  if (now < leaf.notBefore) throw new InputError({ code: 'BAD_ARGUMENT', message: `the certificate is not valid before ${leaf.notBefore.toISOString()}` });
+  const ku = leaf.keyUsage;
+  if (ku && !ku.has('digitalSignature') && !ku.has('nonRepudiation')) {
+    throw new InputError({ code: 'BAD_ARGUMENT', message: 'the certificate may not be used for signatures (key usage lacks digitalSignature and nonRepudiation)' });
+  }
+  if (leaf.notAfter.getTime() - now.getTime() < 30 * 86400_000) warn(ctx, `the certificate expires on ${leaf.notAfter.toISOString()}`);
+  const record = await store(ctx, o.name ?? suggestIdentityName(leaf.commonName), key, chain, source, o.passphraseFile);
+  printRecord(ctx, record, 'Imported');
+  return 0;
+}
+
+export async function identityList(ctx: CliContext): Promise<number> {
+  const all = await new IdentityStore(ctx.home).list();
+  const def = (await loadConfig(ctx.home)).defaultIdentity;
+  if (ctx.json) {
+    printJson(ctx, { ok: true, default: def ?? null, identities: all });
+    return 0;
+  }
+  if (all.length === 0) out(ctx, 'No identities. Create one with: tsproof identity new --name "<your name>"');
+  for (const r of all) out(ctx, `${r.name === def ? '*' : ' '} ${r.name.padEnd(20)} ${r.subject}${r.selfAsserted ? ' (self-asserted)' : ''}  until ${r.notAfter.slice(0, 10)}`);
+  return 0;
+}
+
+export async function identityShow(ctx: CliContext, name?: string): Promise<number> {
+  const s = new IdentityStore(ctx.home);
+  const chosen = name ?? (await loadConfig(ctx.home)).defaultIdentity ?? (await s.list())[0]?.name;
+  if (!chosen) throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: 'no identity yet (tsproof identity new --name "<your name>")' });
+  const record = await s.record(chosen);
+  const chain = await s.chain(chosen);
+  if (ctx.json) {
+    printJson(ctx, { ok: true, identity: record, chain: chain.map((c) => ({ subject: c.subject, issuer: c.issuer, sha256: c.sha256, pem: c.toPEM() })) });
+    return 0;
+  }
+  printRecord(ctx, record, 'Showing');
+  if (chain.length > 1) out(ctx, `  chain     ${chain.slice(1).map((c) => c.subject).join(' → ')}`);
+  return 0;
+}

@@ -1,0 +1,108 @@
+/** tsproof ts verify — verify any RFC 3161 TimeStampResp or TimeStampToken against data or a digest. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { fromHex, isHex } from '../../core/bytes.js';
+import { DIGEST_LENGTH, hash, type AnyDigest } from '../../core/crypto/algorithms.js';
+import { hashFile } from '../../core/hash/digest.js';
+import { parseCertificates, type Certificate } from '../../core/pki/certificate.js';
+import { PKI_STATUS, parseTimeStampResp } from '../../core/tsp/messages.js';
+import { classifyTimestampBytes, tokenImprintAlgorithm, verifyTimestampToken } from '../../core/tsp/verify.js';
+import { CheckList } from '../../core/verify/checks.js';
+import { trustAnchors } from '../common.js';
+import { parseAlgorithm } from './hash.js';
+import { out, printJson, VERSION } from '../output.js';
+import { formatTimestamp, renderChecks, summarize } from '../render.js';
+import { ExitCode } from '../exit.js';
+import type { CliContext } from '../context.js';
+
+async function read(ctx: CliContext, f: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path.resolve(ctx.cwd, f));
+  } catch {
+    throw new InputError({ code: 'FILE_NOT_FOUND', message: `${f}: cannot read ${what}` });
+  }
+}
+
+function parseDigestArg(s: string): { algorithm: AnyDigest; digest: Uint8Array } {
+  const m = /^([a-z0-9-]+):([0-9a-fA-F]+)$/.exec(s);
+  if (!m) throw new InputError({ code: 'BAD_ARGUMENT', message: `--digest ${s}: expected <algorithm>:<hex>, e.g. sha256:9f86d0…` });
+  const algorithm = parseAlgorithm(m[1]!);
+  const hex = m[2]!.toLowerCase();
+  if (!isHex(hex) || hex.length !== DIGEST_LENGTH[algorithm] * 2) throw new InputError({ code: 'BAD_ARGUMENT', message: `--digest: ${algorithm} needs ${DIGEST_LENGTH[algorithm] * 2} hex digits` });
+  return { algorithm, digest: fromHex(hex) };
+}
+
+export async function tsVerifyCommand(
+  ctx: CliContext,
+  o: { token: string; data?: string; digest?: string; trust: string[]; tsaCert: string[]; nonce?: string; policy: string[] },
+): Promise<number> {
+  if (!o.data === !o.digest) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give exactly one of --data <file> or --digest <alg>:<hex>' });
+  const bytes = new Uint8Array(await read(ctx, o.token, 'token'));
+  const kind = classifyTimestampBytes(bytes);
+  if (!kind) throw new InputError({ code: 'MALFORMED_TOKEN', message: `${o.token}: not a DER TimeStampResp or TimeStampToken` });
+  const pre = new CheckList();
+  let token: Uint8Array | undefined = bytes;
+  if (kind === 'response') {
+    let resp;
+    try {
+      resp = parseTimeStampResp(bytes);
+    } catch (err) {
+      throw new InputError({ code: 'MALFORMED_TOKEN', message: `${o.token}: malformed TimeStampResp (${(err as Error).message})` });
+    }
+    const granted = resp.status === 0 || resp.status === 1;
+    pre.expect(
+      'timestamp.status',
+      granted && !!resp.token,
+      `status ${PKI_STATUS[resp.status]}`,
+      `status ${PKI_STATUS[resp.status] ?? resp.status}${resp.statusText.length ? ` (${resp.statusText.join(' ')})` : ''}${resp.failInfo.length ? ` [${resp.failInfo.join(', ')}]` : ''}${granted ? ' but no token' : ''}`,
+    );
+    token = resp.token;
+  }
+  const anchors = await trustAnchors(ctx, o.trust);
+  const extra: Certificate[] = [];
+  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, 'certificate'), f));
+  let nonce: bigint | undefined;
+  if (o.nonce !== undefined) {
+    if (!/^(0x)?[0-9a-fA-F]+$/.test(o.nonce)) throw new InputError({ code: 'BAD_ARGUMENT', message: '--nonce: expected hexadecimal' });
+    nonce = BigInt(o.nonce.startsWith('0x') ? o.nonce : `0x${o.nonce}`);
+  }
+
+  let checks = pre.items;
+  let info;
+  if (token) {
+    let imprint: { algorithm: AnyDigest; digest: Uint8Array };
+    if (o.digest) imprint = parseDigestArg(o.digest);
+    else {
+      // Hash the data with the token's own algorithm, streaming.
+      const alg = tokenImprintAlgorithm(token) ?? 'sha256';
+      const fileAlg = alg === 'sha256' || alg === 'sha384' || alg === 'sha512' ? alg : undefined;
+      if (fileAlg) {
+        const h = await hashFile(path.resolve(ctx.cwd, o.data!), [fileAlg], o.data);
+        imprint = { algorithm: fileAlg, digest: fromHex(h.digests[fileAlg]!) };
+      } else {
+        imprint = { algorithm: alg, digest: hash(alg, new Uint8Array(await read(ctx, o.data!, 'data'))) };
+      }
+    }
+    const v = verifyTimestampToken(token, {
+      imprint,
+      anchors,
+      extraCertificates: extra,
+      ...(nonce !== undefined ? { nonce } : {}),
+      ...(o.policy.length ? { policies: o.policy } : {}),
+      now: ctx.now(),
+    });
+    checks = [...checks, ...v.checks];
+    info = v.info;
+  }
+  const ok = checks.every((c) => c.ok);
+  if (ctx.json) {
+    printJson(ctx, { tsproof: VERSION, ok, results: [{ file: o.data ?? o.digest, token: o.token, ok, checks, ...(info ? { timestamp: info } : {}) }] });
+  } else {
+    out(ctx, ok ? `${ctx.color.green('✔ VALID TIMESTAMP')}  ${o.token}` : `${ctx.color.red('✘ INVALID TIMESTAMP')}  ${o.token}`);
+    if (info) out(ctx, `  when     ${formatTimestamp(info)}`);
+    out(ctx, `  checks   ${summarize(checks)}`);
+    for (const l of renderChecks(ctx, checks)) out(ctx, l);
+  }
+  return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
+}

@@ -1,0 +1,62 @@
+/** tsproof tsa init|serve — the bundled RFC 3161 TSA. */
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { createTsaServer, listen } from '../../core/tsa/server.js';
+import { authorityFor, createTsaMaterial, loadTsaMaterial, TSA_FILES, writeTsaMaterial } from '../../core/tsa/setup.js';
+import { note, out, printJson } from '../output.js';
+import type { CliContext } from '../context.js';
+
+export function tsaDir(ctx: CliContext, dir?: string): string {
+  return dir ? path.resolve(ctx.cwd, dir) : path.join(ctx.home, 'tsa');
+}
+
+export async function tsaInit(ctx: CliContext, o: { dir?: string; name: string; rsa?: boolean; trust: boolean }): Promise<number> {
+  const dir = tsaDir(ctx, o.dir);
+  const m = createTsaMaterial({ name: o.name, now: ctx.now(), rsa: !!o.rsa });
+  await writeTsaMaterial(dir, m);
+  // Trusting the root you just made is the point of a local TSA; --no-trust skips it.
+  let trusted: string | undefined;
+  if (o.trust) {
+    const trustDir = path.join(ctx.home, 'trust');
+    await mkdir(trustDir, { recursive: true, mode: 0o700 });
+    trusted = path.join(trustDir, `tsa-${m.root.sha256.slice(0, 16)}.pem`);
+    await copyFile(path.join(dir, TSA_FILES.root), trusted);
+  }
+  if (ctx.json) {
+    printJson(ctx, { ok: true, dir, root: m.root.subject, tsa: m.certificate.subject, rootSha256: m.root.sha256, trusted: trusted ?? null });
+    return 0;
+  }
+  out(ctx, `Created a TSA in ${dir}`);
+  out(ctx, `  root  ${m.root.subject} (${TSA_FILES.root})`);
+  out(ctx, `  tsa   ${m.certificate.subject} (${TSA_FILES.cert}; key ${TSA_FILES.key}, owner-only)`);
+  if (trusted) out(ctx, `  trust root added to ${trusted}`);
+  out(ctx, `Start it with: tsproof tsa serve${o.dir ? ` --dir ${o.dir}` : ''}`);
+  return 0;
+}
+
+export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string; port: string }): Promise<number> {
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError({ code: 'BAD_ARGUMENT', message: `--port ${o.port}: expected 0-65535` });
+  const m = await loadTsaMaterial(tsaDir(ctx, o.dir));
+  const server = createTsaServer(authorityFor(m, ctx.now), { log: (e) => ctx.stderr.write(`${JSON.stringify(e)}\n`) });
+  let addr;
+  try {
+    addr = await listen(server, o.host, port);
+  } catch (err) {
+    throw new InputError({ code: 'BAD_ARGUMENT', message: `cannot listen on ${o.host}:${port} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+  }
+  const url = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}/`;
+  note(ctx, `tsproof TSA "${m.certificate.subject}" listening on ${url}`);
+  if (ctx.json) printJson(ctx, { ok: true, url, tsa: m.certificate.subject });
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      note(ctx, 'shutting down');
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,36 @@
+/** Pieces several commands share: picking and unlocking an identity, loading trust. */
+import { InputError } from '../core/errors.js';
+import { loadConfig, loadTrust } from '../core/home.js';
+import { IdentityStore, type UnlockedIdentity } from '../core/identity/store.js';
+import type { Certificate } from '../core/pki/certificate.js';
+import { getPassphrase } from './passphrase.js';
+import type { CliContext } from './context.js';
+
+export async function chooseIdentityName(ctx: CliContext, requested?: string): Promise<string> {
+  if (requested) return requested;
+  const config = await loadConfig(ctx.home);
+  if (config.defaultIdentity) return config.defaultIdentity;
+  const all = await new IdentityStore(ctx.home).list();
+  if (all.length === 1) return all[0]!.name;
+  if (all.length === 0) {
+    throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: 'no identity yet: create one with "tsproof identity new --name <your name>" or import one with "tsproof identity import <file>"' });
+  }
+  throw new InputError({ code: 'BAD_ARGUMENT', message: `several identities exist (${all.map((i) => i.name).join(', ')}); choose one with --identity` });
+}
+
+export async function unlockIdentity(ctx: CliContext, name: string | undefined, passphraseFile?: string): Promise<UnlockedIdentity> {
+  const chosen = await chooseIdentityName(ctx, name);
+  const store = new IdentityStore(ctx.home);
+  await store.record(chosen); // fail fast on an unknown name, before asking for a passphrase
+  const passphrase = await getPassphrase(ctx, { env: 'TSPROOF_PASSPHRASE', ...(passphraseFile ? { file: passphraseFile } : {}), prompt: `Passphrase for identity "${chosen}": ` });
+  return store.unlock(chosen, passphrase);
+}
+
+export async function trustAnchors(ctx: CliContext, files: readonly string[] = []): Promise<Certificate[]> {
+  return loadTrust(ctx.home, files, ctx.cwd);
+}
+
+/** Commander collector for repeatable options. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

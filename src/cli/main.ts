@@ -1,0 +1,149 @@
+/**
+ * tsproof CLI entry. Parses flags, runs one command, maps the outcome to an exit code.
+ * Errors print as one line on stderr (and as {ok:false,error} on stdout with --json).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { isTsproofError, messageOf } from '../core/errors.js';
+import { processContext, type CliContext } from './context.js';
+import { EXIT_CODE_HELP, ExitCode, exitCodeOf } from './exit.js';
+import { VERSION, printJson } from './output.js';
+import { collect } from './common.js';
+import { hashCommand } from './commands/hash.js';
+import { identityImport, identityList, identityNew, identityShow } from './commands/identity.js';
+import { registerCommand } from './commands/register.js';
+import { verifyCommand } from './commands/verify.js';
+import { tsVerifyCommand } from './commands/ts.js';
+import { tsaInit, tsaServe } from './commands/tsa.js';
+import { demoCommand } from './commands/demo.js';
+
+export function buildProgram(ctx: CliContext, setCode: (code: number) => void): Command {
+  const program = new Command('tsproof')
+    .description('Prove you held a file at a point in time: fingerprint, sign, timestamp (RFC 3161), verify offline.')
+    .version(VERSION)
+    .option('--json', 'print one JSON document on stdout')
+    .option('--no-color', 'disable colour')
+    .addHelpText('after', EXIT_CODE_HELP)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+  program.hook('preAction', (cmd) => {
+    const g = cmd.optsWithGlobals() as { json?: boolean; color?: boolean };
+    ctx.json = !!g.json;
+    if (g.color === false) ctx.color.level = 0;
+  });
+  const run = (f: (...a: never[]) => Promise<number>) => async (...args: unknown[]) => setCode(await (f as (...a: unknown[]) => Promise<number>)(...args));
+  const passphraseFile = new Option('--passphrase-file <file>', 'read the identity passphrase from a file (else TSPROOF_PASSPHRASE, else a prompt)');
+  const trust = new Option('--trust <pem>', 'trust anchor certificate(s) for TSAs and holders (repeatable; adds to $TSPROOF_HOME/trust/)').argParser(collect).default([]);
+
+  const identity = program.command('identity').description('holder identities (certificate and encrypted key)');
+  identity
+    .command('new')
+    .description('create a self-signed, self-asserted identity (ECDSA P-256 by default)')
+    .requiredOption('--name <CN>', 'your name as it should appear (common name)')
+    .option('--org <O>', 'organisation')
+    .option('--email <E>', 'e-mail address')
+    .option('--rsa', 'RSA-3072 instead of ECDSA P-256')
+    .option('--csr <file>', 'also write a PKCS#10 request to send to a real CA')
+    .option('--as <name>', 'name of the identity in the store (default: from --name)')
+    .addOption(passphraseFile)
+    .action(run((o: Parameters<typeof identityNew>[1]) => identityNew(ctx, o)));
+  identity
+    .command('import <file>')
+    .description('import a PKCS#12 (.p12/.pfx) or a PEM certificate with its key')
+    .option('--key <file>', 'PEM/DER private key (PKCS#8, encrypted PKCS#8 or traditional PEM)')
+    .option('--name <name>', 'name of the identity in the store')
+    .option('--import-passphrase-file <file>', "the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)")
+    .addOption(passphraseFile)
+    .action(run((file: string, o: Parameters<typeof identityImport>[2]) => identityImport(ctx, file, o)));
+  identity.command('list').description('list identities').action(run(() => identityList(ctx)));
+  identity
+    .command('show [name]')
+    .description('show an identity')
+    .action(run((name?: string) => identityShow(ctx, name)));
+
+  program
+    .command('hash <paths...>')
+    .description('fingerprint files, folders and globs (output works with sha256sum -c)')
+    .option('-a, --algorithm <alg>', 'sha256, sha384 or sha512', 'sha256')
+    .action(run((paths: string[], o: { algorithm: string }) => hashCommand(ctx, paths, o)));
+
+  program
+    .command('register <paths...>')
+    .description('hash files, sign the manifest, timestamp the signature, write a receipt')
+    .option('--identity <name>', 'identity to sign with (default: the default identity)')
+    .option('--tsa <url>', 'TSA URL (repeatable; default from $TSPROOF_HOME/config.json)', collect, [])
+    .addOption(trust)
+    .option('--out <dir>', 'folder for the receipt (default: beside a single file, else the current folder)')
+    .option('-a, --algorithm <alg>', 'digest algorithm(s) to record (repeatable; default sha256)', collect, [])
+    .option('--timeout <seconds>', 'per-request TSA timeout', '30')
+    .addOption(passphraseFile)
+    .action(run((paths: string[], o: Parameters<typeof registerCommand>[2]) => registerCommand(ctx, paths, o)));
+
+  program
+    .command('verify <files...>')
+    .description('verify files offline against their receipt (given, beside the file, or from the local index)')
+    .option('--receipt <file>', 'the receipt to verify against')
+    .addOption(trust)
+    .option('--brief', 'list only failed checks and warnings')
+    .action(run((files: string[], o: Parameters<typeof verifyCommand>[2]) => verifyCommand(ctx, files, o)));
+
+  const ts = program.command('ts').description('standalone RFC 3161 tokens');
+  ts.command('verify')
+    .description('verify a TimeStampResp (.tsr) or TimeStampToken (.tst) against data or a digest')
+    .requiredOption('--token <file>', 'DER TimeStampResp or TimeStampToken')
+    .option('--data <file>', 'the timestamped data')
+    .option('--digest <alg:hex>', 'the timestamped digest, e.g. sha256:…')
+    .addOption(trust)
+    .option('--tsa-cert <pem>', 'TSA certificate(s) for tokens that carry none (untrusted; repeatable)', collect, [])
+    .option('--nonce <hex>', 'expected nonce')
+    .option('--policy <oid>', 'accepted policy OID (repeatable)', collect, [])
+    .action(run((o: Parameters<typeof tsVerifyCommand>[1]) => tsVerifyCommand(ctx, o)));
+
+  const tsa = program.command('tsa').description('the bundled RFC 3161 time-stamping authority');
+  tsa
+    .command('init')
+    .description('create a root CA and a TSA certificate (EKU timeStamping, critical)')
+    .option('--dir <dir>', 'where to keep the TSA key and certificates (default $TSPROOF_HOME/tsa)')
+    .option('--name <name>', 'organisation name in the certificates', 'tsproof local')
+    .option('--rsa', 'RSA-3072 instead of ECDSA P-256')
+    .option('--no-trust', 'do not add the new root to $TSPROOF_HOME/trust/')
+    .action(run((o: Parameters<typeof tsaInit>[1]) => tsaInit(ctx, o)));
+  tsa
+    .command('serve')
+    .description('serve RFC 3161 over HTTP (POST application/timestamp-query)')
+    .option('--dir <dir>', 'TSA directory (default $TSPROOF_HOME/tsa)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port', '3161')
+    .action(run((o: Parameters<typeof tsaServe>[1]) => tsaServe(ctx, o)));
+
+  program
+    .command('demo')
+    .description('offline walkthrough: local TSA, throwaway identity, register, verify, tamper')
+    .option('--keep', 'keep the temporary folder')
+    .action(run((o: { keep?: boolean }) => demoCommand(ctx, o)));
+  return program;
+}
+
+export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+  let code: number = ExitCode.OK;
+  const program = buildProgram(ctx, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      return ExitCode.USAGE;
+    }
+    const exit = exitCodeOf(err);
+    const msg = isTsproofError(err) && exit !== ExitCode.INTERNAL ? err.message : `internal error: ${messageOf(err)} (please report this at the tsproof issue tracker)`;
+    ctx.stderr.write(`tsproof: ${ctx.color.red('error:')} ${oneLine(msg)}\n`);
+    if (ctx.env.TSPROOF_DEBUG && err instanceof Error) ctx.stderr.write(`${err.stack}\n`);
+    if (ctx.json) printJson(ctx, { ok: false, error: { code: isTsproofError(err) ? err.code : 'INTERNAL', exitCode: exit, message: oneLine(msg) } });
+    return exit;
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,71 @@
+/**
+ * Passphrases come from TSPROOF_PASSPHRASE, --passphrase-file, or a prompt on a TTY —
+ * never from an argv value, and never echoed or logged.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+
+export interface PassphraseSource {
+  /** Environment variable to read. */
+  env: string;
+  file?: string;
+  prompt: string;
+  /** Ask twice (when creating a new secret). */
+  confirm?: boolean;
+}
+
+export async function getPassphrase(ctx: CliContext, s: PassphraseSource): Promise<string> {
+  if (s.file) {
+    let text: string;
+    try {
+      text = await readFile(path.resolve(ctx.cwd, s.file), 'utf8');
+    } catch {
+      throw new InputError({ code: 'FILE_NOT_FOUND', message: `${s.file}: cannot read passphrase file` });
+    }
+    const p = text.replace(/\r?\n$/, '');
+    if (!p) throw new InputError({ code: 'NO_PASSPHRASE', message: `${s.file}: passphrase file is empty` });
+    return p;
+  }
+  const v = ctx.env[s.env];
+  if (v !== undefined && v !== '') return v;
+  if (!ctx.stdin.isTTY || !ctx.stderr.isTTY) {
+    throw new InputError({ code: 'NO_PASSPHRASE', message: `a passphrase is needed: set ${s.env} or use --passphrase-file <file>` });
+  }
+  const first = await prompt(ctx, s.prompt);
+  if (s.confirm && (await prompt(ctx, 'Repeat passphrase: ')) !== first) {
+    throw new InputError({ code: 'BAD_ARGUMENT', message: 'the passphrases do not match' });
+  }
+  if (!first) throw new InputError({ code: 'NO_PASSPHRASE', message: 'empty passphrase' });
+  return first;
+}
+
+/** Reads a line from the TTY without echo. */
+function prompt(ctx: CliContext, question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = ctx.stdin;
+    ctx.stderr.write(question);
+    let buf = '';
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const onData = (s: string) => {
+      for (const ch of s) {
+        if (ch === '\r' || ch === '\n') return finish();
+        if (ch === '\u0003') return finish(new InputError({ code: 'NO_PASSPHRASE', message: 'cancelled' }));
+        if (ch === '\u007f' || ch === '\b') buf = buf.slice(0, -1);
+        else buf += ch;
+      }
+    };
+    const finish = (err?: Error) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      ctx.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(buf.normalize('NFC'));
+    };
+    stdin.on('data', onData);
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * tsproof's state directory ($TSPROOF_HOME, default ~/.tsproof; a project may keep its
+ * own in ./.tsproof): config.json, identities/, trust/, index.jsonl. See docs/home.md.
+ */
+import { appendFile, mkdir, readFile, readdir, rename, open } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from './errors.js';
+import { parseCertificates, type Certificate } from './pki/certificate.js';
+import { isObject } from './receipt/manifest.js';
+import type { TsaEndpoint } from './tsp/client.js';
+import type { HashAlgorithm } from './crypto/algorithms.js';
+
+export interface Config {
+  /** TSAs used by `register` when no --tsa is given. */
+  tsa?: (string | TsaEndpoint)[];
+  defaultIdentity?: string;
+  /** TSA policy OIDs accepted when verifying (empty: any). */
+  acceptedPolicies?: string[];
+}
+
+export function resolveHome(env: NodeJS.ProcessEnv, cwd: string, homedir: string): string {
+  if (env.TSPROOF_HOME) return path.resolve(cwd, env.TSPROOF_HOME);
+  return path.join(homedir, '.tsproof');
+}
+
+export async function loadConfig(home: string): Promise<Config> {
+  const file = path.join(home, 'config.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return {};
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new InputError({ code: 'BAD_CONFIG', message: `${file}: not valid JSON` });
+  }
+  if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: `${file}: expected a JSON object` });
+  const problems: string[] = [];
+  if (v.tsa !== undefined && !(Array.isArray(v.tsa) && v.tsa.every((t) => typeof t === 'string' || (isObject(t) && typeof t.url === 'string')))) problems.push('tsa: expected an array of URLs or {url, policy}');
+  if (v.defaultIdentity !== undefined && typeof v.defaultIdentity !== 'string') problems.push('defaultIdentity: expected a string');
+  if (v.acceptedPolicies !== undefined && !(Array.isArray(v.acceptedPolicies) && v.acceptedPolicies.every((p) => typeof p === 'string'))) problems.push('acceptedPolicies: expected an array of OIDs');
+  if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: `${file}: ${problems.join('; ')}` });
+  return v as Config;
+}
+
+export async function saveConfig(home: string, config: Config): Promise<void> {
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  await writeAtomic(path.join(home, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+}
+
+/** Trust anchors: every certificate in $TSPROOF_HOME/trust/*.pem|crt|der, plus files given explicitly. */
+export async function loadTrust(home: string, files: readonly string[], cwd: string): Promise<Certificate[]> {
+  const out: Certificate[] = [];
+  const dir = path.join(home, 'trust');
+  let names: string[] = [];
+  try {
+    names = (await readdir(dir)).filter((n) => /\.(pem|crt|cer|der)$/i.test(n)).sort();
+  } catch {
+    // no trust directory
+  }
+  for (const n of names) out.push(...parseCertificates(await readFile(path.join(dir, n)), path.join(dir, n)));
+  for (const f of files) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path.resolve(cwd, f));
+    } catch {
+      throw new InputError({ code: 'FILE_NOT_FOUND', message: `${f}: cannot read trust anchor file` });
+    }
+    out.push(...parseCertificates(bytes, f));
+  }
+  return out;
+}
+
+/** Writes a file so that readers see the old content or the new, never a part. */
+export async function writeAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+}
+
+/** One line of the local index of registrations ($TSPROOF_HOME/index.jsonl). */
+export interface IndexEntry {
+  receipt: string;
+  id: string;
+  time: string;
+  holder: string;
+  files: { name: string; path: string; digests: Partial<Record<HashAlgorithm, string>> }[];
+}
+
+export async function appendIndex(home: string, entry: IndexEntry): Promise<void> {
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  // One write of one line with O_APPEND: concurrent registrations never interleave.
+  await appendFile(path.join(home, 'index.jsonl'), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+}
+
+export async function readIndex(home: string): Promise<IndexEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path.join(home, 'index.jsonl'), 'utf8');
+  } catch {
+    return [];
+  }
+  const out: IndexEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line) as IndexEntry;
+      if (typeof e.receipt === 'string' && Array.isArray(e.files)) out.push(e);
+    } catch {
+      // A torn last line (crash mid-write) is ignored, not fatal.
+    }
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+/**
+ * The identity store under $TSPROOF_HOME/identities/<name>/:
+ *   identity.json  — public metadata (docs/identity-store.md)
+ *   chain.pem      — holder certificate first, then any CA certificates
+ *   key.json       — the private key, encrypted (scrypt + AES-256-GCM)
+ * Directories are created 0700 and files 0600.
+ */
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { InputError } from '../errors.js';
+import { parseCertificates, type Certificate } from '../pki/certificate.js';
+import { decryptPrivateKey, describeKey, encryptPrivateKey, type EncryptedKeyFile } from '../pki/keys.js';
+import { TSPROOF_SELF_ASSERTED_POLICY } from '../asn1/oids.js';
+
+export interface IdentityRecord {
+  format: 'tsproof.identity';
+  version: 1;
+  name: string;
+  created: string;
+  /** True for identities made by `identity new`: nobody vouched for the subject. */
+  selfAsserted: boolean;
+  source: 'generated' | 'pkcs12' | 'pem';
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  key: string;
+  certificateSha256: string;
+}
+
+export interface UnlockedIdentity {
+  record: IdentityRecord;
+  key: KeyObject;
+  /** Holder certificate first. */
+  chain: Certificate[];
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function validIdentityName(name: string): boolean {
+  return NAME_RE.test(name);
+}
+
+/** A store name derived from a certificate's common name ("Hong Gil-dong" → "hong-gil-dong"). */
+export function suggestIdentityName(cn: string | undefined): string {
+  const slug = (cn ?? '')
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase()
+    .slice(0, 48);
+  return slug || 'default';
+}
+
+export function isSelfAsserted(cert: Certificate): boolean {
+  return cert.policies.includes(TSPROOF_SELF_ASSERTED_POLICY) || (cert.isSelfIssued && cert.isSignedBy(cert));
+}
+
+export class IdentityStore {
+  readonly dir: string;
+  constructor(home: string) {
+    this.dir = path.join(home, 'identities');
+  }
+
+  private pathOf(name: string): string {
+    if (!validIdentityName(name)) throw new InputError({ code: 'BAD_ARGUMENT', message: `"${name}" is not a valid identity name (letters, digits, . _ -; at most 64)` });
+    return path.join(this.dir, name);
+  }
+
+  async list(): Promise<IdentityRecord[]> {
+    let names: string[];
+    try {
+      names = (await readdir(this.dir)).filter(validIdentityName).sort();
+    } catch {
+      return [];
+    }
+    const out: IdentityRecord[] = [];
+    for (const n of names) {
+      try {
+        out.push(await this.record(n));
+      } catch {
+        // A half-removed or foreign directory is not an identity.
+      }
+    }
+    return out;
+  }
+
+  async record(name: string): Promise<IdentityRecord> {
+    const dir = this.pathOf(name);
+    let text: string;
+    try {
+      text = await readFile(path.join(dir, 'identity.json'), 'utf8');
+    } catch {
+      throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: `no identity named "${name}" (see: tsproof identity list)` });
+    }
+    try {
+      return JSON.parse(text) as IdentityRecord;
+    } catch {
+      throw new InputError({ code: 'BAD_CONFIG', message: `identity "${name}": identity.json is corrupt` });
+    }
+  }
+
+  async chain(name: string): Promise<Certificate[]> {
+    const bytes = await readFile(path.join(this.pathOf(name), 'chain.pem'));
+    return parseCertificates(bytes, `identity "${name}" chain.pem`);
+  }
+
+  async unlock(name: string, passphrase: string): Promise<UnlockedIdentity> {
+    const record = await this.record(name);
+    const chain = await this.chain(name);
+    let file: EncryptedKeyFile;
+    try {
+      file = JSON.parse(await readFile(path.join(this.pathOf(name), 'key.json'), 'utf8')) as EncryptedKeyFile;
+    } catch {
+      throw new InputError({ code: 'BAD_CONFIG', message: `identity "${name}": key.json is missing or corrupt` });
+    }
+    const key = await decryptPrivateKey(file, passphrase, `identity "${name}"`);
+    return { record, key, chain };
+  }
+
+  /**
+   * Saves a new identity atomically: everything is written to a temporary directory that
+   * is renamed into place, so a failure leaves no half-written identity.
+   */
+  async save(name: string, key: KeyObject, chain: readonly Certificate[], passphrase: string, source: IdentityRecord['source'], now: Date): Promise<IdentityRecord> {
+    const dir = this.pathOf(name);
+    if (await exists(path.join(dir, 'identity.json'))) throw new InputError({ code: 'IDENTITY_EXISTS', message: `an identity named "${name}" already exists (choose another --name)` });
+    const leaf = chain[0]!;
+    const record: IdentityRecord = {
+      format: 'tsproof.identity',
+      version: 1,
+      name,
+      created: now.toISOString(),
+      selfAsserted: isSelfAsserted(leaf),
+      source,
+      subject: leaf.subject,
+      issuer: leaf.issuer,
+      serial: leaf.serialHex,
+      notBefore: leaf.notBefore.toISOString(),
+      notAfter: leaf.notAfter.toISOString(),
+      key: describeKey(key),
+      certificateSha256: leaf.sha256,
+    };
+    const encrypted = await encryptPrivateKey(key, passphrase);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+    await mkdir(tmp, { mode: 0o700 });
+    try {
+      await writeFile(path.join(tmp, 'key.json'), `${JSON.stringify(encrypted, null, 2)}\n`, { mode: 0o600 });
+      await writeFile(path.join(tmp, 'chain.pem'), chain.map((c) => c.toPEM()).join(''), { mode: 0o600 });
+      await writeFile(path.join(tmp, 'identity.json'), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+      await rename(tmp, dir);
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true });
+      throw err;
+    }
+    return record;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await readFile(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

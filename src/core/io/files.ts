@@ -1,0 +1,90 @@
+/**
+ * Turns the user's paths and globs into a sorted list of regular files with relative,
+ * NFC-normalised POSIX names. The only module that uses fast-glob. Symlinks are not
+ * followed (a registration records what is in the tree, not what it points at).
+ */
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { InputError } from '../errors.js';
+
+export interface FileRef {
+  /** Absolute path on this machine. */
+  absolute: string;
+  /** Name recorded in the manifest: relative to `base`, POSIX separators, NFC. */
+  name: string;
+}
+
+export interface CollectResult {
+  files: FileRef[];
+  /** Things skipped, with the reason (symlinks, sockets, devices). */
+  skipped: { path: string; reason: string }[];
+}
+
+/** File-name suffix of receipts; folder walks skip such files. */
+export const RECEIPT_SUFFIX = '.tsproof.json';
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+export function manifestName(absolute: string, base: string): string {
+  const rel = path.relative(base, absolute);
+  const name = (rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(absolute) : rel).split(path.sep).join('/');
+  return name.normalize('NFC');
+}
+
+/**
+ * Collects files from `inputs` (files, folders — recursively — and globs) relative to
+ * `cwd`. Names are relative to `cwd` when the file lies below it, else the base name.
+ */
+export async function collectFiles(inputs: readonly string[], cwd: string): Promise<CollectResult> {
+  const seen = new Map<string, FileRef>();
+  const skipped: CollectResult['skipped'] = [];
+  const add = (abs: string) => {
+    if (!seen.has(abs)) seen.set(abs, { absolute: abs, name: manifestName(abs, cwd) });
+  };
+  for (const input of inputs) {
+    const abs = path.resolve(cwd, input);
+    let st;
+    try {
+      st = await lstat(abs);
+    } catch {
+      st = undefined;
+    }
+    if (!st) {
+      if (GLOB_CHARS.test(input)) {
+        const matches = await fg(input.split(path.sep).join('/'), { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, dot: true });
+        if (matches.length === 0) throw new InputError({ code: 'NO_FILES', message: `${input}: no files match` });
+        for (const m of matches) add(path.normalize(m));
+        continue;
+      }
+      throw new InputError({ code: 'FILE_NOT_FOUND', message: `${input}: no such file or directory` });
+    }
+    if (st.isFile()) add(abs);
+    else if (st.isDirectory()) await walk(abs, add, skipped);
+    else skipped.push({ path: input, reason: st.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
+  }
+  const files = [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (let i = 1; i < files.length; i++) {
+    if (files[i]!.name === files[i - 1]!.name) {
+      throw new InputError({ code: 'BAD_ARGUMENT', message: `two files would be recorded as "${files[i]!.name}"; register them from a common parent folder` });
+    }
+  }
+  return { files, skipped };
+}
+
+async function walk(dir: string, add: (abs: string) => void, skipped: CollectResult['skipped']): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new InputError({ code: 'FILE_UNREADABLE', message: `${dir}: cannot list folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`, cause: err });
+  }
+  for (const e of entries) {
+    const abs = path.join(dir, e.name);
+    // Receipts kept beside the files are not part of what is registered.
+    if (e.isFile() && e.name.endsWith(RECEIPT_SUFFIX)) continue;
+    if (e.isFile()) add(abs);
+    else if (e.isDirectory()) await walk(abs, add, skipped);
+    else skipped.push({ path: abs, reason: e.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The standard DER objects inside a receipt, for independent tools (OpenSSL): the
+ * manifest bytes, the CMS signature, each token and the signature value it covers.
+ */
+import { OID } from '../asn1/oids.js';
+import { attr, parseSignedData } from '../cms/signed-data.js';
+import { InputError } from '../errors.js';
+import { Certificate } from '../pki/certificate.js';
+import { decodeField, type Receipt } from './receipt.js';
+
+export interface ReceiptPieces {
+  manifest: Uint8Array;
+  /** CMS ContentInfo(SignedData), DER, detached. */
+  signature: Uint8Array;
+  /** The SignerInfo signature value: the data each token's imprint covers. */
+  signatureValue: Uint8Array;
+  /** Certificates embedded in the signature (the holder's chain). */
+  holderCertificates: Certificate[];
+  tokens: { tsa: string; token: Uint8Array; certificates: Certificate[] }[];
+}
+
+export function extractPieces(r: Receipt): ReceiptPieces {
+  const manifest = decodeField(r.manifest);
+  const signature = decodeField(r.signature);
+  if (!manifest || !signature) throw new InputError({ code: 'MALFORMED_RECEIPT', message: 'receipt manifest or signature is not base64' });
+  let sd;
+  try {
+    sd = parseSignedData(signature, 'signature');
+  } catch (err) {
+    throw new InputError({ code: 'MALFORMED_RECEIPT', message: `receipt signature: ${(err as Error).message}` });
+  }
+  const si = sd.signerInfos[0];
+  if (!si) throw new InputError({ code: 'MALFORMED_RECEIPT', message: 'receipt signature has no signer' });
+  const embedded = attr(si.unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw));
+  return {
+    manifest,
+    signature,
+    signatureValue: si.signature,
+    holderCertificates: sd.certificates,
+    tokens: r.timestamps.map((t, i) => ({
+      tsa: t.tsa,
+      token: decodeField(t.token) ?? embedded[i] ?? new Uint8Array(0),
+      certificates: t.certificates.map((c) => Certificate.fromDER(decodeField(c) ?? new Uint8Array(0))),
+    })),
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Receipt v1 (docs/receipt-format.md, docs/receipt.schema.json): one self-contained JSON
+ * document holding the signed manifest bytes, the holder's CMS signature (CAdES-T, with
+ * the timestamp tokens as signature-time-stamp attributes) and, per timestamp, the TSA
+ * URL, the token and any extra TSA certificates. Never any file content.
+ */
+import { InputError } from '../errors.js';
+import { fromBase64Strict } from '../bytes.js';
+import { isObject } from './manifest.js';
+
+export const RECEIPT_FORMAT = 'tsproof.receipt';
+export const RECEIPT_MEDIA_TYPE = 'application/vnd.tsproof.receipt+json';
+
+export interface ReceiptTimestamp {
+  /** The TSA URL asked (one of manifest.tsas). */
+  tsa: string;
+  /** The TimeStampToken (CMS ContentInfo, DER) — the same bytes as the signature-time-stamp attribute. */
+  token: string;
+  /** Extra TSA certificates (DER, base64) not embedded in the token: intermediates or the TSA certificate. */
+  certificates: string[];
+}
+
+export interface Receipt {
+  format: typeof RECEIPT_FORMAT;
+  version: 1;
+  /** Equals manifest.id. */
+  id: string;
+  /** Manifest bytes exactly as signed (base64). */
+  manifest: string;
+  /** CMS ContentInfo(SignedData), DER, base64: detached signature over the manifest bytes. */
+  signature: string;
+  timestamps: ReceiptTimestamp[];
+  /** Reserved for revocation data (OCSP responses, CRLs); empty in this version. */
+  revocation: unknown[];
+  /** Reserved for archive timestamps (renewals); empty in this version. */
+  renewals: unknown[];
+}
+
+/**
+ * Checks the receipt's structure (types and required fields). Content — base64, DER,
+ * signatures — is judged by the verifier, so that a tampered field is a failed check
+ * (exit 1) while a broken document is bad input (exit 2).
+ */
+export function parseReceiptJson(text: string, what: string): Receipt {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new InputError({ code: 'MALFORMED_RECEIPT', message: `${what}: not a receipt (not valid JSON${text.length ? '; truncated?' : '; empty file'})` });
+  }
+  const problems = receiptProblems(v);
+  if (problems.length) {
+    throw new InputError({ code: 'MALFORMED_RECEIPT', message: `${what}: not a valid receipt: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}` });
+  }
+  return v as Receipt;
+}
+
+export function receiptProblems(v: unknown): string[] {
+  const problems: string[] = [];
+  const p = (path: string, msg: string) => problems.push(`${path}: ${msg}`);
+  if (!isObject(v)) return ['expected a JSON object'];
+  const known = new Set(['format', 'version', 'id', 'manifest', 'signature', 'timestamps', 'revocation', 'renewals']);
+  for (const k of Object.keys(v)) if (!known.has(k)) p(k, 'unexpected field');
+  if (v.format !== RECEIPT_FORMAT) p('format', `expected "${RECEIPT_FORMAT}"`);
+  if (v.version !== 1) p('version', typeof v.version === 'number' && v.version > 1 ? `version ${v.version} needs a newer tsproof` : 'expected 1');
+  if (typeof v.id !== 'string' || v.id.length === 0) p('id', 'expected a string');
+  if (typeof v.manifest !== 'string' || v.manifest.length === 0) p('manifest', 'expected a base64 string');
+  if (typeof v.signature !== 'string' || v.signature.length === 0) p('signature', 'expected a base64 string');
+  if (!Array.isArray(v.timestamps)) p('timestamps', 'expected an array');
+  else
+    v.timestamps.forEach((t, i) => {
+      const at = `timestamps[${i}]`;
+      if (!isObject(t)) return void p(at, "expected an object");
+      for (const k of Object.keys(t)) if (!['tsa', 'token', 'certificates'].includes(k)) p(`${at}.${k}`, 'unexpected field');
+      if (typeof t.tsa !== 'string' || t.tsa.length === 0) p(`${at}.tsa`, 'expected a URL string');
+      if (typeof t.token !== 'string' || t.token.length === 0) p(`${at}.token`, 'expected a base64 string');
+      if (!Array.isArray(t.certificates) || !t.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, 'expected an array of base64 strings');
+    });
+  if (!Array.isArray(v.revocation)) p('revocation', 'expected an array');
+  if (!Array.isArray(v.renewals)) p('renewals', 'expected an array');
+  return problems;
+}
+
+export function serializeReceipt(r: Receipt): string {
+  return `${JSON.stringify(r, null, 2)}\n`;
+}
+
+/** Decodes a base64 receipt field, or undefined when it is not canonical base64. */
+export function decodeField(s: string): Uint8Array | undefined {
+  return fromBase64Strict(s);
+}

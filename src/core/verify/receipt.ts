@@ -1,0 +1,255 @@
+/**
+ * Receipt verification: the manifest, the holder's CAdES signature over it, every
+ * signature-time-stamp over the signature value (CAdES-T, checklist F), and the holder
+ * certificate at the proven time. Offline; returns every check as data.
+ */
+import { OID } from '../asn1/oids.js';
+import { bytesEqual } from '../bytes.js';
+import { hash, type HashAlgorithm } from '../crypto/algorithms.js';
+import { parseSignedData, attr, type SignedData } from '../cms/signed-data.js';
+import { checkEss, checkSigner, signingTime } from '../cms/verify-signer.js';
+import { Certificate } from '../pki/certificate.js';
+import { buildPath } from '../pki/chain.js';
+import { isSelfAsserted } from '../identity/store.js';
+import { decodeManifest, type Manifest, type ManifestEntry } from '../receipt/manifest.js';
+import { decodeField, type Receipt } from '../receipt/receipt.js';
+import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
+import { CheckList, type Check } from './checks.js';
+import { STRICT, type VerificationPolicy } from './policy.js';
+import { messageOf } from '../errors.js';
+
+export interface VerifyContext {
+  /** Trust anchors for holders and TSAs (never taken from the receipt). */
+  anchors: readonly Certificate[];
+  now: Date;
+  policy?: VerificationPolicy;
+  /** Acceptable TSA policy OIDs; empty: any. */
+  acceptedPolicies?: readonly string[];
+}
+
+export type IdentityStatus = 'ca-verified' | 'self-asserted' | 'unverified';
+
+export interface HolderInfo {
+  subject: string;
+  issuer: string;
+  serial: string;
+  certificateSha256: string;
+  identity: IdentityStatus;
+  notBefore: string;
+  notAfter: string;
+  chain: string[];
+}
+
+export interface ReceiptVerification {
+  ok: boolean;
+  id?: string;
+  checks: Check[];
+  manifest?: Manifest;
+  holder?: HolderInfo;
+  timestamps: TimestampInfo[];
+  /** Earliest genTime among the valid timestamps: the proven time. */
+  time?: string;
+}
+
+export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVerification {
+  const policy = ctx.policy ?? STRICT;
+  const checks = new CheckList();
+  const out = (extra: Partial<ReceiptVerification> = {}): ReceiptVerification => ({ ok: checks.ok, id: receipt.id, checks: checks.items, timestamps: [], ...extra });
+
+  // The manifest bytes are verified as stored; they are parsed only to read them.
+  const manifestBytes = decodeField(receipt.manifest);
+  const cmsBytes = decodeField(receipt.signature);
+  if (!manifestBytes || !cmsBytes) {
+    checks.fail('receipt.encoding', `${!manifestBytes ? 'manifest' : 'signature'} is not valid base64`);
+    return out();
+  }
+  checks.pass('receipt.encoding', 'manifest and signature are valid base64');
+  const { manifest, problems } = decodeManifest(manifestBytes);
+  if (!manifest) checks.fail('manifest.format', problems.slice(0, 3).join('; '));
+  else checks.pass('manifest.format', `manifest ${manifest.id} lists ${manifest.files.length} file(s) (${manifest.algorithms.join(', ')})`);
+  if (manifest) checks.expect('receipt.id', manifest.id === receipt.id, 'receipt id matches the signed manifest', `receipt id ${receipt.id} differs from the signed manifest id ${manifest.id}`);
+
+  // The holder's signature (CAdES-BES) over the manifest.
+  let sd: SignedData;
+  try {
+    sd = parseSignedData(cmsBytes, 'signature');
+  } catch (err) {
+    checks.fail('signature.structure', `signature is not a well-formed CMS SignedData: ${messageOf(err)}`);
+    return out(manifest ? { manifest } : {});
+  }
+  checks.expect('signature.content-type', sd.contentType === OID.signedData, 'ContentInfo is id-signedData', `ContentInfo type ${sd.contentType} is not id-signedData`);
+  if (sd.contentType !== OID.signedData) return out(manifest ? { manifest } : {});
+  checks.expect('signature.econtent-type', sd.eContentType === OID.data, 'signed content type is id-data', `signed content type ${sd.eContentType}, expected id-data`);
+  checks.expect(
+    'signature.detached',
+    !sd.eContent || bytesEqual(sd.eContent, manifestBytes),
+    'signature is detached; the manifest is stored beside it',
+    'the signature encapsulates content other than the manifest',
+  );
+  checks.expect('signature.signer-count', sd.signerInfos.length === 1, 'exactly one signer', `${sd.signerInfos.length} signers, expected exactly one`);
+  const si = sd.signerInfos[0];
+  if (!si) return out(manifest ? { manifest } : {});
+  const holder = checkSigner(checks, sd, si, { prefix: 'signature', content: manifestBytes, candidates: [...sd.certificates, ...ctx.anchors], policy });
+  checkEss(checks, 'signature.signing-certificate-v2', si, holder, sd.certificates, 'v2');
+
+  // Who: does the holder certificate chain to a trusted CA, or is it self-asserted?
+  let holderInfo: HolderInfo | undefined;
+  if (holder) {
+    const chain = buildPath(holder, sd.certificates, ctx.anchors);
+    const identity: IdentityStatus = chain.ok ? 'ca-verified' : isSelfAsserted(holder) ? 'self-asserted' : 'unverified';
+    if (identity === 'ca-verified') checks.pass('holder.identity', `"${holder.subject}" is certified by trusted "${chain.path[chain.path.length - 1]!.subject}"`);
+    else if (identity === 'self-asserted') checks.warn('holder.identity', `"${holder.subject}" is self-asserted: no CA vouches for this name`);
+    else checks.warn('holder.identity', `"${holder.subject}" is not certified by a trusted CA: ${chain.ok ? '' : chain.reason}`);
+    const ku = holder.keyUsage;
+    checks.expect(
+      'holder.key-usage',
+      !ku || ku.has('digitalSignature') || ku.has('nonRepudiation'),
+      ku ? `key usage ${[...ku].join(', ')}` : 'no key usage restriction',
+      `holder certificate key usage (${[...(ku ?? [])].join(', ')}) allows neither digitalSignature nor nonRepudiation`,
+    );
+    holderInfo = {
+      subject: holder.subject,
+      issuer: holder.issuer,
+      serial: holder.serialHex,
+      certificateSha256: holder.sha256,
+      identity,
+      notBefore: holder.notBefore.toISOString(),
+      notAfter: holder.notAfter.toISOString(),
+      chain: chain.path.map((c) => c.subject),
+    };
+  }
+
+  // When: each signature-time-stamp covers the SignerInfo signature value (CAdES-T).
+  const tokens = attr(si.unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw));
+  if (tokens.length === 0 || receipt.timestamps.length === 0) checks.fail('timestamp.count', 'the receipt holds no timestamp: the time of the signature is not proven');
+  else
+    checks.expect(
+      'timestamp.count',
+      tokens.length === receipt.timestamps.length,
+      `${tokens.length} timestamp${tokens.length > 1 ? 's' : ''}`,
+      `the signature carries ${tokens.length} timestamp(s) but the receipt lists ${receipt.timestamps.length}`,
+    );
+  const infos: TimestampInfo[] = [];
+  receipt.timestamps.forEach((t, i) => {
+    const sub = new CheckList(`timestamp[${i}]`);
+    const token = decodeField(t.token);
+    const embedded = tokens[i];
+    if (!token) {
+      sub.fail('timestamp.binding', 'token is not valid base64');
+      checks.items.push(...sub.items);
+      return;
+    }
+    sub.expect('timestamp.binding', !!embedded && bytesEqual(token, embedded), 'token is the signature-time-stamp attribute of the signature', 'token differs from the signature-time-stamp attribute in the signature');
+    sub.expect('timestamp.tsa', !!manifest && manifest.tsas.includes(t.tsa), `asked ${t.tsa}`, `TSA URL ${t.tsa} is not among the TSAs named in the signed manifest`);
+    const extra: Certificate[] = [];
+    let badCert = false;
+    for (const c of t.certificates) {
+      const d = decodeField(c);
+      try {
+        if (!d) throw new Error('bad base64');
+        extra.push(Certificate.fromDER(d));
+      } catch {
+        badCert = true;
+      }
+    }
+    const alg = tokenImprintAlgorithm(token) ?? 'sha256';
+    const v = verifyTimestampToken(token, {
+      imprint: { algorithm: alg, digest: hash(alg, si.signature) },
+      anchors: ctx.anchors,
+      extraCertificates: extra,
+      ...(ctx.acceptedPolicies?.length ? { policies: ctx.acceptedPolicies } : {}),
+      now: ctx.now,
+      policy,
+      subject: `timestamp[${i}]`,
+    });
+    sub.items.push(...v.checks);
+    const unused = extra.filter((c) => !v.path?.some((p) => p.equals(c)));
+    if (badCert) sub.fail('timestamp.stored-certificates', 'a stored TSA certificate is not a valid certificate');
+    else sub.expect('timestamp.stored-certificates', unused.length === 0, `${extra.length} stored certificate(s), all on the TSA path`, `${unused.length} stored certificate(s) are not on the TSA's path`);
+    checks.items.push(...sub.items);
+    if (v.info && sub.ok) infos.push(v.info);
+  });
+
+  // The holder certificate must have been valid when the signature was proven to exist (#33),
+  // and the claimed signing-time must not be after that time (#34).
+  const proven = infos.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
+  if (holder) {
+    if (!proven) checks.fail('holder.validity', 'no valid timestamp, so the certificate cannot be judged at a proven time');
+    else
+      checks.expect(
+        'holder.validity',
+        holder.isValidAt(proven),
+        `holder certificate was valid at ${proven.toISOString()}`,
+        `holder certificate was not valid at ${proven.toISOString()} (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
+      );
+    checks.skip('holder.revocation', 'no revocation data for the holder certificate in this receipt; revocation not checked');
+  }
+  const st = signingTime(si);
+  if (!st) checks.fail('signature.signing-time', 'signing-time attribute missing or malformed');
+  else if (!proven) checks.fail('signature.signing-time', `signing-time ${st.toISOString()} cannot be compared with a proven time`);
+  else
+    checks.expect(
+      'signature.signing-time',
+      st.getTime() <= proven.getTime() + policy.clockSkewMs,
+      `signing-time ${st.toISOString()} is not after the timestamp`,
+      `signing-time ${st.toISOString()} is after the timestamp ${proven.toISOString()}`,
+    );
+
+  const result = out({ timestamps: infos });
+  if (manifest) result.manifest = manifest;
+  if (holderInfo) result.holder = holderInfo;
+  if (proven) result.time = proven.toISOString();
+  return result;
+}
+
+export interface FileVerification {
+  file: string;
+  ok: boolean;
+  checks: Check[];
+  receipt?: string;
+  receiptId?: string;
+  entry?: ManifestEntry;
+  holder?: HolderInfo;
+  time?: string;
+  timestamps: TimestampInfo[];
+}
+
+/** The entry of `manifest` that a local file corresponds to: same digest, preferring the same name. */
+export function findEntry(manifest: Manifest, digests: Partial<Record<HashAlgorithm, string>>, name: string): ManifestEntry | undefined {
+  const alg = manifest.algorithms.find((a) => digests[a]);
+  const byDigest = alg ? manifest.files.filter((f) => f.digests[alg] === digests[alg]) : [];
+  const base = name.split('/').pop();
+  return (
+    byDigest.find((f) => f.name === name) ??
+    byDigest.find((f) => f.name.split('/').pop() === base) ??
+    byDigest[0] ??
+    manifest.files.find((f) => f.name === name) ??
+    manifest.files.find((f) => f.name.split('/').pop() === base) ??
+    (manifest.files.length === 1 ? manifest.files[0] : undefined)
+  );
+}
+
+/** Judges one local file (its streamed digests) against an already verified receipt. */
+export function verifyFileAgainst(rv: ReceiptVerification, file: string, name: string, local: { size: number; digests: Partial<Record<HashAlgorithm, string>> }): FileVerification {
+  const checks = new CheckList();
+  const m = rv.manifest;
+  const entry = m ? findEntry(m, local.digests, name) : undefined;
+  if (!m) checks.fail('file.entry', 'the receipt has no readable manifest');
+  else if (!entry) checks.fail('file.entry', `"${name}" is not listed in the receipt (${m.files.length} file(s))`);
+  else {
+    checks.pass('file.entry', `registered as "${entry.name}"`);
+    for (const a of m.algorithms) {
+      const want = entry.digests[a]!;
+      const got = local.digests[a];
+      checks.expect(`file.digest`, got === want, `${a.toUpperCase()} ${got} matches`, `${a.toUpperCase()} of the file is ${got}, registered ${want}: the content differs`);
+    }
+    checks.expect('file.size', entry.size === local.size, `${local.size} bytes`, `file has ${local.size} bytes, registered ${entry.size}`);
+  }
+  const all = [...rv.checks, ...checks.items];
+  const r: FileVerification = { file, ok: all.every((c) => c.ok), checks: all, timestamps: rv.timestamps };
+  if (rv.id) r.receiptId = rv.id;
+  if (entry) r.entry = entry;
+  if (rv.holder) r.holder = rv.holder;
+  if (rv.time) r.time = rv.time;
+  return r;
+}
