@@ -10,7 +10,7 @@ import { OID } from '../asn1/oids.js';
 import { digestAlgorithmId, hash, signData, signingSchemeFor, type AnyDigest } from '../crypto/algorithms.js';
 import type { Certificate } from '../pki/certificate.js';
 
-export type EssVersion = 'v1' | 'v2' | 'both';
+export type EssVersion = 'v1' | 'v2' | 'both' | 'none';
 
 export function attribute(type: string, ...values: Uint8Array[]): Uint8Array {
   return der.sequence(der.oid(type), der.setOf(...values));

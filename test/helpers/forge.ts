@@ -1,0 +1,65 @@
+/**
+ * Builds timestamp tokens with any defect, from the core's own building blocks, so
+ * tests can show that the verifier and the client refuse each one.
+ */
+import type { KeyObject } from 'node:crypto';
+import { der } from '../../src/core/asn1/der.js';
+import { OID } from '../../src/core/asn1/oids.js';
+import { assembleSignedData, essAttributes, prepareSignature, type EssVersion } from '../../src/core/cms/build.js';
+import { digestOid, type AnyDigest } from '../../src/core/crypto/algorithms.js';
+import { encodeAccuracy, encodePkiStatusInfo } from '../../src/core/tsp/messages.js';
+import type { Certificate } from '../../src/core/pki/certificate.js';
+
+export interface ForgeOptions {
+  cert: Certificate;
+  key: KeyObject;
+  /** Sign with this key instead (signature by another key). */
+  signingKey?: KeyObject;
+  /** Certificates to embed; default the TSA certificate. */
+  certificates?: Certificate[];
+  imprintAlgorithm: AnyDigest;
+  imprint: Uint8Array;
+  nonce?: bigint;
+  policy?: string;
+  genTime?: Date;
+  accuracyMicros?: number;
+  serial?: bigint;
+  version?: number;
+  tsaName?: Uint8Array;
+  criticalExtension?: boolean;
+  ess?: EssVersion;
+  /** Put the ESS certificate id of this certificate instead of the signer's. */
+  essFor?: Certificate;
+  eContentType?: string;
+}
+
+export function forgeToken(o: ForgeOptions): Uint8Array {
+  const genTime = o.genTime ?? new Date();
+  const tstInfo = der.sequence(
+    der.integer(o.version ?? 1),
+    der.oid(o.policy ?? '1.2.3.4.1'),
+    der.sequence(der.sequence(der.oid(digestOid(o.imprintAlgorithm))), der.octetString(o.imprint)),
+    der.integer(o.serial ?? 0x1234567n),
+    der.generalizedTime(genTime, true),
+    o.accuracyMicros ? encodeAccuracy(o.accuracyMicros) : undefined,
+    o.nonce !== undefined ? der.integer(o.nonce) : undefined,
+    o.tsaName ? der.explicit(0, der.explicit(4, o.tsaName)) : undefined,
+    o.criticalExtension ? der.implicitConstructed(1, der.sequence(der.oid('1.2.3.4.99'), der.boolean(true), der.octetString(new Uint8Array([5, 0])))) : undefined,
+  );
+  const prepared = prepareSignature({
+    key: o.signingKey ?? o.key,
+    certificate: o.cert,
+    certificates: o.certificates ?? [o.cert],
+    eContentType: o.eContentType ?? OID.tstInfo,
+    content: tstInfo,
+    encapsulate: true,
+    signingTime: genTime,
+    ess: o.essFor ? 'none' : (o.ess ?? 'v2'),
+    ...(o.essFor ? { extraSignedAttributes: essAttributes(o.essFor, 'v2') } : {}),
+  });
+  return assembleSignedData(prepared);
+}
+
+export function grantedResponse(token: Uint8Array): Uint8Array {
+  return der.sequence(encodePkiStatusInfo(0), token);
+}
