@@ -7,7 +7,7 @@ import { DIGEST_LENGTH, hash, type AnyDigest } from '../../core/crypto/algorithm
 import { hashFile } from '../../core/hash/digest.js';
 import { parseCertificates, type Certificate } from '../../core/pki/certificate.js';
 import { PKI_STATUS, parseTimeStampResp } from '../../core/tsp/messages.js';
-import { classifyTimestampBytes, tokenImprintAlgorithm, verifyTimestampToken } from '../../core/tsp/verify.js';
+import { classifyTimestampBytes, tokenImprintAlgorithm, trimZeroPadding, verifyTimestampToken } from '../../core/tsp/verify.js';
 import { CheckList } from '../../core/verify/checks.js';
 import { trustAnchors } from '../common.js';
 import { parseAlgorithm } from './hash.js';
@@ -38,10 +38,11 @@ export async function tsVerifyCommand(
   o: { token: string; data?: string; digest?: string; trust: string[]; tsaCert: string[]; nonce?: string; policy: string[] },
 ): Promise<number> {
   if (!o.data === !o.digest) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give exactly one of --data <file> or --digest <alg>:<hex>' });
-  const bytes = new Uint8Array(await read(ctx, o.token, 'token'));
+  const { bytes, padding } = trimZeroPadding(new Uint8Array(await read(ctx, o.token, 'token')));
   const kind = classifyTimestampBytes(bytes);
   if (!kind) throw new InputError({ code: 'MALFORMED_TOKEN', message: `${o.token}: not a DER TimeStampResp or TimeStampToken` });
   const pre = new CheckList();
+  if (padding) pre.warn('timestamp.padding', `${padding} zero byte(s) of padding after the token were ignored`);
   let token: Uint8Array | undefined = bytes;
   if (kind === 'response') {
     let resp;

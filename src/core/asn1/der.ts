@@ -431,3 +431,30 @@ export function retag(encoded: Uint8Array, idByte: number): Uint8Array {
   out[0] = idByte;
   return out;
 }
+
+/**
+ * Re-encodes a parsed node in DER: definite lengths, SET OF members sorted, BER
+ * constructed strings flattened. Used only as a fallback to judge signatures that
+ * were computed over the DER form of attributes received in another encoding.
+ */
+export function toDer(n: Node): Uint8Array {
+  const id = (n.tagClass << 6) | (n.constructed ? 0x20 : 0) | (n.tag < 31 ? n.tag : 0x1f);
+  if (n.tag >= 31) throw new Asn1Error('high tag numbers are not re-encoded');
+  if (!n.constructed) return tlv(id, n.content);
+  if (n.tagClass === TagClass.Universal && (n.tag === Tag.OCTET_STRING || n.tag === Tag.BIT_STRING || n.tag === Tag.UTF8String)) {
+    return tlv(id & ~0x20, flattenOctets(n, 'string'));
+  }
+  let parts = n.children.map(toDer);
+  if (n.tagClass === TagClass.Universal && n.tag === Tag.SET) parts = parts.sort((a, b) => Buffer.compare(a, b));
+  return tlv(id, new Uint8Array(Buffer.concat(parts)));
+}
+
+/** Length of the first TLV in `buf`, and whether everything after it is zero padding. */
+export function paddingAfter(buf: Uint8Array): { end: number; zeroPadded: boolean } | undefined {
+  try {
+    const { end } = readNode(buf, 0, 0, 'data');
+    return { end, zeroPadded: end < buf.byteLength && buf.subarray(end).every((b) => b === 0) };
+  } catch {
+    return undefined;
+  }
+}

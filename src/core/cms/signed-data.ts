@@ -31,6 +31,8 @@ export interface SignerInfo {
   /** signedAttrs exactly as received (tag [0]); undefined when absent. */
   signedAttrsRaw?: Uint8Array;
   signedAttrs: Attribute[];
+  /** The parsed signedAttrs node, for a DER re-encoding fallback. */
+  signedAttrsNode?: Node;
   signatureAlgorithm: AlgorithmIdentifier;
   signature: Uint8Array;
   unsignedAttrs: Attribute[];
@@ -114,9 +116,11 @@ function parseSignerInfo(n: Node, w: string): SignerInfo {
   }
   const digestAlgorithm = readAlgorithmIdentifier(f[i++], `${w}.digestAlgorithm`);
   let signedAttrsRaw: Uint8Array | undefined;
+  let signedAttrsNode: Node | undefined;
   let signedAttrs: Attribute[] = [];
   if (f[i]?.isContext(0)) {
     signedAttrsRaw = f[i]!.raw;
+    signedAttrsNode = f[i];
     signedAttrs = parseAttributes(f[i++]!, `${w}.signedAttrs`);
   }
   const signatureAlgorithm = readAlgorithmIdentifier(f[i++], `${w}.signatureAlgorithm`);
@@ -126,6 +130,7 @@ function parseSignerInfo(n: Node, w: string): SignerInfo {
   if (i !== f.length) throw new Asn1Error(`${w}: unexpected trailing fields`);
   const si: SignerInfo = { version, sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature, unsignedAttrs };
   if (signedAttrsRaw) si.signedAttrsRaw = signedAttrsRaw;
+  if (signedAttrsNode) si.signedAttrsNode = signedAttrsNode;
   return si;
 }
 

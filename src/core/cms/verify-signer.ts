@@ -17,12 +17,13 @@ import {
   type SignatureScheme,
 } from '../crypto/algorithms.js';
 import { bytesEqual, toHex } from '../bytes.js';
-import { retag } from '../asn1/der.js';
+import { retag, toDer } from '../asn1/der.js';
 import { algorithmProblem, type VerificationPolicy } from '../verify/policy.js';
 import { attr, sidMatches, type SignedData, type SignerInfo } from './signed-data.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { CheckList } from '../verify/checks.js';
 import { messageOf } from '../errors.js';
+import type { KeyObject } from 'node:crypto';
 
 export interface SignerCheckOptions {
   /** Prefix of the check ids, e.g. `timestamp` or `signature`. */
@@ -108,9 +109,33 @@ export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o
   else if (!signer.publicKey) checks.fail(`${p}.signature`, `cannot load the signer's public key (${signer.keyDescription})`);
   else {
     verified = verifySignature(scheme, signer.publicKey, retag(si.signedAttrsRaw, 0x31), si.signature);
-    checks.expect(`${p}.signature`, verified, `signature verifies with the key of "${signer.subject}"`, `signature does not verify with the key of "${signer.subject}"`);
+    if (verified) checks.pass(`${p}.signature`, `signature verifies with the key of "${signer.subject}"`);
+    else {
+      // RFC 5652 §5.4: the signature is over the DER encoding. Some signers send BER signed
+      // attributes but signed their DER form (OpenSSL re-encodes too): try that, and say so.
+      const reencoded = safe(() => retag(toDer(si.signedAttrsNode!), 0x31));
+      verified = !!reencoded && !bytesEqual(reencoded, retag(si.signedAttrsRaw, 0x31)) && verifySignature(scheme, signer.publicKey, reencoded, si.signature);
+      // Some signers label an ECDSA signature with an RSA algorithm OID (or the reverse);
+      // OpenSSL goes by the key type. Do the same, and say so.
+      const keyScheme = schemeForKey(scheme, signer.publicKey);
+      const mislabeled = !verified && !!keyScheme && [retag(si.signedAttrsRaw, 0x31), reencoded].some((d) => !!d && verifySignature(keyScheme, signer.publicKey!, d, si.signature));
+      if (verified) checks.warn(`${p}.signature`, `signature verifies with the key of "${signer.subject}" only over the DER re-encoding of the signed attributes (they were sent in another encoding)`);
+      else if (mislabeled) {
+        verified = true;
+        checks.warn(`${p}.signature`, `signature verifies with the key of "${signer.subject}", but its algorithm is labelled ${describeScheme(scheme)} while the key is ${signer.keyDescription}`);
+      } else checks.fail(`${p}.signature`, `signature does not verify with the key of "${signer.subject}"`);
+    }
   }
   return verified ? signer : undefined;
+}
+
+/** The scheme the key's type implies, with the declared hash, when it differs from the declared one. */
+function schemeForKey(declared: SignatureScheme, key: KeyObject): SignatureScheme | undefined {
+  if (declared.kind === 'ed25519') return undefined;
+  const t = key.asymmetricKeyType;
+  if (t === 'ec' && declared.kind !== 'ecdsa') return { kind: 'ecdsa', hash: declared.hash };
+  if (t === 'rsa' && declared.kind === 'ecdsa') return { kind: 'rsa-pkcs1', hash: declared.hash };
+  return undefined;
 }
 
 function algorithmProtectionProblem(values: readonly Node[], si: SignerInfo): string | undefined {

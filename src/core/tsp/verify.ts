@@ -4,7 +4,7 @@
  * as data; never throws for an invalid token.
  */
 import { OID } from '../asn1/oids.js';
-import { parse, seq, oid as readOid, Tag } from '../asn1/der.js';
+import { parse, paddingAfter, seq, oid as readOid, Tag } from '../asn1/der.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { DIGEST_LENGTH, digestFromOid, digestParamsOk, type AnyDigest } from '../crypto/algorithms.js';
 import { parseSignedData, type SignedData } from '../cms/signed-data.js';
@@ -239,6 +239,16 @@ export function formatMicros(us: number): string {
   if (us % 1_000_000 === 0) return `${us / 1_000_000} s`;
   if (us % 1000 === 0) return `${us / 1000} ms`;
   return `${us} µs`;
+}
+
+/**
+ * Tokens cut out of PDF signatures often carry the zero padding of /Contents after them.
+ * For a standalone token file that padding is removed (and reported); anything else after
+ * the token stays an error. TSA network answers are never trimmed.
+ */
+export function trimZeroPadding(bytes: Uint8Array): { bytes: Uint8Array; padding: number } {
+  const p = paddingAfter(bytes);
+  return p?.zeroPadded ? { bytes: bytes.subarray(0, p.end), padding: bytes.byteLength - p.end } : { bytes, padding: 0 };
 }
 
 /** Classifies bytes as a TimeStampResp or a bare TimeStampToken (ContentInfo). */
