@@ -85,6 +85,7 @@ export async function register(o: RegisterOptions): Promise<Registration> {
     encapsulate: false,
     signingTime: created,
     ess: 'v2',
+    essChain: o.identity.chain.slice(1),
   });
 
   // One TSA round-trip per TSA, over the signature value, whatever the number of files.

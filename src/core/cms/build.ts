@@ -22,16 +22,21 @@ function issuerSerial(cert: Certificate): Uint8Array {
 }
 
 /** SigningCertificate (RFC 2634 §5.4) and/or SigningCertificateV2 (RFC 5035 §3) attributes for `cert`. */
-export function essAttributes(cert: Certificate, version: EssVersion, v2Hash: AnyDigest = 'sha256'): Uint8Array[] {
+/**
+ * `chain` certificates (after the signer) are listed as further ESSCertIDs, so the
+ * signature also covers which CA certificates vouch for the signer (RFC 5035 §3).
+ */
+export function essAttributes(cert: Certificate, version: EssVersion, v2Hash: AnyDigest = 'sha256', chain: readonly Certificate[] = []): Uint8Array[] {
   const out: Uint8Array[] = [];
+  const all = [cert, ...chain];
   if (version === 'v1' || version === 'both') {
-    const id = der.sequence(der.octetString(hash('sha1', cert.der)), issuerSerial(cert));
-    out.push(attribute(OID.signingCertificate, der.sequence(der.sequence(id))));
+    const ids = all.map((c) => der.sequence(der.octetString(hash('sha1', c.der)), issuerSerial(c)));
+    out.push(attribute(OID.signingCertificate, der.sequence(der.sequence(...ids))));
   }
   if (version === 'v2' || version === 'both') {
     // hashAlgorithm DEFAULT id-sha256 is omitted for SHA-256, as DER requires.
-    const id = der.sequence(v2Hash === 'sha256' ? undefined : digestAlgorithmId(v2Hash), der.octetString(hash(v2Hash, cert.der)), issuerSerial(cert));
-    out.push(attribute(OID.signingCertificateV2, der.sequence(der.sequence(id))));
+    const ids = all.map((c) => der.sequence(v2Hash === 'sha256' ? undefined : digestAlgorithmId(v2Hash), der.octetString(hash(v2Hash, c.der)), issuerSerial(c)));
+    out.push(attribute(OID.signingCertificateV2, der.sequence(der.sequence(...ids))));
   }
   return out;
 }
@@ -53,6 +58,8 @@ export interface SignerInputs {
   encapsulate: boolean;
   signingTime?: Date;
   ess: EssVersion;
+  /** Bind these CA certificates too, as further ESSCertIDs. */
+  essChain?: readonly Certificate[];
   /** Further signed attributes, already encoded. */
   extraSignedAttributes?: readonly Uint8Array[];
 }
@@ -73,7 +80,7 @@ export function prepareSignature(inputs: SignerInputs): PreparedSignature {
     attribute(OID.contentType, der.oid(inputs.eContentType)),
     inputs.signingTime ? attribute(OID.signingTime, signingTimeValue(inputs.signingTime)) : undefined,
     attribute(OID.messageDigest, der.octetString(hash(digest, inputs.content))),
-    ...essAttributes(inputs.certificate, inputs.ess),
+    ...essAttributes(inputs.certificate, inputs.ess, 'sha256', inputs.essChain ?? []),
     ...(inputs.extraSignedAttributes ?? []),
   ].filter((x): x is Uint8Array => !!x);
   // The signature covers the DER SET OF (tag 0x31); the SignerInfo carries the same content under [0].

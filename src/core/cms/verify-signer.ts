@@ -212,6 +212,9 @@ function essMatches(id: EssCertId, cert: Certificate): boolean {
  * SigningCertificateV2 present and single-valued; the first ESSCertID identifies the
  * signer certificate; when both attributes are present each is evaluated (RFC 5035 §5.4).
  * `required` is 'either' for TSA tokens (RFC 3161/5816) and 'v2' for CAdES signatures.
+ * With `allIds`, every further ESSCertID must match an available certificate (tsproof binds
+ * the holder's CA chain this way); otherwise unmatched ones are only noted (real TSAs list
+ * attribute certificates there).
  */
 export function checkEss(
   checks: CheckList,
@@ -220,6 +223,7 @@ export function checkEss(
   signer: Certificate | undefined,
   others: readonly Certificate[],
   required: 'either' | 'v2',
+  allIds = false,
 ): void {
   const v1 = attr(si.signedAttrs, OID.signingCertificate);
   const v2 = attr(si.signedAttrs, OID.signingCertificateV2);
@@ -242,7 +246,9 @@ export function checkEss(
     if (!first.hashAlg) return `unknown ESSCertIDv2 hash algorithm ${first.hashOid}`;
     if (!essMatches(first, signer)) return `${isV2 ? 'ESSCertIDv2' : 'ESSCertID'} does not identify the signer certificate`;
     const unmatched = ids.slice(1).filter((x) => !others.some((c) => essMatches(x, c)));
+    if (unmatched.length && allIds) return `${unmatched.length} certificate(s) bound by the signature are missing or altered`;
     if (unmatched.length) notes.push(`${unmatched.length} further certificate id(s) not matched to an available certificate`);
+    if (ids.length > 1 && !unmatched.length) notes.push(`${ids.length - 1} chain certificate(s) bound`);
     notes.push(`${isV2 ? `v2 (${first.hashAlg.toUpperCase()})` : 'v1 (SHA-1)'} identifies the signer`);
     return undefined;
   };

@@ -90,7 +90,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   const si = sd.signerInfos[0];
   if (!si) return out(manifest ? { manifest } : {});
   const holder = checkSigner(checks, sd, si, { prefix: 'signature', content: manifestBytes, candidates: [...sd.certificates, ...ctx.anchors], policy });
-  checkEss(checks, 'signature.signing-certificate-v2', si, holder, sd.certificates, 'v2');
+  checkEss(checks, 'signature.signing-certificate-v2', si, holder, sd.certificates, 'v2', true);
 
   // Who: does the holder certificate chain to a trusted CA, or is it self-asserted?
   let holderInfo: HolderInfo | undefined;

@@ -1,0 +1,232 @@
+/**
+ * Registration end to end at the library level: the receipt verifies, OpenSSL agrees on
+ * every piece, any tampered field fails a named check, and hostile TSAs are refused.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register, type Registration } from '../../src/core/register.js';
+import { collectFiles } from '../../src/core/io/files.js';
+import { extractPieces } from '../../src/core/receipt/extract.js';
+import { verifyReceipt } from '../../src/core/verify/receipt.js';
+import { receiptProblems, parseReceiptJson, serializeReceipt, type Receipt } from '../../src/core/receipt/receipt.js';
+import { TsaError, InputError } from '../../src/core/errors.js';
+import { createSelfAssertedIdentity } from '../../src/core/identity/create.js';
+import { party, PKI } from '../helpers/fixtures.js';
+import { openssl } from '../helpers/openssl.js';
+import { alice, bundledTsa } from '../helpers/setup.js';
+import { hostileTsa, type HostileMode } from '../helpers/servers.js';
+
+let dir: string;
+let tsa: Awaited<ReturnType<typeof bundledTsa>>;
+let tsa2: Awaited<ReturnType<typeof bundledTsa>>;
+let reg: Registration;
+const anchors = () => [party('root-ca').cert];
+
+async function doRegister(urls: string[], identity = alice()) {
+  const { files } = await collectFiles(['work'], dir);
+  return register({ files, algorithms: ['sha256', 'sha512'], identity, tsas: urls.map((url) => ({ url })), anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), concurrency: 4, client: { retries: 0, timeoutMs: 2000 } });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-reg-'));
+  const work = path.join(dir, 'work');
+  (await import('node:fs')).mkdirSync(path.join(work, '도면'), { recursive: true });
+  writeFileSync(path.join(work, '도면', '설계.dwg'), randomBytes(5000));
+  writeFileSync(path.join(work, 'empty.txt'), '');
+  writeFileSync(path.join(work, 'notes.md'), '# notes\n');
+  tsa = await bundledTsa('tsa-ec');
+  tsa2 = await bundledTsa('tsa-rsa', ['intermediate-ca']);
+  reg = await doRegister([tsa.url, tsa2.url]);
+});
+afterAll(async () => {
+  await tsa.close();
+  await tsa2.close();
+});
+
+const verify = (r: Receipt) => verifyReceipt(r, { anchors: anchors(), now: new Date() });
+const failed = (r: Receipt) => verify(r).checks.filter((c) => !c.ok).map((c) => c.id);
+const clone = (): Receipt => JSON.parse(serializeReceipt(reg.receipt));
+
+describe('register', () => {
+  it('writes a receipt that verifies, with one timestamp per TSA over one signature', () => {
+    const v = verify(reg.receipt);
+    expect(v.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(v.timestamps).toHaveLength(2);
+    expect(v.holder).toMatchObject({ identity: 'ca-verified', subject: 'CN=김영희, O=테스트 주식회사, C=KR' });
+    expect(reg.manifest.files.map((f) => f.name)).toEqual(['work/empty.txt', 'work/notes.md', 'work/도면/설계.dwg']);
+    expect(reg.manifest.files[0]!.digests.sha256).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(receiptProblems(JSON.parse(serializeReceipt(reg.receipt)))).toEqual([]);
+  });
+
+  it('never puts file content in the receipt', () => {
+    const text = serializeReceipt(reg.receipt) + Buffer.from(reg.receipt.manifest, 'base64').toString();
+    expect(text).not.toContain('# notes');
+  });
+
+  it('produces pieces OpenSSL accepts: cms -verify over the manifest, ts -verify over the signature value', () => {
+    const p = extractPieces(reg.receipt);
+    const d = mkdtempSync(path.join(os.tmpdir(), 'tsproof-ev-'));
+    writeFileSync(path.join(d, 'manifest.json'), p.manifest);
+    writeFileSync(path.join(d, 'sig.p7s'), p.signature);
+    writeFileSync(path.join(d, 'sigvalue.bin'), p.signatureValue);
+    const cms = openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig.p7s', '-content', 'manifest.json', '-CAfile', path.join(PKI, 'root-ca.pem'), '-purpose', 'any', '-out', 'out.bin'], d);
+    expect(cms.stderr).toContain('Verification successful');
+    p.tokens.forEach((t, i) => {
+      writeFileSync(path.join(d, `t${i}.tst`), t.token);
+      const r = openssl(['ts', '-verify', '-token_in', '-in', `t${i}.tst`, '-data', 'sigvalue.bin', '-CAfile', path.join(PKI, 'root-ca.pem'), '-untrusted', path.join(PKI, 'intermediate-ca.pem')], d);
+      expect(r.stdout).toContain('Verification: OK');
+    });
+    // OpenSSL also refuses the manifest once a byte changes.
+    writeFileSync(path.join(d, 'manifest.json'), Buffer.concat([p.manifest, Buffer.from(' ')]));
+    expect(openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig.p7s', '-content', 'manifest.json', '-CAfile', path.join(PKI, 'root-ca.pem'), '-purpose', 'any', '-out', 'out.bin'], d).ok).toBe(false);
+  });
+
+  it('marks a self-asserted identity as such (a warning, not a failure)', async () => {
+    const id = createSelfAssertedIdentity({ name: 'Self Made', now: new Date() });
+    const r = await doRegister([tsa.url], { record: alice().record, key: id.key, chain: [id.certificate] });
+    const v = verify(r.receipt);
+    expect(v.ok).toBe(true);
+    expect(v.holder!.identity).toBe('self-asserted');
+    expect(v.checks.find((c) => c.id === 'holder.identity')!.status).toBe('warn');
+  });
+});
+
+describe('a tampered receipt fails a named check', () => {
+  const manifestEdit = (edit: (m: Record<string, any>) => void) => () => {
+    const r = clone();
+    const m = JSON.parse(Buffer.from(r.manifest, 'base64').toString());
+    edit(m);
+    r.manifest = Buffer.from(JSON.stringify(m)).toString('base64');
+    return r;
+  };
+  const flipBase64 = (s: string, at: number) => {
+    const b = Buffer.from(s, 'base64');
+    b[at]! ^= 0x01;
+    return b.toString('base64');
+  };
+  const cases: [string, () => Receipt, string][] = [
+    ['a file digest', manifestEdit((m) => (m.files[1].digests.sha256 = 'f'.repeat(64))), 'signature.signed-attributes'],
+    ['a file size', manifestEdit((m) => (m.files[1].size += 1)), 'signature.signed-attributes'],
+    ['a file name', manifestEdit((m) => (m.files[1].name = 'other.md')), 'signature.signed-attributes'],
+    ['the claimed creation time', manifestEdit((m) => (m.created = '2020-01-01T00:00:00.000Z')), 'signature.signed-attributes'],
+    ['the receipt id', () => ({ ...clone(), id: '00000000-0000-4000-8000-000000000000' }), 'receipt.id'],
+    ['the signature value', () => {
+      const r = clone();
+      const p = extractPieces(r);
+      const at = Buffer.from(p.signature).indexOf(Buffer.from(p.signatureValue)) + 10;
+      return { ...r, signature: flipBase64(r.signature, at) };
+    }, 'signature.signature'],
+    ['the holder certificate', () => {
+      const r = clone();
+      const p = extractPieces(r);
+      const holder = p.holderCertificates.find((c) => c.commonName === '김영희')!;
+      const at = Buffer.from(p.signature).indexOf(Buffer.from(holder.der)) + holder.der.length - 20;
+      return { ...r, signature: flipBase64(r.signature, at) };
+    }, 'signature.signing-certificate-v2'],
+    ["the holder's CA certificate", () => {
+      const r = clone();
+      const p = extractPieces(r);
+      const ca = p.holderCertificates.find((c) => c.commonName === 'holder-ca')!;
+      const at = Buffer.from(p.signature).indexOf(Buffer.from(ca.der)) + ca.der.length - 20;
+      return { ...r, signature: flipBase64(r.signature, at) };
+    }, 'signature.signing-certificate-v2'],
+    ['a token (its genTime)', () => {
+      const r = clone();
+      const tok = Buffer.from(r.timestamps[0]!.token, 'base64');
+      const at = tok.indexOf(Buffer.from(new Date().getUTCFullYear().toString())) + 3;
+      tok[at]! ^= 0x01;
+      r.timestamps[0]!.token = tok.toString('base64');
+      return r;
+    }, 'timestamp.binding'],
+    ['the TSA URL', () => {
+      const r = clone();
+      r.timestamps[1]!.tsa = 'http://evil.example/';
+      return r;
+    }, 'timestamp.tsa'],
+    ['a stored certificate', () => {
+      const r = clone();
+      r.timestamps[1]!.certificates.push(Buffer.from(party('tsa-untrusted').cert.der).toString('base64'));
+      return r;
+    }, 'timestamp.stored-certificates'],
+    ['the timestamps list (one removed)', () => {
+      const r = clone();
+      r.timestamps.pop();
+      return r;
+    }, 'timestamp.count'],
+    ['the manifest encoding', () => ({ ...clone(), manifest: '@@@' }), 'receipt.encoding'],
+  ];
+  for (const [what, make, id] of cases) {
+    it(`when ${what} changes → ${id}`, () => {
+      const r = make();
+      expect(failed(r)).toContain(id);
+      expect(verify(r).ok).toBe(false);
+    });
+  }
+
+  it('a structurally broken receipt is bad input, naming the fields', () => {
+    expect(() => parseReceiptJson(serializeReceipt(reg.receipt).slice(0, 200), 'r.json')).toThrow(InputError);
+    expect(() => parseReceiptJson('{"format":"tsproof.receipt","version":1,"timestamps":{}}', 'r.json')).toThrow(/id: expected a string.*manifest: expected a base64 string/);
+    expect(() => parseReceiptJson('{"format":"tsproof.receipt","version":9}', 'r.json')).toThrow(/version 9 needs a newer tsproof/);
+  });
+});
+
+describe('hostile TSAs are refused before anything is written', () => {
+  const modes: [HostileMode, TsaError['code'], RegExp][] = [
+    ['wrong-imprint', 'TSA_INVALID_TOKEN', /timestamp\.imprint/],
+    ['wrong-nonce', 'TSA_INVALID_TOKEN', /timestamp\.nonce/],
+    ['missing-nonce', 'TSA_INVALID_TOKEN', /token has no nonce/],
+    ['rejection', 'TSA_REJECTED', /refused the request: rejection \(quota exceeded; systemFailure\)/],
+    ['garbage', 'TSA_MALFORMED_RESPONSE', /not a TimeStampResp/],
+    ['trailing-bytes', 'TSA_MALFORMED_RESPONSE', /trailing byte/],
+    ['html', 'TSA_BAD_CONTENT_TYPE', /answered text\/html/],
+    ['http-500', 'TSA_HTTP_ERROR', /HTTP 500/],
+    ['timeout', 'TSA_TIMEOUT', /no answer within 1 s/],
+    ['truncated', 'TSA_MALFORMED_RESPONSE', /cut off|truncated/],
+    ['wrong-content-type', 'TSA_BAD_CONTENT_TYPE', /application\/octet-stream/],
+    ['no-eku', 'TSA_INVALID_TOKEN', /timestamp\.eku/],
+    ['other-key', 'TSA_INVALID_TOKEN', /timestamp\.signature/],
+    ['wrong-ess', 'TSA_INVALID_TOKEN', /timestamp\.ess-certid/],
+    ['expired-cert', 'TSA_INVALID_TOKEN', /timestamp\.chain-validity/],
+    ['untrusted-root', 'TSA_INVALID_TOKEN', /timestamp\.chain/],
+    ['future-gentime', 'TSA_INVALID_TOKEN', /timestamp\.gen-time/],
+    ['redirect', 'TSA_HTTP_ERROR', /redirects are not followed/],
+    ['oversized', 'TSA_RESPONSE_TOO_LARGE', /exceeds/],
+  ];
+  for (const [mode, code, message] of modes) {
+    it(`${mode} → ${code}`, async () => {
+      const bad = await hostileTsa(mode);
+      try {
+        const { files } = await collectFiles(['work'], dir);
+        const p = register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: bad.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), concurrency: 2, client: { retries: 0, timeoutMs: 1000 } });
+        await expect(p).rejects.toSatisfy((e: unknown) => e instanceof TsaError && e.code === code && message.test(e.message));
+      } finally {
+        await bad.close();
+      }
+    });
+  }
+
+  it('retries a 500 with backoff, then gives up', async () => {
+    const bad = await hostileTsa('http-500');
+    try {
+      const { files } = await collectFiles(['work'], dir);
+      await expect(register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: bad.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), concurrency: 2, client: { retries: 2, retryDelayMs: 1 } })).rejects.toThrow(/HTTP 500/);
+      expect(bad.requests).toBe(3);
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it('a well-behaved TSA through the same test server is accepted (the forger is not the problem)', async () => {
+    const good = await hostileTsa('ok');
+    try {
+      const { files } = await collectFiles(['work'], dir);
+      const r = await register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: good.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), concurrency: 2, client: { retries: 0 } });
+      expect(verify(r.receipt).ok).toBe(true);
+    } finally {
+      await good.close();
+    }
+  });
+});
