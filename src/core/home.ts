@@ -2,7 +2,8 @@
  * tsproof's state directory ($TSPROOF_HOME, default ~/.tsproof; a project may keep its
  * own in ./.tsproof): config.json, identities/, trust/, index.jsonl. See docs/home.md.
  */
-import { appendFile, mkdir, readFile, readdir, rename, open } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { writeAtomic } from './io/fs.js';
 import path from 'node:path';
 import { InputError } from './errors.js';
 import { parseCertificates, type Certificate } from './pki/certificate.js';
@@ -72,19 +73,6 @@ export async function loadTrust(home: string, files: readonly string[], cwd: str
     out.push(...parseCertificates(bytes, f));
   }
   return out;
-}
-
-/** Writes a file so that readers see the old content or the new, never a part. */
-export async function writeAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const fh = await open(tmp, 'wx', mode);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
 }
 
 /** One line of the local index of registrations ($TSPROOF_HOME/index.jsonl). */

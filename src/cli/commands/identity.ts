@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { loadConfig, saveConfig, writeAtomic } from '../../core/home.js';
+import { loadConfig, saveConfig } from '../../core/home.js';
+import { writeAtomic } from '../../core/io/fs.js';
 import { createCsr, createSelfAssertedIdentity } from '../../core/identity/create.js';
 import { IdentityStore, suggestIdentityName, type IdentityRecord } from '../../core/identity/store.js';
 import { parseCertificates, toPem, type Certificate } from '../../core/pki/certificate.js';

@@ -1,9 +1,10 @@
 /** tsproof register — hash, sign, timestamp, write the receipt. */
-import { access, mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { appendIndex, loadConfig, writeAtomic } from '../../core/home.js';
+import { appendIndex, loadConfig } from '../../core/home.js';
+import { exists, writeAtomic } from '../../core/io/fs.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
 import { register } from '../../core/register.js';
 import { serializeReceipt } from '../../core/receipt/receipt.js';
@@ -25,14 +26,6 @@ export async function resolveTsas(ctx: CliContext, urls: readonly string[]): Pro
   return tsas;
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Where the receipt goes: beside a single file, else in the working directory; --out names a folder. Never overwrites. */
 async function receiptPath(ctx: CliContext, files: { absolute: string }[], id: string, outDir?: string): Promise<string> {

@@ -9,6 +9,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { InputError } from '../errors.js';
+import { exists } from '../io/fs.js';
 import { parseCertificates, type Certificate } from '../pki/certificate.js';
 import { decryptPrivateKey, describeKey, encryptPrivateKey, type EncryptedKeyFile } from '../pki/keys.js';
 import { TSPROOF_SELF_ASSERTED_POLICY } from '../asn1/oids.js';
@@ -160,11 +161,3 @@ export class IdentityStore {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await readFile(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,14 +5,14 @@
  * unattended (docs/tsa.md).
  */
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, access } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OID, TSPROOF_TSA_POLICY } from '../asn1/oids.js';
 import { InputError } from '../errors.js';
 import { buildCertificate, randomSerial } from '../pki/build.js';
 import { parseCertificates, type Certificate } from '../pki/certificate.js';
 import { loadPrivateKey } from '../pki/keys.js';
-import { writeAtomic } from '../home.js';
+import { exists, writeAtomic } from '../io/fs.js';
 import { LocalTimestampAuthority, timeOrderedSerials } from './authority.js';
 
 export interface TsaMaterial {
@@ -91,11 +91,3 @@ export function authorityFor(m: TsaMaterial, clock: () => Date, policy = TSPROOF
   return new LocalTimestampAuthority({ key: m.key, certificate: m.certificate, chain: m.chain, policy, clock, serials: timeOrderedSerials(clock, randomBytes) });
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
