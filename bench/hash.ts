@@ -2,7 +2,7 @@
  * Benchmark: `tsproof hash` against `openssl dgst -sha256` (and `sha256sum`) on the same
  * data, in the same run. Prints throughput ratios and peak RSS (GNU time).
  *
- *   npm run bench            # 1 GiB file + 2,000 files of 100 KiB
+ *   npm run bench            # 1 GiB file + 10,000 files of 100 KiB
  *   BENCH_GIB=4 npm run bench
  *
  * Run with Node 22.12+ (npm run puts node_modules/.bin/node first on PATH).
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tsproof.js');
 const GIB = Number(process.env.BENCH_GIB ?? 1);
-const SMALL = Number(process.env.BENCH_SMALL_FILES ?? 2000);
+const SMALL = Number(process.env.BENCH_SMALL_FILES ?? 10000);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-bench-'));
 
 function timed(cmd: string, args: string[], cwd: string): { seconds: number; maxRssMb: number } {

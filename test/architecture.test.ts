@@ -11,7 +11,7 @@ function files(dir: string): string[] {
   });
 }
 const core = files(path.join(ROOT, 'src', 'core'));
-const imports = (f: string) => [...readFileSync(f, 'utf8').matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
+const imports = (f: string) => [...readFileSync(f, 'utf8').matchAll(/^import\s[^;]*?from\s+'([^']+)'|import\('([^']+)'\)/gms)].map((m) => (m[1] ?? m[2])!);
 
 describe('architecture', () => {
   it('has core modules to check', () => expect(core.length).toBeGreaterThan(20));

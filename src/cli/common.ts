@@ -29,8 +29,3 @@ export async function unlockIdentity(ctx: CliContext, name: string | undefined, 
 export async function trustAnchors(ctx: CliContext, files: readonly string[] = []): Promise<Certificate[]> {
   return loadTrust(ctx.home, files, ctx.cwd);
 }
-
-/** Commander collector for repeatable options. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}

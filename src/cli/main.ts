@@ -7,14 +7,29 @@ import { isTsproofError, messageOf } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { EXIT_CODE_HELP, ExitCode, exitCodeOf } from './exit.js';
 import { VERSION, printJson } from './output.js';
-import { collect } from './common.js';
-import { hashCommand } from './commands/hash.js';
-import { identityImport, identityList, identityNew, identityShow } from './commands/identity.js';
-import { registerCommand } from './commands/register.js';
-import { verifyCommand } from './commands/verify.js';
-import { tsVerifyCommand } from './commands/ts.js';
-import { tsaInit, tsaServe } from './commands/tsa.js';
-import { demoCommand } from './commands/demo.js';
+import type { hashCommand } from './commands/hash.js';
+import type { identityImport, identityNew } from './commands/identity.js';
+import type { registerCommand } from './commands/register.js';
+import type { verifyCommand } from './commands/verify.js';
+import type { tsVerifyCommand } from './commands/ts.js';
+import type { tsaInit, tsaServe } from './commands/tsa.js';
+
+// Commands load on demand: start-up time matters (hashing a file is ~10× slower than
+// OpenSSL if every library loads first).
+const commands = {
+  hash: () => import('./commands/hash.js'),
+  identity: () => import('./commands/identity.js'),
+  register: () => import('./commands/register.js'),
+  verify: () => import('./commands/verify.js'),
+  ts: () => import('./commands/ts.js'),
+  tsa: () => import('./commands/tsa.js'),
+  demo: () => import('./commands/demo.js'),
+};
+
+/** Commander collector for repeatable options. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
 
 export function buildProgram(ctx: CliContext, setCode: (code: number) => void): Command {
   const program = new Command('tsproof')
@@ -46,7 +61,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--csr <file>', 'also write a PKCS#10 request to send to a real CA')
     .option('--as <name>', 'name of the identity in the store (default: from --name)')
     .addOption(passphraseFile)
-    .action(run((o: Parameters<typeof identityNew>[1]) => identityNew(ctx, o)));
+    .action(run(async (o: Parameters<typeof identityNew>[1]) => (await commands.identity()).identityNew(ctx, o)));
   identity
     .command('import <file>')
     .description('import a PKCS#12 (.p12/.pfx) or a PEM certificate with its key')
@@ -54,18 +69,18 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--name <name>', 'name of the identity in the store')
     .option('--import-passphrase-file <file>', "the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)")
     .addOption(passphraseFile)
-    .action(run((file: string, o: Parameters<typeof identityImport>[2]) => identityImport(ctx, file, o)));
-  identity.command('list').description('list identities').action(run(() => identityList(ctx)));
+    .action(run(async (file: string, o: Parameters<typeof identityImport>[2]) => (await commands.identity()).identityImport(ctx, file, o)));
+  identity.command('list').description('list identities').action(run(async () => (await commands.identity()).identityList(ctx)));
   identity
     .command('show [name]')
     .description('show an identity')
-    .action(run((name?: string) => identityShow(ctx, name)));
+    .action(run(async (name?: string) => (await commands.identity()).identityShow(ctx, name)));
 
   program
     .command('hash <paths...>')
     .description('fingerprint files, folders and globs (output works with sha256sum -c)')
     .option('-a, --algorithm <alg>', 'sha256, sha384 or sha512', 'sha256')
-    .action(run((paths: string[], o: { algorithm: string }) => hashCommand(ctx, paths, o)));
+    .action(run(async (paths: string[], o: Parameters<typeof hashCommand>[2]) => (await commands.hash()).hashCommand(ctx, paths, o)));
 
   program
     .command('register <paths...>')
@@ -77,7 +92,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('-a, --algorithm <alg>', 'digest algorithm(s) to record (repeatable; default sha256)', collect, [])
     .option('--timeout <seconds>', 'per-request TSA timeout', '30')
     .addOption(passphraseFile)
-    .action(run((paths: string[], o: Parameters<typeof registerCommand>[2]) => registerCommand(ctx, paths, o)));
+    .action(run(async (paths: string[], o: Parameters<typeof registerCommand>[2]) => (await commands.register()).registerCommand(ctx, paths, o)));
 
   program
     .command('verify <files...>')
@@ -85,7 +100,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--receipt <file>', 'the receipt to verify against')
     .addOption(trust)
     .option('--brief', 'list only failed checks and warnings')
-    .action(run((files: string[], o: Parameters<typeof verifyCommand>[2]) => verifyCommand(ctx, files, o)));
+    .action(run(async (files: string[], o: Parameters<typeof verifyCommand>[2]) => (await commands.verify()).verifyCommand(ctx, files, o)));
 
   const ts = program.command('ts').description('standalone RFC 3161 tokens');
   ts.command('verify')
@@ -97,7 +112,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--tsa-cert <pem>', 'TSA certificate(s) for tokens that carry none (untrusted; repeatable)', collect, [])
     .option('--nonce <hex>', 'expected nonce')
     .option('--policy <oid>', 'accepted policy OID (repeatable)', collect, [])
-    .action(run((o: Parameters<typeof tsVerifyCommand>[1]) => tsVerifyCommand(ctx, o)));
+    .action(run(async (o: Parameters<typeof tsVerifyCommand>[1]) => (await commands.ts()).tsVerifyCommand(ctx, o)));
 
   const tsa = program.command('tsa').description('the bundled RFC 3161 time-stamping authority');
   tsa
@@ -107,20 +122,20 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--name <name>', 'organisation name in the certificates', 'tsproof local')
     .option('--rsa', 'RSA-3072 instead of ECDSA P-256')
     .option('--no-trust', 'do not add the new root to $TSPROOF_HOME/trust/')
-    .action(run((o: Parameters<typeof tsaInit>[1]) => tsaInit(ctx, o)));
+    .action(run(async (o: Parameters<typeof tsaInit>[1]) => (await commands.tsa()).tsaInit(ctx, o)));
   tsa
     .command('serve')
     .description('serve RFC 3161 over HTTP (POST application/timestamp-query)')
     .option('--dir <dir>', 'TSA directory (default $TSPROOF_HOME/tsa)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port', '3161')
-    .action(run((o: Parameters<typeof tsaServe>[1]) => tsaServe(ctx, o)));
+    .action(run(async (o: Parameters<typeof tsaServe>[1]) => (await commands.tsa()).tsaServe(ctx, o)));
 
   program
     .command('demo')
     .description('offline walkthrough: local TSA, throwaway identity, register, verify, tamper')
     .option('--keep', 'keep the temporary folder')
-    .action(run((o: { keep?: boolean }) => demoCommand(ctx, o)));
+    .action(run(async (o: { keep?: boolean }) => (await commands.demo()).demoCommand(ctx, o)));
   return program;
 }
 

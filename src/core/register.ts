@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { OID } from './asn1/oids.js';
 import { toBase64 } from './bytes.js';
 import { attribute, assembleSignedData, prepareSignature } from './cms/build.js';
-import { hashFile, mapLimit, type FileDigest } from './hash/digest.js';
+import { hashFiles, type FileDigest, type HashProgress } from './hash/engine.js';
 import { InputError, InternalError } from './errors.js';
 import { obtainTimestamp, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
 import { encodeManifest, type Manifest } from './receipt/manifest.js';
@@ -29,8 +29,10 @@ export interface RegisterOptions {
   now: () => Date;
   random: (n: number) => Uint8Array;
   client?: Partial<TimestampClientOptions>;
-  concurrency: number;
-  onFileHashed?: (file: FileRef, digest: FileDigest) => void;
+  /** Hashing threads (default: one per core). */
+  threads?: number;
+  /** Receives a reader of running hashing totals (for a progress display). */
+  progress?: (read: () => HashProgress) => void;
 }
 
 export interface Registration {
@@ -57,11 +59,10 @@ export async function register(o: RegisterOptions): Promise<Registration> {
   const holder = o.identity.chain[0]!;
   checkHolderUsable(holder, o.now());
 
-  const digests = await mapLimit(o.files, o.concurrency, async (f) => {
-    const d = await hashFile(f.absolute, o.algorithms, f.name);
-    o.onFileHashed?.(f, d);
-    return d;
-  });
+  const digests = await hashFiles(
+    o.files.map((f) => ({ path: f.absolute, display: f.name })),
+    { algorithms: o.algorithms, ...(o.threads ? { threads: o.threads } : {}), ...(o.progress ? { progress: o.progress } : {}) },
+  );
   const files = o.files.map((f, i) => ({ ...f, ...digests[i]! }));
 
   const created = o.now();

@@ -27,7 +27,7 @@ const anchors = () => [party('root-ca').cert];
 
 async function doRegister(urls: string[], identity = alice()) {
   const { files } = await collectFiles(['work'], dir);
-  return register({ files, algorithms: ['sha256', 'sha512'], identity, tsas: urls.map((url) => ({ url })), anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), concurrency: 4, client: { retries: 0, timeoutMs: 2000 } });
+  return register({ files, algorithms: ['sha256', 'sha512'], identity, tsas: urls.map((url) => ({ url })), anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 0, timeoutMs: 2000 } });
 }
 
 beforeAll(async () => {
@@ -200,7 +200,7 @@ describe('hostile TSAs are refused before anything is written', () => {
       const bad = await hostileTsa(mode);
       try {
         const { files } = await collectFiles(['work'], dir);
-        const p = register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: bad.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), concurrency: 2, client: { retries: 0, timeoutMs: 1000 } });
+        const p = register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: bad.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 0, timeoutMs: 1000 } });
         await expect(p).rejects.toSatisfy((e: unknown) => e instanceof TsaError && e.code === code && message.test(e.message));
       } finally {
         await bad.close();
@@ -212,7 +212,7 @@ describe('hostile TSAs are refused before anything is written', () => {
     const bad = await hostileTsa('http-500');
     try {
       const { files } = await collectFiles(['work'], dir);
-      await expect(register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: bad.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), concurrency: 2, client: { retries: 2, retryDelayMs: 1 } })).rejects.toThrow(/HTTP 500/);
+      await expect(register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: bad.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 2, retryDelayMs: 1 } })).rejects.toThrow(/HTTP 500/);
       expect(bad.requests).toBe(3);
     } finally {
       await bad.close();
@@ -223,7 +223,7 @@ describe('hostile TSAs are refused before anything is written', () => {
     const good = await hostileTsa('ok');
     try {
       const { files } = await collectFiles(['work'], dir);
-      const r = await register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: good.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), concurrency: 2, client: { retries: 0 } });
+      const r = await register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: good.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 0 } });
       expect(verify(r.receipt).ok).toBe(true);
     } finally {
       await good.close();

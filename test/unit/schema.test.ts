@@ -27,7 +27,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'a.txt'), 'a');
   writeFileSync(path.join(dir, '나.bin'), randomBytes(10));
   const { files } = await collectFiles(['.'], dir);
-  reg = await register({ files, algorithms: ['sha256', 'sha384'], identity: alice(), tsas: [{ url: tsa.url }], anchors: [party('root-ca').cert], now: () => new Date(), random: (n) => randomBytes(n), concurrency: 2 });
+  reg = await register({ files, algorithms: ['sha256', 'sha384'], identity: alice(), tsas: [{ url: tsa.url }], anchors: [party('root-ca').cert], now: () => new Date(), random: (n) => randomBytes(n) });
 });
 afterAll(() => tsa.close());
 

@@ -1,11 +1,11 @@
 /** tsproof hash — fingerprints; default output is `sha256sum -c` compatible. */
-import os from 'node:os';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { isFileHash, type HashAlgorithm } from '../../core/crypto/algorithms.js';
-import { hashFile, mapLimit } from '../../core/hash/digest.js';
+import { HashPool, hashFiles } from '../../core/hash/engine.js';
 import { collectFiles } from '../../core/io/files.js';
-import { printJson, out, warn } from '../output.js';
+import { printJson, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 
 export function parseAlgorithm(a: string): HashAlgorithm {
@@ -22,14 +22,34 @@ function sumLine(hex: string, name: string): string {
 
 export async function hashCommand(ctx: CliContext, inputs: string[], o: { algorithm: string }): Promise<number> {
   const alg = parseAlgorithm(o.algorithm);
-  const { files, skipped } = await collectFiles(inputs, ctx.cwd);
-  for (const s of skipped) warn(ctx, `skipped ${s.path}: ${s.reason}`);
-  const results = await mapLimit(files, Math.max(2, os.availableParallelism()) * 2, (f) => hashFile(f.absolute, [alg], f.name));
-  if (ctx.json) {
-    printJson(ctx, { ok: true, algorithm: alg, files: files.map((f, i) => ({ file: f.name, size: results[i]!.size, digest: results[i]!.digests[alg] })) });
+  // Boot the hashing threads while the folders are walked.
+  const pool = inputs.length > 1 || !(await isFile(path.resolve(ctx.cwd, inputs[0]!))) ? new HashPool() : undefined;
+  try {
+    const { files, skipped } = await collectFiles(inputs, ctx.cwd);
+    for (const s of skipped) warn(ctx, `skipped ${s.path}: ${s.reason}`);
+    const results = await hashFiles(
+      files.map((f) => ({ path: f.absolute, display: f.name })),
+      { algorithms: [alg], ...(pool ? { pool } : {}) },
+    );
+    if (ctx.json) {
+      printJson(ctx, { ok: true, algorithm: alg, files: files.map((f, i) => ({ file: f.name, size: results[i]!.size, digest: results[i]!.digests[alg] })) });
+      return 0;
+    }
+    // Names relative to the working directory, so `sha256sum -c` finds the files from here; one write.
+    const prefix = ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep;
+    const shown = (abs: string) => (abs.startsWith(prefix) ? abs.slice(prefix.length) : path.relative(ctx.cwd, abs)).split(path.sep).join('/');
+    const lines = files.map((f, i) => sumLine(results[i]!.digests[alg]!, shown(f.absolute)));
+    if (lines.length) ctx.stdout.write(`${lines.join('\n')}\n`);
     return 0;
+  } finally {
+    await pool?.close();
   }
-  // Names relative to the working directory, so `sha256sum -c` finds the files from here.
-  files.forEach((f, i) => out(ctx, sumLine(results[i]!.digests[alg]!, path.relative(ctx.cwd, f.absolute).split(path.sep).join('/') || f.name)));
-  return 0;
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,5 @@
 /** tsproof register — hash, sign, timestamp, write the receipt. */
 import { mkdir, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { appendIndex, loadConfig } from '../../core/home.js';
@@ -71,7 +70,6 @@ export async function registerCommand(
     now: ctx.now,
     random: ctx.random,
     client: { timeoutMs },
-    concurrency: Math.max(2, os.availableParallelism()) * 2,
   });
 
   const file = await receiptPath(ctx, files, reg.receipt.id, o.out);

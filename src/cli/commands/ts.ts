@@ -4,7 +4,7 @@ import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { fromHex, isHex } from '../../core/bytes.js';
 import { DIGEST_LENGTH, hash, type AnyDigest } from '../../core/crypto/algorithms.js';
-import { hashFile } from '../../core/hash/digest.js';
+import { hashFile } from '../../core/hash/engine.js';
 import { parseCertificates, type Certificate } from '../../core/pki/certificate.js';
 import { PKI_STATUS, parseTimeStampResp } from '../../core/tsp/messages.js';
 import { classifyTimestampBytes, tokenImprintAlgorithm, trimZeroPadding, verifyTimestampToken } from '../../core/tsp/verify.js';

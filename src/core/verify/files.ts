@@ -5,7 +5,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { hashFile } from '../hash/digest.js';
+import { hashFile } from '../hash/engine.js';
 import { readIndex } from '../home.js';
 import { RECEIPT_SUFFIX } from '../io/files.js';
 import { decodeManifest } from '../receipt/manifest.js';
