@@ -13,6 +13,7 @@ import type { registerCommand } from './commands/register.js';
 import type { verifyCommand } from './commands/verify.js';
 import type { tsVerifyCommand } from './commands/ts.js';
 import type { tsaInit, tsaServe } from './commands/tsa.js';
+import type { receiptExtract } from './commands/receipt.js';
 
 // Commands load on demand: start-up time matters (hashing a file is ~10× slower than
 // OpenSSL if every library loads first).
@@ -24,6 +25,7 @@ const commands = {
   ts: () => import('./commands/ts.js'),
   tsa: () => import('./commands/tsa.js'),
   demo: () => import('./commands/demo.js'),
+  receipt: () => import('./commands/receipt.js'),
 };
 
 /** Commander collector for repeatable options. */
@@ -91,16 +93,29 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--out <dir>', 'folder for the receipt (default: beside a single file, else the current folder)')
     .option('-a, --algorithm <alg>', 'digest algorithm(s) to record (repeatable; default sha256)', collect, [])
     .option('--timeout <seconds>', 'per-request TSA timeout', '30')
+    .option('--exclude <pattern>', 'leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)', collect, [])
+    .option('--changed-only', 'leave out files whose content this identity already registered (per the local index)')
     .addOption(passphraseFile)
     .action(run(async (paths: string[], o: Parameters<typeof registerCommand>[2]) => (await commands.register()).registerCommand(ctx, paths, o)));
 
   program
-    .command('verify <files...>')
-    .description('verify files offline against their receipt (given, beside the file, or from the local index)')
+    .command('verify [files...]')
+    .description('verify files offline against their receipt (given, beside the file, or from the local index), or a whole folder with --dir')
     .option('--receipt <file>', 'the receipt to verify against')
+    .option('--dir <folder>', 'check every entry of --receipt against this folder: matched, modified or missing')
+    .option('--unregistered', 'with --dir: also list files in the folder that the receipt does not register')
     .addOption(trust)
     .option('--brief', 'list only failed checks and warnings')
     .action(run(async (files: string[], o: Parameters<typeof verifyCommand>[2]) => (await commands.verify()).verifyCommand(ctx, files, o)));
+
+  const receipt = program.command('receipt').description('work with receipts');
+  receipt
+    .command('extract <receipt>')
+    .description('write a per-file receipt: one entry and its inclusion proof, nothing about the other files')
+    .requiredOption('--file <path>', 'the file (its name as registered, or the file itself)')
+    .requiredOption('--out <file>', 'where to write the per-file receipt')
+    .option('--force', 'replace --out if it exists')
+    .action(run(async (r: string, o: Parameters<typeof receiptExtract>[2]) => (await commands.receipt()).receiptExtract(ctx, r, o)));
 
   const ts = program.command('ts').description('standalone RFC 3161 tokens');
   ts.command('verify')

@@ -1,6 +1,7 @@
 /** Human rendering of verification results. --json prints the same data unchanged. */
 import type { Check } from '../core/verify/checks.js';
 import type { FileVerification } from '../core/verify/receipt.js';
+import type { DirVerification } from '../core/verify/files.js';
 import type { TimestampInfo } from '../core/tsp/verify.js';
 import { formatMicros } from '../core/tsp/verify.js';
 import type { CliContext } from './context.js';
@@ -62,8 +63,8 @@ export function renderFileResult(ctx: CliContext, r: FileVerification, verbose: 
   const lines: string[] = [];
   lines.push(r.ok ? `${c.green('✔ VERIFIED')}  ${r.file}` : `${c.red('✘ NOT VERIFIED')}  ${r.file}`);
   if (r.entry) {
-    const alg = Object.keys(r.entry.digests)[0] as keyof typeof r.entry.digests;
-    lines.push(`  what     ${alg.toUpperCase()} ${r.entry.digests[alg]} (${r.entry.size.toLocaleString('en-US')} bytes), registered as "${r.entry.name}"`);
+    const [alg, hex] = Object.entries(r.entry.digests)[0]!;
+    lines.push(`  what     ${alg.toUpperCase()} ${hex} (${r.entry.size.toLocaleString('en-US')} bytes), registered as "${r.entry.name}"`);
   }
   if (r.holder) lines.push(`  who      ${r.holder.subject} — ${IDENTITY_TEXT[r.holder.identity]}`);
   for (const t of r.timestamps) lines.push(`  when     ${formatTimestamp(t)}`);
@@ -71,5 +72,24 @@ export function renderFileResult(ctx: CliContext, r: FileVerification, verbose: 
   const failed = r.checks.filter((x) => !x.ok);
   lines.push(`  checks   ${summarize(r.checks)}`);
   lines.push(...renderChecks(ctx, verbose ? r.checks : failed.length ? failed : r.checks.filter((x) => x.status === 'warn')));
+  return lines;
+}
+
+export function renderDirectory(ctx: CliContext, d: DirVerification, verbose: boolean): string[] {
+  const c = ctx.color;
+  const r = d.receipt;
+  const count = (s: string) => d.results.filter((x) => x.status === s).length;
+  const lines = [d.ok ? `${c.green('✔ VERIFIED')}  ${r.path}` : `${c.red('✘ NOT VERIFIED')}  ${r.path}`];
+  if (r.holder) lines.push(`  who      ${r.holder.subject} — ${IDENTITY_TEXT[r.holder.identity]}`);
+  for (const t of r.timestamps) lines.push(`  when     ${formatTimestamp(t)}`);
+  lines.push(`  files    ${count('matched')} matched, ${count('modified')} modified, ${count('missing')} missing${d.results.some((x) => x.status === 'unregistered') ? `, ${count('unregistered')} not registered` : ''}`);
+  lines.push(`  receipt  ${summarize(r.checks)}`);
+  lines.push(...renderChecks(ctx, verbose ? r.checks : r.checks.filter((x) => x.status === 'fail' || x.status === 'warn')));
+  const mark = { matched: c.green('✔ matched '), modified: c.red('✘ modified'), missing: c.red('✘ missing '), unregistered: c.yellow('? not registered') } as const;
+  for (const x of d.results) {
+    if (!verbose && x.status === 'matched') continue;
+    const why = x.checks.find((k) => !k.ok)?.detail;
+    lines.push(`  ${mark[x.status]}  ${x.file}${why ? c.dim(`  (${why})`) : ''}`);
+  }
   return lines;
 }

@@ -81,6 +81,8 @@ export interface IndexEntry {
   id: string;
   time: string;
   holder: string;
+  /** SHA-256 of the holder certificate (for --changed-only). */
+  holderSha256?: string;
   files: { name: string; path: string; digests: Partial<Record<HashAlgorithm, string>> }[];
 }
 

@@ -6,14 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { OID } from './asn1/oids.js';
-import { toBase64 } from './bytes.js';
+import { toBase64, toHex } from './bytes.js';
 import { attribute, assembleSignedData, prepareSignature } from './cms/build.js';
-import { hashFiles, type FileDigest, type HashProgress } from './hash/engine.js';
+import { hashFiles, type FileDigest, type HashPool, type HashProgress } from './hash/engine.js';
 import { InputError, InternalError } from './errors.js';
 import { obtainTimestamp, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
-import { encodeManifest, type Manifest } from './receipt/manifest.js';
-import { RECEIPT_FORMAT, type Receipt } from './receipt/receipt.js';
-import { verifyReceipt, verifyFileAgainst, type FileVerification, type ReceiptVerification } from './verify/receipt.js';
+import { encodeManifest, entryBytes, type Manifest } from './receipt/manifest.js';
+import { RECEIPT_FORMAT, type Receipt, type ReceiptEntry } from './receipt/receipt.js';
+import { leafHash, levels } from './receipt/merkle.js';
+import { verifyReceipt, type ReceiptVerification } from './verify/receipt.js';
 import type { HashAlgorithm } from './crypto/algorithms.js';
 import type { FileRef } from './io/files.js';
 import type { UnlockedIdentity } from './identity/store.js';
@@ -29,17 +30,30 @@ export interface RegisterOptions {
   now: () => Date;
   random: (n: number) => Uint8Array;
   client?: Partial<TimestampClientOptions>;
-  /** Hashing threads (default: one per core). */
-  threads?: number;
+  /** A hashing pool started early by the caller (else one is started here). */
+  pool?: HashPool;
+  /** Leave a hashed file out of the batch (e.g. already registered by this identity). */
+  skip?: (file: FileRef & FileDigest) => boolean;
   /** Receives a reader of running hashing totals (for a progress display). */
   progress?: (read: () => HashProgress) => void;
 }
 
+export type HashedFile = FileRef & FileDigest;
+
 export interface Registration {
+  kind: 'registered';
   receipt: Receipt;
   manifest: Manifest;
   verification: ReceiptVerification;
-  files: (FileRef & FileDigest)[];
+  files: HashedFile[];
+  /** Files left out by `skip` (already registered). */
+  skipped: HashedFile[];
+}
+
+/** Every file was left out by `skip`: nothing signed, no TSA asked. */
+export interface Unchanged {
+  kind: 'unchanged';
+  skipped: HashedFile[];
 }
 
 /** Refuses a holder certificate that cannot sign now (exit 2, before any TSA is contacted). */
@@ -52,7 +66,7 @@ export function checkHolderUsable(cert: Certificate, now: Date): void {
   }
 }
 
-export async function register(o: RegisterOptions): Promise<Registration> {
+export async function register(o: RegisterOptions): Promise<Registration | Unchanged> {
   if (o.files.length === 0) throw new InputError({ code: 'NO_FILES', message: 'no files to register' });
   if (o.tsas.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: 'no TSA configured' });
   for (const t of o.tsas) parseTsaUrl(t.url);
@@ -61,10 +75,18 @@ export async function register(o: RegisterOptions): Promise<Registration> {
 
   const digests = await hashFiles(
     o.files.map((f) => ({ path: f.absolute, display: f.name })),
-    { algorithms: o.algorithms, ...(o.threads ? { threads: o.threads } : {}), ...(o.progress ? { progress: o.progress } : {}) },
+    { algorithms: o.algorithms, ...(o.pool ? { pool: o.pool } : {}), ...(o.progress ? { progress: o.progress } : {}) },
   );
-  const files = o.files.map((f, i) => ({ ...f, ...digests[i]! }));
+  const hashed = o.files.map((f, i) => ({ ...f, ...digests[i]! }));
+  // Incremental registration: leave out what this identity already registered.
+  const skipped = o.skip ? hashed.filter((f) => o.skip!(f)) : [];
+  const files = skipped.length ? hashed.filter((f) => !skipped.includes(f)) : hashed;
+  if (files.length === 0) return { kind: 'unchanged', skipped };
 
+  // The batch: one salted leaf per file, in name order, under one Merkle root (RFC 6962 hashing).
+  const treeAlg = o.algorithms[0]!;
+  const entries: ReceiptEntry[] = files.map((f, index) => ({ index, name: f.name, size: f.size, digests: f.digests, salt: toHex(o.random(32)) }));
+  const tree = levels(treeAlg, entries.map((e) => leafHash(treeAlg, entryBytes(e))));
   const created = o.now();
   const manifest: Manifest = {
     format: 'tsproof.manifest',
@@ -73,7 +95,7 @@ export async function register(o: RegisterOptions): Promise<Registration> {
     created: created.toISOString(),
     tsas: o.tsas.map((t) => t.url),
     algorithms: [...o.algorithms],
-    files: files.map((f) => ({ name: f.name, size: f.size, digests: f.digests })),
+    merkle: { algorithm: treeAlg, count: entries.length, root: toHex(tree[tree.length - 1]![0]!) },
   };
   const manifestBytes = encodeManifest(manifest);
 
@@ -110,6 +132,7 @@ export async function register(o: RegisterOptions): Promise<Registration> {
       const missing = (s.verification.path ?? []).filter((c) => !embedded.some((e) => e.equals(c)));
       return { tsa: s.url, token: toBase64(s.token), certificates: missing.map((c) => toBase64(c.der)) };
     }),
+    entries,
     revocation: [],
     renewals: [],
   };
@@ -120,10 +143,6 @@ export async function register(o: RegisterOptions): Promise<Registration> {
   if (failed.length) {
     throw new InternalError({ code: 'INTERNAL', message: `the new receipt does not verify (${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')})` });
   }
-  return { receipt, manifest, verification, files };
+  return { kind: 'registered', receipt, manifest, verification, files, skipped };
 }
 
-/** Verifies each registered file against the fresh receipt (used by the demo and tests). */
-export function fileResults(reg: Registration): FileVerification[] {
-  return reg.files.map((f) => verifyFileAgainst(reg.verification, f.absolute, f.name, f));
-}

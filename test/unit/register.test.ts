@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { register, type Registration } from '../../src/core/register.js';
+import { register, type Registration, type Unchanged } from '../../src/core/register.js';
 import { collectFiles } from '../../src/core/io/files.js';
 import { extractPieces } from '../../src/core/receipt/extract.js';
 import { verifyReceipt } from '../../src/core/verify/receipt.js';
@@ -25,9 +25,15 @@ let tsa2: Awaited<ReturnType<typeof bundledTsa>>;
 let reg: Registration;
 const anchors = () => [party('root-ca').cert];
 
-async function doRegister(urls: string[], identity = alice()) {
+async function doRegister(urls: string[], identity = alice()): Promise<Registration> {
   const { files } = await collectFiles(['work'], dir);
-  return register({ files, algorithms: ['sha256', 'sha512'], identity, tsas: urls.map((url) => ({ url })), anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 0, timeoutMs: 2000 } });
+  return registered(register({ files, algorithms: ['sha256', 'sha512'], identity, tsas: urls.map((url) => ({ url })), anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 0, timeoutMs: 2000 } }));
+}
+
+async function registered(p: Promise<Registration | Unchanged>): Promise<Registration> {
+  const r = await p;
+  if (r.kind !== 'registered') throw new Error('expected a registration');
+  return r;
 }
 
 beforeAll(async () => {
@@ -56,8 +62,10 @@ describe('register', () => {
     expect(v.checks.filter((c) => !c.ok)).toEqual([]);
     expect(v.timestamps).toHaveLength(2);
     expect(v.holder).toMatchObject({ identity: 'ca-verified', subject: 'CN=김영희, O=테스트 주식회사, C=KR' });
-    expect(reg.manifest.files.map((f) => f.name)).toEqual(['work/empty.txt', 'work/notes.md', 'work/도면/설계.dwg']);
-    expect(reg.manifest.files[0]!.digests.sha256).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(reg.receipt.entries.map((f) => f.name)).toEqual(['work/empty.txt', 'work/notes.md', 'work/도면/설계.dwg']);
+    expect(reg.receipt.entries[0]!.digests.sha256).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(reg.manifest.merkle.count).toBe(3);
+    expect(v.checks.find((c) => c.id === 'merkle.root')!.status).toBe('pass');
     expect(receiptProblems(JSON.parse(serializeReceipt(reg.receipt)))).toEqual([]);
   });
 
@@ -102,15 +110,24 @@ describe('a tampered receipt fails a named check', () => {
     r.manifest = Buffer.from(JSON.stringify(m)).toString('base64');
     return r;
   };
+  const entryEdit = (edit: (e: Record<string, any>) => void) => () => {
+    const r = clone();
+    edit(r.entries[1]!);
+    return r;
+  };
   const flipBase64 = (s: string, at: number) => {
     const b = Buffer.from(s, 'base64');
     b[at]! ^= 0x01;
     return b.toString('base64');
   };
   const cases: [string, () => Receipt, string][] = [
-    ['a file digest', manifestEdit((m) => (m.files[1].digests.sha256 = 'f'.repeat(64))), 'signature.signed-attributes'],
-    ['a file size', manifestEdit((m) => (m.files[1].size += 1)), 'signature.signed-attributes'],
-    ['a file name', manifestEdit((m) => (m.files[1].name = 'other.md')), 'signature.signed-attributes'],
+    ['a file digest', entryEdit((e) => (e.digests.sha256 = 'f'.repeat(64))), 'merkle.root'],
+    ['a file size', entryEdit((e) => (e.size += 1)), 'merkle.root'],
+    ['a file name', entryEdit((e) => (e.name = 'work/other.md')), 'merkle.root'],
+    ['a salt', entryEdit((e) => (e.salt = '0'.repeat(64))), 'merkle.root'],
+    ['an entry removed', () => ({ ...clone(), entries: clone().entries.slice(1) }), 'merkle.inclusion'],
+    ['the signed Merkle root', manifestEdit((m) => (m.merkle.root = 'a'.repeat(64))), 'signature.signed-attributes'],
+    ['the signed file count', manifestEdit((m) => (m.merkle.count = 4)), 'signature.signed-attributes'],
     ['the claimed creation time', manifestEdit((m) => (m.created = '2020-01-01T00:00:00.000Z')), 'signature.signed-attributes'],
     ['the receipt id', () => ({ ...clone(), id: '00000000-0000-4000-8000-000000000000' }), 'receipt.id'],
     ['the signature value', () => {
@@ -223,7 +240,7 @@ describe('hostile TSAs are refused before anything is written', () => {
     const good = await hostileTsa('ok');
     try {
       const { files } = await collectFiles(['work'], dir);
-      const r = await register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: good.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 0 } });
+      const r = await registered(register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: good.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 0 } }));
       expect(verify(r.receipt).ok).toBe(true);
     } finally {
       await good.close();

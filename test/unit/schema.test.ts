@@ -27,7 +27,9 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'a.txt'), 'a');
   writeFileSync(path.join(dir, '나.bin'), randomBytes(10));
   const { files } = await collectFiles(['.'], dir);
-  reg = await register({ files, algorithms: ['sha256', 'sha384'], identity: alice(), tsas: [{ url: tsa.url }], anchors: [party('root-ca').cert], now: () => new Date(), random: (n) => randomBytes(n) });
+  const r = await register({ files, algorithms: ['sha256', 'sha384'], identity: alice(), tsas: [{ url: tsa.url }], anchors: [party('root-ca').cert], now: () => new Date(), random: (n) => randomBytes(n) });
+  if (r.kind !== 'registered') throw new Error('expected a registration');
+  reg = r;
 });
 afterAll(() => tsa.close());
 
@@ -47,6 +49,9 @@ describe('docs/receipt.schema.json', () => {
     ['extra timestamp field', (r) => (r.timestamps[0].nonce = '1')],
     ['certificates not strings', (r) => (r.timestamps[0].certificates = [1])],
     ['revocation missing', (r) => delete r.revocation],
+    ['entries missing', (r) => delete r.entries],
+    ['entry without salt', (r) => delete r.entries[0].salt],
+    ['entry with an unknown field', (r) => (r.entries[0].note = 1)],
   ];
   for (const [what, edit] of broken) {
     it(`and the loader both refuse: ${what}`, () => {
@@ -62,7 +67,7 @@ describe('docs/manifest.schema.json', () => {
   it('accepts the manifest tsproof signed, and agrees with the loader on broken ones', () => {
     const m = JSON.parse(Buffer.from(reg.receipt.manifest, 'base64').toString('utf8'));
     expect(manifestSchema(m), JSON.stringify(manifestSchema.errors)).toBe(true);
-    const edits: ((m: any) => void)[] = [(x) => (x.files[0].digests.sha256 = 'ABC'), (x) => (x.algorithms = ['md5']), (x) => (x.files[0].size = -1), (x) => (x.files = []), (x) => (x.id = 'nope')];
+    const edits: ((m: any) => void)[] = [(x) => (x.merkle.root = 'ABC'), (x) => (x.algorithms = ['md5']), (x) => (x.merkle.count = 0), (x) => delete x.merkle, (x) => (x.id = 'nope'), (x) => (x.files = [])];
     for (const e of edits) {
       const x = JSON.parse(JSON.stringify(m));
       e(x);

@@ -5,7 +5,7 @@
  * Exits 0 only when everything behaved as expected.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { parseReceiptJson } from '../../core/receipt/receipt.js';
 import { identityNew } from './identity.js';
 import { registerCommand } from './register.js';
 import { verifyCommand } from './verify.js';
+import { receiptExtract } from './receipt.js';
 import type { CliContext, Writable } from '../context.js';
 
 function indented(w: Writable): Writable {
@@ -122,14 +123,24 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     expectations.push(['the modified file fails (exit 1)', tampered === 1]);
     say();
 
-    say(c.bold('8. Tampering: the receipt claims another digest'));
+    say(c.bold('8. Tampering: the drawing is swapped and the receipt edited to claim the new digest'));
     const forged = JSON.parse(await readFile(receiptPath, 'utf8'));
-    const m = JSON.parse(Buffer.from(forged.manifest, 'base64').toString('utf8'));
-    m.files[0].digests.sha256 = '0'.repeat(64);
-    forged.manifest = Buffer.from(JSON.stringify(m)).toString('base64');
+    const drawingName = files.drawing.split(path.sep).join('/');
+    // Someone swaps in another drawing and edits the receipt to claim its digest.
+    const other = Buffer.from('회로도 v2: a different drawing\n');
+    await writeFile(path.join(work, files.drawing), other);
+    forged.entries.find((e: { name: string }) => e.name === drawingName).digests.sha256 = createHash('sha256').update(other).digest('hex');
     await writeFile(path.join(work, 'forged.tsproof.json'), JSON.stringify(forged, null, 2));
     const forgedCode = await verifyCommand(sub, [files.drawing], { trust: [], receipt: 'forged.tsproof.json', brief: true });
     expectations.push(['the forged receipt fails (exit 1)', forgedCode === 1]);
+    say();
+
+    say(c.bold('9. Selective disclosure: a receipt for bracket.step alone'));
+    await writeFile(partPath, bytes.map((b, i) => (i === bytes.length - 2 ? b ^ 0x01 : b)));
+    expectations.push(['extract exits 0', (await receiptExtract(sub, receiptName, { file: files.part, out: 'bracket.tsproof.json' })) === 0]);
+    const single = await readFile(path.join(work, 'bracket.tsproof.json'), 'utf8');
+    expectations.push(['the per-file receipt names no other file', !single.includes('sensor-capture') && !single.includes('회로도')]);
+    expectations.push(['the per-file receipt verifies', (await verifyCommand(sub, [files.part], { trust: [], receipt: 'bracket.tsproof.json', brief: true })) === 0]);
     say();
   } finally {
     server.close();
@@ -138,7 +149,7 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
   const ok = expectations.every(([, v]) => v);
   say(c.bold('Summary'));
   for (const [what, v] of expectations) say(`    ${v ? c.green('✔') : c.red('✘')} ${what}`);
-  say(ok ? c.green('Demo OK: registered, verified offline, confirmed by OpenSSL, and tampering detected.') : c.red('Demo FAILED: something did not behave as expected.'));
+  say(ok ? c.green('Demo OK: registered, verified offline, confirmed by OpenSSL, tampering detected, one file disclosed alone.') : c.red('Demo FAILED: something did not behave as expected.'));
   if (o.keep) say(`Files kept in ${tmp}`);
   if (ctx.json) ctx.stdout.write(`${JSON.stringify({ ok, expectations: expectations.map(([what, passed]) => ({ what, ok: passed })) }, null, 2)}\n`);
   return ok ? 0 : 1;

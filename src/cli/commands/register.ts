@@ -2,10 +2,12 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { appendIndex, loadConfig } from '../../core/home.js';
+import { appendIndex, loadConfig, readIndex } from '../../core/home.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
-import { register } from '../../core/register.js';
+import { register, type HashedFile, type Registration } from '../../core/register.js';
+import { HashPool } from '../../core/hash/engine.js';
+import { hashingProgress, type ProgressHandle } from '../progress.js';
 import { serializeReceipt } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
 import { trustAnchors, unlockIdentity } from '../common.js';
@@ -49,39 +51,70 @@ async function receiptPath(ctx: CliContext, files: { absolute: string }[], id: s
 export async function registerCommand(
   ctx: CliContext,
   inputs: string[],
-  o: { identity?: string; tsa: string[]; trust: string[]; out?: string; algorithm: string[]; passphraseFile?: string; timeout: string },
+  o: { identity?: string; tsa: string[]; trust: string[]; out?: string; algorithm: string[]; passphraseFile?: string; timeout: string; exclude?: string[]; changedOnly?: boolean },
 ): Promise<number> {
   const algorithms = [...new Set((o.algorithm.length ? o.algorithm : ['sha256']).map(parseAlgorithm))];
   const timeoutMs = Number(o.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: `--timeout ${o.timeout}: expected a number of seconds` });
   const tsas = await resolveTsas(ctx, o.tsa);
   const anchors = await trustAnchors(ctx, o.trust);
-  const { files, skipped } = await collectFiles(inputs, ctx.cwd);
-  for (const s of skipped) warn(ctx, `skipped ${s.path}: ${s.reason}`);
-  if (files.length === 0) throw new InputError({ code: 'NO_FILES', message: 'no files to register' });
+  // Unlock first (a prompt must not race a progress bar), then walk while the hashing threads boot.
   const identity = await unlockIdentity(ctx, o.identity, o.passphraseFile);
+  const pool = new HashPool();
+  let progress: ProgressHandle | undefined;
+  try {
+    const { files, skipped } = await collectFiles(inputs, ctx.cwd, { exclude: o.exclude ?? [] });
+    for (const s of skipped) warn(ctx, `skipped ${s.path}: ${s.reason}`);
+    if (files.length === 0) throw new InputError({ code: 'NO_FILES', message: 'no files to register' });
+    const known = o.changedOnly ? await registeredDigests(ctx, identity.chain[0]!.sha256) : undefined;
+    progress = await hashingProgress(ctx, files.length);
+    const result = await register({
+      files,
+      algorithms,
+      identity,
+      tsas,
+      anchors,
+      now: ctx.now,
+      random: ctx.random,
+      client: { timeoutMs },
+      pool,
+      progress: progress.attach,
+      ...(known ? { skip: (f: HashedFile) => algorithms.some((a) => known.has(`${a}:${f.digests[a]}`)) } : {}),
+    });
+    progress.stop();
+    if (result.kind === 'unchanged') {
+      if (ctx.json) printJson(ctx, { ok: true, unchanged: true, skipped: result.skipped.map((f) => f.name) });
+      else out(ctx, `Nothing to register: all ${result.skipped.length} file(s) are already registered by this identity.`);
+      return 0;
+    }
+    return await writeResult(ctx, result, inputs, o.out);
+  } finally {
+    progress?.stop();
+    await pool.close();
+  }
+}
 
-  const reg = await register({
-    files,
-    algorithms,
-    identity,
-    tsas,
-    anchors,
-    now: ctx.now,
-    random: ctx.random,
-    client: { timeoutMs },
-  });
+/** Digests this identity registered before, as "alg:hex", from the local index. */
+async function registeredDigests(ctx: CliContext, holderSha256: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const e of await readIndex(ctx.home)) {
+    if (e.holderSha256 !== holderSha256) continue;
+    for (const f of e.files) for (const [a, h] of Object.entries(f.digests)) out.add(`${a}:${h}`);
+  }
+  return out;
+}
 
-  const file = await receiptPath(ctx, files, reg.receipt.id, o.out);
+async function writeResult(ctx: CliContext, reg: Registration, inputs: string[], outDir?: string): Promise<number> {
+  const file = await receiptPath(ctx, reg.files, reg.receipt.id, outDir);
   await writeAtomic(file, serializeReceipt(reg.receipt));
   await appendIndex(ctx.home, {
     receipt: file,
     id: reg.receipt.id,
     time: reg.verification.time!,
     holder: reg.verification.holder!.subject,
+    holderSha256: reg.verification.holder!.certificateSha256,
     files: reg.files.map((f) => ({ name: f.name, path: f.absolute, digests: f.digests })),
   });
-
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json) {
     printJson(ctx, {
@@ -91,15 +124,19 @@ export async function registerCommand(
       time: reg.verification.time,
       holder: reg.verification.holder,
       timestamps: reg.verification.timestamps,
+      merkleRoot: reg.manifest.merkle.root,
       files: reg.files.map((f) => ({ file: f.name, size: f.size, digests: f.digests })),
+      skipped: reg.skipped.map((f) => f.name),
     });
     return 0;
   }
-  out(ctx, `Registered ${reg.files.length} file${reg.files.length > 1 ? 's' : ''} → ${shown}`);
+  const n = reg.files.length;
+  out(ctx, `Registered ${n} file${n > 1 ? 's' : ''} → ${shown}${reg.skipped.length ? ` (${reg.skipped.length} unchanged file(s) left out)` : ''}`);
   out(ctx, `  holder   ${reg.verification.holder!.subject}${reg.verification.holder!.identity === 'self-asserted' ? ' (self-asserted)' : ''}`);
   for (const t of reg.verification.timestamps) out(ctx, `  time     ${formatTimestamp(t)}`);
   out(ctx, `  id       ${reg.receipt.id}`);
-  if (reg.files.length <= 20) for (const f of reg.files) out(ctx, `  ${f.digests[algorithms[0]!]}  ${f.name}`);
-  note(ctx, `Verify later, offline, with: tsproof verify ${reg.files.length === 1 ? inputs[0] : '<file>'}${o.out ? ` --receipt ${shown}` : ''}`);
+  const alg = reg.manifest.algorithms[0]!;
+  if (n <= 20) for (const f of reg.files) out(ctx, `  ${f.digests[alg]}  ${f.name}`);
+  note(ctx, `Verify later, offline, with: tsproof verify ${n === 1 ? inputs[0] : '<file>'}${outDir ? ` --receipt ${shown}` : ''}`);
   return 0;
 }

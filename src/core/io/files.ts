@@ -3,9 +3,10 @@
  * NFC-normalised POSIX names. The only module that uses fast-glob. Symlinks are not
  * followed (a registration records what is in the tree, not what it points at).
  */
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { IGNORE_FILE, IgnoreRules } from './ignore.js';
 
 export interface FileRef {
   /** Absolute path on this machine. */
@@ -44,7 +45,12 @@ export function manifestName(absolute: string, base: string): string {
  * Collects files from `inputs` (files, folders — recursively — and globs) relative to
  * `cwd`. Names are relative to `cwd` when the file lies below it, else the base name.
  */
-export async function collectFiles(inputs: readonly string[], cwd: string): Promise<CollectResult> {
+export interface CollectOptions {
+  /** Patterns (gitignore subset) excluded inside walked folders, besides each folder's .tsproofignore. */
+  exclude?: readonly string[];
+}
+
+export async function collectFiles(inputs: readonly string[], cwd: string, opts: CollectOptions = {}): Promise<CollectResult> {
   const seen = new Map<string, FileRef>();
   const skipped: CollectResult['skipped'] = [];
   const add = (abs: string) => {
@@ -70,7 +76,15 @@ export async function collectFiles(inputs: readonly string[], cwd: string): Prom
       throw new InputError({ code: 'FILE_NOT_FOUND', message: `${input}: no such file or directory` });
     }
     if (st.isFile()) add(abs);
-    else if (st.isDirectory()) await walk(abs, add, skipped);
+    else if (st.isDirectory()) {
+      const rules = new IgnoreRules(opts.exclude ?? []);
+      try {
+        for (const line of (await readFile(path.join(abs, IGNORE_FILE), 'utf8')).split(/\r?\n/)) rules.add(line);
+      } catch {
+        // no .tsproofignore
+      }
+      await walk(abs, '', rules, add, skipped);
+    }
     else skipped.push({ path: input, reason: st.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
   }
   const files = [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -82,7 +96,7 @@ export async function collectFiles(inputs: readonly string[], cwd: string): Prom
   return { files, skipped };
 }
 
-async function walk(dir: string, add: (abs: string) => void, skipped: CollectResult['skipped']): Promise<void> {
+async function walk(dir: string, rel: string, rules: IgnoreRules, add: (abs: string) => void, skipped: CollectResult['skipped']): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -92,10 +106,12 @@ async function walk(dir: string, add: (abs: string) => void, skipped: CollectRes
   const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   for (const e of entries) {
     const abs = prefix + e.name;
-    // Receipts kept beside the files are not part of what is registered.
-    if (e.isFile() && e.name.endsWith(RECEIPT_SUFFIX)) continue;
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    // Receipts kept beside the files are not part of what is registered, nor is the ignore file.
+    if (e.isFile() && (e.name.endsWith(RECEIPT_SUFFIX) || (!rel && e.name === IGNORE_FILE))) continue;
+    if (rules.size && rules.ignores(r, e.isDirectory())) continue;
     if (e.isFile()) add(abs);
-    else if (e.isDirectory()) await walk(abs, add, skipped);
+    else if (e.isDirectory()) await walk(abs, r, rules, add, skipped);
     else skipped.push({ path: abs, reason: e.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
   }
 }

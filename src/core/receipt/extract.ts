@@ -6,7 +6,10 @@ import { OID } from '../asn1/oids.js';
 import { attr, parseSignedData } from '../cms/signed-data.js';
 import { InputError } from '../errors.js';
 import { Certificate } from '../pki/certificate.js';
-import { decodeField, type Receipt } from './receipt.js';
+import { decodeField, type Receipt, type ReceiptEntry } from './receipt.js';
+import { decodeManifest, entryBytes } from './manifest.js';
+import { inclusionProof, leafHash, levels } from './merkle.js';
+import { toHex } from '../bytes.js';
 
 export interface ReceiptPieces {
   manifest: Uint8Array;
@@ -43,4 +46,25 @@ export function extractPieces(r: Receipt): ReceiptPieces {
       certificates: t.certificates.map((c) => Certificate.fromDER(decodeField(c) ?? new Uint8Array(0))),
     })),
   };
+}
+
+/**
+ * A per-file receipt: the same manifest, signature and timestamps, but only the chosen
+ * entry, with its inclusion proof (log2 N sibling hashes). Salted leaves mean the proof
+ * reveals nothing about the other files' names, sizes or digests.
+ */
+export function extractEntry(r: Receipt, entry: ReceiptEntry): Receipt {
+  const manifestBytes = decodeField(r.manifest);
+  const m = manifestBytes && decodeManifest(manifestBytes).manifest;
+  if (!m) throw new InputError({ code: 'MALFORMED_RECEIPT', message: 'the receipt has no readable manifest' });
+  let proof = entry.proof;
+  if (!proof) {
+    if (r.entries.length !== m.merkle.count) throw new InputError({ code: 'BAD_ARGUMENT', message: 'this receipt does not hold every entry of its batch, so no proof can be built; extract from the full receipt' });
+    const alg = m.merkle.algorithm;
+    const sorted = [...r.entries].sort((a, b) => a.index - b.index);
+    const tree = levels(alg, sorted.map((e) => leafHash(alg, entryBytes(e))));
+    proof = inclusionProof(tree, entry.index).map(toHex);
+  }
+  const { proof: _old, ...bare } = entry;
+  return { ...r, entries: [{ ...bare, proof }] };
 }

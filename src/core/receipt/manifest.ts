@@ -5,11 +5,14 @@
  */
 import { isFileHash, DIGEST_LENGTH, type HashAlgorithm } from '../crypto/algorithms.js';
 
-export interface ManifestEntry {
+/** One registered file: a leaf of the batch's Merkle tree. */
+export interface Entry {
   /** Relative POSIX path, NFC. */
   name: string;
   size: number;
   digests: Partial<Record<HashAlgorithm, string>>;
+  /** 32 random bytes (hex), so that a leaf or a proof reveals nothing about unseen entries. */
+  salt: string;
 }
 
 export interface Manifest {
@@ -21,8 +24,15 @@ export interface Manifest {
   created: string;
   /** TSAs the registration asked, in order; each receipt timestamp names one of them. */
   tsas: string[];
+  /** Digest algorithms recorded for every file. */
   algorithms: HashAlgorithm[];
-  files: ManifestEntry[];
+  /** The batch: a Merkle tree over the entries (docs/receipt-format.md). */
+  merkle: { algorithm: HashAlgorithm; count: number; root: string };
+}
+
+/** The leaf data of an entry: its canonical JSON (the index is bound by the tree position). */
+export function entryBytes(e: Entry): Uint8Array {
+  return new Uint8Array(Buffer.from(canonicalJson({ name: e.name, size: e.size, digests: e.digests, salt: e.salt }), 'utf8'));
 }
 
 /** Deterministic JSON: object keys sorted, no insignificant whitespace. */
@@ -57,7 +67,7 @@ export function decodeManifest(bytes: Uint8Array): { manifest?: Manifest; proble
   const problems: string[] = [];
   const p = (path: string, msg: string) => problems.push(`manifest.${path}: ${msg}`);
   if (!isObject(v)) return { problems: ['manifest is not a JSON object'] };
-  const known = new Set(['format', 'version', 'id', 'created', 'tsas', 'algorithms', 'files']);
+  const known = new Set(['format', 'version', 'id', 'created', 'tsas', 'algorithms', 'merkle']);
   for (const k of Object.keys(v)) if (!known.has(k)) p(k, 'unexpected field');
   if (v.format !== 'tsproof.manifest') p('format', 'expected "tsproof.manifest"');
   if (v.version !== 1) p('version', 'expected 1');
@@ -68,29 +78,35 @@ export function decodeManifest(bytes: Uint8Array): { manifest?: Manifest; proble
   if (!Array.isArray(v.algorithms) || algs.length === 0 || !algs.every((a) => typeof a === 'string' && isFileHash(a)) || new Set(algs).size !== algs.length) {
     p('algorithms', 'expected distinct values among sha256, sha384, sha512');
   }
-  if (!Array.isArray(v.files) || v.files.length === 0) p('files', 'expected a non-empty array');
+  const m = v.merkle;
+  if (!isObject(m)) p('merkle', 'expected an object');
   else {
-    const names = new Set<string>();
-    v.files.forEach((f, i) => {
-      const at = `files[${i}]`;
-      if (!isObject(f)) return void p(at, "expected an object");
-      for (const k of Object.keys(f)) if (!['name', 'size', 'digests'].includes(k)) p(`${at}.${k}`, 'unexpected field');
-      if (typeof f.name !== 'string' || f.name.length === 0 || f.name !== f.name.normalize('NFC') || f.name.startsWith('/') || f.name.split('/').includes('..')) {
-        p(`${at}.name`, 'expected a relative POSIX path in NFC');
-      } else if (names.has(f.name)) p(`${at}.name`, 'duplicate name');
-      else names.add(f.name);
-      if (!Number.isSafeInteger(f.size) || (f.size as number) < 0) p(`${at}.size`, 'expected a non-negative integer');
-      if (!isObject(f.digests)) return void p(`${at}.digests`, "expected an object");
-      for (const a of algs) {
-        const d = f.digests[a];
-        if (typeof d !== 'string' || !new RegExp(`^[0-9a-f]{${DIGEST_LENGTH[a as HashAlgorithm] * 2}}$`).test(d)) p(`${at}.digests.${a}`, `expected ${DIGEST_LENGTH[a as HashAlgorithm] * 2} lowercase hex digits`);
-      }
-      for (const k of Object.keys(f.digests)) if (!algs.includes(k)) p(`${at}.digests.${k}`, 'algorithm not listed in manifest.algorithms');
-    });
+    for (const k of Object.keys(m)) if (!['algorithm', 'count', 'root'].includes(k)) p(`merkle.${k}`, 'unexpected field');
+    const ok = typeof m.algorithm === 'string' && isFileHash(m.algorithm);
+    if (!ok) p('merkle.algorithm', 'expected sha256, sha384 or sha512');
+    if (!Number.isSafeInteger(m.count) || (m.count as number) < 1) p('merkle.count', 'expected a positive integer');
+    if (typeof m.root !== 'string' || (ok && !new RegExp(`^[0-9a-f]{${DIGEST_LENGTH[m.algorithm as HashAlgorithm] * 2}}$`).test(m.root))) p('merkle.root', 'expected lowercase hex of the tree algorithm\'s length');
   }
   return problems.length ? { problems } : { manifest: v as unknown as Manifest, problems };
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Problems with one receipt entry, judged against the manifest (for the verifier's receipt.entries check). */
+export function entryProblems(e: Entry & { index: number }, m: Manifest, at: string): string[] {
+  const problems: string[] = [];
+  if (e.name.length === 0 || e.name !== e.name.normalize('NFC') || e.name.startsWith('/') || e.name.split('/').includes('..')) problems.push(`${at}.name: expected a relative POSIX path in NFC`);
+  if (!Number.isSafeInteger(e.size) || e.size < 0) problems.push(`${at}.size: expected a non-negative integer`);
+  if (!HEX64.test(e.salt)) problems.push(`${at}.salt: expected 64 lowercase hex digits`);
+  if (!Number.isSafeInteger(e.index) || e.index < 0 || e.index >= m.merkle.count) problems.push(`${at}.index: outside 0..${m.merkle.count - 1}`);
+  for (const a of m.algorithms) {
+    const d = e.digests[a];
+    if (typeof d !== 'string' || !new RegExp(`^[0-9a-f]{${DIGEST_LENGTH[a] * 2}}$`).test(d)) problems.push(`${at}.digests.${a}: expected ${DIGEST_LENGTH[a] * 2} lowercase hex digits`);
+  }
+  for (const k of Object.keys(e.digests)) if (!m.algorithms.includes(k as HashAlgorithm)) problems.push(`${at}.digests.${k}: algorithm not in manifest.algorithms`);
+  return problems;
 }

@@ -6,7 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import { fromBase64Strict } from '../bytes.js';
-import { isObject } from './manifest.js';
+import { isObject, type Entry } from './manifest.js';
 
 export const RECEIPT_FORMAT = 'tsproof.receipt';
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.tsproof.receipt+json';
@@ -20,6 +20,13 @@ export interface ReceiptTimestamp {
   certificates: string[];
 }
 
+/** A disclosed entry: its position in the tree, and an inclusion proof when not every entry is present. */
+export interface ReceiptEntry extends Entry {
+  index: number;
+  /** Sibling hashes (hex), bottom up; present in extracted (per-file) receipts. */
+  proof?: string[];
+}
+
 export interface Receipt {
   format: typeof RECEIPT_FORMAT;
   version: 1;
@@ -30,6 +37,8 @@ export interface Receipt {
   /** CMS ContentInfo(SignedData), DER, base64: detached signature over the manifest bytes. */
   signature: string;
   timestamps: ReceiptTimestamp[];
+  /** The registered files: all of them (a full receipt) or some, each with an inclusion proof (an extracted receipt). */
+  entries: ReceiptEntry[];
   /** Reserved for revocation data (OCSP responses, CRLs); empty in this version. */
   revocation: unknown[];
   /** Reserved for archive timestamps (renewals); empty in this version. */
@@ -59,7 +68,7 @@ export function receiptProblems(v: unknown): string[] {
   const problems: string[] = [];
   const p = (path: string, msg: string) => problems.push(`${path}: ${msg}`);
   if (!isObject(v)) return ['expected a JSON object'];
-  const known = new Set(['format', 'version', 'id', 'manifest', 'signature', 'timestamps', 'revocation', 'renewals']);
+  const known = new Set(['format', 'version', 'id', 'manifest', 'signature', 'timestamps', 'entries', 'revocation', 'renewals']);
   for (const k of Object.keys(v)) if (!known.has(k)) p(k, 'unexpected field');
   if (v.format !== RECEIPT_FORMAT) p('format', `expected "${RECEIPT_FORMAT}"`);
   if (v.version !== 1) p('version', typeof v.version === 'number' && v.version > 1 ? `version ${v.version} needs a newer tsproof` : 'expected 1');
@@ -75,6 +84,19 @@ export function receiptProblems(v: unknown): string[] {
       if (typeof t.tsa !== 'string' || t.tsa.length === 0) p(`${at}.tsa`, 'expected a URL string');
       if (typeof t.token !== 'string' || t.token.length === 0) p(`${at}.token`, 'expected a base64 string');
       if (!Array.isArray(t.certificates) || !t.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, 'expected an array of base64 strings');
+    });
+  if (!Array.isArray(v.entries) || v.entries.length === 0) p('entries', 'expected a non-empty array');
+  else
+    v.entries.forEach((e, i) => {
+      const at = `entries[${i}]`;
+      if (!isObject(e)) return void p(at, 'expected an object');
+      for (const k of Object.keys(e)) if (!['index', 'name', 'size', 'digests', 'salt', 'proof'].includes(k)) p(`${at}.${k}`, 'unexpected field');
+      if (!Number.isSafeInteger(e.index)) p(`${at}.index`, 'expected an integer');
+      if (typeof e.name !== 'string') p(`${at}.name`, 'expected a string');
+      if (typeof e.size !== 'number') p(`${at}.size`, 'expected a number');
+      if (typeof e.salt !== 'string') p(`${at}.salt`, 'expected a hex string');
+      if (!isObject(e.digests) || !Object.values(e.digests).every((d) => typeof d === 'string')) p(`${at}.digests`, 'expected an object of hex strings');
+      if (e.proof !== undefined && !(Array.isArray(e.proof) && e.proof.every((h) => typeof h === 'string'))) p(`${at}.proof`, 'expected an array of hex strings');
     });
   if (!Array.isArray(v.revocation)) p('revocation', 'expected an array');
   if (!Array.isArray(v.renewals)) p('renewals', 'expected an array');

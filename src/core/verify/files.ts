@@ -2,15 +2,14 @@
  * Verifying local files: find each file's receipt (given, beside the file, or through the
  * local index), stream-hash the file with the receipt's algorithms, and judge it.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { hashFile } from '../hash/engine.js';
+import { hashFile, hashFiles } from '../hash/engine.js';
 import { readIndex } from '../home.js';
-import { RECEIPT_SUFFIX } from '../io/files.js';
-import { decodeManifest } from '../receipt/manifest.js';
-import { decodeField, parseReceiptJson, type Receipt } from '../receipt/receipt.js';
-import { CheckList } from './checks.js';
+import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
+import { parseReceiptJson, type Receipt } from '../receipt/receipt.js';
+import { CheckList, type Check } from './checks.js';
 import { verifyFileAgainst, verifyReceipt, type FileVerification, type ReceiptVerification, type VerifyContext } from './receipt.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 
@@ -40,10 +39,8 @@ async function receiptsBeside(file: string): Promise<string[]> {
     .map((n) => path.join(dir, n));
 }
 
-function manifestHas(receipt: Receipt, alg: HashAlgorithm, hex: string): boolean {
-  const bytes = decodeField(receipt.manifest);
-  const m = bytes && decodeManifest(bytes).manifest;
-  return !!m && m.files.some((f) => f.digests[alg] === hex);
+function receiptHas(receipt: Receipt, alg: HashAlgorithm, hex: string): boolean {
+  return receipt.entries.some((e) => e.digests[alg] === hex);
 }
 
 export interface VerifyFilesOptions extends VerifyContext {
@@ -83,7 +80,7 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
       for (const r of beside) {
         if (receiptPath) break;
         const { receipt } = await judge(r);
-        if ([...algs].some((a) => manifestHas(receipt, a, local.digests[a]!))) receiptPath = r;
+        if ([...algs].some((a) => receiptHas(receipt, a, local.digests[a]!))) receiptPath = r;
       }
       receiptPath ??= [...index].reverse().find((e) => e.files.some((x) => matches(x.digests)))?.receipt;
       receiptPath ??= beside[0];
@@ -102,4 +99,71 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
     results.push(r);
   }
   return results;
+}
+
+export type DirStatus = 'matched' | 'modified' | 'missing' | 'unregistered';
+
+export interface DirResult {
+  file: string;
+  status: DirStatus;
+  ok: boolean;
+  /** The file-level checks (the receipt's own checks are reported once, beside the results). */
+  checks: Check[];
+}
+
+export interface DirVerification {
+  receipt: { path: string; ok: boolean; checks: Check[]; id?: string; time?: string; holder?: ReceiptVerification['holder']; timestamps: ReceiptVerification['timestamps'] };
+  ok: boolean;
+  results: DirResult[];
+}
+
+/**
+ * A whole batch against a folder: each disclosed entry is matched, modified or missing;
+ * with `unregistered`, files in the folder that the receipt does not list are reported too.
+ * Entry names are resolved against `dir`; when every name starts with the folder's own name
+ * (registered as `tsproof register <dir>` from its parent), against its parent.
+ */
+export async function verifyDirectory(o: VerifyContext & { receipt: string; dir: string; cwd: string; unregistered?: boolean }): Promise<DirVerification> {
+  const receiptPath = path.resolve(o.cwd, o.receipt);
+  const receipt = await loadReceipt(receiptPath);
+  const rv = verifyReceipt(receipt, o);
+  const dir = path.resolve(o.cwd, o.dir);
+  const head = `${path.basename(dir).normalize('NFC')}/`;
+  const base = rv.entries.length && rv.entries.every((e) => e.name.startsWith(head)) ? path.dirname(dir) : dir;
+  const algs = rv.manifest?.algorithms ?? ['sha256'];
+  const present: { entry: (typeof rv.entries)[number]; abs: string }[] = [];
+  const results: DirResult[] = [];
+  for (const entry of rv.entries) {
+    const abs = path.join(base, ...entry.name.split('/'));
+    let isFile = false;
+    try {
+      isFile = (await stat(abs)).isFile();
+    } catch {
+      isFile = false;
+    }
+    if (isFile) present.push({ entry, abs });
+    else results.push({ file: entry.name, status: 'missing', ok: false, checks: [{ id: 'file.present', ok: false, status: 'fail', detail: `registered "${entry.name}" (${entry.size} bytes) is missing` }] });
+  }
+  const digests = await hashFiles(present.map((p) => ({ path: p.abs, display: p.entry.name })), { algorithms: algs });
+  present.forEach(({ entry }, i) => {
+    const local = digests[i]!;
+    const c = new CheckList();
+    for (const a of algs) c.expect('file.digest', local.digests[a] === entry.digests[a], `${a.toUpperCase()} matches`, `${a.toUpperCase()} of the file is ${local.digests[a]}, registered ${entry.digests[a]}`);
+    c.expect('file.size', local.size === entry.size, `${local.size} bytes`, `file has ${local.size} bytes, registered ${entry.size}`);
+    results.push({ file: entry.name, status: c.ok ? 'matched' : 'modified', ok: c.ok && rv.ok, checks: c.items });
+  });
+  if (o.unregistered) {
+    const names = new Set(rv.entries.map((e) => e.name));
+    const { files } = await collectFiles([dir], base);
+    for (const f of files) {
+      if (names.has(f.name)) continue;
+      results.push({ file: f.name, status: 'unregistered', ok: true, checks: [{ id: 'file.registered', ok: true, status: 'warn', detail: 'present in the folder but not registered in this receipt' }] });
+    }
+  }
+  results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const rec: DirVerification['receipt'] = { path: path.relative(o.cwd, receiptPath) || receiptPath, ok: rv.ok, checks: rv.checks, timestamps: rv.timestamps };
+  if (rv.id) rec.id = rv.id;
+  if (rv.time) rec.time = rv.time;
+  if (rv.holder) rec.holder = rv.holder;
+  return { receipt: rec, ok: rv.ok && results.every((r) => r.ok), results };
 }

@@ -11,8 +11,10 @@ import { checkEss, checkSigner, signingTime } from '../cms/verify-signer.js';
 import { Certificate } from '../pki/certificate.js';
 import { buildPath } from '../pki/chain.js';
 import { isSelfAsserted } from '../identity/store.js';
-import { decodeManifest, type Manifest, type ManifestEntry } from '../receipt/manifest.js';
-import { decodeField, type Receipt } from '../receipt/receipt.js';
+import { decodeManifest, entryBytes, entryProblems, type Entry, type Manifest } from '../receipt/manifest.js';
+import { decodeField, type Receipt, type ReceiptEntry } from '../receipt/receipt.js';
+import { leafHash, levels, verifyInclusion } from '../receipt/merkle.js';
+import { fromHex, toHex } from '../bytes.js';
 import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
 import { CheckList, type Check } from './checks.js';
 import { STRICT, type VerificationPolicy } from './policy.js';
@@ -45,6 +47,8 @@ export interface ReceiptVerification {
   id?: string;
   checks: Check[];
   manifest?: Manifest;
+  /** The disclosed entries, once proven to be leaves of the signed Merkle root (else empty). */
+  entries: ReceiptEntry[];
   holder?: HolderInfo;
   timestamps: TimestampInfo[];
   /** Earliest genTime among the valid timestamps: the proven time. */
@@ -54,7 +58,7 @@ export interface ReceiptVerification {
 export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVerification {
   const policy = ctx.policy ?? STRICT;
   const checks = new CheckList();
-  const out = (extra: Partial<ReceiptVerification> = {}): ReceiptVerification => ({ ok: checks.ok, id: receipt.id, checks: checks.items, timestamps: [], ...extra });
+  const out = (extra: Partial<ReceiptVerification> = {}): ReceiptVerification => ({ ok: checks.ok, id: receipt.id, checks: checks.items, entries: [], timestamps: [], ...extra });
 
   // The manifest bytes are verified as stored; they are parsed only to read them.
   const manifestBytes = decodeField(receipt.manifest);
@@ -66,8 +70,9 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   checks.pass('receipt.encoding', 'manifest and signature are valid base64');
   const { manifest, problems } = decodeManifest(manifestBytes);
   if (!manifest) checks.fail('manifest.format', problems.slice(0, 3).join('; '));
-  else checks.pass('manifest.format', `manifest ${manifest.id} lists ${manifest.files.length} file(s) (${manifest.algorithms.join(', ')})`);
+  else checks.pass('manifest.format', `manifest ${manifest.id}: a batch of ${manifest.merkle.count} file(s) (${manifest.algorithms.join(', ')})`);
   if (manifest) checks.expect('receipt.id', manifest.id === receipt.id, 'receipt id matches the signed manifest', `receipt id ${receipt.id} differs from the signed manifest id ${manifest.id}`);
+  const entries = manifest ? checkEntries(checks, receipt, manifest) : [];
 
   // The holder's signature (CAdES-BES) over the manifest.
   let sd: SignedData;
@@ -75,10 +80,10 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
     sd = parseSignedData(cmsBytes, 'signature');
   } catch (err) {
     checks.fail('signature.structure', `signature is not a well-formed CMS SignedData: ${messageOf(err)}`);
-    return out(manifest ? { manifest } : {});
+    return out(manifest ? { manifest, entries } : {});
   }
   checks.expect('signature.content-type', sd.contentType === OID.signedData, 'ContentInfo is id-signedData', `ContentInfo type ${sd.contentType} is not id-signedData`);
-  if (sd.contentType !== OID.signedData) return out(manifest ? { manifest } : {});
+  if (sd.contentType !== OID.signedData) return out(manifest ? { manifest, entries } : {});
   checks.expect('signature.econtent-type', sd.eContentType === OID.data, 'signed content type is id-data', `signed content type ${sd.eContentType}, expected id-data`);
   checks.expect(
     'signature.detached',
@@ -88,7 +93,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   );
   checks.expect('signature.signer-count', sd.signerInfos.length === 1, 'exactly one signer', `${sd.signerInfos.length} signers, expected exactly one`);
   const si = sd.signerInfos[0];
-  if (!si) return out(manifest ? { manifest } : {});
+  if (!si) return out(manifest ? { manifest, entries } : {});
   const holder = checkSigner(checks, sd, si, { prefix: 'signature', content: manifestBytes, candidates: [...sd.certificates, ...ctx.anchors], policy });
   checkEss(checks, 'signature.signing-certificate-v2', si, holder, sd.certificates, 'v2', true);
 
@@ -195,7 +200,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
       `signing-time ${st.toISOString()} is after the timestamp ${proven.toISOString()}`,
     );
 
-  const result = out({ timestamps: infos });
+  const result = out({ timestamps: infos, entries });
   if (manifest) result.manifest = manifest;
   if (holderInfo) result.holder = holderInfo;
   if (proven) result.time = proven.toISOString();
@@ -208,24 +213,63 @@ export interface FileVerification {
   checks: Check[];
   receipt?: string;
   receiptId?: string;
-  entry?: ManifestEntry;
+  entry?: Entry;
   holder?: HolderInfo;
   time?: string;
   timestamps: TimestampInfo[];
 }
 
-/** The entry of `manifest` that a local file corresponds to: same digest, preferring the same name. */
-export function findEntry(manifest: Manifest, digests: Partial<Record<HashAlgorithm, string>>, name: string): ManifestEntry | undefined {
-  const alg = manifest.algorithms.find((a) => digests[a]);
-  const byDigest = alg ? manifest.files.filter((f) => f.digests[alg] === digests[alg]) : [];
+/**
+ * The disclosed entries, each proven to be a leaf of the signed Merkle root: a full receipt
+ * (every entry, no proofs) rebuilds the tree; an extracted one carries an inclusion proof per
+ * entry (RFC 9162 §2.1.3). Returns the entries only when they are proven.
+ */
+function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest): ReceiptEntry[] {
+  const problems = receipt.entries.flatMap((e, i) => entryProblems(e, m, `entries[${i}]`));
+  const indices = new Set(receipt.entries.map((e) => e.index));
+  if (indices.size !== receipt.entries.length) problems.push('entries: an index appears twice');
+  const names = new Set(receipt.entries.map((e) => e.name));
+  if (names.size !== receipt.entries.length) problems.push('entries: a name appears twice');
+  if (problems.length) {
+    checks.fail('receipt.entries', problems.slice(0, 3).join('; '));
+    return [];
+  }
+  checks.pass('receipt.entries', `${receipt.entries.length} of ${m.merkle.count} entries disclosed`);
+  const alg = m.merkle.algorithm;
+  const root = fromHex(m.merkle.root);
+  const full = receipt.entries.length === m.merkle.count && receipt.entries.every((e) => e.proof === undefined);
+  if (full) {
+    const sorted = [...receipt.entries].sort((a, b) => a.index - b.index);
+    const tree = levels(alg, sorted.map((e) => leafHash(alg, entryBytes(e))));
+    const got = tree[tree.length - 1]![0]!;
+    const ok = toHex(got) === m.merkle.root;
+    checks.expect('merkle.root', ok, `the ${m.merkle.count} entries hash to the signed Merkle root`, `the entries hash to ${toHex(got)}, not the signed Merkle root ${m.merkle.root}: an entry was changed, added or removed`);
+    return ok ? receipt.entries : [];
+  }
+  const bad = receipt.entries.find((e) => {
+    if (!e.proof || !e.proof.every((h) => /^[0-9a-f]+$/.test(h) && h.length === root.length * 2)) return true;
+    return !verifyInclusion(alg, e.index, m.merkle.count, leafHash(alg, entryBytes(e)), e.proof.map(fromHex), root);
+  });
+  if (bad) {
+    checks.fail('merkle.inclusion', `entry "${bad.name}" is not proven to be in the signed batch (missing or wrong inclusion proof)`);
+    return [];
+  }
+  checks.pass('merkle.inclusion', `${receipt.entries.length === 1 ? 'the entry is' : `all ${receipt.entries.length} entries are`} proven to be in the signed batch of ${m.merkle.count}`);
+  return receipt.entries;
+}
+
+/** The entry a local file corresponds to: same digest, preferring the same name. */
+export function findEntry(entries: readonly Entry[], algorithms: readonly HashAlgorithm[], digests: Partial<Record<HashAlgorithm, string>>, name: string): Entry | undefined {
+  const alg = algorithms.find((a) => digests[a]);
+  const byDigest = alg ? entries.filter((f) => f.digests[alg] === digests[alg]) : [];
   const base = name.split('/').pop();
   return (
     byDigest.find((f) => f.name === name) ??
     byDigest.find((f) => f.name.split('/').pop() === base) ??
     byDigest[0] ??
-    manifest.files.find((f) => f.name === name) ??
-    manifest.files.find((f) => f.name.split('/').pop() === base) ??
-    (manifest.files.length === 1 ? manifest.files[0] : undefined)
+    entries.find((f) => f.name === name) ??
+    entries.find((f) => f.name.split('/').pop() === base) ??
+    (entries.length === 1 ? entries[0] : undefined)
   );
 }
 
@@ -233,9 +277,9 @@ export function findEntry(manifest: Manifest, digests: Partial<Record<HashAlgori
 export function verifyFileAgainst(rv: ReceiptVerification, file: string, name: string, local: { size: number; digests: Partial<Record<HashAlgorithm, string>> }): FileVerification {
   const checks = new CheckList();
   const m = rv.manifest;
-  const entry = m ? findEntry(m, local.digests, name) : undefined;
-  if (!m) checks.fail('file.entry', 'the receipt has no readable manifest');
-  else if (!entry) checks.fail('file.entry', `"${name}" is not listed in the receipt (${m.files.length} file(s))`);
+  const entry = m ? findEntry(rv.entries, m.algorithms, local.digests, name) : undefined;
+  if (!m || rv.entries.length === 0) checks.fail('file.entry', 'the receipt has no proven entries to compare with');
+  else if (!entry) checks.fail('file.entry', `"${name}" is not among the ${rv.entries.length} entr${rv.entries.length === 1 ? 'y' : 'ies'} this receipt discloses (of ${m.merkle.count} registered)`);
   else {
     checks.pass('file.entry', `registered as "${entry.name}"`);
     for (const a of m.algorithms) {
@@ -248,7 +292,7 @@ export function verifyFileAgainst(rv: ReceiptVerification, file: string, name: s
   const all = [...rv.checks, ...checks.items];
   const r: FileVerification = { file, ok: all.every((c) => c.ok), checks: all, timestamps: rv.timestamps };
   if (rv.id) r.receiptId = rv.id;
-  if (entry) r.entry = entry;
+  if (entry) r.entry = { name: entry.name, size: entry.size, digests: entry.digests, salt: entry.salt };
   if (rv.holder) r.holder = rv.holder;
   if (rv.time) r.time = rv.time;
   return r;
