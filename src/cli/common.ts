@@ -1,7 +1,8 @@
 /** Pieces several commands share: picking and unlocking an identity, loading trust. */
 import { InputError } from '../core/errors.js';
 import { loadConfig, loadTrust } from '../core/home.js';
-import { IdentityStore, type UnlockedIdentity } from '../core/identity/store.js';
+import { IdentityStore, type IdentityRecord, type UnlockedIdentity } from '../core/identity/store.js';
+import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../core/pki/certificate.js';
 import { getPassphrase } from './passphrase.js';
 import type { CliContext } from './context.js';
@@ -19,11 +20,23 @@ export async function chooseIdentityName(ctx: CliContext, requested?: string): P
 }
 
 export async function unlockIdentity(ctx: CliContext, name: string | undefined, passphraseFile?: string): Promise<UnlockedIdentity> {
+  const { record, chain, key } = await beginUnlock(ctx, name, passphraseFile);
+  return { record, chain, key: await key };
+}
+
+/**
+ * Asks for the passphrase now and starts deriving the key (scrypt, on the libuv pool) in the
+ * background, so that it overlaps the hashing of large batches.
+ */
+export async function beginUnlock(ctx: CliContext, name: string | undefined, passphraseFile?: string): Promise<{ record: IdentityRecord; chain: Certificate[]; key: Promise<KeyObject> }> {
   const chosen = await chooseIdentityName(ctx, name);
   const store = new IdentityStore(ctx.home);
-  await store.record(chosen); // fail fast on an unknown name, before asking for a passphrase
+  const record = await store.record(chosen); // fail fast on an unknown name, before asking for a passphrase
+  const chain = await store.chain(chosen);
   const passphrase = await getPassphrase(ctx, { env: 'TSPROOF_PASSPHRASE', ...(passphraseFile ? { file: passphraseFile } : {}), prompt: `Passphrase for identity "${chosen}": ` });
-  return store.unlock(chosen, passphrase);
+  const key = store.unlock(chosen, passphrase).then((u) => u.key);
+  key.catch(() => undefined); // observed by the caller; avoid an unhandled-rejection warning meanwhile
+  return { record, chain, key };
 }
 
 export async function trustAnchors(ctx: CliContext, files: readonly string[] = []): Promise<Certificate[]> {

@@ -83,7 +83,8 @@ export interface IndexEntry {
   holder: string;
   /** SHA-256 of the holder certificate (for --changed-only). */
   holderSha256?: string;
-  files: { name: string; path: string; digests: Partial<Record<HashAlgorithm, string>> }[];
+  /** The registered files' digests, per algorithm (what `verify` and --changed-only look up). */
+  digests: Partial<Record<HashAlgorithm, string[]>>;
 }
 
 export async function appendIndex(home: string, entry: IndexEntry): Promise<void> {
@@ -104,7 +105,7 @@ export async function readIndex(home: string): Promise<IndexEntry[]> {
     if (!line.trim()) continue;
     try {
       const e = JSON.parse(line) as IndexEntry;
-      if (typeof e.receipt === 'string' && Array.isArray(e.files)) out.push(e);
+      if (typeof e.receipt === 'string' && e.digests && typeof e.digests === 'object') out.push(e);
     } catch {
       // A torn last line (crash mid-write) is ignored, not fatal.
     }

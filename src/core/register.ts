@@ -11,19 +11,20 @@ import { attribute, assembleSignedData, prepareSignature } from './cms/build.js'
 import { hashFiles, type FileDigest, type HashPool, type HashProgress } from './hash/engine.js';
 import { InputError, InternalError } from './errors.js';
 import { obtainTimestamp, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
-import { encodeManifest, entryBytes, type Manifest } from './receipt/manifest.js';
+import { encodeManifest, entryJson, type Manifest } from './receipt/manifest.js';
 import { RECEIPT_FORMAT, type Receipt, type ReceiptEntry } from './receipt/receipt.js';
-import { leafHash, levels } from './receipt/merkle.js';
+import { buildTree, leafHash, treeRoot } from './receipt/merkle.js';
 import { verifyReceipt, type ReceiptVerification } from './verify/receipt.js';
 import type { HashAlgorithm } from './crypto/algorithms.js';
 import type { FileRef } from './io/files.js';
-import type { UnlockedIdentity } from './identity/store.js';
+import type { KeyObject } from 'node:crypto';
 import type { Certificate } from './pki/certificate.js';
 
 export interface RegisterOptions {
   files: readonly FileRef[];
   algorithms: readonly HashAlgorithm[];
-  identity: UnlockedIdentity;
+  /** The holder: certificate chain, and the key (or its pending unlock, awaited after hashing). */
+  identity: { chain: readonly Certificate[]; key: KeyObject | Promise<KeyObject> };
   tsas: readonly TsaEndpoint[];
   /** Trust anchors (TSAs and holders). */
   anchors: readonly Certificate[];
@@ -33,27 +34,26 @@ export interface RegisterOptions {
   /** A hashing pool started early by the caller (else one is started here). */
   pool?: HashPool;
   /** Leave a hashed file out of the batch (e.g. already registered by this identity). */
-  skip?: (file: FileRef & FileDigest) => boolean;
+  skip?: (file: FileRef, digest: FileDigest) => boolean;
   /** Receives a reader of running hashing totals (for a progress display). */
   progress?: (read: () => HashProgress) => void;
 }
-
-export type HashedFile = FileRef & FileDigest;
 
 export interface Registration {
   kind: 'registered';
   receipt: Receipt;
   manifest: Manifest;
   verification: ReceiptVerification;
-  files: HashedFile[];
+  /** The registered files, in the order of `receipt.entries` (which hold their sizes and digests). */
+  files: FileRef[];
   /** Files left out by `skip` (already registered). */
-  skipped: HashedFile[];
+  skipped: FileRef[];
 }
 
 /** Every file was left out by `skip`: nothing signed, no TSA asked. */
 export interface Unchanged {
   kind: 'unchanged';
-  skipped: HashedFile[];
+  skipped: FileRef[];
 }
 
 /** Refuses a holder certificate that cannot sign now (exit 2, before any TSA is contacted). */
@@ -73,20 +73,31 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   const holder = o.identity.chain[0]!;
   checkHolderUsable(holder, o.now());
 
-  const digests = await hashFiles(
+  // A wrong passphrase fails the registration at once, not after hashing everything.
+  const key = Promise.resolve(o.identity.key);
+  const hashing = hashFiles(
     o.files.map((f) => ({ path: f.absolute, display: f.name })),
     { algorithms: o.algorithms, ...(o.pool ? { pool: o.pool } : {}), ...(o.progress ? { progress: o.progress } : {}) },
   );
-  const hashed = o.files.map((f, i) => ({ ...f, ...digests[i]! }));
+  hashing.catch(() => undefined);
+  const digests = await Promise.race([hashing, key.then(() => hashing)]);
+  const signingKey = await key;
   // Incremental registration: leave out what this identity already registered.
-  const skipped = o.skip ? hashed.filter((f) => o.skip!(f)) : [];
-  const files = skipped.length ? hashed.filter((f) => !skipped.includes(f)) : hashed;
+  const keep = o.files.map((f, i) => !o.skip?.(f, digests[i]!));
+  const files = o.files.filter((_, i) => keep[i]);
+  const kept = digests.filter((_, i) => keep[i]);
+  const skipped = o.files.filter((_, i) => !keep[i]);
   if (files.length === 0) return { kind: 'unchanged', skipped };
 
-  // The batch: one salted leaf per file, in name order, under one Merkle root (RFC 6962 hashing).
+  // The batch: one salted leaf per file, in name order, under one Merkle root. Leaves go
+  // straight into one packed buffer (100,000s of small objects would cost RSS).
   const treeAlg = o.algorithms[0]!;
-  const entries: ReceiptEntry[] = files.map((f, index) => ({ index, name: f.name, size: f.size, digests: f.digests, salt: toHex(o.random(32)) }));
-  const tree = levels(treeAlg, entries.map((e) => leafHash(treeAlg, entryBytes(e))));
+  const salts = Buffer.from(o.random(32 * files.length)).toString('hex');
+  const entries: ReceiptEntry[] = files.map((f, index) => ({ index, name: f.name, size: kept[index]!.size, digests: kept[index]!.digests, salt: salts.slice(index * 64, index * 64 + 64) }));
+  const h = leafHash(treeAlg, '').length;
+  const leaves = Buffer.allocUnsafe(entries.length * h);
+  entries.forEach((e, i) => leafHash(treeAlg, entryJson(e)).copy(leaves, i * h));
+  const tree = buildTree(treeAlg, leaves);
   const created = o.now();
   const manifest: Manifest = {
     format: 'tsproof.manifest',
@@ -95,14 +106,14 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
     created: created.toISOString(),
     tsas: o.tsas.map((t) => t.url),
     algorithms: [...o.algorithms],
-    merkle: { algorithm: treeAlg, count: entries.length, root: toHex(tree[tree.length - 1]![0]!) },
+    merkle: { algorithm: treeAlg, count: entries.length, root: toHex(treeRoot(tree)) },
   };
   const manifestBytes = encodeManifest(manifest);
 
   const prepared = prepareSignature({
-    key: o.identity.key,
+    key: signingKey,
     certificate: holder,
-    certificates: o.identity.chain,
+    certificates: [...o.identity.chain],
     eContentType: OID.data,
     content: manifestBytes,
     encapsulate: false,
@@ -138,7 +149,9 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   };
 
   // Verify what we are about to hand out exactly as `verify` will.
-  const verification = verifyReceipt(receipt, { anchors: o.anchors, now: o.now() });
+  // (The Merkle root was computed from these very entries above; rebuilding it here would
+  // double the cost of a 100,000-file batch and prove nothing new.)
+  const verification = verifyReceipt(receipt, { anchors: o.anchors, now: o.now(), merkleAlreadyComputed: true });
   const failed = verification.checks.filter((c) => !c.ok);
   if (failed.length) {
     throw new InternalError({ code: 'INTERNAL', message: `the new receipt does not verify (${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')})` });

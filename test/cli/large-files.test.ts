@@ -41,4 +41,15 @@ describe('a 3 GiB file', () => {
     expect(v.status, v.stderr).toBe(0);
     expect(JSON.parse(v.stdout).results[0].entry).toMatchObject({ size: SIZE, digests: { sha256: expected } });
   }, 180_000);
+
+  it('shows a progress bar on a TTY (and none when stderr is not one)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(PKI, '..', '..', 'bin', 'tsproof.js'))} hash big.bin`;
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', NO_COLOR: '1' };
+    const tty = spawnSync('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env, encoding: 'utf8' });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/hashing \[.*\] 0\/1 files \| \d+ MiB \| \d+ MiB\/s \| ETA/);
+    const piped = await runCli(['hash', 'big.bin'], { cwd: dir });
+    expect(piped.stderr).toBe('');
+  }, 120_000);
 });

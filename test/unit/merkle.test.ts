@@ -53,3 +53,14 @@ describe('RFC 6962 Merkle tree', () => {
     expect(hex(leafHash('sha256', Buffer.concat([leaves[0]!, leaves[1]!])))).not.toBe(hex(t[1]![0]!));
   });
 });
+
+describe('entry leaf data', () => {
+  it('the hand-written entryJson equals the generic canonical JSON', async () => {
+    const { canonicalJson, entryJson } = await import('../../src/core/receipt/manifest.js');
+    const entries = [
+      { name: 'a.txt', size: 0, digests: { sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }, salt: 'ab'.repeat(32) },
+      { name: '설계/도면 "1"\\\n.dwg', size: 123456789, digests: { sha512: 'f'.repeat(128), sha256: '0'.repeat(64), sha384: '1'.repeat(96) }, salt: '00'.repeat(32) },
+    ];
+    for (const e of entries) expect(entryJson(e)).toBe(canonicalJson({ name: e.name, size: e.size, digests: e.digests, salt: e.salt }));
+  });
+});

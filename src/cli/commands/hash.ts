@@ -6,6 +6,7 @@ import { isFileHash, type HashAlgorithm } from '../../core/crypto/algorithms.js'
 import { HashPool, hashFiles } from '../../core/hash/engine.js';
 import { collectFiles } from '../../core/io/files.js';
 import { printJson, warn } from '../output.js';
+import { hashingProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
 
 export function parseAlgorithm(a: string): HashAlgorithm {
@@ -27,10 +28,13 @@ export async function hashCommand(ctx: CliContext, inputs: string[], o: { algori
   try {
     const { files, skipped } = await collectFiles(inputs, ctx.cwd);
     for (const s of skipped) warn(ctx, `skipped ${s.path}: ${s.reason}`);
-    const results = await hashFiles(
-      files.map((f) => ({ path: f.absolute, display: f.name })),
-      { algorithms: [alg], ...(pool ? { pool } : {}) },
-    );
+    const progress = await hashingProgress(ctx, files.length);
+    let results;
+    try {
+      results = await hashFiles(files.map((f) => ({ path: f.absolute, display: f.name })), { algorithms: [alg], progress: progress.attach, ...(pool ? { pool } : {}) });
+    } finally {
+      progress.stop();
+    }
     if (ctx.json) {
       printJson(ctx, { ok: true, algorithm: alg, files: files.map((f, i) => ({ file: f.name, size: results[i]!.size, digest: results[i]!.digests[alg] })) });
       return 0;

@@ -5,12 +5,13 @@ import { InputError } from '../../core/errors.js';
 import { appendIndex, loadConfig, readIndex } from '../../core/home.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
-import { register, type HashedFile, type Registration } from '../../core/register.js';
+import { register, type Registration } from '../../core/register.js';
+import type { FileDigest } from '../../core/hash/engine.js';
 import { HashPool } from '../../core/hash/engine.js';
 import { hashingProgress, type ProgressHandle } from '../progress.js';
-import { serializeReceipt } from '../../core/receipt/receipt.js';
+import { receiptChunks } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
-import { trustAnchors, unlockIdentity } from '../common.js';
+import { beginUnlock, trustAnchors } from '../common.js';
 import { parseAlgorithm } from './hash.js';
 import { formatTimestamp } from '../render.js';
 import { note, out, printJson, warn } from '../output.js';
@@ -58,8 +59,9 @@ export async function registerCommand(
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: `--timeout ${o.timeout}: expected a number of seconds` });
   const tsas = await resolveTsas(ctx, o.tsa);
   const anchors = await trustAnchors(ctx, o.trust);
-  // Unlock first (a prompt must not race a progress bar), then walk while the hashing threads boot.
-  const identity = await unlockIdentity(ctx, o.identity, o.passphraseFile);
+  // Ask for the passphrase first (a prompt must not race a progress bar); the key is derived
+  // in the background while the folders are walked and hashed.
+  const identity = await beginUnlock(ctx, o.identity, o.passphraseFile);
   const pool = new HashPool();
   let progress: ProgressHandle | undefined;
   try {
@@ -79,7 +81,7 @@ export async function registerCommand(
       client: { timeoutMs },
       pool,
       progress: progress.attach,
-      ...(known ? { skip: (f: HashedFile) => algorithms.some((a) => known.has(`${a}:${f.digests[a]}`)) } : {}),
+      ...(known ? { skip: (_f: unknown, d: FileDigest) => algorithms.some((a) => known.has(`${a}:${d.digests[a]}`)) } : {}),
     });
     progress.stop();
     if (result.kind === 'unchanged') {
@@ -99,21 +101,21 @@ async function registeredDigests(ctx: CliContext, holderSha256: string): Promise
   const out = new Set<string>();
   for (const e of await readIndex(ctx.home)) {
     if (e.holderSha256 !== holderSha256) continue;
-    for (const f of e.files) for (const [a, h] of Object.entries(f.digests)) out.add(`${a}:${h}`);
+    for (const [a, list] of Object.entries(e.digests)) for (const h of list) out.add(`${a}:${h}`);
   }
   return out;
 }
 
 async function writeResult(ctx: CliContext, reg: Registration, inputs: string[], outDir?: string): Promise<number> {
   const file = await receiptPath(ctx, reg.files, reg.receipt.id, outDir);
-  await writeAtomic(file, serializeReceipt(reg.receipt));
+  await writeAtomic(file, receiptChunks(reg.receipt));
   await appendIndex(ctx.home, {
     receipt: file,
     id: reg.receipt.id,
     time: reg.verification.time!,
     holder: reg.verification.holder!.subject,
     holderSha256: reg.verification.holder!.certificateSha256,
-    files: reg.files.map((f) => ({ name: f.name, path: f.absolute, digests: f.digests })),
+    digests: Object.fromEntries(reg.manifest.algorithms.map((a) => [a, reg.receipt.entries.map((e) => e.digests[a]!)])),
   });
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json) {
@@ -125,7 +127,7 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
       holder: reg.verification.holder,
       timestamps: reg.verification.timestamps,
       merkleRoot: reg.manifest.merkle.root,
-      files: reg.files.map((f) => ({ file: f.name, size: f.size, digests: f.digests })),
+      files: reg.receipt.entries.map((e) => ({ file: e.name, size: e.size, digests: e.digests })),
       skipped: reg.skipped.map((f) => f.name),
     });
     return 0;
@@ -136,7 +138,7 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
   for (const t of reg.verification.timestamps) out(ctx, `  time     ${formatTimestamp(t)}`);
   out(ctx, `  id       ${reg.receipt.id}`);
   const alg = reg.manifest.algorithms[0]!;
-  if (n <= 20) for (const f of reg.files) out(ctx, `  ${f.digests[alg]}  ${f.name}`);
+  if (n <= 20) for (const e of reg.receipt.entries) out(ctx, `  ${e.digests[alg]}  ${e.name}`);
   note(ctx, `Verify later, offline, with: tsproof verify ${n === 1 ? inputs[0] : '<file>'}${outDir ? ` --receipt ${shown}` : ''}`);
   return 0;
 }

@@ -69,6 +69,7 @@ export class HashPool {
   readonly counters = new BigInt64Array(new SharedArrayBuffer(16));
   private readonly workers: Worker[];
   private readonly buf = Buffer.allocUnsafeSlow(CHUNK);
+  private closed = false;
   /** Tags each hash() call's batches, so a late answer from a failed call is never taken for a later call's. */
   private generation = 0;
 
@@ -133,6 +134,10 @@ export class HashPool {
     // This thread's lane.
     const clock = { last: performance.now(), budgetMs: 10 };
     while (!failure && next < targets.length) {
+      if (this.closed) {
+        failure = new Error('hashing cancelled');
+        break;
+      }
       for (const job of take()) {
         try {
           results[job.id] = await hashFileCooperative(job.path, algorithms, this.buf, clock, (n) => (this.counters[0]! += BigInt(n)));
@@ -156,6 +161,7 @@ export class HashPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

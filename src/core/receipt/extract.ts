@@ -7,8 +7,8 @@ import { attr, parseSignedData } from '../cms/signed-data.js';
 import { InputError } from '../errors.js';
 import { Certificate } from '../pki/certificate.js';
 import { decodeField, type Receipt, type ReceiptEntry } from './receipt.js';
-import { decodeManifest, entryBytes } from './manifest.js';
-import { inclusionProof, leafHash, levels } from './merkle.js';
+import { decodeManifest, entryJson } from './manifest.js';
+import { buildTree, inclusionProof, leafHash } from './merkle.js';
 import { toHex } from '../bytes.js';
 
 export interface ReceiptPieces {
@@ -62,7 +62,7 @@ export function extractEntry(r: Receipt, entry: ReceiptEntry): Receipt {
     if (r.entries.length !== m.merkle.count) throw new InputError({ code: 'BAD_ARGUMENT', message: 'this receipt does not hold every entry of its batch, so no proof can be built; extract from the full receipt' });
     const alg = m.merkle.algorithm;
     const sorted = [...r.entries].sort((a, b) => a.index - b.index);
-    const tree = levels(alg, sorted.map((e) => leafHash(alg, entryBytes(e))));
+    const tree = buildTree(alg, sorted.map((e) => leafHash(alg, entryJson(e))));
     proof = inclusionProof(tree, entry.index).map(toHex);
   }
   const { proof: _old, ...bare } = entry;

@@ -30,10 +30,7 @@ export interface Manifest {
   merkle: { algorithm: HashAlgorithm; count: number; root: string };
 }
 
-/** The leaf data of an entry: its canonical JSON (the index is bound by the tree position). */
-export function entryBytes(e: Entry): Uint8Array {
-  return new Uint8Array(Buffer.from(canonicalJson({ name: e.name, size: e.size, digests: e.digests, salt: e.salt }), 'utf8'));
-}
+export { entryJson } from './leaf.ts';
 
 /** Deterministic JSON: object keys sorted, no insignificant whitespace. */
 export function canonicalJson(value: unknown): string {
@@ -95,6 +92,7 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+const DIGEST_RE: Record<HashAlgorithm, RegExp> = { sha256: /^[0-9a-f]{64}$/, sha384: /^[0-9a-f]{96}$/, sha512: /^[0-9a-f]{128}$/ };
 
 /** Problems with one receipt entry, judged against the manifest (for the verifier's receipt.entries check). */
 export function entryProblems(e: Entry & { index: number }, m: Manifest, at: string): string[] {
@@ -105,8 +103,8 @@ export function entryProblems(e: Entry & { index: number }, m: Manifest, at: str
   if (!Number.isSafeInteger(e.index) || e.index < 0 || e.index >= m.merkle.count) problems.push(`${at}.index: outside 0..${m.merkle.count - 1}`);
   for (const a of m.algorithms) {
     const d = e.digests[a];
-    if (typeof d !== 'string' || !new RegExp(`^[0-9a-f]{${DIGEST_LENGTH[a] * 2}}$`).test(d)) problems.push(`${at}.digests.${a}: expected ${DIGEST_LENGTH[a] * 2} lowercase hex digits`);
+    if (typeof d !== 'string' || !DIGEST_RE[a].test(d)) problems.push(`${at}.digests.${a}: expected ${DIGEST_LENGTH[a] * 2} lowercase hex digits`);
   }
-  for (const k of Object.keys(e.digests)) if (!m.algorithms.includes(k as HashAlgorithm)) problems.push(`${at}.digests.${k}: algorithm not in manifest.algorithms`);
+  for (const k in e.digests) if (!m.algorithms.includes(k as HashAlgorithm)) problems.push(`${at}.digests.${k}: algorithm not in manifest.algorithms`);
   return problems;
 }

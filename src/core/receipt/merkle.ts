@@ -3,51 +3,84 @@
  * the tree split at the largest power of two below its size (an unpaired last node is
  * carried up, never duplicated — CVE-2012-2459). Inclusion proofs per RFC 9162 §2.1.3.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 
-const LEAF = Buffer.of(0x00);
-const NODE = Buffer.of(0x01);
+export { leafHash } from './leaf.ts';
 
-export function leafHash(alg: HashAlgorithm, data: Uint8Array): Buffer {
-  return createHash(alg).update(LEAF).update(data).digest();
-}
+const scratch = Buffer.allocUnsafe(1 + 2 * 64);
 
 export function nodeHash(alg: HashAlgorithm, left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash(alg).update(NODE).update(left).update(right).digest();
+  scratch[0] = 0x01;
+  scratch.set(left, 1);
+  scratch.set(right, 1 + left.length);
+  return hash(alg, scratch.subarray(0, 1 + left.length + right.length), 'buffer');
 }
 
 /**
- * All levels of the tree, bottom (leaves) to top (root). Built bottom-up pairing
- * neighbours and carrying an odd last node up unchanged, which yields RFC 6962's MTH.
+ * A tree stored level by level, each level one contiguous buffer of `size`-byte hashes
+ * (100,000s of leaves would otherwise be as many small objects).
  */
-export function levels(alg: HashAlgorithm, leaves: readonly Uint8Array[]): Uint8Array[][] {
-  if (leaves.length === 0) throw new Error('a Merkle tree needs at least one leaf');
-  const out: Uint8Array[][] = [leaves.slice()];
-  while (out[out.length - 1]!.length > 1) {
+export interface Tree {
+  alg: HashAlgorithm;
+  size: number;
+  levels: Buffer[];
+}
+
+const nodeAt = (level: Buffer, i: number, h: number) => level.subarray(i * h, i * h + h);
+
+/**
+ * Builds all levels bottom-up, pairing neighbours and carrying an odd last node up unchanged,
+ * which yields RFC 6962's MTH. `leaves` is either packed (n × hash length) or a list.
+ */
+export function buildTree(alg: HashAlgorithm, leaves: Buffer | readonly Uint8Array[]): Tree {
+  const h = DIGEST_SIZE[alg];
+  const first = Buffer.isBuffer(leaves) ? leaves : Buffer.concat(leaves as Uint8Array[]);
+  const n = first.length / h;
+  if (n < 1 || !Number.isInteger(n)) throw new Error('a Merkle tree needs at least one leaf');
+  const out: Buffer[] = [first];
+  for (let count = n; count > 1; ) {
     const cur = out[out.length - 1]!;
-    const next: Uint8Array[] = [];
-    for (let i = 0; i + 1 < cur.length; i += 2) next.push(nodeHash(alg, cur[i]!, cur[i + 1]!));
-    if (cur.length % 2 === 1) next.push(cur[cur.length - 1]!);
+    const nextCount = Math.ceil(count / 2);
+    const next = Buffer.allocUnsafe(nextCount * h);
+    for (let i = 0; i + 1 < count; i += 2) nodeHash(alg, nodeAt(cur, i, h), nodeAt(cur, i + 1, h)).copy(next, (i / 2) * h);
+    if (count % 2 === 1) cur.copy(next, (nextCount - 1) * h, (count - 1) * h, count * h);
     out.push(next);
+    count = nextCount;
   }
-  return out;
+  return { alg, size: n, levels: out };
+}
+
+const DIGEST_SIZE: Record<HashAlgorithm, number> = { sha256: 32, sha384: 48, sha512: 64 };
+
+export function treeRoot(t: Tree): Buffer {
+  return t.levels[t.levels.length - 1]!;
+}
+
+/** All levels as lists of nodes (tests and small trees). */
+export function levels(alg: HashAlgorithm, leaves: readonly Uint8Array[]): Uint8Array[][] {
+  const t = buildTree(alg, leaves);
+  const h = DIGEST_SIZE[alg];
+  return t.levels.map((l) => Array.from({ length: l.length / h }, (_, i) => nodeAt(l, i, h)));
 }
 
 export function rootOf(alg: HashAlgorithm, leaves: readonly Uint8Array[]): Uint8Array {
-  const l = levels(alg, leaves);
-  return l[l.length - 1]![0]!;
+  return treeRoot(buildTree(alg, leaves));
 }
 
 /** The audit path for leaf `index`: sibling hashes from the bottom up (RFC 6962 §2.1.1). */
-export function inclusionProof(tree: readonly Uint8Array[][], index: number): Uint8Array[] {
+export function inclusionProof(tree: Tree | readonly Uint8Array[][], index: number): Uint8Array[] {
+  const lv = Array.isArray(tree) ? (tree as readonly Uint8Array[][]) : undefined;
+  const t = lv ? undefined : (tree as Tree);
+  const depth = lv ? lv.length : t!.levels.length;
+  const h = t ? DIGEST_SIZE[t.alg] : 0;
   const proof: Uint8Array[] = [];
   let i = index;
-  for (let level = 0; level < tree.length - 1; level++) {
-    const nodes = tree[level]!;
+  for (let level = 0; level < depth - 1; level++) {
+    const count = lv ? lv[level]!.length : t!.levels[level]!.length / h;
     const sibling = i ^ 1;
     // A node without a sibling (the odd last one) is carried up: nothing to add.
-    if (sibling < nodes.length) proof.push(nodes[sibling]!);
+    if (sibling < count) proof.push(lv ? lv[level]![sibling]! : nodeAt(t!.levels[level]!, sibling, h));
     i >>= 1;
   }
   return proof;

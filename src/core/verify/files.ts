@@ -74,15 +74,14 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
       const beside = await receiptsBeside(abs);
       const index = await readIndex(o.home);
       const algs = new Set<HashAlgorithm>(['sha256']);
-      for (const e of index) for (const x of e.files) for (const a of Object.keys(x.digests)) algs.add(a as HashAlgorithm);
+      for (const e of index) for (const a of Object.keys(e.digests)) algs.add(a as HashAlgorithm);
       const local = await hashFile(abs, [...algs], f);
-      const matches = (digests: Partial<Record<HashAlgorithm, string>>) => Object.entries(digests).some(([a, h]) => local.digests[a as HashAlgorithm] === h);
       for (const r of beside) {
         if (receiptPath) break;
         const { receipt } = await judge(r);
         if ([...algs].some((a) => receiptHas(receipt, a, local.digests[a]!))) receiptPath = r;
       }
-      receiptPath ??= [...index].reverse().find((e) => e.files.some((x) => matches(x.digests)))?.receipt;
+      receiptPath ??= [...index].reverse().find((e) => Object.entries(e.digests).some(([a, list]) => list.includes(local.digests[a as HashAlgorithm]!)))?.receipt;
       receiptPath ??= beside[0];
     }
     if (!receiptPath) {

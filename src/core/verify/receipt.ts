@@ -11,9 +11,9 @@ import { checkEss, checkSigner, signingTime } from '../cms/verify-signer.js';
 import { Certificate } from '../pki/certificate.js';
 import { buildPath } from '../pki/chain.js';
 import { isSelfAsserted } from '../identity/store.js';
-import { decodeManifest, entryBytes, entryProblems, type Entry, type Manifest } from '../receipt/manifest.js';
+import { decodeManifest, entryJson, entryProblems, type Entry, type Manifest } from '../receipt/manifest.js';
 import { decodeField, type Receipt, type ReceiptEntry } from '../receipt/receipt.js';
-import { leafHash, levels, verifyInclusion } from '../receipt/merkle.js';
+import { buildTree, leafHash, treeRoot, verifyInclusion } from '../receipt/merkle.js';
 import { fromHex, toHex } from '../bytes.js';
 import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
 import { CheckList, type Check } from './checks.js';
@@ -27,6 +27,8 @@ export interface VerifyContext {
   policy?: VerificationPolicy;
   /** Acceptable TSA policy OIDs; empty: any. */
   acceptedPolicies?: readonly string[];
+  /** For registration's self-check only: the caller computed the Merkle root from these entries. */
+  merkleAlreadyComputed?: boolean;
 }
 
 export type IdentityStatus = 'ca-verified' | 'self-asserted' | 'unverified';
@@ -72,7 +74,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   if (!manifest) checks.fail('manifest.format', problems.slice(0, 3).join('; '));
   else checks.pass('manifest.format', `manifest ${manifest.id}: a batch of ${manifest.merkle.count} file(s) (${manifest.algorithms.join(', ')})`);
   if (manifest) checks.expect('receipt.id', manifest.id === receipt.id, 'receipt id matches the signed manifest', `receipt id ${receipt.id} differs from the signed manifest id ${manifest.id}`);
-  const entries = manifest ? checkEntries(checks, receipt, manifest) : [];
+  const entries = manifest ? checkEntries(checks, receipt, manifest, !!ctx.merkleAlreadyComputed) : [];
 
   // The holder's signature (CAdES-BES) over the manifest.
   let sd: SignedData;
@@ -224,7 +226,12 @@ export interface FileVerification {
  * (every entry, no proofs) rebuilds the tree; an extracted one carries an inclusion proof per
  * entry (RFC 9162 §2.1.3). Returns the entries only when they are proven.
  */
-function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest): ReceiptEntry[] {
+function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest, computed: boolean): ReceiptEntry[] {
+  if (computed) {
+    checks.pass('receipt.entries', `${receipt.entries.length} entries, built at registration`);
+    checks.pass('merkle.root', `the ${m.merkle.count} entries are the leaves of the signed Merkle root (computed at registration)`);
+    return receipt.entries;
+  }
   const problems = receipt.entries.flatMap((e, i) => entryProblems(e, m, `entries[${i}]`));
   const indices = new Set(receipt.entries.map((e) => e.index));
   if (indices.size !== receipt.entries.length) problems.push('entries: an index appears twice');
@@ -240,15 +247,14 @@ function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest): Receipt
   const full = receipt.entries.length === m.merkle.count && receipt.entries.every((e) => e.proof === undefined);
   if (full) {
     const sorted = [...receipt.entries].sort((a, b) => a.index - b.index);
-    const tree = levels(alg, sorted.map((e) => leafHash(alg, entryBytes(e))));
-    const got = tree[tree.length - 1]![0]!;
+    const got = treeRoot(buildTree(alg, sorted.map((e) => leafHash(alg, entryJson(e)))));
     const ok = toHex(got) === m.merkle.root;
     checks.expect('merkle.root', ok, `the ${m.merkle.count} entries hash to the signed Merkle root`, `the entries hash to ${toHex(got)}, not the signed Merkle root ${m.merkle.root}: an entry was changed, added or removed`);
     return ok ? receipt.entries : [];
   }
   const bad = receipt.entries.find((e) => {
     if (!e.proof || !e.proof.every((h) => /^[0-9a-f]+$/.test(h) && h.length === root.length * 2)) return true;
-    return !verifyInclusion(alg, e.index, m.merkle.count, leafHash(alg, entryBytes(e)), e.proof.map(fromHex), root);
+    return !verifyInclusion(alg, e.index, m.merkle.count, leafHash(alg, entryJson(e)), e.proof.map(fromHex), root);
   });
   if (bad) {
     checks.fail('merkle.inclusion', `entry "${bad.name}" is not proven to be in the signed batch (missing or wrong inclusion proof)`);

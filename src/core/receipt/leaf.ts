@@ -1,0 +1,32 @@
+/**
+ * The Merkle leaf of a registered file, self-contained (node: imports only) so that the
+ * hashing workers compute it right after a file's digests, in parallel.
+ *
+ * Leaf data = canonical JSON of the entry, keys sorted:
+ *   {"digests":{"sha256":…[,"sha384":…][,"sha512":…]},"name":…,"salt":…,"size":…}
+ * Leaf hash = H(0x00 || leaf data)   (RFC 6962 §2.1).
+ */
+import { hash } from 'node:crypto';
+
+export interface LeafFields {
+  name: string;
+  size: number;
+  digests: { sha256?: string; sha384?: string; sha512?: string };
+  salt: string;
+}
+
+/** The canonical JSON, written out by hand (test/unit/merkle.test.ts checks it equals canonicalJson()). */
+export function entryJson(e: LeafFields): string {
+  let d = '';
+  for (const a of ['sha256', 'sha384', 'sha512'] as const) {
+    const v = e.digests[a];
+    if (v !== undefined) d += `${d ? ',' : ''}"${a}":${JSON.stringify(v)}`;
+  }
+  return `{"digests":{${d}},"name":${JSON.stringify(e.name)},"salt":${JSON.stringify(e.salt)},"size":${JSON.stringify(e.size)}}`;
+}
+
+/** H(0x00 || data); a string is hashed as UTF-8. */
+export function leafHash(alg: string, data: Uint8Array | string): Buffer {
+  // '\0' + s encodes as the 0x00 prefix byte followed by the UTF-8 of s.
+  return hash(alg, typeof data === 'string' ? `\0${data}` : Buffer.concat([Buffer.of(0x00), data]), 'buffer');
+}
