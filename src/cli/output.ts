@@ -7,6 +7,26 @@ export function printJson(ctx: CliContext, value: unknown): void {
   ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * One JSON document whose `key` array may be huge (100,000s of files): the rest is printed
+ * as usual, the array streamed one item per line, in 64 KiB writes.
+ */
+export function printJsonStreaming(ctx: CliContext, head: Record<string, unknown>, key: string, items: Iterable<unknown>): void {
+  const text = JSON.stringify({ ...head, [key]: [] }, null, 2);
+  const at = text.lastIndexOf(`"${key}": []`);
+  let buf = `${text.slice(0, at)}"${key}": [`;
+  let first = true;
+  for (const item of items) {
+    buf += `${first ? '' : ','}\n    ${JSON.stringify(item)}`;
+    first = false;
+    if (buf.length > 1 << 16) {
+      ctx.stdout.write(buf);
+      buf = '';
+    }
+  }
+  ctx.stdout.write(`${buf}${first ? '' : '\n  '}]${text.slice(at + key.length + 6)}\n`);
+}
+
 /** Human output that is the command's result goes to stdout (unless --json). */
 export function out(ctx: CliContext, line = ''): void {
   if (!ctx.json) ctx.stdout.write(`${line}\n`);

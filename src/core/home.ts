@@ -83,8 +83,22 @@ export interface IndexEntry {
   holder: string;
   /** SHA-256 of the holder certificate (for --changed-only). */
   holderSha256?: string;
-  /** The registered files' digests, per algorithm (what `verify` and --changed-only look up). */
-  digests: Partial<Record<HashAlgorithm, string[]>>;
+  /**
+   * The registered files' digests, per algorithm, concatenated into one hex string (fixed
+   * width per algorithm) — compact for batches of 100,000s. Use {@link indexDigests}.
+   */
+  digests: Partial<Record<HashAlgorithm, string>>;
+}
+
+const HEX_WIDTH: Record<HashAlgorithm, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+/** The digests of an index entry for one algorithm, as a set. */
+export function indexDigests(e: IndexEntry, alg: HashAlgorithm): Set<string> {
+  const all = e.digests[alg] ?? '';
+  const w = HEX_WIDTH[alg];
+  const out = new Set<string>();
+  for (let i = 0; i + w <= all.length; i += w) out.add(all.slice(i, i + w));
+  return out;
 }
 
 export async function appendIndex(home: string, entry: IndexEntry): Promise<void> {

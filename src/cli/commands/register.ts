@@ -2,7 +2,8 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { appendIndex, loadConfig, readIndex } from '../../core/home.js';
+import { appendIndex, indexDigests, loadConfig, readIndex } from '../../core/home.js';
+import type { HashAlgorithm } from '../../core/crypto/algorithms.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
 import { register, type Registration } from '../../core/register.js';
@@ -14,7 +15,7 @@ import type { TsaEndpoint } from '../../core/tsp/client.js';
 import { beginUnlock, trustAnchors } from '../common.js';
 import { parseAlgorithm } from './hash.js';
 import { formatTimestamp } from '../render.js';
-import { note, out, printJson, warn } from '../output.js';
+import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 
 export const NO_TSA_MESSAGE =
@@ -101,7 +102,7 @@ async function registeredDigests(ctx: CliContext, holderSha256: string): Promise
   const out = new Set<string>();
   for (const e of await readIndex(ctx.home)) {
     if (e.holderSha256 !== holderSha256) continue;
-    for (const [a, list] of Object.entries(e.digests)) for (const h of list) out.add(`${a}:${h}`);
+    for (const a of Object.keys(e.digests) as HashAlgorithm[]) for (const h of indexDigests(e, a)) out.add(`${a}:${h}`);
   }
   return out;
 }
@@ -115,21 +116,28 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
     time: reg.verification.time!,
     holder: reg.verification.holder!.subject,
     holderSha256: reg.verification.holder!.certificateSha256,
-    digests: Object.fromEntries(reg.manifest.algorithms.map((a) => [a, reg.receipt.entries.map((e) => e.digests[a]!)])),
+    digests: Object.fromEntries(reg.manifest.algorithms.map((a) => [a, reg.receipt.entries.map((e) => e.digests[a]!).join('')])),
   });
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json) {
-    printJson(ctx, {
-      ok: true,
-      receipt: shown,
-      id: reg.receipt.id,
-      time: reg.verification.time,
-      holder: reg.verification.holder,
-      timestamps: reg.verification.timestamps,
-      merkleRoot: reg.manifest.merkle.root,
-      files: reg.receipt.entries.map((e) => ({ file: e.name, size: e.size, digests: e.digests })),
-      skipped: reg.skipped.map((f) => f.name),
-    });
+    printJsonStreaming(
+      ctx,
+      {
+        ok: true,
+        receipt: shown,
+        id: reg.receipt.id,
+        time: reg.verification.time,
+        holder: reg.verification.holder,
+        timestamps: reg.verification.timestamps,
+        merkleRoot: reg.manifest.merkle.root,
+        skipped: reg.skipped.map((f) => f.name),
+        files: [],
+      },
+      'files',
+      (function* () {
+        for (const e of reg.receipt.entries) yield { file: e.name, size: e.size, digests: e.digests };
+      })(),
+    );
     return 0;
   }
   const n = reg.files.length;

@@ -74,7 +74,7 @@ export class HashPool {
   private generation = 0;
 
   constructor(readonly threads = os.availableParallelism()) {
-    this.workers = Array.from({ length: Math.max(0, threads - 1) }, () => new Worker(workerUrl(), { workerData: { progress: this.counters.buffer } }));
+    this.workers = Array.from({ length: Math.max(0, threads - 1) }, () => new Worker(workerUrl(), { workerData: { progress: this.counters.buffer }, resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
   }
 
   progress(): HashProgress {

@@ -6,7 +6,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { hashFile, hashFiles } from '../hash/engine.js';
-import { readIndex } from '../home.js';
+import { indexDigests, readIndex } from '../home.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
 import { parseReceiptJson, type Receipt } from '../receipt/receipt.js';
 import { CheckList, type Check } from './checks.js';
@@ -81,7 +81,7 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
         const { receipt } = await judge(r);
         if ([...algs].some((a) => receiptHas(receipt, a, local.digests[a]!))) receiptPath = r;
       }
-      receiptPath ??= [...index].reverse().find((e) => Object.entries(e.digests).some(([a, list]) => list.includes(local.digests[a as HashAlgorithm]!)))?.receipt;
+      receiptPath ??= [...index].reverse().find((e) => (Object.keys(e.digests) as HashAlgorithm[]).some((a) => indexDigests(e, a).has(local.digests[a]!)))?.receipt;
       receiptPath ??= beside[0];
     }
     if (!receiptPath) {
