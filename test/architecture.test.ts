@@ -27,10 +27,10 @@ describe('architecture', () => {
     }
   });
 
-  it('node-forge is used only by pki/pkcs12.ts and fast-glob only by io/files.ts', () => {
+  it('node-forge is used only by pki/pbe.ts (RC2) and fast-glob only by io/files.ts', () => {
     for (const f of core) {
       const rel = path.relative(path.join(ROOT, 'src', 'core'), f);
-      if (imports(f).includes('node-forge')) expect(rel).toBe(path.join('pki', 'pkcs12.ts'));
+      if (imports(f).includes('node-forge')) expect(rel).toBe(path.join('pki', 'pbe.ts'));
       if (imports(f).includes('fast-glob')) expect(rel).toBe(path.join('io', 'files.ts'));
     }
   });

@@ -8,7 +8,7 @@ import { processContext, type CliContext } from './context.js';
 import { EXIT_CODE_HELP, ExitCode, exitCodeOf } from './exit.js';
 import { VERSION, printJson } from './output.js';
 import type { hashCommand } from './commands/hash.js';
-import type { identityImport, identityNew } from './commands/identity.js';
+import type { identityExport, identityImport, identityNew } from './commands/identity.js';
 import type { registerCommand } from './commands/register.js';
 import type { verifyCommand } from './commands/verify.js';
 import type { tsVerifyCommand } from './commands/ts.js';
@@ -65,13 +65,31 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .addOption(passphraseFile)
     .action(run(async (o: Parameters<typeof identityNew>[1]) => (await commands.identity()).identityNew(ctx, o)));
   identity
-    .command('import <file>')
-    .description('import a PKCS#12 (.p12/.pfx) or a PEM certificate with its key')
-    .option('--key <file>', 'PEM/DER private key (PKCS#8, encrypted PKCS#8 or traditional PEM)')
+    .command('import [file]')
+    .description('import a PKCS#12 (.p12/.pfx), a PEM certificate with its key, or a Korean NPKI folder (--npki)')
+    .option('--key <file>', 'PEM/DER private key (PKCS#8, encrypted PKCS#8 incl. SEED, or traditional PEM)')
+    .option('--npki <folder>', 'an NPKI certificate folder (signCert.der + signPri.key)')
     .option('--name <name>', 'name of the identity in the store')
     .option('--import-passphrase-file <file>', "the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)")
     .addOption(passphraseFile)
-    .action(run(async (file: string, o: Parameters<typeof identityImport>[2]) => (await commands.identity()).identityImport(ctx, file, o)));
+    .action(run(async (file: string | undefined, o: Parameters<typeof identityImport>[2]) => (await commands.identity()).identityImport(ctx, file, o)));
+  identity
+    .command('scan')
+    .description('find NPKI certificate folders (home NPKI, AppData/LocalLow/NPKI, removable drives) and list them')
+    .option('--path <folder>', 'also look in this folder (repeatable)', collect, [])
+    .action(run(async (o: { path: string[] }) => (await commands.identity()).identityScan(ctx, o)));
+  identity
+    .command('export [name]')
+    .description('back up an identity to a PKCS#12 file (passphrase: TSPROOF_EXPORT_PASSPHRASE, else the identity\'s)')
+    .requiredOption('--p12 <file>', 'the .p12 file to write')
+    .option('--force', 'replace the file if it exists')
+    .addOption(passphraseFile)
+    .action(run(async (name: string | undefined, o: Parameters<typeof identityExport>[2]) => (await commands.identity()).identityExport(ctx, name, o)));
+  identity
+    .command('remove <name>')
+    .description('delete an identity and its private key')
+    .option('--yes', 'confirm')
+    .action(run(async (name: string, o: { yes?: boolean }) => (await commands.identity()).identityRemove(ctx, name, o)));
   identity.command('list').description('list identities').action(run(async () => (await commands.identity()).identityList(ctx)));
   identity
     .command('show [name]')

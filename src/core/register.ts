@@ -18,6 +18,7 @@ import { verifyReceipt, type ReceiptVerification } from './verify/receipt.js';
 import type { HashAlgorithm } from './crypto/algorithms.js';
 import type { FileRef } from './io/files.js';
 import type { KeyObject } from 'node:crypto';
+import { checkSigningCertificate } from './identity/store.js';
 import type { Certificate } from './pki/certificate.js';
 
 export interface RegisterOptions {
@@ -56,22 +57,13 @@ export interface Unchanged {
   skipped: FileRef[];
 }
 
-/** Refuses a holder certificate that cannot sign now (exit 2, before any TSA is contacted). */
-export function checkHolderUsable(cert: Certificate, now: Date): void {
-  if (now < cert.notBefore) throw new InputError({ code: 'BAD_ARGUMENT', message: `the identity's certificate is not valid before ${cert.notBefore.toISOString()}` });
-  if (now > cert.notAfter) throw new InputError({ code: 'BAD_ARGUMENT', message: `the identity's certificate expired on ${cert.notAfter.toISOString()}` });
-  const ku = cert.keyUsage;
-  if (ku && !ku.has('digitalSignature') && !ku.has('nonRepudiation')) {
-    throw new InputError({ code: 'BAD_ARGUMENT', message: 'the identity\'s certificate may not be used for signatures (key usage lacks digitalSignature and nonRepudiation)' });
-  }
-}
-
 export async function register(o: RegisterOptions): Promise<Registration | Unchanged> {
   if (o.files.length === 0) throw new InputError({ code: 'NO_FILES', message: 'no files to register' });
   if (o.tsas.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: 'no TSA configured' });
   for (const t of o.tsas) parseTsaUrl(t.url);
   const holder = o.identity.chain[0]!;
-  checkHolderUsable(holder, o.now());
+  // Refused before any file is read or any TSA contacted.
+  checkSigningCertificate(holder, o.now());
 
   // A wrong passphrase fails the registration at once, not after hashing everything.
   const key = Promise.resolve(o.identity.key);

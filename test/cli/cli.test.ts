@@ -96,8 +96,15 @@ describe('tsproof identity', () => {
     expect(out.identity).toMatchObject({ subject: 'CN=홍길동, O=테스트', selfAsserted: true, key: 'ECDSA P-256' });
     const dir = path.join(s.home, 'identities', out.identity.name);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    expect(statSync(path.join(dir, 'key.json')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path.join(dir, 'key.json'), 'utf8')).not.toContain('PRIVATE KEY');
+    expect(statSync(path.join(dir, 'key.pem')).mode & 0o777).toBe(0o600);
+    // Stored encrypted as standard PKCS#8 PBES2 (scrypt): OpenSSL opens it with the passphrase, and only with it.
+    const keyPem = readFileSync(path.join(dir, 'key.pem'), 'utf8');
+    expect(keyPem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    const asn1 = execFileSync('openssl', ['asn1parse', '-in', path.join(dir, 'key.pem')], { encoding: 'utf8' });
+    expect(asn1).toMatch(/PBES2[\s\S]*:scrypt[\s\S]*aes-256-cbc/);
+    const opened = spawnSync('openssl', ['pkey', '-in', path.join(dir, 'key.pem'), '-passin', 'env:PW', '-noout', '-text_pub'], { env: { ...process.env, PW: PASS }, encoding: 'utf8' });
+    expect(opened.status, opened.stderr).toBe(0);
+    expect(spawnSync('openssl', ['pkey', '-in', path.join(dir, 'key.pem'), '-passin', 'pass:wrong', '-noout'], { encoding: 'utf8' }).status).not.toBe(0);
     const csr = execFileSync('openssl', ['req', '-in', 'me.csr', '-verify', '-noout', '-subject', '-nameopt', 'utf8'], { cwd: s.work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(csr).toContain('홍길동');
     const list = await s.run(['identity', 'list']);

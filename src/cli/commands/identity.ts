@@ -3,12 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { loadConfig, saveConfig } from '../../core/home.js';
-import { writeAtomic } from '../../core/io/fs.js';
+import { exists, writeAtomic } from '../../core/io/fs.js';
 import { createCsr, createSelfAssertedIdentity } from '../../core/identity/create.js';
-import { IdentityStore, suggestIdentityName, type IdentityRecord } from '../../core/identity/store.js';
+import { checkSigningCertificate, IdentityStore, suggestIdentityName, type IdentityRecord } from '../../core/identity/store.js';
 import { parseCertificates, toPem, type Certificate } from '../../core/pki/certificate.js';
 import { keyMatchesCertificate, loadPrivateKey } from '../../core/pki/keys.js';
-import { readPkcs12 } from '../../core/pki/pkcs12.js';
+import { looksLikePkcs12, readPkcs12, writePkcs12 } from '../../core/pki/pkcs12.js';
+import { defaultNpkiRoots, readNpkiFolder, scanNpki } from '../../core/pki/npki.js';
+import os from 'node:os';
 import { getPassphrase } from '../passphrase.js';
 import { out, printJson, warn } from '../output.js';
 import type { CliContext } from '../context.js';
@@ -68,51 +70,95 @@ export async function identityNew(
   return 0;
 }
 
-function isPkcs12(file: string, bytes: Buffer): boolean {
-  if (/\.(p12|pfx)$/i.test(file)) return true;
-  // PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... }
-  const i = bytes[1]! & 0x80 ? 2 + (bytes[1]! & 0x7f) : 2;
-  return bytes[0] === 0x30 && bytes[i] === 0x02 && bytes[i + 1] === 0x01 && bytes[i + 2] === 0x03;
+/** The container's own passphrase: TSPROOF_IMPORT_PASSPHRASE / --import-passphrase-file, else the store passphrase. */
+function sourcePassphrase(ctx: CliContext, file: string, o: { importPassphraseFile?: string }): Promise<string> {
+  return getPassphrase(ctx, {
+    env: ctx.env.TSPROOF_IMPORT_PASSPHRASE ? 'TSPROOF_IMPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE',
+    ...(o.importPassphraseFile ? { file: o.importPassphraseFile } : {}),
+    prompt: `Passphrase of ${path.basename(file)}: `,
+  });
 }
 
-export async function identityImport(ctx: CliContext, file: string, o: { key?: string; name?: string; passphraseFile?: string; importPassphraseFile?: string }): Promise<number> {
-  const bytes = await readInput(ctx, file);
-  // The container's own passphrase: TSPROOF_IMPORT_PASSPHRASE / --import-passphrase-file, else the store passphrase.
-  const sourcePassphrase = () =>
-    getPassphrase(ctx, {
-      env: ctx.env.TSPROOF_IMPORT_PASSPHRASE ? 'TSPROOF_IMPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE',
-      ...(o.importPassphraseFile ? { file: o.importPassphraseFile } : {}),
-      prompt: `Passphrase of ${path.basename(file)}: `,
-    });
+export async function identityImport(ctx: CliContext, file: string | undefined, o: { key?: string; name?: string; npki?: string; passphraseFile?: string; importPassphraseFile?: string }): Promise<number> {
   let key: KeyObject;
   let chain: Certificate[];
   let source: IdentityRecord['source'];
-  if (isPkcs12(file, bytes)) {
-    ({ key, chain } = readPkcs12(bytes, await sourcePassphrase(), file));
-    source = 'pkcs12';
+  if (o.npki) {
+    if (file) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give either a file or --npki <folder>, not both' });
+    ({ key, chain } = await readNpkiFolder(path.resolve(ctx.cwd, o.npki), await sourcePassphrase(ctx, o.npki, o)));
+    source = 'npki';
   } else {
-    const certs = parseCertificates(bytes, file);
-    const keyBytes = o.key ? await readInput(ctx, o.key) : bytes;
-    const keyText = keyBytes.toString('latin1');
-    if (!o.key && !keyText.includes('PRIVATE KEY')) throw new InputError({ code: 'BAD_ARGUMENT', message: `${file} holds no private key; give it with --key <file>` });
-    const encrypted = /ENCRYPTED/.test(keyText) || (!keyText.includes('-----BEGIN') && keyBytes[0] === 0x30);
-    key = loadPrivateKey(keyBytes, encrypted ? await sourcePassphrase() : undefined, o.key ?? file);
-    const leaf = certs.find((c) => keyMatchesCertificate(key, c));
-    if (!leaf) throw new InputError({ code: 'KEY_MISMATCH', message: `the private key does not belong to ${certs.length > 1 ? 'any certificate in' : 'the certificate in'} ${file}` });
-    chain = [leaf, ...certs.filter((c) => c !== leaf)];
-    source = 'pem';
+    if (!file) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give a .p12/.pfx or PEM file to import, or --npki <folder>' });
+    const bytes = await readInput(ctx, file);
+    if (/\.(p12|pfx)$/i.test(file) || looksLikePkcs12(bytes)) {
+      ({ key, chain } = await readPkcs12(bytes, await sourcePassphrase(ctx, file, o), file));
+      source = 'pkcs12';
+    } else {
+      const certs = parseCertificates(bytes, file);
+      const keyBytes = o.key ? await readInput(ctx, o.key) : bytes;
+      const keyText = keyBytes.toString('latin1');
+      if (!o.key && !keyText.includes('PRIVATE KEY')) throw new InputError({ code: 'BAD_ARGUMENT', message: `${file} holds no private key; give it with --key <file>` });
+      const encrypted = /ENCRYPTED/.test(keyText) || (!keyText.includes('-----BEGIN') && keyBytes[0] === 0x30 && keyBytes[keyBytes[1]! & 0x80 ? 2 + (keyBytes[1]! & 0x7f) : 2] === 0x30);
+      key = await loadPrivateKey(keyBytes, encrypted ? await sourcePassphrase(ctx, o.key ?? file, o) : undefined, o.key ?? file);
+      const leaf = certs.find((c) => keyMatchesCertificate(key, c));
+      if (!leaf) throw new InputError({ code: 'KEY_MISMATCH', message: `the private key does not belong to ${certs.length > 1 ? 'any certificate in' : 'the certificate in'} ${file}` });
+      chain = [leaf, ...certs.filter((c) => c !== leaf)];
+      source = 'pem';
+    }
   }
-  const leaf = chain[0]!;
-  const now = ctx.now();
-  if (now > leaf.notAfter) throw new InputError({ code: 'BAD_ARGUMENT', message: `the certificate expired on ${leaf.notAfter.toISOString()}` });
-  if (now < leaf.notBefore) throw new InputError({ code: 'BAD_ARGUMENT', message: `the certificate is not valid before ${leaf.notBefore.toISOString()}` });
-  const ku = leaf.keyUsage;
-  if (ku && !ku.has('digitalSignature') && !ku.has('nonRepudiation')) {
-    throw new InputError({ code: 'BAD_ARGUMENT', message: 'the certificate may not be used for signatures (key usage lacks digitalSignature and nonRepudiation)' });
-  }
-  if (leaf.notAfter.getTime() - now.getTime() < 30 * 86400_000) warn(ctx, `the certificate expires on ${leaf.notAfter.toISOString()}`);
-  const record = await store(ctx, o.name ?? suggestIdentityName(leaf.commonName), key, chain, source, o.passphraseFile);
+  for (const w of checkSigningCertificate(chain[0]!, ctx.now())) warn(ctx, w);
+  const record = await store(ctx, o.name ?? suggestIdentityName(chain[0]!.commonName), key, chain, source, o.passphraseFile);
   printRecord(ctx, record, 'Imported');
+  return 0;
+}
+
+export async function identityScan(ctx: CliContext, o: { path: string[] }): Promise<number> {
+  const roots = [...o.path.map((p) => path.resolve(ctx.cwd, p)), ...(await defaultNpkiRoots(ctx.env, process.platform, ctx.env.HOME ?? os.homedir()))];
+  const { found, problems } = await scanNpki(roots, ctx.now());
+  for (const p of problems) warn(ctx, `${p.dir}: ${p.reason}`);
+  if (ctx.json) {
+    printJson(ctx, { ok: true, certificates: found });
+    return 0;
+  }
+  if (found.length === 0) {
+    out(ctx, 'No NPKI certificates found (looked in the usual folders; add --path <folder> to look elsewhere).');
+    return 0;
+  }
+  for (const c of found) {
+    out(ctx, `${c.commonName ?? c.subject}${c.expired ? ctx.color.red('  (expired)') : ''}`);
+    out(ctx, `  folder    ${c.dir}`);
+    out(ctx, `  subject   ${c.subject}`);
+    out(ctx, `  issuer    ${c.issuer} (${c.ca})`);
+    out(ctx, `  valid     ${c.notBefore} to ${c.notAfter}`);
+    out(ctx, `  key usage ${c.keyUsage.join(', ') || '(not restricted)'}`);
+    out(ctx, `  import:   tsproof identity import --npki ${JSON.stringify(c.dir)}`);
+  }
+  return 0;
+}
+
+export async function identityExport(ctx: CliContext, name: string | undefined, o: { p12: string; passphraseFile?: string; force?: boolean }): Promise<number> {
+  const { unlockIdentity } = await import('../common.js');
+  const id = await unlockIdentity(ctx, name, o.passphraseFile);
+  const dest = path.resolve(ctx.cwd, o.p12);
+  if (!o.force && (await exists(dest))) throw new InputError({ code: 'BAD_ARGUMENT', message: `${o.p12} already exists (use --force to replace it)` });
+  // The backup is protected by the export passphrase (TSPROOF_EXPORT_PASSPHRASE), else the identity's own.
+  const passphrase = await getPassphrase(ctx, { env: ctx.env.TSPROOF_EXPORT_PASSPHRASE ? 'TSPROOF_EXPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE', prompt: 'Passphrase for the .p12 file: ', confirm: true });
+  await writeAtomic(dest, await writePkcs12(id.key, id.chain, passphrase, id.record.name), 0o600);
+  if (ctx.json) printJson(ctx, { ok: true, identity: id.record.name, p12: o.p12 });
+  else out(ctx, `Exported identity "${id.record.name}" (key and ${id.chain.length} certificate(s)) to ${o.p12}`);
+  return 0;
+}
+
+export async function identityRemove(ctx: CliContext, name: string, o: { yes?: boolean }): Promise<number> {
+  if (!o.yes) throw new InputError({ code: 'BAD_ARGUMENT', message: `removing "${name}" deletes its private key for good; export it first (identity export --p12) and confirm with --yes` });
+  const record = await new IdentityStore(ctx.home).remove(name);
+  const config = await loadConfig(ctx.home);
+  if (config.defaultIdentity === name) {
+    const { defaultIdentity: _d, ...rest } = config;
+    await saveConfig(ctx.home, rest);
+  }
+  if (ctx.json) printJson(ctx, { ok: true, removed: record.name });
+  else out(ctx, `Removed identity "${record.name}" (${record.subject})`);
   return 0;
 }
 

@@ -2,7 +2,7 @@
  * The identity store under $TSPROOF_HOME/identities/<name>/:
  *   identity.json  — public metadata (docs/identity-store.md)
  *   chain.pem      — holder certificate first, then any CA certificates
- *   key.json       — the private key, encrypted (scrypt + AES-256-GCM)
+ *   key.pem        — the private key: PKCS#8 PBES2 (scrypt, AES-256-CBC)
  * Directories are created 0700 and files 0600.
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import type { KeyObject } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { exists } from '../io/fs.js';
 import { parseCertificates, type Certificate } from '../pki/certificate.js';
-import { decryptPrivateKey, describeKey, encryptPrivateKey, type EncryptedKeyFile } from '../pki/keys.js';
+import { describeKey, encryptKeyForStorage, loadPrivateKey } from '../pki/keys.js';
 import { TSPROOF_SELF_ASSERTED_POLICY } from '../asn1/oids.js';
 
 export interface IdentityRecord {
@@ -21,7 +21,7 @@ export interface IdentityRecord {
   created: string;
   /** True for identities made by `identity new`: nobody vouched for the subject. */
   selfAsserted: boolean;
-  source: 'generated' | 'pkcs12' | 'pem';
+  source: 'generated' | 'pkcs12' | 'pem' | 'npki';
   subject: string;
   issuer: string;
   serial: string;
@@ -55,6 +55,21 @@ export function suggestIdentityName(cn: string | undefined): string {
   return slug || 'default';
 }
 
+/**
+ * Refuses a holder certificate that cannot sign at `now` (expired, not yet valid, or its key
+ * usage lacks digitalSignature and nonRepudiation); returns warnings (expiry within 30 days).
+ */
+export function checkSigningCertificate(cert: Certificate, now: Date): string[] {
+  if (now < cert.notBefore) throw new InputError({ code: 'BAD_ARGUMENT', message: `the certificate is not valid before ${cert.notBefore.toISOString()}` });
+  if (now > cert.notAfter) throw new InputError({ code: 'BAD_ARGUMENT', message: `the certificate expired on ${cert.notAfter.toISOString()}` });
+  const ku = cert.keyUsage;
+  if (ku && !ku.has('digitalSignature') && !ku.has('nonRepudiation')) {
+    throw new InputError({ code: 'BAD_ARGUMENT', message: 'the certificate may not be used for signatures (key usage lacks digitalSignature and nonRepudiation)' });
+  }
+  const days = (cert.notAfter.getTime() - now.getTime()) / 86400_000;
+  return days < 30 ? [`the certificate expires on ${cert.notAfter.toISOString()} (in ${Math.max(0, Math.floor(days))} day(s))`] : [];
+}
+
 export function isSelfAsserted(cert: Certificate): boolean {
   return cert.policies.includes(TSPROOF_SELF_ASSERTED_POLICY) || (cert.isSelfIssued && cert.isSignedBy(cert));
 }
@@ -68,6 +83,13 @@ export class IdentityStore {
   private pathOf(name: string): string {
     if (!validIdentityName(name)) throw new InputError({ code: 'BAD_ARGUMENT', message: `"${name}" is not a valid identity name (letters, digits, . _ -; at most 64)` });
     return path.join(this.dir, name);
+  }
+
+  /** Deletes an identity (its key included). */
+  async remove(name: string): Promise<IdentityRecord> {
+    const record = await this.record(name);
+    await rm(this.pathOf(name), { recursive: true, force: true });
+    return record;
   }
 
   async list(): Promise<IdentityRecord[]> {
@@ -111,13 +133,13 @@ export class IdentityStore {
   async unlock(name: string, passphrase: string): Promise<UnlockedIdentity> {
     const record = await this.record(name);
     const chain = await this.chain(name);
-    let file: EncryptedKeyFile;
+    let pem: Buffer;
     try {
-      file = JSON.parse(await readFile(path.join(this.pathOf(name), 'key.json'), 'utf8')) as EncryptedKeyFile;
+      pem = await readFile(path.join(this.pathOf(name), 'key.pem'));
     } catch {
-      throw new InputError({ code: 'BAD_CONFIG', message: `identity "${name}": key.json is missing or corrupt` });
+      throw new InputError({ code: 'BAD_CONFIG', message: `identity "${name}": key.pem is missing` });
     }
-    const key = await decryptPrivateKey(file, passphrase, `identity "${name}"`);
+    const key = await loadPrivateKey(pem, passphrase, `identity "${name}"`);
     return { record, key, chain };
   }
 
@@ -144,12 +166,12 @@ export class IdentityStore {
       key: describeKey(key),
       certificateSha256: leaf.sha256,
     };
-    const encrypted = await encryptPrivateKey(key, passphrase);
+    const encrypted = await encryptKeyForStorage(key, passphrase);
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     await mkdir(tmp, { mode: 0o700 });
     try {
-      await writeFile(path.join(tmp, 'key.json'), `${JSON.stringify(encrypted, null, 2)}\n`, { mode: 0o600 });
+      await writeFile(path.join(tmp, 'key.pem'), encrypted, { mode: 0o600 });
       await writeFile(path.join(tmp, 'chain.pem'), chain.map((c) => c.toPEM()).join(''), { mode: 0o600 });
       await writeFile(path.join(tmp, 'identity.json'), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
       await rename(tmp, dir);

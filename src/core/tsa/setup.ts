@@ -83,7 +83,7 @@ export async function loadTsaMaterial(dir: string): Promise<TsaMaterial> {
   };
   const certs = parseCertificates(await read(TSA_FILES.cert), TSA_FILES.cert);
   const [root] = parseCertificates(await read(TSA_FILES.root), TSA_FILES.root);
-  const key = loadPrivateKey(await read(TSA_FILES.key), undefined, TSA_FILES.key);
+  const key = await loadPrivateKey(await read(TSA_FILES.key), undefined, TSA_FILES.key);
   return { key, certificate: certs[0]!, chain: certs.slice(1), root: root! };
 }
 
