@@ -15,6 +15,7 @@ import { Certificate } from '../../src/core/pki/certificate.js';
 import { keyMatchesCertificate } from '../../src/core/pki/keys.js';
 import { decryptPrivateKeyInfo, pkcs12Kdf, bmpPassword } from '../../src/core/pki/pbe.js';
 import { readNpkiFolder } from '../../src/core/pki/npki.js';
+import { IdentityStore } from '../../src/core/identity/store.js';
 import { readPkcs12, writePkcs12 } from '../../src/core/pki/pkcs12.js';
 import { register } from '../../src/core/register.js';
 import { collectFiles } from '../../src/core/io/files.js';
@@ -45,8 +46,14 @@ describe.skipIf(!shared)('the real NPKI test credential (yessign test CA)', () =
   });
 
   it('signs and registers at its own time (it expired in 2020), and openssl cms -verify accepts the signature', async () => {
-    const { key, chain } = await readNpkiFolder(NPKI_SHARED, password());
-    expect(chain[0]!.subject).toContain('HKD(KILDONG.HONG)');
+    const read = await readNpkiFolder(NPKI_SHARED, password());
+    expect(read.chain[0]!.subject).toContain('HKD(KILDONG.HONG)');
+    // Imported into the identity store (re-encrypted with scrypt) and unlocked again.
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tsproof-npki-home-'));
+    const store = new IdentityStore(home);
+    await store.save('yessign', read.key, read.chain, '저장 암호', 'npki', new Date('2020-03-01T00:00:00Z'));
+    const { key, chain } = await store.unlock('yessign', '저장 암호');
+    expect(keyMatchesCertificate(key, chain[0]!)).toBe(true);
     // A TSA whose certificates were valid in March 2020, answering at that time.
     const at = new Date('2020-03-01T09:00:00Z');
     const clock = () => at;
