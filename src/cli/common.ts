@@ -3,7 +3,9 @@ import { InputError } from '../core/errors.js';
 import { loadConfig, loadTrust } from '../core/home.js';
 import { IdentityStore, type IdentityRecord, type UnlockedIdentity } from '../core/identity/store.js';
 import type { KeyObject } from 'node:crypto';
+import type { TrustAnchor } from '../core/trust.js';
 import type { Certificate } from '../core/pki/certificate.js';
+import { policyNamed, type VerificationPolicy } from '../core/verify/policy.js';
 import { getPassphrase } from './passphrase.js';
 import type { CliContext } from './context.js';
 
@@ -39,6 +41,21 @@ export async function beginUnlock(ctx: CliContext, name: string | undefined, pas
   return { record, chain, key };
 }
 
-export async function trustAnchors(ctx: CliContext, files: readonly string[] = []): Promise<Certificate[]> {
+export async function trustAnchors(ctx: CliContext, files: readonly string[] = []): Promise<TrustAnchor[]> {
   return loadTrust(ctx.home, files, ctx.cwd);
+}
+
+/** --policy strict|compatible */
+export function policyOption(name: string | undefined): VerificationPolicy {
+  const p = policyNamed(name ?? 'strict');
+  if (!p) throw new InputError({ code: 'BAD_ARGUMENT', message: `--policy ${name}: expected strict or compatible` });
+  return p;
+}
+
+/** --at <time>: an ISO 8601 time (a date alone means midnight UTC). */
+export function atOption(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(d.getTime())) throw new InputError({ code: 'BAD_ARGUMENT', message: `--at ${value}: expected an ISO 8601 time, e.g. 2026-03-01T12:00:00Z` });
+  return d;
 }

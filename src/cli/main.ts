@@ -26,6 +26,7 @@ const commands = {
   tsa: () => import('./commands/tsa.js'),
   demo: () => import('./commands/demo.js'),
   receipt: () => import('./commands/receipt.js'),
+  trust: () => import('./commands/trust.js'),
 };
 
 /** Commander collector for repeatable options. */
@@ -124,6 +125,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--unregistered', 'with --dir: also list files in the folder that the receipt does not register')
     .addOption(trust)
     .option('--brief', 'list only failed checks and warnings')
+    .option('--policy <policy>', 'strict (default) or compatible: what weak or non-conforming findings do (docs/verification.md)')
+    .option('--at <time>', 'judge certificate validity at this time instead of the timestamp\'s genTime')
     .action(run(async (files: string[], o: Parameters<typeof verifyCommand>[2]) => (await commands.verify()).verifyCommand(ctx, files, o)));
 
   const receipt = program.command('receipt').description('work with receipts');
@@ -135,6 +138,20 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--force', 'replace --out if it exists')
     .action(run(async (r: string, o: Parameters<typeof receiptExtract>[2]) => (await commands.receipt()).receiptExtract(ctx, r, o)));
 
+  const trustCmd = program.command('trust').description('trust anchors for TSAs and holders ($TSPROOF_HOME/trust)');
+  trustCmd
+    .command('add <pem>')
+    .description('trust a root (or pin a certificate) for TSAs or holders, optionally only for a window of time')
+    .requiredOption('--for <purpose>', 'tsa, holder or any')
+    .option('--valid-from <time>', 'trust it only for times (genTime) from this one')
+    .option('--valid-to <time>', 'trust it only for times (genTime) until this one')
+    .action(run(async (file: string, o: { for: string; validFrom?: string; validTo?: string }) => (await commands.trust()).trustAdd(ctx, file, o)));
+  trustCmd.command('list').description('list trust anchors').action(run(async () => (await commands.trust()).trustList(ctx)));
+  trustCmd
+    .command('remove <id>')
+    .description('remove a trust anchor (its id from trust list, or a file name in the trust folder)')
+    .action(run(async (id: string) => (await commands.trust()).trustRemove(ctx, id)));
+
   const ts = program.command('ts').description('standalone RFC 3161 tokens');
   ts.command('verify')
     .description('verify a TimeStampResp (.tsr) or TimeStampToken (.tst) against data or a digest')
@@ -144,7 +161,9 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .addOption(trust)
     .option('--tsa-cert <pem>', 'TSA certificate(s) for tokens that carry none (untrusted; repeatable)', collect, [])
     .option('--nonce <hex>', 'expected nonce')
-    .option('--policy <oid>', 'accepted policy OID (repeatable)', collect, [])
+    .option('--accept-policy <oid>', 'accepted TSA policy OID (repeatable)', collect, [])
+    .option('--policy <policy>', 'strict (default) or compatible: what weak or non-conforming findings do')
+    .option('--at <time>', 'judge certificate validity at this time instead of genTime')
     .action(run(async (o: Parameters<typeof tsVerifyCommand>[1]) => (await commands.ts()).tsVerifyCommand(ctx, o)));
 
   const tsa = program.command('tsa').description('the bundled RFC 3161 time-stamping authority');

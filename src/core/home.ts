@@ -2,11 +2,12 @@
  * tsproof's state directory ($TSPROOF_HOME, default ~/.tsproof; a project may keep its
  * own in ./.tsproof): config.json, identities/, trust/, index.jsonl. See docs/home.md.
  */
-import { appendFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { writeAtomic } from './io/fs.js';
 import path from 'node:path';
 import { InputError } from './errors.js';
-import { parseCertificates, type Certificate } from './pki/certificate.js';
+import { parseCertificates } from './pki/certificate.js';
+import { anyPurpose, TrustStore, type TrustAnchor } from './trust.js';
 import { isObject } from './receipt/manifest.js';
 import type { TsaEndpoint } from './tsp/client.js';
 import type { HashAlgorithm } from './crypto/algorithms.js';
@@ -52,17 +53,9 @@ export async function saveConfig(home: string, config: Config): Promise<void> {
   await writeAtomic(path.join(home, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }
 
-/** Trust anchors: every certificate in $TSPROOF_HOME/trust/*.pem|crt|der, plus files given explicitly. */
-export async function loadTrust(home: string, files: readonly string[], cwd: string): Promise<Certificate[]> {
-  const out: Certificate[] = [];
-  const dir = path.join(home, 'trust');
-  let names: string[] = [];
-  try {
-    names = (await readdir(dir)).filter((n) => /\.(pem|crt|cer|der)$/i.test(n)).sort();
-  } catch {
-    // no trust directory
-  }
-  for (const n of names) out.push(...parseCertificates(await readFile(path.join(dir, n)), path.join(dir, n)));
+/** Trust anchors: the trust store (purposes, windows), plus files given explicitly (purpose any). */
+export async function loadTrust(home: string, files: readonly string[], cwd: string): Promise<TrustAnchor[]> {
+  const out = await new TrustStore(home).load();
   for (const f of files) {
     let bytes: Buffer;
     try {
@@ -70,7 +63,7 @@ export async function loadTrust(home: string, files: readonly string[], cwd: str
     } catch {
       throw new InputError({ code: 'FILE_NOT_FOUND', message: `${f}: cannot read trust anchor file` });
     }
-    out.push(...parseCertificates(bytes, f));
+    out.push(...anyPurpose(parseCertificates(bytes, f), f));
   }
   return out;
 }

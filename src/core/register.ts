@@ -20,6 +20,7 @@ import type { FileRef } from './io/files.js';
 import type { KeyObject } from 'node:crypto';
 import { checkSigningCertificate } from './identity/store.js';
 import type { Certificate } from './pki/certificate.js';
+import type { TrustAnchor } from './trust.js';
 
 export interface RegisterOptions {
   files: readonly FileRef[];
@@ -27,8 +28,10 @@ export interface RegisterOptions {
   /** The holder: certificate chain, and the key (or its pending unlock, awaited after hashing). */
   identity: { chain: readonly Certificate[]; key: KeyObject | Promise<KeyObject> };
   tsas: readonly TsaEndpoint[];
-  /** Trust anchors (TSAs and holders). */
+  /** Trust anchors (TSAs and holders), valid at any time. */
   anchors: readonly Certificate[];
+  /** Anchors with purposes and validity windows. */
+  trust?: readonly TrustAnchor[];
   now: () => Date;
   random: (n: number) => Uint8Array;
   client?: Partial<TimestampClientOptions>;
@@ -117,7 +120,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   // One TSA round-trip per TSA, over the signature value, whatever the number of files.
   const stamps = [];
   for (const tsa of o.tsas) {
-    stamps.push(await obtainTimestamp(tsa, prepared.signature, { ...o.client, random: o.random, now: o.now, anchors: o.anchors }));
+    stamps.push(await obtainTimestamp(tsa, prepared.signature, { ...o.client, random: o.random, now: o.now, anchors: o.anchors, ...(o.trust ? { trust: o.trust } : {}) }));
   }
   const cms = assembleSignedData(
     prepared,
@@ -143,7 +146,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   // Verify what we are about to hand out exactly as `verify` will.
   // (The Merkle root was computed from these very entries above; rebuilding it here would
   // double the cost of a 100,000-file batch and prove nothing new.)
-  const verification = verifyReceipt(receipt, { anchors: o.anchors, now: o.now(), merkleAlreadyComputed: true });
+  const verification = verifyReceipt(receipt, { anchors: o.anchors, ...(o.trust ? { trust: o.trust } : {}), now: o.now(), merkleAlreadyComputed: true });
   const failed = verification.checks.filter((c) => !c.ok);
   if (failed.length) {
     throw new InternalError({ code: 'INTERNAL', message: `the new receipt does not verify (${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')})` });

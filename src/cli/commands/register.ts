@@ -59,7 +59,7 @@ export async function registerCommand(
   const timeoutMs = Number(o.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: `--timeout ${o.timeout}: expected a number of seconds` });
   const tsas = await resolveTsas(ctx, o.tsa);
-  const anchors = await trustAnchors(ctx, o.trust);
+  const trust = await trustAnchors(ctx, o.trust);
   // Ask for the passphrase first (a prompt must not race a progress bar); the key is derived
   // in the background while the folders are walked and hashed.
   const identity = await beginUnlock(ctx, o.identity, o.passphraseFile);
@@ -76,7 +76,8 @@ export async function registerCommand(
       algorithms,
       identity,
       tsas,
-      anchors,
+      anchors: [],
+      trust,
       now: ctx.now,
       random: ctx.random,
       client: { timeoutMs },

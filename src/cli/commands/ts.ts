@@ -9,7 +9,7 @@ import { parseCertificates, type Certificate } from '../../core/pki/certificate.
 import { PKI_STATUS, parseTimeStampResp } from '../../core/tsp/messages.js';
 import { classifyTimestampBytes, tokenImprintAlgorithm, trimZeroPadding, verifyTimestampToken } from '../../core/tsp/verify.js';
 import { CheckList } from '../../core/verify/checks.js';
-import { trustAnchors } from '../common.js';
+import { atOption, policyOption, trustAnchors } from '../common.js';
 import { parseAlgorithm } from './hash.js';
 import { out, printJson, VERSION } from '../output.js';
 import { formatTimestamp, renderChecks, summarize } from '../render.js';
@@ -35,7 +35,7 @@ function parseDigestArg(s: string): { algorithm: AnyDigest; digest: Uint8Array }
 
 export async function tsVerifyCommand(
   ctx: CliContext,
-  o: { token: string; data?: string; digest?: string; trust: string[]; tsaCert: string[]; nonce?: string; policy: string[] },
+  o: { token: string; data?: string; digest?: string; trust: string[]; tsaCert: string[]; nonce?: string; acceptPolicy: string[]; policy?: string; at?: string },
 ): Promise<number> {
   if (!o.data === !o.digest) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give exactly one of --data <file> or --digest <alg>:<hex>' });
   const { bytes, padding } = trimZeroPadding(new Uint8Array(await read(ctx, o.token, 'token')));
@@ -60,7 +60,9 @@ export async function tsVerifyCommand(
     );
     token = resp.token;
   }
-  const anchors = await trustAnchors(ctx, o.trust);
+  const trust = await trustAnchors(ctx, o.trust);
+  const at = atOption(o.at);
+  const policy = policyOption(o.policy);
   const extra: Certificate[] = [];
   for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, 'certificate'), f));
   let nonce: bigint | undefined;
@@ -87,10 +89,13 @@ export async function tsVerifyCommand(
     }
     const v = verifyTimestampToken(token, {
       imprint,
-      anchors,
+      anchors: [],
+      trust,
+      policy,
+      ...(at ? { at } : {}),
       extraCertificates: extra,
       ...(nonce !== undefined ? { nonce } : {}),
-      ...(o.policy.length ? { policies: o.policy } : {}),
+      ...(o.acceptPolicy.length ? { policies: o.acceptPolicy } : {}),
       now: ctx.now(),
     });
     checks = [...checks, ...v.checks];

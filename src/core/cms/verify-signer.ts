@@ -18,7 +18,7 @@ import {
 } from '../crypto/algorithms.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { retag, toDer } from '../asn1/der.js';
-import { algorithmProblem, type VerificationPolicy } from '../verify/policy.js';
+import { algorithmFindings, type VerificationPolicy } from '../verify/policy.js';
 import { attr, sidMatches, type SignedData, type SignerInfo } from './signed-data.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { CheckList } from '../verify/checks.js';
@@ -84,13 +84,10 @@ export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o
     checks.fail(`${p}.algorithm`, messageOf(err));
   }
   if (scheme) {
-    const problem = !digest
-      ? `unknown digest algorithm ${si.digestAlgorithm.oid}`
-      : !digestParamsOk(si.digestAlgorithm)
-        ? 'digest algorithm parameters must be absent or NULL'
-        : algorithmProblem(o.policy, scheme, digest, signer);
-    if (problem) checks.fail(`${p}.algorithm`, problem);
-    else checks.pass(`${p}.algorithm`, `${describeScheme(scheme)}${signer ? `, ${signer.keyDescription}` : ''}`);
+    const desc = `${describeScheme(scheme)}${signer ? `, ${signer.keyDescription}` : ''}`;
+    if (!digest) checks.fail(`${p}.algorithm`, `unknown digest algorithm ${si.digestAlgorithm.oid}`);
+    else if (!digestParamsOk(si.digestAlgorithm)) checks.fail(`${p}.algorithm`, 'digest algorithm parameters must be absent or NULL');
+    else checks.findings(`${p}.algorithm`, o.policy, algorithmFindings(scheme, digest, signer), desc);
   }
 
   // RFC 8933 CMSAlgorithmProtection, when present, must name the algorithms actually used.
@@ -119,10 +116,10 @@ export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o
       // OpenSSL goes by the key type. Do the same, and say so.
       const keyScheme = schemeForKey(scheme, signer.publicKey);
       const mislabeled = !verified && !!keyScheme && [retag(si.signedAttrsRaw, 0x31), reencoded].some((d) => !!d && verifySignature(keyScheme, signer.publicKey!, d, si.signature));
-      if (verified) checks.warn(`${p}.signature`, `signature verifies with the key of "${signer.subject}" only over the DER re-encoding of the signed attributes (they were sent in another encoding)`);
+      if (verified) checks.findings(`${p}.signature`, o.policy, [{ code: 'signed-attributes-not-der', detail: `signature verifies with the key of "${signer.subject}"` }], '');
       else if (mislabeled) {
         verified = true;
-        checks.warn(`${p}.signature`, `signature verifies with the key of "${signer.subject}", but its algorithm is labelled ${describeScheme(scheme)} while the key is ${signer.keyDescription}`);
+        checks.findings(`${p}.signature`, o.policy, [{ code: 'signature-algorithm-mislabelled', detail: `signature verifies with the key of "${signer.subject}", labelled ${describeScheme(scheme)} for a ${signer.keyDescription} key` }], '');
       } else checks.fail(`${p}.signature`, `signature does not verify with the key of "${signer.subject}"`);
     }
   }

@@ -8,6 +8,7 @@ import { hash, type HashAlgorithm } from '../crypto/algorithms.js';
 import { encodeTimeStampReq, parseTimeStampResp, PKI_STATUS } from './messages.js';
 import { verifyTimestampToken, type TokenVerification } from './verify.js';
 import type { Certificate } from '../pki/certificate.js';
+import type { TrustAnchor } from '../trust.js';
 import type { VerificationPolicy } from '../verify/policy.js';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -31,6 +32,8 @@ export interface TimestampClientOptions {
   random: (n: number) => Uint8Array;
   now: () => Date;
   anchors: readonly Certificate[];
+  /** Anchors with purposes and validity windows (tsproof trust add). */
+  trust?: readonly TrustAnchor[];
   policy?: VerificationPolicy;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -95,6 +98,7 @@ export async function obtainTimestamp(endpoint: TsaEndpoint, data: Uint8Array, o
   const verification = verifyTimestampToken(resp.token, {
     imprint: { algorithm: alg, digest },
     anchors: o.anchors,
+    ...(o.trust ? { trust: o.trust } : {}),
     nonce,
     requireNonce: true,
     ...(endpoint.policy ? { policies: [endpoint.policy] } : {}),

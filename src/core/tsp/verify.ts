@@ -12,16 +12,21 @@ import { checkEss, checkSigner } from '../cms/verify-signer.js';
 import { buildPath, firstInvalidAt } from '../pki/chain.js';
 import { formatName, readName } from '../pki/name.js';
 import { CheckList, type Check } from '../verify/checks.js';
-import { STRICT, type VerificationPolicy } from '../verify/policy.js';
+import { decide, digestFindingOf, STRICT, type FindingCode, type VerificationPolicy } from '../verify/policy.js';
 import { parseTstInfo, type TstInfo } from './messages.js';
 import { messageOf } from '../errors.js';
 import type { Certificate } from '../pki/certificate.js';
+import { anchorsFor, type TrustAnchor } from '../trust.js';
 
 export interface TokenVerifyOptions {
   /** The imprint the token must carry, computed by the caller with the token's algorithm. */
   imprint: { algorithm: AnyDigest; digest: Uint8Array };
-  /** Explicitly trusted TSA anchors (roots or pinned intermediates/leaves). */
+  /** Explicitly trusted TSA anchors (roots or pinned intermediates/leaves), valid at any time. */
   anchors: readonly Certificate[];
+  /** Anchors with purposes and validity windows; those for TSAs whose window holds genTime (or `at`) are added. */
+  trust?: readonly TrustAnchor[];
+  /** Judge certificate and anchor validity at this time instead of genTime. */
+  at?: Date;
   /** Untrusted extra certificates: intermediates stored beside the token, or a TSA certificate supplied by the user. */
   extraCertificates?: readonly Certificate[];
   /** Expected nonce (registration, or as recorded); undefined: not checked. */
@@ -111,11 +116,14 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   }
   if (sd.eContentType !== OID.tstInfo || sd.signerInfos.length !== 1) return done({ signedData: sd, tstInfo: tst });
   const si = sd.signerInfos[0]!;
+  // The time certificates are judged at: genTime (tokens outlive TSA certificates), unless --at.
+  const validityAt = o.at ?? tst.genTime.date;
+  const anchors = [...o.anchors, ...anchorsFor(o.trust ?? [], 'tsa', validityAt)];
 
   // C. Signer identification, signed attributes and signature; ESS binding.
   const pool = [...sd.certificates, ...(o.extraCertificates ?? [])];
-  const signer = checkSigner(checks, sd, si, { prefix: p, content: sd.eContent, candidates: [...pool, ...o.anchors], policy });
-  checkEss(checks, `${p}.ess-certid`, si, signer, [...pool, ...o.anchors], 'either');
+  const signer = checkSigner(checks, sd, si, { prefix: p, content: sd.eContent, candidates: [...pool, ...anchors], policy });
+  checkEss(checks, `${p}.ess-certid`, si, signer, [...pool, ...anchors], 'either');
 
   // D. TSA certificate purpose and chain.
   let path: Certificate[] | undefined;
@@ -125,19 +133,22 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     const eku = signer.extKeyUsage;
     if (!eku) checks.fail(`${p}.eku`, 'TSA certificate has no extended key usage (timeStamping required)');
     else if (!eku.purposes.includes(OID.timeStamping)) checks.fail(`${p}.eku`, 'TSA certificate lacks the timeStamping extended key usage');
-    else if (eku.purposes.length !== 1) checks.fail(`${p}.eku`, `TSA certificate has ${eku.purposes.length} extended key usages; RFC 3161 §2.3 requires exactly timeStamping`);
-    else if (!eku.critical) checks.fail(`${p}.eku`, 'TSA certificate extended key usage is not critical (RFC 3161 §2.3)');
-    else checks.pass(`${p}.eku`, 'extended key usage is exactly timeStamping, critical');
+    else {
+      const found: { code: FindingCode; detail: string }[] = [];
+      if (eku.purposes.length !== 1) found.push({ code: 'eku-extra-purposes', detail: `${eku.purposes.length} extended key usages` });
+      if (!eku.critical) found.push({ code: 'eku-not-critical', detail: 'extended key usage not critical' });
+      checks.findings(`${p}.eku`, policy, found, 'extended key usage is exactly timeStamping, critical');
+    }
 
     const ku = signer.keyUsage;
     const extra = ku ? [...ku].filter((u) => u !== 'digitalSignature' && u !== 'nonRepudiation') : [];
     if (!ku) checks.pass(`${p}.key-usage`, 'no key usage restriction');
-    else if (ku.size === 0 || extra.length) checks.fail(`${p}.key-usage`, `key usage ${[...ku].join(', ') || '(empty)'} is not limited to digitalSignature/nonRepudiation`);
-    else checks.pass(`${p}.key-usage`, `key usage ${[...ku].join(', ')}`);
+    else if (ku.size === 0) checks.fail(`${p}.key-usage`, 'key usage is empty');
+    else checks.findings(`${p}.key-usage`, policy, extra.length ? [{ code: 'key-usage-extra', detail: `key usage ${[...ku].join(', ')}` }] : [], `key usage ${[...ku].join(', ')}`);
 
     checks.expect(`${p}.leaf-not-ca`, !signer.isCA, 'TSA certificate is an end entity', 'TSA certificate is a CA certificate (cA=true)');
 
-    const chain = buildPath(signer, pool, o.anchors);
+    const chain = buildPath(signer, pool, anchors);
     path = chain.path;
     trusted = chain.ok;
     const interBad = chain.path.slice(1, chain.ok ? -1 : undefined).filter((c) => {
@@ -148,12 +159,13 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     else checks.pass(`${p}.intermediate-eku`, chain.path.length > 2 ? 'intermediates allow timeStamping' : 'no intermediate restricts timeStamping');
 
     if (chain.ok) checks.pass(`${p}.chain`, `chains to trusted "${chain.path[chain.path.length - 1]!.subject}" (${chain.path.length} certificate${chain.path.length > 1 ? 's' : ''})`);
-    else checks.fail(`${p}.chain`, `TSA certificate is not trusted: ${chain.reason}${o.anchors.length ? '' : ' (no TSA trust anchors configured; use --trust)'}`);
+    else checks.fail(`${p}.chain`, `TSA certificate is not trusted: ${chain.reason}${anchors.length ? '' : ' (no TSA trust anchor for this time; use --trust or tsproof trust add)'}`);
 
     // Validity is judged at genTime, never "now": tokens outlive TSA certificates (pitfall P5).
-    const bad = firstInvalidAt(chain.path, genTime);
-    if (bad) checks.fail(`${p}.chain-validity`, `"${bad.subject}" was not valid at genTime ${genTime.toISOString()} (valid ${bad.notBefore.toISOString()} to ${bad.notAfter.toISOString()})`);
-    else checks.pass(`${p}.chain-validity`, `every certificate in the path was valid at genTime ${genTime.toISOString()}`);
+    const when = o.at ? `--at ${validityAt.toISOString()}` : `genTime ${genTime.toISOString()}`;
+    const bad = firstInvalidAt(chain.path, validityAt);
+    if (bad) checks.fail(`${p}.chain-validity`, `"${bad.subject}" was not valid at ${when} (valid ${bad.notBefore.toISOString()} to ${bad.notAfter.toISOString()})`);
+    else checks.pass(`${p}.chain-validity`, `every certificate in the path was valid at ${when}`);
 
     checks.skip(`${p}.revocation`, 'no revocation data for the TSA certificate in this proof; revocation not checked');
   } else {
@@ -167,12 +179,12 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
 
   const alg = digestFromOid(tst.imprintAlgorithm.oid);
   if (!alg) checks.fail(`${p}.imprint`, `unknown message imprint algorithm ${tst.imprintAlgorithm.oid}`);
-  else if (policy.weakDigests.has(alg)) checks.fail(`${p}.imprint`, `message imprint uses ${alg.toUpperCase()}, too weak under the ${policy.name} policy`);
+  else if (digestFindingOf(alg) && decide(policy, digestFindingOf(alg)!) === 'fail') checks.findings(`${p}.imprint`, policy, [{ code: digestFindingOf(alg)!, detail: `message imprint uses ${alg.toUpperCase()}` }], '');
   else if (!digestParamsOk(tst.imprintAlgorithm)) checks.fail(`${p}.imprint`, 'message imprint algorithm parameters must be absent or NULL');
   else if (tst.imprint.length !== DIGEST_LENGTH[alg]) checks.fail(`${p}.imprint`, `imprint is ${tst.imprint.length} bytes, ${alg.toUpperCase()} needs ${DIGEST_LENGTH[alg]}`);
   else if (alg !== o.imprint.algorithm) checks.fail(`${p}.imprint`, `imprint algorithm ${alg.toUpperCase()} differs from the expected ${o.imprint.algorithm.toUpperCase()}`);
   else if (!bytesEqual(tst.imprint, o.imprint.digest)) checks.fail(`${p}.imprint`, `imprint ${toHex(tst.imprint)} does not match the data's ${alg.toUpperCase()} ${toHex(o.imprint.digest)}`);
-  else checks.pass(`${p}.imprint`, `${alg.toUpperCase()} imprint matches the data`);
+  else checks.findings(`${p}.imprint`, policy, digestFindingOf(alg) ? [{ code: digestFindingOf(alg)!, detail: `${alg.toUpperCase()} imprint matches the data` }] : [], `${alg.toUpperCase()} imprint matches the data`);
 
   if (o.nonce !== undefined) {
     if (tst.nonce === undefined) checks.fail(`${p}.nonce`, 'token has no nonce, but one was requested');
@@ -194,7 +206,7 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     } catch {
       shown = '(malformed name)';
     }
-    checks.expect(`${p}.tsa-name`, match, `tsa name matches the signer`, `tsa name "${shown}" does not match the signer "${signer.subject}"`);
+    checks.findings(`${p}.tsa-name`, policy, match ? [] : [{ code: 'tsa-name-mismatch', detail: `tsa name "${shown}" is not the signer "${signer.subject}"` }], 'tsa name matches the signer');
   } else if (tst.tsaName.directoryName) checks.fail(`${p}.tsa-name`, 'cannot compare the tsa name without a verified signer');
   else checks.fail(`${p}.tsa-name`, `tsa name is a ${tst.tsaName.other}, which cannot be matched to the signer`);
 

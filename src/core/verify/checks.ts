@@ -2,6 +2,10 @@
  * Verification findings as data. Every check has a stable `id` (documented in
  * docs/verification.md); the CLI renders them, `--json` prints them unchanged.
  */
+import { decide, FINDINGS, type FindingCode, type Severity, type VerificationPolicy } from './policy.js';
+
+const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface Check {
@@ -14,6 +18,8 @@ export interface Check {
   detail: string;
   /** What the check is about when a report has several of a kind, e.g. `timestamp[1]`. */
   subject?: string;
+  /** For weak or non-conforming properties: what was found and how serious it is (the policy decided the status). */
+  finding?: { code: FindingCode; severity: Severity };
 }
 
 /** Collects checks in order. */
@@ -42,6 +48,16 @@ export class CheckList {
   /** pass or fail by a condition. */
   expect(id: string, ok: boolean, passDetail: string, failDetail: string) {
     return this.add(id, ok ? 'pass' : 'fail', ok ? passDetail : failDetail);
+  }
+  /** A check about weak or non-conforming properties: the policy turns each finding into fail or warn. */
+  findings(id: string, policy: VerificationPolicy, found: readonly { code: FindingCode; detail: string }[], passDetail: string): Check {
+    if (found.length === 0) return this.pass(id, passDetail);
+    const worst = found.some((f) => decide(policy, f.code) === 'fail') ? 'fail' : 'warn';
+    const top = [...found].sort((a, b) => RANK[FINDINGS[b.code].severity] - RANK[FINDINGS[a.code].severity])[0]!;
+    const detail = `${found.map((f) => `${f.detail}: ${FINDINGS[f.code].what}`).join('; ')} (${worst === 'fail' ? 'refused' : 'accepted with a warning'} under the ${policy.name} policy)`;
+    const c = this.add(id, worst, detail);
+    c.finding = { code: top.code, severity: FINDINGS[top.code].severity };
+    return c;
   }
   get ok(): boolean {
     return this.items.every((c) => c.ok);

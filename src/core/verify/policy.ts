@@ -1,35 +1,71 @@
 /**
- * Verification policy: which algorithms and certificate properties are acceptable.
- * `strict` is the default and the only policy in this release; see docs/verification.md.
+ * Verification policy. Weak or non-conforming properties are reported as findings with a
+ * severity; the policy decides whether each fails verification or only warns
+ * (docs/verification.md, "Policies").
+ *   strict (default)  — everything RFC 3161 / current practice forbids fails;
+ *   compatible        — for tokens from the wild: deprecated but not broken properties warn.
+ * MD5, RSA below 1024 bits and signatures that do not verify fail under every policy.
  */
-import { WEAK_DIGESTS, type AnyDigest, type SignatureScheme } from '../crypto/algorithms.js';
+import type { AnyDigest, SignatureScheme } from '../crypto/algorithms.js';
 import type { Certificate } from '../pki/certificate.js';
 
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export const FINDINGS = {
+  'digest-md5': { severity: 'critical', strict: 'fail', compatible: 'fail', what: 'MD5 is broken' },
+  'digest-sha1': { severity: 'high', strict: 'fail', compatible: 'warn', what: 'SHA-1 is deprecated (collisions are practical)' },
+  'rsa-below-1024': { severity: 'critical', strict: 'fail', compatible: 'fail', what: 'RSA keys below 1024 bits are broken' },
+  'rsa-below-2048': { severity: 'high', strict: 'fail', compatible: 'warn', what: 'RSA keys below 2048 bits are deprecated' },
+  'eku-not-critical': { severity: 'medium', strict: 'fail', compatible: 'warn', what: 'RFC 3161 §2.3 requires a critical extended key usage' },
+  'eku-extra-purposes': { severity: 'medium', strict: 'fail', compatible: 'warn', what: 'RFC 3161 §2.3 requires timeStamping as the only extended key usage' },
+  'key-usage-extra': { severity: 'low', strict: 'fail', compatible: 'warn', what: 'a TSA key should only sign (digitalSignature, nonRepudiation)' },
+  'tsa-name-mismatch': { severity: 'medium', strict: 'fail', compatible: 'warn', what: 'RFC 3161 §2.4.2: the tsa name must match the signer' },
+  'signed-attributes-not-der': { severity: 'low', strict: 'warn', compatible: 'warn', what: 'the signature is over the DER form of attributes sent in another encoding' },
+  'signature-algorithm-mislabelled': { severity: 'low', strict: 'warn', compatible: 'warn', what: 'the signature algorithm does not name the key type' },
+} as const satisfies Record<string, { severity: Severity; strict: 'fail' | 'warn'; compatible: 'fail' | 'warn'; what: string }>;
+
+export type FindingCode = keyof typeof FINDINGS;
+export type PolicyName = 'strict' | 'compatible';
+export const POLICIES: readonly PolicyName[] = ['strict', 'compatible'];
+
 export interface VerificationPolicy {
-  name: 'strict';
-  /** Digests refused for imprints, message digests and signatures. */
-  weakDigests: ReadonlySet<AnyDigest>;
-  /** Smallest RSA modulus accepted for TSA and holder keys. */
-  minRsaBits: number;
-  /** Tolerated clock difference (ms) when judging "genTime in the future" and signing-time ≤ genTime. */
+  name: PolicyName;
+  /** Tolerated clock difference (ms) for "genTime in the future" and signing-time ≤ genTime. */
   clockSkewMs: number;
 }
 
-export const STRICT: VerificationPolicy = {
-  name: 'strict',
-  weakDigests: WEAK_DIGESTS,
-  minRsaBits: 2048,
-  clockSkewMs: 2 * 60 * 1000,
-};
+export const STRICT: VerificationPolicy = { name: 'strict', clockSkewMs: 2 * 60 * 1000 };
+export const COMPATIBLE: VerificationPolicy = { name: 'compatible', clockSkewMs: 2 * 60 * 1000 };
 
-/** Why a key or scheme is unacceptable, or undefined when it is fine. */
-export function algorithmProblem(policy: VerificationPolicy, scheme: SignatureScheme, digest: AnyDigest, cert?: Certificate): string | undefined {
-  if (policy.weakDigests.has(digest)) return `digest ${digest.toUpperCase()} is too weak`;
-  if (scheme.kind !== 'ed25519' && policy.weakDigests.has(scheme.hash)) return `signature hash ${scheme.hash.toUpperCase()} is too weak`;
+export function policyNamed(name: string): VerificationPolicy | undefined {
+  return name === 'strict' ? STRICT : name === 'compatible' ? COMPATIBLE : undefined;
+}
+
+/** What the policy makes of a finding. */
+export function decide(policy: VerificationPolicy, code: FindingCode): 'fail' | 'warn' {
+  return FINDINGS[code][policy.name];
+}
+
+const digestFinding = (d: AnyDigest): FindingCode | undefined => (d === 'md5' ? 'digest-md5' : d === 'sha1' ? 'digest-sha1' : undefined);
+
+/** The findings about a signature's algorithms and key (none when all is well). */
+export function algorithmFindings(scheme: SignatureScheme, digest: AnyDigest, cert?: Certificate): { code: FindingCode; detail: string }[] {
+  const out: { code: FindingCode; detail: string }[] = [];
+  const d = digestFinding(digest);
+  if (d) out.push({ code: d, detail: `digest ${digest.toUpperCase()}` });
+  if (scheme.kind !== 'ed25519' && scheme.hash !== digest) {
+    const h = digestFinding(scheme.hash);
+    if (h) out.push({ code: h, detail: `signature hash ${scheme.hash.toUpperCase()}` });
+  }
   const key = cert?.publicKey;
   if (key && (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss')) {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < policy.minRsaBits) return `RSA key of ${bits} bits is below ${policy.minRsaBits}`;
+    if (bits < 1024) out.push({ code: 'rsa-below-1024', detail: `RSA key of ${bits} bits` });
+    else if (bits < 2048) out.push({ code: 'rsa-below-2048', detail: `RSA key of ${bits} bits` });
   }
-  return undefined;
+  return out;
+}
+
+export function digestFindingOf(d: AnyDigest): FindingCode | undefined {
+  return digestFinding(d);
 }

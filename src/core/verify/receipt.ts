@@ -6,7 +6,7 @@
 import { OID } from '../asn1/oids.js';
 import { bytesEqual } from '../bytes.js';
 import { hash, type HashAlgorithm } from '../crypto/algorithms.js';
-import { parseSignedData, attr, type SignedData } from '../cms/signed-data.js';
+import { parseSignedData, attr, type SignedData, type SignerInfo } from '../cms/signed-data.js';
 import { checkEss, checkSigner, signingTime } from '../cms/verify-signer.js';
 import { Certificate } from '../pki/certificate.js';
 import { buildPath } from '../pki/chain.js';
@@ -19,10 +19,15 @@ import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from 
 import { CheckList, type Check } from './checks.js';
 import { STRICT, type VerificationPolicy } from './policy.js';
 import { messageOf } from '../errors.js';
+import { anchorsFor, type TrustAnchor } from '../trust.js';
 
 export interface VerifyContext {
-  /** Trust anchors for holders and TSAs (never taken from the receipt). */
+  /** Trust anchors for holders and TSAs, valid at any time (never taken from the receipt). */
   anchors: readonly Certificate[];
+  /** Anchors with purposes and validity windows. */
+  trust?: readonly TrustAnchor[];
+  /** Judge certificate validity at this time instead of the proven time (genTime). */
+  at?: Date;
   now: Date;
   policy?: VerificationPolicy;
   /** Acceptable TSA policy OIDs; empty: any. */
@@ -96,13 +101,19 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   checks.expect('signature.signer-count', sd.signerInfos.length === 1, 'exactly one signer', `${sd.signerInfos.length} signers, expected exactly one`);
   const si = sd.signerInfos[0];
   if (!si) return out(manifest ? { manifest, entries } : {});
-  const holder = checkSigner(checks, sd, si, { prefix: 'signature', content: manifestBytes, candidates: [...sd.certificates, ...ctx.anchors], policy });
+  const holder = checkSigner(checks, sd, si, { prefix: 'signature', content: manifestBytes, candidates: [...sd.certificates], policy });
   checkEss(checks, 'signature.signing-certificate-v2', si, holder, sd.certificates, 'v2', true);
+
+  // When (below) comes before who: holder anchors are chosen for the proven time.
+  const timestamps = checkTimestamps(checks, receipt, si, manifest, ctx, policy);
+  const infos = timestamps.infos;
+  const proven = infos.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
+  const judgeAt = ctx.at ?? proven ?? ctx.now;
 
   // Who: does the holder certificate chain to a trusted CA, or is it self-asserted?
   let holderInfo: HolderInfo | undefined;
   if (holder) {
-    const chain = buildPath(holder, sd.certificates, ctx.anchors);
+    const chain = buildPath(holder, sd.certificates, [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', judgeAt)]);
     const identity: IdentityStatus = chain.ok ? 'ca-verified' : isSelfAsserted(holder) ? 'self-asserted' : 'unverified';
     if (identity === 'ca-verified') checks.pass('holder.identity', `"${holder.subject}" is certified by trusted "${chain.path[chain.path.length - 1]!.subject}"`);
     else if (identity === 'self-asserted') checks.warn('holder.identity', `"${holder.subject}" is self-asserted: no CA vouches for this name`);
@@ -126,7 +137,39 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
     };
   }
 
-  // When: each signature-time-stamp covers the SignerInfo signature value (CAdES-T).
+  // The holder certificate must have been valid when the signature was proven to exist (#33),
+  // and the claimed signing-time must not be after that time (#34).
+  if (holder) {
+    if (!proven && !ctx.at) checks.fail('holder.validity', 'no valid timestamp, so the certificate cannot be judged at a proven time');
+    else
+      checks.expect(
+        'holder.validity',
+        holder.isValidAt(judgeAt),
+        `holder certificate was valid at ${judgeAt.toISOString()}${ctx.at ? ' (--at)' : ''}`,
+        `holder certificate was not valid at ${judgeAt.toISOString()}${ctx.at ? ' (--at)' : ''} (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
+      );
+    checks.skip('holder.revocation', 'no revocation data for the holder certificate in this receipt; revocation not checked');
+  }
+  const st = signingTime(si);
+  if (!st) checks.fail('signature.signing-time', 'signing-time attribute missing or malformed');
+  else if (!proven) checks.fail('signature.signing-time', `signing-time ${st.toISOString()} cannot be compared with a proven time`);
+  else
+    checks.expect(
+      'signature.signing-time',
+      st.getTime() <= proven.getTime() + policy.clockSkewMs,
+      `signing-time ${st.toISOString()} is not after the timestamp`,
+      `signing-time ${st.toISOString()} is after the timestamp ${proven.toISOString()}`,
+    );
+
+  const result = out({ timestamps: infos, entries });
+  if (manifest) result.manifest = manifest;
+  if (holderInfo) result.holder = holderInfo;
+  if (proven) result.time = proven.toISOString();
+  return result;
+}
+
+/** When: each signature-time-stamp covers the SignerInfo signature value (CAdES-T). */
+function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, manifest: Manifest | undefined, ctx: VerifyContext, policy: VerificationPolicy): { infos: TimestampInfo[] } {
   const tokens = attr(si.unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw));
   if (tokens.length === 0 || receipt.timestamps.length === 0) checks.fail('timestamp.count', 'the receipt holds no timestamp: the time of the signature is not proven');
   else
@@ -163,6 +206,8 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
     const v = verifyTimestampToken(token, {
       imprint: { algorithm: alg, digest: hash(alg, si.signature) },
       anchors: ctx.anchors,
+      ...(ctx.trust ? { trust: ctx.trust } : {}),
+      ...(ctx.at ? { at: ctx.at } : {}),
       extraCertificates: extra,
       ...(ctx.acceptedPolicies?.length ? { policies: ctx.acceptedPolicies } : {}),
       now: ctx.now,
@@ -177,36 +222,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
     if (v.info && sub.ok) infos.push(v.info);
   });
 
-  // The holder certificate must have been valid when the signature was proven to exist (#33),
-  // and the claimed signing-time must not be after that time (#34).
-  const proven = infos.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
-  if (holder) {
-    if (!proven) checks.fail('holder.validity', 'no valid timestamp, so the certificate cannot be judged at a proven time');
-    else
-      checks.expect(
-        'holder.validity',
-        holder.isValidAt(proven),
-        `holder certificate was valid at ${proven.toISOString()}`,
-        `holder certificate was not valid at ${proven.toISOString()} (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
-      );
-    checks.skip('holder.revocation', 'no revocation data for the holder certificate in this receipt; revocation not checked');
-  }
-  const st = signingTime(si);
-  if (!st) checks.fail('signature.signing-time', 'signing-time attribute missing or malformed');
-  else if (!proven) checks.fail('signature.signing-time', `signing-time ${st.toISOString()} cannot be compared with a proven time`);
-  else
-    checks.expect(
-      'signature.signing-time',
-      st.getTime() <= proven.getTime() + policy.clockSkewMs,
-      `signing-time ${st.toISOString()} is not after the timestamp`,
-      `signing-time ${st.toISOString()} is after the timestamp ${proven.toISOString()}`,
-    );
-
-  const result = out({ timestamps: infos, entries });
-  if (manifest) result.manifest = manifest;
-  if (holderInfo) result.holder = holderInfo;
-  if (proven) result.time = proven.toISOString();
-  return result;
+  return { infos };
 }
 
 export interface FileVerification {

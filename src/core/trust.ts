@@ -1,0 +1,136 @@
+/**
+ * Trust anchors as data (sigstore's trusted-root model): each anchor is a certificate with a
+ * purpose — anchoring TSAs, holders, or both — and an optional validity window; an anchor
+ * counts only for times inside its window. Certificates inside tokens or receipts are never
+ * anchors. Stored in $TSPROOF_HOME/trust/ (docs/trust.md).
+ */
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from './errors.js';
+import { writeAtomic } from './io/fs.js';
+import { parseCertificates, type Certificate } from './pki/certificate.js';
+import { isObject } from './receipt/manifest.js';
+
+export type TrustPurpose = 'tsa' | 'holder' | 'any';
+
+export interface TrustAnchor {
+  certificate: Certificate;
+  purpose: TrustPurpose;
+  validFrom?: Date;
+  validTo?: Date;
+  /** Where it came from: a file, `--trust`, or the trust store entry id. */
+  source: string;
+}
+
+/** The anchors for `purpose` whose window contains `at`. */
+export function anchorsFor(trust: readonly TrustAnchor[], purpose: 'tsa' | 'holder', at: Date): Certificate[] {
+  return trust
+    .filter((a) => (a.purpose === 'any' || a.purpose === purpose) && (!a.validFrom || a.validFrom <= at) && (!a.validTo || at <= a.validTo))
+    .map((a) => a.certificate);
+}
+
+export function anyPurpose(certs: readonly Certificate[], source = 'argument'): TrustAnchor[] {
+  return certs.map((certificate) => ({ certificate, purpose: 'any', source }));
+}
+
+/** One entry of trust/anchors.json. */
+export interface StoredAnchor {
+  id: string;
+  file: string;
+  purpose: TrustPurpose;
+  validFrom?: string;
+  validTo?: string;
+  subject: string;
+  sha256: string;
+  added: string;
+}
+
+const INDEX = 'anchors.json';
+
+export class TrustStore {
+  readonly dir: string;
+  constructor(home: string) {
+    this.dir = path.join(home, 'trust');
+  }
+
+  async entries(): Promise<StoredAnchor[]> {
+    let text: string;
+    try {
+      text = await readFile(path.join(this.dir, INDEX), 'utf8');
+    } catch {
+      return [];
+    }
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      throw new InputError({ code: 'BAD_CONFIG', message: `${path.join(this.dir, INDEX)}: not valid JSON` });
+    }
+    if (!Array.isArray(v) || !v.every((e) => isObject(e) && typeof e.file === 'string' && typeof e.id === 'string')) {
+      throw new InputError({ code: 'BAD_CONFIG', message: `${path.join(this.dir, INDEX)}: expected a list of anchors` });
+    }
+    return v as StoredAnchor[];
+  }
+
+  /** Every anchor: those registered with a purpose and window, and loose certificate files (purpose any). */
+  async load(): Promise<TrustAnchor[]> {
+    const entries = await this.entries();
+    const registered = new Set(entries.map((e) => e.file));
+    const out: TrustAnchor[] = [];
+    for (const e of entries) {
+      const f = path.join(this.dir, e.file);
+      for (const certificate of parseCertificates(await readFile(f), f)) {
+        const a: TrustAnchor = { certificate, purpose: e.purpose, source: `trust store ${e.id}` };
+        if (e.validFrom) a.validFrom = new Date(e.validFrom);
+        if (e.validTo) a.validTo = new Date(e.validTo);
+        out.push(a);
+      }
+    }
+    let names: string[] = [];
+    try {
+      names = (await readdir(this.dir)).filter((n) => /\.(pem|crt|cer|der)$/i.test(n) && !registered.has(n)).sort();
+    } catch {
+      // no trust directory
+    }
+    for (const n of names) {
+      const f = path.join(this.dir, n);
+      for (const certificate of parseCertificates(await readFile(f), f)) out.push({ certificate, purpose: 'any', source: f });
+    }
+    return out;
+  }
+
+  async add(cert: Certificate, purpose: TrustPurpose, window: { validFrom?: Date; validTo?: Date }, now: Date): Promise<StoredAnchor> {
+    const entries = await this.entries();
+    const id = `${purpose}-${cert.sha256.slice(0, 12)}`;
+    if (entries.some((e) => e.id === id)) throw new InputError({ code: 'BAD_ARGUMENT', message: `already trusted as ${id}` });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const file = `${id}.pem`;
+    await writeFile(path.join(this.dir, file), cert.toPEM(), { mode: 0o644 });
+    const entry: StoredAnchor = { id, file, purpose, subject: cert.subject, sha256: cert.sha256, added: now.toISOString() };
+    if (window.validFrom) entry.validFrom = window.validFrom.toISOString();
+    if (window.validTo) entry.validTo = window.validTo.toISOString();
+    await writeAtomic(path.join(this.dir, INDEX), `${JSON.stringify([...entries, entry], null, 2)}\n`);
+    return entry;
+  }
+
+  /** Removes a registered anchor by id, or a loose file by name. */
+  async remove(idOrFile: string): Promise<string> {
+    const entries = await this.entries();
+    const hit = entries.find((e) => e.id === idOrFile || e.sha256.startsWith(idOrFile.toLowerCase()));
+    if (hit) {
+      await writeAtomic(path.join(this.dir, INDEX), `${JSON.stringify(entries.filter((e) => e !== hit), null, 2)}\n`);
+      await rm(path.join(this.dir, hit.file), { force: true });
+      return hit.id;
+    }
+    const loose = path.basename(idOrFile);
+    if (/\.(pem|crt|cer|der)$/i.test(loose)) {
+      try {
+        await rm(path.join(this.dir, loose));
+        return loose;
+      } catch {
+        // fall through
+      }
+    }
+    throw new InputError({ code: 'BAD_ARGUMENT', message: `no trust anchor "${idOrFile}" (see: tsproof trust list)` });
+  }
+}
