@@ -154,8 +154,9 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
 
   const ts = program.command('ts').description('standalone RFC 3161 tokens');
   ts.command('verify')
-    .description('verify a TimeStampResp (.tsr) or TimeStampToken (.tst) against data or a digest')
-    .requiredOption('--token <file>', 'DER TimeStampResp or TimeStampToken')
+    .description('verify a TimeStampResp (.tsr) or TimeStampToken (.tst) against data or a digest, or the signature-time-stamps of a CMS signature (--cms)')
+    .option('--token <file>', 'DER TimeStampResp or TimeStampToken')
+    .option('--cms <file>', 'a CMS signature (.p7s/.p7m): verify each signature-time-stamp against its signer\'s signature value')
     .option('--data <file>', 'the timestamped data')
     .option('--digest <alg:hex>', 'the timestamped digest, e.g. sha256:…')
     .addOption(trust)

@@ -7,10 +7,9 @@ import { DIGEST_LENGTH, hash, type AnyDigest } from '../../core/crypto/algorithm
 import { hashFile } from '../../core/hash/engine.js';
 import { parseCertificates, type Certificate } from '../../core/pki/certificate.js';
 import { PKI_STATUS, parseTimeStampResp } from '../../core/tsp/messages.js';
-import { classifyTimestampBytes, tokenImprintAlgorithm, trimZeroPadding, verifyTimestampToken } from '../../core/tsp/verify.js';
+import { classifyTimestampBytes, tokenImprintAlgorithm, trimZeroPadding, verifyCmsSignatureTimestamps, verifyTimestampToken } from '../../core/tsp/verify.js';
 import { CheckList } from '../../core/verify/checks.js';
 import { atOption, policyOption, trustAnchors } from '../common.js';
-import { parseAlgorithm } from './hash.js';
 import { out, printJson, VERSION } from '../output.js';
 import { formatTimestamp, renderChecks, summarize } from '../render.js';
 import { ExitCode } from '../exit.js';
@@ -27,7 +26,8 @@ async function read(ctx: CliContext, f: string, what: string): Promise<Buffer> {
 function parseDigestArg(s: string): { algorithm: AnyDigest; digest: Uint8Array } {
   const m = /^([a-z0-9-]+):([0-9a-fA-F]+)$/.exec(s);
   if (!m) throw new InputError({ code: 'BAD_ARGUMENT', message: `--digest ${s}: expected <algorithm>:<hex>, e.g. sha256:9f86d0…` });
-  const algorithm = parseAlgorithm(m[1]!);
+  const algorithm = m[1]!.toLowerCase().replace(/^sha(\d)/, 'sha$1').replace('_', '-') as AnyDigest;
+  if (!(algorithm in DIGEST_LENGTH)) throw new InputError({ code: 'BAD_ARGUMENT', message: `--digest: unknown algorithm "${m[1]}"` });
   const hex = m[2]!.toLowerCase();
   if (!isHex(hex) || hex.length !== DIGEST_LENGTH[algorithm] * 2) throw new InputError({ code: 'BAD_ARGUMENT', message: `--digest: ${algorithm} needs ${DIGEST_LENGTH[algorithm] * 2} hex digits` });
   return { algorithm, digest: fromHex(hex) };
@@ -35,12 +35,15 @@ function parseDigestArg(s: string): { algorithm: AnyDigest; digest: Uint8Array }
 
 export async function tsVerifyCommand(
   ctx: CliContext,
-  o: { token: string; data?: string; digest?: string; trust: string[]; tsaCert: string[]; nonce?: string; acceptPolicy: string[]; policy?: string; at?: string },
+  o: { token?: string; cms?: string; data?: string; digest?: string; trust: string[]; tsaCert: string[]; nonce?: string; acceptPolicy: string[]; policy?: string; at?: string },
 ): Promise<number> {
+  if (!o.token === !o.cms) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give --token <file> (with --data or --digest), or --cms <signature>' });
+  if (o.cms) return cmsTimestamps(ctx, o.cms, o);
   if (!o.data === !o.digest) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give exactly one of --data <file> or --digest <alg>:<hex>' });
-  const { bytes, padding } = trimZeroPadding(new Uint8Array(await read(ctx, o.token, 'token')));
+  const tokenFile = o.token!;
+  const { bytes, padding } = trimZeroPadding(new Uint8Array(await read(ctx, tokenFile, 'token')));
   const kind = classifyTimestampBytes(bytes);
-  if (!kind) throw new InputError({ code: 'MALFORMED_TOKEN', message: `${o.token}: not a DER TimeStampResp or TimeStampToken` });
+  if (!kind) throw new InputError({ code: 'MALFORMED_TOKEN', message: `${tokenFile}: not a DER TimeStampResp or TimeStampToken` });
   const pre = new CheckList();
   if (padding) pre.warn('timestamp.padding', `${padding} zero byte(s) of padding after the token were ignored`);
   let token: Uint8Array | undefined = bytes;
@@ -49,7 +52,7 @@ export async function tsVerifyCommand(
     try {
       resp = parseTimeStampResp(bytes);
     } catch (err) {
-      throw new InputError({ code: 'MALFORMED_TOKEN', message: `${o.token}: malformed TimeStampResp (${(err as Error).message})` });
+      throw new InputError({ code: 'MALFORMED_TOKEN', message: `${tokenFile}: malformed TimeStampResp (${(err as Error).message})` });
     }
     const granted = resp.status === 0 || resp.status === 1;
     pre.expect(
@@ -103,12 +106,45 @@ export async function tsVerifyCommand(
   }
   const ok = checks.every((c) => c.ok);
   if (ctx.json) {
-    printJson(ctx, { tsproof: VERSION, ok, results: [{ file: o.data ?? o.digest, token: o.token, ok, checks, ...(info ? { timestamp: info } : {}) }] });
+    printJson(ctx, { tsproof: VERSION, ok, results: [{ file: o.data ?? o.digest, token: tokenFile, ok, checks, ...(info ? { timestamp: info } : {}) }] });
   } else {
-    out(ctx, ok ? `${ctx.color.green('✔ VALID TIMESTAMP')}  ${o.token}` : `${ctx.color.red('✘ INVALID TIMESTAMP')}  ${o.token}`);
+    out(ctx, ok ? `${ctx.color.green('✔ VALID TIMESTAMP')}  ${tokenFile}` : `${ctx.color.red('✘ INVALID TIMESTAMP')}  ${tokenFile}`);
     if (info) out(ctx, `  when     ${formatTimestamp(info)}`);
     out(ctx, `  checks   ${summarize(checks)}`);
     for (const l of renderChecks(ctx, checks)) out(ctx, l);
   }
+  return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
+}
+
+/** --cms: every signature-time-stamp inside a CMS signature, against its SignerInfo's signature value. */
+async function cmsTimestamps(ctx: CliContext, file: string, o: { trust: string[]; tsaCert: string[]; acceptPolicy: string[]; policy?: string; at?: string }): Promise<number> {
+  const trust = await trustAnchors(ctx, o.trust);
+  const at = atOption(o.at);
+  const extra: Certificate[] = [];
+  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, 'certificate'), f));
+  let results;
+  try {
+    results = verifyCmsSignatureTimestamps(trimZeroPadding(new Uint8Array(await read(ctx, file, 'CMS signature'))).bytes, {
+      anchors: [],
+      trust,
+      policy: policyOption(o.policy),
+      extraCertificates: extra,
+      now: ctx.now(),
+      ...(at ? { at } : {}),
+      ...(o.acceptPolicy.length ? { policies: o.acceptPolicy } : {}),
+    });
+  } catch (err) {
+    throw new InputError({ code: 'MALFORMED_TOKEN', message: `${file}: not a CMS signature (${(err as Error).message})` });
+  }
+  if (results.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: `${file}: the signature carries no signature-time-stamp` });
+  const ok = results.every((r) => r.ok);
+  if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results: results.map((r) => ({ file, ok: r.ok, subject: r.checks[0]?.subject, checks: r.checks, ...(r.info ? { timestamp: r.info } : {}) })) });
+  else
+    for (const r of results) {
+      out(ctx, `${r.ok ? ctx.color.green('✔ VALID TIMESTAMP') : ctx.color.red('✘ INVALID TIMESTAMP')}  ${file} ${r.checks[0]?.subject ?? ''}`);
+      if (r.info) out(ctx, `  when     ${formatTimestamp(r.info)}`);
+      out(ctx, `  checks   ${summarize(r.checks)}`);
+      for (const l of renderChecks(ctx, r.checks)) out(ctx, l);
+    }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
 }

@@ -11,6 +11,8 @@ export const OID = {
   signingCertificate: '1.2.840.113549.1.9.16.2.12',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
   signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  /** Microsoft's attribute for an RFC 3161 token countersigning an Authenticode signature. */
+  msRfc3161TimeStamp: '1.3.6.1.4.1.311.3.3.1',
   cmsAlgorithmProtection: '1.2.840.113549.1.9.52',
   // digests
   md5: '1.2.840.113549.2.5',

@@ -74,7 +74,12 @@ export function parseSignedData(der: Uint8Array, what: string): SignedData {
   const encap = seq(f[i++], `${w}.encapContentInfo`);
   const eContentType = readOid(encap[0], `${w}.eContentType`);
   let eContent: Uint8Array | undefined;
-  if (encap[1]) eContent = octets(explicit(encap[1], 0, `${w}.eContent`), `${w}.eContent`);
+  if (encap[1]) {
+    const inner = explicit(encap[1], 0, `${w}.eContent`);
+    // CMS wraps content in an OCTET STRING; PKCS#7 v1.5 (e.g. Authenticode) allows any type,
+    // whose content octets are what the message digest covers.
+    eContent = inner.isUniversal(Tag.OCTET_STRING) ? octets(inner, `${w}.eContent`) : inner.content;
+  }
   const certificates: Certificate[] = [];
   let otherCertificates = 0;
   const revocationInfo: Uint8Array[] = [];

@@ -4,9 +4,9 @@
  * as data; never throws for an invalid token.
  */
 import { OID } from '../asn1/oids.js';
-import { parse, paddingAfter, seq, oid as readOid, Tag } from '../asn1/der.js';
+import { explicit, octets, parse, paddingAfter, seq, oid as readOid, Tag } from '../asn1/der.js';
 import { bytesEqual, toHex } from '../bytes.js';
-import { DIGEST_LENGTH, digestFromOid, digestParamsOk, type AnyDigest } from '../crypto/algorithms.js';
+import { DIGEST_LENGTH, digestFromOid, digestParamsOk, hash, type AnyDigest } from '../crypto/algorithms.js';
 import { parseSignedData, type SignedData } from '../cms/signed-data.js';
 import { checkEss, checkSigner } from '../cms/verify-signer.js';
 import { buildPath, firstInvalidAt } from '../pki/chain.js';
@@ -167,7 +167,10 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     if (bad) checks.fail(`${p}.chain-validity`, `"${bad.subject}" was not valid at ${when} (valid ${bad.notBefore.toISOString()} to ${bad.notAfter.toISOString()})`);
     else checks.pass(`${p}.chain-validity`, `every certificate in the path was valid at ${when}`);
 
-    checks.skip(`${p}.revocation`, 'no revocation data for the TSA certificate in this proof; revocation not checked');
+    const malformed = sd.revocationInfo.filter((r) => !wellFormedRevocation(r));
+    if (malformed.length) checks.findings(`${p}.revocation`, policy, [{ code: 'revocation-data-malformed', detail: `${malformed.length} of ${sd.revocationInfo.length} revocation entries malformed` }], '');
+    else if (sd.revocationInfo.length) checks.skip(`${p}.revocation`, `${sd.revocationInfo.length} revocation entr${sd.revocationInfo.length === 1 ? 'y' : 'ies'} present but not evaluated in this version`);
+    else checks.skip(`${p}.revocation`, 'no revocation data for the TSA certificate in this proof; revocation not checked');
   } else {
     for (const id of ['eku', 'key-usage', 'leaf-not-ca', 'intermediate-eku', 'chain', 'chain-validity']) {
       checks.fail(`${p}.${id}`, 'not checked: the TSA signer certificate was not found or its signature did not verify');
@@ -217,12 +220,10 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   if (acc === undefined) checks.pass(`${p}.accuracy`, 'no accuracy stated; genTime is not exact');
   else checks.pass(`${p}.accuracy`, `accuracy ±${formatMicros(acc)}`);
 
-  checks.expect(
-    `${p}.serial`,
-    tst.serial > 0n && tst.serialBytes.length <= 21,
-    `serial number ${tst.serial.toString(16)}`,
-    `serial number must be a positive integer of at most 160 bits`,
-  );
+  const serialFindings: { code: FindingCode; detail: string }[] = [];
+  if (tst.serial <= 0n) serialFindings.push({ code: 'serial-not-positive', detail: `serial number ${tst.serial}` });
+  if (tst.serialBytes.length > 21) serialFindings.push({ code: 'serial-over-160-bits', detail: `serial number of ${tst.serialBytes.length * 8} bits` });
+  checks.findings(`${p}.serial`, policy, serialFindings, `serial number ${tst.serial.toString(16)}`);
   const crit = tst.extensions.filter((e) => e.critical);
   checks.expect(`${p}.extensions`, crit.length === 0, tst.extensions.length ? `${tst.extensions.length} non-critical extension(s)` : 'no extensions', `unknown critical TSTInfo extension ${crit[0]?.oid}`);
 
@@ -277,3 +278,58 @@ export function classifyTimestampBytes(bytes: Uint8Array): 'response' | 'token' 
   }
   return undefined;
 }
+
+/**
+ * Every signature-time-stamp (id-aa-signatureTimeStampToken) of every SignerInfo in a CMS
+ * signature, each verified against the hash of its SignerInfo's signature value (CAdES-T).
+ */
+export function verifyCmsSignatureTimestamps(cms: Uint8Array, o: Omit<TokenVerifyOptions, 'imprint' | 'subject'>): TokenVerification[] {
+  const sd = parseSignedData(cms, 'CMS signature');
+  const out: TokenVerification[] = [];
+  sd.signerInfos.forEach((si, i) => {
+    const tokens = si.unsignedAttrs.filter((a) => a.oid === OID.signatureTimeStampToken || a.oid === OID.msRfc3161TimeStamp).flatMap((a) => a.values.map((v) => v.raw));
+    tokens.forEach((token, j) => {
+      const alg = tokenImprintAlgorithm(token) ?? 'sha256';
+      out.push(
+        verifyTimestampToken(token, {
+          ...o,
+          // Certificates of the enclosing signature may complete the TSA's chain.
+          extraCertificates: [...(o.extraCertificates ?? []), ...sd.certificates],
+          imprint: { algorithm: alg, digest: hash(alg, si.signature) },
+          subject: `signer[${i}].timestamp[${j}]`,
+        }),
+      );
+    });
+  });
+  return out;
+}
+
+/**
+ * RevocationInfoChoice (RFC 5652 §10.2.1): a CRL, or [1] OtherRevocationInfoFormat — for OCSP
+ * (id-ri-ocsp-response) an OCSPResponse (RFC 6960 §4.2.1). Only the structure is checked.
+ */
+function wellFormedRevocation(raw: Uint8Array): boolean {
+  try {
+    const n = parse(raw, 'RevocationInfoChoice');
+    if (n.isUniversal(Tag.SEQUENCE)) {
+      const [tbs, alg, sig] = seq(n, 'CertificateList');
+      seq(tbs, 'tbsCertList');
+      seq(alg, 'signatureAlgorithm');
+      return !!sig?.isUniversal(Tag.BIT_STRING);
+    }
+    if (!n.isContext(1) || !n.constructed) return false;
+    const [format, info] = n.children;
+    if (readOid(format, 'otherRevInfoFormat') !== OCSP_RESPONSE_FORMAT) return !!info;
+    const [, responseBytes] = seq(info, 'OCSPResponse');
+    if (!responseBytes) return true; // an unsuccessful response carries no bytes
+    const [, basic] = seq(explicit(responseBytes, 0, 'responseBytes'), 'ResponseBytes');
+    const [data, alg, sig] = seq(parse(octets(basic, 'response'), 'BasicOCSPResponse'), 'BasicOCSPResponse');
+    seq(data, 'tbsResponseData');
+    seq(alg, 'signatureAlgorithm');
+    return !!sig?.isUniversal(Tag.BIT_STRING);
+  } catch {
+    return false;
+  }
+}
+
+const OCSP_RESPONSE_FORMAT = '1.3.6.1.5.5.7.16.2';

@@ -20,6 +20,9 @@ export const FINDINGS = {
   'eku-extra-purposes': { severity: 'medium', strict: 'fail', compatible: 'warn', what: 'RFC 3161 §2.3 requires timeStamping as the only extended key usage' },
   'key-usage-extra': { severity: 'low', strict: 'fail', compatible: 'warn', what: 'a TSA key should only sign (digitalSignature, nonRepudiation)' },
   'tsa-name-mismatch': { severity: 'medium', strict: 'fail', compatible: 'warn', what: 'RFC 3161 §2.4.2: the tsa name must match the signer' },
+  'serial-not-positive': { severity: 'low', strict: 'fail', compatible: 'warn', what: 'a token serial number should be a positive integer' },
+  'serial-over-160-bits': { severity: 'low', strict: 'warn', compatible: 'warn', what: 'RFC 3161 only requires verifiers to handle serial numbers up to 160 bits' },
+  'revocation-data-malformed': { severity: 'low', strict: 'fail', compatible: 'warn', what: 'the token carries malformed revocation data (CRL or OCSP) in its unsigned crls field' },
   'signed-attributes-not-der': { severity: 'low', strict: 'warn', compatible: 'warn', what: 'the signature is over the DER form of attributes sent in another encoding' },
   'signature-algorithm-mislabelled': { severity: 'low', strict: 'warn', compatible: 'warn', what: 'the signature algorithm does not name the key type' },
 } as const satisfies Record<string, { severity: Severity; strict: 'fail' | 'warn'; compatible: 'fail' | 'warn'; what: string }>;
