@@ -107,7 +107,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('register <paths...>')
     .description('hash files, sign the manifest, timestamp the signature, write a receipt')
     .option('--identity <name>', 'identity to sign with (default: the default identity)')
-    .option('--tsa <url>', 'TSA URL (repeatable; default from $TSPROOF_HOME/config.json)', collect, [])
+    .option('--tsa <url|name>', 'TSA URL or a name from `tsproof tsa list` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)', collect, [])
+    .option('--min-timestamps <n>', 'with several TSAs: succeed when at least n answered validly (default: all)')
     .addOption(trust)
     .option('--out <dir>', 'folder for the receipt (default: beside a single file, else the current folder)')
     .option('-a, --algorithm <alg>', 'digest algorithm(s) to record (repeatable; default sha256)', collect, [])
@@ -176,6 +177,13 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--rsa', 'RSA-3072 instead of ECDSA P-256')
     .option('--no-trust', 'do not add the new root to $TSPROOF_HOME/trust/')
     .action(run(async (o: Parameters<typeof tsaInit>[1]) => (await commands.tsa()).tsaInit(ctx, o)));
+  tsa.command('list').description('a curated list of public TSAs (URL, operator, notes)').action(run(async () => (await commands.tsa()).tsaList(ctx)));
+  tsa
+    .command('probe <url|name>')
+    .description('ask a TSA for timestamps (random digests, each imprint algorithm) and report status, chain, policy, latency and quirks')
+    .addOption(trust)
+    .option('--timeout <seconds>', 'per-request timeout', '15')
+    .action(run(async (target: string, o: { trust: string[]; timeout: string }) => (await commands.tsa()).tsaProbe(ctx, target, o)));
   tsa
     .command('serve')
     .description('serve RFC 3161 over HTTP (POST application/timestamp-query)')

@@ -9,12 +9,15 @@ import { InputError } from './errors.js';
 import { parseCertificates } from './pki/certificate.js';
 import { anyPurpose, TrustStore, type TrustAnchor } from './trust.js';
 import { isObject } from './receipt/manifest.js';
-import type { TsaEndpoint } from './tsp/client.js';
+import type { RateState } from './tsp/client.js';
 import type { HashAlgorithm } from './crypto/algorithms.js';
+
+/** A TSA in config.json: a URL or name, or an object; its password comes from the environment variable `passwordEnv`. */
+export type ConfiguredTsa = string | { url: string; policy?: string; username?: string; passwordEnv?: string; minIntervalMs?: number };
 
 export interface Config {
   /** TSAs used by `register` when no --tsa is given. */
-  tsa?: (string | TsaEndpoint)[];
+  tsa?: ConfiguredTsa[];
   defaultIdentity?: string;
   /** TSA policy OIDs accepted when verifying (empty: any). */
   acceptedPolicies?: string[];
@@ -118,4 +121,24 @@ export async function readIndex(home: string): Promise<IndexEntry[]> {
     }
   }
   return out;
+}
+
+/** When each TSA was last asked ($TSPROOF_HOME/tsa-state.json), for minimum request intervals. */
+export function fileRateState(home: string): RateState {
+  const file = path.join(home, 'tsa-state.json');
+  const read = async (): Promise<Record<string, number>> => {
+    try {
+      const v = JSON.parse(await readFile(file, 'utf8'));
+      return isObject(v) ? (v as Record<string, number>) : {};
+    } catch {
+      return {};
+    }
+  };
+  return {
+    lastRequest: async (url) => (await read())[url],
+    record: async (url, at) => {
+      await mkdir(home, { recursive: true, mode: 0o700 });
+      await writeAtomic(file, JSON.stringify({ ...(await read()), [url]: at }));
+    },
+  };
 }

@@ -10,7 +10,7 @@ import { toBase64, toHex } from './bytes.js';
 import { attribute, assembleSignedData, prepareSignature } from './cms/build.js';
 import { hashFiles, type FileDigest, type HashPool, type HashProgress } from './hash/engine.js';
 import { InputError, InternalError } from './errors.js';
-import { obtainTimestamp, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
+import { obtainTimestamps, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
 import { encodeManifest, entryJson, type Manifest } from './receipt/manifest.js';
 import { RECEIPT_FORMAT, type Receipt, type ReceiptEntry } from './receipt/receipt.js';
 import { buildTree, leafHash, treeRoot } from './receipt/merkle.js';
@@ -28,6 +28,8 @@ export interface RegisterOptions {
   /** The holder: certificate chain, and the key (or its pending unlock, awaited after hashing). */
   identity: { chain: readonly Certificate[]; key: KeyObject | Promise<KeyObject> };
   tsas: readonly TsaEndpoint[];
+  /** How many TSAs must answer validly (default: all of them). */
+  minTimestamps?: number;
   /** Trust anchors (TSAs and holders), valid at any time. */
   anchors: readonly Certificate[];
   /** Anchors with purposes and validity windows. */
@@ -52,6 +54,8 @@ export interface Registration {
   files: FileRef[];
   /** Files left out by `skip` (already registered). */
   skipped: FileRef[];
+  /** TSAs that failed while enough others answered (--min-timestamps). */
+  tsaFailures: { url: string; message: string }[];
 }
 
 /** Every file was left out by `skip`: nothing signed, no TSA asked. */
@@ -63,6 +67,9 @@ export interface Unchanged {
 export async function register(o: RegisterOptions): Promise<Registration | Unchanged> {
   if (o.files.length === 0) throw new InputError({ code: 'NO_FILES', message: 'no files to register' });
   if (o.tsas.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: 'no TSA configured' });
+  const min = o.minTimestamps ?? o.tsas.length;
+  if (!Number.isInteger(min) || min < 1 || min > o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: `--min-timestamps ${min}: expected 1 to ${o.tsas.length} (the number of TSAs)` });
+  if (new Set(o.tsas.map((t) => t.url)).size !== o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: 'the same TSA is listed twice; independent timestamps need different TSAs' });
   for (const t of o.tsas) parseTsaUrl(t.url);
   const holder = o.identity.chain[0]!;
   // Refused before any file is read or any TSA contacted.
@@ -118,10 +125,13 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   });
 
   // One TSA round-trip per TSA, over the signature value, whatever the number of files.
-  const stamps = [];
-  for (const tsa of o.tsas) {
-    stamps.push(await obtainTimestamp(tsa, prepared.signature, { ...o.client, random: o.random, now: o.now, anchors: o.anchors, ...(o.trust ? { trust: o.trust } : {}) }));
-  }
+  const { stamps, failures } = await obtainTimestamps(o.tsas, prepared.signature, o.minTimestamps ?? o.tsas.length, {
+    ...o.client,
+    random: o.random,
+    now: o.now,
+    anchors: o.anchors,
+    ...(o.trust ? { trust: o.trust } : {}),
+  });
   const cms = assembleSignedData(
     prepared,
     stamps.map((s) => attribute(OID.signatureTimeStampToken, s.token)),
@@ -151,6 +161,6 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   if (failed.length) {
     throw new InternalError({ code: 'INTERNAL', message: `the new receipt does not verify (${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')})` });
   }
-  return { kind: 'registered', receipt, manifest, verification, files, skipped };
+  return { kind: 'registered', receipt, manifest, verification, files, skipped, tsaFailures: failures.map((f) => ({ url: f.url, message: f.error.message })) };
 }
 

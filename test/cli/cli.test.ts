@@ -281,7 +281,7 @@ describe('tsproof register and verify', () => {
     ['garbage', /not a TimeStampResp/],
     ['html', /answered text\/html/],
     ['http-500', /HTTP 500/],
-    ['timeout', /no answer within 1 s/],
+    ['timeout', /no complete answer within 1 s/],
     ['truncated', /cut off|truncated/],
     ['wrong-content-type', /application\/octet-stream/],
     ['no-eku', /timestamp\.eku/],

@@ -200,7 +200,7 @@ describe('hostile TSAs are refused before anything is written', () => {
     ['trailing-bytes', 'TSA_MALFORMED_RESPONSE', /trailing byte/],
     ['html', 'TSA_BAD_CONTENT_TYPE', /answered text\/html/],
     ['http-500', 'TSA_HTTP_ERROR', /HTTP 500/],
-    ['timeout', 'TSA_TIMEOUT', /no answer within 1 s/],
+    ['timeout', 'TSA_TIMEOUT', /no complete answer within 1 s/],
     ['truncated', 'TSA_MALFORMED_RESPONSE', /cut off|truncated/],
     ['wrong-content-type', 'TSA_BAD_CONTENT_TYPE', /application\/octet-stream/],
     ['no-eku', 'TSA_INVALID_TOKEN', /timestamp\.eku/],

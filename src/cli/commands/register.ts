@@ -2,7 +2,9 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { appendIndex, indexDigests, loadConfig, readIndex } from '../../core/home.js';
+import { appendIndex, fileRateState, indexDigests, loadConfig, readIndex } from '../../core/home.js';
+import { proxyFromEnv } from '../../core/tsp/http.js';
+import { publicTsa } from '../../core/tsa/public-tsas.js';
 import type { HashAlgorithm } from '../../core/crypto/algorithms.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
@@ -21,12 +23,32 @@ import type { CliContext } from '../context.js';
 export const NO_TSA_MESSAGE =
   'no TSA configured: pass --tsa <url>, or add {"tsa": ["<url>"]} to $TSPROOF_HOME/config.json; for a local TSA run "tsproof tsa init" then "tsproof tsa serve" and use --tsa http://127.0.0.1:3161/';
 
-export async function resolveTsas(ctx: CliContext, urls: readonly string[]): Promise<TsaEndpoint[]> {
-  if (urls.length) return urls.map((url) => ({ url }));
+/**
+ * TSAs from --tsa (URLs or names from `tsproof tsa list`) or config.json. Credentials: the
+ * config's `username` and the password in the environment variable its `passwordEnv` names
+ * (else TSPROOF_TSA_USERNAME / TSPROOF_TSA_PASSWORD) — never from argv.
+ */
+export async function resolveTsas(ctx: CliContext, given: readonly string[]): Promise<TsaEndpoint[]> {
   const config = await loadConfig(ctx.home);
-  const tsas = (config.tsa ?? []).map((t) => (typeof t === 'string' ? { url: t } : t));
-  if (tsas.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: NO_TSA_MESSAGE });
-  return tsas;
+  const configured = (config.tsa ?? []).map((t) => (typeof t === 'string' ? { url: t } : t));
+  const wanted = given.length ? given.map((g) => configured.find((c) => c.url === g || publicTsa(c.url)?.name === g) ?? { url: g }) : configured;
+  if (wanted.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: NO_TSA_MESSAGE });
+  return wanted.map((t) => {
+    const known = publicTsa(t.url);
+    const e: TsaEndpoint = { url: known && !/^https?:/i.test(t.url) ? known.url : t.url };
+    if ('policy' in t && t.policy) e.policy = t.policy;
+    const minInterval = ('minIntervalMs' in t && t.minIntervalMs) || known?.minIntervalMs;
+    if (minInterval) e.minIntervalMs = minInterval;
+    const username = ('username' in t && t.username) || ctx.env.TSPROOF_TSA_USERNAME;
+    if (username) {
+      e.username = username;
+      const pwVar = ('passwordEnv' in t && t.passwordEnv) || 'TSPROOF_TSA_PASSWORD';
+      const pw = ctx.env[pwVar];
+      if (pw === undefined) throw new InputError({ code: 'BAD_CONFIG', message: `the TSA ${new URL(e.url).host} has a username but ${pwVar} is not set` });
+      e.password = pw;
+    }
+    return e;
+  });
 }
 
 
@@ -53,7 +75,7 @@ async function receiptPath(ctx: CliContext, files: { absolute: string }[], id: s
 export async function registerCommand(
   ctx: CliContext,
   inputs: string[],
-  o: { identity?: string; tsa: string[]; trust: string[]; out?: string; algorithm: string[]; passphraseFile?: string; timeout: string; exclude?: string[]; changedOnly?: boolean },
+  o: { identity?: string; tsa: string[]; trust: string[]; out?: string; algorithm: string[]; passphraseFile?: string; timeout: string; exclude?: string[]; changedOnly?: boolean; minTimestamps?: string },
 ): Promise<number> {
   const algorithms = [...new Set((o.algorithm.length ? o.algorithm : ['sha256']).map(parseAlgorithm))];
   const timeoutMs = Number(o.timeout) * 1000;
@@ -80,7 +102,8 @@ export async function registerCommand(
       trust,
       now: ctx.now,
       random: ctx.random,
-      client: { timeoutMs },
+      client: { timeoutMs, proxy: proxyFromEnv(ctx.env), rateState: fileRateState(ctx.home) },
+      ...(o.minTimestamps !== undefined ? { minTimestamps: Number(o.minTimestamps) } : {}),
       pool,
       progress: progress.attach,
       ...(known ? { skip: (_f: unknown, d: FileDigest) => algorithms.some((a) => known.has(`${a}:${d.digests[a]}`)) } : {}),
@@ -109,6 +132,7 @@ async function registeredDigests(ctx: CliContext, holderSha256: string): Promise
 }
 
 async function writeResult(ctx: CliContext, reg: Registration, inputs: string[], outDir?: string): Promise<number> {
+  for (const f of reg.tsaFailures) warn(ctx, `a TSA failed (enough others answered): ${f.message}`);
   const file = await receiptPath(ctx, reg.files, reg.receipt.id, outDir);
   await writeAtomic(file, receiptChunks(reg.receipt));
   await appendIndex(ctx.home, {

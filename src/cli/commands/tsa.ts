@@ -6,6 +6,12 @@ import { createTsaServer, listen } from '../../core/tsa/server.js';
 import { authorityFor, createTsaMaterial, loadTsaMaterial, TSA_FILES, writeTsaMaterial } from '../../core/tsa/setup.js';
 import { note, out, printJson } from '../output.js';
 import type { CliContext } from '../context.js';
+import { PUBLIC_TSAS, PUBLIC_TSA_LIST_VERSION } from '../../core/tsa/public-tsas.js';
+import { probeTsa } from '../../core/tsa/probe.js';
+import { proxyFromEnv } from '../../core/tsp/http.js';
+import { resolveTsas } from './register.js';
+import { trustAnchors } from '../common.js';
+import { ExitCode } from '../exit.js';
 
 export function tsaDir(ctx: CliContext, dir?: string): string {
   return dir ? path.resolve(ctx.cwd, dir) : path.join(ctx.home, 'tsa');
@@ -59,4 +65,36 @@ export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string;
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+export async function tsaList(ctx: CliContext): Promise<number> {
+  if (ctx.json) {
+    printJson(ctx, { ok: true, version: PUBLIC_TSA_LIST_VERSION, tsas: PUBLIC_TSAS });
+    return 0;
+  }
+  out(ctx, `Public TSAs (list of ${PUBLIC_TSA_LIST_VERSION}; check one with: tsproof tsa probe <name>)`);
+  for (const t of PUBLIC_TSAS) {
+    const flags = [t.testOnly ? 'test only' : '', t.authRequired ? 'needs credentials' : '', t.minIntervalMs ? `≥ ${t.minIntervalMs / 1000} s between requests` : ''].filter(Boolean).join(', ');
+    out(ctx, `  ${t.name.padEnd(11)} ${t.url}`);
+    out(ctx, `  ${''.padEnd(11)} ${t.operator}${flags ? ` — ${flags}` : ''}${t.notes ? `. ${t.notes}` : ''}`);
+  }
+  return 0;
+}
+
+export async function tsaProbe(ctx: CliContext, target: string, o: { trust: string[]; timeout: string }): Promise<number> {
+  const [endpoint] = await resolveTsas(ctx, [target]);
+  const r = await probeTsa(endpoint!, { random: ctx.random, now: ctx.now, trust: await trustAnchors(ctx, o.trust), timeoutMs: Number(o.timeout) * 1000, proxy: proxyFromEnv(ctx.env) });
+  if (ctx.json) printJson(ctx, { ok: r.ok, probe: r });
+  else {
+    out(ctx, `${r.ok ? ctx.color.green('✔') : ctx.color.red('✘')} ${r.url}${r.latencyMs !== undefined ? `  (${r.latencyMs} ms)` : ''}`);
+    for (const [alg, status] of Object.entries(r.algorithms)) out(ctx, `  ${alg.toUpperCase().padEnd(7)} ${status}`);
+    if (r.info) {
+      out(ctx, `  TSA     ${r.info.tsa}`);
+      out(ctx, `  chain   ${r.info.chain.join(' → ')}${r.info.trusted ? ' (trusted)' : ''}`);
+      out(ctx, `  policy  ${r.info.policy}`);
+    }
+    for (const q of r.quirks) out(ctx, `  note    ${q}`);
+    for (const c of r.failedChecks) out(ctx, `  ${c.status === 'fail' ? ctx.color.red('✘') : ctx.color.yellow('!')} ${c.id}  ${c.detail}`);
+  }
+  return r.ok ? 0 : ExitCode.SERVICE;
 }

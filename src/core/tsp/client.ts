@@ -7,20 +7,29 @@ import { InputError, TsaError, messageOf } from '../errors.js';
 import { hash, type HashAlgorithm } from '../crypto/algorithms.js';
 import { encodeTimeStampReq, parseTimeStampResp, PKI_STATUS } from './messages.js';
 import { verifyTimestampToken, type TokenVerification } from './verify.js';
+import { httpPost, type HttpError, type ProxySettings } from './http.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { TrustAnchor } from '../trust.js';
 import type { VerificationPolicy } from '../verify/policy.js';
-
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface TsaEndpoint {
   url: string;
   /** Policy OID to request; the answer must carry it. */
   policy?: string;
+  /** HTTP Basic credentials (the password comes from the environment, never argv). */
+  username?: string;
+  password?: string;
+  /** Least time between two requests to this TSA (e.g. Sectigo asks for 15 s), across runs. */
+  minIntervalMs?: number;
+}
+
+/** Remembers when each TSA was last asked, so minimum intervals hold across runs. */
+export interface RateState {
+  lastRequest(url: string): Promise<number | undefined>;
+  record(url: string, at: number): Promise<void>;
 }
 
 export interface TimestampClientOptions {
-  fetch?: FetchLike;
   /** Per-request timeout. */
   timeoutMs?: number;
   /** Largest acceptable response body. */
@@ -36,6 +45,10 @@ export interface TimestampClientOptions {
   trust?: readonly TrustAnchor[];
   policy?: VerificationPolicy;
   sleep?: (ms: number) => Promise<void>;
+  proxy?: ProxySettings;
+  /** Extra CA certificates (PEM) for https TSAs. */
+  ca?: string[];
+  rateState?: RateState;
 }
 
 export interface ObtainedTimestamp {
@@ -79,7 +92,7 @@ export async function obtainTimestamp(endpoint: TsaEndpoint, data: Uint8Array, o
   const digest = hash(alg, data);
   const nonce = randomNonce(o.random);
   const req = encodeTimeStampReq({ digestAlgorithm: alg, digest, nonce, certReq: true, ...(endpoint.policy ? { policy: endpoint.policy } : {}) });
-  const body = await postWithRetries(url, req, o);
+  const body = await postWithRetries(url, req, endpoint, o);
   const where = url.host;
 
   let resp;
@@ -115,81 +128,100 @@ export async function obtainTimestamp(endpoint: TsaEndpoint, data: Uint8Array, o
   return { url: endpoint.url, token: resp.token, nonce, verification };
 }
 
-async function postWithRetries(url: URL, req: Uint8Array, o: TimestampClientOptions): Promise<Uint8Array> {
+const sleepFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function postWithRetries(url: URL, req: Uint8Array, endpoint: TsaEndpoint, o: TimestampClientOptions): Promise<Uint8Array> {
   const retries = o.retries ?? 2;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = o.sleep ?? sleepFor;
   for (let attempt = 0; ; attempt++) {
+    // Honour the TSA's requested spacing between requests, across runs (e.g. Sectigo: 15 s).
+    if (endpoint.minIntervalMs && o.rateState) {
+      const last = await o.rateState.lastRequest(endpoint.url);
+      const wait = last === undefined ? 0 : last + endpoint.minIntervalMs - o.now().getTime();
+      if (wait > 0) await sleep(Math.min(wait, endpoint.minIntervalMs));
+    }
+    await o.rateState?.record(endpoint.url, o.now().getTime());
     try {
-      return await post(url, req, o);
+      return await post(url, req, endpoint, o);
     } catch (err) {
       const retriable = err instanceof TsaError && err.retriable;
       if (!retriable || attempt >= retries) throw err;
-      await sleep((o.retryDelayMs ?? 500) * 2 ** attempt);
+      const after = (err as TsaError & { retryAfterMs?: number }).retryAfterMs;
+      await sleep(after ?? (o.retryDelayMs ?? 500) * 2 ** attempt);
     }
   }
 }
 
-async function post(url: URL, req: Uint8Array, o: TimestampClientOptions): Promise<Uint8Array> {
-  const doFetch = o.fetch ?? (globalThis.fetch as FetchLike);
+/** Retry-After: seconds or an HTTP date; capped at a minute. */
+function retryAfterMs(value: string | undefined, now: Date): number | undefined {
+  if (!value) return undefined;
+  const secs = Number(value);
+  const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(value) - now.getTime();
+  return Number.isFinite(ms) ? Math.max(0, Math.min(ms, 60_000)) : undefined;
+}
+
+async function post(url: URL, req: Uint8Array, endpoint: TsaEndpoint, o: TimestampClientOptions): Promise<Uint8Array> {
   const timeoutMs = o.timeoutMs ?? 30_000;
   const where = url.host;
-  const signal = AbortSignal.timeout(timeoutMs);
-  let res: Response;
+  const headers: Record<string, string> = { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' };
+  if (endpoint.username !== undefined) headers.authorization = `Basic ${Buffer.from(`${endpoint.username}:${endpoint.password ?? ''}`).toString('base64')}`;
+  let res;
   try {
-    res = await doFetch(url.href, {
-      method: 'POST',
-      headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
-      body: req,
-      redirect: 'manual',
-      signal,
-    });
+    res = await httpPost(url, req, { headers, timeoutMs, maxBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, ...(o.proxy ? { proxy: o.proxy } : {}), ...(o.ca ? { ca: o.ca } : {}) });
   } catch (err) {
-    if (signal.aborted) throw new TsaError({ code: 'TSA_TIMEOUT', message: `${where}: no answer within ${timeoutMs / 1000} s` });
-    throw new TsaError({ code: 'TSA_UNREACHABLE', message: `${where}: cannot connect (${causeText(err)})`, retriable: true });
+    const e = err as HttpError;
+    switch (e.kind) {
+      case 'timeout':
+        throw new TsaError({ code: 'TSA_TIMEOUT', message: `${where}: ${e.message}` });
+      case 'too-large':
+        throw new TsaError({ code: 'TSA_RESPONSE_TOO_LARGE', message: `${where}: ${e.message}` });
+      case 'cut-off':
+        throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: `${where}: ${e.message}` });
+      case 'proxy':
+        throw new TsaError({ code: 'TSA_UNREACHABLE', message: `${where}: ${e.message}` });
+      default:
+        throw new TsaError({ code: 'TSA_UNREACHABLE', message: `${where}: ${e.message ?? messageOf(err)}`, retriable: true });
+    }
   }
   if (res.status >= 300 && res.status < 400) {
-    await res.body?.cancel();
-    throw new TsaError({ code: 'TSA_HTTP_ERROR', message: `${where}: redirected (HTTP ${res.status}) to ${res.headers.get('location') ?? '?'}; redirects are not followed — configure the final URL` });
+    throw new TsaError({ code: 'TSA_HTTP_ERROR', message: `${where}: redirected (HTTP ${res.status}) to ${res.headers.location ?? '?'}; redirects are not followed — configure the final URL` });
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw new TsaError({ code: 'TSA_HTTP_ERROR', message: `${where}: HTTP ${res.status} — the TSA wants credentials${endpoint.username !== undefined ? ' (the ones given were refused)' : ' (set username and passwordEnv for it in config.json)'}` });
   }
   if (res.status !== 200) {
-    await res.body?.cancel();
     const retriable = res.status >= 500 || res.status === 429;
-    throw new TsaError({ code: 'TSA_HTTP_ERROR', message: `${where}: HTTP ${res.status} ${res.statusText}`.trim(), retriable });
+    const e = new TsaError({ code: 'TSA_HTTP_ERROR', message: `${where}: HTTP ${res.status} ${res.statusText}`.trim(), retriable });
+    const after = retryAfterMs(res.headers['retry-after'], o.now());
+    if (after !== undefined) Object.assign(e, { retryAfterMs: after });
+    throw e;
   }
-  const ct = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const ct = (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (!ACCEPTED_CONTENT_TYPES.includes(ct)) {
-    await res.body?.cancel();
     throw new TsaError({ code: 'TSA_BAD_CONTENT_TYPE', message: `${where}: answered ${ct || 'no content type'}, not application/timestamp-reply` });
   }
-  return readCapped(res, o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, where, signal, timeoutMs);
+  return res.body;
 }
 
-async function readCapped(res: Response, max: number, where: string, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > max) {
-    await res.body?.cancel();
-    throw new TsaError({ code: 'TSA_RESPONSE_TOO_LARGE', message: `${where}: answer of ${declared} bytes exceeds the ${max}-byte limit` });
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      total += chunk.byteLength;
-      if (total > max) {
-        await res.body?.cancel().catch(() => undefined);
-        throw new TsaError({ code: 'TSA_RESPONSE_TOO_LARGE', message: `${where}: answer exceeds the ${max}-byte limit` });
-      }
-      chunks.push(chunk);
+/**
+ * Asks every TSA (one after another: some are rate-limited); succeeds when at least
+ * `minimum` answered validly. Failures are returned for the report.
+ */
+export async function obtainTimestamps(endpoints: readonly TsaEndpoint[], data: Uint8Array, minimum: number, o: TimestampClientOptions): Promise<{ stamps: ObtainedTimestamp[]; failures: { url: string; error: TsaError }[] }> {
+  const stamps: ObtainedTimestamp[] = [];
+  const failures: { url: string; error: TsaError }[] = [];
+  for (const e of endpoints) {
+    try {
+      stamps.push(await obtainTimestamp(e, data, o));
+    } catch (err) {
+      if (!(err instanceof TsaError)) throw err;
+      failures.push({ url: e.url, error: err });
     }
-  } catch (err) {
-    if (err instanceof TsaError) throw err;
-    if (signal.aborted) throw new TsaError({ code: 'TSA_TIMEOUT', message: `${where}: answer not complete within ${timeoutMs / 1000} s` });
-    throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: `${where}: the answer was cut off (${causeText(err)})` });
   }
-  return new Uint8Array(Buffer.concat(chunks));
-}
-
-function causeText(err: unknown): string {
-  const c = (err as { cause?: { code?: string; message?: string } }).cause;
-  return c?.code ?? c?.message ?? messageOf(err);
+  if (stamps.length < minimum) {
+    const first = failures[0]!.error;
+    const detail = failures.map((f) => f.error.message).join('; ');
+    throw new TsaError({ code: first.code, message: stamps.length || failures.length > 1 ? `${stamps.length} of ${endpoints.length} TSAs answered validly, ${minimum} needed: ${detail}` : first.message });
+  }
+  return { stamps, failures };
 }
