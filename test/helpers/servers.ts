@@ -63,13 +63,26 @@ export type HostileMode =
   | 'redirect'
   | 'oversized'
   | 'trailing-bytes'
-  | 'wrong-policy';
+  | 'wrong-policy'
+  | 'response-content-type'
+  | 'no-certs'
+  | 'non-critical-eku'
+  | 'needs-auth'
+  | 'rate-limited-once';
 
 const reply = (res: ServerResponse, body: Uint8Array, type = 'application/timestamp-reply') => res.writeHead(200, { 'content-type': type, 'content-length': body.byteLength }).end(body);
 
 /** A TSA that answers every request with the given defect (signed by fixtures/pki/tsa-ec unless the defect needs otherwise). */
 export function hostileTsa(mode: HostileMode): Promise<Running> {
-  return serve((_req, body, res) => {
+  let first = true;
+  return serve((incoming, body, res) => {
+    if (mode === 'needs-auth' && incoming.headers.authorization !== `Basic ${Buffer.from('tsa-user:s3cret-tsa-pw').toString('base64')}`) {
+      return res.writeHead(401, { 'www-authenticate': 'Basic realm="tsa"' }).end();
+    }
+    if (mode === 'rate-limited-once' && first) {
+      first = false;
+      return res.writeHead(429, { 'retry-after': '1' }).end();
+    }
     let req: ParsedTimeStampReq;
     try {
       req = parseTimeStampReq(body);
@@ -88,7 +101,17 @@ export function hostileTsa(mode: HostileMode): Promise<Running> {
     const token = (o: Partial<ForgeOptions> = {}) => grantedResponse(forgeToken({ ...base, ...o }));
     switch (mode) {
       case 'ok':
+      case 'needs-auth':
+      case 'rate-limited-once':
         return reply(res, token());
+      case 'response-content-type':
+        return reply(res, token(), 'application/timestamp-response');
+      case 'no-certs':
+        return reply(res, token({ certificates: [] }));
+      case 'non-critical-eku': {
+        const p = party('tsa-noncritical-eku');
+        return reply(res, token({ cert: p.cert, key: p.key }));
+      }
       case 'wrong-imprint':
         return reply(res, token({ imprint: hash('sha256', new Uint8Array([1, 2, 3])) }));
       case 'wrong-nonce':
