@@ -176,6 +176,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--name <name>', 'organisation name in the certificates', 'tsproof local')
     .option('--rsa', 'RSA-3072 instead of ECDSA P-256')
     .option('--no-trust', 'do not add the new root to $TSPROOF_HOME/trust/')
+    .option('--csr <file>', 'instead: make only the TSA key and a certificate request for an external CA')
     .action(run(async (o: Parameters<typeof tsaInit>[1]) => (await commands.tsa()).tsaInit(ctx, o)));
   tsa.command('list').description('a curated list of public TSAs (URL, operator, notes)').action(run(async () => (await commands.tsa()).tsaList(ctx)));
   tsa

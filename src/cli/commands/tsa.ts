@@ -1,9 +1,14 @@
 /** tsproof tsa init|serve — the bundled RFC 3161 TSA. */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { createTsaServer, listen } from '../../core/tsa/server.js';
-import { authorityFor, createTsaMaterial, loadTsaMaterial, TSA_FILES, writeTsaMaterial } from '../../core/tsa/setup.js';
+import { authorityFor, createTsaCsr, createTsaMaterial, loadTsaMaterial, TSA_FILES, writeTsaMaterial } from '../../core/tsa/setup.js';
+import { loadTsaConfig } from '../../core/tsa/config.js';
+import { ClockGuard } from '../../core/tsa/clock.js';
+import { PersistentSerials, SERIAL_STATE_FILE } from '../../core/tsa/serials.js';
+import { writeAtomic } from '../../core/io/fs.js';
+import { toPem } from '../../core/pki/certificate.js';
 import { note, out, printJson } from '../output.js';
 import type { CliContext } from '../context.js';
 import { PUBLIC_TSAS, PUBLIC_TSA_LIST_VERSION } from '../../core/tsa/public-tsas.js';
@@ -17,8 +22,16 @@ export function tsaDir(ctx: CliContext, dir?: string): string {
   return dir ? path.resolve(ctx.cwd, dir) : path.join(ctx.home, 'tsa');
 }
 
-export async function tsaInit(ctx: CliContext, o: { dir?: string; name: string; rsa?: boolean; trust: boolean }): Promise<number> {
+export async function tsaInit(ctx: CliContext, o: { dir?: string; name: string; rsa?: boolean; trust: boolean; csr?: string }): Promise<number> {
   const dir = tsaDir(ctx, o.dir);
+  if (o.csr) {
+    // A key and a request for an external CA; the issued certificate goes in tsa.pem.
+    const { csr } = await createTsaCsr(dir, { name: o.name, rsa: !!o.rsa });
+    await writeAtomic(path.resolve(ctx.cwd, o.csr), toPem('CERTIFICATE REQUEST', csr));
+    if (ctx.json) printJson(ctx, { ok: true, dir, csr: o.csr });
+    else out(ctx, `Created the TSA key in ${dir} and the request ${o.csr}. Ask your CA for a certificate with extendedKeyUsage=critical,timeStamping and save it (with its chain) as ${path.join(dir, TSA_FILES.cert)}.`);
+    return 0;
+  }
   const m = createTsaMaterial({ name: o.name, now: ctx.now(), rsa: !!o.rsa });
   await writeTsaMaterial(dir, m);
   // Trusting the root you just made is the point of a local TSA; --no-trust skips it.
@@ -41,30 +54,73 @@ export async function tsaInit(ctx: CliContext, o: { dir?: string; name: string; 
   return 0;
 }
 
+/** One server per TSA directory: the serial state must have a single writer. */
+async function lock(dir: string): Promise<() => Promise<void>> {
+  const file = path.join(dir, 'serve.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return () => rm(file, { force: true });
+    } catch {
+      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      let alive = false;
+      try {
+        if (pid > 0) process.kill(pid, 0);
+        alive = pid > 0;
+      } catch {
+        alive = false;
+      }
+      if (alive) throw new InputError({ code: 'BAD_ARGUMENT', message: `a TSA server (pid ${pid}) already serves ${dir}` });
+      await rm(file, { force: true }); // stale lock from a crashed server
+    }
+  }
+  throw new InputError({ code: 'BAD_ARGUMENT', message: `cannot lock ${dir}` });
+}
+
 export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string; port: string }): Promise<number> {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError({ code: 'BAD_ARGUMENT', message: `--port ${o.port}: expected 0-65535` });
-  const m = await loadTsaMaterial(tsaDir(ctx, o.dir));
-  const server = createTsaServer(authorityFor(m, ctx.now), { log: (e) => ctx.stderr.write(`${JSON.stringify(e)}\n`) });
-  let addr;
+  const dir = tsaDir(ctx, o.dir);
+  const config = await loadTsaConfig(dir);
+  const passphrase = ctx.env.TSPROOF_TSA_PASSPHRASE;
+  const m = await loadTsaMaterial(dir, { ...(config.pkcs12 ? { pkcs12: config.pkcs12 } : {}), ...(passphrase ? { passphrase } : {}) });
+  const unlock = await lock(dir);
+  const guard = new ClockGuard(config.clock ?? {}, ctx.now);
   try {
-    addr = await listen(server, o.host, port);
-  } catch (err) {
-    throw new InputError({ code: 'BAD_ARGUMENT', message: `cannot listen on ${o.host}:${port} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+    if (guard.configured) {
+      const s = await guard.check();
+      if (!s.trusted) note(ctx, `warning: refusing to issue until the clock is trusted: ${s.reason}`);
+      guard.start();
+    }
+    const serials = new PersistentSerials(path.join(dir, SERIAL_STATE_FILE), ctx.now);
+    const authority = authorityFor(m, ctx.now, { config, serials: () => serials.next(), clockGuard: guard });
+    const server = createTsaServer(authority, {
+      log: (e) => ctx.stderr.write(`${JSON.stringify(e)}\n`),
+      health: () => ({ status: guard.current.trusted ? 'ok' : 'unavailable', tsa: m.certificate.subject, issued: authority.issued, lastSerial: serials.lastIssued.toString(16), clock: guard.current }),
+    });
+    let addr;
+    try {
+      addr = await listen(server, o.host, port);
+    } catch (err) {
+      throw new InputError({ code: 'BAD_ARGUMENT', message: `cannot listen on ${o.host}:${port} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+    }
+    const url = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}/`;
+    note(ctx, `tsproof TSA "${m.certificate.subject}" listening on ${url}`);
+    if (ctx.json) printJson(ctx, { ok: true, url, tsa: m.certificate.subject });
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        note(ctx, 'shutting down: finishing requests in flight');
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  } finally {
+    guard.stop();
+    await unlock();
   }
-  const url = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}/`;
-  note(ctx, `tsproof TSA "${m.certificate.subject}" listening on ${url}`);
-  if (ctx.json) printJson(ctx, { ok: true, url, tsa: m.certificate.subject });
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      note(ctx, 'shutting down');
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return 0;
 }
 
 export async function tsaList(ctx: CliContext): Promise<number> {

@@ -31,12 +31,18 @@ export interface AuthorityOptions {
   ess?: EssVersion;
   /** Put the TSA's subject in TSTInfo.tsa. */
   includeTsaName?: boolean;
+  /** TSTInfo.ordering: tokens from this TSA can be ordered by genTime. */
+  ordering?: boolean;
+  /** Refuse to issue while the clock is not trusted (timeNotAvailable). */
+  clockGuard?: { readonly current: { trusted: boolean; reason?: string } };
 }
 
 /** PKIFailureInfo bit numbers (RFC 3161 §2.4.2). */
-const FAIL = { badAlg: 0, badRequest: 2, badDataFormat: 5, unacceptedPolicy: 15, unacceptedExtension: 16 } as const;
+const FAIL = { badAlg: 0, badRequest: 2, badDataFormat: 5, timeNotAvailable: 14, unacceptedPolicy: 15, unacceptedExtension: 16 } as const;
 
 export class LocalTimestampAuthority {
+  /** Tokens issued since start. */
+  issued = 0;
   constructor(private readonly o: AuthorityOptions) {}
 
   /** Answers any bytes with a TimeStampResp; a bad request gets a rejection with failInfo, never an exception. */
@@ -56,7 +62,10 @@ export class LocalTimestampAuthority {
       return this.reject(`policy ${req.policy} not accepted`, FAIL.unacceptedPolicy);
     }
     if (req.hasExtensions) return this.reject('extensions are not supported', FAIL.unacceptedExtension);
+    const clock = this.o.clockGuard?.current;
+    if (clock && !clock.trusted) return this.reject(`the TSA's clock is not trusted: ${clock.reason ?? 'check failed'}`, FAIL.timeNotAvailable);
     const token = this.issue(req, alg);
+    this.issued++;
     return der.sequence(encodePkiStatusInfo(0), token);
   }
 
@@ -76,6 +85,7 @@ export class LocalTimestampAuthority {
       der.integer(o.serials()),
       der.generalizedTime(now, true),
       accuracy ? encodeAccuracy(accuracy) : undefined,
+      o.ordering ? der.boolean(true) : undefined,
       req.nonce !== undefined ? der.integer(req.nonce) : undefined,
       o.includeTsaName ? der.explicit(0, der.explicit(4, o.certificate.subjectRaw)) : undefined,
     );

@@ -12,14 +12,23 @@ export interface ServeOptions {
   log?: (entry: Record<string, unknown>) => void;
 }
 
-export function createTsaServer(authority: LocalTimestampAuthority, o: Pick<ServeOptions, 'log'> = {}): Server {
+export interface HealthReport {
+  /** 'ok', or 'unavailable' while the clock is not trusted (HTTP 503). */
+  status: 'ok' | 'unavailable';
+  [k: string]: unknown;
+}
+
+export function createTsaServer(authority: LocalTimestampAuthority, o: Pick<ServeOptions, 'log'> & { health?: () => HealthReport } = {}): Server {
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
     const done = (status: number, bytes: number) =>
       o.log?.({ time: new Date().toISOString(), method: req.method, path: req.url, status, bytes, ms: Number(process.hrtime.bigint() - started) / 1e6 });
     if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-      return done(200, 3);
+      const h = o.health?.() ?? { status: 'ok', issued: authority.issued };
+      const code = h.status === 'ok' ? 200 : 503;
+      const text = `${JSON.stringify(h)}\n`;
+      res.writeHead(code, { 'content-type': 'application/json' }).end(text);
+      return done(code, text.length);
     }
     if (req.method !== 'POST') {
       res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('POST an application/timestamp-query\n');
