@@ -2,14 +2,15 @@
  * Serial numbers for the bundled TSA: unique and strictly increasing, across concurrent
  * requests (one process, one JavaScript thread) and across restarts — even if the clock
  * steps back. serial = max(previous + 1, milliseconds since the epoch × 2^20), and blocks of
- * serials are reserved in a state file (written, fsynced, renamed) before any is issued, so a
- * crash can skip serials but never repeat one.
+ * serials (about ten seconds' worth) are reserved in a state file (written, fsynced, renamed)
+ * before any is issued, so a crash can skip serials but never repeat one.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.js';
 
 export const SERIAL_STATE_FILE = 'serial-state.json';
-const BLOCK = 4096n;
+/** How far ahead (in time) each persisted reservation reaches: one fsync per ~10 s of issuance. */
+const AHEAD_MS = 10_000n;
 
 export class PersistentSerials {
   private last: bigint;
@@ -48,7 +49,8 @@ export class PersistentSerials {
   next(): bigint {
     const timeBased = BigInt(this.clock().getTime()) << 20n;
     const n = this.last + 1n > timeBased ? this.last + 1n : timeBased;
-    if (n > this.reserved) this.reserve(n + BLOCK);
+    // Reserve ahead in time (serials advance 2^20 per millisecond), and past n whatever the clock says.
+    if (n > this.reserved) this.reserve(n + (AHEAD_MS << 20n));
     this.last = n;
     return n;
   }
