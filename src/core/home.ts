@@ -3,7 +3,7 @@
  * own in ./.tsproof): config.json, identities/, trust/, index.jsonl. See docs/home.md.
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { writeAtomic } from './io/fs.js';
+import { readJsonFile, writeAtomic } from './io/fs.js';
 import path from 'node:path';
 import { InputError } from './errors.js';
 import { parseCertificates } from './pki/certificate.js';
@@ -30,18 +30,8 @@ export function resolveHome(env: NodeJS.ProcessEnv, cwd: string, homedir: string
 
 export async function loadConfig(home: string): Promise<Config> {
   const file = path.join(home, 'config.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return {};
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new InputError({ code: 'BAD_CONFIG', message: `${file}: not valid JSON` });
-  }
+  const v = await readJsonFile(file);
+  if (v === undefined) return {};
   if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: `${file}: expected a JSON object` });
   const problems: string[] = [];
   if (v.tsa !== undefined && !(Array.isArray(v.tsa) && v.tsa.every((t) => typeof t === 'string' || (isObject(t) && typeof t.url === 'string')))) problems.push('tsa: expected an array of URLs or {url, policy}');

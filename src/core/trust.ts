@@ -7,7 +7,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.js';
-import { writeAtomic } from './io/fs.js';
+import { readJsonFile, writeAtomic } from './io/fs.js';
 import { parseCertificates, type Certificate } from './pki/certificate.js';
 import { isObject } from './receipt/manifest.js';
 
@@ -54,18 +54,8 @@ export class TrustStore {
   }
 
   async entries(): Promise<StoredAnchor[]> {
-    let text: string;
-    try {
-      text = await readFile(path.join(this.dir, INDEX), 'utf8');
-    } catch {
-      return [];
-    }
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      throw new InputError({ code: 'BAD_CONFIG', message: `${path.join(this.dir, INDEX)}: not valid JSON` });
-    }
+    const v = await readJsonFile(path.join(this.dir, INDEX));
+    if (v === undefined) return [];
     if (!Array.isArray(v) || !v.every((e) => isObject(e) && typeof e.file === 'string' && typeof e.id === 'string')) {
       throw new InputError({ code: 'BAD_CONFIG', message: `${path.join(this.dir, INDEX)}: expected a list of anchors` });
     }

@@ -1,5 +1,6 @@
 /** Small file-system helpers shared by the core. */
-import { access, open, rename, unlink } from 'node:fs/promises';
+import { access, open, readFile, rename, unlink } from 'node:fs/promises';
+import { InputError } from '../errors.js';
 
 export async function exists(p: string): Promise<boolean> {
   try {
@@ -7,6 +8,24 @@ export async function exists(p: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * A JSON settings file: undefined when it does not exist (or cannot be read), the parsed
+ * value otherwise; a file that is not JSON is a BAD_CONFIG error naming it.
+ */
+export async function readJsonFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InputError({ code: 'BAD_CONFIG', message: `${file}: not valid JSON` });
   }
 }
 

@@ -2,7 +2,7 @@
  * The bundled TSA's configuration, `tsa.json` in its directory (docs/tsa.md). Every field is
  * optional; unknown fields are refused so that a typo does not silently change a policy.
  */
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from '../io/fs.js';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { isObject } from '../receipt/manifest.js';
@@ -28,18 +28,8 @@ const OID_RE = /^\d+(\.\d+)+$/;
 
 export async function loadTsaConfig(dir: string): Promise<TsaConfig> {
   const file = path.join(dir, 'tsa.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return {};
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new InputError({ code: 'BAD_CONFIG', message: `${file}: not valid JSON` });
-  }
+  const v = await readJsonFile(file);
+  if (v === undefined) return {};
   const problems: string[] = [];
   if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: `${file}: expected an object` });
   for (const k of Object.keys(v)) if (!['policy', 'acceptedPolicies', 'accuracyMicros', 'ordering', 'includeTsaName', 'ess', 'pkcs12', 'clock'].includes(k)) problems.push(`${k}: unknown field`);
