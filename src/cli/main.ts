@@ -14,6 +14,7 @@ import type { verifyCommand } from './commands/verify.js';
 import type { tsVerifyCommand } from './commands/ts.js';
 import type { tsaInit, tsaServe } from './commands/tsa.js';
 import type { receiptExtract } from './commands/receipt.js';
+import type { exportCommand, showCommand } from './commands/export.js';
 
 // Commands load on demand: start-up time matters (hashing a file is ~10× slower than
 // OpenSSL if every library loads first).
@@ -27,6 +28,7 @@ const commands = {
   demo: () => import('./commands/demo.js'),
   receipt: () => import('./commands/receipt.js'),
   trust: () => import('./commands/trust.js'),
+  export: () => import('./commands/export.js'),
 };
 
 /** Commander collector for repeatable options. */
@@ -138,6 +140,20 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .requiredOption('--out <file>', 'where to write the per-file receipt')
     .option('--force', 'replace --out if it exists')
     .action(run(async (r: string, o: Parameters<typeof receiptExtract>[2]) => (await commands.receipt()).receiptExtract(ctx, r, o)));
+
+  program
+    .command('show <receipt>')
+    .description('a readable summary of a receipt: holder, proven time, timestamps, files, and whether it verifies')
+    .addOption(trust)
+    .option('--all', 'list every file (default: the first 20)')
+    .action(run(async (r: string, o: Parameters<typeof showCommand>[2]) => (await commands.export()).showCommand(ctx, r, o)));
+  program
+    .command('export <receipt>')
+    .description('an evidence pack that OpenSSL alone can check (--format evidence), or an in-toto Statement (--format in-toto)')
+    .requiredOption('--format <format>', 'evidence or in-toto')
+    .requiredOption('--out <path>', 'the folder to create (evidence), or the file to write (in-toto; - for stdout)')
+    .addOption(trust)
+    .action(run(async (r: string, o: Parameters<typeof exportCommand>[2]) => (await commands.export()).exportCommand(ctx, r, o)));
 
   const trustCmd = program.command('trust').description('trust anchors for TSAs and holders ($TSPROOF_HOME/trust)');
   trustCmd

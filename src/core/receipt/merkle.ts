@@ -86,25 +86,36 @@ export function inclusionProof(tree: Tree | readonly Uint8Array[][], index: numb
   return proof;
 }
 
-/** RFC 9162 §2.1.3.2: true when `proof` shows leaf `index` (of `size`) under `root`. */
-export function verifyInclusion(alg: HashAlgorithm, index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
+/**
+ * RFC 9162 §2.1.3.2: for each hash of a proof for leaf `index` (of `size`), whether that
+ * sibling goes on the left. Undefined when the proof's length cannot fit the position.
+ */
+export function proofSides(index: number, size: number, proofLength: number): ('left' | 'right')[] | undefined {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return undefined;
   let fn = index;
   let sn = size - 1;
-  let r: Uint8Array = leaf;
-  for (const p of proof) {
-    if (sn === 0) return false;
+  const sides: ('left' | 'right')[] = [];
+  for (let k = 0; k < proofLength; k++) {
+    if (sn === 0) return undefined;
     if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(alg, p, r);
+      sides.push('left');
       if (fn % 2 === 0) {
         while (fn % 2 === 0 && fn !== 0) {
           fn = Math.floor(fn / 2);
           sn = Math.floor(sn / 2);
         }
       }
-    } else r = nodeHash(alg, r, p);
+    } else sides.push('right');
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  return sn === 0 && Buffer.compare(Buffer.from(r), Buffer.from(root)) === 0;
+  return sn === 0 ? sides : undefined;
+}
+
+/** RFC 9162 §2.1.3.2: true when `proof` shows leaf `index` (of `size`) under `root`. */
+export function verifyInclusion(alg: HashAlgorithm, index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean {
+  const sides = proofSides(index, size, proof.length);
+  if (!sides) return false;
+  const r = proof.reduce<Uint8Array>((acc, p, k) => (sides[k] === 'left' ? nodeHash(alg, p, acc) : nodeHash(alg, acc, p)), leaf);
+  return Buffer.compare(Buffer.from(r), Buffer.from(root)) === 0;
 }

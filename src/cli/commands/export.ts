@@ -1,0 +1,104 @@
+/** tsproof export (evidence pack, in-toto statement) and tsproof show — receipts for other readers. */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { buildEvidencePack } from '../../core/export/evidence.js';
+import { inTotoStatement } from '../../core/export/in-toto.js';
+import { loadConfig } from '../../core/home.js';
+import { exists, writeAtomic } from '../../core/io/fs.js';
+import { verifyReceipt, type ReceiptVerification } from '../../core/verify/receipt.js';
+import { loadReceipt } from '../../core/verify/files.js';
+import { ExitCode } from '../exit.js';
+import { note, out, printJson, VERSION } from '../output.js';
+import { trustAnchors } from '../common.js';
+import type { CliContext } from '../context.js';
+
+async function verified(ctx: CliContext, receiptFile: string, trustFiles: string[]) {
+  const receipt = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
+  const config = await loadConfig(ctx.home);
+  const vctx = { anchors: [], trust: await trustAnchors(ctx, trustFiles), now: ctx.now(), ...(config.acceptedPolicies ? { acceptedPolicies: config.acceptedPolicies } : {}) };
+  return { receipt, vctx };
+}
+
+function refuse(ctx: CliContext, receiptFile: string, v: ReceiptVerification, what: string): number {
+  const first = v.checks.find((c) => !c.ok);
+  note(ctx, `error: ${receiptFile} does not verify (${first ? `${first.id}: ${first.detail}` : 'incomplete'}), so no ${what} was written; run tsproof verify for the details`);
+  return ExitCode.VERIFY_FAILED;
+}
+
+export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[] }): Promise<number> {
+  if (o.format !== 'evidence' && o.format !== 'in-toto') throw new InputError({ code: 'BAD_ARGUMENT', message: `--format ${o.format}: expected evidence or in-toto` });
+  const dest = path.resolve(ctx.cwd, o.out);
+  if (o.out !== '-' && (await exists(dest))) throw new InputError({ code: 'BAD_ARGUMENT', message: `${o.out} already exists` });
+  const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
+
+  if (o.format === 'in-toto') {
+    const v = verifyReceipt(receipt, vctx);
+    if (!v.ok) return refuse(ctx, receiptFile, v, 'statement');
+    const text = `${JSON.stringify(inTotoStatement(v), null, 2)}\n`;
+    if (o.out === '-') ctx.stdout.write(text);
+    else {
+      await writeAtomic(dest, text);
+      if (ctx.json) printJson(ctx, { ok: true, format: 'in-toto', out: o.out, subjects: v.entries.length });
+      else out(ctx, `Wrote ${o.out}: an in-toto Statement v1 with ${v.entries.length} subject(s).`);
+    }
+    return ExitCode.OK;
+  }
+
+  if (o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: '--format evidence writes a folder: give --out <dir>' });
+  const pack = buildEvidencePack(receipt, { ...vctx, tool: `tsproof ${VERSION}` });
+  if (!pack.files) return refuse(ctx, receiptFile, pack.verification, 'evidence pack');
+  // Built beside the destination and renamed into place: never a half-written pack.
+  const tmp = `${dest}.tmp-${process.pid}`;
+  try {
+    for (const f of pack.files) {
+      const p = path.join(tmp, ...f.path.split('/'));
+      await mkdir(path.dirname(p), { recursive: true });
+      await writeFile(p, f.data, { mode: f.executable ? 0o755 : 0o644 });
+    }
+    await rename(tmp, dest);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  if (ctx.json) printJson(ctx, { ok: true, format: 'evidence', out: o.out, files: pack.files.length, entries: pack.verification.entries.length });
+  else out(ctx, `Wrote the evidence pack ${o.out} (${pack.verification.entries.length} file(s)). Check a file with OpenSSL alone: bash ${path.join(o.out, 'verify.sh')} <file>`);
+  return ExitCode.OK;
+}
+
+export async function showCommand(ctx: CliContext, receiptFile: string, o: { trust: string[]; all?: boolean }): Promise<number> {
+  const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
+  const v = verifyReceipt(receipt, vctx);
+  const m = v.manifest;
+  const failed = v.checks.filter((c) => !c.ok);
+  const summary = {
+    id: receipt.id,
+    verifies: v.ok,
+    ...(failed.length ? { failed: failed.map((c) => ({ id: c.id, detail: c.detail })) } : {}),
+    ...(m ? { created: m.created, algorithms: m.algorithms, merkle: m.merkle, tsas: m.tsas } : {}),
+    ...(v.time ? { provenTime: v.time } : {}),
+    ...(v.holder ? { holder: v.holder } : {}),
+    timestamps: v.timestamps,
+    kind: m && receipt.entries.length === m.merkle.count && receipt.entries.every((e) => !e.proof) ? 'full' : 'per-file',
+    entries: receipt.entries.map((e) => ({ index: e.index, name: e.name, size: e.size, digests: e.digests })),
+  };
+  if (ctx.json) {
+    printJson(ctx, { tsproof: VERSION, ...summary });
+    return ExitCode.OK;
+  }
+  const kst = (iso: string) => new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString().replace('T', ' ').replace('Z', ' KST');
+  out(ctx, `Receipt ${receipt.id} (${summary.kind}${m ? `, ${receipt.entries.length} of ${m.merkle.count} file(s)` : ''})`);
+  out(ctx, `  verifies:     ${v.ok ? 'yes' : `NO — ${failed[0]?.id}: ${failed[0]?.detail}`}`);
+  if (v.holder) out(ctx, `  holder:       ${v.holder.subject} (${v.holder.identity})`);
+  if (v.time) out(ctx, `  proven time:  ${v.time} (${kst(v.time)})`);
+  for (const t of v.timestamps) out(ctx, `  timestamp:    ${t.genTime} by ${t.tsa}, serial ${t.serial}${t.accuracyMicros ? `, ±${t.accuracyMicros / 1e6} s` : ''}`);
+  if (m) {
+    out(ctx, `  created:      ${m.created} (the holder's clock)`);
+    out(ctx, `  merkle root:  ${m.merkle.algorithm} ${m.merkle.root}`);
+  }
+  const shown = o.all ? receipt.entries : receipt.entries.slice(0, 20);
+  out(ctx, '  files:');
+  for (const e of shown) out(ctx, `    ${e.name}  ${e.size} bytes  ${Object.entries(e.digests).map(([a, d]) => `${a}:${d}`).join(' ')}`);
+  if (shown.length < receipt.entries.length) out(ctx, `    … ${receipt.entries.length - shown.length} more (--all to list them)`);
+  return ExitCode.OK;
+}

@@ -1,0 +1,111 @@
+/**
+ * The evidence pack (docs/evidence.md): a receipt taken apart into the standard objects —
+ * manifest bytes, CMS signature, RFC 3161 tokens, the signature value they cover,
+ * certificates, each entry's leaf and inclusion proof — with a verify.sh that judges a file
+ * against them using only bash, OpenSSL and coreutils. Nothing here needs tsproof to check.
+ */
+import { toHex } from '../bytes.js';
+import type { HashAlgorithm } from '../crypto/algorithms.js';
+import type { Certificate } from '../pki/certificate.js';
+import { anchorsFor } from '../trust.js';
+import { extractPieces } from '../receipt/extract.js';
+import { entryJson } from '../receipt/leaf.js';
+import { buildTree, inclusionProof, leafHash, proofSides } from '../receipt/merkle.js';
+import type { Receipt } from '../receipt/receipt.js';
+import { verifyReceipt, type ReceiptVerification, type VerifyContext } from '../verify/receipt.js';
+import { evidenceReadme, verifyScript, type PackFacts } from './evidence-text.js';
+
+export interface PackFile {
+  /** POSIX path inside the pack. */
+  path: string;
+  data: Uint8Array | string;
+  executable?: boolean;
+}
+
+export interface EvidencePack {
+  verification: ReceiptVerification;
+  /** Present only when the receipt verifies: a pack of a failing receipt would prove nothing. */
+  files?: PackFile[];
+}
+
+export interface AnchorChoice {
+  certificates: Certificate[];
+  /** Why these: a trusted CA, or the holder's own certificate when no CA vouches for it. */
+  basis: string;
+}
+
+export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool: string }): EvidencePack {
+  const verification = verifyReceipt(receipt, ctx);
+  const m = verification.manifest;
+  if (!verification.ok || !m || !verification.holder || !verification.time) return { verification };
+  const pieces = extractPieces(receipt);
+  const at = new Date(verification.time);
+  const alg = m.merkle.algorithm;
+
+  // Trust anchors for OpenSSL: the ones our own verification ended at (never the receipt's say-so).
+  const pick = (pool: readonly Certificate[], subject: string | undefined) => dedupe(pool.filter((c) => c.subject === subject));
+  const holderCert = pieces.holderCertificates.find((c) => c.sha256 === verification.holder!.certificateSha256)!;
+  const holderAnchor: AnchorChoice =
+    verification.holder.identity === 'ca-verified'
+      ? { certificates: pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', at)], verification.holder.chain.at(-1)), basis: 'a CA you trust' }
+      : { certificates: [holderCert], basis: `the holder's own certificate (${verification.holder.identity}: no CA vouches for the name)` };
+  const tsaAnchors = verification.timestamps.map((t) => pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'tsa', at)], t.chain.at(-1)));
+
+  const files: PackFile[] = [
+    { path: 'manifest.json', data: pieces.manifest },
+    { path: 'signature.p7s', data: pieces.signature },
+    { path: 'signature-value.bin', data: pieces.signatureValue },
+    { path: 'certs/holder-ca.pem', data: pem(holderAnchor.certificates) },
+  ];
+  pieces.tokens.forEach((t, i) => {
+    files.push({ path: `timestamps/${i + 1}.tst`, data: t.token }, { path: `certs/tsa-${i + 1}-ca.pem`, data: pem(tsaAnchors[i]!) });
+    if (t.certificates.length) files.push({ path: `certs/tsa-${i + 1}-untrusted.pem`, data: pem(t.certificates) });
+  });
+
+  // Each entry: its leaf bytes and its proof with the side of every sibling, so a shell can fold it.
+  const entries = [...receipt.entries].sort((a, b) => a.index - b.index);
+  const full = entries.length === m.merkle.count && entries.every((e) => !e.proof);
+  const tree = full ? buildTree(alg, entries.map((e) => leafHash(alg, entryJson(e)))) : undefined;
+  const index: string[] = [];
+  for (const e of entries) {
+    const proof = e.proof ?? inclusionProof(tree!, e.index).map(toHex);
+    const sides = proofSides(e.index, m.merkle.count, proof.length)!;
+    const id = String(e.index).padStart(6, '0');
+    files.push({ path: `entries/${id}.json`, data: entryJson(e) }, { path: `entries/${id}.proof`, data: proof.map((h, k) => `${sides[k] === 'left' ? 'L' : 'R'} ${h}\n`).join('') });
+    index.push(`${id}\t${e.digests[alg]}\t${e.size}\t${tabless(e.name)}\n`);
+  }
+  files.push({ path: 'entries.tsv', data: index.join('') });
+
+  const facts: PackFacts = {
+    tool: ctx.tool,
+    id: verification.id ?? receipt.id,
+    algorithm: alg,
+    root: m.merkle.root,
+    count: m.merkle.count,
+    disclosed: entries.length,
+    time: verification.time,
+    holder: verification.holder,
+    holderAnchor: { basis: holderAnchor.basis, fingerprints: holderAnchor.certificates.map(describe) },
+    timestamps: verification.timestamps.map((t, i) => ({ ...t, url: pieces.tokens[i]!.tsa, anchors: tsaAnchors[i]!.map(describe) })),
+    entries: entries.slice(0, 20).map((e) => ({ name: e.name, size: e.size, digest: e.digests[alg as HashAlgorithm]! })),
+  };
+  files.push({ path: 'verify.sh', data: verifyScript(facts), executable: true }, { path: 'README.md', data: evidenceReadme(facts) });
+  return { verification, files };
+}
+
+function pem(certs: readonly Certificate[]): string {
+  return certs.map((c) => c.toPEM()).join('');
+}
+
+function dedupe(certs: readonly Certificate[]): Certificate[] {
+  return certs.filter((c, i) => certs.findIndex((d) => d.equals(c)) === i);
+}
+
+function describe(c: Certificate): { subject: string; sha256: string } {
+  return { subject: c.subject, sha256: c.sha256 };
+}
+
+/** entries.tsv is tab-separated: a tab or newline in a file name is shown escaped. */
+function tabless(name: string): string {
+  return name.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+}

@@ -1,0 +1,199 @@
+/**
+ * Evidence for other readers: the evidence pack checked by its own verify.sh with OpenSSL
+ * alone (tsproof not on the PATH), the in-toto statement, and tsproof show.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { PKI } from '../helpers/fixtures.js';
+import { hostileTsa, type Running } from '../helpers/servers.js';
+
+let tsa: Running;
+let s: Awaited<ReturnType<typeof setup>>;
+beforeAll(async () => {
+  tsa = await hostileTsa('ok');
+  s = await setup();
+});
+afterAll(() => tsa.close());
+
+async function setup() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-evidence-'));
+  const home = path.join(dir, 'home');
+  mkdirSync(path.join(home, 'trust'), { recursive: true });
+  copyFileSync(path.join(PKI, 'root-ca.pem'), path.join(home, 'trust', 'root.pem'));
+  const work = path.join(dir, 'work');
+  mkdirSync(path.join(work, 'proj', '설계'), { recursive: true });
+  const names: string[] = [];
+  for (let i = 0; i < 13; i++) {
+    const n = i % 4 === 0 ? `설계/도면 ${i}.step` : `part-${i}.bin`;
+    writeFileSync(path.join(work, 'proj', n), randomBytes(50 + i * 31));
+    names.push(`proj/${n}`);
+  }
+  const env = { TSPROOF_HOME: home, TSPROOF_PASSPHRASE: 'evidence test' };
+  const run = (args: string[]) => runCli(args, { cwd: work, env });
+  expect((await run(['identity', 'import', path.join(PKI, 'holder-alice-chain.pem'), '--key', path.join(PKI, 'holder-alice.key')])).status).toBe(0);
+  const reg = await run(['register', 'proj', '--tsa', tsa.url, '--json']);
+  expect(reg.status, reg.stderr).toBe(0);
+  return { dir, work, names, run, receipt: JSON.parse(reg.stdout).receipt as string };
+}
+
+/** bash, OpenSSL and the coreutils verify.sh uses — and nothing else (no tsproof, no node). */
+const TOOLS = ['bash', 'openssl', 'sha256sum', 'sha384sum', 'sha512sum', 'stat', 'date', 'cat', 'dirname', 'tail'];
+let toolDir: string | undefined;
+function onlyTools(): string {
+  if (toolDir) return toolDir;
+  toolDir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-tools-'));
+  for (const t of TOOLS) symlinkSync(execFileSync('bash', ['-c', `command -v ${t}`], { encoding: 'utf8' }).trim(), path.join(toolDir, t));
+  return toolDir;
+}
+
+/** Runs verify.sh from a fresh copy of the pack, with a PATH of only bash, OpenSSL and coreutils. */
+function verifySh(pack: string, file: string, extraEnv: Record<string, string> = {}) {
+  const fresh = mkdtempSync(path.join(os.tmpdir(), 'tsproof-pack-copy-'));
+  cpSync(pack, path.join(fresh, 'pack'), { recursive: true });
+  const bin = onlyTools();
+  const r = spawnSync(path.join(bin, 'bash'), [path.join(fresh, 'pack', 'verify.sh'), file], { cwd: fresh, encoding: 'utf8', env: { PATH: bin, ...extraEnv } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, fresh };
+}
+
+describe('evidence pack', () => {
+  let pack: string;
+  beforeAll(async () => {
+    pack = path.join(s.dir, 'pack');
+    const r = await s.run(['export', s.receipt, '--format', 'evidence', '--out', pack]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('verify.sh');
+  });
+
+  it('holds the standard objects; verify.sh runs with only bash, OpenSSL and coreutils on the PATH', () => {
+    for (const f of ['manifest.json', 'signature.p7s', 'signature-value.bin', 'timestamps/1.tst', 'certs/holder-ca.pem', 'certs/tsa-1-ca.pem', 'entries.tsv', 'verify.sh', 'README.md']) expect(existsSync(path.join(pack, f)), f).toBe(true);
+    expect(readdirSync(path.join(pack, 'entries'))).toHaveLength(26);
+    expect(spawnSync(path.join(onlyTools(), 'bash'), ['-c', 'command -v tsproof || command -v node || command -v grep || command -v sed'], { env: { PATH: onlyTools() } }).status).not.toBe(0);
+    const readme = readFileSync(path.join(pack, 'README.md'), 'utf8');
+    expect(readme).toContain('KST');
+    expect(readme).toContain('신뢰 기준');
+    expect(readme).toContain(createHash('sha256').update(readFileSync(path.join(PKI, 'root-ca.pem'), 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64').digest('hex'));
+  });
+
+  it('passes for every registered file, with OpenSSL alone', () => {
+    for (const n of [s.names[0]!, s.names[5]!, s.names[12]!]) {
+      const r = verifySh(pack, path.join(s.work, n));
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('VERIFIED');
+      expect(r.stdout).toContain('openssl ts -verify');
+      expect(r.stdout).toContain('openssl cms -verify');
+    }
+  });
+
+  it('fails for a modified copy, an unregistered file and a tampered pack', () => {
+    const original = path.join(s.work, s.names[3]!);
+    const modified = path.join(s.dir, 'modified.bin');
+    const bytes = readFileSync(original);
+    bytes[0]! ^= 1;
+    writeFileSync(modified, bytes);
+    const m = verifySh(pack, modified);
+    expect(m.status).toBe(1);
+    expect(m.stderr).toMatch(/^FAIL: .*not registered in this pack/);
+
+    // A tampered leaf (the size changed in entries.tsv and the leaf): the proof no longer reaches the root.
+    const tampered = path.join(s.dir, 'pack-tampered');
+    cpSync(pack, tampered, { recursive: true });
+    const tsv = readFileSync(path.join(tampered, 'entries.tsv'), 'utf8').split('\n');
+    const row = tsv.findIndex((l) => l.endsWith(s.names[3]!.slice('proj/'.length)));
+    const [id] = tsv[row]!.split('\t');
+    const leafFile = path.join(tampered, 'entries', `${id}.json`);
+    const leaf = JSON.parse(readFileSync(leafFile, 'utf8'));
+    writeFileSync(leafFile, JSON.stringify({ ...leaf, salt: '00'.repeat(32) }));
+    const t = verifySh(tampered, original);
+    expect(t.status).toBe(1);
+    expect(t.stderr).toContain("does not lead to the manifest's Merkle root");
+
+    // A token from elsewhere: OpenSSL rejects it.
+    const swapped = path.join(s.dir, 'pack-swapped');
+    cpSync(pack, swapped, { recursive: true });
+    const tok = readFileSync(path.join(swapped, 'timestamps', '1.tst'));
+    tok[tok.length - 5]! ^= 0xff; // inside the TSA's signature value
+    writeFileSync(path.join(swapped, 'timestamps', '1.tst'), tok);
+    const w = verifySh(swapped, original);
+    expect(w.status).toBe(1);
+    expect(w.stderr).toMatch(/FAIL: timestamp 1/);
+
+    // A holder anchor the user brings that is not the holder's CA: openssl cms refuses.
+    const other = path.join(s.dir, 'other-ca.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=Someone else', '-days', '1', '-out', other], { stdio: 'ignore' });
+    const a = verifySh(pack, original, { HOLDER_CA: other });
+    expect(a.status).toBe(1);
+    expect(a.stderr).toContain('holder signature');
+  });
+
+  it('works from a per-file receipt too, disclosing one entry', async () => {
+    const one = path.join(s.dir, 'one.tsproof.json');
+    expect((await s.run(['receipt', 'extract', s.receipt, '--file', s.names[7]!, '--out', one])).status).toBe(0);
+    const pack1 = path.join(s.dir, 'pack-one');
+    expect((await s.run(['export', one, '--format', 'evidence', '--out', pack1])).status).toBe(0);
+    expect(readdirSync(path.join(pack1, 'entries'))).toHaveLength(2);
+    expect(verifySh(pack1, path.join(s.work, s.names[7]!)).status).toBe(0);
+    expect(verifySh(pack1, path.join(s.work, s.names[8]!)).status).toBe(1);
+  });
+
+  it('refuses a receipt that does not verify, and an existing destination, writing nothing', async () => {
+    const bad = path.join(s.dir, 'bad.tsproof.json');
+    const r = JSON.parse(readFileSync(path.join(s.work, s.receipt), 'utf8'));
+    r.entries[0].size += 1;
+    writeFileSync(bad, JSON.stringify(r));
+    const out = path.join(s.dir, 'pack-bad');
+    const x = await s.run(['export', bad, '--format', 'evidence', '--out', out]);
+    expect(x.status).toBe(1);
+    expect(x.stderr.trim().split('\n')).toHaveLength(1);
+    expect(x.stderr).toMatch(/^error: .*does not verify/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(s.dir).some((f) => f.includes('.tmp-'))).toBe(false);
+    const again = await s.run(['export', s.receipt, '--format', 'evidence', '--out', path.join(s.dir, 'pack')]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('already exists');
+  });
+});
+
+describe('in-toto and show', () => {
+  it('exports an in-toto Statement v1 whose subjects are the registered files and their digests', async () => {
+    const r = await s.run(['export', s.receipt, '--format', 'in-toto', '--out', '-']);
+    expect(r.status, r.stderr).toBe(0);
+    const st = JSON.parse(r.stdout);
+    expect(st._type).toBe('https://in-toto.io/Statement/v1');
+    expect(st.predicateType).toBe('https://tsproof.dev/registration/v1');
+    expect(st.subject).toHaveLength(s.names.length);
+    for (const n of s.names) {
+      const subj = st.subject.find((x: { name: string }) => x.name === n.normalize('NFC'));
+      expect(subj, n).toBeDefined();
+      expect(subj.digest.sha256).toBe(createHash('sha256').update(readFileSync(path.join(s.work, n))).digest('hex'));
+    }
+    expect(st.predicate.holder.identity).toBe('ca-verified');
+    expect(Date.parse(st.predicate.provenTime)).toBeGreaterThan(0);
+  });
+
+  it('shows a readable summary, in text and JSON, even of a receipt that does not verify', async () => {
+    const t = await s.run(['show', s.receipt]);
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/verifies: +yes/);
+    expect(t.stdout).toContain('CN=김영희');
+    expect(t.stdout).toContain('KST');
+    for (const n of s.names) expect(t.stdout).toContain(n.normalize('NFC'));
+    const j = await s.run(['show', s.receipt, '--json']);
+    const v = JSON.parse(j.stdout);
+    expect(v.verifies).toBe(true);
+    expect(v.kind).toBe('full');
+    expect(v.entries).toHaveLength(s.names.length);
+    const bad = path.join(s.dir, 'bad-show.tsproof.json');
+    const r = JSON.parse(readFileSync(path.join(s.work, s.receipt), 'utf8'));
+    r.entries[1].digests.sha256 = '0'.repeat(64);
+    writeFileSync(bad, JSON.stringify(r));
+    const b = await s.run(['show', bad, '--json']);
+    expect(b.status).toBe(0);
+    expect(JSON.parse(b.stdout).verifies).toBe(false);
+    expect(JSON.parse(b.stdout).failed[0].id).toMatch(/merkle/);
+  });
+});
