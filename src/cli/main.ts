@@ -14,7 +14,7 @@ import type { verifyCommand } from './commands/verify.js';
 import type { tsVerifyCommand } from './commands/ts.js';
 import type { tsaInit, tsaServe } from './commands/tsa.js';
 import type { receiptExtract } from './commands/receipt.js';
-import type { exportCommand, showCommand } from './commands/export.js';
+import type { certificateCommand, exportCommand, showCommand } from './commands/export.js';
 
 // Commands load on demand: start-up time matters (hashing a file is ~10× slower than
 // OpenSSL if every library loads first).
@@ -130,6 +130,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--brief', 'list only failed checks and warnings')
     .option('--policy <policy>', 'strict (default) or compatible: what weak or non-conforming findings do (docs/verification.md)')
     .option('--at <time>', 'judge certificate validity at this time instead of the timestamp\'s genTime')
+    .option('--report <pdf>', 'also write a PDF certificate of verification with every check (files from one receipt)')
+    .option('--lang <lang>', 'for --report: ko, en or both')
     .action(run(async (files: string[], o: Parameters<typeof verifyCommand>[2]) => (await commands.verify()).verifyCommand(ctx, files, o)));
 
   const receipt = program.command('receipt').description('work with receipts');
@@ -147,6 +149,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .addOption(trust)
     .option('--all', 'list every file (default: the first 20)')
     .action(run(async (r: string, o: Parameters<typeof showCommand>[2]) => (await commands.export()).showCommand(ctx, r, o)));
+  program
+    .command('certificate <receipt>')
+    .description('a PDF certificate of registration (Korean and/or English) from a receipt that verifies')
+    .option('--file <path>', 'only this file (its name as registered, or the file itself)')
+    .option('--lang <lang>', 'ko, en or both (default: both under a Korean locale, else en)')
+    .requiredOption('--out <pdf>', 'the PDF to write')
+    .addOption(trust)
+    .action(run(async (r: string, o: Parameters<typeof certificateCommand>[2]) => (await commands.export()).certificateCommand(ctx, r, o)));
   program
     .command('export <receipt>')
     .description('an evidence pack that OpenSSL alone can check (--format evidence), or an in-toto Statement (--format in-toto)')

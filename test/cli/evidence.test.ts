@@ -149,7 +149,7 @@ describe('evidence pack', () => {
     const x = await s.run(['export', bad, '--format', 'evidence', '--out', out]);
     expect(x.status).toBe(1);
     expect(x.stderr.trim().split('\n')).toHaveLength(1);
-    expect(x.stderr).toMatch(/^error: .*does not verify/);
+    expect(x.stderr).toMatch(/^tsproof: error: .*does not verify/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(s.dir).some((f) => f.includes('.tmp-'))).toBe(false);
     const again = await s.run(['export', s.receipt, '--format', 'evidence', '--out', path.join(s.dir, 'pack')]);
@@ -195,5 +195,89 @@ describe('in-toto and show', () => {
     expect(b.status).toBe(0);
     expect(JSON.parse(b.stdout).verifies).toBe(false);
     expect(JSON.parse(b.stdout).failed[0].id).toMatch(/merkle/);
+  });
+});
+
+const HAVE_POPPLER = !!spawnSync('pdftotext', ['-v']).stderr?.length;
+/** Poppler reads what a PDF viewer would show: the text layer, and the rendered page. */
+function pdfText(pdf: string): string {
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+}
+
+describe.skipIf(!HAVE_POPPLER)('PDF certificates (read back with poppler: pdftotext, pdftoppm)', () => {
+  it('a certificate of registration names the holder, digests and times in Korean and English, and stays small', async () => {
+    const pdf = path.join(s.dir, 'cert-both.pdf');
+    const r = await s.run(['certificate', s.receipt, '--lang', 'both', '--out', pdf]);
+    expect(r.status, r.stderr).toBe(0);
+    const size = readFileSync(pdf).length;
+    expect(size).toBeLessThan(120_000); // the 2 MB font is subset to the glyphs used
+    const text = pdfText(pdf);
+    expect(text).toContain('원본 등록 증명서');
+    expect(text).toContain('Certificate of Registration');
+    expect(text).toContain('김영희'); // the holder, from the certificate's subject
+    expect(text).toContain('테스트 주식회사');
+    expect(text).toContain('KST');
+    expect(text).toContain('UTC');
+    const receipt = JSON.parse(readFileSync(path.join(s.work, s.receipt), 'utf8'));
+    const provenUtc = JSON.parse((await s.run(['show', s.receipt, '--json'])).stdout).provenTime.replace('T', ' ').replace('Z', '');
+    expect(text).toContain(provenUtc);
+    for (const e of receipt.entries) {
+      expect(text).toContain(e.digests.sha256);
+      expect(text.normalize('NFC')).toContain(e.name);
+    }
+    // Rendered, the page is not blank: enough dark pixels for the text.
+    const png = path.join(s.dir, 'cert-page');
+    execFileSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '1', '-gray', pdf, png]);
+    const page = readdirSync(s.dir).find((f) => f.startsWith('cert-page') && f.endsWith('.png'))!;
+    expect(readFileSync(path.join(s.dir, page)).length).toBeGreaterThan(5_000);
+  });
+
+  it('a per-file certificate in one language shows only that file', async () => {
+    const ko = path.join(s.dir, 'cert-ko.pdf');
+    const one = s.names[4]!;
+    expect((await s.run(['certificate', s.receipt, '--file', one, '--lang', 'ko', '--out', ko])).status).toBe(0);
+    const text = pdfText(ko);
+    expect(text).toContain('원본 등록 증명서');
+    expect(text).not.toContain('Certificate of Registration');
+    expect(text).toContain(createHash('sha256').update(readFileSync(path.join(s.work, one))).digest('hex'));
+    expect(text).not.toContain(createHash('sha256').update(readFileSync(path.join(s.work, s.names[5]!))).digest('hex'));
+    expect(text).toContain('다른 파일 12개');
+    const en = path.join(s.dir, 'cert-en.pdf');
+    expect((await s.run(['certificate', s.receipt, '--file', one, '--lang', 'en', '--out', en])).status).toBe(0);
+    expect(pdfText(en)).not.toContain('원본 등록 증명서');
+  });
+
+  it('verify --report writes a certificate of verification with every check, passing or failing', async () => {
+    const good = path.join(s.dir, 'report-ok.pdf');
+    const r = await s.run(['verify', s.names[1]!, '--receipt', s.receipt, '--report', good, '--lang', 'en']);
+    expect(r.status, r.stderr).toBe(0);
+    const text = pdfText(good);
+    expect(text).toContain('Certificate of Verification');
+    expect(text).toContain('VERIFIED');
+    expect(text).toContain('timestamp.signature');
+    expect(text).toContain('holder.identity');
+
+    const changed = path.join(s.dir, 'changed.bin');
+    const b = readFileSync(path.join(s.work, s.names[1]!));
+    b[0]! ^= 1;
+    writeFileSync(changed, b);
+    const bad = path.join(s.dir, 'report-bad.pdf');
+    const f = await s.run(['verify', changed, '--receipt', s.receipt, '--report', bad, '--lang', 'ko']);
+    expect(f.status).toBe(1);
+    const t2 = pdfText(bad);
+    expect(t2).toContain('원본 검증 증명서');
+    expect(t2).toContain('검증 실패');
+    expect(t2).toContain('실패');
+  });
+
+  it('refuses bad arguments before any work, writing nothing', async () => {
+    const x = path.join(s.dir, 'never.pdf');
+    const l = await s.run(['certificate', s.receipt, '--lang', 'fr', '--out', x]);
+    expect(l.status).toBe(2);
+    expect(l.stderr.trim()).toMatch(/^tsproof: error: --lang fr: expected ko, en or both$/);
+    const n = await s.run(['certificate', s.receipt, '--file', 'nope.txt', '--out', x]);
+    expect(n.status).toBe(2);
+    expect(n.stderr).toContain('not registered');
+    expect(existsSync(x)).toBe(false);
   });
 });

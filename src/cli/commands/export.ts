@@ -12,6 +12,8 @@ import { ExitCode } from '../exit.js';
 import { note, out, printJson, VERSION } from '../output.js';
 import { trustAnchors } from '../common.js';
 import type { CliContext } from '../context.js';
+import { renderCertificatePdf, type CertificateLang } from '../../core/export/certificate-pdf.js';
+import { entryFor } from './receipt.js';
 
 async function verified(ctx: CliContext, receiptFile: string, trustFiles: string[]) {
   const receipt = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
@@ -22,7 +24,7 @@ async function verified(ctx: CliContext, receiptFile: string, trustFiles: string
 
 function refuse(ctx: CliContext, receiptFile: string, v: ReceiptVerification, what: string): number {
   const first = v.checks.find((c) => !c.ok);
-  note(ctx, `error: ${receiptFile} does not verify (${first ? `${first.id}: ${first.detail}` : 'incomplete'}), so no ${what} was written; run tsproof verify for the details`);
+  note(ctx, `tsproof: error: ${receiptFile} does not verify (${first ? `${first.id}: ${first.detail}` : 'incomplete'}), so no ${what} was written; run tsproof verify for the details`);
   return ExitCode.VERIFY_FAILED;
 }
 
@@ -100,5 +102,42 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
   out(ctx, '  files:');
   for (const e of shown) out(ctx, `    ${e.name}  ${e.size} bytes  ${Object.entries(e.digests).map(([a, d]) => `${a}:${d}`).join(' ')}`);
   if (shown.length < receipt.entries.length) out(ctx, `    … ${receipt.entries.length - shown.length} more (--all to list them)`);
+  return ExitCode.OK;
+}
+
+/** --lang ko|en|both; by default from LC_ALL / LANG (Korean locales get both languages, others English). */
+export function certificateLang(ctx: CliContext, value: string | undefined): CertificateLang {
+  if (value === undefined) return /^ko/i.test(ctx.env.LC_ALL || ctx.env.LANG || '') ? 'both' : 'en';
+  if (value !== 'ko' && value !== 'en' && value !== 'both') throw new InputError({ code: 'BAD_ARGUMENT', message: `--lang ${value}: expected ko, en or both` });
+  return value;
+}
+
+export async function pdfOut(ctx: CliContext, out: string): Promise<string> {
+  const dest = path.resolve(ctx.cwd, out);
+  if (await exists(dest)) throw new InputError({ code: 'BAD_ARGUMENT', message: `${out} already exists` });
+  return dest;
+}
+
+export async function certificateCommand(ctx: CliContext, receiptFile: string, o: { file?: string; lang?: string; out: string; trust: string[] }): Promise<number> {
+  const lang = certificateLang(ctx, o.lang);
+  const dest = await pdfOut(ctx, o.out);
+  const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
+  const v = verifyReceipt(receipt, vctx);
+  if (!v.ok || !v.manifest) return refuse(ctx, receiptFile, v, 'certificate');
+  const chosen = o.file ? [await entryFor(ctx, receipt, o.file, receiptFile)] : receipt.entries;
+  const alg = v.manifest.merkle.algorithm;
+  const pdf = await renderCertificatePdf({
+    kind: 'registration',
+    lang,
+    receiptFile: path.basename(receiptFile),
+    verification: v,
+    entries: chosen.map((e) => ({ name: e.name, size: e.size, algorithm: alg, digest: e.digests[alg]! })),
+    omitted: v.manifest.merkle.count - chosen.length,
+    issuedAt: ctx.now(),
+    tool: `tsproof ${VERSION}`,
+  });
+  await writeAtomic(dest, pdf);
+  if (ctx.json) printJson(ctx, { ok: true, out: o.out, lang, files: chosen.length, bytes: pdf.length });
+  else out(ctx, `Wrote the certificate of registration ${o.out} (${chosen.length} file(s), ${lang}, ${Math.round(pdf.length / 1024)} KB).`);
   return ExitCode.OK;
 }

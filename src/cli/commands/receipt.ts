@@ -4,25 +4,30 @@ import { InputError } from '../../core/errors.js';
 import { hashFile } from '../../core/hash/engine.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { extractEntry } from '../../core/receipt/extract.js';
-import { serializeReceipt } from '../../core/receipt/receipt.js';
+import { serializeReceipt, type Receipt, type ReceiptEntry } from '../../core/receipt/receipt.js';
 import { decodeField } from '../../core/receipt/receipt.js';
 import { decodeManifest } from '../../core/receipt/manifest.js';
 import { loadReceipt } from '../../core/verify/files.js';
 import { out, printJson } from '../output.js';
 import type { CliContext } from '../context.js';
 
-export async function receiptExtract(ctx: CliContext, receiptFile: string, o: { file: string; out: string; force?: boolean }): Promise<number> {
-  const r = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
-  // --file names the entry as registered, or a local file found by its content.
-  const wanted = o.file.split(path.sep).join('/').normalize('NFC');
+/** --file names the entry as registered, or a local file found by its content. */
+export async function entryFor(ctx: CliContext, r: Receipt, file: string, receiptFile: string): Promise<ReceiptEntry> {
+  const wanted = file.split(path.sep).join('/').normalize('NFC');
   let entry = r.entries.find((e) => e.name === wanted);
-  if (!entry && (await exists(path.resolve(ctx.cwd, o.file)))) {
+  if (!entry && (await exists(path.resolve(ctx.cwd, file)))) {
     const bytes = decodeField(r.manifest);
     const algs = (bytes && decodeManifest(bytes).manifest?.algorithms) || ['sha256'];
-    const local = await hashFile(path.resolve(ctx.cwd, o.file), algs, o.file);
+    const local = await hashFile(path.resolve(ctx.cwd, file), algs, file);
     entry = r.entries.find((e) => algs.every((a) => e.digests[a] === local.digests[a]));
   }
-  if (!entry) throw new InputError({ code: 'BAD_ARGUMENT', message: `${o.file}: not registered in ${receiptFile} (give the name as registered, or the file itself)` });
+  if (!entry) throw new InputError({ code: 'BAD_ARGUMENT', message: `${file}: not registered in ${receiptFile} (give the name as registered, or the file itself)` });
+  return entry;
+}
+
+export async function receiptExtract(ctx: CliContext, receiptFile: string, o: { file: string; out: string; force?: boolean }): Promise<number> {
+  const r = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
+  const entry = await entryFor(ctx, r, o.file, receiptFile);
   const extracted = extractEntry(r, entry);
   const dest = path.resolve(ctx.cwd, o.out);
   if (!o.force && (await exists(dest))) throw new InputError({ code: 'BAD_ARGUMENT', message: `${o.out} already exists (use --force to replace it)` });

@@ -3,22 +3,54 @@ import { loadConfig } from '../../core/home.js';
 import { verifyDirectory, verifyFiles } from '../../core/verify/files.js';
 import { InputError } from '../../core/errors.js';
 import { atOption, policyOption, trustAnchors } from '../common.js';
-import { printJson, out } from '../output.js';
+import { printJson, out, note } from '../output.js';
+import path from 'node:path';
 import { renderDirectory, renderFileResult } from '../render.js';
 import { VERSION } from '../output.js';
 import { ExitCode } from '../exit.js';
 import type { CliContext } from '../context.js';
+import { certificateLang, pdfOut } from './export.js';
+import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
+import { writeAtomic } from '../../core/io/fs.js';
+import type { FileVerification } from '../../core/verify/receipt.js';
+
+/** The certificate of verification: every file's result and every check, for one receipt. */
+async function writeReport(ctx: CliContext, results: FileVerification[], report: { dest: string; lang: 'ko' | 'en' | 'both' }, ok: boolean): Promise<void> {
+  const receipts = new Set(results.map((r) => r.receiptId).filter(Boolean));
+  if (receipts.size > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: '--report covers files of one receipt; these files belong to several (run verify once per receipt)' });
+  const first = results.find((r) => r.holder) ?? results[0]!;
+  const pdf = await renderCertificatePdf({
+    kind: 'verification',
+    lang: report.lang,
+    receiptFile: first.receipt ? path.basename(first.receipt) : '—',
+    verification: { ...(first.receiptId ? { id: first.receiptId } : {}), ...(first.holder ? { holder: first.holder } : {}), ...(first.time ? { time: first.time } : {}), timestamps: first.timestamps },
+    entries: results.map((r) => {
+      const alg = (r.entry && Object.keys(r.entry.digests)[0]) || 'sha256';
+      return { name: r.file, size: r.entry?.size ?? 0, algorithm: alg, digest: r.entry?.digests[alg as 'sha256'] ?? '—', status: r.entry ? 'matches' : 'modified' };
+    }),
+    omitted: 0,
+    checks: results.flatMap((r) => r.checks.map((c) => ({ ...c, subject: results.length > 1 ? `${r.file}${c.subject ? ` ${c.subject}` : ''}` : c.subject }))),
+    ok,
+    issuedAt: ctx.now(),
+    tool: `tsproof ${VERSION}`,
+  });
+  await writeAtomic(report.dest, pdf);
+  note(ctx, `Wrote the certificate of verification ${path.relative(ctx.cwd, report.dest)}.`);
+}
 
 export async function verifyCommand(
   ctx: CliContext,
   files: string[],
-  o: { receipt?: string; trust: string[]; brief?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string },
+  o: { receipt?: string; trust: string[]; brief?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; lang?: string },
 ): Promise<number> {
   const trust = await trustAnchors(ctx, o.trust);
   const config = await loadConfig(ctx.home);
   const at = atOption(o.at);
   const policies = { anchors: [], trust, policy: policyOption(o.policy), ...(at ? { at } : {}), ...(config.acceptedPolicies ? { acceptedPolicies: config.acceptedPolicies } : {}) };
+  // Argument problems before any work: a bad --report or --lang is exit 2 with nothing written.
+  const report = o.report ? { dest: await pdfOut(ctx, o.report), lang: certificateLang(ctx, o.lang) } : undefined;
   if (o.dir) {
+    if (report) throw new InputError({ code: 'BAD_ARGUMENT', message: '--report works with files, not --dir' });
     if (!o.receipt) throw new InputError({ code: 'BAD_ARGUMENT', message: '--dir needs --receipt <file>' });
     if (files.length) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give either files or --dir, not both' });
     const d = await verifyDirectory({ receipt: o.receipt, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, ...policies });
@@ -29,6 +61,7 @@ export async function verifyCommand(
   if (files.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give the files to verify, or --receipt <file> --dir <folder>' });
   const results = await verifyFiles({ files, cwd: ctx.cwd, home: ctx.home, now: ctx.now(), ...(o.receipt ? { receipt: o.receipt } : {}), ...policies });
   const ok = results.every((r) => r.ok);
+  if (report) await writeReport(ctx, results, report, ok);
   if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results });
   else {
     results.forEach((r, i) => {

@@ -1,0 +1,143 @@
+/**
+ * PDF certificates (docs/evidence.md): of registration (from a verified receipt) and of
+ * verification (every check and its result). Korean and English, set in the vendored Noto Sans KR
+ * (SIL OFL), which pdfkit embeds as a subset of the glyphs used. A certificate
+ * is a readable summary; the receipt remains the evidence, and the certificate says how to
+ * check it independently.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Check } from '../verify/checks.js';
+import type { HolderInfo } from '../verify/receipt.js';
+import type { TimestampInfo } from '../tsp/verify.js';
+import type { Manifest } from '../receipt/manifest.js';
+
+export type CertificateLang = 'ko' | 'en' | 'both';
+
+export interface CertificateEntry {
+  name: string;
+  size: number;
+  algorithm: string;
+  digest: string;
+  /** Verification certificates: what the local file showed. */
+  status?: 'matches' | 'modified' | 'missing' | 'not checked';
+}
+
+export interface CertificateInput {
+  kind: 'registration' | 'verification';
+  lang: CertificateLang;
+  receiptFile: string;
+  /** What was proven: a receipt's verification, or a file verification (no manifest). */
+  verification: { id?: string; holder?: HolderInfo; time?: string; timestamps: readonly TimestampInfo[]; manifest?: Manifest };
+  entries: CertificateEntry[];
+  /** Entries registered but not shown (a batch's other files). */
+  omitted: number;
+  /** Verification certificates: the checks, the verdict, when it was done. */
+  checks?: readonly Check[];
+  ok?: boolean;
+  issuedAt: Date;
+  tool: string;
+}
+
+const FONT = fileURLToPath(new URL('../../../assets/fonts/NotoSansKR-Regular.ttf', import.meta.url));
+
+const T = {
+  titleRegistration: ['원본 등록 증명서', 'Certificate of Registration'],
+  titleVerification: ['원본 검증 증명서', 'Certificate of Verification'],
+  holder: ['보유자', 'Holder'],
+  identity: ['신원', 'Identity'],
+  provenTime: ['증명 시각', 'Proven time'],
+  tsa: ['시점확인 기관 (TSA)', 'Timestamp authority (TSA)'],
+  receipt: ['영수증', 'Receipt'],
+  root: ['머클 루트', 'Merkle root'],
+  files: ['파일', 'Files'],
+  checks: ['검증 항목', 'Checks'],
+  verdict: ['결과', 'Result'],
+  verified: ['검증 성공: 파일과 영수증이 일치하며 모든 서명과 타임스탬프가 유효합니다', 'VERIFIED: the files match the receipt and every signature and timestamp is valid'],
+  failed: ['검증 실패', 'VERIFICATION FAILED'],
+  omitted: ['이 등록의 다른 파일 {n}개는 공개되지 않았습니다', '{n} other file(s) of this registration are not disclosed'],
+  how: ['독립 검증 방법', 'How to verify independently'],
+  issued: ['발급', 'Issued'],
+  note: [
+    '이 증명서는 영수증의 요약입니다. 증거는 영수증 자체이며, 누구나 파일과 영수증만으로 오프라인 검증할 수 있습니다.',
+    'This certificate summarises the receipt. The receipt is the evidence; anyone can verify it offline with the file and the receipt.',
+  ],
+  accuracy: ['정확도', 'accuracy'],
+  serial: ['일련번호', 'serial'],
+  'ca-verified': ['인증기관 확인', 'certified by a trusted CA'],
+  'self-asserted': ['자기 주장 (인증기관 보증 없음)', 'self-asserted (no CA vouches for the name)'],
+  unverified: ['확인되지 않음', 'not verified'],
+  matches: ['일치', 'matches'],
+  modified: ['변경됨', 'MODIFIED'],
+  missing: ['없음', 'MISSING'],
+  'not checked': ['확인 안 함', 'not checked'],
+  pass: ['통과', 'pass'],
+  warn: ['경고', 'warning'],
+  fail: ['실패', 'FAIL'],
+  skip: ['생략', 'skipped'],
+} as const;
+
+export function kst(iso: string): string {
+  return `${new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString().replace('T', ' ').replace('Z', '')} KST (UTC+9)`;
+}
+function utc(iso: string): string {
+  return `${iso.replace('T', ' ').replace('Z', '')} UTC`;
+}
+
+export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
+  const langs = c.lang === 'both' ? [0, 1] : c.lang === 'ko' ? [0] : [1];
+  const say = (k: keyof typeof T, n?: number) => langs.map((i) => T[k][i]!.replace('{n}', String(n ?? ''))).join(' / ');
+  const title = say(c.kind === 'registration' ? 'titleRegistration' : 'titleVerification');
+  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: true, info: { Title: title, Author: c.verification.holder?.subject ?? '', Creator: c.tool, CreationDate: c.issuedAt } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  doc.registerFont('kr', FONT);
+  doc.font('kr');
+
+  const v = c.verification;
+  const heading = (text: string) => doc.moveDown(0.6).fontSize(11).fillColor('#1a3d6d').text(text).fillColor('black').fontSize(9);
+  const field = (label: string, value: string) => doc.fontSize(9).fillColor('#555555').text(label).fillColor('black').text(value, { indent: 12 });
+
+  doc.fontSize(18).text(title, { align: 'center' });
+  doc.moveDown(0.3).fontSize(8).fillColor('#555555').text(`${say('issued')}: ${utc(c.issuedAt.toISOString())} · ${c.tool}`, { align: 'center' }).fillColor('black');
+
+  if (c.kind === 'verification') {
+    heading(say('verdict'));
+    doc.fontSize(11).fillColor(c.ok ? '#116611' : '#aa1111').text(c.ok ? say('verified') : say('failed')).fillColor('black').fontSize(9);
+  }
+  heading(say('holder'));
+  if (v.holder) {
+    doc.text(v.holder.subject);
+    field(say('identity'), `${say(v.holder.identity)} — ${v.holder.chain.join(' ← ')}`);
+    doc.fontSize(7).text(`SHA-256 ${v.holder.certificateSha256}`);
+  }
+  heading(say('provenTime'));
+  if (v.time) doc.fontSize(11).text(utc(v.time)).text(kst(v.time)).fontSize(9);
+  for (const t of v.timestamps) field(say('tsa'), `${t.tsa} — ${say('serial')} ${t.serial}${t.accuracyMicros ? `, ${say('accuracy')} ±${t.accuracyMicros / 1e6} s` : ''}, policy ${t.policy}`);
+  heading(say('receipt'));
+  doc.text(`${c.receiptFile} — ${v.id ?? ''}`);
+  if (v.manifest) doc.fontSize(7).text(`${say('root')} (${v.manifest.merkle.algorithm}, ${v.manifest.merkle.count}): ${v.manifest.merkle.root}`).fontSize(9);
+
+  heading(say('files'));
+  for (const e of c.entries) {
+    doc.fontSize(9).text(`${e.name}${e.status ? `  [${say(e.status)}]` : ''}`);
+    doc.fontSize(7).fillColor('#333333').text(`${e.size} bytes · ${e.algorithm} ${e.digest}`, { indent: 12 }).fillColor('black');
+  }
+  if (c.omitted > 0) doc.fontSize(8).text(say('omitted', c.omitted));
+
+  if (c.checks) {
+    heading(say('checks'));
+    for (const k of c.checks) {
+      doc.fontSize(7).fillColor(k.status === 'fail' ? '#aa1111' : k.status === 'warn' ? '#996600' : 'black').text(`${say(k.status)}  ${k.subject ? `${k.subject} ` : ''}${k.id} — ${k.detail}`).fillColor('black');
+    }
+  }
+
+  heading(say('how'));
+  doc.fontSize(8).text('tsproof verify <file> --receipt <receipt>');
+  doc.text('tsproof export <receipt> --format evidence --out pack && bash pack/verify.sh <file>   (OpenSSL only)');
+  doc.moveDown(0.6).fontSize(8).fillColor('#555555');
+  for (const i of langs) doc.text(T.note[i]!);
+  doc.end();
+  return done;
+}
