@@ -161,7 +161,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('export <receipt>')
     .description('an evidence pack that OpenSSL alone can check (--format evidence), or an in-toto Statement (--format in-toto)')
     .requiredOption('--format <format>', 'evidence or in-toto')
-    .requiredOption('--out <path>', 'the folder to create (evidence), or the file to write (in-toto; - for stdout)')
+    .requiredOption('--out <path>', 'evidence: the folder to create, or <name>.zip; in-toto: the file to write (- for stdout)')
     .addOption(trust)
     .action(run(async (r: string, o: Parameters<typeof exportCommand>[2]) => (await commands.export()).exportCommand(ctx, r, o)));
 

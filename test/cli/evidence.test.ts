@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,24 @@ describe('evidence pack', () => {
     expect(readdirSync(path.join(pack1, 'entries'))).toHaveLength(2);
     expect(verifySh(pack1, path.join(s.work, s.names[7]!)).status).toBe(0);
     expect(verifySh(pack1, path.join(s.work, s.names[8]!)).status).toBe(1);
+  });
+
+  it('writes the pack as one zip that unzip extracts (verify.sh still executable) and that verifies', async () => {
+    const z = path.join(s.dir, 'evidence-one.zip');
+    const r = await s.run(['export', s.receipt, '--format', 'evidence', '--out', z]);
+    expect(r.status, r.stderr).toBe(0);
+    const list = execFileSync('unzip', ['-Z', '-1', z], { encoding: 'utf8' }).trim().split('\n');
+    expect(list).toContain('evidence-one/verify.sh');
+    expect(list).toContain('evidence-one/timestamps/1.tst');
+    expect(execFileSync('unzip', ['-tq', z], { encoding: 'utf8' })).toMatch(/No errors/);
+    const into = mkdtempSync(path.join(os.tmpdir(), 'tsproof-unzip-'));
+    execFileSync('unzip', ['-q', z, '-d', into]);
+    const sh = path.join(into, 'evidence-one', 'verify.sh');
+    expect(statSync(sh).mode & 0o111).not.toBe(0);
+    // Byte for byte what the folder export holds.
+    for (const f of ['manifest.json', 'signature.p7s', 'timestamps/1.tst', 'entries.tsv']) expect(readFileSync(path.join(into, 'evidence-one', f)).equals(readFileSync(path.join(s.dir, 'pack', f))), f).toBe(true);
+    const v = spawnSync(path.join(onlyTools(), 'bash'), [sh, path.join(s.work, s.names[2]!)], { encoding: 'utf8', env: { PATH: onlyTools() } });
+    expect(v.status, v.stderr).toBe(0);
   });
 
   it('refuses a receipt that does not verify, and an existing destination, writing nothing', async () => {

@@ -6,6 +6,7 @@ import { buildEvidencePack } from '../../core/export/evidence.js';
 import { inTotoStatement } from '../../core/export/in-toto.js';
 import { loadConfig } from '../../core/home.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
+import { zip } from '../../core/io/zip.js';
 import { verifyReceipt, type ReceiptVerification } from '../../core/verify/receipt.js';
 import { loadReceipt } from '../../core/verify/files.js';
 import { ExitCode } from '../exit.js';
@@ -47,24 +48,30 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
     return ExitCode.OK;
   }
 
-  if (o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: '--format evidence writes a folder: give --out <dir>' });
+  if (o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: '--format evidence writes a folder or a zip: give --out <dir> or --out <name>.zip' });
   const pack = buildEvidencePack(receipt, { ...vctx, tool: `tsproof ${VERSION}` });
   if (!pack.files) return refuse(ctx, receiptFile, pack.verification, 'evidence pack');
-  // Built beside the destination and renamed into place: never a half-written pack.
-  const tmp = `${dest}.tmp-${process.pid}`;
-  try {
-    for (const f of pack.files) {
-      const p = path.join(tmp, ...f.path.split('/'));
-      await mkdir(path.dirname(p), { recursive: true });
-      await writeFile(p, f.data, { mode: f.executable ? 0o755 : 0o644 });
+  if (/\.zip$/i.test(o.out)) {
+    // One file for mail and court filings; the pack's entries sit under a folder of the zip's name.
+    const top = path.basename(o.out).replace(/\.zip$/i, '');
+    await writeAtomic(dest, zip(pack.files.map((f) => ({ ...f, path: `${top}/${f.path}` })), ctx.now()));
+  } else {
+    // Built beside the destination and renamed into place: never a half-written pack.
+    const tmp = `${dest}.tmp-${process.pid}`;
+    try {
+      for (const f of pack.files) {
+        const p = path.join(tmp, ...f.path.split('/'));
+        await mkdir(path.dirname(p), { recursive: true });
+        await writeFile(p, f.data, { mode: f.executable ? 0o755 : 0o644 });
+      }
+      await rename(tmp, dest);
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true });
+      throw err;
     }
-    await rename(tmp, dest);
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
   }
   if (ctx.json) printJson(ctx, { ok: true, format: 'evidence', out: o.out, files: pack.files.length, entries: pack.verification.entries.length });
-  else out(ctx, `Wrote the evidence pack ${o.out} (${pack.verification.entries.length} file(s)). Check a file with OpenSSL alone: bash ${path.join(o.out, 'verify.sh')} <file>`);
+  else out(ctx, `Wrote the evidence pack ${o.out} (${pack.verification.entries.length} file(s)). Check a file with OpenSSL alone: ${/\.zip$/i.test(o.out) ? 'unzip it, then ' : ''}bash ${/\.zip$/i.test(o.out) ? `${path.basename(o.out).replace(/\.zip$/i, '')}/verify.sh` : path.join(o.out, 'verify.sh')} <file>`);
   return ExitCode.OK;
 }
 

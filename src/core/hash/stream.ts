@@ -17,13 +17,31 @@ export interface RawDigest {
   digests: Record<string, string>;
 }
 
+/** Several digests of one byte stream, fed chunk by chunk. */
+class MultiHash {
+  private readonly algorithms: readonly string[];
+  private readonly hashes: Hash[];
+  size = 0;
+  // No parameter properties: workers load this file with Node's type stripping.
+  constructor(algorithms: readonly string[]) {
+    this.algorithms = algorithms;
+    this.hashes = algorithms.map((a) => createHash(a));
+  }
+  update(chunk: Buffer): void {
+    for (const h of this.hashes) h.update(chunk);
+    this.size += chunk.length;
+  }
+  result(): RawDigest {
+    return { size: this.size, digests: Object.fromEntries(this.algorithms.map((a, i) => [a, this.hashes[i]!.digest('hex')])) };
+  }
+}
+
 export async function hashFileOverlapped(path: string, algorithms: readonly string[], bufs: [Buffer, Buffer], onBytes?: (n: number) => void): Promise<RawDigest> {
   const fh = await open(path, 'r');
   try {
-    const hashes: Hash[] = algorithms.map((a) => createHash(a));
+    const m = new MultiHash(algorithms);
     let cur = 0;
     let pending = fh.read(bufs[0], 0, bufs[0].length, null);
-    let size = 0;
     for (;;) {
       const { bytesRead } = await pending;
       if (bytesRead === 0) break;
@@ -31,12 +49,10 @@ export async function hashFileOverlapped(path: string, algorithms: readonly stri
       cur ^= 1;
       // Start reading the next chunk before hashing this one.
       pending = fh.read(bufs[cur]!, 0, bufs[cur]!.length, null);
-      const chunk = buf.subarray(0, bytesRead);
-      for (const h of hashes) h.update(chunk);
-      size += bytesRead;
+      m.update(buf.subarray(0, bytesRead));
       onBytes?.(bytesRead);
     }
-    return { size, digests: Object.fromEntries(algorithms.map((a, i) => [a, hashes[i]!.digest('hex')])) };
+    return m.result();
   } finally {
     await fh.close();
   }
@@ -46,17 +62,12 @@ export async function hashFileOverlapped(path: string, algorithms: readonly stri
 export function hashFileSync(path: string, algorithms: readonly string[], buf: Buffer, onBytes?: (n: number) => void): RawDigest {
   const fd = openSync(path, 'r');
   try {
-    const hashes: Hash[] = algorithms.map((a) => createHash(a));
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      const chunk = buf.subarray(0, n);
-      for (const h of hashes) h.update(chunk);
-      size += n;
+    const m = new MultiHash(algorithms);
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      m.update(buf.subarray(0, n));
       onBytes?.(n);
     }
-    return { size, digests: Object.fromEntries(algorithms.map((a, i) => [a, hashes[i]!.digest('hex')])) };
+    return m.result();
   } finally {
     closeSync(fd);
   }
@@ -70,18 +81,13 @@ export function hashFileSync(path: string, algorithms: readonly string[], buf: B
 export async function hashFileCooperative(path: string, algorithms: readonly string[], buf: Buffer, clock: { last: number; budgetMs: number }, onBytes?: (n: number) => void): Promise<RawDigest> {
   const fd = openSync(path, 'r');
   try {
-    const hashes: Hash[] = algorithms.map((a) => createHash(a));
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      const chunk = buf.subarray(0, n);
-      for (const h of hashes) h.update(chunk);
-      size += n;
+    const m = new MultiHash(algorithms);
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      m.update(buf.subarray(0, n));
       onBytes?.(n);
       if (performance.now() - clock.last > clock.budgetMs) await yieldNow(clock);
     }
-    return { size, digests: Object.fromEntries(algorithms.map((a, i) => [a, hashes[i]!.digest('hex')])) };
+    return m.result();
   } finally {
     closeSync(fd);
   }
