@@ -374,6 +374,8 @@ describe('tsproof demo', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Demo OK/);
     expect(r.stderr).toMatch(/openssl ts -verify .* Verification: OK/);
+    expect(r.stderr).toMatch(/VERIFIED: designs\/bracket\.step was registered/); // the evidence pack's verify.sh
+    expect(r.stderr.slice(r.stderr.indexOf('Summary'))).not.toMatch(/✘/); // every expectation held
   });
 });
 

@@ -4,7 +4,7 @@
  * file, binary data), verification, OpenSSL's independent verdict, and tampering.
  * Exits 0 only when everything behaved as expected.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +17,7 @@ import { identityNew } from './identity.js';
 import { registerCommand } from './register.js';
 import { verifyCommand } from './verify.js';
 import { receiptExtract } from './receipt.js';
+import { certificateCommand, exportCommand } from './export.js';
 import type { CliContext, Writable } from '../context.js';
 
 function indented(w: Writable): Writable {
@@ -142,6 +143,14 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     expectations.push(['the per-file receipt names no other file', !single.includes('sensor-capture') && !single.includes('회로도')]);
     expectations.push(['the per-file receipt verifies', (await verifyCommand(sub, [files.part], { trust: [], receipt: 'bracket.tsproof.json', brief: true })) === 0]);
     say();
+
+    say(c.bold('10. For readers without tsproof: an evidence pack checked by OpenSSL alone, and a PDF certificate'));
+    expectations.push(['export --format evidence exits 0', (await exportCommand(sub, 'bracket.tsproof.json', { format: 'evidence', out: 'evidence', trust: [] })) === 0]);
+    const sh = spawnSync('bash', [path.join('evidence', 'verify.sh'), files.part], { cwd: work, encoding: 'utf8' });
+    for (const line of `${sh.stdout}${sh.stderr}`.trim().split('\n')) say(`    ${line}`);
+    expectations.push(['verify.sh (bash + OpenSSL + coreutils) accepts bracket.step', sh.status === 0]);
+    expectations.push(['certificate writes a Korean/English PDF', (await certificateCommand(sub, receiptName, { lang: 'both', out: 'certificate.pdf', trust: [] })) === 0]);
+    say();
   } finally {
     server.close();
     if (!o.keep) await rm(tmp, { recursive: true, force: true });
@@ -149,7 +158,7 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
   const ok = expectations.every(([, v]) => v);
   say(c.bold('Summary'));
   for (const [what, v] of expectations) say(`    ${v ? c.green('✔') : c.red('✘')} ${what}`);
-  say(ok ? c.green('Demo OK: registered, verified offline, confirmed by OpenSSL, tampering detected, one file disclosed alone.') : c.red('Demo FAILED: something did not behave as expected.'));
+  say(ok ? c.green('Demo OK: registered, verified offline, confirmed by OpenSSL, tampering detected, one file disclosed alone, evidence pack and certificate written.') : c.red('Demo FAILED: something did not behave as expected.'));
   if (o.keep) say(`Files kept in ${tmp}`);
   if (ctx.json) ctx.stdout.write(`${JSON.stringify({ ok, expectations: expectations.map(([what, passed]) => ({ what, ok: passed })) }, null, 2)}\n`);
   return ok ? 0 : 1;
