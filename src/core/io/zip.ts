@@ -36,25 +36,23 @@ export function zip(entries: readonly ZipEntry[], at: Date): Buffer {
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    // Method, time, date, CRC, sizes and name length: the same run in both records, 2 bytes apart.
+    const common = (b: Buffer, at: number) => {
+      b.writeUInt16LE(method, at);
+      b.writeUInt16LE(time, at + 2);
+      b.writeUInt16LE(date, at + 4);
+      b.writeUInt32LE(crc, at + 6);
+      b.writeUInt32LE(body.length, at + 10);
+      b.writeUInt32LE(raw.length, at + 14);
+      b.writeUInt16LE(name.length, at + 18);
+    };
+    common(local, 8);
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
     cd.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, spec 2.0
     cd.writeUInt16LE(20, 6);
     cd.writeUInt16LE(0x0800, 8);
-    cd.writeUInt16LE(method, 10);
-    cd.writeUInt16LE(time, 12);
-    cd.writeUInt16LE(date, 14);
-    cd.writeUInt32LE(crc, 16);
-    cd.writeUInt32LE(body.length, 20);
-    cd.writeUInt32LE(raw.length, 24);
-    cd.writeUInt16LE(name.length, 28);
+    common(cd, 10);
     cd.writeUInt32LE(((e.executable ? 0o100755 : 0o100644) << 16) >>> 0, 38);
     cd.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
