@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,10 @@ beforeAll(async () => {
   tsa = await hostileTsa('ok');
   s = await setup();
 });
-afterAll(() => tsa.close());
+afterAll(() => {
+  tsa.close();
+  for (const d of [s?.dir, toolDir]) if (d) rmSync(d, { recursive: true, force: true });
+});
 
 async function setup() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-evidence-'));
@@ -53,7 +56,7 @@ function onlyTools(): string {
 
 /** Runs verify.sh from a fresh copy of the pack, with a PATH of only bash, OpenSSL and coreutils. */
 function verifySh(pack: string, file: string, extraEnv: Record<string, string> = {}) {
-  const fresh = mkdtempSync(path.join(os.tmpdir(), 'tsproof-pack-copy-'));
+  const fresh = mkdtempSync(path.join(s.dir, 'pack-copy-'));
   cpSync(pack, path.join(fresh, 'pack'), { recursive: true });
   const bin = onlyTools();
   const r = spawnSync(path.join(bin, 'bash'), [path.join(fresh, 'pack', 'verify.sh'), file], { cwd: fresh, encoding: 'utf8', env: { PATH: bin, ...extraEnv } });
@@ -148,7 +151,7 @@ describe('evidence pack', () => {
     expect(list).toContain('evidence-one/verify.sh');
     expect(list).toContain('evidence-one/timestamps/1.tst');
     expect(execFileSync('unzip', ['-tq', z], { encoding: 'utf8' })).toMatch(/No errors/);
-    const into = mkdtempSync(path.join(os.tmpdir(), 'tsproof-unzip-'));
+    const into = mkdtempSync(path.join(s.dir, 'unzip-'));
     execFileSync('unzip', ['-q', z, '-d', into]);
     const sh = path.join(into, 'evidence-one', 'verify.sh');
     expect(statSync(sh).mode & 0o111).not.toBe(0);
