@@ -1,5 +1,5 @@
 /** Exit codes (README "Exit codes", `tsproof --help`). */
-import { InputError, TsaError, TsproofError } from '../core/errors.js';
+import { InputError, TsaError, TsproofError, VerificationError } from '../core/errors.js';
 
 export const ExitCode = {
   OK: 0,
@@ -21,6 +21,7 @@ export class ExitError extends Error {
 
 export function exitCodeOf(err: unknown): number {
   if (err instanceof ExitError) return err.exitCode;
+  if (err instanceof VerificationError) return ExitCode.VERIFY_FAILED;
   if (err instanceof InputError) return ExitCode.USAGE;
   if (err instanceof TsaError) return ExitCode.SERVICE;
   if (err instanceof TsproofError) return ExitCode.INTERNAL;

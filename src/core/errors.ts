@@ -54,6 +54,9 @@ export class TsaError extends TsproofError<TsaErrorCode> {
   }
 }
 
+/** Evidence that does not check out, where a command needed it to (export, certificate). Exit 1. */
+export class VerificationError extends TsproofError<'VERIFICATION_FAILED'> {}
+
 /** Something that should not happen: a bug. Exit 70 with a hint to report it. */
 export class InternalError extends TsproofError<'INTERNAL'> {}
 

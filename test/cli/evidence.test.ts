@@ -173,6 +173,10 @@ describe('evidence pack', () => {
     expect(x.stderr).toMatch(/^tsproof: error: .*does not verify/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(s.dir).some((f) => f.includes('.tmp-'))).toBe(false);
+    const j = await s.run(['export', bad, '--format', 'in-toto', '--out', path.join(s.dir, 'never.json'), '--json']);
+    expect(j.status).toBe(1);
+    expect(JSON.parse(j.stdout).error).toMatchObject({ code: 'VERIFICATION_FAILED', exitCode: 1 });
+    expect(existsSync(path.join(s.dir, 'never.json'))).toBe(false);
     const again = await s.run(['export', s.receipt, '--format', 'evidence', '--out', path.join(s.dir, 'pack')]);
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('already exists');

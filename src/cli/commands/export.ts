@@ -1,7 +1,7 @@
 /** tsproof export (evidence pack, in-toto statement) and tsproof show — receipts for other readers. */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { InputError, VerificationError } from '../../core/errors.js';
 import { buildEvidencePack } from '../../core/export/evidence.js';
 import { inTotoStatement } from '../../core/export/in-toto.js';
 import { loadConfig } from '../../core/home.js';
@@ -10,7 +10,7 @@ import { zip } from '../../core/io/zip.js';
 import { verifyReceipt, type ReceiptVerification } from '../../core/verify/receipt.js';
 import { loadReceipt } from '../../core/verify/files.js';
 import { ExitCode } from '../exit.js';
-import { note, out, printJson, VERSION } from '../output.js';
+import { out, printJson, VERSION } from '../output.js';
 import { trustAnchors } from '../common.js';
 import type { CliContext } from '../context.js';
 import { renderCertificatePdf, type CertificateLang } from '../../core/export/certificate-pdf.js';
@@ -23,10 +23,10 @@ async function verified(ctx: CliContext, receiptFile: string, trustFiles: string
   return { receipt, vctx };
 }
 
-function refuse(ctx: CliContext, receiptFile: string, v: ReceiptVerification, what: string): number {
+/** Exports are evidence: from a receipt that does not verify, nothing is written (exit 1). */
+function refuse(receiptFile: string, v: ReceiptVerification, what: string): never {
   const first = v.checks.find((c) => !c.ok);
-  note(ctx, `tsproof: error: ${receiptFile} does not verify (${first ? `${first.id}: ${first.detail}` : 'incomplete'}), so no ${what} was written; run tsproof verify for the details`);
-  return ExitCode.VERIFY_FAILED;
+  throw new VerificationError({ code: 'VERIFICATION_FAILED', message: `${receiptFile} does not verify (${first ? `${first.id}: ${first.detail}` : 'incomplete'}), so no ${what} was written; run tsproof verify for the details` });
 }
 
 export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[] }): Promise<number> {
@@ -37,7 +37,7 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
 
   if (o.format === 'in-toto') {
     const v = verifyReceipt(receipt, vctx);
-    if (!v.ok) return refuse(ctx, receiptFile, v, 'statement');
+    if (!v.ok) refuse(receiptFile, v, 'statement');
     const text = `${JSON.stringify(inTotoStatement(v), null, 2)}\n`;
     if (o.out === '-') ctx.stdout.write(text);
     else {
@@ -50,7 +50,7 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
 
   if (o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: '--format evidence writes a folder or a zip: give --out <dir> or --out <name>.zip' });
   const pack = buildEvidencePack(receipt, { ...vctx, tool: `tsproof ${VERSION}` });
-  if (!pack.files) return refuse(ctx, receiptFile, pack.verification, 'evidence pack');
+  if (!pack.files) refuse(receiptFile, pack.verification, 'evidence pack');
   if (/\.zip$/i.test(o.out)) {
     // One file for mail and court filings; the pack's entries sit under a folder of the zip's name.
     const top = path.basename(o.out).replace(/\.zip$/i, '');
@@ -130,7 +130,7 @@ export async function certificateCommand(ctx: CliContext, receiptFile: string, o
   const dest = await pdfOut(ctx, o.out);
   const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
   const v = verifyReceipt(receipt, vctx);
-  if (!v.ok || !v.manifest) return refuse(ctx, receiptFile, v, 'certificate');
+  if (!v.ok || !v.manifest) refuse(receiptFile, v, 'certificate');
   const chosen = o.file ? [await entryFor(ctx, receipt, o.file, receiptFile)] : receipt.entries;
   const alg = v.manifest.merkle.algorithm;
   const pdf = await renderCertificatePdf({
