@@ -1,4 +1,4 @@
-/** Pieces several commands share: picking and unlocking an identity, loading trust. */
+/** Pieces several commands share: picking and unlocking an identity, loading trust and verification settings, output paths. */
 import { InputError } from '../core/errors.js';
 import { loadConfig, loadTrust } from '../core/home.js';
 import { IdentityStore, type IdentityRecord, type UnlockedIdentity } from '../core/identity/store.js';
@@ -6,6 +6,10 @@ import type { KeyObject } from 'node:crypto';
 import type { TrustAnchor } from '../core/trust.js';
 import type { Certificate } from '../core/pki/certificate.js';
 import { policyNamed, type VerificationPolicy } from '../core/verify/policy.js';
+import type { VerifyContext } from '../core/verify/receipt.js';
+import type { CertificateLang } from '../core/export/certificate-pdf.js';
+import { exists } from '../core/io/fs.js';
+import path from 'node:path';
 import { getPassphrase } from './passphrase.js';
 import type { CliContext } from './context.js';
 
@@ -58,4 +62,25 @@ export function atOption(value: string | undefined): Date | undefined {
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(d.getTime())) throw new InputError({ code: 'BAD_ARGUMENT', message: `--at ${value}: expected an ISO 8601 time, e.g. 2026-03-01T12:00:00Z` });
   return d;
+}
+
+/** What every command that judges receipts uses: trust store + --trust, --policy, --at, and config's accepted TSA policies. */
+export async function verifySettings(ctx: CliContext, o: { trust: readonly string[]; policy?: string; at?: string }): Promise<Omit<VerifyContext, 'now'>> {
+  const config = await loadConfig(ctx.home);
+  const at = atOption(o.at);
+  return { anchors: [], trust: await trustAnchors(ctx, o.trust), policy: policyOption(o.policy), ...(at ? { at } : {}), ...(config.acceptedPolicies ? { acceptedPolicies: config.acceptedPolicies } : {}) };
+}
+
+/** --lang ko|en|both for PDFs; by default from LC_ALL / LANG (Korean locales get both languages, others English). */
+export function certificateLang(ctx: CliContext, value: string | undefined): CertificateLang {
+  if (value === undefined) return /^ko/i.test(ctx.env.LC_ALL || ctx.env.LANG || '') ? 'both' : 'en';
+  if (value !== 'ko' && value !== 'en' && value !== 'both') throw new InputError({ code: 'BAD_ARGUMENT', message: `--lang ${value}: expected ko, en or both` });
+  return value;
+}
+
+/** An output path that must not exist yet (evidence is never overwritten): its absolute form. */
+export async function newOutput(ctx: CliContext, out: string): Promise<string> {
+  const dest = path.resolve(ctx.cwd, out);
+  if (await exists(dest)) throw new InputError({ code: 'BAD_ARGUMENT', message: `${out} already exists` });
+  return dest;
 }

@@ -4,23 +4,20 @@ import path from 'node:path';
 import { InputError, VerificationError } from '../../core/errors.js';
 import { buildEvidencePack } from '../../core/export/evidence.js';
 import { inTotoStatement } from '../../core/export/in-toto.js';
-import { loadConfig } from '../../core/home.js';
-import { exists, writeAtomic } from '../../core/io/fs.js';
+import { writeAtomic } from '../../core/io/fs.js';
 import { zip } from '../../core/io/zip.js';
 import { verifyReceipt, type ReceiptVerification } from '../../core/verify/receipt.js';
 import { loadReceipt } from '../../core/verify/files.js';
 import { ExitCode } from '../exit.js';
 import { out, printJson, VERSION } from '../output.js';
-import { trustAnchors } from '../common.js';
+import { certificateLang, newOutput, verifySettings } from '../common.js';
 import type { CliContext } from '../context.js';
-import { renderCertificatePdf, type CertificateLang } from '../../core/export/certificate-pdf.js';
+import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { entryFor } from './receipt.js';
 
-async function verified(ctx: CliContext, receiptFile: string, trustFiles: string[]) {
+async function verified(ctx: CliContext, receiptFile: string, trust: string[]) {
   const receipt = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
-  const config = await loadConfig(ctx.home);
-  const vctx = { anchors: [], trust: await trustAnchors(ctx, trustFiles), now: ctx.now(), ...(config.acceptedPolicies ? { acceptedPolicies: config.acceptedPolicies } : {}) };
-  return { receipt, vctx };
+  return { receipt, vctx: { ...(await verifySettings(ctx, { trust })), now: ctx.now() } };
 }
 
 /** Exports are evidence: from a receipt that does not verify, nothing is written (exit 1). */
@@ -31,8 +28,7 @@ function refuse(receiptFile: string, v: ReceiptVerification, what: string): neve
 
 export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[] }): Promise<number> {
   if (o.format !== 'evidence' && o.format !== 'in-toto') throw new InputError({ code: 'BAD_ARGUMENT', message: `--format ${o.format}: expected evidence or in-toto` });
-  const dest = path.resolve(ctx.cwd, o.out);
-  if (o.out !== '-' && (await exists(dest))) throw new InputError({ code: 'BAD_ARGUMENT', message: `${o.out} already exists` });
+  const dest = o.out === '-' ? '-' : await newOutput(ctx, o.out);
   const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
 
   if (o.format === 'in-toto') {
@@ -112,22 +108,9 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
   return ExitCode.OK;
 }
 
-/** --lang ko|en|both; by default from LC_ALL / LANG (Korean locales get both languages, others English). */
-export function certificateLang(ctx: CliContext, value: string | undefined): CertificateLang {
-  if (value === undefined) return /^ko/i.test(ctx.env.LC_ALL || ctx.env.LANG || '') ? 'both' : 'en';
-  if (value !== 'ko' && value !== 'en' && value !== 'both') throw new InputError({ code: 'BAD_ARGUMENT', message: `--lang ${value}: expected ko, en or both` });
-  return value;
-}
-
-export async function pdfOut(ctx: CliContext, out: string): Promise<string> {
-  const dest = path.resolve(ctx.cwd, out);
-  if (await exists(dest)) throw new InputError({ code: 'BAD_ARGUMENT', message: `${out} already exists` });
-  return dest;
-}
-
 export async function certificateCommand(ctx: CliContext, receiptFile: string, o: { file?: string; lang?: string; out: string; trust: string[] }): Promise<number> {
   const lang = certificateLang(ctx, o.lang);
-  const dest = await pdfOut(ctx, o.out);
+  const dest = await newOutput(ctx, o.out);
   const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
   const v = verifyReceipt(receipt, vctx);
   if (!v.ok || !v.manifest) refuse(receiptFile, v, 'certificate');

@@ -1,15 +1,13 @@
 /** tsproof verify — offline verification of local files against their receipts. */
-import { loadConfig } from '../../core/home.js';
 import { verifyDirectory, verifyFiles } from '../../core/verify/files.js';
 import { InputError } from '../../core/errors.js';
-import { atOption, policyOption, trustAnchors } from '../common.js';
+import { certificateLang, newOutput, verifySettings } from '../common.js';
 import { printJson, out, note } from '../output.js';
 import path from 'node:path';
 import { renderDirectory, renderFileResult } from '../render.js';
 import { VERSION } from '../output.js';
 import { ExitCode } from '../exit.js';
 import type { CliContext } from '../context.js';
-import { certificateLang, pdfOut } from './export.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { writeAtomic } from '../../core/io/fs.js';
 import type { FileVerification } from '../../core/verify/receipt.js';
@@ -43,12 +41,9 @@ export async function verifyCommand(
   files: string[],
   o: { receipt?: string; trust: string[]; brief?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; lang?: string },
 ): Promise<number> {
-  const trust = await trustAnchors(ctx, o.trust);
-  const config = await loadConfig(ctx.home);
-  const at = atOption(o.at);
-  const policies = { anchors: [], trust, policy: policyOption(o.policy), ...(at ? { at } : {}), ...(config.acceptedPolicies ? { acceptedPolicies: config.acceptedPolicies } : {}) };
+  const policies = await verifySettings(ctx, o);
   // Argument problems before any work: a bad --report or --lang is exit 2 with nothing written.
-  const report = o.report ? { dest: await pdfOut(ctx, o.report), lang: certificateLang(ctx, o.lang) } : undefined;
+  const report = o.report ? { dest: await newOutput(ctx, o.report), lang: certificateLang(ctx, o.lang) } : undefined;
   if (o.dir) {
     if (report) throw new InputError({ code: 'BAD_ARGUMENT', message: '--report works with files, not --dir' });
     if (!o.receipt) throw new InputError({ code: 'BAD_ARGUMENT', message: '--dir needs --receipt <file>' });
