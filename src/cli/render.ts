@@ -5,15 +5,11 @@ import type { DirVerification } from '../core/verify/files.js';
 import type { TimestampInfo } from '../core/tsp/verify.js';
 import { formatMicros } from '../core/tsp/verify.js';
 import type { CliContext } from './context.js';
-
-const KST_OFFSET_MS = 9 * 3600 * 1000;
+import { KST_HOURS, wallClock } from '../core/time.js';
 
 /** `2026-11-22 02:08:22.506 UTC (11:08:22 KST)` */
 export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  const utc = iso.replace('T', ' ').replace('Z', ' UTC');
-  const kst = new Date(d.getTime() + KST_OFFSET_MS).toISOString().replace('T', ' ').slice(0, 19);
-  return `${utc} (${kst} KST)`;
+  return `${wallClock(iso)} UTC (${wallClock(iso, KST_HOURS).slice(0, 19)} KST)`;
 }
 
 export function formatTimestamp(t: TimestampInfo): string {

@@ -10,6 +10,7 @@ import { verifyReceipt, type ReceiptVerification } from '../../core/verify/recei
 import { loadReceipt } from '../../core/verify/files.js';
 import { ExitCode } from '../exit.js';
 import { out, printJson, VERSION } from '../output.js';
+import { formatTime, formatTimestamp } from '../render.js';
 import { certificateLang, newOutput, verifySettings } from '../common.js';
 import type { CliContext } from '../context.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
@@ -91,12 +92,11 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
     printJson(ctx, { tsproof: VERSION, ...summary });
     return ExitCode.OK;
   }
-  const kst = (iso: string) => new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString().replace('T', ' ').replace('Z', ' KST');
   out(ctx, `Receipt ${receipt.id} (${summary.kind}${m ? `, ${receipt.entries.length} of ${m.merkle.count} file(s)` : ''})`);
   out(ctx, `  verifies:     ${v.ok ? 'yes' : `NO — ${failed[0]?.id}: ${failed[0]?.detail}`}`);
   if (v.holder) out(ctx, `  holder:       ${v.holder.subject} (${v.holder.identity})`);
-  if (v.time) out(ctx, `  proven time:  ${v.time} (${kst(v.time)})`);
-  for (const t of v.timestamps) out(ctx, `  timestamp:    ${t.genTime} by ${t.tsa}, serial ${t.serial}${t.accuracyMicros ? `, ±${t.accuracyMicros / 1e6} s` : ''}`);
+  if (v.time) out(ctx, `  proven time:  ${formatTime(v.time)}`);
+  for (const t of v.timestamps) out(ctx, `  timestamp:    ${formatTimestamp(t)}, serial ${t.serial}`);
   if (m) {
     out(ctx, `  created:      ${m.created} (the holder's clock)`);
     out(ctx, `  merkle root:  ${m.merkle.algorithm} ${m.merkle.root}`);

@@ -6,6 +6,7 @@
  * check it independently.
  */
 import { fileURLToPath } from 'node:url';
+import { KST_HOURS, wallClock } from '../time.js';
 import type { Check } from '../verify/checks.js';
 import type { HolderInfo } from '../verify/receipt.js';
 import type { TimestampInfo } from '../tsp/verify.js';
@@ -76,12 +77,8 @@ const T = {
   skip: ['생략', 'skipped'],
 } as const;
 
-export function kst(iso: string): string {
-  return `${new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString().replace('T', ' ').replace('Z', '')} KST (UTC+9)`;
-}
-function utc(iso: string): string {
-  return `${iso.replace('T', ' ').replace('Z', '')} UTC`;
-}
+const kst = (iso: string) => `${wallClock(iso, KST_HOURS)} KST (UTC+9)`;
+const utc = (iso: string) => `${wallClock(iso)} UTC`;
 
 export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer> {
   const { default: PDFDocument } = await import('pdfkit');

@@ -3,6 +3,7 @@
  * bilingual README. Kept apart from the pack's assembly because they are mostly prose.
  */
 import type { HolderInfo } from '../verify/receipt.js';
+import { KST_HOURS, wallClock } from '../time.js';
 import type { TimestampInfo } from '../tsp/verify.js';
 
 export interface PackFacts {
@@ -114,8 +115,8 @@ echo "VERIFIED: $file was registered as \\"$entry\\" and existed no later than $
 }
 
 export function evidenceReadme(f: PackFacts): string {
-  const kst = (iso: string) => new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' KST').replace(/Z$/, ' KST');
-  const utc = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
+  const kst = (iso: string) => `${wallClock(iso, KST_HOURS).slice(0, 19)} KST`;
+  const utc = (iso: string) => `${wallClock(iso).slice(0, 19)} UTC`;
   const fp = (list: { subject: string; sha256: string }[]) => list.map((a) => `  - ${a.subject}\n    SHA-256 ${a.sha256}`).join('\n');
   const files = f.entries.map((e) => `| ${e.name.replace(/\|/g, '\\|')} | ${e.size} | \`${e.digest}\` |`).join('\n');
   const more = f.disclosed > f.entries.length ? `\n(… ${f.disclosed - f.entries.length} more in entries.tsv)\n` : '';
