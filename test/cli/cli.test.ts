@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { BIN, runCli, type CliResult } from '../helpers/cli.js';
 import { PKI, PASSPHRASE } from '../helpers/fixtures.js';
 import { bundledTsa } from '../helpers/setup.js';
 import { hostileTsa, type HostileMode } from '../helpers/servers.js';
@@ -84,6 +84,14 @@ describe('tsproof hash', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, algorithm: 'sha512', files: [{ file: 'a.txt', size: 1 }] });
     expectOneLineError(await s.run(['hash', 'nope.txt']), 2, /nope\.txt: no such file/);
     expectOneLineError(await s.run(['hash', '-a', 'md5', 'a.txt']), 2, /unsupported algorithm "md5"/);
+  });
+
+  it('a reader that stops early (| head) ends it quietly with status 141, no stack trace', () => {
+    const s = sandbox();
+    for (let i = 0; i < 3000; i++) writeFileSync(path.join(s.work, `f${i}`), String(i));
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" hash . | head -n 1 >/dev/null; echo "status=\${PIPESTATUS[0]}"`], { cwd: s.work, encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('status=141');
+    expect(r.stderr).toBe('');
   });
 });
 
