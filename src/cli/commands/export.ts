@@ -15,6 +15,7 @@ import { certificateLang, newOutput, verifySettings } from '../common.js';
 import type { CliContext } from '../context.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { entryFor } from './receipt.js';
+import { isFullReceipt } from '../../core/receipt/receipt.js';
 
 async function verified(ctx: CliContext, receiptFile: string, trust: string[]) {
   const receipt = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
@@ -85,7 +86,7 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
     ...(v.time ? { provenTime: v.time } : {}),
     ...(v.holder ? { holder: v.holder } : {}),
     timestamps: v.timestamps,
-    kind: m && receipt.entries.length === m.merkle.count && receipt.entries.every((e) => !e.proof) ? 'full' : 'per-file',
+    kind: m && isFullReceipt(receipt.entries, m) ? 'full' : 'per-file',
     entries: receipt.entries.map((e) => ({ index: e.index, name: e.name, size: e.size, digests: e.digests })),
   };
   if (ctx.json) {

@@ -10,8 +10,8 @@ import type { Certificate } from '../pki/certificate.js';
 import { anchorsFor } from '../trust.js';
 import { extractPieces } from '../receipt/extract.js';
 import { entryJson } from '../receipt/leaf.js';
-import { buildTree, inclusionProof, leafHash, proofSides } from '../receipt/merkle.js';
-import type { Receipt } from '../receipt/receipt.js';
+import { inclusionProof, proofSides } from '../receipt/merkle.js';
+import { isFullReceipt, treeOfEntries, type Receipt } from '../receipt/receipt.js';
 import { verifyReceipt, type ReceiptVerification, type VerifyContext } from '../verify/receipt.js';
 import { evidenceReadme, verifyScript, type PackFacts } from './evidence-text.js';
 
@@ -64,8 +64,7 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
 
   // Each entry: its leaf bytes and its proof with the side of every sibling, so a shell can fold it.
   const entries = [...receipt.entries].sort((a, b) => a.index - b.index);
-  const full = entries.length === m.merkle.count && entries.every((e) => !e.proof);
-  const tree = full ? buildTree(alg, entries.map((e) => leafHash(alg, entryJson(e)))) : undefined;
+  const tree = isFullReceipt(entries, m) ? treeOfEntries(entries, m) : undefined;
   const index: string[] = [];
   for (const e of entries) {
     const proof = e.proof ?? inclusionProof(tree!, e.index).map(toHex);

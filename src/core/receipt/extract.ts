@@ -6,9 +6,9 @@ import { OID } from '../asn1/oids.js';
 import { attr, parseSignedData } from '../cms/signed-data.js';
 import { InputError } from '../errors.js';
 import { Certificate } from '../pki/certificate.js';
-import { decodeField, type Receipt, type ReceiptEntry } from './receipt.js';
-import { decodeManifest, entryJson } from './manifest.js';
-import { buildTree, inclusionProof, leafHash } from './merkle.js';
+import { decodeField, treeOfEntries, type Receipt, type ReceiptEntry } from './receipt.js';
+import { decodeManifest } from './manifest.js';
+import { inclusionProof } from './merkle.js';
 import { toHex } from '../bytes.js';
 
 export interface ReceiptPieces {
@@ -60,10 +60,7 @@ export function extractEntry(r: Receipt, entry: ReceiptEntry): Receipt {
   let proof = entry.proof;
   if (!proof) {
     if (r.entries.length !== m.merkle.count) throw new InputError({ code: 'BAD_ARGUMENT', message: 'this receipt does not hold every entry of its batch, so no proof can be built; extract from the full receipt' });
-    const alg = m.merkle.algorithm;
-    const sorted = [...r.entries].sort((a, b) => a.index - b.index);
-    const tree = buildTree(alg, sorted.map((e) => leafHash(alg, entryJson(e))));
-    proof = inclusionProof(tree, entry.index).map(toHex);
+    proof = inclusionProof(treeOfEntries(r.entries, m), entry.index).map(toHex);
   }
   const { proof: _old, ...bare } = entry;
   return { ...r, entries: [{ ...bare, proof }] };

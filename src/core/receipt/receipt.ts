@@ -6,7 +6,8 @@
  */
 import { InputError } from '../errors.js';
 import { fromBase64Strict } from '../bytes.js';
-import { isObject, type Entry } from './manifest.js';
+import { entryJson, isObject, type Entry, type Manifest } from './manifest.js';
+import { buildTree, leafHash, type Tree } from './merkle.js';
 
 export const RECEIPT_FORMAT = 'tsproof.receipt';
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.tsproof.receipt+json';
@@ -25,6 +26,17 @@ export interface ReceiptEntry extends Entry {
   index: number;
   /** Sibling hashes (hex), bottom up; present in extracted (per-file) receipts. */
   proof?: string[];
+}
+
+/** A full receipt discloses every entry of its batch, without proofs: the tree is rebuilt from them. */
+export function isFullReceipt(entries: readonly ReceiptEntry[], m: Manifest): boolean {
+  return entries.length === m.merkle.count && entries.every((e) => e.proof === undefined);
+}
+
+/** The batch's Merkle tree rebuilt from all of its entries (any order given; leaves in index order). */
+export function treeOfEntries(entries: readonly ReceiptEntry[], m: Manifest): Tree {
+  const alg = m.merkle.algorithm;
+  return buildTree(alg, [...entries].sort((a, b) => a.index - b.index).map((e) => leafHash(alg, entryJson(e))));
 }
 
 export interface Receipt {

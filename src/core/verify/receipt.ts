@@ -12,8 +12,8 @@ import { Certificate } from '../pki/certificate.js';
 import { buildPath } from '../pki/chain.js';
 import { isSelfAsserted } from '../identity/store.js';
 import { decodeManifest, entryJson, entryProblems, type Entry, type Manifest } from '../receipt/manifest.js';
-import { decodeField, type Receipt, type ReceiptEntry } from '../receipt/receipt.js';
-import { buildTree, leafHash, treeRoot, verifyInclusion } from '../receipt/merkle.js';
+import { decodeField, isFullReceipt, treeOfEntries, type Receipt, type ReceiptEntry } from '../receipt/receipt.js';
+import { leafHash, treeRoot, verifyInclusion } from '../receipt/merkle.js';
 import { fromHex, toHex } from '../bytes.js';
 import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
 import { CheckList, type Check } from './checks.js';
@@ -260,10 +260,8 @@ function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest, computed
   checks.pass('receipt.entries', `${receipt.entries.length} of ${m.merkle.count} entries disclosed`);
   const alg = m.merkle.algorithm;
   const root = fromHex(m.merkle.root);
-  const full = receipt.entries.length === m.merkle.count && receipt.entries.every((e) => e.proof === undefined);
-  if (full) {
-    const sorted = [...receipt.entries].sort((a, b) => a.index - b.index);
-    const got = treeRoot(buildTree(alg, sorted.map((e) => leafHash(alg, entryJson(e)))));
+  if (isFullReceipt(receipt.entries, m)) {
+    const got = treeRoot(treeOfEntries(receipt.entries, m));
     const ok = toHex(got) === m.merkle.root;
     checks.expect('merkle.root', ok, `the ${m.merkle.count} entries hash to the signed Merkle root`, `the entries hash to ${toHex(got)}, not the signed Merkle root ${m.merkle.root}: an entry was changed, added or removed`);
     return ok ? receipt.entries : [];
