@@ -4,12 +4,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { PKI } from '../helpers/fixtures.js';
+import { cliWorkspace, importAlice } from '../helpers/setup.js';
 import { hostileTsa, type Running } from '../helpers/servers.js';
 
 let tsa: Running;
@@ -19,11 +17,8 @@ beforeAll(async () => {
 afterAll(() => tsa.close());
 
 async function setup(nFiles: number) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-batch-'));
-  const home = path.join(dir, 'home');
-  mkdirSync(path.join(home, 'trust'), { recursive: true });
-  copyFileSync(path.join(PKI, 'root-ca.pem'), path.join(home, 'trust', 'root.pem'));
-  const work = path.join(dir, 'work');
+  const ws = cliWorkspace('tsproof-batch-', { passphrase: 'batch test' });
+  const work = ws.work;
   mkdirSync(path.join(work, 'proj', 'sub'), { recursive: true });
   const names: string[] = [];
   for (let i = 0; i < nFiles; i++) {
@@ -31,10 +26,8 @@ async function setup(nFiles: number) {
     writeFileSync(path.join(work, 'proj', n), randomBytes(100 + i * 7));
     names.push(`proj/${n}`);
   }
-  const env = { TSPROOF_HOME: home, TSPROOF_PASSPHRASE: 'batch test' };
-  const run = (args: string[]) => runCli(args, { cwd: work, env });
-  expect((await runCli(['identity', 'import', path.join(PKI, 'holder-alice-chain.pem'), '--key', path.join(PKI, 'holder-alice.key')], { cwd: work, env })).status).toBe(0);
-  return { dir, work, home, names, run };
+  await importAlice(ws);
+  return { ...ws, names };
 }
 
 describe('per-file receipts', () => {

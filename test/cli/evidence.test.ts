@@ -4,11 +4,11 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { cliWorkspace, importAlice } from '../helpers/setup.js';
 import { PKI } from '../helpers/fixtures.js';
 import { hostileTsa, type Running } from '../helpers/servers.js';
 
@@ -24,11 +24,8 @@ afterAll(() => {
 });
 
 async function setup() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-evidence-'));
-  const home = path.join(dir, 'home');
-  mkdirSync(path.join(home, 'trust'), { recursive: true });
-  copyFileSync(path.join(PKI, 'root-ca.pem'), path.join(home, 'trust', 'root.pem'));
-  const work = path.join(dir, 'work');
+  const ws = cliWorkspace('tsproof-evidence-', { passphrase: 'evidence test' });
+  const { dir, work, run } = ws;
   mkdirSync(path.join(work, 'proj', '설계'), { recursive: true });
   const names: string[] = [];
   for (let i = 0; i < 13; i++) {
@@ -36,9 +33,7 @@ async function setup() {
     writeFileSync(path.join(work, 'proj', n), randomBytes(50 + i * 31));
     names.push(`proj/${n}`);
   }
-  const env = { TSPROOF_HOME: home, TSPROOF_PASSPHRASE: 'evidence test' };
-  const run = (args: string[]) => runCli(args, { cwd: work, env });
-  expect((await run(['identity', 'import', path.join(PKI, 'holder-alice-chain.pem'), '--key', path.join(PKI, 'holder-alice.key')])).status).toBe(0);
+  await importAlice(ws);
   const reg = await run(['register', 'proj', '--tsa', tsa.url, '--json']);
   expect(reg.status, reg.stderr).toBe(0);
   return { dir, work, names, run, receipt: JSON.parse(reg.stdout).receipt as string };

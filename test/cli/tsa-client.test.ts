@@ -5,18 +5,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
 import { party, PKI } from '../helpers/fixtures.js';
 import { forgeToken } from '../helpers/forge.js';
 import { hostileTsa, serve, type Running } from '../helpers/servers.js';
-import { bundledTsa } from '../helpers/setup.js';
+import { bundledTsa, cliWorkspace, importAlice } from '../helpers/setup.js';
 import { obtainTimestamp, type RateState } from '../../src/core/tsp/client.js';
 import { buildCertificate } from '../../src/core/pki/build.js';
 import { hash } from '../../src/core/crypto/algorithms.js';
@@ -25,21 +24,14 @@ import { processContext } from '../../src/cli/context.js';
 
 const printed: string[] = [];
 function sandbox(trustRoot = true) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-client-'));
-  const home = path.join(dir, 'home');
-  mkdirSync(path.join(home, 'trust'), { recursive: true });
-  if (trustRoot) copyFileSync(path.join(PKI, 'root-ca.pem'), path.join(home, 'trust', 'root.pem'));
-  writeFileSync(path.join(dir, 'a.txt'), 'evidence');
-  const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const r = await runCli(args, { cwd: dir, env: { TSPROOF_HOME: home, TSPROOF_PASSPHRASE: 'client tests', ...env } });
-    printed.push(r.stdout, r.stderr);
-    return r;
-  };
-  return { dir, home, run };
+  const ws = cliWorkspace('tsproof-client-', { trustRoot, passphrase: 'client tests', onResult: (r) => printed.push(r.stdout, r.stderr) });
+  writeFileSync(path.join(ws.work, 'a.txt'), 'evidence');
+  // The tests' files live where the CLI runs.
+  return { dir: ws.work, home: ws.home, run: ws.run, ws };
 }
 async function withAlice(trustRoot = true) {
   const s = sandbox(trustRoot);
-  expect((await s.run(['identity', 'import', path.join(PKI, 'holder-alice-chain.pem'), '--key', path.join(PKI, 'holder-alice.key')])).status).toBe(0);
+  await importAlice(s.ws);
   return s;
 }
 
