@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
-import { PASSPHRASE, PKI, ROOT, SHARED } from '../helpers/fixtures.js';
+import { ALICE_PKCS12, KOREAN_PASSWORD, PASSPHRASE, PKI, ROOT, SHARED } from '../helpers/fixtures.js';
 import { bundledTsa } from '../helpers/setup.js';
 
 const STORE = 'store passphrase 9c1e';
-const KOREAN = '한글-비밀번호-7';
+const KOREAN = KOREAN_PASSWORD;
 const NPKI_FIX = path.join(ROOT, 'fixtures', 'npki');
 const NPKI_SHARED = path.join(SHARED, 'interop', 'npki', 'pypinksign-yessign-test');
 const printed: string[] = [];
@@ -90,15 +90,7 @@ describe('identity scan', () => {
 });
 
 describe('identity import of every PKCS#12', () => {
-  const files: [string, string][] = [
-    ['holder-alice.p12', PASSPHRASE],
-    ['holder-alice-legacy.p12', PASSPHRASE],
-    ['holder-alice-windows.p12', PASSPHRASE],
-    ['holder-alice-korean-password.p12', KOREAN],
-    ['holder-alice-keytool.p12', PASSPHRASE],
-    ['holder-alice-tsproof.p12', PASSPHRASE],
-    ['keytool-generated.p12', PASSPHRASE],
-  ];
+  const files = [...ALICE_PKCS12, ['keytool-generated.p12', PASSPHRASE] as const];
   for (const [file, pw] of files) {
     it(file, async () => {
       const s = sandbox();

@@ -8,6 +8,17 @@ import { parseCertificates, type Certificate } from '../../src/core/pki/certific
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PKI = path.join(ROOT, 'fixtures', 'pki');
 export const PASSPHRASE = 'test-passphrase';
+/** The password of the fixtures made with a Korean one (fixtures/make-fixtures.ts). */
+export const KOREAN_PASSWORD = '한글-비밀번호-7';
+/** Every PKCS#12 of the fixture holder alice, with its password: OpenSSL's default, legacy RC2, Windows 3DES, a Korean password, keytool's, tsproof's own. */
+export const ALICE_PKCS12: readonly (readonly [string, string])[] = [
+  ['holder-alice.p12', PASSPHRASE],
+  ['holder-alice-legacy.p12', PASSPHRASE],
+  ['holder-alice-windows.p12', PASSPHRASE],
+  ['holder-alice-korean-password.p12', KOREAN_PASSWORD],
+  ['holder-alice-keytool.p12', PASSPHRASE],
+  ['holder-alice-tsproof.p12', PASSPHRASE],
+];
 export const SHARED = path.resolve(ROOT, '..', 'shared');
 
 export interface Party {

@@ -23,12 +23,12 @@ import { extractPieces } from '../../src/core/receipt/extract.js';
 import { verifyReceipt } from '../../src/core/verify/receipt.js';
 import { LocalTimestampAuthority, timeOrderedSerials } from '../../src/core/tsa/authority.js';
 import { createTsaServer, listen } from '../../src/core/tsa/server.js';
-import { PASSPHRASE, PKI, ROOT, SHARED, party } from '../helpers/fixtures.js';
+import { ALICE_PKCS12, KOREAN_PASSWORD, PASSPHRASE, PKI, ROOT, SHARED, party } from '../helpers/fixtures.js';
 
 const NPKI_SHARED = path.join(SHARED, 'interop', 'npki', 'pypinksign-yessign-test');
 const shared = existsSync(NPKI_SHARED);
 if (!shared) console.warn(`SKIPPED: real NPKI credential tests — ${NPKI_SHARED} not found (CI always has ../shared)`);
-const KOREAN = '한글-비밀번호-7';
+const KOREAN = KOREAN_PASSWORD;
 const NPKI_FIX = path.join(ROOT, 'fixtures', 'npki');
 
 describe.skipIf(!shared)('the real NPKI test credential (yessign test CA)', () => {
@@ -105,14 +105,7 @@ describe('NPKI folders in both encodings', () => {
 });
 
 describe('PKCS#12 as it exists', () => {
-  const variants: [string, string][] = [
-    ['holder-alice.p12', PASSPHRASE],
-    ['holder-alice-legacy.p12', PASSPHRASE],
-    ['holder-alice-windows.p12', PASSPHRASE],
-    ['holder-alice-korean-password.p12', KOREAN],
-    ['holder-alice-keytool.p12', PASSPHRASE],
-    ['holder-alice-tsproof.p12', PASSPHRASE],
-  ];
+  const variants = ALICE_PKCS12;
   for (const [file, pw] of variants) {
     it(`${file}: key, certificate and chain`, async () => {
       const { key, chain } = await readPkcs12(readFileSync(path.join(PKI, file)), pw, file);
