@@ -245,13 +245,19 @@ describe('trust anchors', () => {
   });
 });
 
+/** A sandbox holding d.bin and t.tst, a token over it signed by the fixture party `signer`. */
+function tokenSandbox(signer: string) {
+  const s = sandbox();
+  const data = Buffer.from('data');
+  const p = party(signer);
+  writeFileSync(path.join(s.dir, 't.tst'), forgeToken({ cert: p.cert, key: p.key, imprintAlgorithm: 'sha256', imprint: hash('sha256', data) }));
+  writeFileSync(path.join(s.dir, 'd.bin'), data);
+  return s;
+}
+
 describe('policies and --at', () => {
   it('a non-critical EKU: strict refuses (exit 1), compatible accepts with a warning carrying the finding', async () => {
-    const s = sandbox();
-    const data = Buffer.from('data');
-    const p = party('tsa-noncritical-eku');
-    writeFileSync(path.join(s.dir, 't.tst'), forgeToken({ cert: p.cert, key: p.key, imprintAlgorithm: 'sha256', imprint: hash('sha256', data) }));
-    writeFileSync(path.join(s.dir, 'd.bin'), data);
+    const s = tokenSandbox('tsa-noncritical-eku');
     const strict = await s.run(['ts', 'verify', '--token', 't.tst', '--data', 'd.bin', '--json']);
     expect(strict.status).toBe(1);
     const eku = JSON.parse(strict.stdout).results[0].checks.find((c: { id: string }) => c.id === 'timestamp.eku');
@@ -263,11 +269,7 @@ describe('policies and --at', () => {
   });
 
   it('--at judges the chain at another time', async () => {
-    const s = sandbox();
-    const data = Buffer.from('data');
-    const t = party('tsa-ec');
-    writeFileSync(path.join(s.dir, 't.tst'), forgeToken({ cert: t.cert, key: t.key, imprintAlgorithm: 'sha256', imprint: hash('sha256', data) }));
-    writeFileSync(path.join(s.dir, 'd.bin'), data);
+    const s = tokenSandbox('tsa-ec');
     expect((await s.run(['ts', 'verify', '--token', 't.tst', '--data', 'd.bin'])).status).toBe(0);
     const r = await s.run(['ts', 'verify', '--token', 't.tst', '--data', 'd.bin', '--at', '2050-01-01', '--json']);
     expect(r.status).toBe(1);
