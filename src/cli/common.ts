@@ -12,6 +12,7 @@ import { exists } from '../core/io/fs.js';
 import path from 'node:path';
 import { getPassphrase } from './passphrase.js';
 import type { CliContext } from './context.js';
+import { t } from '../core/text.js';
 
 export async function chooseIdentityName(ctx: CliContext, requested?: string): Promise<string> {
   if (requested) return requested;
@@ -20,9 +21,9 @@ export async function chooseIdentityName(ctx: CliContext, requested?: string): P
   const all = await new IdentityStore(ctx.home).list();
   if (all.length === 1) return all[0]!.name;
   if (all.length === 0) {
-    throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: 'no identity yet: create one with "tsproof identity new --name <your name>" or import one with "tsproof identity import <file>"' });
+    throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: t`no identity yet: create one with "tsproof identity new --name <your name>" or import one with "tsproof identity import <file>"` });
   }
-  throw new InputError({ code: 'BAD_ARGUMENT', message: `several identities exist (${all.map((i) => i.name).join(', ')}); choose one with --identity` });
+  throw new InputError({ code: 'BAD_ARGUMENT', message: t`several identities exist (${all.map((i) => i.name).join(', ')}); choose one with --identity` });
 }
 
 export async function unlockIdentity(ctx: CliContext, name: string | undefined, passphraseFile?: string): Promise<UnlockedIdentity> {
@@ -39,7 +40,7 @@ export async function beginUnlock(ctx: CliContext, name: string | undefined, pas
   const store = new IdentityStore(ctx.home);
   const record = await store.record(chosen); // fail fast on an unknown name, before asking for a passphrase
   const chain = await store.chain(chosen);
-  const passphrase = await getPassphrase(ctx, { env: 'TSPROOF_PASSPHRASE', ...(passphraseFile ? { file: passphraseFile } : {}), prompt: `Passphrase for identity "${chosen}": ` });
+  const passphrase = await getPassphrase(ctx, { env: 'TSPROOF_PASSPHRASE', ...(passphraseFile ? { file: passphraseFile } : {}), prompt: t`Passphrase for identity "${chosen}": ` });
   const key = store.unlock(chosen, passphrase).then((u) => u.key);
   key.catch(() => undefined); // observed by the caller; avoid an unhandled-rejection warning meanwhile
   return { record, chain, key };
@@ -52,7 +53,7 @@ export async function trustAnchors(ctx: CliContext, files: readonly string[] = [
 /** --policy strict|compatible */
 export function policyOption(name: string | undefined): VerificationPolicy {
   const p = policyNamed(name ?? 'strict');
-  if (!p) throw new InputError({ code: 'BAD_ARGUMENT', message: `--policy ${name}: expected strict or compatible` });
+  if (!p) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--policy ${name ?? ''}: expected strict or compatible` });
   return p;
 }
 
@@ -60,7 +61,7 @@ export function policyOption(name: string | undefined): VerificationPolicy {
 export function atOption(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(d.getTime())) throw new InputError({ code: 'BAD_ARGUMENT', message: `--at ${value}: expected an ISO 8601 time, e.g. 2026-03-01T12:00:00Z` });
+  if (Number.isNaN(d.getTime())) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--at ${value}: expected an ISO 8601 time, e.g. 2026-03-01T12:00:00Z` });
   return d;
 }
 
@@ -74,13 +75,13 @@ export async function verifySettings(ctx: CliContext, o: { trust: readonly strin
 /** --lang ko|en|both for PDFs; by default from LC_ALL / LANG (Korean locales get both languages, others English). */
 export function certificateLang(ctx: CliContext, value: string | undefined): CertificateLang {
   if (value === undefined) return /^ko/i.test(ctx.env.LC_ALL || ctx.env.LANG || '') ? 'both' : 'en';
-  if (value !== 'ko' && value !== 'en' && value !== 'both') throw new InputError({ code: 'BAD_ARGUMENT', message: `--lang ${value}: expected ko, en or both` });
+  if (value !== 'ko' && value !== 'en' && value !== 'both') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--lang ${value}: expected ko, en or both` });
   return value;
 }
 
 /** An output path that must not exist yet (evidence is never overwritten): its absolute form. */
 export async function newOutput(ctx: CliContext, out: string): Promise<string> {
   const dest = path.resolve(ctx.cwd, out);
-  if (await exists(dest)) throw new InputError({ code: 'BAD_ARGUMENT', message: `${out} already exists` });
+  if (await exists(dest)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${out} already exists` });
   return dest;
 }

@@ -3,6 +3,10 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { resolveHome } from '../core/home.js';
+import type { Catalog } from '../core/text.js';
+
+/** The languages of messages. */
+export type MessageLang = 'en' | 'ko';
 
 export interface Writable {
   write(s: string): unknown;
@@ -22,6 +26,11 @@ export interface CliContext {
   home: string;
   /** Set by --json. */
   json: boolean;
+  /** Language of messages (from --lang, else the locale) and its catalog (none for English). */
+  lang: MessageLang;
+  catalog?: Catalog;
+  /** --lang as given (ko, en or both): also the language of PDFs. */
+  langOption?: 'ko' | 'en' | 'both';
 }
 
 export function processContext(): CliContext {
@@ -39,5 +48,6 @@ export function processContext(): CliContext {
     color: new Chalk({ level }),
     home: resolveHome(env, process.cwd(), os.homedir()),
     json: false,
+    lang: 'en',
   };
 }

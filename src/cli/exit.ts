@@ -1,4 +1,5 @@
 /** Exit codes (README "Exit codes", `tsproof --help`). */
+import { t } from '../core/text.js';
 import { InputError, TsaError, TsproofError, VerificationError } from '../core/errors.js';
 
 export const ExitCode = {
@@ -28,7 +29,7 @@ export function exitCodeOf(err: unknown): number {
   return ExitCode.INTERNAL;
 }
 
-export const EXIT_CODE_HELP = `
+export const EXIT_CODE_HELP = t`
 Exit codes:
   0   success; everything verified
   1   verification failed (a file differs, or a proof does not check out)

@@ -2,11 +2,13 @@
  * tsproof CLI entry. Parses flags, runs one command, maps the outcome to an exit code.
  * Errors print as one line on stderr (and as {ok:false,error} on stdout with --json).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isTsproofError, messageOf } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { EXIT_CODE_HELP, ExitCode, exitCodeOf } from './exit.js';
-import { VERSION, printJson } from './output.js';
+import { VERSION, printJson, tr } from './output.js';
+import { t, type Text } from '../core/text.js';
+import { LANG_OPTIONS, catalogFor, commanderText, helpTitle, langOption, messageLang, type LangOption } from './i18n.js';
 import type { hashCommand } from './commands/hash.js';
 import type { identityExport, identityImport, identityNew } from './commands/identity.js';
 import type { registerCommand } from './commands/register.js';
@@ -37,198 +39,214 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 export function buildProgram(ctx: CliContext, setCode: (code: number) => void): Command {
+  // Help and descriptions in the message language (chosen before parsing: see main).
+  const d = (x: Text) => tr(ctx, x);
   const program = new Command('tsproof')
-    .description('Prove you held a file at a point in time: fingerprint, sign, timestamp (RFC 3161), verify offline.')
-    .version(VERSION)
-    .option('--json', 'print one JSON document on stdout')
-    .option('--no-color', 'disable colour')
-    .addHelpText('after', EXIT_CODE_HELP)
-    .showHelpAfterError('(run with --help for usage)')
+    .description(d(t`Prove you held a file at a point in time: fingerprint, sign, timestamp (RFC 3161), verify offline.`))
+    .version(VERSION, '-V, --version', d(t`output the version number`))
+    .helpOption('-h, --help', d(t`display help for command`))
+    .helpCommand('help [command]', d(t`display help for command`))
+    .option('--json', d(t`print one JSON document on stdout`))
+    .option('--no-color', d(t`disable colour`))
+    .addOption(
+      new Option('--lang <lang>', d(t`language of messages (ko or en) and of PDFs (ko, en or both); default from LC_ALL / LANG`)).argParser((v: string) => {
+        if (!LANG_OPTIONS.includes(v as LangOption)) throw new InvalidArgumentError(d(t`expected ko, en or both`));
+        return v;
+      }),
+    )
+    .addHelpText('after', d(EXIT_CODE_HELP))
+    .showHelpAfterError(d(t`(run with --help for usage)`))
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    .configureHelp({ styleTitle: (s) => helpTitle(ctx.lang, s) })
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(commanderText(ctx.lang, s)),
+    });
   program.hook('preAction', (cmd) => {
     const g = cmd.optsWithGlobals() as { json?: boolean; color?: boolean };
     ctx.json = !!g.json;
     if (g.color === false) ctx.color.level = 0;
   });
   const run = (f: (...a: never[]) => Promise<number>) => async (...args: unknown[]) => setCode(await (f as (...a: unknown[]) => Promise<number>)(...args));
-  const passphraseFile = new Option('--passphrase-file <file>', 'read the identity passphrase from a file (else TSPROOF_PASSPHRASE, else a prompt)');
-  const trust = new Option('--trust <pem>', 'trust anchor certificate(s) for TSAs and holders (repeatable; adds to $TSPROOF_HOME/trust/)').argParser(collect).default([]);
+  const passphraseFile = new Option('--passphrase-file <file>', d(t`read the identity passphrase from a file (else TSPROOF_PASSPHRASE, else a prompt)`));
+  const trust = new Option('--trust <pem>', d(t`trust anchor certificate(s) for TSAs and holders (repeatable; adds to $TSPROOF_HOME/trust/)`)).argParser(collect).default([]);
 
-  const identity = program.command('identity').description('holder identities (certificate and encrypted key)');
+  const identity = program.command('identity').description(d(t`holder identities (certificate and encrypted key)`));
   identity
     .command('new')
-    .description('create a self-signed, self-asserted identity (ECDSA P-256 by default)')
-    .requiredOption('--name <CN>', 'your name as it should appear (common name)')
-    .option('--org <O>', 'organisation')
-    .option('--email <E>', 'e-mail address')
-    .option('--rsa', 'RSA-3072 instead of ECDSA P-256')
-    .option('--csr <file>', 'also write a PKCS#10 request to send to a real CA')
-    .option('--as <name>', 'name of the identity in the store (default: from --name)')
+    .description(d(t`create a self-signed, self-asserted identity (ECDSA P-256 by default)`))
+    .requiredOption('--name <CN>', d(t`your name as it should appear (common name)`))
+    .option('--org <O>', d(t`organisation`))
+    .option('--email <E>', d(t`e-mail address`))
+    .option('--rsa', d(t`RSA-3072 instead of ECDSA P-256`))
+    .option('--csr <file>', d(t`also write a PKCS#10 request to send to a real CA`))
+    .option('--as <name>', d(t`name of the identity in the store (default: from --name)`))
     .addOption(passphraseFile)
     .action(run(async (o: Parameters<typeof identityNew>[1]) => (await commands.identity()).identityNew(ctx, o)));
   identity
     .command('import [file]')
-    .description('import a PKCS#12 (.p12/.pfx), a PEM certificate with its key, or a Korean NPKI folder (--npki)')
-    .option('--key <file>', 'PEM/DER private key (PKCS#8, encrypted PKCS#8 incl. SEED, or traditional PEM)')
-    .option('--npki <folder>', 'an NPKI certificate folder (signCert.der + signPri.key)')
-    .option('--name <name>', 'name of the identity in the store')
-    .option('--import-passphrase-file <file>', "the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)")
+    .description(d(t`import a PKCS#12 (.p12/.pfx), a PEM certificate with its key, or a Korean NPKI folder (--npki)`))
+    .option('--key <file>', d(t`PEM/DER private key (PKCS#8, encrypted PKCS#8 incl. SEED, or traditional PEM)`))
+    .option('--npki <folder>', d(t`an NPKI certificate folder (signCert.der + signPri.key)`))
+    .option('--name <name>', d(t`name of the identity in the store`))
+    .option('--import-passphrase-file <file>', d(t`the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)`))
     .addOption(passphraseFile)
     .action(run(async (file: string | undefined, o: Parameters<typeof identityImport>[2]) => (await commands.identity()).identityImport(ctx, file, o)));
   identity
     .command('scan')
-    .description('find NPKI certificate folders (home NPKI, AppData/LocalLow/NPKI, removable drives) and list them')
-    .option('--path <folder>', 'also look in this folder (repeatable)', collect, [])
+    .description(d(t`find NPKI certificate folders (home NPKI, AppData/LocalLow/NPKI, removable drives) and list them`))
+    .option('--path <folder>', d(t`also look in this folder (repeatable)`), collect, [])
     .action(run(async (o: { path: string[] }) => (await commands.identity()).identityScan(ctx, o)));
   identity
     .command('export [name]')
-    .description('back up an identity to a PKCS#12 file (passphrase: TSPROOF_EXPORT_PASSPHRASE, else the identity\'s)')
-    .requiredOption('--p12 <file>', 'the .p12 file to write')
-    .option('--force', 'replace the file if it exists')
+    .description(d(t`back up an identity to a PKCS#12 file (passphrase: TSPROOF_EXPORT_PASSPHRASE, else the identity's)`))
+    .requiredOption('--p12 <file>', d(t`the .p12 file to write`))
+    .option('--force', d(t`replace the file if it exists`))
     .addOption(passphraseFile)
     .action(run(async (name: string | undefined, o: Parameters<typeof identityExport>[2]) => (await commands.identity()).identityExport(ctx, name, o)));
   identity
     .command('remove <name>')
-    .description('delete an identity and its private key')
-    .option('--yes', 'confirm')
+    .description(d(t`delete an identity and its private key`))
+    .option('--yes', d(t`confirm`))
     .action(run(async (name: string, o: { yes?: boolean }) => (await commands.identity()).identityRemove(ctx, name, o)));
-  identity.command('list').description('list identities').action(run(async () => (await commands.identity()).identityList(ctx)));
+  identity.command('list').description(d(t`list identities`)).action(run(async () => (await commands.identity()).identityList(ctx)));
   identity
     .command('show [name]')
-    .description('show an identity')
+    .description(d(t`show an identity`))
     .action(run(async (name?: string) => (await commands.identity()).identityShow(ctx, name)));
 
   program
     .command('hash <paths...>')
-    .description('fingerprint files, folders and globs (output works with sha256sum -c)')
-    .option('-a, --algorithm <alg>', 'sha256, sha384 or sha512', 'sha256')
+    .description(d(t`fingerprint files, folders and globs (output works with sha256sum -c)`))
+    .option('-a, --algorithm <alg>', d(t`sha256, sha384 or sha512`), 'sha256')
     .action(run(async (paths: string[], o: Parameters<typeof hashCommand>[2]) => (await commands.hash()).hashCommand(ctx, paths, o)));
 
   program
     .command('register <paths...>')
-    .description('hash files, sign the manifest, timestamp the signature, write a receipt')
-    .option('--identity <name>', 'identity to sign with (default: the default identity)')
-    .option('--tsa <url|name>', 'TSA URL or a name from `tsproof tsa list` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)', collect, [])
-    .option('--min-timestamps <n>', 'with several TSAs: succeed when at least n answered validly (default: all)')
+    .description(d(t`hash files, sign the manifest, timestamp the signature, write a receipt`))
+    .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
+    .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
+    .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
     .addOption(trust)
-    .option('--out <dir>', 'folder for the receipt (default: beside a single file, else the current folder)')
-    .option('-a, --algorithm <alg>', 'digest algorithm(s) to record (repeatable; default sha256)', collect, [])
-    .option('--timeout <seconds>', 'per-request TSA timeout', '30')
-    .option('--exclude <pattern>', 'leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)', collect, [])
-    .option('--changed-only', 'leave out files whose content this identity already registered (per the local index)')
+    .option('--out <dir>', d(t`folder for the receipt (default: beside a single file, else the current folder)`))
+    .option('-a, --algorithm <alg>', d(t`digest algorithm(s) to record (repeatable; default sha256)`), collect, [])
+    .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30')
+    .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
+    .option('--changed-only', d(t`leave out files whose content this identity already registered (per the local index)`))
     .addOption(passphraseFile)
     .action(run(async (paths: string[], o: Parameters<typeof registerCommand>[2]) => (await commands.register()).registerCommand(ctx, paths, o)));
 
   program
     .command('verify [files...]')
-    .description('verify files offline against their receipt (given, beside the file, or from the local index), or a whole folder with --dir')
-    .option('--receipt <file>', 'the receipt to verify against')
-    .option('--dir <folder>', 'check every entry of --receipt against this folder: matched, modified or missing')
-    .option('--unregistered', 'with --dir: also list files in the folder that the receipt does not register')
+    .description(d(t`verify files offline against their receipt (given, beside the file, or from the local index), or a whole folder with --dir`))
+    .option('--receipt <file>', d(t`the receipt to verify against`))
+    .option('--dir <folder>', d(t`check every entry of --receipt against this folder: matched, modified or missing`))
+    .option('--unregistered', d(t`with --dir: also list files in the folder that the receipt does not register`))
     .addOption(trust)
-    .option('--brief', 'list only failed checks and warnings')
-    .option('--policy <policy>', 'strict (default) or compatible: what weak or non-conforming findings do (docs/verification.md)')
-    .option('--at <time>', 'judge certificate validity at this time instead of the timestamp\'s genTime')
-    .option('--report <pdf>', 'also write a PDF certificate of verification with every check (files from one receipt)')
-    .option('--lang <lang>', 'for --report: ko, en or both')
+    .option('--brief', d(t`list only failed checks and warnings`))
+    .option('--policy <policy>', d(t`strict (default) or compatible: what weak or non-conforming findings do (docs/verification.md)`))
+    .option('--at <time>', d(t`judge certificate validity at this time instead of the timestamp's genTime`))
+    .option('--report <pdf>', d(t`also write a PDF certificate of verification with every check (files from one receipt)`))
     .action(run(async (files: string[], o: Parameters<typeof verifyCommand>[2]) => (await commands.verify()).verifyCommand(ctx, files, o)));
 
-  const receipt = program.command('receipt').description('work with receipts');
+  const receipt = program.command('receipt').description(d(t`work with receipts`));
   receipt
     .command('extract <receipt>')
-    .description('write a per-file receipt: one entry and its inclusion proof, nothing about the other files')
-    .requiredOption('--file <path>', 'the file (its name as registered, or the file itself)')
-    .requiredOption('--out <file>', 'where to write the per-file receipt')
-    .option('--force', 'replace --out if it exists')
+    .description(d(t`write a per-file receipt: one entry and its inclusion proof, nothing about the other files`))
+    .requiredOption('--file <path>', d(t`the file (its name as registered, or the file itself)`))
+    .requiredOption('--out <file>', d(t`where to write the per-file receipt`))
+    .option('--force', d(t`replace --out if it exists`))
     .action(run(async (r: string, o: Parameters<typeof receiptExtract>[2]) => (await commands.receipt()).receiptExtract(ctx, r, o)));
 
   program
     .command('show <receipt>')
-    .description('a readable summary of a receipt: holder, proven time, timestamps, files, and whether it verifies')
+    .description(d(t`a readable summary of a receipt: holder, proven time, timestamps, files, and whether it verifies`))
     .addOption(trust)
-    .option('--all', 'list every file (default: the first 20)')
+    .option('--all', d(t`list every file (default: the first 20)`))
     .action(run(async (r: string, o: Parameters<typeof showCommand>[2]) => (await commands.export()).showCommand(ctx, r, o)));
   program
     .command('certificate <receipt>')
-    .description('a PDF certificate of registration (Korean and/or English) from a receipt that verifies')
-    .option('--file <path>', 'only this file (its name as registered, or the file itself)')
-    .option('--lang <lang>', 'ko, en or both (default: both under a Korean locale, else en)')
-    .requiredOption('--out <pdf>', 'the PDF to write')
+    .description(d(t`a PDF certificate of registration (Korean and/or English) from a receipt that verifies`))
+    .option('--file <path>', d(t`only this file (its name as registered, or the file itself)`))
+    .requiredOption('--out <pdf>', d(t`the PDF to write`))
     .addOption(trust)
     .action(run(async (r: string, o: Parameters<typeof certificateCommand>[2]) => (await commands.export()).certificateCommand(ctx, r, o)));
   program
     .command('export <receipt>')
-    .description('an evidence pack that OpenSSL alone can check (--format evidence), or an in-toto Statement (--format in-toto)')
-    .requiredOption('--format <format>', 'evidence or in-toto')
-    .requiredOption('--out <path>', 'evidence: the folder to create, or <name>.zip; in-toto: the file to write (- for stdout)')
+    .description(d(t`an evidence pack that OpenSSL alone can check (--format evidence), or an in-toto Statement (--format in-toto)`))
+    .requiredOption('--format <format>', d(t`evidence or in-toto`))
+    .requiredOption('--out <path>', d(t`evidence: the folder to create, or <name>.zip; in-toto: the file to write (- for stdout)`))
     .addOption(trust)
     .action(run(async (r: string, o: Parameters<typeof exportCommand>[2]) => (await commands.export()).exportCommand(ctx, r, o)));
 
-  const trustCmd = program.command('trust').description('trust anchors for TSAs and holders ($TSPROOF_HOME/trust)');
+  const trustCmd = program.command('trust').description(d(t`trust anchors for TSAs and holders ($TSPROOF_HOME/trust)`));
   trustCmd
     .command('add <pem>')
-    .description('trust a root (or pin a certificate) for TSAs or holders, optionally only for a window of time')
-    .requiredOption('--for <purpose>', 'tsa, holder or any')
-    .option('--valid-from <time>', 'trust it only for times (genTime) from this one')
-    .option('--valid-to <time>', 'trust it only for times (genTime) until this one')
+    .description(d(t`trust a root (or pin a certificate) for TSAs or holders, optionally only for a window of time`))
+    .requiredOption('--for <purpose>', d(t`tsa, holder or any`))
+    .option('--valid-from <time>', d(t`trust it only for times (genTime) from this one`))
+    .option('--valid-to <time>', d(t`trust it only for times (genTime) until this one`))
     .action(run(async (file: string, o: { for: string; validFrom?: string; validTo?: string }) => (await commands.trust()).trustAdd(ctx, file, o)));
-  trustCmd.command('list').description('list trust anchors').action(run(async () => (await commands.trust()).trustList(ctx)));
+  trustCmd.command('list').description(d(t`list trust anchors`)).action(run(async () => (await commands.trust()).trustList(ctx)));
   trustCmd
     .command('remove <id>')
-    .description('remove a trust anchor (its id from trust list, or a file name in the trust folder)')
+    .description(d(t`remove a trust anchor (its id from trust list, or a file name in the trust folder)`))
     .action(run(async (id: string) => (await commands.trust()).trustRemove(ctx, id)));
 
-  const ts = program.command('ts').description('standalone RFC 3161 tokens');
+  const ts = program.command('ts').description(d(t`standalone RFC 3161 tokens`));
   ts.command('verify')
-    .description('verify a TimeStampResp (.tsr) or TimeStampToken (.tst) against data or a digest, or the signature-time-stamps of a CMS signature (--cms)')
-    .option('--token <file>', 'DER TimeStampResp or TimeStampToken')
-    .option('--cms <file>', 'a CMS signature (.p7s/.p7m): verify each signature-time-stamp against its signer\'s signature value')
-    .option('--data <file>', 'the timestamped data')
-    .option('--digest <alg:hex>', 'the timestamped digest, e.g. sha256:…')
+    .description(d(t`verify a TimeStampResp (.tsr) or TimeStampToken (.tst) against data or a digest, or the signature-time-stamps of a CMS signature (--cms)`))
+    .option('--token <file>', d(t`DER TimeStampResp or TimeStampToken`))
+    .option('--cms <file>', d(t`a CMS signature (.p7s/.p7m): verify each signature-time-stamp against its signer's signature value`))
+    .option('--data <file>', d(t`the timestamped data`))
+    .option('--digest <alg:hex>', d(t`the timestamped digest, e.g. sha256:…`))
     .addOption(trust)
-    .option('--tsa-cert <pem>', 'TSA certificate(s) for tokens that carry none (untrusted; repeatable)', collect, [])
-    .option('--nonce <hex>', 'expected nonce')
-    .option('--accept-policy <oid>', 'accepted TSA policy OID (repeatable)', collect, [])
-    .option('--policy <policy>', 'strict (default) or compatible: what weak or non-conforming findings do')
-    .option('--at <time>', 'judge certificate validity at this time instead of genTime')
+    .option('--tsa-cert <pem>', d(t`TSA certificate(s) for tokens that carry none (untrusted; repeatable)`), collect, [])
+    .option('--nonce <hex>', d(t`expected nonce`))
+    .option('--accept-policy <oid>', d(t`accepted TSA policy OID (repeatable)`), collect, [])
+    .option('--policy <policy>', d(t`strict (default) or compatible: what weak or non-conforming findings do`))
+    .option('--at <time>', d(t`judge certificate validity at this time instead of genTime`))
     .action(run(async (o: Parameters<typeof tsVerifyCommand>[1]) => (await commands.ts()).tsVerifyCommand(ctx, o)));
 
-  const tsa = program.command('tsa').description('the bundled RFC 3161 time-stamping authority');
+  const tsa = program.command('tsa').description(d(t`the bundled RFC 3161 time-stamping authority`));
   tsa
     .command('init')
-    .description('create a root CA and a TSA certificate (EKU timeStamping, critical)')
-    .option('--dir <dir>', 'where to keep the TSA key and certificates (default $TSPROOF_HOME/tsa)')
-    .option('--name <name>', 'organisation name in the certificates', 'tsproof local')
-    .option('--rsa', 'RSA-3072 instead of ECDSA P-256')
-    .option('--no-trust', 'do not add the new root to $TSPROOF_HOME/trust/')
-    .option('--csr <file>', 'instead: make only the TSA key and a certificate request for an external CA')
+    .description(d(t`create a root CA and a TSA certificate (EKU timeStamping, critical)`))
+    .option('--dir <dir>', d(t`where to keep the TSA key and certificates (default $TSPROOF_HOME/tsa)`))
+    .option('--name <name>', d(t`organisation name in the certificates`), 'tsproof local')
+    .option('--rsa', d(t`RSA-3072 instead of ECDSA P-256`))
+    .option('--no-trust', d(t`do not add the new root to $TSPROOF_HOME/trust/`))
+    .option('--csr <file>', d(t`instead: make only the TSA key and a certificate request for an external CA`))
     .action(run(async (o: Parameters<typeof tsaInit>[1]) => (await commands.tsa()).tsaInit(ctx, o)));
-  tsa.command('list').description('a curated list of public TSAs (URL, operator, notes)').action(run(async () => (await commands.tsa()).tsaList(ctx)));
+  tsa.command('list').description(d(t`a curated list of public TSAs (URL, operator, notes)`)).action(run(async () => (await commands.tsa()).tsaList(ctx)));
   tsa
     .command('probe <url|name>')
-    .description('ask a TSA for timestamps (random digests, each imprint algorithm) and report status, chain, policy, latency and quirks')
+    .description(d(t`ask a TSA for timestamps (random digests, each imprint algorithm) and report status, chain, policy, latency and quirks`))
     .addOption(trust)
-    .option('--timeout <seconds>', 'per-request timeout', '15')
+    .option('--timeout <seconds>', d(t`per-request timeout`), '15')
     .action(run(async (target: string, o: { trust: string[]; timeout: string }) => (await commands.tsa()).tsaProbe(ctx, target, o)));
   tsa
     .command('serve')
-    .description('serve RFC 3161 over HTTP (POST application/timestamp-query)')
-    .option('--dir <dir>', 'TSA directory (default $TSPROOF_HOME/tsa)')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port', '3161')
+    .description(d(t`serve RFC 3161 over HTTP (POST application/timestamp-query)`))
+    .option('--dir <dir>', d(t`TSA directory (default $TSPROOF_HOME/tsa)`))
+    .option('--host <host>', d(t`address to listen on`), '127.0.0.1')
+    .option('--port <port>', d(t`port`), '3161')
     .action(run(async (o: Parameters<typeof tsaServe>[1]) => (await commands.tsa()).tsaServe(ctx, o)));
 
   program
     .command('demo')
-    .description('offline walkthrough: local TSA, throwaway identity, register, verify, tamper')
-    .option('--keep', 'keep the temporary folder')
+    .description(d(t`offline walkthrough: local TSA, throwaway identity, register, verify, tamper`))
+    .option('--keep', d(t`keep the temporary folder`))
     .action(run(async (o: { keep?: boolean }) => (await commands.demo()).demoCommand(ctx, o)));
   return program;
 }
 
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   let code: number = ExitCode.OK;
+  ctx.langOption = langOption(argv);
+  ctx.lang = messageLang(ctx.langOption, ctx.env);
+  ctx.catalog = await catalogFor(ctx.lang);
   const program = buildProgram(ctx, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -239,10 +257,11 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
       return ExitCode.USAGE;
     }
     const exit = exitCodeOf(err);
-    const msg = isTsproofError(err) && exit !== ExitCode.INTERNAL ? err.message : `internal error: ${messageOf(err)} (please report this at the tsproof issue tracker)`;
-    ctx.stderr.write(`tsproof: ${ctx.color.red('error:')} ${oneLine(msg)}\n`);
+    const msg = isTsproofError(err) && exit !== ExitCode.INTERNAL ? err.text : t`internal error: ${messageOf(err)} (please report this at the tsproof issue tracker)`;
+    ctx.stderr.write(`tsproof: ${ctx.color.red(tr(ctx, t`error:`))} ${oneLine(tr(ctx, msg))}\n`);
     if (ctx.env.TSPROOF_DEBUG && err instanceof Error) ctx.stderr.write(`${err.stack}\n`);
-    if (ctx.json) printJson(ctx, { ok: false, error: { code: isTsproofError(err) ? err.code : 'INTERNAL', exitCode: exit, message: oneLine(msg) } });
+    // The JSON error document stays English (a contract for programs), like every --json document.
+    if (ctx.json) printJson(ctx, { ok: false, error: { code: isTsproofError(err) ? err.code : 'INTERNAL', exitCode: exit, message: oneLine(msg.render()) } });
     return exit;
   }
 }

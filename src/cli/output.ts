@@ -1,5 +1,6 @@
 /** Output helpers: one JSON document on stdout with --json; human text otherwise. */
 import type { CliContext } from './context.js';
+import { t, type Text } from '../core/text.js';
 
 export const VERSION = '0.1.0';
 
@@ -28,15 +29,20 @@ export function printJsonStreaming(ctx: CliContext, head: Record<string, unknown
 }
 
 /** Human output that is the command's result goes to stdout (unless --json). */
-export function out(ctx: CliContext, line = ''): void {
-  if (!ctx.json) ctx.stdout.write(`${line}\n`);
+export function out(ctx: CliContext, line: string | Text = ''): void {
+  if (!ctx.json) ctx.stdout.write(`${tr(ctx, line)}\n`);
 }
 
 /** Notes, warnings and progress go to stderr. */
-export function note(ctx: CliContext, line: string): void {
-  ctx.stderr.write(`${line}\n`);
+export function note(ctx: CliContext, line: string | Text): void {
+  ctx.stderr.write(`${tr(ctx, line)}\n`);
 }
 
-export function warn(ctx: CliContext, line: string): void {
-  ctx.stderr.write(`${ctx.color.yellow('warning:')} ${line}\n`);
+export function warn(ctx: CliContext, line: string | Text): void {
+  ctx.stderr.write(`${ctx.color.yellow(tr(ctx, t`warning:`))} ${tr(ctx, line)}\n`);
+}
+
+/** Text in the language of the messages (`--lang`, else LC_ALL / LC_MESSAGES / LANG); strings as they are. */
+export function tr(ctx: CliContext, x: string | Text): string {
+  return typeof x === 'string' ? x : x.render(ctx.catalog);
 }

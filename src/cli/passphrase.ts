@@ -6,12 +6,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { CliContext } from './context.js';
+import { t, type Text } from '../core/text.js';
+import { tr } from './output.js';
 
 export interface PassphraseSource {
   /** Environment variable to read. */
   env: string;
   file?: string;
-  prompt: string;
+  prompt: Text;
   /** Ask twice (when creating a new secret). */
   confirm?: boolean;
 }
@@ -22,22 +24,22 @@ export async function getPassphrase(ctx: CliContext, s: PassphraseSource): Promi
     try {
       text = await readFile(path.resolve(ctx.cwd, s.file), 'utf8');
     } catch {
-      throw new InputError({ code: 'FILE_NOT_FOUND', message: `${s.file}: cannot read passphrase file` });
+      throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${s.file}: cannot read passphrase file` });
     }
     const p = text.replace(/\r?\n$/, '');
-    if (!p) throw new InputError({ code: 'NO_PASSPHRASE', message: `${s.file}: passphrase file is empty` });
+    if (!p) throw new InputError({ code: 'NO_PASSPHRASE', message: t`${s.file}: passphrase file is empty` });
     return p;
   }
   const v = ctx.env[s.env];
   if (v !== undefined && v !== '') return v;
   if (!ctx.stdin.isTTY || !ctx.stderr.isTTY) {
-    throw new InputError({ code: 'NO_PASSPHRASE', message: `a passphrase is needed: set ${s.env} or use --passphrase-file <file>` });
+    throw new InputError({ code: 'NO_PASSPHRASE', message: t`a passphrase is needed: set ${s.env} or use --passphrase-file <file>` });
   }
-  const first = await prompt(ctx, s.prompt);
-  if (s.confirm && (await prompt(ctx, 'Repeat passphrase: ')) !== first) {
-    throw new InputError({ code: 'BAD_ARGUMENT', message: 'the passphrases do not match' });
+  const first = await prompt(ctx, tr(ctx, s.prompt));
+  if (s.confirm && (await prompt(ctx, tr(ctx, t`Repeat passphrase: `))) !== first) {
+    throw new InputError({ code: 'BAD_ARGUMENT', message: t`the passphrases do not match` });
   }
-  if (!first) throw new InputError({ code: 'NO_PASSPHRASE', message: 'empty passphrase' });
+  if (!first) throw new InputError({ code: 'NO_PASSPHRASE', message: t`empty passphrase` });
   return first;
 }
 
@@ -53,7 +55,7 @@ function prompt(ctx: CliContext, question: string): Promise<string> {
     const onData = (s: string) => {
       for (const ch of s) {
         if (ch === '\r' || ch === '\n') return finish();
-        if (ch === '\u0003') return finish(new InputError({ code: 'NO_PASSPHRASE', message: 'cancelled' }));
+        if (ch === '\u0003') return finish(new InputError({ code: 'NO_PASSPHRASE', message: t`cancelled` }));
         if (ch === '\u007f' || ch === '\b') buf = buf.slice(0, -1);
         else buf += ch;
       }

@@ -4,6 +4,8 @@
  */
 import type { HashProgress } from '../core/hash/engine.js';
 import type { CliContext } from './context.js';
+import { t } from '../core/text.js';
+import { tr } from './output.js';
 
 export interface ProgressHandle {
   /** Hand this to the core: it receives a reader of running totals. */
@@ -13,7 +15,7 @@ export interface ProgressHandle {
 
 const NONE: ProgressHandle = { attach: () => undefined, stop: () => undefined };
 
-export async function hashingProgress(ctx: CliContext, totalFiles: number, label = 'hashing'): Promise<ProgressHandle> {
+export async function hashingProgress(ctx: CliContext, totalFiles: number): Promise<ProgressHandle> {
   if (ctx.json || !ctx.stderr.isTTY || ctx.env.CI || totalFiles === 0) return NONE;
   const { default: cliProgress } = await import('cli-progress');
   let read: (() => HashProgress) | undefined;
@@ -27,7 +29,7 @@ export async function hashingProgress(ctx: CliContext, totalFiles: number, label
     const payload = { mib: mib(p.bytes), rate: mib(p.bytes / secs) };
     if (!bar) {
       bar = new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {value}/{total} files | {mib} MiB | {rate} MiB/s | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
+        { format: tr(ctx, t`hashing [{bar}] {value}/{total} files | {mib} MiB | {rate} MiB/s | ETA {eta_formatted}`), stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(totalFiles, p.files, payload);

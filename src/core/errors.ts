@@ -3,11 +3,16 @@
  * error family to an exit code and prints the message on one line. Messages never
  * contain secrets (keys, passphrases) — callers must not interpolate them.
  */
+import { verbatim, type Text } from './text.js';
+
 export class TsproofError<C extends string = string> extends Error {
   readonly code: C;
-  constructor({ code, message, cause }: { code: C; message: string; cause?: unknown }) {
-    super(message, cause === undefined ? undefined : { cause });
+  /** The message as translatable text (`message` is its English rendering). */
+  readonly text: Text;
+  constructor({ code, message, cause }: { code: C; message: Text; cause?: unknown }) {
+    super(message.render(), cause === undefined ? undefined : { cause });
     this.code = code;
+    this.text = message;
     this.name = new.target.name;
   }
 }
@@ -48,7 +53,7 @@ export type TsaErrorCode =
 export class TsaError extends TsproofError<TsaErrorCode> {
   /** Worth trying again (network errors, HTTP 5xx and 429). */
   readonly retriable: boolean;
-  constructor(o: { code: TsaErrorCode; message: string; cause?: unknown; retriable?: boolean }) {
+  constructor(o: { code: TsaErrorCode; message: Text; cause?: unknown; retriable?: boolean }) {
     super(o);
     this.retriable = o.retriable ?? false;
   }
@@ -64,8 +69,9 @@ export function isTsproofError(err: unknown): err is TsproofError {
   return err instanceof TsproofError;
 }
 
-/** The message of any thrown value, for wrapping causes into one-line errors. */
-export function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
+/** The message of any thrown value, for wrapping causes into one-line errors (translatable when it is ours). */
+export function messageOf(err: unknown): Text {
+  if (err instanceof TsproofError) return err.text;
+  if (err instanceof Error) return verbatim(err.message);
+  return verbatim(String(err));
 }

@@ -11,6 +11,7 @@ import { anyPurpose, TrustStore, type TrustAnchor } from './trust.js';
 import { isObject } from './receipt/manifest.js';
 import type { RateState } from './tsp/client.js';
 import type { HashAlgorithm } from './crypto/algorithms.js';
+import { joinTexts, t, type Text } from './text.js';
 
 /** A TSA in config.json: a URL or name, or an object; its password comes from the environment variable `passwordEnv`. */
 export type ConfiguredTsa = string | { url: string; policy?: string; username?: string; passwordEnv?: string; minIntervalMs?: number };
@@ -32,12 +33,12 @@ export async function loadConfig(home: string): Promise<Config> {
   const file = path.join(home, 'config.json');
   const v = await readJsonFile(file);
   if (v === undefined) return {};
-  if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: `${file}: expected a JSON object` });
-  const problems: string[] = [];
-  if (v.tsa !== undefined && !(Array.isArray(v.tsa) && v.tsa.every((t) => typeof t === 'string' || (isObject(t) && typeof t.url === 'string')))) problems.push('tsa: expected an array of URLs or {url, policy}');
-  if (v.defaultIdentity !== undefined && typeof v.defaultIdentity !== 'string') problems.push('defaultIdentity: expected a string');
-  if (v.acceptedPolicies !== undefined && !(Array.isArray(v.acceptedPolicies) && v.acceptedPolicies.every((p) => typeof p === 'string'))) problems.push('acceptedPolicies: expected an array of OIDs');
-  if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: `${file}: ${problems.join('; ')}` });
+  if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: expected a JSON object` });
+  const problems: Text[] = [];
+  if (v.tsa !== undefined && !(Array.isArray(v.tsa) && v.tsa.every((t) => typeof t === 'string' || (isObject(t) && typeof t.url === 'string')))) problems.push(t`tsa: expected an array of URLs or {url, policy}`);
+  if (v.defaultIdentity !== undefined && typeof v.defaultIdentity !== 'string') problems.push(t`defaultIdentity: expected a string`);
+  if (v.acceptedPolicies !== undefined && !(Array.isArray(v.acceptedPolicies) && v.acceptedPolicies.every((p) => typeof p === 'string'))) problems.push(t`acceptedPolicies: expected an array of OIDs`);
+  if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: ${joinTexts(problems, '; ')}` });
   return v as Config;
 }
 
@@ -54,7 +55,7 @@ export async function loadTrust(home: string, files: readonly string[], cwd: str
     try {
       bytes = await readFile(path.resolve(cwd, f));
     } catch {
-      throw new InputError({ code: 'FILE_NOT_FOUND', message: `${f}: cannot read trust anchor file` });
+      throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${f}: cannot read trust anchor file` });
     }
     out.push(...anyPurpose(parseCertificates(bytes, f), f));
   }

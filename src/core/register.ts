@@ -21,6 +21,7 @@ import type { KeyObject } from 'node:crypto';
 import { checkSigningCertificate } from './identity/store.js';
 import type { Certificate } from './pki/certificate.js';
 import type { TrustAnchor } from './trust.js';
+import { t, type Text } from './text.js';
 
 export interface RegisterOptions {
   files: readonly FileRef[];
@@ -55,7 +56,7 @@ export interface Registration {
   /** Files left out by `skip` (already registered). */
   skipped: FileRef[];
   /** TSAs that failed while enough others answered (--min-timestamps). */
-  tsaFailures: { url: string; message: string }[];
+  tsaFailures: { url: string; message: Text }[];
 }
 
 /** Every file was left out by `skip`: nothing signed, no TSA asked. */
@@ -65,11 +66,11 @@ export interface Unchanged {
 }
 
 export async function register(o: RegisterOptions): Promise<Registration | Unchanged> {
-  if (o.files.length === 0) throw new InputError({ code: 'NO_FILES', message: 'no files to register' });
-  if (o.tsas.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: 'no TSA configured' });
+  if (o.files.length === 0) throw new InputError({ code: 'NO_FILES', message: t`no files to register` });
+  if (o.tsas.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: t`no TSA configured` });
   const min = o.minTimestamps ?? o.tsas.length;
-  if (!Number.isInteger(min) || min < 1 || min > o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: `--min-timestamps ${min}: expected 1 to ${o.tsas.length} (the number of TSAs)` });
-  if (new Set(o.tsas.map((t) => t.url)).size !== o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: 'the same TSA is listed twice; independent timestamps need different TSAs' });
+  if (!Number.isInteger(min) || min < 1 || min > o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--min-timestamps ${min}: expected 1 to ${o.tsas.length} (the number of TSAs)` });
+  if (new Set(o.tsas.map((t) => t.url)).size !== o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the same TSA is listed twice; independent timestamps need different TSAs` });
   for (const t of o.tsas) parseTsaUrl(t.url);
   const holder = o.identity.chain[0]!;
   // Refused before any file is read or any TSA contacted.
@@ -159,8 +160,8 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   const verification = verifyReceipt(receipt, { anchors: o.anchors, ...(o.trust ? { trust: o.trust } : {}), now: o.now(), merkleAlreadyComputed: true });
   const failed = verification.checks.filter((c) => !c.ok);
   if (failed.length) {
-    throw new InternalError({ code: 'INTERNAL', message: `the new receipt does not verify (${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')})` });
+    throw new InternalError({ code: 'INTERNAL', message: t`the new receipt does not verify (${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')})` });
   }
-  return { kind: 'registered', receipt, manifest, verification, files, skipped, tsaFailures: failures.map((f) => ({ url: f.url, message: f.error.message })) };
+  return { kind: 'registered', receipt, manifest, verification, files, skipped, tsaFailures: failures.map((f) => ({ url: f.url, message: f.error.text })) };
 }
 

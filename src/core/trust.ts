@@ -10,6 +10,7 @@ import { InputError } from './errors.js';
 import { readJsonFile, writeAtomic } from './io/fs.js';
 import { parseCertificates, type Certificate } from './pki/certificate.js';
 import { isObject } from './receipt/manifest.js';
+import { t } from './text.js';
 
 export type TrustPurpose = 'tsa' | 'holder' | 'any';
 
@@ -57,7 +58,7 @@ export class TrustStore {
     const v = await readJsonFile(path.join(this.dir, INDEX));
     if (v === undefined) return [];
     if (!Array.isArray(v) || !v.every((e) => isObject(e) && typeof e.file === 'string' && typeof e.id === 'string')) {
-      throw new InputError({ code: 'BAD_CONFIG', message: `${path.join(this.dir, INDEX)}: expected a list of anchors` });
+      throw new InputError({ code: 'BAD_CONFIG', message: t`${path.join(this.dir, INDEX)}: expected a list of anchors` });
     }
     return v as StoredAnchor[];
   }
@@ -92,7 +93,7 @@ export class TrustStore {
   async add(cert: Certificate, purpose: TrustPurpose, window: { validFrom?: Date; validTo?: Date }, now: Date): Promise<StoredAnchor> {
     const entries = await this.entries();
     const id = `${purpose}-${cert.sha256.slice(0, 12)}`;
-    if (entries.some((e) => e.id === id)) throw new InputError({ code: 'BAD_ARGUMENT', message: `already trusted as ${id}` });
+    if (entries.some((e) => e.id === id)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`already trusted as ${id}` });
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = `${id}.pem`;
     await writeFile(path.join(this.dir, file), cert.toPEM(), { mode: 0o644 });
@@ -121,6 +122,6 @@ export class TrustStore {
         // fall through
       }
     }
-    throw new InputError({ code: 'BAD_ARGUMENT', message: `no trust anchor "${idOrFile}" (see: tsproof trust list)` });
+    throw new InputError({ code: 'BAD_ARGUMENT', message: t`no trust anchor "${idOrFile}" (see: tsproof trust list)` });
   }
 }

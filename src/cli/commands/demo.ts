@@ -19,6 +19,8 @@ import { verifyCommand } from './verify.js';
 import { receiptExtract } from './receipt.js';
 import { certificateCommand, exportCommand } from './export.js';
 import type { CliContext, Writable } from '../context.js';
+import { t, type Text } from '../../core/text.js';
+import { tr } from '../output.js';
 
 function indented(w: Writable): Writable {
   return { write: (s: string) => w.write(s.replace(/^(?=.)/gm, '    ')) };
@@ -26,7 +28,7 @@ function indented(w: Writable): Writable {
 
 export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promise<number> {
   const c = ctx.color;
-  const say = (s = '') => ctx.stderr.write(`${s}\n`);
+  const say = (s: string | Text = '') => ctx.stderr.write(`${tr(ctx, s)}\n`);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'tsproof-demo-'));
   const home = path.join(tmp, 'home');
   const work = path.join(tmp, 'work');
@@ -39,12 +41,12 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     stderr: indented(ctx.stderr),
     env: { ...ctx.env, TSPROOF_PASSPHRASE: randomBytes(18).toString('base64') },
   };
-  const expectations: [string, boolean][] = [];
+  const expectations: [Text, boolean][] = [];
   const server = { close: () => undefined as unknown };
   try {
-    say(c.bold('tsproof demo — everything happens offline in ') + tmp);
+    say(c.bold(tr(ctx, t`tsproof demo — everything happens offline in ${tmp}`)));
     say();
-    say(c.bold('1. A local RFC 3161 time-stamping authority on loopback'));
+    say(c.bold(tr(ctx, t`1. A local RFC 3161 time-stamping authority on loopback`)));
     const tsa = createTsaMaterial({ name: 'tsproof demo', now: ctx.now() });
     await writeTsaMaterial(path.join(home, 'tsa'), tsa);
     await mkdir(path.join(home, 'trust'), { recursive: true });
@@ -53,14 +55,14 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     const addr = await listen(srv, '127.0.0.1', 0);
     server.close = () => srv.close();
     const url = `http://127.0.0.1:${addr.port}/`;
-    say(`    ${tsa.certificate.subject} at ${url}; its root is trusted in the demo's home`);
+    say(t`    ${tsa.certificate.subject} at ${url}; its root is trusted in the demo's home`);
     say();
 
-    say(c.bold('2. A throwaway holder identity (self-asserted)'));
+    say(c.bold(tr(ctx, t`2. A throwaway holder identity (self-asserted)`)));
     await identityNew(sub, { name: '홍길동', org: 'Demo Design Co.', as: 'demo' });
     say();
 
-    say(c.bold('3. Sample files: a Korean-named drawing, a CAD part, an empty file, 1 MiB of binary data'));
+    say(c.bold(tr(ctx, t`3. Sample files: a Korean-named drawing, a CAD part, an empty file, 1 MiB of binary data`)));
     await mkdir(path.join(work, 'designs', '설계도면'), { recursive: true });
     const files = {
       drawing: path.join('designs', '설계도면', '회로도-v1.txt'),
@@ -75,19 +77,19 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     for (const f of Object.values(files)) say(`    ${f}`);
     say();
 
-    say(c.bold('4. tsproof register designs --tsa ' + url));
-    say(c.dim('   (one signature over the manifest, one timestamp over the signature, whatever the number of files)'));
-    expectations.push(['register exits 0', (await registerCommand(sub, ['designs'], { tsa: [url], trust: [], algorithm: [], timeout: '10', out: '.' })) === 0]);
+    say(c.bold(tr(ctx, t`4. tsproof register designs --tsa ${url}`)));
+    say(c.dim(tr(ctx, t`   (one signature over the manifest, one timestamp over the signature, whatever the number of files)`)));
+    expectations.push([t`register exits 0`, (await registerCommand(sub, ['designs'], { tsa: [url], trust: [], algorithm: [], timeout: '10', out: '.' })) === 0]);
     const receiptName = (await import('node:fs')).readdirSync(work).find((n) => n.endsWith('.tsproof.json'))!;
     const receiptPath = path.join(work, receiptName);
     say();
 
-    say(c.bold('5. tsproof verify — each file, offline, found through the local index'));
+    say(c.bold(tr(ctx, t`5. tsproof verify — each file, offline, found through the local index`)));
     const verified = await verifyCommand(sub, Object.values(files), { trust: [], brief: true });
-    expectations.push(['all four files verify', verified === 0]);
+    expectations.push([t`all four files verify`, verified === 0]);
     say();
 
-    say(c.bold('6. An independent verdict: OpenSSL checks the same receipt'));
+    say(c.bold(tr(ctx, t`6. An independent verdict: OpenSSL checks the same receipt`)));
     const pieces = extractPieces(parseReceiptJson(await readFile(receiptPath, 'utf8'), receiptName));
     const ev = path.join(tmp, 'openssl');
     await mkdir(ev);
@@ -107,24 +109,25 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     };
     const tsOk = openssl(['ts', '-verify', '-token_in', '-in', 'token.tst', '-data', 'signature-value.bin', '-CAfile', root]);
     const cmsOk = openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'signature.p7s', '-content', 'manifest.json', '-CAfile', 'holder.pem', '-purpose', 'any', '-out', '/dev/null']);
-    if (tsOk === undefined || cmsOk === undefined) say('    openssl is not installed; skipping the independent check');
+    if (tsOk === undefined || cmsOk === undefined) say(t`    openssl is not installed; skipping the independent check`);
     else {
-      say(`    openssl ts -verify  (token over the signature value, TSA root)  → ${tsOk ? c.green('Verification: OK') : c.red('FAILED')}`);
-      say(`    openssl cms -verify (holder signature over the manifest)        → ${cmsOk ? c.green('Verification successful') : c.red('FAILED')}`);
-      expectations.push(['OpenSSL accepts the token', tsOk], ['OpenSSL accepts the signature', cmsOk]);
+      const failed = c.red(tr(ctx, t`FAILED`));
+      say(t`    openssl ts -verify  (token over the signature value, TSA root)  → ${tsOk ? c.green('Verification: OK') : failed}`);
+      say(t`    openssl cms -verify (holder signature over the manifest)        → ${cmsOk ? c.green('Verification successful') : failed}`);
+      expectations.push([t`OpenSSL accepts the token`, tsOk], [t`OpenSSL accepts the signature`, cmsOk]);
     }
     say();
 
-    say(c.bold('7. Tampering: one byte of bracket.step changes'));
+    say(c.bold(tr(ctx, t`7. Tampering: one byte of bracket.step changes`)));
     const partPath = path.join(work, files.part);
     const bytes = await readFile(partPath);
     bytes[bytes.length - 2] = bytes[bytes.length - 2]! ^ 0x01;
     await writeFile(partPath, bytes);
     const tampered = await verifyCommand(sub, [files.part], { trust: [], receipt: receiptName, brief: true });
-    expectations.push(['the modified file fails (exit 1)', tampered === 1]);
+    expectations.push([t`the modified file fails (exit 1)`, tampered === 1]);
     say();
 
-    say(c.bold('8. Tampering: the drawing is swapped and the receipt edited to claim the new digest'));
+    say(c.bold(tr(ctx, t`8. Tampering: the drawing is swapped and the receipt edited to claim the new digest`)));
     const forged = JSON.parse(await readFile(receiptPath, 'utf8'));
     const drawingName = files.drawing.split(path.sep).join('/');
     // Someone swaps in another drawing and edits the receipt to claim its digest.
@@ -133,33 +136,33 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     forged.entries.find((e: { name: string }) => e.name === drawingName).digests.sha256 = createHash('sha256').update(other).digest('hex');
     await writeFile(path.join(work, 'forged.tsproof.json'), JSON.stringify(forged, null, 2));
     const forgedCode = await verifyCommand(sub, [files.drawing], { trust: [], receipt: 'forged.tsproof.json', brief: true });
-    expectations.push(['the forged receipt fails (exit 1)', forgedCode === 1]);
+    expectations.push([t`the forged receipt fails (exit 1)`, forgedCode === 1]);
     say();
 
-    say(c.bold('9. Selective disclosure: a receipt for bracket.step alone'));
+    say(c.bold(tr(ctx, t`9. Selective disclosure: a receipt for bracket.step alone`)));
     await writeFile(partPath, bytes.map((b, i) => (i === bytes.length - 2 ? b ^ 0x01 : b)));
-    expectations.push(['extract exits 0', (await receiptExtract(sub, receiptName, { file: files.part, out: 'bracket.tsproof.json' })) === 0]);
+    expectations.push([t`extract exits 0`, (await receiptExtract(sub, receiptName, { file: files.part, out: 'bracket.tsproof.json' })) === 0]);
     const single = await readFile(path.join(work, 'bracket.tsproof.json'), 'utf8');
-    expectations.push(['the per-file receipt names no other file', !single.includes('sensor-capture') && !single.includes('회로도')]);
-    expectations.push(['the per-file receipt verifies', (await verifyCommand(sub, [files.part], { trust: [], receipt: 'bracket.tsproof.json', brief: true })) === 0]);
+    expectations.push([t`the per-file receipt names no other file`, !single.includes('sensor-capture') && !single.includes('회로도')]);
+    expectations.push([t`the per-file receipt verifies`, (await verifyCommand(sub, [files.part], { trust: [], receipt: 'bracket.tsproof.json', brief: true })) === 0]);
     say();
 
-    say(c.bold('10. For readers without tsproof: an evidence pack checked by OpenSSL alone, and a PDF certificate'));
-    expectations.push(['export --format evidence exits 0', (await exportCommand(sub, 'bracket.tsproof.json', { format: 'evidence', out: 'evidence', trust: [] })) === 0]);
+    say(c.bold(tr(ctx, t`10. For readers without tsproof: an evidence pack checked by OpenSSL alone, and a PDF certificate`)));
+    expectations.push([t`export --format evidence exits 0`, (await exportCommand(sub, 'bracket.tsproof.json', { format: 'evidence', out: 'evidence', trust: [] })) === 0]);
     const sh = spawnSync('bash', [path.join('evidence', 'verify.sh'), files.part], { cwd: work, encoding: 'utf8' });
     for (const line of `${sh.stdout}${sh.stderr}`.trim().split('\n')) say(`    ${line}`);
-    expectations.push(['verify.sh (bash + OpenSSL + coreutils) accepts bracket.step', sh.status === 0]);
-    expectations.push(['certificate writes a Korean/English PDF', (await certificateCommand(sub, receiptName, { lang: 'both', out: 'certificate.pdf', trust: [] })) === 0]);
+    expectations.push([t`verify.sh (bash + OpenSSL + coreutils) accepts bracket.step`, sh.status === 0]);
+    expectations.push([t`certificate writes a Korean/English PDF`, (await certificateCommand(sub, receiptName, { lang: 'both', out: 'certificate.pdf', trust: [] })) === 0]);
     say();
   } finally {
     server.close();
     if (!o.keep) await rm(tmp, { recursive: true, force: true });
   }
   const ok = expectations.every(([, v]) => v);
-  say(c.bold('Summary'));
-  for (const [what, v] of expectations) say(`    ${v ? c.green('✔') : c.red('✘')} ${what}`);
-  say(ok ? c.green('Demo OK: registered, verified offline, confirmed by OpenSSL, tampering detected, one file disclosed alone, evidence pack and certificate written.') : c.red('Demo FAILED: something did not behave as expected.'));
-  if (o.keep) say(`Files kept in ${tmp}`);
+  say(c.bold(tr(ctx, t`Summary`)));
+  for (const [what, v] of expectations) say(`    ${v ? c.green('✔') : c.red('✘')} ${tr(ctx, what)}`);
+  say(ok ? c.green(tr(ctx, t`Demo OK: registered, verified offline, confirmed by OpenSSL, tampering detected, one file disclosed alone, evidence pack and certificate written.`)) : c.red(tr(ctx, t`Demo FAILED: something did not behave as expected.`)));
+  if (o.keep) say(t`Files kept in ${tmp}`);
   if (ctx.json) ctx.stdout.write(`${JSON.stringify({ ok, expectations: expectations.map(([what, passed]) => ({ what, ok: passed })) }, null, 2)}\n`);
   return ok ? 0 : 1;
 }

@@ -10,12 +10,13 @@ import { verifyReceipt, type ReceiptVerification } from '../../core/verify/recei
 import { loadReceipt } from '../../core/verify/files.js';
 import { ExitCode } from '../exit.js';
 import { out, printJson, VERSION } from '../output.js';
-import { formatTime, formatTimestamp } from '../render.js';
+import { formatTime, formatTimestamp, identityLabel } from '../render.js';
 import { certificateLang, newOutput, verifySettings } from '../common.js';
 import type { CliContext } from '../context.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { entryFor } from './receipt.js';
 import { isFullReceipt } from '../../core/receipt/receipt.js';
+import { t, type Text } from '../../core/text.js';
 
 async function verified(ctx: CliContext, receiptFile: string, trust: string[]) {
   const receipt = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
@@ -23,32 +24,33 @@ async function verified(ctx: CliContext, receiptFile: string, trust: string[]) {
 }
 
 /** Exports are evidence: from a receipt that does not verify, nothing is written (exit 1). */
-function refuse(receiptFile: string, v: ReceiptVerification, what: string): never {
+function refuse(receiptFile: string, v: ReceiptVerification, what: Text): never {
   const first = v.checks.find((c) => !c.ok);
-  throw new VerificationError({ code: 'VERIFICATION_FAILED', message: `${receiptFile} does not verify (${first ? `${first.id}: ${first.detail}` : 'incomplete'}), so no ${what} was written; run tsproof verify for the details` });
+  const why = first ? t`${first.id}: ${first.detail}` : t`incomplete`;
+  throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`${receiptFile} does not verify (${why}), so no ${what} was written; run tsproof verify for the details` });
 }
 
 export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[] }): Promise<number> {
-  if (o.format !== 'evidence' && o.format !== 'in-toto') throw new InputError({ code: 'BAD_ARGUMENT', message: `--format ${o.format}: expected evidence or in-toto` });
+  if (o.format !== 'evidence' && o.format !== 'in-toto') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format ${o.format}: expected evidence or in-toto` });
   const dest = o.out === '-' ? '-' : await newOutput(ctx, o.out);
   const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
 
   if (o.format === 'in-toto') {
     const v = verifyReceipt(receipt, vctx);
-    if (!v.ok) refuse(receiptFile, v, 'statement');
+    if (!v.ok) refuse(receiptFile, v, t`in-toto statement`);
     const text = `${JSON.stringify(inTotoStatement(v), null, 2)}\n`;
     if (o.out === '-') ctx.stdout.write(text);
     else {
       await writeAtomic(dest, text);
       if (ctx.json) printJson(ctx, { ok: true, format: 'in-toto', out: o.out, subjects: v.entries.length });
-      else out(ctx, `Wrote ${o.out}: an in-toto Statement v1 with ${v.entries.length} subject(s).`);
+      else out(ctx, t`Wrote ${o.out}: an in-toto Statement v1 with ${v.entries.length} subject(s).`);
     }
     return ExitCode.OK;
   }
 
-  if (o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: '--format evidence writes a folder or a zip: give --out <dir> or --out <name>.zip' });
+  if (o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format evidence writes a folder or a zip: give --out <dir> or --out <name>.zip` });
   const pack = buildEvidencePack(receipt, { ...vctx, tool: `tsproof ${VERSION}` });
-  if (!pack.files) refuse(receiptFile, pack.verification, 'evidence pack');
+  if (!pack.files) refuse(receiptFile, pack.verification, t`evidence pack`);
   if (/\.zip$/i.test(o.out)) {
     // One file for mail and court filings; the pack's entries sit under a folder of the zip's name.
     const top = path.basename(o.out).replace(/\.zip$/i, '');
@@ -69,7 +71,10 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
     }
   }
   if (ctx.json) printJson(ctx, { ok: true, format: 'evidence', out: o.out, files: pack.files.length, entries: pack.verification.entries.length });
-  else out(ctx, `Wrote the evidence pack ${o.out} (${pack.verification.entries.length} file(s)). Check a file with OpenSSL alone: ${/\.zip$/i.test(o.out) ? 'unzip it, then ' : ''}bash ${/\.zip$/i.test(o.out) ? `${path.basename(o.out).replace(/\.zip$/i, '')}/verify.sh` : path.join(o.out, 'verify.sh')} <file>`);
+  else if (/\.zip$/i.test(o.out)) {
+    const script = `${path.basename(o.out).replace(/\.zip$/i, '')}/verify.sh`;
+    out(ctx, t`Wrote the evidence pack ${o.out} (${pack.verification.entries.length} file(s)). Check a file with OpenSSL alone: unzip it, then bash ${script} <file>`);
+  } else out(ctx, t`Wrote the evidence pack ${o.out} (${pack.verification.entries.length} file(s)). Check a file with OpenSSL alone: bash ${path.join(o.out, 'verify.sh')} <file>`);
   return ExitCode.OK;
 }
 
@@ -93,28 +98,29 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
     printJson(ctx, { tsproof: VERSION, ...summary });
     return ExitCode.OK;
   }
-  out(ctx, `Receipt ${receipt.id} (${summary.kind}${m ? `, ${receipt.entries.length} of ${m.merkle.count} file(s)` : ''})`);
-  out(ctx, `  verifies:     ${v.ok ? 'yes' : `NO — ${failed[0]?.id}: ${failed[0]?.detail}`}`);
-  if (v.holder) out(ctx, `  holder:       ${v.holder.subject} (${v.holder.identity})`);
-  if (v.time) out(ctx, `  proven time:  ${formatTime(v.time)}`);
-  for (const t of v.timestamps) out(ctx, `  timestamp:    ${formatTimestamp(t)}, serial ${t.serial}`);
+  const kind = summary.kind === 'full' ? t`full receipt` : t`per-file receipt`;
+  out(ctx, m ? t`Receipt ${receipt.id} (${kind}, ${receipt.entries.length} of ${m.merkle.count} file(s))` : t`Receipt ${receipt.id} (${kind})`);
+  out(ctx, v.ok ? t`  verifies:     yes` : t`  verifies:     NO — ${failed[0]?.id ?? ''}: ${failed[0]?.detail ?? ''}`);
+  if (v.holder) out(ctx, t`  holder:       ${v.holder.subject} (${identityLabel(v.holder.identity)})`);
+  if (v.time) out(ctx, t`  proven time:  ${formatTime(v.time)}`);
+  for (const ts of v.timestamps) out(ctx, t`  timestamp:    ${formatTimestamp(ctx, ts)}, serial ${ts.serial}`);
   if (m) {
-    out(ctx, `  created:      ${m.created} (the holder's clock)`);
-    out(ctx, `  merkle root:  ${m.merkle.algorithm} ${m.merkle.root}`);
+    out(ctx, t`  created:      ${m.created} (the holder's clock)`);
+    out(ctx, t`  merkle root:  ${m.merkle.algorithm} ${m.merkle.root}`);
   }
   const shown = o.all ? receipt.entries : receipt.entries.slice(0, 20);
-  out(ctx, '  files:');
-  for (const e of shown) out(ctx, `    ${e.name}  ${e.size} bytes  ${Object.entries(e.digests).map(([a, d]) => `${a}:${d}`).join(' ')}`);
-  if (shown.length < receipt.entries.length) out(ctx, `    … ${receipt.entries.length - shown.length} more (--all to list them)`);
+  out(ctx, t`  files:`);
+  for (const e of shown) out(ctx, t`    ${e.name}  ${e.size} bytes  ${Object.entries(e.digests).map(([a, d]) => `${a}:${d}`).join(' ')}`);
+  if (shown.length < receipt.entries.length) out(ctx, t`    … ${receipt.entries.length - shown.length} more (--all to list them)`);
   return ExitCode.OK;
 }
 
 export async function certificateCommand(ctx: CliContext, receiptFile: string, o: { file?: string; lang?: string; out: string; trust: string[] }): Promise<number> {
-  const lang = certificateLang(ctx, o.lang);
+  const lang = certificateLang(ctx, o.lang ?? ctx.langOption);
   const dest = await newOutput(ctx, o.out);
   const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
   const v = verifyReceipt(receipt, vctx);
-  if (!v.ok || !v.manifest) refuse(receiptFile, v, 'certificate');
+  if (!v.ok || !v.manifest) refuse(receiptFile, v, t`certificate`);
   const chosen = o.file ? [await entryFor(ctx, receipt, o.file, receiptFile)] : receipt.entries;
   const alg = v.manifest.merkle.algorithm;
   const pdf = await renderCertificatePdf({
@@ -129,6 +135,6 @@ export async function certificateCommand(ctx: CliContext, receiptFile: string, o
   });
   await writeAtomic(dest, pdf);
   if (ctx.json) printJson(ctx, { ok: true, out: o.out, lang, files: chosen.length, bytes: pdf.length });
-  else out(ctx, `Wrote the certificate of registration ${o.out} (${chosen.length} file(s), ${lang}, ${Math.round(pdf.length / 1024)} KB).`);
+  else out(ctx, t`Wrote the certificate of registration ${o.out} (${chosen.length} file(s), ${lang}, ${Math.round(pdf.length / 1024)} KB).`);
   return ExitCode.OK;
 }

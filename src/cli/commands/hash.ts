@@ -8,10 +8,11 @@ import { collectFiles } from '../../core/io/files.js';
 import { printJson, warn } from '../output.js';
 import { hashingProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
+import { t } from '../../core/text.js';
 
 export function parseAlgorithm(a: string): HashAlgorithm {
   const v = a.toLowerCase().replace('-', '');
-  if (!isFileHash(v)) throw new InputError({ code: 'BAD_ARGUMENT', message: `unsupported algorithm "${a}" (use sha256, sha384 or sha512)` });
+  if (!isFileHash(v)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`unsupported algorithm "${a}" (use sha256, sha384 or sha512)` });
   return v;
 }
 
@@ -27,7 +28,7 @@ export async function hashCommand(ctx: CliContext, inputs: string[], o: { algori
   const pool = inputs.length > 1 || !(await isFile(path.resolve(ctx.cwd, inputs[0]!))) ? new HashPool() : undefined;
   try {
     const { files, skipped } = await collectFiles(inputs, ctx.cwd);
-    for (const s of skipped) warn(ctx, `skipped ${s.path}: ${s.reason}`);
+    for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
     const progress = await hashingProgress(ctx, files.length);
     let results;
     try {

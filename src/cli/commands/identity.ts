@@ -12,26 +12,27 @@ import { looksLikePkcs12, readPkcs12, writePkcs12 } from '../../core/pki/pkcs12.
 import { defaultNpkiRoots, readNpkiFolder, scanNpki } from '../../core/pki/npki.js';
 import os from 'node:os';
 import { getPassphrase } from '../passphrase.js';
-import { out, printJson, warn } from '../output.js';
+import { out, printJson, tr, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import type { KeyObject } from 'node:crypto';
+import { t, type Text } from '../../core/text.js';
 
 async function readInput(ctx: CliContext, file: string): Promise<Buffer> {
   try {
     return await readFile(path.resolve(ctx.cwd, file));
   } catch {
-    throw new InputError({ code: 'FILE_NOT_FOUND', message: `${file}: cannot read` });
+    throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${file}: cannot read` });
   }
 }
 
 /** Saves the identity, making it the default when it is the first one. */
 async function store(ctx: CliContext, name: string, key: KeyObject, chain: Certificate[], source: IdentityRecord['source'], passphraseFile?: string): Promise<IdentityRecord> {
   const s = new IdentityStore(ctx.home);
-  if ((await s.list()).some((r) => r.name === name)) throw new InputError({ code: 'IDENTITY_EXISTS', message: `an identity named "${name}" already exists (choose another name)` });
+  if ((await s.list()).some((r) => r.name === name)) throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists (choose another name)` });
   const passphrase = await getPassphrase(ctx, {
     env: 'TSPROOF_PASSPHRASE',
     ...(passphraseFile ? { file: passphraseFile } : {}),
-    prompt: `New passphrase for identity "${name}": `,
+    prompt: t`New passphrase for identity "${name}": `,
     confirm: true,
   });
   const record = await s.save(name, key, chain, passphrase, source, ctx.now());
@@ -40,21 +41,21 @@ async function store(ctx: CliContext, name: string, key: KeyObject, chain: Certi
   return record;
 }
 
-function printRecord(ctx: CliContext, r: IdentityRecord, verb: string) {
+function printRecord(ctx: CliContext, r: IdentityRecord, heading: Text) {
   if (ctx.json) return printJson(ctx, { ok: true, identity: r });
-  out(ctx, `${verb} identity "${r.name}"`);
-  out(ctx, `  subject   ${r.subject}${r.selfAsserted ? ctx.color.yellow('  (self-asserted)') : ''}`);
-  out(ctx, `  issuer    ${r.issuer}`);
-  out(ctx, `  key       ${r.key}`);
-  out(ctx, `  valid     ${r.notBefore} to ${r.notAfter}`);
-  out(ctx, `  sha256    ${r.certificateSha256}`);
+  out(ctx, heading);
+  out(ctx, t`  subject   ${r.subject}${r.selfAsserted ? ctx.color.yellow(tr(ctx, t`  (self-asserted)`)) : ''}`);
+  out(ctx, t`  issuer    ${r.issuer}`);
+  out(ctx, t`  key       ${r.key}`);
+  out(ctx, t`  valid     ${r.notBefore} to ${r.notAfter}`);
+  out(ctx, t`  sha256    ${r.certificateSha256}`);
 }
 
 export async function identityNew(
   ctx: CliContext,
   o: { name: string; org?: string; email?: string; rsa?: boolean; csr?: string; as?: string; passphraseFile?: string },
 ): Promise<number> {
-  if (!o.name.trim()) throw new InputError({ code: 'BAD_ARGUMENT', message: '--name must not be empty' });
+  if (!o.name.trim()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--name must not be empty` });
   const id = createSelfAssertedIdentity({ name: o.name.normalize('NFC'), ...(o.org ? { org: o.org.normalize('NFC') } : {}), ...(o.email ? { email: o.email } : {}), rsa: !!o.rsa, now: ctx.now() });
   const name = o.as ?? suggestIdentityName(o.name);
   if (o.csr) {
@@ -62,11 +63,12 @@ export async function identityNew(
     const csrPath = path.resolve(ctx.cwd, o.csr);
     const record = await store(ctx, name, id.key, [id.certificate], 'generated', o.passphraseFile);
     await writeAtomic(csrPath, toPem('CERTIFICATE REQUEST', createCsr(id)));
-    printRecord(ctx, record, 'Created');
-    if (!ctx.json) out(ctx, `  csr       ${o.csr} (send it to a CA; import the issued certificate with "tsproof identity import <cert.pem> --key …")`);
+    printRecord(ctx, record, t`Created identity "${record.name}"`);
+    if (!ctx.json) out(ctx, t`  csr       ${o.csr} (send it to a CA; import the issued certificate with "tsproof identity import <cert.pem> --key …")`);
     return 0;
   }
-  printRecord(ctx, await store(ctx, name, id.key, [id.certificate], 'generated', o.passphraseFile), 'Created');
+  const created = await store(ctx, name, id.key, [id.certificate], 'generated', o.passphraseFile);
+  printRecord(ctx, created, t`Created identity "${created.name}"`);
   return 0;
 }
 
@@ -75,7 +77,7 @@ function sourcePassphrase(ctx: CliContext, file: string, o: { importPassphraseFi
   return getPassphrase(ctx, {
     env: ctx.env.TSPROOF_IMPORT_PASSPHRASE ? 'TSPROOF_IMPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE',
     ...(o.importPassphraseFile ? { file: o.importPassphraseFile } : {}),
-    prompt: `Passphrase of ${path.basename(file)}: `,
+    prompt: t`Passphrase of ${path.basename(file)}: `,
   });
 }
 
@@ -84,11 +86,11 @@ export async function identityImport(ctx: CliContext, file: string | undefined, 
   let chain: Certificate[];
   let source: IdentityRecord['source'];
   if (o.npki) {
-    if (file) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give either a file or --npki <folder>, not both' });
+    if (file) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give either a file or --npki <folder>, not both` });
     ({ key, chain } = await readNpkiFolder(path.resolve(ctx.cwd, o.npki), await sourcePassphrase(ctx, o.npki, o)));
     source = 'npki';
   } else {
-    if (!file) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give a .p12/.pfx or PEM file to import, or --npki <folder>' });
+    if (!file) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give a .p12/.pfx or PEM file to import, or --npki <folder>` });
     const bytes = await readInput(ctx, file);
     if (/\.(p12|pfx)$/i.test(file) || looksLikePkcs12(bytes)) {
       ({ key, chain } = await readPkcs12(bytes, await sourcePassphrase(ctx, file, o), file));
@@ -97,41 +99,41 @@ export async function identityImport(ctx: CliContext, file: string | undefined, 
       const certs = parseCertificates(bytes, file);
       const keyBytes = o.key ? await readInput(ctx, o.key) : bytes;
       const keyText = keyBytes.toString('latin1');
-      if (!o.key && !keyText.includes('PRIVATE KEY')) throw new InputError({ code: 'BAD_ARGUMENT', message: `${file} holds no private key; give it with --key <file>` });
+      if (!o.key && !keyText.includes('PRIVATE KEY')) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${file} holds no private key; give it with --key <file>` });
       const encrypted = /ENCRYPTED/.test(keyText) || (!keyText.includes('-----BEGIN') && keyBytes[0] === 0x30 && keyBytes[keyBytes[1]! & 0x80 ? 2 + (keyBytes[1]! & 0x7f) : 2] === 0x30);
       key = await loadPrivateKey(keyBytes, encrypted ? await sourcePassphrase(ctx, o.key ?? file, o) : undefined, o.key ?? file);
       const leaf = certs.find((c) => keyMatchesCertificate(key, c));
-      if (!leaf) throw new InputError({ code: 'KEY_MISMATCH', message: `the private key does not belong to ${certs.length > 1 ? 'any certificate in' : 'the certificate in'} ${file}` });
+      if (!leaf) throw new InputError({ code: 'KEY_MISMATCH', message: certs.length > 1 ? t`the private key does not belong to any certificate in ${file}` : t`the private key does not belong to the certificate in ${file}` });
       chain = [leaf, ...certs.filter((c) => c !== leaf)];
       source = 'pem';
     }
   }
   for (const w of checkSigningCertificate(chain[0]!, ctx.now())) warn(ctx, w);
   const record = await store(ctx, o.name ?? suggestIdentityName(chain[0]!.commonName), key, chain, source, o.passphraseFile);
-  printRecord(ctx, record, 'Imported');
+  printRecord(ctx, record, t`Imported identity "${record.name}"`);
   return 0;
 }
 
 export async function identityScan(ctx: CliContext, o: { path: string[] }): Promise<number> {
   const roots = [...o.path.map((p) => path.resolve(ctx.cwd, p)), ...(await defaultNpkiRoots(ctx.env, process.platform, ctx.env.HOME ?? os.homedir()))];
   const { found, problems } = await scanNpki(roots, ctx.now());
-  for (const p of problems) warn(ctx, `${p.dir}: ${p.reason}`);
+  for (const p of problems) warn(ctx, t`${p.dir}: ${p.reason}`);
   if (ctx.json) {
     printJson(ctx, { ok: true, certificates: found });
     return 0;
   }
   if (found.length === 0) {
-    out(ctx, 'No NPKI certificates found (looked in the usual folders; add --path <folder> to look elsewhere).');
+    out(ctx, t`No NPKI certificates found (looked in the usual folders; add --path <folder> to look elsewhere).`);
     return 0;
   }
   for (const c of found) {
-    out(ctx, `${c.commonName ?? c.subject}${c.expired ? ctx.color.red('  (expired)') : ''}`);
-    out(ctx, `  folder    ${c.dir}`);
-    out(ctx, `  subject   ${c.subject}`);
-    out(ctx, `  issuer    ${c.issuer} (${c.ca})`);
-    out(ctx, `  valid     ${c.notBefore} to ${c.notAfter}`);
-    out(ctx, `  key usage ${c.keyUsage.join(', ') || '(not restricted)'}`);
-    out(ctx, `  import:   tsproof identity import --npki ${JSON.stringify(c.dir)}`);
+    out(ctx, `${c.commonName ?? c.subject}${c.expired ? ctx.color.red(tr(ctx, t`  (expired)`)) : ''}`);
+    out(ctx, t`  folder    ${c.dir}`);
+    out(ctx, t`  subject   ${c.subject}`);
+    out(ctx, t`  issuer    ${c.issuer} (${c.ca})`);
+    out(ctx, t`  valid     ${c.notBefore} to ${c.notAfter}`);
+    out(ctx, c.keyUsage.length ? t`  key usage ${c.keyUsage.join(', ')}` : t`  key usage (not restricted)`);
+    out(ctx, t`  import:   tsproof identity import --npki ${JSON.stringify(c.dir)}`);
   }
   return 0;
 }
@@ -140,17 +142,17 @@ export async function identityExport(ctx: CliContext, name: string | undefined, 
   const { unlockIdentity } = await import('../common.js');
   const id = await unlockIdentity(ctx, name, o.passphraseFile);
   const dest = path.resolve(ctx.cwd, o.p12);
-  if (!o.force && (await exists(dest))) throw new InputError({ code: 'BAD_ARGUMENT', message: `${o.p12} already exists (use --force to replace it)` });
+  if (!o.force && (await exists(dest))) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${o.p12} already exists (use --force to replace it)` });
   // The backup is protected by the export passphrase (TSPROOF_EXPORT_PASSPHRASE), else the identity's own.
-  const passphrase = await getPassphrase(ctx, { env: ctx.env.TSPROOF_EXPORT_PASSPHRASE ? 'TSPROOF_EXPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE', prompt: 'Passphrase for the .p12 file: ', confirm: true });
+  const passphrase = await getPassphrase(ctx, { env: ctx.env.TSPROOF_EXPORT_PASSPHRASE ? 'TSPROOF_EXPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE', prompt: t`Passphrase for the .p12 file: `, confirm: true });
   await writeAtomic(dest, await writePkcs12(id.key, id.chain, passphrase, id.record.name), 0o600);
   if (ctx.json) printJson(ctx, { ok: true, identity: id.record.name, p12: o.p12 });
-  else out(ctx, `Exported identity "${id.record.name}" (key and ${id.chain.length} certificate(s)) to ${o.p12}`);
+  else out(ctx, t`Exported identity "${id.record.name}" (key and ${id.chain.length} certificate(s)) to ${o.p12}`);
   return 0;
 }
 
 export async function identityRemove(ctx: CliContext, name: string, o: { yes?: boolean }): Promise<number> {
-  if (!o.yes) throw new InputError({ code: 'BAD_ARGUMENT', message: `removing "${name}" deletes its private key for good; export it first (identity export --p12) and confirm with --yes` });
+  if (!o.yes) throw new InputError({ code: 'BAD_ARGUMENT', message: t`removing "${name}" deletes its private key for good; export it first (identity export --p12) and confirm with --yes` });
   const record = await new IdentityStore(ctx.home).remove(name);
   const config = await loadConfig(ctx.home);
   if (config.defaultIdentity === name) {
@@ -158,7 +160,7 @@ export async function identityRemove(ctx: CliContext, name: string, o: { yes?: b
     await saveConfig(ctx.home, rest);
   }
   if (ctx.json) printJson(ctx, { ok: true, removed: record.name });
-  else out(ctx, `Removed identity "${record.name}" (${record.subject})`);
+  else out(ctx, t`Removed identity "${record.name}" (${record.subject})`);
   return 0;
 }
 
@@ -169,22 +171,22 @@ export async function identityList(ctx: CliContext): Promise<number> {
     printJson(ctx, { ok: true, default: def ?? null, identities: all });
     return 0;
   }
-  if (all.length === 0) out(ctx, 'No identities. Create one with: tsproof identity new --name "<your name>"');
-  for (const r of all) out(ctx, `${r.name === def ? '*' : ' '} ${r.name.padEnd(20)} ${r.subject}${r.selfAsserted ? ' (self-asserted)' : ''}  until ${r.notAfter.slice(0, 10)}`);
+  if (all.length === 0) out(ctx, t`No identities. Create one with: tsproof identity new --name "<your name>"`);
+  for (const r of all) out(ctx, `${r.name === def ? '*' : ' '} ${r.name.padEnd(20)} ${r.subject}${r.selfAsserted ? tr(ctx, t` (self-asserted)`) : ''}  ${tr(ctx, t`until ${r.notAfter.slice(0, 10)}`)}`);
   return 0;
 }
 
 export async function identityShow(ctx: CliContext, name?: string): Promise<number> {
   const s = new IdentityStore(ctx.home);
   const chosen = name ?? (await loadConfig(ctx.home)).defaultIdentity ?? (await s.list())[0]?.name;
-  if (!chosen) throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: 'no identity yet (tsproof identity new --name "<your name>")' });
+  if (!chosen) throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: t`no identity yet (tsproof identity new --name "<your name>")` });
   const record = await s.record(chosen);
   const chain = await s.chain(chosen);
   if (ctx.json) {
     printJson(ctx, { ok: true, identity: record, chain: chain.map((c) => ({ subject: c.subject, issuer: c.issuer, sha256: c.sha256, pem: c.toPEM() })) });
     return 0;
   }
-  printRecord(ctx, record, 'Showing');
-  if (chain.length > 1) out(ctx, `  chain     ${chain.slice(1).map((c) => c.subject).join(' → ')}`);
+  printRecord(ctx, record, t`Identity "${record.name}"`);
+  if (chain.length > 1) out(ctx, t`  chain     ${chain.slice(1).map((c) => c.subject).join(' → ')}`);
   return 0;
 }

@@ -10,6 +10,7 @@ import { decodeManifest } from '../../core/receipt/manifest.js';
 import { loadReceipt } from '../../core/verify/files.js';
 import { out, printJson } from '../output.js';
 import type { CliContext } from '../context.js';
+import { t } from '../../core/text.js';
 
 /** --file names the entry as registered, or a local file found by its content. */
 export async function entryFor(ctx: CliContext, r: Receipt, file: string, receiptFile: string): Promise<ReceiptEntry> {
@@ -21,7 +22,7 @@ export async function entryFor(ctx: CliContext, r: Receipt, file: string, receip
     const local = await hashFile(path.resolve(ctx.cwd, file), algs, file);
     entry = r.entries.find((e) => algs.every((a) => e.digests[a] === local.digests[a]));
   }
-  if (!entry) throw new InputError({ code: 'BAD_ARGUMENT', message: `${file}: not registered in ${receiptFile} (give the name as registered, or the file itself)` });
+  if (!entry) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${file}: not registered in ${receiptFile} (give the name as registered, or the file itself)` });
   return entry;
 }
 
@@ -30,10 +31,10 @@ export async function receiptExtract(ctx: CliContext, receiptFile: string, o: { 
   const entry = await entryFor(ctx, r, o.file, receiptFile);
   const extracted = extractEntry(r, entry);
   const dest = path.resolve(ctx.cwd, o.out);
-  if (!o.force && (await exists(dest))) throw new InputError({ code: 'BAD_ARGUMENT', message: `${o.out} already exists (use --force to replace it)` });
+  if (!o.force && (await exists(dest))) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${o.out} already exists (use --force to replace it)` });
   const text = serializeReceipt(extracted);
   await writeAtomic(dest, text);
   if (ctx.json) printJson(ctx, { ok: true, receipt: o.out, entry: entry.name, proofLength: extracted.entries[0]!.proof!.length, bytes: Buffer.byteLength(text) });
-  else out(ctx, `Wrote ${o.out}: "${entry.name}" with an inclusion proof of ${extracted.entries[0]!.proof!.length} hash(es); nothing about the other ${r.entries.length - 1} file(s) is disclosed.`);
+  else out(ctx, t`Wrote ${o.out}: "${entry.name}" with an inclusion proof of ${extracted.entries[0]!.proof!.length} hash(es); nothing about the other ${r.entries.length - 1} file(s) is disclosed.`);
   return 0;
 }

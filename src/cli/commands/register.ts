@@ -19,9 +19,10 @@ import { parseAlgorithm } from './hash.js';
 import { formatTimestamp } from '../render.js';
 import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
 import type { CliContext } from '../context.js';
+import { t } from '../../core/text.js';
 
 export const NO_TSA_MESSAGE =
-  'no TSA configured: pass --tsa <url>, or add {"tsa": ["<url>"]} to $TSPROOF_HOME/config.json; for a local TSA run "tsproof tsa init" then "tsproof tsa serve" and use --tsa http://127.0.0.1:3161/';
+  t`no TSA configured: pass --tsa <url>, or add {"tsa": ["<url>"]} to $TSPROOF_HOME/config.json; for a local TSA run "tsproof tsa init" then "tsproof tsa serve" and use --tsa http://127.0.0.1:3161/`;
 
 /**
  * TSAs from --tsa (URLs or names from `tsproof tsa list`) or config.json. Credentials: the
@@ -30,21 +31,21 @@ export const NO_TSA_MESSAGE =
  */
 export async function resolveTsas(ctx: CliContext, given: readonly string[]): Promise<TsaEndpoint[]> {
   const config = await loadConfig(ctx.home);
-  const configured = (config.tsa ?? []).map((t) => (typeof t === 'string' ? { url: t } : t));
+  const configured = (config.tsa ?? []).map((tsa) => (typeof tsa === 'string' ? { url: tsa } : tsa));
   const wanted = given.length ? given.map((g) => configured.find((c) => c.url === g || publicTsa(c.url)?.name === g) ?? { url: g }) : configured;
   if (wanted.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: NO_TSA_MESSAGE });
-  return wanted.map((t) => {
-    const known = publicTsa(t.url);
-    const e: TsaEndpoint = { url: known && !/^https?:/i.test(t.url) ? known.url : t.url };
-    if ('policy' in t && t.policy) e.policy = t.policy;
-    const minInterval = ('minIntervalMs' in t && t.minIntervalMs) || known?.minIntervalMs;
+  return wanted.map((tsa) => {
+    const known = publicTsa(tsa.url);
+    const e: TsaEndpoint = { url: known && !/^https?:/i.test(tsa.url) ? known.url : tsa.url };
+    if ('policy' in tsa && tsa.policy) e.policy = tsa.policy;
+    const minInterval = ('minIntervalMs' in tsa && tsa.minIntervalMs) || known?.minIntervalMs;
     if (minInterval) e.minIntervalMs = minInterval;
-    const username = ('username' in t && t.username) || ctx.env.TSPROOF_TSA_USERNAME;
+    const username = ('username' in tsa && tsa.username) || ctx.env.TSPROOF_TSA_USERNAME;
     if (username) {
       e.username = username;
-      const pwVar = ('passwordEnv' in t && t.passwordEnv) || 'TSPROOF_TSA_PASSWORD';
+      const pwVar = ('passwordEnv' in tsa && tsa.passwordEnv) || 'TSPROOF_TSA_PASSWORD';
       const pw = ctx.env[pwVar];
-      if (pw === undefined) throw new InputError({ code: 'BAD_CONFIG', message: `the TSA ${new URL(e.url).host} has a username but ${pwVar} is not set` });
+      if (pw === undefined) throw new InputError({ code: 'BAD_CONFIG', message: t`the TSA ${new URL(e.url).host} has a username but ${pwVar} is not set` });
       e.password = pw;
     }
     return e;
@@ -65,7 +66,7 @@ async function receiptPath(ctx: CliContext, files: { absolute: string }[], id: s
   }
   if (outDir) {
     await mkdir(dir, { recursive: true });
-    if (!(await stat(dir)).isDirectory()) throw new InputError({ code: 'BAD_ARGUMENT', message: `--out ${outDir} is not a folder` });
+    if (!(await stat(dir)).isDirectory()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--out ${outDir} is not a folder` });
   }
   const plain = path.join(dir, `${base}${RECEIPT_SUFFIX}`);
   if (files.length === 1 && !(await exists(plain))) return plain;
@@ -79,7 +80,7 @@ export async function registerCommand(
 ): Promise<number> {
   const algorithms = [...new Set((o.algorithm.length ? o.algorithm : ['sha256']).map(parseAlgorithm))];
   const timeoutMs = Number(o.timeout) * 1000;
-  if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: `--timeout ${o.timeout}: expected a number of seconds` });
+  if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--timeout ${o.timeout}: expected a number of seconds` });
   const tsas = await resolveTsas(ctx, o.tsa);
   const trust = await trustAnchors(ctx, o.trust);
   // Ask for the passphrase first (a prompt must not race a progress bar); the key is derived
@@ -89,8 +90,8 @@ export async function registerCommand(
   let progress: ProgressHandle | undefined;
   try {
     const { files, skipped } = await collectFiles(inputs, ctx.cwd, { exclude: o.exclude ?? [] });
-    for (const s of skipped) warn(ctx, `skipped ${s.path}: ${s.reason}`);
-    if (files.length === 0) throw new InputError({ code: 'NO_FILES', message: 'no files to register' });
+    for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
+    if (files.length === 0) throw new InputError({ code: 'NO_FILES', message: t`no files to register` });
     const known = o.changedOnly ? await registeredDigests(ctx, identity.chain[0]!.sha256) : undefined;
     progress = await hashingProgress(ctx, files.length);
     const result = await register({
@@ -111,7 +112,7 @@ export async function registerCommand(
     progress.stop();
     if (result.kind === 'unchanged') {
       if (ctx.json) printJson(ctx, { ok: true, unchanged: true, skipped: result.skipped.map((f) => f.name) });
-      else out(ctx, `Nothing to register: all ${result.skipped.length} file(s) are already registered by this identity.`);
+      else out(ctx, t`Nothing to register: all ${result.skipped.length} file(s) are already registered by this identity.`);
       return 0;
     }
     return await writeResult(ctx, result, inputs, o.out);
@@ -132,7 +133,7 @@ async function registeredDigests(ctx: CliContext, holderSha256: string): Promise
 }
 
 async function writeResult(ctx: CliContext, reg: Registration, inputs: string[], outDir?: string): Promise<number> {
-  for (const f of reg.tsaFailures) warn(ctx, `a TSA failed (enough others answered): ${f.message}`);
+  for (const f of reg.tsaFailures) warn(ctx, t`a TSA failed (enough others answered): ${f.message}`);
   const file = await receiptPath(ctx, reg.files, reg.receipt.id, outDir);
   await writeAtomic(file, receiptChunks(reg.receipt));
   await appendIndex(ctx.home, {
@@ -166,12 +167,14 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
     return 0;
   }
   const n = reg.files.length;
-  out(ctx, `Registered ${n} file${n > 1 ? 's' : ''} → ${shown}${reg.skipped.length ? ` (${reg.skipped.length} unchanged file(s) left out)` : ''}`);
-  out(ctx, `  holder   ${reg.verification.holder!.subject}${reg.verification.holder!.identity === 'self-asserted' ? ' (self-asserted)' : ''}`);
-  for (const t of reg.verification.timestamps) out(ctx, `  time     ${formatTimestamp(t)}`);
-  out(ctx, `  id       ${reg.receipt.id}`);
+  const registered = n === 1 ? t`Registered 1 file → ${shown}` : t`Registered ${n} files → ${shown}`;
+  out(ctx, reg.skipped.length ? t`${registered} (${reg.skipped.length} unchanged file(s) left out)` : registered);
+  const holder = reg.verification.holder!;
+  out(ctx, holder.identity === 'self-asserted' ? t`  holder   ${holder.subject} (self-asserted)` : t`  holder   ${holder.subject}`);
+  for (const ts of reg.verification.timestamps) out(ctx, t`  time     ${formatTimestamp(ctx, ts)}`);
+  out(ctx, t`  id       ${reg.receipt.id}`);
   const alg = reg.manifest.algorithms[0]!;
   if (n <= 20) for (const e of reg.receipt.entries) out(ctx, `  ${e.digests[alg]}  ${e.name}`);
-  note(ctx, `Verify later, offline, with: tsproof verify ${n === 1 ? inputs[0] : '<file>'}${outDir ? ` --receipt ${shown}` : ''}`);
+  note(ctx, t`Verify later, offline, with: tsproof verify ${n === 1 ? inputs[0]! : '<file>'}${outDir ? ` --receipt ${shown}` : ''}`);
   return 0;
 }

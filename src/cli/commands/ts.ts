@@ -1,7 +1,7 @@
 /** tsproof ts verify — verify any RFC 3161 TimeStampResp or TimeStampToken against data or a digest. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { InputError, messageOf } from '../../core/errors.js';
 import { fromHex, isHex } from '../../core/bytes.js';
 import { DIGEST_LENGTH, hash, type AnyDigest } from '../../core/crypto/algorithms.js';
 import { hashFile } from '../../core/hash/engine.js';
@@ -10,26 +10,31 @@ import { PKI_STATUS, parseTimeStampResp } from '../../core/tsp/messages.js';
 import { classifyTimestampBytes, tokenImprintAlgorithm, trimZeroPadding, verifyCmsSignatureTimestamps, verifyTimestampToken } from '../../core/tsp/verify.js';
 import { CheckList } from '../../core/verify/checks.js';
 import { atOption, policyOption, trustAnchors } from '../common.js';
-import { out, printJson, VERSION } from '../output.js';
+import { out, printJson, tr, VERSION } from '../output.js';
 import { formatTimestamp, renderChecks, summarize } from '../render.js';
 import { ExitCode } from '../exit.js';
 import type { CliContext } from '../context.js';
+import { t, type Text } from '../../core/text.js';
 
-async function read(ctx: CliContext, f: string, what: string): Promise<Buffer> {
+function verdict(ctx: CliContext, ok: boolean): string {
+  return ok ? ctx.color.green(tr(ctx, t`✔ VALID TIMESTAMP`)) : ctx.color.red(tr(ctx, t`✘ INVALID TIMESTAMP`));
+}
+
+async function read(ctx: CliContext, f: string, what: Text): Promise<Buffer> {
   try {
     return await readFile(path.resolve(ctx.cwd, f));
   } catch {
-    throw new InputError({ code: 'FILE_NOT_FOUND', message: `${f}: cannot read ${what}` });
+    throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${f}: cannot read ${what}` });
   }
 }
 
 function parseDigestArg(s: string): { algorithm: AnyDigest; digest: Uint8Array } {
   const m = /^([a-z0-9-]+):([0-9a-fA-F]+)$/.exec(s);
-  if (!m) throw new InputError({ code: 'BAD_ARGUMENT', message: `--digest ${s}: expected <algorithm>:<hex>, e.g. sha256:9f86d0…` });
+  if (!m) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--digest ${s}: expected <algorithm>:<hex>, e.g. sha256:9f86d0…` });
   const algorithm = m[1]!.toLowerCase().replace(/^sha(\d)/, 'sha$1').replace('_', '-') as AnyDigest;
-  if (!(algorithm in DIGEST_LENGTH)) throw new InputError({ code: 'BAD_ARGUMENT', message: `--digest: unknown algorithm "${m[1]}"` });
+  if (!(algorithm in DIGEST_LENGTH)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--digest: unknown algorithm "${m[1]}"` });
   const hex = m[2]!.toLowerCase();
-  if (!isHex(hex) || hex.length !== DIGEST_LENGTH[algorithm] * 2) throw new InputError({ code: 'BAD_ARGUMENT', message: `--digest: ${algorithm} needs ${DIGEST_LENGTH[algorithm] * 2} hex digits` });
+  if (!isHex(hex) || hex.length !== DIGEST_LENGTH[algorithm] * 2) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--digest: ${algorithm} needs ${DIGEST_LENGTH[algorithm] * 2} hex digits` });
   return { algorithm, digest: fromHex(hex) };
 }
 
@@ -37,29 +42,31 @@ export async function tsVerifyCommand(
   ctx: CliContext,
   o: { token?: string; cms?: string; data?: string; digest?: string; trust: string[]; tsaCert: string[]; nonce?: string; acceptPolicy: string[]; policy?: string; at?: string },
 ): Promise<number> {
-  if (!o.token === !o.cms) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give --token <file> (with --data or --digest), or --cms <signature>' });
+  if (!o.token === !o.cms) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --token <file> (with --data or --digest), or --cms <signature>` });
   if (o.cms) return cmsTimestamps(ctx, o.cms, o);
-  if (!o.data === !o.digest) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give exactly one of --data <file> or --digest <alg>:<hex>' });
+  if (!o.data === !o.digest) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give exactly one of --data <file> or --digest <alg>:<hex>` });
   const tokenFile = o.token!;
-  const { bytes, padding } = trimZeroPadding(new Uint8Array(await read(ctx, tokenFile, 'token')));
+  const { bytes, padding } = trimZeroPadding(new Uint8Array(await read(ctx, tokenFile, t`the token`)));
   const kind = classifyTimestampBytes(bytes);
-  if (!kind) throw new InputError({ code: 'MALFORMED_TOKEN', message: `${tokenFile}: not a DER TimeStampResp or TimeStampToken` });
+  if (!kind) throw new InputError({ code: 'MALFORMED_TOKEN', message: t`${tokenFile}: not a DER TimeStampResp or TimeStampToken` });
   const pre = new CheckList();
-  if (padding) pre.warn('timestamp.padding', `${padding} zero byte(s) of padding after the token were ignored`);
+  if (padding) pre.warn('timestamp.padding', t`${padding} zero byte(s) of padding after the token were ignored`);
   let token: Uint8Array | undefined = bytes;
   if (kind === 'response') {
     let resp;
     try {
       resp = parseTimeStampResp(bytes);
     } catch (err) {
-      throw new InputError({ code: 'MALFORMED_TOKEN', message: `${tokenFile}: malformed TimeStampResp (${(err as Error).message})` });
+      throw new InputError({ code: 'MALFORMED_TOKEN', message: t`${tokenFile}: malformed TimeStampResp (${messageOf(err)})` });
     }
     const granted = resp.status === 0 || resp.status === 1;
     pre.expect(
       'timestamp.status',
       granted && !!resp.token,
-      `status ${PKI_STATUS[resp.status]}`,
-      `status ${PKI_STATUS[resp.status] ?? resp.status}${resp.statusText.length ? ` (${resp.statusText.join(' ')})` : ''}${resp.failInfo.length ? ` [${resp.failInfo.join(', ')}]` : ''}${granted ? ' but no token' : ''}`,
+      t`status ${PKI_STATUS[resp.status] ?? resp.status}`,
+      granted
+        ? t`status ${PKI_STATUS[resp.status] ?? resp.status} but no token`
+        : t`status ${PKI_STATUS[resp.status] ?? resp.status}${resp.statusText.length ? ` (${resp.statusText.join(' ')})` : ''}${resp.failInfo.length ? ` [${resp.failInfo.join(', ')}]` : ''}`,
     );
     token = resp.token;
   }
@@ -67,10 +74,10 @@ export async function tsVerifyCommand(
   const at = atOption(o.at);
   const policy = policyOption(o.policy);
   const extra: Certificate[] = [];
-  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, 'certificate'), f));
+  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, t`the certificate`), f));
   let nonce: bigint | undefined;
   if (o.nonce !== undefined) {
-    if (!/^(0x)?[0-9a-fA-F]+$/.test(o.nonce)) throw new InputError({ code: 'BAD_ARGUMENT', message: '--nonce: expected hexadecimal' });
+    if (!/^(0x)?[0-9a-fA-F]+$/.test(o.nonce)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--nonce: expected hexadecimal` });
     nonce = BigInt(o.nonce.startsWith('0x') ? o.nonce : `0x${o.nonce}`);
   }
 
@@ -87,7 +94,7 @@ export async function tsVerifyCommand(
         const h = await hashFile(path.resolve(ctx.cwd, o.data!), [fileAlg], o.data);
         imprint = { algorithm: fileAlg, digest: fromHex(h.digests[fileAlg]!) };
       } else {
-        imprint = { algorithm: alg, digest: hash(alg, new Uint8Array(await read(ctx, o.data!, 'data'))) };
+        imprint = { algorithm: alg, digest: hash(alg, new Uint8Array(await read(ctx, o.data!, t`the data`))) };
       }
     }
     const v = verifyTimestampToken(token, {
@@ -108,9 +115,9 @@ export async function tsVerifyCommand(
   if (ctx.json) {
     printJson(ctx, { tsproof: VERSION, ok, results: [{ file: o.data ?? o.digest, token: tokenFile, ok, checks, ...(info ? { timestamp: info } : {}) }] });
   } else {
-    out(ctx, ok ? `${ctx.color.green('✔ VALID TIMESTAMP')}  ${tokenFile}` : `${ctx.color.red('✘ INVALID TIMESTAMP')}  ${tokenFile}`);
-    if (info) out(ctx, `  when     ${formatTimestamp(info)}`);
-    out(ctx, `  checks   ${summarize(checks)}`);
+    out(ctx, `${verdict(ctx, ok)}  ${tokenFile}`);
+    if (info) out(ctx, t`  when     ${formatTimestamp(ctx, info)}`);
+    out(ctx, t`  checks   ${summarize(ctx, checks)}`);
     for (const l of renderChecks(ctx, checks)) out(ctx, l);
   }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
@@ -121,10 +128,10 @@ async function cmsTimestamps(ctx: CliContext, file: string, o: { trust: string[]
   const trust = await trustAnchors(ctx, o.trust);
   const at = atOption(o.at);
   const extra: Certificate[] = [];
-  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, 'certificate'), f));
+  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, t`the certificate`), f));
   let results;
   try {
-    results = verifyCmsSignatureTimestamps(trimZeroPadding(new Uint8Array(await read(ctx, file, 'CMS signature'))).bytes, {
+    results = verifyCmsSignatureTimestamps(trimZeroPadding(new Uint8Array(await read(ctx, file, t`the CMS signature`))).bytes, {
       anchors: [],
       trust,
       policy: policyOption(o.policy),
@@ -134,16 +141,16 @@ async function cmsTimestamps(ctx: CliContext, file: string, o: { trust: string[]
       ...(o.acceptPolicy.length ? { policies: o.acceptPolicy } : {}),
     });
   } catch (err) {
-    throw new InputError({ code: 'MALFORMED_TOKEN', message: `${file}: not a CMS signature (${(err as Error).message})` });
+    throw new InputError({ code: 'MALFORMED_TOKEN', message: t`${file}: not a CMS signature (${messageOf(err)})` });
   }
-  if (results.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: `${file}: the signature carries no signature-time-stamp` });
+  if (results.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${file}: the signature carries no signature-time-stamp` });
   const ok = results.every((r) => r.ok);
   if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results: results.map((r) => ({ file, ok: r.ok, subject: r.checks[0]?.subject, checks: r.checks, ...(r.info ? { timestamp: r.info } : {}) })) });
   else
     for (const r of results) {
-      out(ctx, `${r.ok ? ctx.color.green('✔ VALID TIMESTAMP') : ctx.color.red('✘ INVALID TIMESTAMP')}  ${file} ${r.checks[0]?.subject ?? ''}`);
-      if (r.info) out(ctx, `  when     ${formatTimestamp(r.info)}`);
-      out(ctx, `  checks   ${summarize(r.checks)}`);
+      out(ctx, `${verdict(ctx, r.ok)}  ${file} ${r.checks[0]?.subject ?? ''}`);
+      if (r.info) out(ctx, t`  when     ${formatTimestamp(ctx, r.info)}`);
+      out(ctx, t`  checks   ${summarize(ctx, r.checks)}`);
       for (const l of renderChecks(ctx, r.checks)) out(ctx, l);
     }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;

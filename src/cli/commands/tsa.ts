@@ -9,7 +9,7 @@ import { ClockGuard } from '../../core/tsa/clock.js';
 import { PersistentSerials, SERIAL_STATE_FILE } from '../../core/tsa/serials.js';
 import { writeAtomic } from '../../core/io/fs.js';
 import { toPem } from '../../core/pki/certificate.js';
-import { note, out, printJson } from '../output.js';
+import { note, out, printJson, tr, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { PUBLIC_TSAS, PUBLIC_TSA_LIST_VERSION } from '../../core/tsa/public-tsas.js';
 import { probeTsa } from '../../core/tsa/probe.js';
@@ -17,6 +17,7 @@ import { proxyFromEnv } from '../../core/tsp/http.js';
 import { resolveTsas } from './register.js';
 import { trustAnchors } from '../common.js';
 import { ExitCode } from '../exit.js';
+import { joinTexts, t, type Text } from '../../core/text.js';
 
 export function tsaDir(ctx: CliContext, dir?: string): string {
   return dir ? path.resolve(ctx.cwd, dir) : path.join(ctx.home, 'tsa');
@@ -29,7 +30,7 @@ export async function tsaInit(ctx: CliContext, o: { dir?: string; name: string; 
     const { csr } = await createTsaCsr(dir, { name: o.name, rsa: !!o.rsa });
     await writeAtomic(path.resolve(ctx.cwd, o.csr), toPem('CERTIFICATE REQUEST', csr));
     if (ctx.json) printJson(ctx, { ok: true, dir, csr: o.csr });
-    else out(ctx, `Created the TSA key in ${dir} and the request ${o.csr}. Ask your CA for a certificate with extendedKeyUsage=critical,timeStamping and save it (with its chain) as ${path.join(dir, TSA_FILES.cert)}.`);
+    else out(ctx, t`Created the TSA key in ${dir} and the request ${o.csr}. Ask your CA for a certificate with extendedKeyUsage=critical,timeStamping and save it (with its chain) as ${path.join(dir, TSA_FILES.cert)}.`);
     return 0;
   }
   const m = createTsaMaterial({ name: o.name, now: ctx.now(), rsa: !!o.rsa });
@@ -46,11 +47,11 @@ export async function tsaInit(ctx: CliContext, o: { dir?: string; name: string; 
     printJson(ctx, { ok: true, dir, root: m.root.subject, tsa: m.certificate.subject, rootSha256: m.root.sha256, trusted: trusted ?? null });
     return 0;
   }
-  out(ctx, `Created a TSA in ${dir}`);
-  out(ctx, `  root  ${m.root.subject} (${TSA_FILES.root})`);
-  out(ctx, `  tsa   ${m.certificate.subject} (${TSA_FILES.cert}; key ${TSA_FILES.key}, owner-only)`);
-  if (trusted) out(ctx, `  trust root added to ${trusted}`);
-  out(ctx, `Start it with: tsproof tsa serve${o.dir ? ` --dir ${o.dir}` : ''}`);
+  out(ctx, t`Created a TSA in ${dir}`);
+  out(ctx, t`  root  ${m.root.subject} (${TSA_FILES.root})`);
+  out(ctx, t`  tsa   ${m.certificate.subject} (${TSA_FILES.cert}; key ${TSA_FILES.key}, owner-only)`);
+  if (trusted) out(ctx, t`  trust root added to ${trusted}`);
+  out(ctx, t`Start it with: tsproof tsa serve${o.dir ? ` --dir ${o.dir}` : ''}`);
   return 0;
 }
 
@@ -70,16 +71,16 @@ async function lock(dir: string): Promise<() => Promise<void>> {
       } catch {
         alive = false;
       }
-      if (alive) throw new InputError({ code: 'BAD_ARGUMENT', message: `a TSA server (pid ${pid}) already serves ${dir}` });
+      if (alive) throw new InputError({ code: 'BAD_ARGUMENT', message: t`a TSA server (pid ${pid}) already serves ${dir}` });
       await rm(file, { force: true }); // stale lock from a crashed server
     }
   }
-  throw new InputError({ code: 'BAD_ARGUMENT', message: `cannot lock ${dir}` });
+  throw new InputError({ code: 'BAD_ARGUMENT', message: t`cannot lock ${dir}` });
 }
 
 export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string; port: string }): Promise<number> {
   const port = Number(o.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError({ code: 'BAD_ARGUMENT', message: `--port ${o.port}: expected 0-65535` });
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--port ${o.port}: expected 0-65535` });
   const dir = tsaDir(ctx, o.dir);
   const config = await loadTsaConfig(dir);
   const passphrase = ctx.env.TSPROOF_TSA_PASSPHRASE;
@@ -89,7 +90,7 @@ export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string;
   try {
     if (guard.configured) {
       const s = await guard.check();
-      if (!s.trusted) note(ctx, `warning: refusing to issue until the clock is trusted: ${s.reason}`);
+      if (!s.trusted) warn(ctx, t`refusing to issue until the clock is trusted: ${s.reason ?? ''}`);
       guard.start();
     }
     const serials = new PersistentSerials(path.join(dir, SERIAL_STATE_FILE), ctx.now);
@@ -102,14 +103,14 @@ export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string;
     try {
       addr = await listen(server, o.host, port);
     } catch (err) {
-      throw new InputError({ code: 'BAD_ARGUMENT', message: `cannot listen on ${o.host}:${port} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+      throw new InputError({ code: 'BAD_ARGUMENT', message: t`cannot listen on ${o.host}:${port} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
     }
     const url = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}/`;
-    note(ctx, `tsproof TSA "${m.certificate.subject}" listening on ${url}`);
+    note(ctx, t`tsproof TSA "${m.certificate.subject}" listening on ${url}`);
     if (ctx.json) printJson(ctx, { ok: true, url, tsa: m.certificate.subject });
     await new Promise<void>((resolve) => {
       const stop = () => {
-        note(ctx, 'shutting down: finishing requests in flight');
+        note(ctx, t`shutting down: finishing requests in flight`);
         server.close(() => resolve());
         server.closeIdleConnections();
       };
@@ -128,11 +129,15 @@ export async function tsaList(ctx: CliContext): Promise<number> {
     printJson(ctx, { ok: true, version: PUBLIC_TSA_LIST_VERSION, tsas: PUBLIC_TSAS });
     return 0;
   }
-  out(ctx, `Public TSAs (list of ${PUBLIC_TSA_LIST_VERSION}; check one with: tsproof tsa probe <name>)`);
-  for (const t of PUBLIC_TSAS) {
-    const flags = [t.testOnly ? 'test only' : '', t.authRequired ? 'needs credentials' : '', t.minIntervalMs ? `≥ ${t.minIntervalMs / 1000} s between requests` : ''].filter(Boolean).join(', ');
-    out(ctx, `  ${t.name.padEnd(11)} ${t.url}`);
-    out(ctx, `  ${''.padEnd(11)} ${t.operator}${flags ? ` — ${flags}` : ''}${t.notes ? `. ${t.notes}` : ''}`);
+  out(ctx, t`Public TSAs (list of ${PUBLIC_TSA_LIST_VERSION}; check one with: tsproof tsa probe <name>)`);
+  for (const tsa of PUBLIC_TSAS) {
+    const flags: Text[] = [];
+    if (tsa.testOnly) flags.push(t`test only`);
+    if (tsa.authRequired) flags.push(t`needs credentials`);
+    if (tsa.minIntervalMs) flags.push(t`≥ ${tsa.minIntervalMs / 1000} s between requests`);
+    out(ctx, `  ${tsa.name.padEnd(11)} ${tsa.url}`);
+    // The operators' notes are data of the curated list (English).
+    out(ctx, `  ${''.padEnd(11)} ${tsa.operator}${flags.length ? ` — ${tr(ctx, joinTexts(flags, ', '))}` : ''}${tsa.notes ? `. ${tsa.notes}` : ''}`);
   }
   return 0;
 }
@@ -143,14 +148,14 @@ export async function tsaProbe(ctx: CliContext, target: string, o: { trust: stri
   if (ctx.json) printJson(ctx, { ok: r.ok, probe: r });
   else {
     out(ctx, `${r.ok ? ctx.color.green('✔') : ctx.color.red('✘')} ${r.url}${r.latencyMs !== undefined ? `  (${r.latencyMs} ms)` : ''}`);
-    for (const [alg, status] of Object.entries(r.algorithms)) out(ctx, `  ${alg.toUpperCase().padEnd(7)} ${status}`);
+    for (const [alg, status] of Object.entries(r.algorithms)) out(ctx, `  ${alg.toUpperCase().padEnd(7)} ${tr(ctx, status)}`);
     if (r.info) {
-      out(ctx, `  TSA     ${r.info.tsa}`);
-      out(ctx, `  chain   ${r.info.chain.join(' → ')}${r.info.trusted ? ' (trusted)' : ''}`);
-      out(ctx, `  policy  ${r.info.policy}`);
+      out(ctx, t`  TSA     ${r.info.tsa}`);
+      out(ctx, r.info.trusted ? t`  chain   ${r.info.chain.join(' → ')} (trusted)` : t`  chain   ${r.info.chain.join(' → ')}`);
+      out(ctx, t`  policy  ${r.info.policy}`);
     }
-    for (const q of r.quirks) out(ctx, `  note    ${q}`);
-    for (const c of r.failedChecks) out(ctx, `  ${c.status === 'fail' ? ctx.color.red('✘') : ctx.color.yellow('!')} ${c.id}  ${c.detail}`);
+    for (const q of r.quirks) out(ctx, t`  note    ${q}`);
+    for (const c of r.failedChecks) out(ctx, `  ${c.status === 'fail' ? ctx.color.red('✘') : ctx.color.yellow('!')} ${c.id}  ${tr(ctx, c.detail)}`);
   }
   return r.ok ? 0 : ExitCode.SERVICE;
 }

@@ -11,11 +11,12 @@ import type { CliContext } from '../context.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { writeAtomic } from '../../core/io/fs.js';
 import type { FileVerification } from '../../core/verify/receipt.js';
+import { t } from '../../core/text.js';
 
 /** The certificate of verification: every file's result and every check, for one receipt. */
 async function writeReport(ctx: CliContext, results: FileVerification[], report: { dest: string; lang: 'ko' | 'en' | 'both' }, ok: boolean): Promise<void> {
   const receipts = new Set(results.map((r) => r.receiptId).filter(Boolean));
-  if (receipts.size > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: '--report covers files of one receipt; these files belong to several (run verify once per receipt)' });
+  if (receipts.size > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--report covers files of one receipt; these files belong to several (run verify once per receipt)` });
   const first = results.find((r) => r.holder) ?? results[0]!;
   const pdf = await renderCertificatePdf({
     kind: 'verification',
@@ -33,7 +34,7 @@ async function writeReport(ctx: CliContext, results: FileVerification[], report:
     tool: `tsproof ${VERSION}`,
   });
   await writeAtomic(report.dest, pdf);
-  note(ctx, `Wrote the certificate of verification ${path.relative(ctx.cwd, report.dest)}.`);
+  note(ctx, t`Wrote the certificate of verification ${path.relative(ctx.cwd, report.dest)}.`);
 }
 
 export async function verifyCommand(
@@ -43,17 +44,17 @@ export async function verifyCommand(
 ): Promise<number> {
   const policies = await verifySettings(ctx, o);
   // Argument problems before any work: a bad --report or --lang is exit 2 with nothing written.
-  const report = o.report ? { dest: await newOutput(ctx, o.report), lang: certificateLang(ctx, o.lang) } : undefined;
+  const report = o.report ? { dest: await newOutput(ctx, o.report), lang: certificateLang(ctx, o.lang ?? ctx.langOption) } : undefined;
   if (o.dir) {
-    if (report) throw new InputError({ code: 'BAD_ARGUMENT', message: '--report works with files, not --dir' });
-    if (!o.receipt) throw new InputError({ code: 'BAD_ARGUMENT', message: '--dir needs --receipt <file>' });
-    if (files.length) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give either files or --dir, not both' });
+    if (report) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--report works with files, not --dir` });
+    if (!o.receipt) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--dir needs --receipt <file>` });
+    if (files.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give either files or --dir, not both` });
     const d = await verifyDirectory({ receipt: o.receipt, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, ...policies });
     if (ctx.json) printJson(ctx, { tsproof: VERSION, ...d });
     else for (const line of renderDirectory(ctx, d, !o.brief)) out(ctx, line);
     return d.ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
   }
-  if (files.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: 'give the files to verify, or --receipt <file> --dir <folder>' });
+  if (files.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give the files to verify, or --receipt <file> --dir <folder>` });
   const results = await verifyFiles({ files, cwd: ctx.cwd, home: ctx.home, now: ctx.now(), ...(o.receipt ? { receipt: o.receipt } : {}), ...policies });
   const ok = results.every((r) => r.ok);
   if (report) await writeReport(ctx, results, report, ok);

@@ -8,6 +8,8 @@
  * encoding and never re-encodes anything it parsed.
  */
 import { InputError } from '../errors.js';
+import type { Text } from '../text.js';
+import { t } from '../text.js';
 
 export const enum TagClass {
   Universal = 0,
@@ -70,7 +72,7 @@ export class Node {
 }
 
 export class Asn1Error extends InputError {
-  constructor(message: string) {
+  constructor(message: Text) {
     super({ code: 'MALFORMED_ASN1', message });
   }
 }
@@ -80,19 +82,19 @@ export class Asn1Error extends InputError {
  * Every constructed node's children are parsed eagerly (inputs are small).
  */
 export function parse(buf: Uint8Array, what = 'ASN.1 data', opts: { allowTrailing?: boolean } = {}): Node {
-  if (buf.byteLength === 0) throw new Asn1Error(`${what} is empty`);
+  if (buf.byteLength === 0) throw new Asn1Error(t`${what} is empty`);
   const { node, end } = readNode(buf, 0, 0, what);
   if (end !== buf.byteLength && !opts.allowTrailing) {
-    throw new Asn1Error(`${what} has ${buf.byteLength - end} trailing byte(s)`);
+    throw new Asn1Error(t`${what} has ${buf.byteLength - end} trailing byte(s)`);
   }
   return node;
 }
 
 function readNode(buf: Uint8Array, start: number, depth: number, what: string): { node: Node; end: number } {
-  if (depth > MAX_DEPTH) throw new Asn1Error(`${what} nests deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_DEPTH) throw new Asn1Error(t`${what} nests deeper than ${MAX_DEPTH} levels`);
   let p = start;
   const need = (n: number) => {
-    if (p + n > buf.byteLength) throw new Asn1Error(`${what} is truncated`);
+    if (p + n > buf.byteLength) throw new Asn1Error(t`${what} is truncated`);
   };
   need(1);
   const b0 = buf[p++]!;
@@ -104,7 +106,7 @@ function readNode(buf: Uint8Array, start: number, depth: number, what: string): 
     for (let i = 0; ; i++) {
       need(1);
       const b = buf[p++]!;
-      if (i > 3) throw new Asn1Error(`${what} has an oversized tag number`);
+      if (i > 3) throw new Asn1Error(t`${what} has an oversized tag number`);
       tag = (tag << 7) | (b & 0x7f);
       if ((b & 0x80) === 0) break;
     }
@@ -114,10 +116,10 @@ function readNode(buf: Uint8Array, start: number, depth: number, what: string): 
   let length = -1;
   if (lb < 0x80) length = lb;
   else if (lb === 0x80) {
-    if (!constructed) throw new Asn1Error(`${what} uses an indefinite length on a primitive value`);
+    if (!constructed) throw new Asn1Error(t`${what} uses an indefinite length on a primitive value`);
   } else {
     const n = lb & 0x7f;
-    if (n > 4) throw new Asn1Error(`${what} has an oversized length`);
+    if (n > 4) throw new Asn1Error(t`${what} has an oversized length`);
     need(n);
     length = 0;
     for (let i = 0; i < n; i++) length = length * 256 + buf[p++]!;
@@ -127,7 +129,7 @@ function readNode(buf: Uint8Array, start: number, depth: number, what: string): 
   let contentEnd: number;
   let end: number;
   if (length >= 0) {
-    if (p + length > buf.byteLength) throw new Asn1Error(`${what} is truncated`);
+    if (p + length > buf.byteLength) throw new Asn1Error(t`${what} is truncated`);
     contentEnd = p + length;
     end = contentEnd;
     if (constructed) {
@@ -141,7 +143,7 @@ function readNode(buf: Uint8Array, start: number, depth: number, what: string): 
   } else {
     let q = contentStart;
     for (;;) {
-      if (q + 2 > buf.byteLength) throw new Asn1Error(`${what} is truncated (missing end-of-contents)`);
+      if (q + 2 > buf.byteLength) throw new Asn1Error(t`${what} is truncated (missing end-of-contents)`);
       if (buf[q] === 0 && buf[q + 1] === 0) break;
       const r = readNode(buf, q, depth + 1, what);
       children.push(r.node);
@@ -166,25 +168,25 @@ function readNode(buf: Uint8Array, start: number, depth: number, what: string): 
 // Typed accessors. Each takes a `where` label used in the error message.
 
 export function expect(node: Node | undefined, tagClass: TagClass, tag: number, where: string): Node {
-  if (!node) throw new Asn1Error(`${where}: missing`);
-  if (!node.is(tagClass, tag)) throw new Asn1Error(`${where}: unexpected ${node.describe()}`);
+  if (!node) throw new Asn1Error(t`${where}: missing`);
+  if (!node.is(tagClass, tag)) throw new Asn1Error(t`${where}: unexpected ${node.describe()}`);
   return node;
 }
 
 export function seq(node: Node | undefined, where: string): readonly Node[] {
   const n = expect(node, TagClass.Universal, Tag.SEQUENCE, where);
-  if (!n.constructed) throw new Asn1Error(`${where}: SEQUENCE must be constructed`);
+  if (!n.constructed) throw new Asn1Error(t`${where}: SEQUENCE must be constructed`);
   return n.children;
 }
 
 export function set(node: Node | undefined, where: string): readonly Node[] {
   const n = expect(node, TagClass.Universal, Tag.SET, where);
-  if (!n.constructed) throw new Asn1Error(`${where}: SET must be constructed`);
+  if (!n.constructed) throw new Asn1Error(t`${where}: SET must be constructed`);
   return n.children;
 }
 
 function primitive(node: Node, where: string): Uint8Array {
-  if (node.constructed) throw new Asn1Error(`${where}: must be primitive`);
+  if (node.constructed) throw new Asn1Error(t`${where}: must be primitive`);
   return node.content;
 }
 
@@ -199,13 +201,13 @@ export function integer(node: Node | undefined, where: string): bigint {
 /** The INTEGER's content octets as encoded (two's complement). */
 export function integerBytes(node: Node | undefined, where: string): Uint8Array {
   const c = primitive(expect(node, TagClass.Universal, Tag.INTEGER, where), where);
-  if (c.length === 0) throw new Asn1Error(`${where}: empty INTEGER`);
+  if (c.length === 0) throw new Asn1Error(t`${where}: empty INTEGER`);
   return c;
 }
 
 export function smallInt(node: Node | undefined, where: string): number {
   const v = integer(node, where);
-  if (v > 0xffffffffn || v < -0xffffffffn) throw new Asn1Error(`${where}: integer out of range`);
+  if (v > 0xffffffffn || v < -0xffffffffn) throw new Asn1Error(t`${where}: integer out of range`);
   return Number(v);
 }
 
@@ -215,12 +217,12 @@ export function oid(node: Node | undefined, where: string): string {
 }
 
 export function decodeOid(c: Uint8Array, where: string): string {
-  if (c.length === 0) throw new Asn1Error(`${where}: empty OBJECT IDENTIFIER`);
+  if (c.length === 0) throw new Asn1Error(t`${where}: empty OBJECT IDENTIFIER`);
   const arcs: bigint[] = [];
   let v = 0n;
   let inArc = false;
   for (const b of c) {
-    if (!inArc && b === 0x80) throw new Asn1Error(`${where}: non-minimal OBJECT IDENTIFIER`);
+    if (!inArc && b === 0x80) throw new Asn1Error(t`${where}: non-minimal OBJECT IDENTIFIER`);
     v = (v << 7n) | BigInt(b & 0x7f);
     inArc = (b & 0x80) !== 0;
     if (!inArc) {
@@ -228,7 +230,7 @@ export function decodeOid(c: Uint8Array, where: string): string {
       v = 0n;
     }
   }
-  if (inArc) throw new Asn1Error(`${where}: truncated OBJECT IDENTIFIER`);
+  if (inArc) throw new Asn1Error(t`${where}: truncated OBJECT IDENTIFIER`);
   const first = arcs[0]!;
   const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
   return [...head, ...arcs.slice(1)].join('.');
@@ -245,7 +247,7 @@ export function flattenOctets(n: Node, where: string): Uint8Array {
   if (!n.constructed) return n.content;
   const parts: Uint8Array[] = [];
   for (const c of n.children) {
-    if (!c.isUniversal(Tag.OCTET_STRING)) throw new Asn1Error(`${where}: bad segment in constructed OCTET STRING`);
+    if (!c.isUniversal(Tag.OCTET_STRING)) throw new Asn1Error(t`${where}: bad segment in constructed OCTET STRING`);
     parts.push(flattenOctets(c, where));
   }
   return new Uint8Array(Buffer.concat(parts));
@@ -253,19 +255,19 @@ export function flattenOctets(n: Node, where: string): Uint8Array {
 
 export function bitString(node: Node | undefined, where: string): { bytes: Uint8Array; unused: number } {
   const c = primitive(expect(node, TagClass.Universal, Tag.BIT_STRING, where), where);
-  if (c.length === 0 || c[0]! > 7) throw new Asn1Error(`${where}: bad BIT STRING`);
+  if (c.length === 0 || c[0]! > 7) throw new Asn1Error(t`${where}: bad BIT STRING`);
   return { bytes: c.subarray(1), unused: c[0]! };
 }
 
 export function boolean(node: Node | undefined, where: string): boolean {
   const c = primitive(expect(node, TagClass.Universal, Tag.BOOLEAN, where), where);
-  if (c.length !== 1) throw new Asn1Error(`${where}: bad BOOLEAN`);
+  if (c.length !== 1) throw new Asn1Error(t`${where}: bad BOOLEAN`);
   return c[0] !== 0;
 }
 
 /** Decodes any of the common ASN.1 string types to a JS string. */
 export function string(node: Node | undefined, where: string): string {
-  if (!node) throw new Asn1Error(`${where}: missing`);
+  if (!node) throw new Asn1Error(t`${where}: missing`);
   const c = flattenOctets(node, where);
   switch (node.tagClass === TagClass.Universal ? node.tag : -1) {
     case Tag.UTF8String:
@@ -286,7 +288,7 @@ export function string(node: Node | undefined, where: string): string {
     case Tag.T61String:
       return Buffer.from(c).toString('latin1');
     default:
-      throw new Asn1Error(`${where}: not a string (${node.describe()})`);
+      throw new Asn1Error(t`${where}: not a string (${node.describe()})`);
   }
 }
 
@@ -300,11 +302,11 @@ export interface Asn1Time {
 }
 
 export function time(node: Node | undefined, where: string): Asn1Time {
-  if (!node) throw new Asn1Error(`${where}: missing`);
+  if (!node) throw new Asn1Error(t`${where}: missing`);
   const text = Buffer.from(primitive(node, where)).toString('latin1');
   if (node.isUniversal(Tag.GeneralizedTime)) {
     const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d+))?Z$/.exec(text);
-    if (!m) throw new Asn1Error(`${where}: GeneralizedTime "${text}" is not of the form YYYYMMDDhhmmss[.f]Z`);
+    if (!m) throw new Asn1Error(t`${where}: GeneralizedTime "${text}" is not of the form YYYYMMDDhhmmss[.f]Z`);
     const fraction = m[7] ?? '';
     const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
     const date = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms));
@@ -313,14 +315,14 @@ export function time(node: Node | undefined, where: string): Asn1Time {
   }
   if (node.isUniversal(Tag.UTCTime)) {
     const m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-    if (!m) throw new Asn1Error(`${where}: UTCTime "${text}" is not of the form YYMMDDhhmmssZ`);
+    if (!m) throw new Asn1Error(t`${where}: UTCTime "${text}" is not of the form YYMMDDhhmmssZ`);
     const yy = +m[1]!;
     const year = yy >= 50 ? 1900 + yy : 2000 + yy; // RFC 5280 §4.1.2.5.1
     const date = new Date(Date.UTC(year, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
     checkFields(date, year, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, where, text);
     return { date, text, fraction: '', kind: 'utc' };
   }
-  throw new Asn1Error(`${where}: not a time (${node.describe()})`);
+  throw new Asn1Error(t`${where}: not a time (${node.describe()})`);
 }
 
 function checkFields(d: Date, y: number, mo: number, da: number, h: number, mi: number, s: number, where: string, text: string) {
@@ -332,14 +334,14 @@ function checkFields(d: Date, y: number, mo: number, da: number, h: number, mi: 
     d.getUTCMinutes() !== mi ||
     d.getUTCSeconds() !== s
   ) {
-    throw new Asn1Error(`${where}: invalid date "${text}"`);
+    throw new Asn1Error(t`${where}: invalid date "${text}"`);
   }
 }
 
 /** The single child inside an EXPLICIT context tag. */
 export function explicit(node: Node | undefined, tag: number, where: string): Node {
   const n = expect(node, TagClass.Context, tag, where);
-  if (!n.constructed || n.children.length !== 1) throw new Asn1Error(`${where}: bad explicit [${tag}]`);
+  if (!n.constructed || n.children.length !== 1) throw new Asn1Error(t`${where}: bad explicit [${tag}]`);
   return n.children[0]!;
 }
 
@@ -439,7 +441,7 @@ export function retag(encoded: Uint8Array, idByte: number): Uint8Array {
  */
 export function toDer(n: Node): Uint8Array {
   const id = (n.tagClass << 6) | (n.constructed ? 0x20 : 0) | (n.tag < 31 ? n.tag : 0x1f);
-  if (n.tag >= 31) throw new Asn1Error('high tag numbers are not re-encoded');
+  if (n.tag >= 31) throw new Asn1Error(t`high tag numbers are not re-encoded`);
   if (!n.constructed) return tlv(id, n.content);
   if (n.tagClass === TagClass.Universal && (n.tag === Tag.OCTET_STRING || n.tag === Tag.BIT_STRING || n.tag === Tag.UTF8String)) {
     return tlv(id & ~0x20, flattenOctets(n, 'string'));

@@ -14,6 +14,7 @@ import { OID } from '../asn1/oids.js';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from '../crypto/algorithms.js';
 import { Certificate } from '../pki/certificate.js';
 import { bytesEqual } from '../bytes.js';
+import { t } from '../text.js';
 
 export type SignerIdentifier =
   | { kind: 'issuerAndSerial'; issuerRaw: Uint8Array; serialBytes: Uint8Array }
@@ -93,7 +94,7 @@ export function parseSignedData(der: Uint8Array, what: string): SignedData {
     for (const c of f[i++]!.children) revocationInfo.push(c.raw);
   }
   const signerInfos = set(f[i++], `${w}.signerInfos`).map((n, k) => parseSignerInfo(n, `${w}.signerInfos[${k}]`));
-  if (i !== f.length) throw new Asn1Error(`${w}: unexpected trailing fields`);
+  if (i !== f.length) throw new Asn1Error(t`${w}: unexpected trailing fields`);
   const sd: SignedData = { contentType, version, digestAlgorithms, eContentType, certificates, otherCertificates, revocationInfo, signerInfos };
   if (eContent) sd.eContent = eContent;
   return sd;
@@ -132,7 +133,7 @@ function parseSignerInfo(n: Node, w: string): SignerInfo {
   const signature = octets(f[i++], `${w}.signature`);
   let unsignedAttrs: Attribute[] = [];
   if (f[i]?.isContext(1)) unsignedAttrs = parseAttributes(f[i++]!, `${w}.unsignedAttrs`);
-  if (i !== f.length) throw new Asn1Error(`${w}: unexpected trailing fields`);
+  if (i !== f.length) throw new Asn1Error(t`${w}: unexpected trailing fields`);
   const si: SignerInfo = { version, sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature, unsignedAttrs };
   if (signedAttrsRaw) si.signedAttrsRaw = signedAttrsRaw;
   if (signedAttrsNode) si.signedAttrsNode = signedAttrsNode;

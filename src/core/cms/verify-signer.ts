@@ -24,6 +24,7 @@ import type { Certificate } from '../pki/certificate.js';
 import type { CheckList } from '../verify/checks.js';
 import { messageOf } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
+import { joinTexts, t, verbatim, type Text } from '../text.js';
 
 export interface SignerCheckOptions {
   /** Prefix of the check ids, e.g. `timestamp` or `signature`. */
@@ -44,36 +45,36 @@ export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o
 
   // Find the signer by its sid, never by position in the certificate set (pitfall P1).
   const signer = o.candidates.find((c) => sidMatches(si.sid, c));
-  if (signer) checks.pass(`${p}.signer-certificate`, `signer is "${signer.subject}" (serial ${signer.serialHex})`);
+  if (signer) checks.pass(`${p}.signer-certificate`, t`signer is "${signer.subject}" (serial ${signer.serialHex})`);
   else
     checks.fail(
       `${p}.signer-certificate`,
       si.sid.kind === 'issuerAndSerial'
-        ? `no available certificate matches the signer identifier (issuer and serial ${toHex(si.sid.serialBytes)})`
-        : `no available certificate matches the signer key identifier ${toHex(si.sid.keyId)}`,
+        ? t`no available certificate matches the signer identifier (issuer and serial ${toHex(si.sid.serialBytes)})`
+        : t`no available certificate matches the signer key identifier ${toHex(si.sid.keyId)}`,
     );
 
   // Signed attributes: content-type must equal eContentType, message-digest must equal H(content).
   const digest = digestFromOid(si.digestAlgorithm.oid);
   if (!si.signedAttrsRaw) {
-    checks.fail(`${p}.signed-attributes`, 'the signer has no signed attributes');
+    checks.fail(`${p}.signed-attributes`, t`the signer has no signed attributes`);
   } else {
     const ct = attr(si.signedAttrs, OID.contentType);
     const md = attr(si.signedAttrs, OID.messageDigest);
-    const problems: string[] = [];
-    if (ct.length !== 1 || ct[0]!.values.length !== 1) problems.push('content-type attribute missing or repeated');
+    const problems: Text[] = [];
+    if (ct.length !== 1 || ct[0]!.values.length !== 1) problems.push(t`content-type attribute missing or repeated`);
     else {
       const v = safe(() => readOid(ct[0]!.values[0], 'content-type'));
-      if (v !== sd.eContentType) problems.push(`content-type attribute ${v ?? '(malformed)'} differs from eContentType ${sd.eContentType}`);
+      if (v !== sd.eContentType) problems.push(t`content-type attribute ${v ?? '(malformed)'} differs from eContentType ${sd.eContentType}`);
     }
-    if (md.length !== 1 || md[0]!.values.length !== 1) problems.push('message-digest attribute missing or repeated');
-    else if (!digest) problems.push(`unknown digest algorithm ${si.digestAlgorithm.oid}`);
+    if (md.length !== 1 || md[0]!.values.length !== 1) problems.push(t`message-digest attribute missing or repeated`);
+    else if (!digest) problems.push(t`unknown digest algorithm ${si.digestAlgorithm.oid}`);
     else {
       const v = safe(() => octets(md[0]!.values[0], 'message-digest'));
-      if (!v || !bytesEqual(v, hash(digest, o.content))) problems.push(`message-digest does not match the ${digest.toUpperCase()} of the signed content`);
+      if (!v || !bytesEqual(v, hash(digest, o.content))) problems.push(t`message-digest does not match the ${digest.toUpperCase()} of the signed content`);
     }
-    if (problems.length) checks.fail(`${p}.signed-attributes`, problems.join('; '));
-    else checks.pass(`${p}.signed-attributes`, `content-type and message-digest (${digest!.toUpperCase()}) match the signed content`);
+    if (problems.length) checks.fail(`${p}.signed-attributes`, joinTexts(problems, '; '));
+    else checks.pass(`${p}.signed-attributes`, t`content-type and message-digest (${digest!.toUpperCase()}) match the signed content`);
   }
 
   // Algorithms: resolve the scheme and apply the policy.
@@ -84,29 +85,29 @@ export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o
     checks.fail(`${p}.algorithm`, messageOf(err));
   }
   if (scheme) {
-    const desc = `${describeScheme(scheme)}${signer ? `, ${signer.keyDescription}` : ''}`;
-    if (!digest) checks.fail(`${p}.algorithm`, `unknown digest algorithm ${si.digestAlgorithm.oid}`);
-    else if (!digestParamsOk(si.digestAlgorithm)) checks.fail(`${p}.algorithm`, 'digest algorithm parameters must be absent or NULL');
+    const desc = verbatim(`${describeScheme(scheme)}${signer ? `, ${signer.keyDescription}` : ''}`);
+    if (!digest) checks.fail(`${p}.algorithm`, t`unknown digest algorithm ${si.digestAlgorithm.oid}`);
+    else if (!digestParamsOk(si.digestAlgorithm)) checks.fail(`${p}.algorithm`, t`digest algorithm parameters must be absent or NULL`);
     else checks.findings(`${p}.algorithm`, o.policy, algorithmFindings(scheme, digest, signer), desc);
   }
 
   // RFC 8933 CMSAlgorithmProtection, when present, must name the algorithms actually used.
   const cap = attr(si.signedAttrs, OID.cmsAlgorithmProtection);
-  if (cap.length === 0) checks.skip(`${p}.algorithm-protection`, 'no CMSAlgorithmProtection attribute (optional)');
+  if (cap.length === 0) checks.skip(`${p}.algorithm-protection`, t`no CMSAlgorithmProtection attribute (optional)`);
   else {
     const problem = safeProblem(() => algorithmProtectionProblem(cap[0]!.values, si));
     if (problem) checks.fail(`${p}.algorithm-protection`, problem);
-    else checks.pass(`${p}.algorithm-protection`, 'CMSAlgorithmProtection matches the algorithms used');
+    else checks.pass(`${p}.algorithm-protection`, t`CMSAlgorithmProtection matches the algorithms used`);
   }
 
   // The signature over the signed attributes, as received with tag [0] replaced by SET (RFC 5652 §5.4).
   let verified = false;
-  if (!signer) checks.fail(`${p}.signature`, 'cannot verify the signature without the signer certificate');
-  else if (!si.signedAttrsRaw || !scheme) checks.fail(`${p}.signature`, 'cannot verify the signature (no signed attributes or unknown algorithm)');
-  else if (!signer.publicKey) checks.fail(`${p}.signature`, `cannot load the signer's public key (${signer.keyDescription})`);
+  if (!signer) checks.fail(`${p}.signature`, t`cannot verify the signature without the signer certificate`);
+  else if (!si.signedAttrsRaw || !scheme) checks.fail(`${p}.signature`, t`cannot verify the signature (no signed attributes or unknown algorithm)`);
+  else if (!signer.publicKey) checks.fail(`${p}.signature`, t`cannot load the signer's public key (${signer.keyDescription})`);
   else {
     verified = verifySignature(scheme, signer.publicKey, retag(si.signedAttrsRaw, 0x31), si.signature);
-    if (verified) checks.pass(`${p}.signature`, `signature verifies with the key of "${signer.subject}"`);
+    if (verified) checks.pass(`${p}.signature`, t`signature verifies with the key of "${signer.subject}"`);
     else {
       // RFC 5652 §5.4: the signature is over the DER encoding. Some signers send BER signed
       // attributes but signed their DER form (OpenSSL re-encodes too): try that, and say so.
@@ -116,11 +117,11 @@ export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o
       // OpenSSL goes by the key type. Do the same, and say so.
       const keyScheme = schemeForKey(scheme, signer.publicKey);
       const mislabeled = !verified && !!keyScheme && [retag(si.signedAttrsRaw, 0x31), reencoded].some((d) => !!d && verifySignature(keyScheme, signer.publicKey!, d, si.signature));
-      if (verified) checks.findings(`${p}.signature`, o.policy, [{ code: 'signed-attributes-not-der', detail: `signature verifies with the key of "${signer.subject}"` }], '');
+      if (verified) checks.findings(`${p}.signature`, o.policy, [{ code: 'signed-attributes-not-der', detail: t`signature verifies with the key of "${signer.subject}"` }]);
       else if (mislabeled) {
         verified = true;
-        checks.findings(`${p}.signature`, o.policy, [{ code: 'signature-algorithm-mislabelled', detail: `signature verifies with the key of "${signer.subject}", labelled ${describeScheme(scheme)} for a ${signer.keyDescription} key` }], '');
-      } else checks.fail(`${p}.signature`, `signature does not verify with the key of "${signer.subject}"`);
+        checks.findings(`${p}.signature`, o.policy, [{ code: 'signature-algorithm-mislabelled', detail: t`signature verifies with the key of "${signer.subject}", labelled ${describeScheme(scheme)} for a ${signer.keyDescription} key` }]);
+      } else checks.fail(`${p}.signature`, t`signature does not verify with the key of "${signer.subject}"`);
     }
   }
   return verified ? signer : undefined;
@@ -135,15 +136,15 @@ function schemeForKey(declared: SignatureScheme, key: KeyObject): SignatureSchem
   return undefined;
 }
 
-function algorithmProtectionProblem(values: readonly Node[], si: SignerInfo): string | undefined {
-  if (values.length !== 1) return 'CMSAlgorithmProtection must have exactly one value';
+function algorithmProtectionProblem(values: readonly Node[], si: SignerInfo): Text | undefined {
+  if (values.length !== 1) return t`CMSAlgorithmProtection must have exactly one value`;
   const f = seq(values[0], 'CMSAlgorithmProtection');
   const d = readAlgorithmIdentifier(f[0], 'CMSAlgorithmProtection.digestAlgorithm');
-  if (d.oid !== si.digestAlgorithm.oid) return `CMSAlgorithmProtection digest ${d.oid} differs from ${si.digestAlgorithm.oid}`;
+  if (d.oid !== si.digestAlgorithm.oid) return t`CMSAlgorithmProtection digest ${d.oid} differs from ${si.digestAlgorithm.oid}`;
   const s = f.find((n) => n.tagClass === TagClass.Context && n.tag === 1);
   if (s) {
     const sigOid = readOid(s.children[0], 'CMSAlgorithmProtection.signatureAlgorithm');
-    if (sigOid !== si.signatureAlgorithm.oid) return `CMSAlgorithmProtection signature algorithm ${sigOid} differs from ${si.signatureAlgorithm.oid}`;
+    if (sigOid !== si.signatureAlgorithm.oid) return t`CMSAlgorithmProtection signature algorithm ${sigOid} differs from ${si.signatureAlgorithm.oid}`;
   }
   return undefined;
 }
@@ -156,7 +157,7 @@ function safe<T>(f: () => T): T | undefined {
   }
 }
 
-function safeProblem(f: () => string | undefined): string | undefined {
+function safeProblem(f: () => Text | undefined): Text | undefined {
   try {
     return f();
   } catch (err) {
@@ -224,29 +225,29 @@ export function checkEss(
 ): void {
   const v1 = attr(si.signedAttrs, OID.signingCertificate);
   const v2 = attr(si.signedAttrs, OID.signingCertificateV2);
-  if (required === 'v2' && v2.length === 0) return void checks.fail(id, 'signing-certificate-v2 attribute is missing (required by CAdES)');
-  if (v1.length === 0 && v2.length === 0) return void checks.fail(id, 'no ESS signing-certificate attribute (v1 or v2)');
+  if (required === 'v2' && v2.length === 0) return void checks.fail(id, t`signing-certificate-v2 attribute is missing (required by CAdES)`);
+  if (v1.length === 0 && v2.length === 0) return void checks.fail(id, t`no ESS signing-certificate attribute (v1 or v2)`);
   if (v1.length > 1 || v2.length > 1 || [...v1, ...v2].some((a) => a.values.length !== 1)) {
-    return void checks.fail(id, 'ESS signing-certificate attribute is repeated or multi-valued');
+    return void checks.fail(id, t`ESS signing-certificate attribute is repeated or multi-valued`);
   }
-  if (!signer) return void checks.fail(id, 'cannot check the ESS binding without a verified signer certificate');
-  const notes: string[] = [];
-  const evaluate = (a: (typeof v1)[number], isV2: boolean): string | undefined => {
+  if (!signer) return void checks.fail(id, t`cannot check the ESS binding without a verified signer certificate`);
+  const notes: Text[] = [];
+  const evaluate = (a: (typeof v1)[number], isV2: boolean): Text | undefined => {
     let ids: EssCertId[];
     try {
       ids = parseEssCertIds(a.values[0]!, isV2);
     } catch (err) {
-      return `${isV2 ? 'ESSCertIDv2' : 'ESSCertID'} is malformed: ${messageOf(err)}`;
+      return t`${isV2 ? 'ESSCertIDv2' : 'ESSCertID'} is malformed: ${messageOf(err)}`;
     }
     const first = ids[0];
-    if (!first) return `${isV2 ? 'signing-certificate-v2' : 'signing-certificate'} lists no certificate`;
-    if (!first.hashAlg) return `unknown ESSCertIDv2 hash algorithm ${first.hashOid}`;
-    if (!essMatches(first, signer)) return `${isV2 ? 'ESSCertIDv2' : 'ESSCertID'} does not identify the signer certificate`;
+    if (!first) return t`${isV2 ? 'signing-certificate-v2' : 'signing-certificate'} lists no certificate`;
+    if (!first.hashAlg) return t`unknown ESSCertIDv2 hash algorithm ${first.hashOid}`;
+    if (!essMatches(first, signer)) return t`${isV2 ? 'ESSCertIDv2' : 'ESSCertID'} does not identify the signer certificate`;
     const unmatched = ids.slice(1).filter((x) => !others.some((c) => essMatches(x, c)));
-    if (unmatched.length && allIds) return `${unmatched.length} certificate(s) bound by the signature are missing or altered`;
-    if (unmatched.length) notes.push(`${unmatched.length} further certificate id(s) not matched to an available certificate`);
-    if (ids.length > 1 && !unmatched.length) notes.push(`${ids.length - 1} chain certificate(s) bound`);
-    notes.push(`${isV2 ? `v2 (${first.hashAlg.toUpperCase()})` : 'v1 (SHA-1)'} identifies the signer`);
+    if (unmatched.length && allIds) return t`${unmatched.length} certificate(s) bound by the signature are missing or altered`;
+    if (unmatched.length) notes.push(t`${unmatched.length} further certificate id(s) not matched to an available certificate`);
+    if (ids.length > 1 && !unmatched.length) notes.push(t`${ids.length - 1} chain certificate(s) bound`);
+    notes.push(t`${isV2 ? `v2 (${first.hashAlg.toUpperCase()})` : 'v1 (SHA-1)'} identifies the signer`);
     return undefined;
   };
   for (const [a, isV2] of [
@@ -257,7 +258,7 @@ export function checkEss(
     const problem = evaluate(a, isV2);
     if (problem) return void checks.fail(id, problem);
   }
-  checks.pass(id, notes.join('; '));
+  checks.pass(id, joinTexts(notes, '; '));
 }
 
 /** The signing-time attribute, if present and well-formed. */

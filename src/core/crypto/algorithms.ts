@@ -6,6 +6,7 @@ import { createHash, sign as nodeSign, verify as nodeVerify, constants, type Key
 import { OID } from '../asn1/oids.js';
 import { der, oid as readOid, seq, explicit, integer, type Node, TagClass } from '../asn1/der.js';
 import { InputError } from '../errors.js';
+import { t } from '../text.js';
 
 /** Digest algorithms tsproof computes for files. */
 export const FILE_HASHES = ['sha256', 'sha384', 'sha512'] as const;
@@ -107,7 +108,7 @@ export function resolveSignatureScheme(sigAlg: AlgorithmIdentifier, digest: AnyD
   if (sigAlg.oid === OID.ecPublicKey) return { kind: 'ecdsa', hash: digest };
   if (sigAlg.oid === OID.rsassaPss) return readPssParams(sigAlg.params, where);
   const s = SIG_BY_OID[sigAlg.oid];
-  if (!s) throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: `${where}: unsupported signature algorithm ${sigAlg.oid}` });
+  if (!s) throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: t`${where}: unsupported signature algorithm ${sigAlg.oid}` });
   return s;
 }
 
@@ -138,7 +139,7 @@ function readPssParams(params: Node | undefined, where: string): SignatureScheme
 }
 
 function unsupported(what: string, where: string): never {
-  throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: `${where}: unsupported algorithm ${what}` });
+  throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: t`${where}: unsupported algorithm ${what}` });
 }
 
 export function schemeHash(s: SignatureScheme): AnyDigest | undefined {
@@ -182,20 +183,20 @@ export function verifySignature(scheme: SignatureScheme, key: KeyObject, data: U
 
 /** The signature algorithm tsproof uses for a private key, and its AlgorithmIdentifier. */
 export function signingSchemeFor(key: KeyObject): { scheme: SignatureScheme; algorithmId: Uint8Array; digest: AnyDigest } {
-  const t = key.asymmetricKeyType;
-  if (t === 'ec') {
+  const kind = key.asymmetricKeyType;
+  if (kind === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve;
     const digest: AnyDigest = curve === 'secp384r1' ? 'sha384' : curve === 'secp521r1' ? 'sha512' : 'sha256';
     const o = digest === 'sha384' ? OID.ecdsaWithSHA384 : digest === 'sha512' ? OID.ecdsaWithSHA512 : OID.ecdsaWithSHA256;
     return { scheme: { kind: 'ecdsa', hash: digest }, algorithmId: der.sequence(der.oid(o)), digest };
   }
-  if (t === 'rsa') {
+  if (kind === 'rsa') {
     return { scheme: { kind: 'rsa-pkcs1', hash: 'sha256' }, algorithmId: der.sequence(der.oid(OID.sha256WithRSA), der.null()), digest: 'sha256' };
   }
-  if (t === 'ed25519') {
+  if (kind === 'ed25519') {
     return { scheme: { kind: 'ed25519' }, algorithmId: der.sequence(der.oid(OID.ed25519)), digest: 'sha512' };
   }
-  throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: `keys of type ${t ?? 'unknown'} cannot sign` });
+  throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: t`keys of type ${kind ?? 'unknown'} cannot sign` });
 }
 
 export function signData(key: KeyObject, scheme: SignatureScheme, data: Uint8Array): Uint8Array {

@@ -7,6 +7,7 @@
  * each replicated into four bytes and masked (SS0 = S1·0x01010101 & 0x3fcff3fc, …).
  */
 import { InputError } from '../errors.js';
+import { t } from '../text.js';
 
 const S1 = Buffer.from('a985d6d3541dac255d43181e51fcca632844209de0e2c817a58f037bbb13d2ee708c3fa832ddf674ec950b575c5bbd01241c739810ccf2d92ce772839bd186c96050a3eb0db69e4fb75ac678a612afd561c3b441527d8d081f9900190453f7e1fd762f27b08b0eaba26e934d697c090abfeff3c58714fe64de2e4b1a06216b6602f5928a0cb37ed07a4796e52680addfa13037ae36152238f4a7454c81e9849735cbce3c7111c78975fbdaf8945982c4ff493967c0cfd7b80f8e4223916cdba434f148c26f3d2d40be3ebcc1aaba4e553bdc687f9cd84a5677a0ed46b52b65fae3b9b19f5ef9e6b231ea6d5fe4f0cd88163a58d462290733e81b0579906a2a9a', 'hex');
 const S2 = Buffer.from('38e82da6cfdeb3b8af6055c7446f6b5bc36233b529a0e2a7d39111061cbc364bef886ca817c416f4c245e1d63f3d8e98284ef63ea5f90ddfd82b667a272ff17242d441c07367ac8bf7ad801fca2caa34d20beee95d9418f857ae08c513cd86b9ff7dc131f58a6ab1d120d7022204687107db9d9961bee659dd5190dc9aa3abd0810f471ae3ec8dbf967b5ca2a163234dc89e9c3a0c2eba6e9f5af292f34978cc15fb70757f351003646dc674d5b4ea097619fe4012e0bd05fa01f02a5ea956438514899bb0e5487997fc1e82218c1b5f7754b21d254f0046ed5852eb7edac9fd3095653cb6e4bb7c0e5039263284699337e724a4cb530a87d94c838fce3b4ab7', 'hex');
@@ -28,7 +29,7 @@ const KC = Array.from({ length: 16 }, (_, i) => ((0x9e3779b9 << i) | (0x9e3779b9
 
 /** The 32 round-key words for a 16-byte key (RFC 4269 §2.4). */
 export function seedKeySchedule(key: Uint8Array): Uint32Array {
-  if (key.length !== 16) throw new InputError({ code: 'BAD_ARGUMENT', message: 'SEED needs a 16-byte key' });
+  if (key.length !== 16) throw new InputError({ code: 'BAD_ARGUMENT', message: t`SEED needs a 16-byte key` });
   const v = Buffer.from(key);
   let k0 = v.readUInt32BE(0);
   let k1 = v.readUInt32BE(4);

@@ -11,6 +11,7 @@ import type { Check } from '../verify/checks.js';
 import type { HolderInfo } from '../verify/receipt.js';
 import type { TimestampInfo } from '../tsp/verify.js';
 import type { Manifest } from '../receipt/manifest.js';
+import type { Text } from '../text.js';
 
 export type CertificateLang = 'ko' | 'en' | 'both';
 
@@ -83,6 +84,9 @@ const utc = (iso: string) => `${wallClock(iso)} UTC`;
 export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer> {
   const { default: PDFDocument } = await import('pdfkit');
   const langs = c.lang === 'both' ? [0, 1] : c.lang === 'ko' ? [0] : [1];
+  const ko = langs.includes(0) ? (await import('../i18n/ko.js')).KO : undefined;
+  // A check's detail in each language of the certificate (once when a sentence has no translation).
+  const detail = (x: Text) => [...new Set(langs.map((i) => x.render(i === 0 ? ko : undefined)))].join(' / ');
   const say = (k: keyof typeof T, n?: number) => langs.map((i) => T[k][i]!.replace('{n}', String(n ?? ''))).join(' / ');
   const title = say(c.kind === 'registration' ? 'titleRegistration' : 'titleVerification');
   const doc = new PDFDocument({ size: 'A4', margin: 50, compress: true, info: { Title: title, Author: c.verification.holder?.subject ?? '', Creator: c.tool, CreationDate: c.issuedAt } });
@@ -126,7 +130,7 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   if (c.checks) {
     heading(say('checks'));
     for (const k of c.checks) {
-      doc.fontSize(7).fillColor(k.status === 'fail' ? '#aa1111' : k.status === 'warn' ? '#996600' : 'black').text(`${say(k.status)}  ${k.subject ? `${k.subject} ` : ''}${k.id} — ${k.detail}`).fillColor('black');
+      doc.fontSize(7).fillColor(k.status === 'fail' ? '#aa1111' : k.status === 'warn' ? '#996600' : 'black').text(`${say(k.status)}  ${k.subject ? `${k.subject} ` : ''}${k.id} — ${detail(k.detail)}`).fillColor('black');
     }
   }
 

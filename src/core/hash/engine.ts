@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { CHUNK, hashFileCooperative, hashFileOverlapped, yieldNow } from './stream.ts';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
+import { t } from '../text.js';
 
 export interface FileDigest {
   size: number;
@@ -38,10 +39,10 @@ export interface HashOptions {
 }
 
 export function fileError(code: string | undefined, display: string): InputError {
-  if (code === 'ENOENT') return new InputError({ code: 'FILE_NOT_FOUND', message: `${display}: no such file` });
-  if (code === 'EISDIR') return new InputError({ code: 'FILE_UNREADABLE', message: `${display}: not a regular file` });
-  if (code === 'EACCES' || code === 'EPERM') return new InputError({ code: 'FILE_UNREADABLE', message: `${display}: permission denied` });
-  return new InputError({ code: 'FILE_UNREADABLE', message: `${display}: cannot read (${code ?? 'error'})` });
+  if (code === 'ENOENT') return new InputError({ code: 'FILE_NOT_FOUND', message: t`${display}: no such file` });
+  if (code === 'EISDIR') return new InputError({ code: 'FILE_UNREADABLE', message: t`${display}: not a regular file` });
+  if (code === 'EACCES' || code === 'EPERM') return new InputError({ code: 'FILE_UNREADABLE', message: t`${display}: permission denied` });
+  return new InputError({ code: 'FILE_UNREADABLE', message: t`${display}: cannot read (${code ?? 'error'})` });
 }
 
 /** Hashes one file on this thread, overlapping reads with hashing. */

@@ -13,6 +13,7 @@ import { exists } from '../io/fs.js';
 import { parseCertificates, type Certificate } from '../pki/certificate.js';
 import { describeKey, encryptKeyForStorage, loadPrivateKey } from '../pki/keys.js';
 import { TSPROOF_SELF_ASSERTED_POLICY } from '../asn1/oids.js';
+import { t, type Text } from '../text.js';
 
 export interface IdentityRecord {
   format: 'tsproof.identity';
@@ -59,15 +60,15 @@ export function suggestIdentityName(cn: string | undefined): string {
  * Refuses a holder certificate that cannot sign at `now` (expired, not yet valid, or its key
  * usage lacks digitalSignature and nonRepudiation); returns warnings (expiry within 30 days).
  */
-export function checkSigningCertificate(cert: Certificate, now: Date): string[] {
-  if (now < cert.notBefore) throw new InputError({ code: 'BAD_ARGUMENT', message: `the certificate is not valid before ${cert.notBefore.toISOString()}` });
-  if (now > cert.notAfter) throw new InputError({ code: 'BAD_ARGUMENT', message: `the certificate expired on ${cert.notAfter.toISOString()}` });
+export function checkSigningCertificate(cert: Certificate, now: Date): Text[] {
+  if (now < cert.notBefore) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the certificate is not valid before ${cert.notBefore.toISOString()}` });
+  if (now > cert.notAfter) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the certificate expired on ${cert.notAfter.toISOString()}` });
   const ku = cert.keyUsage;
   if (ku && !ku.has('digitalSignature') && !ku.has('nonRepudiation')) {
-    throw new InputError({ code: 'BAD_ARGUMENT', message: 'the certificate may not be used for signatures (key usage lacks digitalSignature and nonRepudiation)' });
+    throw new InputError({ code: 'BAD_ARGUMENT', message: t`the certificate may not be used for signatures (key usage lacks digitalSignature and nonRepudiation)` });
   }
   const days = (cert.notAfter.getTime() - now.getTime()) / 86400_000;
-  return days < 30 ? [`the certificate expires on ${cert.notAfter.toISOString()} (in ${Math.max(0, Math.floor(days))} day(s))`] : [];
+  return days < 30 ? [t`the certificate expires on ${cert.notAfter.toISOString()} (in ${Math.max(0, Math.floor(days))} day(s))`] : [];
 }
 
 export function isSelfAsserted(cert: Certificate): boolean {
@@ -81,7 +82,7 @@ export class IdentityStore {
   }
 
   private pathOf(name: string): string {
-    if (!validIdentityName(name)) throw new InputError({ code: 'BAD_ARGUMENT', message: `"${name}" is not a valid identity name (letters, digits, . _ -; at most 64)` });
+    if (!validIdentityName(name)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`"${name}" is not a valid identity name (letters, digits, . _ -; at most 64)` });
     return path.join(this.dir, name);
   }
 
@@ -116,12 +117,12 @@ export class IdentityStore {
     try {
       text = await readFile(path.join(dir, 'identity.json'), 'utf8');
     } catch {
-      throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: `no identity named "${name}" (see: tsproof identity list)` });
+      throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: t`no identity named "${name}" (see: tsproof identity list)` });
     }
     try {
       return JSON.parse(text) as IdentityRecord;
     } catch {
-      throw new InputError({ code: 'BAD_CONFIG', message: `identity "${name}": identity.json is corrupt` });
+      throw new InputError({ code: 'BAD_CONFIG', message: t`identity "${name}": identity.json is corrupt` });
     }
   }
 
@@ -137,7 +138,7 @@ export class IdentityStore {
     try {
       pem = await readFile(path.join(this.pathOf(name), 'key.pem'));
     } catch {
-      throw new InputError({ code: 'BAD_CONFIG', message: `identity "${name}": key.pem is missing` });
+      throw new InputError({ code: 'BAD_CONFIG', message: t`identity "${name}": key.pem is missing` });
     }
     const key = await loadPrivateKey(pem, passphrase, `identity "${name}"`);
     return { record, key, chain };
@@ -149,7 +150,7 @@ export class IdentityStore {
    */
   async save(name: string, key: KeyObject, chain: readonly Certificate[], passphrase: string, source: IdentityRecord['source'], now: Date): Promise<IdentityRecord> {
     const dir = this.pathOf(name);
-    if (await exists(path.join(dir, 'identity.json'))) throw new InputError({ code: 'IDENTITY_EXISTS', message: `an identity named "${name}" already exists (choose another --name)` });
+    if (await exists(path.join(dir, 'identity.json'))) throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists (choose another --name)` });
     const leaf = chain[0]!;
     const record: IdentityRecord = {
       format: 'tsproof.identity',

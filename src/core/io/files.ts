@@ -7,6 +7,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { IGNORE_FILE, IgnoreRules } from './ignore.js';
+import { t, type Text } from '../text.js';
 
 export interface FileRef {
   /** Absolute path on this machine. */
@@ -18,7 +19,7 @@ export interface FileRef {
 export interface CollectResult {
   files: FileRef[];
   /** Things skipped, with the reason (symlinks, sockets, devices). */
-  skipped: { path: string; reason: string }[];
+  skipped: { path: string; reason: Text }[];
 }
 
 /** File-name suffix of receipts; folder walks skip such files. */
@@ -69,11 +70,11 @@ export async function collectFiles(inputs: readonly string[], cwd: string, opts:
         // Loaded only for patterns: it is the costliest module to start (~12 ms).
         const { default: fg } = await import('fast-glob');
         const matches = await fg(input.split(path.sep).join('/'), { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, dot: true });
-        if (matches.length === 0) throw new InputError({ code: 'NO_FILES', message: `${input}: no files match` });
+        if (matches.length === 0) throw new InputError({ code: 'NO_FILES', message: t`${input}: no files match` });
         for (const m of matches) add(path.normalize(m));
         continue;
       }
-      throw new InputError({ code: 'FILE_NOT_FOUND', message: `${input}: no such file or directory` });
+      throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${input}: no such file or directory` });
     }
     if (st.isFile()) add(abs);
     else if (st.isDirectory()) {
@@ -85,12 +86,12 @@ export async function collectFiles(inputs: readonly string[], cwd: string, opts:
       }
       await walk(abs, '', rules, add, skipped);
     }
-    else skipped.push({ path: input, reason: st.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
+    else skipped.push({ path: input, reason: st.isSymbolicLink() ? t`symbolic link (not followed)` : t`not a regular file` });
   }
   const files = [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < files.length; i++) {
     if (files[i]!.name === files[i - 1]!.name) {
-      throw new InputError({ code: 'BAD_ARGUMENT', message: `two files would be recorded as "${files[i]!.name}"; register them from a common parent folder` });
+      throw new InputError({ code: 'BAD_ARGUMENT', message: t`two files would be recorded as "${files[i]!.name}"; register them from a common parent folder` });
     }
   }
   return { files, skipped };
@@ -101,7 +102,7 @@ async function walk(dir: string, rel: string, rules: IgnoreRules, add: (abs: str
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    throw new InputError({ code: 'FILE_UNREADABLE', message: `${dir}: cannot list folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`, cause: err });
+    throw new InputError({ code: 'FILE_UNREADABLE', message: t`${dir}: cannot list folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`, cause: err });
   }
   const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   for (const e of entries) {
@@ -112,6 +113,6 @@ async function walk(dir: string, rel: string, rules: IgnoreRules, add: (abs: str
     if (rules.size && rules.ignores(r, e.isDirectory())) continue;
     if (e.isFile()) add(abs);
     else if (e.isDirectory()) await walk(abs, r, rules, add, skipped);
-    else skipped.push({ path: abs, reason: e.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
+    else skipped.push({ path: abs, reason: e.isSymbolicLink() ? t`symbolic link (not followed)` : t`not a regular file` });
   }
 }

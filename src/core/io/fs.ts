@@ -1,6 +1,7 @@
 /** Small file-system helpers shared by the core. */
 import { access, open, readFile, rename, unlink } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { t } from '../text.js';
 
 export async function exists(p: string): Promise<boolean> {
   try {
@@ -25,7 +26,7 @@ export async function readJsonFile(file: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new InputError({ code: 'BAD_CONFIG', message: `${file}: not valid JSON` });
+    throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: not valid JSON` });
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { t } from '../text.js';
 
 export interface ZipEntry {
   path: string;
@@ -21,7 +22,7 @@ function dosTime(at: Date): { time: number; date: number } {
 }
 
 export function zip(entries: readonly ZipEntry[], at: Date): Buffer {
-  if (entries.length > 0xffff) throw new InputError({ code: 'BAD_ARGUMENT', message: `a zip holds at most 65,535 entries (this pack has ${entries.length}); write a folder instead` });
+  if (entries.length > 0xffff) throw new InputError({ code: 'BAD_ARGUMENT', message: t`a zip holds at most 65,535 entries (this pack has ${entries.length}); write a folder instead` });
   const { time, date } = dosTime(at);
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
@@ -58,7 +59,7 @@ export function zip(entries: readonly ZipEntry[], at: Date): Buffer {
     locals.push(local, name, body);
     central.push(cd, name);
     offset += local.length + name.length + body.length;
-    if (offset > 0xffffffff) throw new InputError({ code: 'BAD_ARGUMENT', message: 'the pack is too large for a zip without ZIP64; write a folder instead' });
+    if (offset > 0xffffffff) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the pack is too large for a zip without ZIP64; write a folder instead` });
   }
   const cdBytes = Buffer.concat(central);
   const end = Buffer.alloc(22);

@@ -23,6 +23,7 @@ import { readAlgorithmIdentifier, resolveSignatureScheme, verifySignature, hash,
 import { bytesEqual, toHex } from '../bytes.js';
 import { InputError } from '../errors.js';
 import { readName, formatName, type NameAttribute } from './name.js';
+import { t } from '../text.js';
 
 export const KEY_USAGE_BITS = [
   'digitalSignature',
@@ -100,7 +101,7 @@ export class Certificate {
           const o = readOid(parts[0], `${where}.extension.id`);
           const critical = parts.length === 3 ? boolean(parts[1], `${where}.extension.critical`) : false;
           const value = octets(parts[parts.length - 1], `${where}.extension.value`);
-          if (exts.has(o)) throw new Asn1Error(`${where}: duplicate extension ${o}`);
+          if (exts.has(o)) throw new Asn1Error(t`${where}: duplicate extension ${o}`);
           exts.set(o, { oid: o, critical, value });
         }
       }
@@ -116,7 +117,7 @@ export class Certificate {
       return new Certificate(new Uint8Array(der));
     } catch (err) {
       if (err instanceof InputError && err.code === 'MALFORMED_ASN1') {
-        throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: err.message, cause: err });
+        throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: err.text, cause: err });
       }
       throw err;
     }
@@ -276,14 +277,14 @@ export function parseCertificates(bytes: Uint8Array, what: string): Certificate[
     return pemBlocks(text, 'CERTIFICATE').map((d) => wrapCertError(() => Certificate.fromDER(d), what));
   }
   if (bytes[0] === 0x30) return [wrapCertError(() => Certificate.fromDER(bytes), what)];
-  throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: `${what}: no certificate found (expected PEM or DER)` });
+  throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: t`${what}: no certificate found (expected PEM or DER)` });
 }
 
 function wrapCertError<T>(f: () => T, what: string): T {
   try {
     return f();
   } catch (err) {
-    if (err instanceof InputError) throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: `${what}: ${err.message}`, cause: err });
+    if (err instanceof InputError) throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: t`${what}: ${err.message}`, cause: err });
     throw err;
   }
 }

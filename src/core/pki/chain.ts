@@ -5,10 +5,11 @@
  */
 import { bytesEqual } from '../bytes.js';
 import type { Certificate } from './certificate.js';
+import { t, type Text } from '../text.js';
 
 export type ChainResult =
   | { ok: true; path: Certificate[] }
-  | { ok: false; reason: string; path: Certificate[]; selfSigned: boolean };
+  | { ok: false; reason: Text; path: Certificate[]; selfSigned: boolean };
 
 const MAX_PATH = 8;
 
@@ -31,7 +32,7 @@ function mayIssue(candidate: Certificate, child: Certificate): boolean {
  */
 export function buildPath(leaf: Certificate, pool: readonly Certificate[], anchors: readonly Certificate[]): ChainResult {
   let best: Certificate[] = [leaf];
-  let bestReason = '';
+  let bestReason: Text | undefined;
   const candidates = [...anchors, ...pool];
 
   const walk = (path: Certificate[]): Certificate[] | undefined => {
@@ -39,7 +40,7 @@ export function buildPath(leaf: Certificate, pool: readonly Certificate[], ancho
     if (isAnchor(cur, anchors)) return path;
     if (path.length > best.length) best = path;
     if (path.length >= MAX_PATH) {
-      bestReason = `path longer than ${MAX_PATH} certificates`;
+      bestReason = t`path longer than ${MAX_PATH} certificates`;
       return undefined;
     }
     for (const cand of candidates) {
@@ -50,17 +51,17 @@ export function buildPath(leaf: Certificate, pool: readonly Certificate[], ancho
       // explicitly trusts it (some old roots are v1 certificates without extensions).
       if (!trusted) {
         if (!cand.isCA) {
-          bestReason = `issuer "${cand.subject}" is not a CA`;
+          bestReason = t`issuer "${cand.subject}" is not a CA`;
           continue;
         }
         const ku = cand.keyUsage;
         if (ku && !ku.has('keyCertSign')) {
-          bestReason = `issuer "${cand.subject}" may not sign certificates (keyUsage lacks keyCertSign)`;
+          bestReason = t`issuer "${cand.subject}" may not sign certificates (keyUsage lacks keyCertSign)`;
           continue;
         }
         const pl = cand.basicConstraints?.pathLen;
         if (pl !== undefined && path.length - 1 > pl) {
-          bestReason = `issuer "${cand.subject}" path length constraint ${pl} exceeded`;
+          bestReason = t`issuer "${cand.subject}" path length constraint ${pl} exceeded`;
           continue;
         }
       }
@@ -77,8 +78,8 @@ export function buildPath(leaf: Certificate, pool: readonly Certificate[], ancho
   const reason =
     bestReason ||
     (selfSigned
-      ? `chain ends at self-signed "${top.subject}", which is not a trusted anchor`
-      : `no issuer found for "${top.subject}" (issued by "${top.issuer}") among the embedded certificates and trust anchors`);
+      ? t`chain ends at self-signed "${top.subject}", which is not a trusted anchor`
+      : t`no issuer found for "${top.subject}" (issued by "${top.issuer}") among the embedded certificates and trust anchors`);
   return { ok: false, reason, path: best, selfSigned };
 }
 

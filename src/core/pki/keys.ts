@@ -8,6 +8,7 @@ import { bytesEqual } from '../bytes.js';
 import { InputError } from '../errors.js';
 import { pemBlocks, toPem, type Certificate } from './certificate.js';
 import { decryptPrivateKeyInfo, encryptPrivateKeyInfo } from './pbe.js';
+import { t } from '../text.js';
 
 
 /**
@@ -21,7 +22,7 @@ export async function loadPrivateKey(bytes: Uint8Array, passphrase: string | und
   const pkcs8Encrypted = isPem ? pemBlocks(text, 'ENCRYPTED PRIVATE KEY')[0] : looksEncryptedPkcs8(bytes) ? bytes : undefined;
   const encrypted = !!pkcs8Encrypted || (isPem && /Proc-Type:\s*4,ENCRYPTED/.test(text));
   if (encrypted && passphrase === undefined) {
-    throw new InputError({ code: 'NO_PASSPHRASE', message: `${what}: the key is encrypted; give its passphrase via TSPROOF_PASSPHRASE, --passphrase-file or the prompt` });
+    throw new InputError({ code: 'NO_PASSPHRASE', message: t`${what}: the key is encrypted; give its passphrase via TSPROOF_PASSPHRASE, --passphrase-file or the prompt` });
   }
   if (pkcs8Encrypted) {
     const plain = await decryptPrivateKeyInfo(pkcs8Encrypted, passphrase!, what);
@@ -31,8 +32,8 @@ export async function loadPrivateKey(bytes: Uint8Array, passphrase: string | und
     if (isPem) return createPrivateKey(passphrase === undefined ? { key: text, format: 'pem' } : { key: text, format: 'pem', passphrase });
     return createPrivateKey({ key: Buffer.from(bytes), format: 'der', type: 'pkcs8' });
   } catch (err) {
-    if (encrypted) throw new InputError({ code: 'WRONG_PASSPHRASE', message: `${what}: cannot decrypt the key (wrong passphrase?)`, cause: scrub(err) });
-    throw new InputError({ code: 'MALFORMED_KEY', message: `${what}: not a private key tsproof can read (PEM or DER PKCS#8, PKCS#1, SEC1)`, cause: scrub(err) });
+    if (encrypted) throw new InputError({ code: 'WRONG_PASSPHRASE', message: t`${what}: cannot decrypt the key (wrong passphrase?)`, cause: scrub(err) });
+    throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: not a private key tsproof can read (PEM or DER PKCS#8, PKCS#1, SEC1)`, cause: scrub(err) });
   }
 }
 
@@ -79,7 +80,7 @@ export const SCRYPT_PARAMS = { N: 1 << 14, r: 8, p: 5 } as const;
  * AES-256-CBC, as PEM — standard, so `openssl pkey -in key.pem` reads it too.
  */
 export async function encryptKeyForStorage(key: KeyObject, passphrase: string): Promise<string> {
-  if (!passphrase) throw new InputError({ code: 'NO_PASSPHRASE', message: 'an empty passphrase cannot protect a stored key' });
+  if (!passphrase) throw new InputError({ code: 'NO_PASSPHRASE', message: t`an empty passphrase cannot protect a stored key` });
   const pkcs8 = new Uint8Array(key.export({ type: 'pkcs8', format: 'der' }));
   return toPem('ENCRYPTED PRIVATE KEY', await encryptPrivateKeyInfo(pkcs8, passphrase, { kind: 'pbes2-scrypt', ...SCRYPT_PARAMS }));
 }

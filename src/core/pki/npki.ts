@@ -8,10 +8,11 @@
 import { readFile, readdir, stat, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { InputError } from '../errors.js';
+import { InputError, messageOf } from '../errors.js';
 import { Certificate, type KeyUsage } from './certificate.js';
 import { keyMatchesCertificate, loadPrivateKey } from './keys.js';
 import { encryptPrivateKeyInfo } from './pbe.js';
+import { t, type Text } from '../text.js';
 
 export const NPKI_CERT = 'signCert.der';
 export const NPKI_KEY = 'signPri.key';
@@ -21,12 +22,12 @@ export async function readNpkiFolder(dir: string, password: string): Promise<{ k
     try {
       return new Uint8Array(await readFile(path.join(dir, f)));
     } catch {
-      throw new InputError({ code: 'FILE_NOT_FOUND', message: `${dir}: no ${f} (an NPKI folder holds signCert.der and signPri.key)` });
+      throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${dir}: no ${f} (an NPKI folder holds signCert.der and signPri.key)` });
     }
   };
   const cert = Certificate.fromDER(await read(NPKI_CERT));
   const key = await loadPrivateKey(await read(NPKI_KEY), password, path.join(dir, NPKI_KEY));
-  if (!keyMatchesCertificate(key, cert)) throw new InputError({ code: 'KEY_MISMATCH', message: `${dir}: signPri.key does not belong to signCert.der` });
+  if (!keyMatchesCertificate(key, cert)) throw new InputError({ code: 'KEY_MISMATCH', message: t`${dir}: signPri.key does not belong to signCert.der` });
   return { key, chain: [cert] };
 }
 
@@ -81,9 +82,9 @@ async function subdirs(dir: string): Promise<string[]> {
 }
 
 /** Finds every folder holding signCert.der below the roots (a few levels deep), and describes each certificate. */
-export async function scanNpki(roots: readonly string[], now: Date): Promise<{ found: NpkiCandidate[]; problems: { dir: string; reason: string }[] }> {
+export async function scanNpki(roots: readonly string[], now: Date): Promise<{ found: NpkiCandidate[]; problems: { dir: string; reason: Text }[] }> {
   const found: NpkiCandidate[] = [];
-  const problems: { dir: string; reason: string }[] = [];
+  const problems: { dir: string; reason: Text }[] = [];
   const visit = async (dir: string, depth: number): Promise<void> => {
     let entries;
     try {
@@ -108,7 +109,7 @@ export async function scanNpki(roots: readonly string[], now: Date): Promise<{ f
         if (c.commonName) cand.commonName = c.commonName;
         found.push(cand);
       } catch (err) {
-        problems.push({ dir, reason: (err as Error).message });
+        problems.push({ dir, reason: messageOf(err) });
       }
     }
     if (depth === 0) return;

@@ -16,6 +16,7 @@ import { der, parse, seq, oid as readOid, octets, integer, type Node } from '../
 import { readAlgorithmIdentifier } from '../crypto/algorithms.js';
 import { seedCbcDecrypt, seedCbcEncrypt } from '../crypto/seed.js';
 import { InputError } from '../errors.js';
+import { t } from '../text.js';
 
 const pbkdf2 = promisify(pbkdf2Cb);
 const scrypt = promisify(scryptCb) as (pw: Buffer, salt: Buffer, len: number, o: object) => Promise<Buffer>;
@@ -52,7 +53,7 @@ const CBC: Record<string, { name: string; keyLength: number }> = {
 };
 
 function unsupported(what: string): never {
-  throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: `unsupported key encryption: ${what}` });
+  throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: t`unsupported key encryption: ${what}` });
 }
 
 /** Decrypts CBC data with PKCS#5 padding; undefined when the padding is wrong. */
@@ -237,10 +238,10 @@ export async function decryptPrivateKeyInfo(encrypted: Uint8Array, password: str
     f = seq(parse(encrypted, what), what);
     readOid(seq(f[0], `${what}.encryptionAlgorithm`)[0], `${what}.encryptionAlgorithm`);
   } catch {
-    throw new InputError({ code: 'MALFORMED_KEY', message: `${what}: not an encrypted PKCS#8 private key` });
+    throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: not an encrypted PKCS#8 private key` });
   }
   const plain = await pbeDecrypt(f[0]!, octets(f[1], `${what}.encryptedData`), password);
-  if (!plain || !looksLikePrivateKeyInfo(plain)) throw new InputError({ code: 'WRONG_PASSPHRASE', message: `${what}: wrong passphrase (the key does not decrypt)` });
+  if (!plain || !looksLikePrivateKeyInfo(plain)) throw new InputError({ code: 'WRONG_PASSPHRASE', message: t`${what}: wrong passphrase (the key does not decrypt)` });
   return plain;
 }
 

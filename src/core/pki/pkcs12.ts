@@ -15,6 +15,7 @@ import { InputError, messageOf } from '../errors.js';
 import { Certificate } from './certificate.js';
 import { keyMatchesCertificate } from './keys.js';
 import { bmpPassword, decryptPrivateKeyInfo, encryptPrivateKeyInfo, looksLikePrivateKeyInfo, pbeDecrypt, pbeEncrypt, pkcs12Kdf } from './pbe.js';
+import { t } from '../text.js';
 
 const OID_P12 = {
   data: '1.2.840.113549.1.7.1',
@@ -51,10 +52,10 @@ export async function readPkcs12(bytes: Uint8Array, password: string, what: stri
     pfx = seq(parse(bytes, what), what);
     if (integer(pfx[0], 'version') !== 3n) throw new Error('version is not 3');
   } catch (err) {
-    throw new InputError({ code: 'MALFORMED_KEY', message: `${what}: not a PKCS#12 file (${messageOf(err)})` });
+    throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: not a PKCS#12 file (${messageOf(err)})` });
   }
   const [ct, content] = seq(pfx[1], `${what}.authSafe`);
-  if (readOid(ct, 'contentType') !== OID_P12.data) throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: `${what}: public-key protected PKCS#12 is not supported` });
+  if (readOid(ct, 'contentType') !== OID_P12.data) throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: t`${what}: public-key protected PKCS#12 is not supported` });
   const authSafe = octets(explicit(content, 0, `${what}.authSafe`), `${what}.authSafe`);
 
   // Integrity first: a wrong password fails here, before anything is decrypted.
@@ -77,27 +78,27 @@ export async function readPkcs12(bytes: Uint8Array, password: string, what: stri
   };
   try {
     for (const ci of seq(parse(authSafe, 'AuthenticatedSafe'), 'AuthenticatedSafe')) {
-      const [t, c] = seq(ci, 'ContentInfo');
-      const type = readOid(t, 'contentType');
+      const [typeNode, c] = seq(ci, 'ContentInfo');
+      const type = readOid(typeNode, 'contentType');
       if (type === OID_P12.data) await bags(octets(explicit(c, 0, 'data'), 'data'));
       else if (type === OID_P12.encryptedData) {
         const [, eci] = seq(explicit(c, 0, 'encryptedData'), 'EncryptedData');
         const [, algorithm, encrypted] = seq(eci, 'EncryptedContentInfo');
         const plain = await pbeDecrypt(algorithm!, flattenOctets(encrypted!, 'encryptedContent'), password);
-        if (!plain) throw new InputError({ code: 'WRONG_PASSPHRASE', message: `${what}: wrong passphrase (the certificates do not decrypt)` });
+        if (!plain) throw new InputError({ code: 'WRONG_PASSPHRASE', message: t`${what}: wrong passphrase (the certificates do not decrypt)` });
         await bags(plain);
       }
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError({ code: 'MALFORMED_KEY', message: `${what}: malformed PKCS#12 contents (${messageOf(err)})` });
+    throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: malformed PKCS#12 contents (${messageOf(err)})` });
   }
-  if (keys.length === 0) throw new InputError({ code: 'MALFORMED_KEY', message: `${what}: the PKCS#12 file holds no private key` });
-  if (keys.length > 1) throw new InputError({ code: 'MALFORMED_KEY', message: `${what}: the PKCS#12 file holds ${keys.length} private keys; export one identity at a time` });
-  if (!looksLikePrivateKeyInfo(keys[0]!)) throw new InputError({ code: 'MALFORMED_KEY', message: `${what}: the private key is not a PKCS#8 PrivateKeyInfo` });
+  if (keys.length === 0) throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: the PKCS#12 file holds no private key` });
+  if (keys.length > 1) throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: the PKCS#12 file holds ${keys.length} private keys; export one identity at a time` });
+  if (!looksLikePrivateKeyInfo(keys[0]!)) throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: the private key is not a PKCS#8 PrivateKeyInfo` });
   const key = createPrivateKey({ key: Buffer.from(keys[0]!), format: 'der', type: 'pkcs8' });
   const leaf = certs.find((c) => keyMatchesCertificate(key, c));
-  if (!leaf) throw new InputError({ code: 'KEY_MISMATCH', message: `${what}: no certificate in the PKCS#12 file matches its private key` });
+  if (!leaf) throw new InputError({ code: 'KEY_MISMATCH', message: t`${what}: no certificate in the PKCS#12 file matches its private key` });
   return { key, chain: [leaf, ...certs.filter((c) => c !== leaf)] };
 }
 
@@ -105,13 +106,13 @@ function verifyMac(macData: Node, authSafe: Uint8Array, password: string, what: 
   const f = seq(macData, 'MacData');
   const [algNode, digestNode] = seq(f[0], 'MacData.mac');
   const alg = readAlgorithmIdentifier(algNode, 'MacData.mac.algorithm');
-  if (alg.oid === OID_P12.pbmac1) throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: `${what}: PBMAC1 integrity protection is not supported yet` });
+  if (alg.oid === OID_P12.pbmac1) throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: t`${what}: PBMAC1 integrity protection is not supported yet` });
   const h = digestFromOid(alg.oid);
-  if (!h) throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: `${what}: unsupported MAC digest ${alg.oid}` });
+  if (!h) throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: t`${what}: unsupported MAC digest ${alg.oid}` });
   const expected = octets(digestNode, 'MacData.mac.digest');
   const salt = octets(f[1], 'MacData.macSalt');
   const iter = f[2] ? Number(integer(f[2], 'MacData.iterations')) : 1;
-  if (iter < 1 || iter > 10_000_000) throw new InputError({ code: 'MALFORMED_KEY', message: `${what}: unreasonable MAC iteration count` });
+  if (iter < 1 || iter > 10_000_000) throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: unreasonable MAC iteration count` });
   const len = hash(h, new Uint8Array(0)).length;
   const ok = (pw: Uint8Array) => {
     const mac = createHmac(h, pkcs12Kdf(h, pw, salt, 3, iter, len)).update(authSafe).digest();
@@ -119,7 +120,7 @@ function verifyMac(macData: Node, authSafe: Uint8Array, password: string, what: 
   };
   // Some writers use an empty password as zero bytes rather than a BMPString terminator.
   if (!ok(bmpPassword(password)) && !(password === '' && ok(new Uint8Array(0)))) {
-    throw new InputError({ code: 'WRONG_PASSPHRASE', message: `${what}: wrong passphrase (the PKCS#12 integrity check fails)` });
+    throw new InputError({ code: 'WRONG_PASSPHRASE', message: t`${what}: wrong passphrase (the PKCS#12 integrity check fails)` });
   }
 }
 

@@ -10,6 +10,7 @@ import { decodeField, treeOfEntries, type Receipt, type ReceiptEntry } from './r
 import { decodeManifest } from './manifest.js';
 import { inclusionProof } from './merkle.js';
 import { toHex } from '../bytes.js';
+import { t } from '../text.js';
 
 export interface ReceiptPieces {
   manifest: Uint8Array;
@@ -25,15 +26,15 @@ export interface ReceiptPieces {
 export function extractPieces(r: Receipt): ReceiptPieces {
   const manifest = decodeField(r.manifest);
   const signature = decodeField(r.signature);
-  if (!manifest || !signature) throw new InputError({ code: 'MALFORMED_RECEIPT', message: 'receipt manifest or signature is not base64' });
+  if (!manifest || !signature) throw new InputError({ code: 'MALFORMED_RECEIPT', message: t`receipt manifest or signature is not base64` });
   let sd;
   try {
     sd = parseSignedData(signature, 'signature');
   } catch (err) {
-    throw new InputError({ code: 'MALFORMED_RECEIPT', message: `receipt signature: ${(err as Error).message}` });
+    throw new InputError({ code: 'MALFORMED_RECEIPT', message: t`receipt signature: ${(err as Error).message}` });
   }
   const si = sd.signerInfos[0];
-  if (!si) throw new InputError({ code: 'MALFORMED_RECEIPT', message: 'receipt signature has no signer' });
+  if (!si) throw new InputError({ code: 'MALFORMED_RECEIPT', message: t`receipt signature has no signer` });
   const embedded = attr(si.unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw));
   return {
     manifest,
@@ -56,10 +57,10 @@ export function extractPieces(r: Receipt): ReceiptPieces {
 export function extractEntry(r: Receipt, entry: ReceiptEntry): Receipt {
   const manifestBytes = decodeField(r.manifest);
   const m = manifestBytes && decodeManifest(manifestBytes).manifest;
-  if (!m) throw new InputError({ code: 'MALFORMED_RECEIPT', message: 'the receipt has no readable manifest' });
+  if (!m) throw new InputError({ code: 'MALFORMED_RECEIPT', message: t`the receipt has no readable manifest` });
   let proof = entry.proof;
   if (!proof) {
-    if (r.entries.length !== m.merkle.count) throw new InputError({ code: 'BAD_ARGUMENT', message: 'this receipt does not hold every entry of its batch, so no proof can be built; extract from the full receipt' });
+    if (r.entries.length !== m.merkle.count) throw new InputError({ code: 'BAD_ARGUMENT', message: t`this receipt does not hold every entry of its batch, so no proof can be built; extract from the full receipt` });
     proof = inclusionProof(treeOfEntries(r.entries, m), entry.index).map(toHex);
   }
   const { proof: _old, ...bare } = entry;

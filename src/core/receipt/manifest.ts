@@ -4,6 +4,7 @@
  * exactly as signed; never re-serialised for verification.
  */
 import { isFileHash, DIGEST_LENGTH, type HashAlgorithm } from '../crypto/algorithms.js';
+import { t, type Text } from '../text.js';
 
 /** One registered file: a leaf of the batch's Merkle tree. */
 export interface Entry {
@@ -54,35 +55,35 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 /** Parses and validates manifest bytes. Returns the manifest, or the list of problems. */
-export function decodeManifest(bytes: Uint8Array): { manifest?: Manifest; problems: string[] } {
+export function decodeManifest(bytes: Uint8Array): { manifest?: Manifest; problems: Text[] } {
   let v: unknown;
   try {
     v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    return { problems: ['manifest is not UTF-8 JSON'] };
+    return { problems: [t`manifest is not UTF-8 JSON`] };
   }
-  const problems: string[] = [];
-  const p = (path: string, msg: string) => problems.push(`manifest.${path}: ${msg}`);
-  if (!isObject(v)) return { problems: ['manifest is not a JSON object'] };
+  const problems: Text[] = [];
+  const p = (path: string, msg: Text) => problems.push(t`manifest.${path}: ${msg}`);
+  if (!isObject(v)) return { problems: [t`manifest is not a JSON object`] };
   const known = new Set(['format', 'version', 'id', 'created', 'tsas', 'algorithms', 'merkle']);
-  for (const k of Object.keys(v)) if (!known.has(k)) p(k, 'unexpected field');
-  if (v.format !== 'tsproof.manifest') p('format', 'expected "tsproof.manifest"');
-  if (v.version !== 1) p('version', 'expected 1');
-  if (typeof v.id !== 'string' || !UUID_RE.test(v.id)) p('id', 'expected a lowercase UUID');
-  if (typeof v.created !== 'string' || !ISO_RE.test(v.created) || Number.isNaN(Date.parse(v.created))) p('created', 'expected an ISO 8601 UTC time');
-  if (!Array.isArray(v.tsas) || !v.tsas.every((u) => typeof u === 'string' && u.length > 0)) p('tsas', 'expected an array of URLs');
+  for (const k of Object.keys(v)) if (!known.has(k)) p(k, t`unexpected field`);
+  if (v.format !== 'tsproof.manifest') p('format', t`expected "tsproof.manifest"`);
+  if (v.version !== 1) p('version', t`expected 1`);
+  if (typeof v.id !== 'string' || !UUID_RE.test(v.id)) p('id', t`expected a lowercase UUID`);
+  if (typeof v.created !== 'string' || !ISO_RE.test(v.created) || Number.isNaN(Date.parse(v.created))) p('created', t`expected an ISO 8601 UTC time`);
+  if (!Array.isArray(v.tsas) || !v.tsas.every((u) => typeof u === 'string' && u.length > 0)) p('tsas', t`expected an array of URLs`);
   const algs = Array.isArray(v.algorithms) ? v.algorithms : [];
   if (!Array.isArray(v.algorithms) || algs.length === 0 || !algs.every((a) => typeof a === 'string' && isFileHash(a)) || new Set(algs).size !== algs.length) {
-    p('algorithms', 'expected distinct values among sha256, sha384, sha512');
+    p('algorithms', t`expected distinct values among sha256, sha384, sha512`);
   }
   const m = v.merkle;
-  if (!isObject(m)) p('merkle', 'expected an object');
+  if (!isObject(m)) p('merkle', t`expected an object`);
   else {
-    for (const k of Object.keys(m)) if (!['algorithm', 'count', 'root'].includes(k)) p(`merkle.${k}`, 'unexpected field');
+    for (const k of Object.keys(m)) if (!['algorithm', 'count', 'root'].includes(k)) p(`merkle.${k}`, t`unexpected field`);
     const ok = typeof m.algorithm === 'string' && isFileHash(m.algorithm);
-    if (!ok) p('merkle.algorithm', 'expected sha256, sha384 or sha512');
-    if (!Number.isSafeInteger(m.count) || (m.count as number) < 1) p('merkle.count', 'expected a positive integer');
-    if (typeof m.root !== 'string' || (ok && !new RegExp(`^[0-9a-f]{${DIGEST_LENGTH[m.algorithm as HashAlgorithm] * 2}}$`).test(m.root))) p('merkle.root', 'expected lowercase hex of the tree algorithm\'s length');
+    if (!ok) p('merkle.algorithm', t`expected sha256, sha384 or sha512`);
+    if (!Number.isSafeInteger(m.count) || (m.count as number) < 1) p('merkle.count', t`expected a positive integer`);
+    if (typeof m.root !== 'string' || (ok && !new RegExp(`^[0-9a-f]{${DIGEST_LENGTH[m.algorithm as HashAlgorithm] * 2}}$`).test(m.root))) p('merkle.root', t`expected lowercase hex of the tree algorithm's length`);
   }
   return problems.length ? { problems } : { manifest: v as unknown as Manifest, problems };
 }
@@ -95,16 +96,16 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const DIGEST_RE: Record<HashAlgorithm, RegExp> = { sha256: /^[0-9a-f]{64}$/, sha384: /^[0-9a-f]{96}$/, sha512: /^[0-9a-f]{128}$/ };
 
 /** Problems with one receipt entry, judged against the manifest (for the verifier's receipt.entries check). */
-export function entryProblems(e: Entry & { index: number }, m: Manifest, at: string): string[] {
-  const problems: string[] = [];
-  if (e.name.length === 0 || e.name !== e.name.normalize('NFC') || e.name.startsWith('/') || e.name.split('/').includes('..')) problems.push(`${at}.name: expected a relative POSIX path in NFC`);
-  if (!Number.isSafeInteger(e.size) || e.size < 0) problems.push(`${at}.size: expected a non-negative integer`);
-  if (!HEX64.test(e.salt)) problems.push(`${at}.salt: expected 64 lowercase hex digits`);
-  if (!Number.isSafeInteger(e.index) || e.index < 0 || e.index >= m.merkle.count) problems.push(`${at}.index: outside 0..${m.merkle.count - 1}`);
+export function entryProblems(e: Entry & { index: number }, m: Manifest, at: string): Text[] {
+  const problems: Text[] = [];
+  if (e.name.length === 0 || e.name !== e.name.normalize('NFC') || e.name.startsWith('/') || e.name.split('/').includes('..')) problems.push(t`${at}.name: expected a relative POSIX path in NFC`);
+  if (!Number.isSafeInteger(e.size) || e.size < 0) problems.push(t`${at}.size: expected a non-negative integer`);
+  if (!HEX64.test(e.salt)) problems.push(t`${at}.salt: expected 64 lowercase hex digits`);
+  if (!Number.isSafeInteger(e.index) || e.index < 0 || e.index >= m.merkle.count) problems.push(t`${at}.index: outside 0..${m.merkle.count - 1}`);
   for (const a of m.algorithms) {
     const d = e.digests[a];
-    if (typeof d !== 'string' || !DIGEST_RE[a].test(d)) problems.push(`${at}.digests.${a}: expected ${DIGEST_LENGTH[a] * 2} lowercase hex digits`);
+    if (typeof d !== 'string' || !DIGEST_RE[a].test(d)) problems.push(t`${at}.digests.${a}: expected ${DIGEST_LENGTH[a] * 2} lowercase hex digits`);
   }
-  for (const k in e.digests) if (!m.algorithms.includes(k as HashAlgorithm)) problems.push(`${at}.digests.${k}: algorithm not in manifest.algorithms`);
+  for (const k in e.digests) if (!m.algorithms.includes(k as HashAlgorithm)) problems.push(t`${at}.digests.${k}: algorithm not in manifest.algorithms`);
   return problems;
 }

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { fromBase64Strict } from '../bytes.js';
 import { entryJson, isObject, type Entry, type Manifest } from './manifest.js';
 import { buildTree, leafHash, type Tree } from './merkle.js';
+import { joinTexts, t, type Text } from '../text.js';
 
 export const RECEIPT_FORMAT = 'tsproof.receipt';
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.tsproof.receipt+json';
@@ -67,51 +68,51 @@ export function parseReceiptJson(text: string, what: string): Receipt {
   try {
     v = JSON.parse(text);
   } catch {
-    throw new InputError({ code: 'MALFORMED_RECEIPT', message: `${what}: not a receipt (not valid JSON${text.length ? '; truncated?' : '; empty file'})` });
+    throw new InputError({ code: 'MALFORMED_RECEIPT', message: text.length ? t`${what}: not a receipt (not valid JSON; truncated?)` : t`${what}: not a receipt (not valid JSON; empty file)` });
   }
   const problems = receiptProblems(v);
   if (problems.length) {
-    throw new InputError({ code: 'MALFORMED_RECEIPT', message: `${what}: not a valid receipt: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}` });
+    throw new InputError({ code: 'MALFORMED_RECEIPT', message: problems.length > 5 ? t`${what}: not a valid receipt: ${joinTexts(problems.slice(0, 5), '; ')} (+${problems.length - 5} more)` : t`${what}: not a valid receipt: ${joinTexts(problems, '; ')}` });
   }
   return v as Receipt;
 }
 
-export function receiptProblems(v: unknown): string[] {
-  const problems: string[] = [];
-  const p = (path: string, msg: string) => problems.push(`${path}: ${msg}`);
-  if (!isObject(v)) return ['expected a JSON object'];
+export function receiptProblems(v: unknown): Text[] {
+  const problems: Text[] = [];
+  const p = (path: string, msg: Text) => problems.push(t`${path}: ${msg}`);
+  if (!isObject(v)) return [t`expected a JSON object`];
   const known = new Set(['format', 'version', 'id', 'manifest', 'signature', 'timestamps', 'entries', 'revocation', 'renewals']);
-  for (const k of Object.keys(v)) if (!known.has(k)) p(k, 'unexpected field');
-  if (v.format !== RECEIPT_FORMAT) p('format', `expected "${RECEIPT_FORMAT}"`);
-  if (v.version !== 1) p('version', typeof v.version === 'number' && v.version > 1 ? `version ${v.version} needs a newer tsproof` : 'expected 1');
-  if (typeof v.id !== 'string' || v.id.length === 0) p('id', 'expected a string');
-  if (typeof v.manifest !== 'string' || v.manifest.length === 0) p('manifest', 'expected a base64 string');
-  if (typeof v.signature !== 'string' || v.signature.length === 0) p('signature', 'expected a base64 string');
-  if (!Array.isArray(v.timestamps)) p('timestamps', 'expected an array');
+  for (const k of Object.keys(v)) if (!known.has(k)) p(k, t`unexpected field`);
+  if (v.format !== RECEIPT_FORMAT) p('format', t`expected "${RECEIPT_FORMAT}"`);
+  if (v.version !== 1) p('version', typeof v.version === 'number' && v.version > 1 ? t`version ${v.version} needs a newer tsproof` : t`expected 1`);
+  if (typeof v.id !== 'string' || v.id.length === 0) p('id', t`expected a string`);
+  if (typeof v.manifest !== 'string' || v.manifest.length === 0) p('manifest', t`expected a base64 string`);
+  if (typeof v.signature !== 'string' || v.signature.length === 0) p('signature', t`expected a base64 string`);
+  if (!Array.isArray(v.timestamps)) p('timestamps', t`expected an array`);
   else
-    v.timestamps.forEach((t, i) => {
+    v.timestamps.forEach((ts, i) => {
       const at = `timestamps[${i}]`;
-      if (!isObject(t)) return void p(at, "expected an object");
-      for (const k of Object.keys(t)) if (!['tsa', 'token', 'certificates'].includes(k)) p(`${at}.${k}`, 'unexpected field');
-      if (typeof t.tsa !== 'string' || t.tsa.length === 0) p(`${at}.tsa`, 'expected a URL string');
-      if (typeof t.token !== 'string' || t.token.length === 0) p(`${at}.token`, 'expected a base64 string');
-      if (!Array.isArray(t.certificates) || !t.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, 'expected an array of base64 strings');
+      if (!isObject(ts)) return void p(at, t`expected an object`);
+      for (const k of Object.keys(ts)) if (!['tsa', 'token', 'certificates'].includes(k)) p(`${at}.${k}`, t`unexpected field`);
+      if (typeof ts.tsa !== 'string' || ts.tsa.length === 0) p(`${at}.tsa`, t`expected a URL string`);
+      if (typeof ts.token !== 'string' || ts.token.length === 0) p(`${at}.token`, t`expected a base64 string`);
+      if (!Array.isArray(ts.certificates) || !ts.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
     });
-  if (!Array.isArray(v.entries) || v.entries.length === 0) p('entries', 'expected a non-empty array');
+  if (!Array.isArray(v.entries) || v.entries.length === 0) p('entries', t`expected a non-empty array`);
   else
     v.entries.forEach((e, i) => {
       const at = `entries[${i}]`;
-      if (!isObject(e)) return void p(at, 'expected an object');
-      for (const k of Object.keys(e)) if (!['index', 'name', 'size', 'digests', 'salt', 'proof'].includes(k)) p(`${at}.${k}`, 'unexpected field');
-      if (!Number.isSafeInteger(e.index)) p(`${at}.index`, 'expected an integer');
-      if (typeof e.name !== 'string') p(`${at}.name`, 'expected a string');
-      if (typeof e.size !== 'number') p(`${at}.size`, 'expected a number');
-      if (typeof e.salt !== 'string') p(`${at}.salt`, 'expected a hex string');
-      if (!isObject(e.digests) || !Object.values(e.digests).every((d) => typeof d === 'string')) p(`${at}.digests`, 'expected an object of hex strings');
-      if (e.proof !== undefined && !(Array.isArray(e.proof) && e.proof.every((h) => typeof h === 'string'))) p(`${at}.proof`, 'expected an array of hex strings');
+      if (!isObject(e)) return void p(at, t`expected an object`);
+      for (const k of Object.keys(e)) if (!['index', 'name', 'size', 'digests', 'salt', 'proof'].includes(k)) p(`${at}.${k}`, t`unexpected field`);
+      if (!Number.isSafeInteger(e.index)) p(`${at}.index`, t`expected an integer`);
+      if (typeof e.name !== 'string') p(`${at}.name`, t`expected a string`);
+      if (typeof e.size !== 'number') p(`${at}.size`, t`expected a number`);
+      if (typeof e.salt !== 'string') p(`${at}.salt`, t`expected a hex string`);
+      if (!isObject(e.digests) || !Object.values(e.digests).every((d) => typeof d === 'string')) p(`${at}.digests`, t`expected an object of hex strings`);
+      if (e.proof !== undefined && !(Array.isArray(e.proof) && e.proof.every((h) => typeof h === 'string'))) p(`${at}.proof`, t`expected an array of hex strings`);
     });
-  if (!Array.isArray(v.revocation)) p('revocation', 'expected an array');
-  if (!Array.isArray(v.renewals)) p('renewals', 'expected an array');
+  if (!Array.isArray(v.revocation)) p('revocation', t`expected an array`);
+  if (!Array.isArray(v.renewals)) p('renewals', t`expected an array`);
   return problems;
 }
 

@@ -4,6 +4,7 @@
  * adapter lives in server.ts.
  */
 import type { KeyObject } from 'node:crypto';
+import type { Text } from '../text.js';
 import { der } from '../asn1/der.js';
 import { OID } from '../asn1/oids.js';
 import { digestFromOid, DIGEST_LENGTH, digestOid, type AnyDigest } from '../crypto/algorithms.js';
@@ -34,7 +35,7 @@ export interface AuthorityOptions {
   /** TSTInfo.ordering: tokens from this TSA can be ordered by genTime. */
   ordering?: boolean;
   /** Refuse to issue while the clock is not trusted (timeNotAvailable). */
-  clockGuard?: { readonly current: { trusted: boolean; reason?: string } };
+  clockGuard?: { readonly current: { trusted: boolean; reason?: Text } };
 }
 
 /** PKIFailureInfo bit numbers (RFC 3161 §2.4.2). */
@@ -63,7 +64,7 @@ export class LocalTimestampAuthority {
     }
     if (req.hasExtensions) return this.reject('extensions are not supported', FAIL.unacceptedExtension);
     const clock = this.o.clockGuard?.current;
-    if (clock && !clock.trusted) return this.reject(`the TSA's clock is not trusted: ${clock.reason ?? 'check failed'}`, FAIL.timeNotAvailable);
+    if (clock && !clock.trusted) return this.reject(`the TSA's clock is not trusted: ${clock.reason?.render() ?? 'check failed'}`, FAIL.timeNotAvailable);
     const token = this.issue(req, alg);
     this.issued++;
     return der.sequence(encodePkiStatusInfo(0), token);

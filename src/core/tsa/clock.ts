@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
+import { t, type Text } from '../text.js';
+import { messageOf } from '../errors.js';
 
 export interface ClockConfig {
   notBeforeFile?: string;
@@ -20,7 +22,7 @@ export interface ClockConfig {
 
 export interface ClockStatus {
   trusted: boolean;
-  reason?: string;
+  reason?: Text;
   checkedAt?: string;
   driftMs?: number;
 }
@@ -70,8 +72,8 @@ export class ClockGuard {
       } catch {
         notBefore = undefined;
       }
-      if (!notBefore || Number.isNaN(notBefore.getTime())) Object.assign(s, { trusted: false, reason: `reference time file ${this.c.notBeforeFile} is missing or unreadable` });
-      else if (now < notBefore) Object.assign(s, { trusted: false, reason: `the clock (${now.toISOString()}) is earlier than the last known good time ${notBefore.toISOString()}` });
+      if (!notBefore || Number.isNaN(notBefore.getTime())) Object.assign(s, { trusted: false, reason: t`reference time file ${this.c.notBeforeFile} is missing or unreadable` });
+      else if (now < notBefore) Object.assign(s, { trusted: false, reason: t`the clock (${now.toISOString()}) is earlier than the last known good time ${notBefore.toISOString()}` });
     }
     if (s.trusted && this.c.peer) {
       try {
@@ -79,9 +81,9 @@ export class ClockGuard {
         const drift = now.getTime() - date.getTime();
         s.driftMs = drift;
         const allowed = (this.c.maxDriftMs ?? 1000) + 1000 + rttMs;
-        if (Math.abs(drift) > allowed) Object.assign(s, { trusted: false, reason: `the clock differs from ${this.c.peer} by ${drift} ms (allowed ${allowed} ms)` });
+        if (Math.abs(drift) > allowed) Object.assign(s, { trusted: false, reason: t`the clock differs from ${this.c.peer} by ${drift} ms (allowed ${allowed} ms)` });
       } catch (err) {
-        Object.assign(s, { trusted: false, reason: `cannot read the time of ${this.c.peer} (${(err as Error).message})` });
+        Object.assign(s, { trusted: false, reason: t`cannot read the time of ${this.c.peer} (${messageOf(err)})` });
       }
     }
     // Advance the last known good time while the clock is trusted.

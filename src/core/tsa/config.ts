@@ -7,6 +7,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { isObject } from '../receipt/manifest.js';
 import type { ClockConfig } from './clock.js';
+import { t } from '../text.js';
 
 export interface TsaConfig {
   /** Default policy OID. */
@@ -31,7 +32,7 @@ export async function loadTsaConfig(dir: string): Promise<TsaConfig> {
   const v = await readJsonFile(file);
   if (v === undefined) return {};
   const problems: string[] = [];
-  if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: `${file}: expected an object` });
+  if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: expected an object` });
   for (const k of Object.keys(v)) if (!['policy', 'acceptedPolicies', 'accuracyMicros', 'ordering', 'includeTsaName', 'ess', 'pkcs12', 'clock'].includes(k)) problems.push(`${k}: unknown field`);
   if (v.policy !== undefined && !(typeof v.policy === 'string' && OID_RE.test(v.policy))) problems.push('policy: expected an OID');
   if (v.acceptedPolicies !== undefined && !(Array.isArray(v.acceptedPolicies) && v.acceptedPolicies.every((p) => typeof p === 'string' && OID_RE.test(p)))) problems.push('acceptedPolicies: expected OIDs');
@@ -49,7 +50,7 @@ export async function loadTsaConfig(dir: string): Promise<TsaConfig> {
       for (const k of ['maxDriftMs', 'checkIntervalMs']) if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) > 0)) problems.push(`clock.${k}: expected a positive integer`);
     }
   }
-  if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: `${file}: ${problems.join('; ')}` });
+  if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: ${problems.join('; ')}` });
   const cfg = v as TsaConfig;
   if (cfg.clock?.notBeforeFile) cfg.clock.notBeforeFile = path.resolve(dir, cfg.clock.notBeforeFile);
   return cfg;

@@ -7,6 +7,7 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { t } from '../text.js';
 
 export const SERIAL_STATE_FILE = 'serial-state.json';
 /** How far ahead (in time) each persisted reservation reaches: one fsync per ~10 s of issuance. */
@@ -26,7 +27,7 @@ export class PersistentSerials {
       if (typeof v.reservedUpTo !== 'string' || !/^\d+$/.test(v.reservedUpTo)) throw new Error('bad');
       persisted = BigInt(v.reservedUpTo);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError({ code: 'BAD_CONFIG', message: `${file}: corrupt serial state (refusing to risk a repeated serial number)` });
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: corrupt serial state (refusing to risk a repeated serial number)` });
     }
     // Anything up to the last reservation may have been issued before a crash.
     this.last = persisted;

@@ -16,6 +16,7 @@ import { readPkcs12 } from '../pki/pkcs12.js';
 import type { TsaConfig } from './config.js';
 import { exists, writeAtomic } from '../io/fs.js';
 import { LocalTimestampAuthority, timeOrderedSerials, type AuthorityOptions } from './authority.js';
+import { t } from '../text.js';
 
 export interface TsaMaterial {
   key: KeyObject;
@@ -68,7 +69,7 @@ export const TSA_FILES = { key: 'tsa-key.pem', cert: 'tsa.pem', root: 'root.pem'
 export async function writeTsaMaterial(dir: string, m: TsaMaterial): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const f of Object.values(TSA_FILES)) {
-    if (await exists(path.join(dir, f))) throw new InputError({ code: 'BAD_ARGUMENT', message: `${path.join(dir, f)} already exists; refusing to overwrite TSA keys` });
+    if (await exists(path.join(dir, f))) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${path.join(dir, f)} already exists; refusing to overwrite TSA keys` });
   }
   await writeAtomic(path.join(dir, TSA_FILES.key), m.key.export({ type: 'pkcs8', format: 'pem' }) as string, 0o600);
   await writeAtomic(path.join(dir, TSA_FILES.cert), [m.certificate, ...m.chain].map((c) => c.toPEM()).join(''));
@@ -85,23 +86,23 @@ export async function loadTsaMaterial(dir: string, o: { pkcs12?: string; passphr
     try {
       return await readFile(path.resolve(dir, f));
     } catch {
-      throw new InputError({ code: 'FILE_NOT_FOUND', message: `${path.join(dir, f)} not found; run "tsproof tsa init --dir ${dir}" first` });
+      throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${path.join(dir, f)} not found; run "tsproof tsa init --dir ${dir}" first` });
     }
   };
   let key: KeyObject;
   let certs: Certificate[];
   if (o.pkcs12) {
-    if (o.passphrase === undefined) throw new InputError({ code: 'NO_PASSPHRASE', message: `${o.pkcs12}: set TSPROOF_TSA_PASSPHRASE to open the TSA's PKCS#12 file` });
+    if (o.passphrase === undefined) throw new InputError({ code: 'NO_PASSPHRASE', message: t`${o.pkcs12}: set TSPROOF_TSA_PASSPHRASE to open the TSA's PKCS#12 file` });
     ({ key, chain: certs } = await readPkcs12(await read(o.pkcs12), o.passphrase, o.pkcs12));
   } else {
     certs = parseCertificates(await read(TSA_FILES.cert), TSA_FILES.cert);
     key = await loadPrivateKey(await read(TSA_FILES.key), o.passphrase, TSA_FILES.key);
   }
   const certificate = certs.find((c) => keyMatchesCertificate(key, c));
-  if (!certificate) throw new InputError({ code: 'KEY_MISMATCH', message: `${dir}: no TSA certificate matches the TSA key (after a CSR, save the issued certificate as ${TSA_FILES.cert})` });
+  if (!certificate) throw new InputError({ code: 'KEY_MISMATCH', message: t`${dir}: no TSA certificate matches the TSA key (after a CSR, save the issued certificate as ${TSA_FILES.cert})` });
   const eku = certificate.extKeyUsage;
   if (!eku?.critical || eku.purposes.length !== 1 || eku.purposes[0] !== OID.timeStamping || certificate.isCA) {
-    throw new InputError({ code: 'BAD_CONFIG', message: `${dir}: the TSA certificate must carry exactly the timeStamping extended key usage, critical, and not be a CA (RFC 3161 §2.3)` });
+    throw new InputError({ code: 'BAD_CONFIG', message: t`${dir}: the TSA certificate must carry exactly the timeStamping extended key usage, critical, and not be a CA (RFC 3161 §2.3)` });
   }
   let root: Certificate | undefined;
   try {
@@ -140,7 +141,7 @@ export function authorityFor(
 export async function createTsaCsr(dir: string, o: { name: string; rsa?: boolean }): Promise<{ csr: Uint8Array }> {
   const keys = generateKey(!!o.rsa);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (await exists(path.join(dir, TSA_FILES.key))) throw new InputError({ code: 'BAD_ARGUMENT', message: `${path.join(dir, TSA_FILES.key)} already exists; refusing to overwrite TSA keys` });
+  if (await exists(path.join(dir, TSA_FILES.key))) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${path.join(dir, TSA_FILES.key)} already exists; refusing to overwrite TSA keys` });
   const csr = buildCsr([['O', o.name], ['CN', `${o.name} TSA`]], keys.privateKey, keys.publicKey);
   await writeAtomic(path.join(dir, TSA_FILES.key), keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 0o600);
   return { csr };

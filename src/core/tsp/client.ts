@@ -11,6 +11,7 @@ import { httpPost, type HttpError, type ProxySettings } from './http.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { TrustAnchor } from '../trust.js';
 import type { VerificationPolicy } from '../verify/policy.js';
+import { joinTexts, t } from '../text.js';
 
 export interface TsaEndpoint {
   url: string;
@@ -67,13 +68,13 @@ export function parseTsaUrl(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    throw new InputError({ code: 'BAD_TSA_URL', message: `"${url}" is not a valid TSA URL (expected http:// or https://)` });
+    throw new InputError({ code: 'BAD_TSA_URL', message: t`"${url}" is not a valid TSA URL (expected http:// or https://)` });
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new InputError({ code: 'BAD_TSA_URL', message: `"${url}": TSA URLs must use http or https` });
+    throw new InputError({ code: 'BAD_TSA_URL', message: t`"${url}": TSA URLs must use http or https` });
   }
   if (u.username || u.password) {
-    throw new InputError({ code: 'BAD_TSA_URL', message: `"${u.host}": put TSA credentials in the configuration, not in the URL` });
+    throw new InputError({ code: 'BAD_TSA_URL', message: t`"${u.host}": put TSA credentials in the configuration, not in the URL` });
   }
   return u;
 }
@@ -99,14 +100,14 @@ export async function obtainTimestamp(endpoint: TsaEndpoint, data: Uint8Array, o
   try {
     resp = parseTimeStampResp(body);
   } catch (err) {
-    throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: `${where}: the answer is not a TimeStampResp (${messageOf(err)})` });
+    throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: t`${where}: the answer is not a TimeStampResp (${messageOf(err)})` });
   }
   // Checklist #4: granted or grantedWithMods, and a token present exactly then.
   if (resp.status !== 0 && resp.status !== 1) {
     const detail = [resp.statusText.join(' '), resp.failInfo.join(', ')].filter(Boolean).join('; ');
-    throw new TsaError({ code: 'TSA_REJECTED', message: `${where}: the TSA refused the request: ${PKI_STATUS[resp.status] ?? `status ${resp.status}`}${detail ? ` (${detail})` : ''}` });
+    throw new TsaError({ code: 'TSA_REJECTED', message: t`${where}: the TSA refused the request: ${PKI_STATUS[resp.status] ?? `status ${resp.status}`}${detail ? ` (${detail})` : ''}` });
   }
-  if (!resp.token) throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: `${where}: status granted but no token in the answer` });
+  if (!resp.token) throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: t`${where}: status granted but no token in the answer` });
 
   const verification = verifyTimestampToken(resp.token, {
     imprint: { algorithm: alg, digest },
@@ -122,7 +123,7 @@ export async function obtainTimestamp(endpoint: TsaEndpoint, data: Uint8Array, o
     const failed = verification.checks.filter((c) => !c.ok);
     throw new TsaError({
       code: 'TSA_INVALID_TOKEN',
-      message: `${where}: the TSA's token failed ${failed.map((c) => c.id).join(', ')}: ${failed[0]!.detail}`,
+      message: t`${where}: the TSA's token failed ${failed.map((c) => c.id).join(', ')}: ${failed[0]!.detail}`,
     });
   }
   return { url: endpoint.url, token: resp.token, nonce, verification };
@@ -172,33 +173,33 @@ async function post(url: URL, req: Uint8Array, endpoint: TsaEndpoint, o: Timesta
     const e = err as HttpError;
     switch (e.kind) {
       case 'timeout':
-        throw new TsaError({ code: 'TSA_TIMEOUT', message: `${where}: ${e.message}` });
+        throw new TsaError({ code: 'TSA_TIMEOUT', message: t`${where}: ${e.text}` });
       case 'too-large':
-        throw new TsaError({ code: 'TSA_RESPONSE_TOO_LARGE', message: `${where}: ${e.message}` });
+        throw new TsaError({ code: 'TSA_RESPONSE_TOO_LARGE', message: t`${where}: ${e.text}` });
       case 'cut-off':
-        throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: `${where}: ${e.message}` });
+        throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: t`${where}: ${e.text}` });
       case 'proxy':
-        throw new TsaError({ code: 'TSA_UNREACHABLE', message: `${where}: ${e.message}` });
+        throw new TsaError({ code: 'TSA_UNREACHABLE', message: t`${where}: ${e.text}` });
       default:
-        throw new TsaError({ code: 'TSA_UNREACHABLE', message: `${where}: ${e.message ?? messageOf(err)}`, retriable: true });
+        throw new TsaError({ code: 'TSA_UNREACHABLE', message: t`${where}: ${e.text ?? messageOf(err)}`, retriable: true });
     }
   }
   if (res.status >= 300 && res.status < 400) {
-    throw new TsaError({ code: 'TSA_HTTP_ERROR', message: `${where}: redirected (HTTP ${res.status}) to ${res.headers.location ?? '?'}; redirects are not followed — configure the final URL` });
+    throw new TsaError({ code: 'TSA_HTTP_ERROR', message: t`${where}: redirected (HTTP ${res.status}) to ${res.headers.location ?? '?'}; redirects are not followed — configure the final URL` });
   }
   if (res.status === 401 || res.status === 403) {
-    throw new TsaError({ code: 'TSA_HTTP_ERROR', message: `${where}: HTTP ${res.status} — the TSA wants credentials${endpoint.username !== undefined ? ' (the ones given were refused)' : ' (set username and passwordEnv for it in config.json)'}` });
+    throw new TsaError({ code: 'TSA_HTTP_ERROR', message: endpoint.username !== undefined ? t`${where}: HTTP ${res.status} — the TSA wants credentials (the ones given were refused)` : t`${where}: HTTP ${res.status} — the TSA wants credentials (set username and passwordEnv for it in config.json)` });
   }
   if (res.status !== 200) {
     const retriable = res.status >= 500 || res.status === 429;
-    const e = new TsaError({ code: 'TSA_HTTP_ERROR', message: `${where}: HTTP ${res.status} ${res.statusText}`.trim(), retriable });
+    const e = new TsaError({ code: 'TSA_HTTP_ERROR', message: t`${where}: HTTP ${res.status} ${res.statusText ?? ''}`, retriable });
     const after = retryAfterMs(res.headers['retry-after'], o.now());
     if (after !== undefined) Object.assign(e, { retryAfterMs: after });
     throw e;
   }
   const ct = (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (!ACCEPTED_CONTENT_TYPES.includes(ct)) {
-    throw new TsaError({ code: 'TSA_BAD_CONTENT_TYPE', message: `${where}: answered ${ct || 'no content type'}, not application/timestamp-reply` });
+    throw new TsaError({ code: 'TSA_BAD_CONTENT_TYPE', message: t`${where}: answered ${ct || 'no content type'}, not application/timestamp-reply` });
   }
   return res.body;
 }
@@ -220,8 +221,8 @@ export async function obtainTimestamps(endpoints: readonly TsaEndpoint[], data: 
   }
   if (stamps.length < minimum) {
     const first = failures[0]!.error;
-    const detail = failures.map((f) => f.error.message).join('; ');
-    throw new TsaError({ code: first.code, message: stamps.length || failures.length > 1 ? `${stamps.length} of ${endpoints.length} TSAs answered validly, ${minimum} needed: ${detail}` : first.message });
+    const detail = joinTexts(failures.map((f) => f.error.text), '; ');
+    throw new TsaError({ code: first.code, message: stamps.length || failures.length > 1 ? t`${stamps.length} of ${endpoints.length} TSAs answered validly, ${minimum} needed: ${detail}` : first.text });
   }
   return { stamps, failures };
 }

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { t, type Text } from '../text.js';
 
 export interface HttpResponse {
   status: number;
@@ -28,9 +29,9 @@ export type HttpFailure = 'timeout' | 'connect' | 'too-large' | 'cut-off' | 'pro
 export class HttpError extends Error {
   constructor(
     readonly kind: HttpFailure,
-    message: string,
+    readonly text: Text,
   ) {
-    super(message);
+    super(text.render());
   }
 }
 
@@ -58,7 +59,7 @@ export function proxyFor(url: URL, s: ProxySettings): URL | undefined {
   try {
     return new URL(raw.includes('://') ? raw : `http://${raw}`);
   } catch {
-    throw new HttpError('proxy', `the proxy setting "${raw.replace(/\/\/[^@]*@/, '//***@')}" is not a URL`);
+    throw new HttpError('proxy', t`the proxy setting "${raw.replace(/\/\/[^@]*@/, '//***@')}" is not a URL`);
   }
 }
 
@@ -89,7 +90,7 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
     };
     const sockets: { destroy(): void }[] = [];
     const timer = setTimeout(() => {
-      done(new HttpError('timeout', `no complete answer within ${o.timeoutMs / 1000} s`));
+      done(new HttpError('timeout', t`no complete answer within ${o.timeoutMs / 1000} s`));
       for (const s of sockets) s.destroy();
     }, o.timeoutMs);
 
@@ -98,7 +99,7 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
       const declared = Number(res.headers['content-length'] ?? NaN);
       if (declared > o.maxBytes) {
         res.destroy();
-        return done(new HttpError('too-large', `answer of ${declared} bytes exceeds the ${o.maxBytes}-byte limit`));
+        return done(new HttpError('too-large', t`answer of ${declared} bytes exceeds the ${o.maxBytes}-byte limit`));
       }
       const chunks: Buffer[] = [];
       let total = 0;
@@ -106,7 +107,7 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
         total += c.length;
         if (total > o.maxBytes) {
           res.destroy();
-          done(new HttpError('too-large', `answer exceeds the ${o.maxBytes}-byte limit`));
+          done(new HttpError('too-large', t`answer exceeds the ${o.maxBytes}-byte limit`));
         } else chunks.push(c);
       });
       res.on('end', () => {
@@ -114,10 +115,10 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
         done(undefined, { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: h, body: new Uint8Array(Buffer.concat(chunks)) });
       });
-      res.on('aborted', () => done(new HttpError('cut-off', 'the answer was cut off')));
-      res.on('error', (e) => done(new HttpError('cut-off', `the answer was cut off (${(e as NodeJS.ErrnoException).code ?? e.message})`)));
+      res.on('aborted', () => done(new HttpError('cut-off', t`the answer was cut off`)));
+      res.on('error', (e) => done(new HttpError('cut-off', t`the answer was cut off (${(e as NodeJS.ErrnoException).code ?? e.message})`)));
     };
-    const onError = (e: Error) => done(new HttpError('connect', `cannot connect (${(e as NodeJS.ErrnoException).code ?? e.message})`));
+    const onError = (e: Error) => done(new HttpError('connect', t`cannot connect (${(e as NodeJS.ErrnoException).code ?? e.message})`));
 
     const proxy = o.proxy ? proxyFor(url, o.proxy) : undefined;
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
@@ -142,7 +143,7 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
         sockets.push(socket);
         if (res.statusCode !== 200) {
           socket.destroy();
-          return done(new HttpError('proxy', `the proxy refused the tunnel (HTTP ${res.statusCode})`));
+          return done(new HttpError('proxy', t`the proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
         }
         const req = https.request(
           { host: url.hostname, port, method: 'POST', path: `${url.pathname}${url.search}`, headers: { ...headers, host: url.host }, createConnection: () => tls.connect({ socket, servername: url.hostname, ...(o.ca ? { ca: o.ca } : {}) }) },

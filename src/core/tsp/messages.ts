@@ -32,6 +32,7 @@ import {
   Asn1Error,
 } from '../asn1/der.js';
 import { readAlgorithmIdentifier, digestOid, type AlgorithmIdentifier, type AnyDigest } from '../crypto/algorithms.js';
+import { t } from '../text.js';
 
 export interface TimeStampRequest {
   digestAlgorithm: AnyDigest;
@@ -80,7 +81,7 @@ export function parseTimeStampReq(bytes: Uint8Array): ParsedTimeStampReq {
     r.hasExtensions = true;
     i++;
   }
-  if (i !== f.length) throw new Asn1Error('TimeStampReq: unexpected fields');
+  if (i !== f.length) throw new Asn1Error(t`TimeStampReq: unexpected fields`);
   return r;
 }
 
@@ -118,7 +119,7 @@ export function parseTimeStampResp(bytes: Uint8Array): ParsedTimeStampResp {
     }
   }
   if (f[1]) out.token = f[1].raw;
-  if (f.length > 2) throw new Asn1Error('TimeStampResp: unexpected fields');
+  if (f.length > 2) throw new Asn1Error(t`TimeStampResp: unexpected fields`);
   return out;
 }
 
@@ -160,8 +161,8 @@ export function parseTstInfo(bytes: Uint8Array): TstInfo {
   const serialBytes = integerBytes(f[i], `${w}.serialNumber`);
   const serial = integer(f[i++], `${w}.serialNumber`);
   const genNode = f[i++];
-  if (!genNode?.isUniversal(Tag.GeneralizedTime)) throw new Asn1Error(`${w}.genTime: must be a GeneralizedTime`);
-  const t: TstInfo = {
+  if (!genNode?.isUniversal(Tag.GeneralizedTime)) throw new Asn1Error(t`${w}.genTime: must be a GeneralizedTime`);
+  const info: TstInfo = {
     version,
     policy,
     imprintAlgorithm: readAlgorithmIdentifier(alg, `${w}.messageImprint.hashAlgorithm`),
@@ -172,22 +173,22 @@ export function parseTstInfo(bytes: Uint8Array): TstInfo {
     ordering: false,
     extensions: [],
   };
-  if (f[i]?.isUniversal(Tag.SEQUENCE)) t.accuracyMicros = readAccuracy(f[i++]!);
-  if (f[i]?.isUniversal(Tag.BOOLEAN)) t.ordering = boolean(f[i++], `${w}.ordering`);
-  if (f[i]?.isUniversal(Tag.INTEGER)) t.nonce = integer(f[i++], `${w}.nonce`);
+  if (f[i]?.isUniversal(Tag.SEQUENCE)) info.accuracyMicros = readAccuracy(f[i++]!);
+  if (f[i]?.isUniversal(Tag.BOOLEAN)) info.ordering = boolean(f[i++], `${w}.ordering`);
+  if (f[i]?.isUniversal(Tag.INTEGER)) info.nonce = integer(f[i++], `${w}.nonce`);
   if (f[i]?.isContext(0)) {
     const g = explicit(f[i++], 0, `${w}.tsa`);
-    if (g.tagClass === TagClass.Context && g.tag === 4) t.tsaName = { directoryName: explicit(g, 4, `${w}.tsa.directoryName`).raw };
-    else t.tsaName = { other: `GeneralName [${g.tag}]` };
+    if (g.tagClass === TagClass.Context && g.tag === 4) info.tsaName = { directoryName: explicit(g, 4, `${w}.tsa.directoryName`).raw };
+    else info.tsaName = { other: `GeneralName [${g.tag}]` };
   }
   if (f[i]?.isContext(1)) {
     for (const e of f[i++]!.children) {
       const parts = seq(e, `${w}.extension`);
-      t.extensions.push({ oid: readOid(parts[0], `${w}.extension.id`), critical: parts.length === 3 ? boolean(parts[1], `${w}.extension.critical`) : false });
+      info.extensions.push({ oid: readOid(parts[0], `${w}.extension.id`), critical: parts.length === 3 ? boolean(parts[1], `${w}.extension.critical`) : false });
     }
   }
-  if (i !== f.length) throw new Asn1Error(`${w}: unexpected fields`);
-  return t;
+  if (i !== f.length) throw new Asn1Error(t`${w}: unexpected fields`);
+  return info;
 }
 
 function readAccuracy(n: Node): number {
@@ -198,9 +199,9 @@ function readAccuracy(n: Node): number {
       // [0]/[1] IMPLICIT INTEGER: primitive content octets.
       let v = 0;
       for (const b of c.content) v = v * 256 + b;
-      if (v < 1 || v > 999) throw new Asn1Error(`Accuracy.${c.tag === 0 ? 'millis' : 'micros'}: ${v} outside 1..999`);
+      if (v < 1 || v > 999) throw new Asn1Error(t`Accuracy.${c.tag === 0 ? 'millis' : 'micros'}: ${v} outside 1..999`);
       micros += c.tag === 0 ? v * 1000 : v;
-    } else throw new Asn1Error('Accuracy: unexpected field');
+    } else throw new Asn1Error(t`Accuracy: unexpected field`);
   }
   return micros;
 }

@@ -17,6 +17,7 @@ import { parseTstInfo, type TstInfo } from './messages.js';
 import { messageOf } from '../errors.js';
 import type { Certificate } from '../pki/certificate.js';
 import { anchorsFor, type TrustAnchor } from '../trust.js';
+import { t, type Text } from '../text.js';
 
 export interface TokenVerifyOptions {
   /** The imprint the token must carry, computed by the caller with the token's algorithm. */
@@ -94,24 +95,24 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   try {
     sd = parseSignedData(token, 'TimeStampToken');
   } catch (err) {
-    checks.fail(`${p}.structure`, `token is not a well-formed CMS ContentInfo: ${messageOf(err)}`);
+    checks.fail(`${p}.structure`, t`token is not a well-formed CMS ContentInfo: ${messageOf(err)}`);
     return done();
   }
-  checks.expect(`${p}.content-type`, sd.contentType === OID.signedData, 'ContentInfo is id-signedData', `ContentInfo type is ${sd.contentType}, expected id-signedData`);
+  checks.expect(`${p}.content-type`, sd.contentType === OID.signedData, t`ContentInfo is id-signedData`, t`ContentInfo type is ${sd.contentType}, expected id-signedData`);
   if (sd.contentType !== OID.signedData) return done();
-  checks.expect(`${p}.econtent-type`, sd.eContentType === OID.tstInfo, 'eContentType is id-ct-TSTInfo', `eContentType is ${sd.eContentType}, expected id-ct-TSTInfo`);
-  checks.expect(`${p}.signer-count`, sd.signerInfos.length === 1, 'exactly one SignerInfo', `${sd.signerInfos.length} SignerInfos, expected exactly one`);
+  checks.expect(`${p}.econtent-type`, sd.eContentType === OID.tstInfo, t`eContentType is id-ct-TSTInfo`, t`eContentType is ${sd.eContentType}, expected id-ct-TSTInfo`);
+  checks.expect(`${p}.signer-count`, sd.signerInfos.length === 1, t`exactly one SignerInfo`, t`${sd.signerInfos.length} SignerInfos, expected exactly one`);
   if (!sd.eContent) {
-    checks.fail(`${p}.econtent`, 'TSTInfo is not encapsulated (detached token)');
+    checks.fail(`${p}.econtent`, t`TSTInfo is not encapsulated (detached token)`);
     return done({ signedData: sd });
   }
-  checks.pass(`${p}.econtent`, 'TSTInfo is encapsulated');
+  checks.pass(`${p}.econtent`, t`TSTInfo is encapsulated`);
   let tst: TstInfo;
   try {
     tst = parseTstInfo(sd.eContent);
-    checks.pass(`${p}.tstinfo`, 'TSTInfo is well-formed');
+    checks.pass(`${p}.tstinfo`, t`TSTInfo is well-formed`);
   } catch (err) {
-    checks.fail(`${p}.tstinfo`, `TSTInfo is malformed: ${messageOf(err)}`);
+    checks.fail(`${p}.tstinfo`, t`TSTInfo is malformed: ${messageOf(err)}`);
     return done({ signedData: sd });
   }
   if (sd.eContentType !== OID.tstInfo || sd.signerInfos.length !== 1) return done({ signedData: sd, tstInfo: tst });
@@ -131,22 +132,22 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   const genTime = tst.genTime.date;
   if (signer) {
     const eku = signer.extKeyUsage;
-    if (!eku) checks.fail(`${p}.eku`, 'TSA certificate has no extended key usage (timeStamping required)');
-    else if (!eku.purposes.includes(OID.timeStamping)) checks.fail(`${p}.eku`, 'TSA certificate lacks the timeStamping extended key usage');
+    if (!eku) checks.fail(`${p}.eku`, t`TSA certificate has no extended key usage (timeStamping required)`);
+    else if (!eku.purposes.includes(OID.timeStamping)) checks.fail(`${p}.eku`, t`TSA certificate lacks the timeStamping extended key usage`);
     else {
-      const found: { code: FindingCode; detail: string }[] = [];
-      if (eku.purposes.length !== 1) found.push({ code: 'eku-extra-purposes', detail: `${eku.purposes.length} extended key usages` });
-      if (!eku.critical) found.push({ code: 'eku-not-critical', detail: 'extended key usage not critical' });
-      checks.findings(`${p}.eku`, policy, found, 'extended key usage is exactly timeStamping, critical');
+      const found: { code: FindingCode; detail: Text }[] = [];
+      if (eku.purposes.length !== 1) found.push({ code: 'eku-extra-purposes', detail: t`${eku.purposes.length} extended key usages` });
+      if (!eku.critical) found.push({ code: 'eku-not-critical', detail: t`extended key usage not critical` });
+      checks.findings(`${p}.eku`, policy, found, t`extended key usage is exactly timeStamping, critical`);
     }
 
     const ku = signer.keyUsage;
     const extra = ku ? [...ku].filter((u) => u !== 'digitalSignature' && u !== 'nonRepudiation') : [];
-    if (!ku) checks.pass(`${p}.key-usage`, 'no key usage restriction');
-    else if (ku.size === 0) checks.fail(`${p}.key-usage`, 'key usage is empty');
-    else checks.findings(`${p}.key-usage`, policy, extra.length ? [{ code: 'key-usage-extra', detail: `key usage ${[...ku].join(', ')}` }] : [], `key usage ${[...ku].join(', ')}`);
+    if (!ku) checks.pass(`${p}.key-usage`, t`no key usage restriction`);
+    else if (ku.size === 0) checks.fail(`${p}.key-usage`, t`key usage is empty`);
+    else checks.findings(`${p}.key-usage`, policy, extra.length ? [{ code: 'key-usage-extra', detail: t`key usage ${[...ku].join(', ')}` }] : [], t`key usage ${[...ku].join(', ')}`);
 
-    checks.expect(`${p}.leaf-not-ca`, !signer.isCA, 'TSA certificate is an end entity', 'TSA certificate is a CA certificate (cA=true)');
+    checks.expect(`${p}.leaf-not-ca`, !signer.isCA, t`TSA certificate is an end entity`, t`TSA certificate is a CA certificate (cA=true)`);
 
     const chain = buildPath(signer, pool, anchors);
     path = chain.path;
@@ -155,51 +156,51 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
       const e = c.extKeyUsage;
       return e && !e.purposes.includes(OID.timeStamping) && !e.purposes.includes(OID.anyExtendedKeyUsage);
     });
-    if (interBad.length) checks.fail(`${p}.intermediate-eku`, `intermediate "${interBad[0]!.subject}" restricts extended key usage without timeStamping`);
-    else checks.pass(`${p}.intermediate-eku`, chain.path.length > 2 ? 'intermediates allow timeStamping' : 'no intermediate restricts timeStamping');
+    if (interBad.length) checks.fail(`${p}.intermediate-eku`, t`intermediate "${interBad[0]!.subject}" restricts extended key usage without timeStamping`);
+    else checks.pass(`${p}.intermediate-eku`, chain.path.length > 2 ? t`intermediates allow timeStamping` : t`no intermediate restricts timeStamping`);
 
-    if (chain.ok) checks.pass(`${p}.chain`, `chains to trusted "${chain.path[chain.path.length - 1]!.subject}" (${chain.path.length} certificate${chain.path.length > 1 ? 's' : ''})`);
-    else checks.fail(`${p}.chain`, `TSA certificate is not trusted: ${chain.reason}${anchors.length ? '' : ' (no TSA trust anchor for this time; use --trust or tsproof trust add)'}`);
+    if (chain.ok) checks.pass(`${p}.chain`, t`chains to trusted "${chain.path[chain.path.length - 1]!.subject}" (${chain.path.length} certificate(s))`);
+    else checks.fail(`${p}.chain`, anchors.length ? t`TSA certificate is not trusted: ${chain.reason}` : t`TSA certificate is not trusted: ${chain.reason} (no TSA trust anchor for this time; use --trust or tsproof trust add)`);
 
     // Validity is judged at genTime, never "now": tokens outlive TSA certificates (pitfall P5).
     const when = o.at ? `--at ${validityAt.toISOString()}` : `genTime ${genTime.toISOString()}`;
     const bad = firstInvalidAt(chain.path, validityAt);
-    if (bad) checks.fail(`${p}.chain-validity`, `"${bad.subject}" was not valid at ${when} (valid ${bad.notBefore.toISOString()} to ${bad.notAfter.toISOString()})`);
-    else checks.pass(`${p}.chain-validity`, `every certificate in the path was valid at ${when}`);
+    if (bad) checks.fail(`${p}.chain-validity`, t`"${bad.subject}" was not valid at ${when} (valid ${bad.notBefore.toISOString()} to ${bad.notAfter.toISOString()})`);
+    else checks.pass(`${p}.chain-validity`, t`every certificate in the path was valid at ${when}`);
 
     const malformed = sd.revocationInfo.filter((r) => !wellFormedRevocation(r));
-    if (malformed.length) checks.findings(`${p}.revocation`, policy, [{ code: 'revocation-data-malformed', detail: `${malformed.length} of ${sd.revocationInfo.length} revocation entries malformed` }], '');
-    else if (sd.revocationInfo.length) checks.skip(`${p}.revocation`, `${sd.revocationInfo.length} revocation entr${sd.revocationInfo.length === 1 ? 'y' : 'ies'} present but not evaluated in this version`);
-    else checks.skip(`${p}.revocation`, 'no revocation data for the TSA certificate in this proof; revocation not checked');
+    if (malformed.length) checks.findings(`${p}.revocation`, policy, [{ code: 'revocation-data-malformed', detail: t`${malformed.length} of ${sd.revocationInfo.length} revocation entries malformed` }]);
+    else if (sd.revocationInfo.length) checks.skip(`${p}.revocation`, t`${sd.revocationInfo.length} revocation entry(ies) present but not evaluated in this version`);
+    else checks.skip(`${p}.revocation`, t`no revocation data for the TSA certificate in this proof; revocation not checked`);
   } else {
     for (const id of ['eku', 'key-usage', 'leaf-not-ca', 'intermediate-eku', 'chain', 'chain-validity']) {
-      checks.fail(`${p}.${id}`, 'not checked: the TSA signer certificate was not found or its signature did not verify');
+      checks.fail(`${p}.${id}`, t`not checked: the TSA signer certificate was not found or its signature did not verify`);
     }
   }
 
   // E. TSTInfo content.
-  checks.expect(`${p}.version`, tst.version === 1, 'TSTInfo version 1', `TSTInfo version ${tst.version}, expected 1`);
+  checks.expect(`${p}.version`, tst.version === 1, t`TSTInfo version 1`, t`TSTInfo version ${tst.version}, expected 1`);
 
   const alg = digestFromOid(tst.imprintAlgorithm.oid);
-  if (!alg) checks.fail(`${p}.imprint`, `unknown message imprint algorithm ${tst.imprintAlgorithm.oid}`);
-  else if (digestFindingOf(alg) && decide(policy, digestFindingOf(alg)!) === 'fail') checks.findings(`${p}.imprint`, policy, [{ code: digestFindingOf(alg)!, detail: `message imprint uses ${alg.toUpperCase()}` }], '');
-  else if (!digestParamsOk(tst.imprintAlgorithm)) checks.fail(`${p}.imprint`, 'message imprint algorithm parameters must be absent or NULL');
-  else if (tst.imprint.length !== DIGEST_LENGTH[alg]) checks.fail(`${p}.imprint`, `imprint is ${tst.imprint.length} bytes, ${alg.toUpperCase()} needs ${DIGEST_LENGTH[alg]}`);
-  else if (alg !== o.imprint.algorithm) checks.fail(`${p}.imprint`, `imprint algorithm ${alg.toUpperCase()} differs from the expected ${o.imprint.algorithm.toUpperCase()}`);
-  else if (!bytesEqual(tst.imprint, o.imprint.digest)) checks.fail(`${p}.imprint`, `imprint ${toHex(tst.imprint)} does not match the data's ${alg.toUpperCase()} ${toHex(o.imprint.digest)}`);
-  else checks.findings(`${p}.imprint`, policy, digestFindingOf(alg) ? [{ code: digestFindingOf(alg)!, detail: `${alg.toUpperCase()} imprint matches the data` }] : [], `${alg.toUpperCase()} imprint matches the data`);
+  if (!alg) checks.fail(`${p}.imprint`, t`unknown message imprint algorithm ${tst.imprintAlgorithm.oid}`);
+  else if (digestFindingOf(alg) && decide(policy, digestFindingOf(alg)!) === 'fail') checks.findings(`${p}.imprint`, policy, [{ code: digestFindingOf(alg)!, detail: t`message imprint uses ${alg.toUpperCase()}` }]);
+  else if (!digestParamsOk(tst.imprintAlgorithm)) checks.fail(`${p}.imprint`, t`message imprint algorithm parameters must be absent or NULL`);
+  else if (tst.imprint.length !== DIGEST_LENGTH[alg]) checks.fail(`${p}.imprint`, t`imprint is ${tst.imprint.length} bytes, ${alg.toUpperCase()} needs ${DIGEST_LENGTH[alg]}`);
+  else if (alg !== o.imprint.algorithm) checks.fail(`${p}.imprint`, t`imprint algorithm ${alg.toUpperCase()} differs from the expected ${o.imprint.algorithm.toUpperCase()}`);
+  else if (!bytesEqual(tst.imprint, o.imprint.digest)) checks.fail(`${p}.imprint`, t`imprint ${toHex(tst.imprint)} does not match the data's ${alg.toUpperCase()} ${toHex(o.imprint.digest)}`);
+  else checks.findings(`${p}.imprint`, policy, digestFindingOf(alg) ? [{ code: digestFindingOf(alg)!, detail: t`${alg.toUpperCase()} imprint matches the data` }] : [], t`${alg.toUpperCase()} imprint matches the data`);
 
   if (o.nonce !== undefined) {
-    if (tst.nonce === undefined) checks.fail(`${p}.nonce`, 'token has no nonce, but one was requested');
-    else checks.expect(`${p}.nonce`, tst.nonce === o.nonce, 'nonce matches the request', `nonce ${tst.nonce.toString(16)} differs from the requested ${o.nonce.toString(16)}`);
-  } else if (o.requireNonce) checks.fail(`${p}.nonce`, 'no nonce to compare with');
-  else checks.skip(`${p}.nonce`, tst.nonce === undefined ? 'token has no nonce; no expected nonce given' : 'no expected nonce given');
+    if (tst.nonce === undefined) checks.fail(`${p}.nonce`, t`token has no nonce, but one was requested`);
+    else checks.expect(`${p}.nonce`, tst.nonce === o.nonce, t`nonce matches the request`, t`nonce ${tst.nonce.toString(16)} differs from the requested ${o.nonce.toString(16)}`);
+  } else if (o.requireNonce) checks.fail(`${p}.nonce`, t`no nonce to compare with`);
+  else checks.skip(`${p}.nonce`, tst.nonce === undefined ? t`token has no nonce; no expected nonce given` : t`no expected nonce given`);
 
   if (o.policies?.length) {
-    checks.expect(`${p}.policy`, o.policies.includes(tst.policy), `policy ${tst.policy} is accepted`, `policy ${tst.policy} is not among the accepted ${o.policies.join(', ')}`);
-  } else checks.skip(`${p}.policy`, `policy ${tst.policy} (no expected policy given)`);
+    checks.expect(`${p}.policy`, o.policies.includes(tst.policy), t`policy ${tst.policy} is accepted`, t`policy ${tst.policy} is not among the accepted ${o.policies.join(', ')}`);
+  } else checks.skip(`${p}.policy`, t`policy ${tst.policy} (no expected policy given)`);
 
-  if (!tst.tsaName) checks.skip(`${p}.tsa-name`, 'no tsa name in TSTInfo (optional)');
+  if (!tst.tsaName) checks.skip(`${p}.tsa-name`, t`no tsa name in TSTInfo (optional)`);
   else if (tst.tsaName.directoryName && signer) {
     const dn = tst.tsaName.directoryName;
     const match = bytesEqual(dn, signer.subjectRaw) || signer.altDirectoryNames.some((n) => bytesEqual(n, dn));
@@ -209,23 +210,23 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     } catch {
       shown = '(malformed name)';
     }
-    checks.findings(`${p}.tsa-name`, policy, match ? [] : [{ code: 'tsa-name-mismatch', detail: `tsa name "${shown}" is not the signer "${signer.subject}"` }], 'tsa name matches the signer');
-  } else if (tst.tsaName.directoryName) checks.fail(`${p}.tsa-name`, 'cannot compare the tsa name without a verified signer');
-  else checks.fail(`${p}.tsa-name`, `tsa name is a ${tst.tsaName.other}, which cannot be matched to the signer`);
+    checks.findings(`${p}.tsa-name`, policy, match ? [] : [{ code: 'tsa-name-mismatch', detail: t`tsa name "${shown}" is not the signer "${signer.subject}"` }], t`tsa name matches the signer`);
+  } else if (tst.tsaName.directoryName) checks.fail(`${p}.tsa-name`, t`cannot compare the tsa name without a verified signer`);
+  else checks.fail(`${p}.tsa-name`, t`tsa name is a ${tst.tsaName.other ?? 'GeneralName'}, which cannot be matched to the signer`);
 
   const acc = tst.accuracyMicros;
   if (genTime.getTime() > o.now.getTime() + policy.clockSkewMs + (acc ?? 0) / 1000) {
-    checks.fail(`${p}.gen-time`, `genTime ${tst.genTime.text} is in the future (now ${o.now.toISOString()})`);
-  } else checks.pass(`${p}.gen-time`, `genTime ${tst.genTime.text}${tst.genTime.fraction ? ' (fractional seconds)' : ''}`);
-  if (acc === undefined) checks.pass(`${p}.accuracy`, 'no accuracy stated; genTime is not exact');
-  else checks.pass(`${p}.accuracy`, `accuracy ±${formatMicros(acc)}`);
+    checks.fail(`${p}.gen-time`, t`genTime ${tst.genTime.text} is in the future (now ${o.now.toISOString()})`);
+  } else checks.pass(`${p}.gen-time`, tst.genTime.fraction ? t`genTime ${tst.genTime.text} (fractional seconds)` : t`genTime ${tst.genTime.text}`);
+  if (acc === undefined) checks.pass(`${p}.accuracy`, t`no accuracy stated; genTime is not exact`);
+  else checks.pass(`${p}.accuracy`, t`accuracy ±${formatMicros(acc)}`);
 
-  const serialFindings: { code: FindingCode; detail: string }[] = [];
-  if (tst.serial <= 0n) serialFindings.push({ code: 'serial-not-positive', detail: `serial number ${tst.serial}` });
-  if (tst.serialBytes.length > 21) serialFindings.push({ code: 'serial-over-160-bits', detail: `serial number of ${tst.serialBytes.length * 8} bits` });
-  checks.findings(`${p}.serial`, policy, serialFindings, `serial number ${tst.serial.toString(16)}`);
+  const serialFindings: { code: FindingCode; detail: Text }[] = [];
+  if (tst.serial <= 0n) serialFindings.push({ code: 'serial-not-positive', detail: t`serial number ${tst.serial}` });
+  if (tst.serialBytes.length > 21) serialFindings.push({ code: 'serial-over-160-bits', detail: t`serial number of ${tst.serialBytes.length * 8} bits` });
+  checks.findings(`${p}.serial`, policy, serialFindings, t`serial number ${tst.serial.toString(16)}`);
   const crit = tst.extensions.filter((e) => e.critical);
-  checks.expect(`${p}.extensions`, crit.length === 0, tst.extensions.length ? `${tst.extensions.length} non-critical extension(s)` : 'no extensions', `unknown critical TSTInfo extension ${crit[0]?.oid}`);
+  checks.expect(`${p}.extensions`, crit.length === 0, tst.extensions.length ? t`${tst.extensions.length} non-critical extension(s)` : t`no extensions`, t`unknown critical TSTInfo extension ${crit[0]?.oid ?? ''}`);
 
   const result = done({ signedData: sd, tstInfo: tst });
   if (signer) {

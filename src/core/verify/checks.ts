@@ -2,6 +2,7 @@
  * Verification findings as data. Every check has a stable `id` (documented in
  * docs/verification.md); the CLI renders them, `--json` prints them unchanged.
  */
+import { joinTexts, t, type Text } from '../text.js';
 import { decide, FINDINGS, type FindingCode, type Severity, type VerificationPolicy } from './policy.js';
 
 const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
@@ -15,7 +16,7 @@ export interface Check {
   ok: boolean;
   status: CheckStatus;
   /** One human-readable sentence saying what was found. */
-  detail: string;
+  detail: Text;
   /** What the check is about when a report has several of a kind, e.g. `timestamp[1]`. */
   subject?: string;
   /** For weak or non-conforming properties: what was found and how serious it is (the policy decided the status). */
@@ -27,34 +28,35 @@ export class CheckList {
   readonly items: Check[] = [];
   constructor(private readonly subject?: string) {}
 
-  add(id: string, status: CheckStatus, detail: string): Check {
+  add(id: string, status: CheckStatus, detail: Text): Check {
     const c: Check = { id, ok: status !== 'fail', status, detail };
     if (this.subject !== undefined) c.subject = this.subject;
     this.items.push(c);
     return c;
   }
-  pass(id: string, detail: string) {
+  pass(id: string, detail: Text) {
     return this.add(id, 'pass', detail);
   }
-  fail(id: string, detail: string) {
+  fail(id: string, detail: Text) {
     return this.add(id, 'fail', detail);
   }
-  warn(id: string, detail: string) {
+  warn(id: string, detail: Text) {
     return this.add(id, 'warn', detail);
   }
-  skip(id: string, detail: string) {
+  skip(id: string, detail: Text) {
     return this.add(id, 'skip', detail);
   }
   /** pass or fail by a condition. */
-  expect(id: string, ok: boolean, passDetail: string, failDetail: string) {
+  expect(id: string, ok: boolean, passDetail: Text, failDetail: Text) {
     return this.add(id, ok ? 'pass' : 'fail', ok ? passDetail : failDetail);
   }
   /** A check about weak or non-conforming properties: the policy turns each finding into fail or warn. */
-  findings(id: string, policy: VerificationPolicy, found: readonly { code: FindingCode; detail: string }[], passDetail: string): Check {
-    if (found.length === 0) return this.pass(id, passDetail);
+  findings(id: string, policy: VerificationPolicy, found: readonly { code: FindingCode; detail: Text }[], passDetail?: Text): Check {
+    if (found.length === 0) return this.pass(id, passDetail ?? t`no findings`);
     const worst = found.some((f) => decide(policy, f.code) === 'fail') ? 'fail' : 'warn';
     const top = [...found].sort((a, b) => RANK[FINDINGS[b.code].severity] - RANK[FINDINGS[a.code].severity])[0]!;
-    const detail = `${found.map((f) => `${f.detail}: ${FINDINGS[f.code].what}`).join('; ')} (${worst === 'fail' ? 'refused' : 'accepted with a warning'} under the ${policy.name} policy)`;
+    const what = joinTexts(found.map((f) => t`${f.detail}: ${FINDINGS[f.code].what}`), '; ');
+    const detail = worst === 'fail' ? t`${what} (refused under the ${policy.name} policy)` : t`${what} (accepted with a warning under the ${policy.name} policy)`;
     const c = this.add(id, worst, detail);
     c.finding = { code: top.code, severity: FINDINGS[top.code].severity };
     return c;

@@ -12,13 +12,14 @@ import { parseReceiptJson, type Receipt } from '../receipt/receipt.js';
 import { CheckList, type Check } from './checks.js';
 import { verifyFileAgainst, verifyReceipt, type FileVerification, type ReceiptVerification, type VerifyContext } from './receipt.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
+import { t } from '../text.js';
 
 export async function loadReceipt(file: string): Promise<Receipt> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new InputError({ code: 'RECEIPT_NOT_FOUND', message: `${file}: cannot read receipt` });
+    throw new InputError({ code: 'RECEIPT_NOT_FOUND', message: t`${file}: cannot read receipt` });
   }
   return parseReceiptJson(text, file);
 }
@@ -86,7 +87,7 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
     }
     if (!receiptPath) {
       const checks = new CheckList();
-      checks.fail('receipt.located', 'no receipt given, none beside the file, and no registration of its content in the local index');
+      checks.fail('receipt.located', t`no receipt given, none beside the file, and no registration of its content in the local index`);
       results.push({ file: f, ok: false, checks: checks.items, timestamps: [] });
       continue;
     }
@@ -141,14 +142,14 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
       isFile = false;
     }
     if (isFile) present.push({ entry, abs });
-    else results.push({ file: entry.name, status: 'missing', ok: false, checks: [{ id: 'file.present', ok: false, status: 'fail', detail: `registered "${entry.name}" (${entry.size} bytes) is missing` }] });
+    else results.push({ file: entry.name, status: 'missing', ok: false, checks: [{ id: 'file.present', ok: false, status: 'fail', detail: t`registered "${entry.name}" (${entry.size} bytes) is missing` }] });
   }
   const digests = await hashFiles(present.map((p) => ({ path: p.abs, display: p.entry.name })), { algorithms: algs });
   present.forEach(({ entry }, i) => {
     const local = digests[i]!;
     const c = new CheckList();
-    for (const a of algs) c.expect('file.digest', local.digests[a] === entry.digests[a], `${a.toUpperCase()} matches`, `${a.toUpperCase()} of the file is ${local.digests[a]}, registered ${entry.digests[a]}`);
-    c.expect('file.size', local.size === entry.size, `${local.size} bytes`, `file has ${local.size} bytes, registered ${entry.size}`);
+    for (const a of algs) c.expect('file.digest', local.digests[a] === entry.digests[a], t`${a.toUpperCase()} matches`, t`${a.toUpperCase()} of the file is ${local.digests[a] ?? '(not computed)'}, registered ${entry.digests[a] ?? '(none)'}`);
+    c.expect('file.size', local.size === entry.size, t`${local.size} bytes`, t`file has ${local.size} bytes, registered ${entry.size}`);
     results.push({ file: entry.name, status: c.ok ? 'matched' : 'modified', ok: c.ok && rv.ok, checks: c.items });
   });
   if (o.unregistered) {
@@ -156,7 +157,7 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
     const { files } = await collectFiles([dir], base);
     for (const f of files) {
       if (names.has(f.name)) continue;
-      results.push({ file: f.name, status: 'unregistered', ok: true, checks: [{ id: 'file.registered', ok: true, status: 'warn', detail: 'present in the folder but not registered in this receipt' }] });
+      results.push({ file: f.name, status: 'unregistered', ok: true, checks: [{ id: 'file.registered', ok: true, status: 'warn', detail: t`present in the folder but not registered in this receipt` }] });
     }
   }
   results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -20,6 +20,7 @@ import { CheckList, type Check } from './checks.js';
 import { STRICT, type VerificationPolicy } from './policy.js';
 import { messageOf } from '../errors.js';
 import { anchorsFor, type TrustAnchor } from '../trust.js';
+import { joinTexts, t } from '../text.js';
 
 export interface VerifyContext {
   /** Trust anchors for holders and TSAs, valid at any time (never taken from the receipt). */
@@ -71,14 +72,14 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   const manifestBytes = decodeField(receipt.manifest);
   const cmsBytes = decodeField(receipt.signature);
   if (!manifestBytes || !cmsBytes) {
-    checks.fail('receipt.encoding', `${!manifestBytes ? 'manifest' : 'signature'} is not valid base64`);
+    checks.fail('receipt.encoding', t`${!manifestBytes ? 'manifest' : 'signature'} is not valid base64`);
     return out();
   }
-  checks.pass('receipt.encoding', 'manifest and signature are valid base64');
+  checks.pass('receipt.encoding', t`manifest and signature are valid base64`);
   const { manifest, problems } = decodeManifest(manifestBytes);
-  if (!manifest) checks.fail('manifest.format', problems.slice(0, 3).join('; '));
-  else checks.pass('manifest.format', `manifest ${manifest.id}: a batch of ${manifest.merkle.count} file(s) (${manifest.algorithms.join(', ')})`);
-  if (manifest) checks.expect('receipt.id', manifest.id === receipt.id, 'receipt id matches the signed manifest', `receipt id ${receipt.id} differs from the signed manifest id ${manifest.id}`);
+  if (!manifest) checks.fail('manifest.format', joinTexts(problems.slice(0, 3), '; '));
+  else checks.pass('manifest.format', t`manifest ${manifest.id}: a batch of ${manifest.merkle.count} file(s) (${manifest.algorithms.join(', ')})`);
+  if (manifest) checks.expect('receipt.id', manifest.id === receipt.id, t`receipt id matches the signed manifest`, t`receipt id ${receipt.id} differs from the signed manifest id ${manifest.id}`);
   const entries = manifest ? checkEntries(checks, receipt, manifest, !!ctx.merkleAlreadyComputed) : [];
 
   // The holder's signature (CAdES-BES) over the manifest.
@@ -86,19 +87,19 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   try {
     sd = parseSignedData(cmsBytes, 'signature');
   } catch (err) {
-    checks.fail('signature.structure', `signature is not a well-formed CMS SignedData: ${messageOf(err)}`);
+    checks.fail('signature.structure', t`signature is not a well-formed CMS SignedData: ${messageOf(err)}`);
     return out(manifest ? { manifest, entries } : {});
   }
-  checks.expect('signature.content-type', sd.contentType === OID.signedData, 'ContentInfo is id-signedData', `ContentInfo type ${sd.contentType} is not id-signedData`);
+  checks.expect('signature.content-type', sd.contentType === OID.signedData, t`ContentInfo is id-signedData`, t`ContentInfo type ${sd.contentType} is not id-signedData`);
   if (sd.contentType !== OID.signedData) return out(manifest ? { manifest, entries } : {});
-  checks.expect('signature.econtent-type', sd.eContentType === OID.data, 'signed content type is id-data', `signed content type ${sd.eContentType}, expected id-data`);
+  checks.expect('signature.econtent-type', sd.eContentType === OID.data, t`signed content type is id-data`, t`signed content type ${sd.eContentType}, expected id-data`);
   checks.expect(
     'signature.detached',
     !sd.eContent || bytesEqual(sd.eContent, manifestBytes),
-    'signature is detached; the manifest is stored beside it',
-    'the signature encapsulates content other than the manifest',
+    t`signature is detached; the manifest is stored beside it`,
+    t`the signature encapsulates content other than the manifest`,
   );
-  checks.expect('signature.signer-count', sd.signerInfos.length === 1, 'exactly one signer', `${sd.signerInfos.length} signers, expected exactly one`);
+  checks.expect('signature.signer-count', sd.signerInfos.length === 1, t`exactly one signer`, t`${sd.signerInfos.length} signers, expected exactly one`);
   const si = sd.signerInfos[0];
   if (!si) return out(manifest ? { manifest, entries } : {});
   const holder = checkSigner(checks, sd, si, { prefix: 'signature', content: manifestBytes, candidates: [...sd.certificates], policy });
@@ -115,15 +116,15 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   if (holder) {
     const chain = buildPath(holder, sd.certificates, [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', judgeAt)]);
     const identity: IdentityStatus = chain.ok ? 'ca-verified' : isSelfAsserted(holder) ? 'self-asserted' : 'unverified';
-    if (identity === 'ca-verified') checks.pass('holder.identity', `"${holder.subject}" is certified by trusted "${chain.path[chain.path.length - 1]!.subject}"`);
-    else if (identity === 'self-asserted') checks.warn('holder.identity', `"${holder.subject}" is self-asserted: no CA vouches for this name`);
-    else checks.warn('holder.identity', `"${holder.subject}" is not certified by a trusted CA: ${chain.ok ? '' : chain.reason}`);
+    if (identity === 'ca-verified') checks.pass('holder.identity', t`"${holder.subject}" is certified by trusted "${chain.path[chain.path.length - 1]!.subject}"`);
+    else if (identity === 'self-asserted') checks.warn('holder.identity', t`"${holder.subject}" is self-asserted: no CA vouches for this name`);
+    else checks.warn('holder.identity', t`"${holder.subject}" is not certified by a trusted CA: ${chain.ok ? '' : chain.reason}`);
     const ku = holder.keyUsage;
     checks.expect(
       'holder.key-usage',
       !ku || ku.has('digitalSignature') || ku.has('nonRepudiation'),
-      ku ? `key usage ${[...ku].join(', ')}` : 'no key usage restriction',
-      `holder certificate key usage (${[...(ku ?? [])].join(', ')}) allows neither digitalSignature nor nonRepudiation`,
+      ku ? t`key usage ${[...ku].join(', ')}` : t`no key usage restriction`,
+      t`holder certificate key usage (${[...(ku ?? [])].join(', ')}) allows neither digitalSignature nor nonRepudiation`,
     );
     holderInfo = {
       subject: holder.subject,
@@ -140,25 +141,25 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   // The holder certificate must have been valid when the signature was proven to exist (#33),
   // and the claimed signing-time must not be after that time (#34).
   if (holder) {
-    if (!proven && !ctx.at) checks.fail('holder.validity', 'no valid timestamp, so the certificate cannot be judged at a proven time');
+    if (!proven && !ctx.at) checks.fail('holder.validity', t`no valid timestamp, so the certificate cannot be judged at a proven time`);
     else
       checks.expect(
         'holder.validity',
         holder.isValidAt(judgeAt),
-        `holder certificate was valid at ${judgeAt.toISOString()}${ctx.at ? ' (--at)' : ''}`,
-        `holder certificate was not valid at ${judgeAt.toISOString()}${ctx.at ? ' (--at)' : ''} (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
+        t`holder certificate was valid at ${judgeAt.toISOString()}${ctx.at ? ' (--at)' : ''}`,
+        t`holder certificate was not valid at ${judgeAt.toISOString()}${ctx.at ? ' (--at)' : ''} (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
       );
-    checks.skip('holder.revocation', 'no revocation data for the holder certificate in this receipt; revocation not checked');
+    checks.skip('holder.revocation', t`no revocation data for the holder certificate in this receipt; revocation not checked`);
   }
   const st = signingTime(si);
-  if (!st) checks.fail('signature.signing-time', 'signing-time attribute missing or malformed');
-  else if (!proven) checks.fail('signature.signing-time', `signing-time ${st.toISOString()} cannot be compared with a proven time`);
+  if (!st) checks.fail('signature.signing-time', t`signing-time attribute missing or malformed`);
+  else if (!proven) checks.fail('signature.signing-time', t`signing-time ${st.toISOString()} cannot be compared with a proven time`);
   else
     checks.expect(
       'signature.signing-time',
       st.getTime() <= proven.getTime() + policy.clockSkewMs,
-      `signing-time ${st.toISOString()} is not after the timestamp`,
-      `signing-time ${st.toISOString()} is after the timestamp ${proven.toISOString()}`,
+      t`signing-time ${st.toISOString()} is not after the timestamp`,
+      t`signing-time ${st.toISOString()} is after the timestamp ${proven.toISOString()}`,
     );
 
   const result = out({ timestamps: infos, entries });
@@ -171,29 +172,29 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
 /** When: each signature-time-stamp covers the SignerInfo signature value (CAdES-T). */
 function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, manifest: Manifest | undefined, ctx: VerifyContext, policy: VerificationPolicy): { infos: TimestampInfo[] } {
   const tokens = attr(si.unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw));
-  if (tokens.length === 0 || receipt.timestamps.length === 0) checks.fail('timestamp.count', 'the receipt holds no timestamp: the time of the signature is not proven');
+  if (tokens.length === 0 || receipt.timestamps.length === 0) checks.fail('timestamp.count', t`the receipt holds no timestamp: the time of the signature is not proven`);
   else
     checks.expect(
       'timestamp.count',
       tokens.length === receipt.timestamps.length,
-      `${tokens.length} timestamp${tokens.length > 1 ? 's' : ''}`,
-      `the signature carries ${tokens.length} timestamp(s) but the receipt lists ${receipt.timestamps.length}`,
+      t`${tokens.length} timestamp(s)`,
+      t`the signature carries ${tokens.length} timestamp(s) but the receipt lists ${receipt.timestamps.length}`,
     );
   const infos: TimestampInfo[] = [];
-  receipt.timestamps.forEach((t, i) => {
+  receipt.timestamps.forEach((ts, i) => {
     const sub = new CheckList(`timestamp[${i}]`);
-    const token = decodeField(t.token);
+    const token = decodeField(ts.token);
     const embedded = tokens[i];
     if (!token) {
-      sub.fail('timestamp.binding', 'token is not valid base64');
+      sub.fail('timestamp.binding', t`token is not valid base64`);
       checks.items.push(...sub.items);
       return;
     }
-    sub.expect('timestamp.binding', !!embedded && bytesEqual(token, embedded), 'token is the signature-time-stamp attribute of the signature', 'token differs from the signature-time-stamp attribute in the signature');
-    sub.expect('timestamp.tsa', !!manifest && manifest.tsas.includes(t.tsa), `asked ${t.tsa}`, `TSA URL ${t.tsa} is not among the TSAs named in the signed manifest`);
+    sub.expect('timestamp.binding', !!embedded && bytesEqual(token, embedded), t`token is the signature-time-stamp attribute of the signature`, t`token differs from the signature-time-stamp attribute in the signature`);
+    sub.expect('timestamp.tsa', !!manifest && manifest.tsas.includes(ts.tsa), t`asked ${ts.tsa}`, t`TSA URL ${ts.tsa} is not among the TSAs named in the signed manifest`);
     const extra: Certificate[] = [];
     let badCert = false;
-    for (const c of t.certificates) {
+    for (const c of ts.certificates) {
       const d = decodeField(c);
       try {
         if (!d) throw new Error('bad base64');
@@ -216,8 +217,8 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
     });
     sub.items.push(...v.checks);
     const unused = extra.filter((c) => !v.path?.some((p) => p.equals(c)));
-    if (badCert) sub.fail('timestamp.stored-certificates', 'a stored TSA certificate is not a valid certificate');
-    else sub.expect('timestamp.stored-certificates', unused.length === 0, `${extra.length} stored certificate(s), all on the TSA path`, `${unused.length} stored certificate(s) are not on the TSA's path`);
+    if (badCert) sub.fail('timestamp.stored-certificates', t`a stored TSA certificate is not a valid certificate`);
+    else sub.expect('timestamp.stored-certificates', unused.length === 0, t`${extra.length} stored certificate(s), all on the TSA path`, t`${unused.length} stored certificate(s) are not on the TSA's path`);
     checks.items.push(...sub.items);
     if (v.info && sub.ok) infos.push(v.info);
   });
@@ -244,26 +245,26 @@ export interface FileVerification {
  */
 function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest, computed: boolean): ReceiptEntry[] {
   if (computed) {
-    checks.pass('receipt.entries', `${receipt.entries.length} entries, built at registration`);
-    checks.pass('merkle.root', `the ${m.merkle.count} entries are the leaves of the signed Merkle root (computed at registration)`);
+    checks.pass('receipt.entries', t`${receipt.entries.length} entries, built at registration`);
+    checks.pass('merkle.root', t`the ${m.merkle.count} entries are the leaves of the signed Merkle root (computed at registration)`);
     return receipt.entries;
   }
   const problems = receipt.entries.flatMap((e, i) => entryProblems(e, m, `entries[${i}]`));
   const indices = new Set(receipt.entries.map((e) => e.index));
-  if (indices.size !== receipt.entries.length) problems.push('entries: an index appears twice');
+  if (indices.size !== receipt.entries.length) problems.push(t`entries: an index appears twice`);
   const names = new Set(receipt.entries.map((e) => e.name));
-  if (names.size !== receipt.entries.length) problems.push('entries: a name appears twice');
+  if (names.size !== receipt.entries.length) problems.push(t`entries: a name appears twice`);
   if (problems.length) {
-    checks.fail('receipt.entries', problems.slice(0, 3).join('; '));
+    checks.fail('receipt.entries', joinTexts(problems.slice(0, 3), '; '));
     return [];
   }
-  checks.pass('receipt.entries', `${receipt.entries.length} of ${m.merkle.count} entries disclosed`);
+  checks.pass('receipt.entries', t`${receipt.entries.length} of ${m.merkle.count} entries disclosed`);
   const alg = m.merkle.algorithm;
   const root = fromHex(m.merkle.root);
   if (isFullReceipt(receipt.entries, m)) {
     const got = treeRoot(treeOfEntries(receipt.entries, m));
     const ok = toHex(got) === m.merkle.root;
-    checks.expect('merkle.root', ok, `the ${m.merkle.count} entries hash to the signed Merkle root`, `the entries hash to ${toHex(got)}, not the signed Merkle root ${m.merkle.root}: an entry was changed, added or removed`);
+    checks.expect('merkle.root', ok, t`the ${m.merkle.count} entries hash to the signed Merkle root`, t`the entries hash to ${toHex(got)}, not the signed Merkle root ${m.merkle.root}: an entry was changed, added or removed`);
     return ok ? receipt.entries : [];
   }
   const bad = receipt.entries.find((e) => {
@@ -271,10 +272,10 @@ function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest, computed
     return !verifyInclusion(alg, e.index, m.merkle.count, leafHash(alg, entryJson(e)), e.proof.map(fromHex), root);
   });
   if (bad) {
-    checks.fail('merkle.inclusion', `entry "${bad.name}" is not proven to be in the signed batch (missing or wrong inclusion proof)`);
+    checks.fail('merkle.inclusion', t`entry "${bad.name}" is not proven to be in the signed batch (missing or wrong inclusion proof)`);
     return [];
   }
-  checks.pass('merkle.inclusion', `${receipt.entries.length === 1 ? 'the entry is' : `all ${receipt.entries.length} entries are`} proven to be in the signed batch of ${m.merkle.count}`);
+  checks.pass('merkle.inclusion', t`${receipt.entries.length === 1 ? 'the entry is' : `all ${receipt.entries.length} entries are`} proven to be in the signed batch of ${m.merkle.count}`);
   return receipt.entries;
 }
 
@@ -298,16 +299,16 @@ export function verifyFileAgainst(rv: ReceiptVerification, file: string, name: s
   const checks = new CheckList();
   const m = rv.manifest;
   const entry = m ? findEntry(rv.entries, m.algorithms, local.digests, name) : undefined;
-  if (!m || rv.entries.length === 0) checks.fail('file.entry', 'the receipt has no proven entries to compare with');
-  else if (!entry) checks.fail('file.entry', `"${name}" is not among the ${rv.entries.length} entr${rv.entries.length === 1 ? 'y' : 'ies'} this receipt discloses (of ${m.merkle.count} registered)`);
+  if (!m || rv.entries.length === 0) checks.fail('file.entry', t`the receipt has no proven entries to compare with`);
+  else if (!entry) checks.fail('file.entry', t`"${name}" is not among the ${rv.entries.length} entry(ies) this receipt discloses (of ${m.merkle.count} registered)`);
   else {
-    checks.pass('file.entry', `registered as "${entry.name}"`);
+    checks.pass('file.entry', t`registered as "${entry.name}"`);
     for (const a of m.algorithms) {
       const want = entry.digests[a]!;
       const got = local.digests[a];
-      checks.expect(`file.digest`, got === want, `${a.toUpperCase()} ${got} matches`, `${a.toUpperCase()} of the file is ${got}, registered ${want}: the content differs`);
+      checks.expect(`file.digest`, got === want, t`${a.toUpperCase()} ${got ?? ''} matches`, t`${a.toUpperCase()} of the file is ${got ?? '(not computed)'}, registered ${want}: the content differs`);
     }
-    checks.expect('file.size', entry.size === local.size, `${local.size} bytes`, `file has ${local.size} bytes, registered ${entry.size}`);
+    checks.expect('file.size', entry.size === local.size, t`${local.size} bytes`, t`file has ${local.size} bytes, registered ${entry.size}`);
   }
   const all = [...rv.checks, ...checks.items];
   const r: FileVerification = { file, ok: all.every((c) => c.ok), checks: all, timestamps: rv.timestamps };

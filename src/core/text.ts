@@ -1,0 +1,84 @@
+/**
+ * User-facing text as data, so that the CLI can show it in the reader's language.
+ *
+ * Every message, error and check detail is written as an English tagged template:
+ *
+ *   t`${name} is not a file`  →  Text { key: '{0} is not a file', args: [name] }
+ *
+ * The key (the English sentence with numbered placeholders) is what a catalog translates
+ * (`src/core/i18n/ko.ts`); a catalog may reorder placeholders. Without a catalog, or for a
+ * key the catalog lacks, the English is shown. `String(text)` and `JSON.stringify` give the
+ * English, so logs and `--json` documents stay stable whatever the locale.
+ * Literal braces in a template are doubled in its key (`{{`, `}}`).
+ */
+export type TextArg = string | number | bigint | Text;
+
+/** A translation table: English key → template in another language. */
+export type Catalog = Readonly<Record<string, string>>;
+
+export class Text {
+  constructor(
+    readonly key: string,
+    readonly args: readonly TextArg[] = [],
+    /** When set, the text is its arguments joined by this separator (see `joinTexts`). */
+    readonly separator?: string,
+  ) {}
+
+  /** Rendered with `catalog` (English when the catalog lacks the key or none is given). */
+  render(catalog?: Catalog): string {
+    const args = this.args.map((a) => (a instanceof Text ? a.render(catalog) : String(a)));
+    if (this.separator !== undefined) return args.join(this.separator);
+    return fill(catalog?.[this.key] ?? this.key, args);
+  }
+
+  toString(): string {
+    return this.render();
+  }
+
+  toJSON(): string {
+    return this.render();
+  }
+}
+
+/** The tag: t`file ${name} not found`. */
+export function t(strings: TemplateStringsArray, ...args: TextArg[]): Text {
+  return new Text(templateKey(strings), args);
+}
+
+/** The catalog key of a template's literal parts (also used by the catalog completeness test). */
+export function templateKey(parts: readonly string[]): string {
+  let key = escapeBraces(parts[0]!);
+  for (let i = 1; i < parts.length; i++) key += `{${i - 1}}${escapeBraces(parts[i]!)}`;
+  return key;
+}
+
+/** Text that is not translated: a name, a path, a message from outside (the OS, a library). */
+export function verbatim(s: string): Text {
+  return new Text('{0}', [s]);
+}
+
+/** Several texts as one, e.g. the findings of a check joined by '; '. */
+export function joinTexts(parts: readonly TextArg[], separator: string): Text {
+  return new Text('', parts, separator);
+}
+
+/** A message string or text, as given. */
+export function asText(x: string | Text): Text {
+  return typeof x === 'string' ? verbatim(x) : x;
+}
+
+function escapeBraces(s: string): string {
+  return s.replace(/[{}]/g, (c) => c + c);
+}
+
+/** Replaces {n} with args[n] and {{ / }} with literal braces. */
+function fill(template: string, args: readonly string[]): string {
+  return template.replace(/\{\{|\}\}|\{(\d+)\}/g, (m, n: string | undefined) => (n === undefined ? m[0]! : (args[Number(n)] ?? m)));
+}
+
+/** The placeholders a template uses, e.g. [0, 1] (the catalog test compares them across languages). */
+export function placeholders(template: string): number[] {
+  const found = new Set<number>();
+  for (const m of template.replace(/\{\{|\}\}/g, '').matchAll(/\{(\d+)\}/g)) found.add(Number(m[1]));
+  return [...found].sort((a, b) => a - b);
+}
