@@ -9,5 +9,15 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE') throw err;
   process.exit(141);
 });
+const argv = process.argv.slice(2);
+// Folders and batches are hashed on worker threads, which take ~40 ms to boot: start them
+// now, while the rest of the CLI loads and the folder is walked.
+const { hashesManyFiles } = await import('./prestart.js');
+const engine = hashesManyFiles(argv, process.cwd()) ? await import('../core/hash/engine.js') : undefined;
+engine?.prestartHashPool();
 const { main } = await import('./main.js');
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(argv);
+} finally {
+  await engine?.releaseHashPool();
+}

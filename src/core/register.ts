@@ -11,7 +11,7 @@ import { attribute, assembleSignedData, prepareSignature } from './cms/build.js'
 import { hashFiles, type FileDigest, type HashPool, type HashProgress } from './hash/engine.js';
 import { InputError, InternalError } from './errors.js';
 import { obtainTimestamps, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
-import { encodeManifest, entryJson, type Manifest } from './receipt/manifest.js';
+import { encodeManifest, type Manifest } from './receipt/manifest.js';
 import { RECEIPT_FORMAT, type Receipt, type ReceiptEntry } from './receipt/receipt.js';
 import { buildTree, leafHash, treeRoot } from './receipt/merkle.js';
 import { verifyReceipt, type ReceiptVerification } from './verify/receipt.js';
@@ -78,28 +78,38 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
 
   // A wrong passphrase fails the registration at once, not after hashing everything.
   const key = Promise.resolve(o.identity.key);
+  // Each file's salted Merkle leaf is computed in the hashing lanes, right after its digests.
+  const treeAlg = o.algorithms[0]!;
+  const salts = Buffer.from(o.random(32 * o.files.length)).toString('hex');
+  const h = leafHash(treeAlg, '').length;
+  const allLeaves = Buffer.from(new SharedArrayBuffer(o.files.length * h));
   const hashing = hashFiles(
     o.files.map((f) => ({ path: f.absolute, display: f.name })),
-    { algorithms: o.algorithms, ...(o.pool ? { pool: o.pool } : {}), ...(o.progress ? { progress: o.progress } : {}) },
+    {
+      algorithms: o.algorithms,
+      leaves: { algorithm: treeAlg, names: o.files.map((f) => f.name), salts, out: allLeaves },
+      ...(o.pool ? { pool: o.pool } : {}),
+      ...(o.progress ? { progress: o.progress } : {}),
+    },
   );
   hashing.catch(() => undefined);
   const digests = await Promise.race([hashing, key.then(() => hashing)]);
   const signingKey = await key;
   // Incremental registration: leave out what this identity already registered.
   const keep = o.files.map((f, i) => !o.skip?.(f, digests[i]!));
-  const files = o.files.filter((_, i) => keep[i]);
-  const kept = digests.filter((_, i) => keep[i]);
+  const kept = keep.flatMap((k, i) => (k ? [i] : []));
+  const files = kept.map((i) => o.files[i]!);
   const skipped = o.files.filter((_, i) => !keep[i]);
   if (files.length === 0) return { kind: 'unchanged', skipped };
 
-  // The batch: one salted leaf per file, in name order, under one Merkle root. Leaves go
-  // straight into one packed buffer (100,000s of small objects would cost RSS).
-  const treeAlg = o.algorithms[0]!;
-  const salts = Buffer.from(o.random(32 * files.length)).toString('hex');
-  const entries: ReceiptEntry[] = files.map((f, index) => ({ index, name: f.name, size: kept[index]!.size, digests: kept[index]!.digests, salt: salts.slice(index * 64, index * 64 + 64) }));
-  const h = leafHash(treeAlg, '').length;
-  const leaves = Buffer.allocUnsafe(entries.length * h);
-  entries.forEach((e, i) => leafHash(treeAlg, entryJson(e)).copy(leaves, i * h));
+  // The batch: one salted leaf per file, in name order, under one Merkle root. Leaves are
+  // one packed buffer (100,000s of small objects would cost RSS).
+  const entries: ReceiptEntry[] = kept.map((i, index) => ({ index, name: o.files[i]!.name, size: digests[i]!.size, digests: digests[i]!.digests, salt: salts.slice(i * 64, i * 64 + 64) }));
+  let leaves: Buffer = allLeaves;
+  if (kept.length !== o.files.length) {
+    leaves = Buffer.allocUnsafe(kept.length * h);
+    kept.forEach((i, index) => allLeaves.copy(leaves, index * h, i * h, i * h + h));
+  }
   const tree = buildTree(treeAlg, leaves);
   const created = o.now();
   const manifest: Manifest = {

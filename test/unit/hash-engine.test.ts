@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HashPool, hashFile, hashFiles } from '../../src/core/hash/engine.js';
+import { HashPool, hashFile, hashFiles, prestartHashPool, releaseHashPool, takeHashPool } from '../../src/core/hash/engine.js';
+import { entryJson, leafHash } from '../../src/core/receipt/leaf.js';
+import { hashesManyFiles } from '../../src/cli/prestart.js';
 import { InputError } from '../../src/core/errors.js';
 
 let dir: string;
@@ -61,6 +63,59 @@ describe('hash engine', () => {
     await hashFiles(paths.slice(0, 20).map((p) => ({ path: p, display: p })), { algorithms: ['sha256'], progress: (r) => (read = r) });
     const total = paths.slice(0, 20).reduce((n, p) => n + readFileSync(p).length, 0);
     expect(read!()).toEqual({ bytes: total, files: 20 });
+  });
+});
+
+describe('Merkle leaves computed in the hashing lanes', () => {
+  for (const threads of [1, 2, 3]) {
+    it(`with ${threads} lane(s), each leaf equals H(0x00 || canonical entry JSON) computed afterwards`, async () => {
+      const names = paths.map((_, i) => `설계/f${i}.bin`);
+      const salts = randomBytes(32 * paths.length).toString('hex');
+      const out = Buffer.from(new SharedArrayBuffer(32 * paths.length));
+      const pool = new HashPool(threads);
+      try {
+        const r = await hashFiles(paths.map((p) => ({ path: p, display: p })), { algorithms: ['sha256', 'sha512'], leaves: { algorithm: 'sha256', names, salts, out }, pool });
+        r.forEach((d, i) => {
+          const expectedLeaf = leafHash('sha256', entryJson({ name: names[i]!, size: d.size, digests: d.digests, salt: salts.slice(i * 64, i * 64 + 64) }));
+          expect(out.subarray(i * 32, i * 32 + 32).equals(expectedLeaf), `leaf ${i}`).toBe(true);
+        });
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
+  it('a single file (no pool) gets its leaf too', async () => {
+    const out = Buffer.alloc(48);
+    const [d] = await hashFiles([{ path: paths[2]!, display: 'x' }], { algorithms: ['sha384'], leaves: { algorithm: 'sha384', names: ['x'], salts: 'ab'.repeat(32), out } });
+    expect(out.equals(leafHash('sha384', entryJson({ name: 'x', size: d!.size, digests: d!.digests, salt: 'ab'.repeat(32) })))).toBe(true);
+  });
+});
+
+describe('starting the hashing threads early', () => {
+  it('hands the prestarted pool over once; an untaken one is closed', async () => {
+    prestartHashPool();
+    const first = takeHashPool();
+    const second = takeHashPool();
+    expect(second).not.toBe(first);
+    await Promise.all([first.close(), second.close()]);
+    prestartHashPool();
+    await releaseHashPool();
+    const fresh = takeHashPool();
+    const r = await fresh.hash(paths.slice(0, 4).map((p) => ({ path: p, display: p })), ['sha256']);
+    expect(r[3]!.digests.sha256).toBe(expected(paths[3]!, 'sha256'));
+    await fresh.close();
+  });
+
+  it('is done for hash and register of a folder or several paths, not for one file or other commands', () => {
+    expect(hashesManyFiles(['hash', 'd'], dir)).toBe(true);
+    expect(hashesManyFiles(['hash', 'd/f0.bin', 'd/f1.bin'], dir)).toBe(true);
+    expect(hashesManyFiles(['--lang', 'ko', 'register', '--tsa', 'http://x/', '-a', 'sha512', 'd'], dir)).toBe(true);
+    expect(hashesManyFiles(['hash', 'd/f0.bin'], dir)).toBe(false);
+    expect(hashesManyFiles(['register', '--out', 'd', 'd/f0.bin'], dir)).toBe(false);
+    expect(hashesManyFiles(['verify', 'd'], dir)).toBe(false);
+    expect(hashesManyFiles(['hash', 'no-such-file'], dir)).toBe(false);
+    expect(hashesManyFiles(['hash', 'd/*.bin'], dir)).toBe(false); // a glob is not a path; the command starts its pool itself
   });
 });
 

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { isFileHash, type HashAlgorithm } from '../../core/crypto/algorithms.js';
-import { HashPool, hashFiles } from '../../core/hash/engine.js';
+import { hashFiles, releaseHashPool, takeHashPool } from '../../core/hash/engine.js';
 import { collectFiles } from '../../core/io/files.js';
 import { printJson, warn } from '../output.js';
 import { hashingProgress } from '../progress.js';
@@ -25,7 +25,7 @@ function sumLine(hex: string, name: string): string {
 export async function hashCommand(ctx: CliContext, inputs: string[], o: { algorithm: string }): Promise<number> {
   const alg = parseAlgorithm(o.algorithm);
   // Boot the hashing threads while the folders are walked.
-  const pool = inputs.length > 1 || !(await isFile(path.resolve(ctx.cwd, inputs[0]!))) ? new HashPool() : undefined;
+  const pool = inputs.length > 1 || !(await isFile(path.resolve(ctx.cwd, inputs[0]!))) ? takeHashPool() : (await releaseHashPool(), undefined);
   try {
     const { files, skipped } = await collectFiles(inputs, ctx.cwd);
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);

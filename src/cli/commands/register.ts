@@ -10,7 +10,7 @@ import { exists, writeAtomic } from '../../core/io/fs.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
 import { register, type Registration } from '../../core/register.js';
 import type { FileDigest } from '../../core/hash/engine.js';
-import { HashPool } from '../../core/hash/engine.js';
+import { takeHashPool } from '../../core/hash/engine.js';
 import { hashingProgress, type ProgressHandle } from '../progress.js';
 import { receiptChunks } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
@@ -86,7 +86,7 @@ export async function registerCommand(
   // Ask for the passphrase first (a prompt must not race a progress bar); the key is derived
   // in the background while the folders are walked and hashed.
   const identity = await beginUnlock(ctx, o.identity, o.passphraseFile);
-  const pool = new HashPool();
+  const pool = takeHashPool();
   let progress: ProgressHandle | undefined;
   try {
     const { files, skipped } = await collectFiles(inputs, ctx.cwd, { exclude: o.exclude ?? [] });

@@ -1,15 +1,16 @@
 /**
  * The hashing engine. Reads every file once, in constant memory, with reused buffers:
  * - one file: hashed on this thread with overlapped reads (read k+1 while hashing k);
- * - several files: a pool of worker threads, one per core, each with its own reused buffer
- *   and synchronous I/O, fed two jobs at a time so none idles.
+ * - several files: this thread and a worker thread per further core, each with its own reused
+ *   buffer and synchronous I/O, claiming files one by one from a shared counter so none idles.
  * Measured in bench/hash.ts against openssl dgst and sha256sum.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
-import { CHUNK, hashFileCooperative, hashFileOverlapped, yieldNow } from './stream.ts';
+import { CHUNK, hashFileCooperative, hashFileOverlapped, yieldNow, type RawDigest } from './stream.ts';
+import { entryJson, leafHash } from '../receipt/leaf.ts';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { t } from '../text.js';
 
@@ -30,8 +31,24 @@ export interface HashProgress {
   files: number;
 }
 
+/**
+ * Also compute each file's Merkle leaf (receipt/leaf.ts) in the hashing lanes, right after its
+ * digests, into `out` (n × the digest length of `algorithm`, over a SharedArrayBuffer so that
+ * workers write their leaves in place): a 100,000-file registration builds its leaves in
+ * parallel instead of on one thread afterwards.
+ */
+export interface LeafSpec {
+  algorithm: HashAlgorithm;
+  /** The name each file is registered under, by target index. */
+  names: readonly string[];
+  /** 64 hex digits of salt per target, concatenated. */
+  salts: string;
+  out: Buffer;
+}
+
 export interface HashOptions {
   algorithms: readonly HashAlgorithm[];
+  leaves?: LeafSpec;
   /** Worker threads for multi-file jobs (default: available parallelism). */
   threads?: number;
   /** Called with running totals; the caller decides how often to render. */
@@ -83,71 +100,59 @@ export class HashPool {
   }
 
   /** Results in input order. The first unreadable file rejects with a one-line InputError. */
-  async hash(targets: readonly HashTarget[], algorithms: readonly HashAlgorithm[]): Promise<FileDigest[]> {
+  async hash(targets: readonly HashTarget[], algorithms: readonly HashAlgorithm[], leaves?: LeafSpec): Promise<FileDigest[]> {
     const results = new Array<FileDigest>(targets.length);
     if (targets.length === 0) return results;
     const gen = ++this.generation;
     const workers = this.workers.slice(0, Math.max(0, targets.length - 1));
-    const lanes = workers.length + 1;
-    let next = 0;
+    // Every lane (this thread and each worker) claims the next file from one shared counter:
+    // no lane waits for another to hand it work (this thread hashes too and answers messages
+    // only between files), and all lanes finish together. claim[1] set = stop (an error).
+    const claim = new Int32Array(new SharedArrayBuffer(8));
     let done = 0;
     let failure: Error | undefined;
-    // Large batches while much remains, small ones near the end so all lanes finish together.
-    const take = (): { id: number; path: string }[] => {
-      const size = Math.max(1, Math.min(64, Math.floor((targets.length - next) / (lanes * 4))));
-      const jobs = [];
-      for (const end = Math.min(targets.length, next + size); next < end; next++) jobs.push({ id: next, path: targets[next]!.path });
-      return jobs;
+    const fail = (err: Error) => {
+      failure ??= err;
+      Atomics.store(claim, 1, 1);
     };
-    type Batch = { gen: number; results: { id: number; size: number; digests: FileDigest['digests']; error?: { code: string } }[] };
+    type Batch = { gen: number; results: { id: number; size: number; digests: FileDigest['digests'] }[]; error?: { id: number; code: string } };
     let wake: () => void = () => undefined;
     const allDone = new Promise<void>((r) => (wake = r));
     const settle = () => (failure || done === targets.length) && wake();
     const listeners: [Worker, (b: Batch) => void, (e: Error) => void][] = [];
-    const feed = (w: Worker) => {
-      if (failure || next >= targets.length) return;
-      w.postMessage({ gen, algorithms, jobs: take() });
-    };
+    const paths = targets.map((x) => x.path);
     for (const w of workers) {
       const onMessage = (batch: Batch) => {
         if (batch.gen !== gen) return;
-        for (const m of batch.results) {
-          if (m.error) failure ??= fileError(m.error.code, targets[m.id]!.display);
-          else {
-            results[m.id] = { size: m.size, digests: m.digests };
-            done++;
-          }
-        }
-        feed(w);
+        for (const m of batch.results) results[m.id] = { size: m.size, digests: m.digests };
+        done += batch.results.length;
+        if (batch.error) fail(fileError(batch.error.code, targets[batch.error.id]!.display));
         settle();
       };
       const onError = (err: Error) => {
-        failure ??= err;
+        fail(err);
         settle();
       };
       listeners.push([w, onMessage, onError]);
       w.on('message', onMessage);
       w.on('error', onError);
-      // Two batches in flight per worker: the next is queued while the current hashes.
-      feed(w);
-      feed(w);
+      w.postMessage({ gen, algorithms, paths, claim: claim.buffer, ...(leaves ? { leaves: { ...leaves, out: leaves.out.buffer } } : {}) });
     }
     // This thread's lane.
     const clock = { last: performance.now(), budgetMs: 10 };
-    while (!failure && next < targets.length) {
+    for (let id; !Atomics.load(claim, 1) && (id = Atomics.add(claim, 0, 1)) < targets.length; ) {
       if (this.closed) {
-        failure = new Error('hashing cancelled');
+        fail(new Error('hashing cancelled'));
         break;
       }
-      for (const job of take()) {
-        try {
-          results[job.id] = await hashFileCooperative(job.path, algorithms, this.buf, clock, (n) => (this.counters[0]! += BigInt(n)));
-          this.counters[1]! += 1n;
-          done++;
-        } catch (err) {
-          failure ??= fileError((err as NodeJS.ErrnoException).code, targets[job.id]!.display);
-          break;
-        }
+      try {
+        results[id] = await hashFileCooperative(paths[id]!, algorithms, this.buf, clock, (n) => (this.counters[0]! += BigInt(n)));
+        if (leaves) writeLeaf(leaves, id, results[id]!);
+        this.counters[1]! += 1n;
+        done++;
+      } catch (err) {
+        fail(fileError((err as NodeJS.ErrnoException).code, targets[id]!.display));
+        break;
       }
       if (performance.now() - clock.last > clock.budgetMs) await yieldNow(clock);
     }
@@ -167,6 +172,36 @@ export class HashPool {
   }
 }
 
+/** Writes target `id`'s Merkle leaf into `spec.out` (the workers do the same, see worker.ts). */
+export function writeLeaf(spec: Pick<LeafSpec, 'algorithm' | 'names' | 'salts'> & { out: Uint8Array }, id: number, r: RawDigest | FileDigest): void {
+  const leaf = leafHash(spec.algorithm, entryJson({ name: spec.names[id]!, size: r.size, digests: r.digests, salt: spec.salts.slice(id * 64, id * 64 + 64) }));
+  spec.out.set(leaf, id * leaf.length);
+}
+
+let prestarted: HashPool | undefined;
+
+/**
+ * Starts the hashing threads now, before the rest of the program loads: a worker thread takes
+ * ~40 ms to boot, as long as loading the CLI and walking a folder. `takeHashPool` hands the
+ * pool over; `releaseHashPool` closes it if nobody took it.
+ */
+export function prestartHashPool(): void {
+  prestarted ??= new HashPool();
+}
+
+/** The prestarted pool (once), else a new one. The caller closes it. */
+export function takeHashPool(): HashPool {
+  const pool = prestarted ?? new HashPool();
+  prestarted = undefined;
+  return pool;
+}
+
+export async function releaseHashPool(): Promise<void> {
+  const pool = prestarted;
+  prestarted = undefined;
+  await pool?.close();
+}
+
 /**
  * Hashes files, results in input order: one file on this thread (overlapped reads), several
  * on a worker pool (started here unless one is given).
@@ -178,12 +213,13 @@ export async function hashFiles(targets: readonly HashTarget[], o: HashOptions &
     const t = targets[0]!;
     const r = await hashFile(t.path, o.algorithms, t.display, (n) => (counters[0]! += BigInt(n)));
     counters[1] = 1n;
+    if (o.leaves) writeLeaf(o.leaves, 0, r);
     return [r];
   }
   const pool = o.pool ?? new HashPool(Math.min(o.threads ?? os.availableParallelism(), targets.length));
   o.progress?.(() => pool.progress());
   try {
-    return await pool.hash(targets, o.algorithms);
+    return await pool.hash(targets, o.algorithms, o.leaves);
   } finally {
     if (!o.pool) await pool.close();
   }

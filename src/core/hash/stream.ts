@@ -6,7 +6,7 @@
  * - `hashFileSync`: plain read/hash with a reused buffer — used inside worker threads, where
  *   blocking is free and per-file event-loop round trips would dominate for small files.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
@@ -58,11 +58,36 @@ export async function hashFileOverlapped(path: string, algorithms: readonly stri
   }
 }
 
+/**
+ * Reads the start of a file into `buf`: the whole file when it fits (then `eof`), else a full
+ * buffer. Most files of a batch fit, and are then hashed with one-shot crypto.hash calls
+ * instead of Hash objects — fewer allocations for the garbage collector, measurably faster
+ * for 10,000s of small files.
+ */
+function readStart(fd: number, buf: Buffer): { filled: number; eof: boolean } {
+  let filled = 0;
+  for (let n; filled < buf.length; filled += n) {
+    n = readSync(fd, buf, filled, buf.length - filled, null);
+    if (n === 0) return { filled, eof: true };
+  }
+  return { filled, eof: false };
+}
+
+function oneShot(algorithms: readonly string[], data: Buffer): RawDigest {
+  const digests: Record<string, string> = {};
+  for (const a of algorithms) digests[a] = hash(a, data, 'hex');
+  return { size: data.length, digests };
+}
+
 /** Callers pass regular files (the walk checks); read() on a directory fails with EISDIR anyway. */
 export function hashFileSync(path: string, algorithms: readonly string[], buf: Buffer, onBytes?: (n: number) => void): RawDigest {
   const fd = openSync(path, 'r');
   try {
+    const { filled, eof } = readStart(fd, buf);
+    onBytes?.(filled);
+    if (eof) return oneShot(algorithms, buf.subarray(0, filled));
     const m = new MultiHash(algorithms);
+    m.update(buf);
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
       m.update(buf.subarray(0, n));
       onBytes?.(n);
@@ -81,7 +106,11 @@ export function hashFileSync(path: string, algorithms: readonly string[], buf: B
 export async function hashFileCooperative(path: string, algorithms: readonly string[], buf: Buffer, clock: { last: number; budgetMs: number }, onBytes?: (n: number) => void): Promise<RawDigest> {
   const fd = openSync(path, 'r');
   try {
+    const { filled, eof } = readStart(fd, buf);
+    onBytes?.(filled);
+    if (eof) return oneShot(algorithms, buf.subarray(0, filled));
     const m = new MultiHash(algorithms);
+    m.update(buf);
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
       m.update(buf.subarray(0, n));
       onBytes?.(n);

@@ -1,26 +1,51 @@
 /**
- * Hashing worker: receives { gen, algorithms, jobs: [{ id, path }] }, answers { gen, results }
- * with one result per job — { id, size, digests } or { id, error: { code, message } } (stopping at the first error). Bytes hashed are added to a shared counter for progress.
- * Imports only node: modules and ./stream so that it loads from src (tests) and dist alike.
+ * Hashing worker: receives { gen, algorithms, paths, claim } and hashes files whose index it
+ * claims from the shared counter claim[0] (the main thread claims from the same counter) until
+ * none remain or claim[1] says stop. Answers { gen, results: [{ id, size, digests }] } every
+ * few milliseconds and at the end, and { gen, results, error: { id, code } } at the first
+ * unreadable file (setting claim[1] so every lane stops). With `leaves`, each file's Merkle
+ * leaf goes into the shared leaves.out at its index (engine.ts LeafSpec). Bytes hashed go to a
+ * shared counter for progress. Imports only node: modules, ./stream and ../receipt/leaf so
+ * that it loads from src (tests) and dist alike.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CHUNK, hashFileSync } from './stream.ts';
+import { entryJson, leafHash } from '../receipt/leaf.ts';
 
 const progress = new BigInt64Array(workerData.progress as SharedArrayBuffer);
 const buf = Buffer.allocUnsafeSlow(CHUNK);
+const REPORT_MS = 20;
 
-// Jobs arrive in batches so that the main thread, which shares the cores, stays idle.
-parentPort!.on('message', ({ gen, algorithms, jobs }: { gen: number; algorithms: string[]; jobs: { id: number; path: string }[] }) => {
-  const out = [];
-  for (const job of jobs) {
+interface Leaves {
+  algorithm: string;
+  names: string[];
+  salts: string;
+  out: SharedArrayBuffer;
+}
+
+parentPort!.on('message', ({ gen, algorithms, paths, claim: shared, leaves }: { gen: number; algorithms: string[]; paths: string[]; claim: SharedArrayBuffer; leaves?: Leaves }) => {
+  const claim = new Int32Array(shared);
+  const leafOut = leaves && new Uint8Array(leaves.out);
+  let out: { id: number; size: number; digests: Record<string, string> }[] = [];
+  let last = performance.now();
+  for (let id; !Atomics.load(claim, 1) && (id = Atomics.add(claim, 0, 1)) < paths.length; ) {
     try {
-      const r = hashFileSync(job.path, algorithms, buf, (n) => Atomics.add(progress, 0, BigInt(n)));
+      const r = hashFileSync(paths[id]!, algorithms, buf, (n) => Atomics.add(progress, 0, BigInt(n)));
       Atomics.add(progress, 1, 1n);
-      out.push({ id: job.id, ...r });
+      if (leaves) {
+        const leaf = leafHash(leaves.algorithm, entryJson({ name: leaves.names[id]!, size: r.size, digests: r.digests, salt: leaves.salts.slice(id * 64, id * 64 + 64) }));
+        leafOut!.set(leaf, id * leaf.length);
+      }
+      out.push({ id, ...r });
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      out.push({ id: job.id, error: { code: e.code ?? 'EIO', message: e.message } });
-      break;
+      Atomics.store(claim, 1, 1);
+      parentPort!.postMessage({ gen, results: out, error: { id, code: (err as NodeJS.ErrnoException).code ?? 'EIO' } });
+      return;
+    }
+    if (performance.now() - last > REPORT_MS) {
+      parentPort!.postMessage({ gen, results: out });
+      out = [];
+      last = performance.now();
     }
   }
   parentPort!.postMessage({ gen, results: out });

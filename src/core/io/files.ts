@@ -3,7 +3,8 @@
  * NFC-normalised POSIX names. The only module that uses fast-glob. Symlinks are not
  * followed (a registration records what is in the tree, not what it points at).
  */
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { IGNORE_FILE, IgnoreRules } from './ignore.js';
@@ -52,10 +53,10 @@ export interface CollectOptions {
 }
 
 export async function collectFiles(inputs: readonly string[], cwd: string, opts: CollectOptions = {}): Promise<CollectResult> {
-  const seen = new Map<string, FileRef>();
+  const found: FileRef[] = [];
   const skipped: CollectResult['skipped'] = [];
   const add = (abs: string) => {
-    if (!seen.has(abs)) seen.set(abs, { absolute: abs, name: manifestName(abs, cwd) });
+    found.push({ absolute: abs, name: manifestName(abs, cwd) });
   };
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
@@ -84,23 +85,33 @@ export async function collectFiles(inputs: readonly string[], cwd: string, opts:
       } catch {
         // no .tsproofignore
       }
-      await walk(abs, '', rules, add, skipped);
+      walk(abs, '', rules, add, skipped);
     }
     else skipped.push({ path: input, reason: st.isSymbolicLink() ? t`symbolic link (not followed)` : t`not a regular file` });
   }
-  const files = [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (let i = 1; i < files.length; i++) {
-    if (files[i]!.name === files[i - 1]!.name) {
-      throw new InputError({ code: 'BAD_ARGUMENT', message: t`two files would be recorded as "${files[i]!.name}"; register them from a common parent folder` });
+  found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // The same file given twice (a folder and a file in it, overlapping globs) counts once; two
+  // different files under one name cannot both be registered.
+  const files: FileRef[] = [];
+  for (const f of found) {
+    const prev = files[files.length - 1];
+    if (prev?.name !== f.name) files.push(f);
+    else if (prev.absolute !== f.absolute) {
+      throw new InputError({ code: 'BAD_ARGUMENT', message: t`two files would be recorded as "${f.name}"; register them from a common parent folder` });
     }
   }
   return { files, skipped };
 }
 
-async function walk(dir: string, rel: string, rules: IgnoreRules, add: (abs: string) => void, skipped: CollectResult['skipped']): Promise<void> {
+/**
+ * Synchronous: nothing else waits on this thread meanwhile (hashing threads boot and key
+ * derivation runs on the libuv pool), and a pool round trip per folder made the walk of
+ * 100,000 files in 100 folders ~40 % slower.
+ */
+function walk(dir: string, rel: string, rules: IgnoreRules, add: (abs: string) => void, skipped: CollectResult['skipped']): void {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     throw new InputError({ code: 'FILE_UNREADABLE', message: t`${dir}: cannot list folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`, cause: err });
   }
@@ -112,7 +123,7 @@ async function walk(dir: string, rel: string, rules: IgnoreRules, add: (abs: str
     if (e.isFile() && (e.name.endsWith(RECEIPT_SUFFIX) || (!rel && e.name === IGNORE_FILE))) continue;
     if (rules.size && rules.ignores(r, e.isDirectory())) continue;
     if (e.isFile()) add(abs);
-    else if (e.isDirectory()) await walk(abs, r, rules, add, skipped);
+    else if (e.isDirectory()) walk(abs, r, rules, add, skipped);
     else skipped.push({ path: abs, reason: e.isSymbolicLink() ? t`symbolic link (not followed)` : t`not a regular file` });
   }
 }

@@ -1,0 +1,35 @@
+/**
+ * Whether a command line will hash several files (a folder, a glob, or more than one path) on
+ * the worker pool, so that run.ts can start the hashing threads before the CLI loads. A guess
+ * from argv alone — a wrong guess costs only time (an unneeded thread is closed unused, a
+ * missing one is started later), never a different result.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+
+/** Options of hash and register (and the global ones) that take a value. */
+const TAKES_VALUE = new Set(['--lang', '-a', '--algorithm', '--identity', '--tsa', '--min-timestamps', '--trust', '--out', '--timeout', '--exclude', '--passphrase-file']);
+
+export function hashesManyFiles(argv: readonly string[], cwd: string): boolean {
+  const operands: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      operands.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('-')) {
+      if (TAKES_VALUE.has(a)) i++;
+      continue;
+    }
+    operands.push(a);
+  }
+  const [command, ...paths] = operands;
+  if (command !== 'hash' && command !== 'register') return false;
+  if (paths.length !== 1) return paths.length > 1;
+  try {
+    return !statSync(path.resolve(cwd, paths[0]!)).isFile();
+  } catch {
+    return false;
+  }
+}
