@@ -10,7 +10,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { CHUNK, hashFileCooperative, hashFileOverlapped, yieldNow, type RawDigest } from './stream.ts';
-import { entryJson, leafHash } from '../receipt/leaf.ts';
+import { writeLeafHash } from '../receipt/leaf.ts';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { t } from '../text.js';
 
@@ -173,9 +173,8 @@ export class HashPool {
 }
 
 /** Writes target `id`'s Merkle leaf into `spec.out` (the workers do the same, see worker.ts). */
-export function writeLeaf(spec: Pick<LeafSpec, 'algorithm' | 'names' | 'salts'> & { out: Uint8Array }, id: number, r: RawDigest | FileDigest): void {
-  const leaf = leafHash(spec.algorithm, entryJson({ name: spec.names[id]!, size: r.size, digests: r.digests, salt: spec.salts.slice(id * 64, id * 64 + 64) }));
-  spec.out.set(leaf, id * leaf.length);
+export function writeLeaf(spec: LeafSpec, id: number, r: RawDigest | FileDigest): void {
+  writeLeafHash(spec.algorithm, { name: spec.names[id]!, size: r.size, digests: r.digests, salt: spec.salts.slice(id * 64, id * 64 + 64) }, spec.out, id * (spec.out.length / spec.names.length));
 }
 
 let prestarted: HashPool | undefined;

@@ -10,7 +10,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CHUNK, hashFileSync } from './stream.ts';
-import { entryJson, leafHash } from '../receipt/leaf.ts';
+import { writeLeafHash } from '../receipt/leaf.ts';
 
 const progress = new BigInt64Array(workerData.progress as SharedArrayBuffer);
 const buf = Buffer.allocUnsafeSlow(CHUNK);
@@ -26,16 +26,14 @@ interface Leaves {
 parentPort!.on('message', ({ gen, algorithms, paths, claim: shared, leaves }: { gen: number; algorithms: string[]; paths: string[]; claim: SharedArrayBuffer; leaves?: Leaves }) => {
   const claim = new Int32Array(shared);
   const leafOut = leaves && new Uint8Array(leaves.out);
+  const leafSize = leafOut ? leafOut.length / paths.length : 0;
   let out: { id: number; size: number; digests: Record<string, string> }[] = [];
   let last = performance.now();
   for (let id; !Atomics.load(claim, 1) && (id = Atomics.add(claim, 0, 1)) < paths.length; ) {
     try {
       const r = hashFileSync(paths[id]!, algorithms, buf, (n) => Atomics.add(progress, 0, BigInt(n)));
       Atomics.add(progress, 1, 1n);
-      if (leaves) {
-        const leaf = leafHash(leaves.algorithm, entryJson({ name: leaves.names[id]!, size: r.size, digests: r.digests, salt: leaves.salts.slice(id * 64, id * 64 + 64) }));
-        leafOut!.set(leaf, id * leaf.length);
-      }
+      if (leaves) writeLeafHash(leaves.algorithm, { name: leaves.names[id]!, size: r.size, digests: r.digests, salt: leaves.salts.slice(id * 64, id * 64 + 64) }, leafOut!, id * leafSize);
       out.push({ id, ...r });
     } catch (err) {
       Atomics.store(claim, 1, 1);

@@ -25,6 +25,15 @@ export function entryJson(e: LeafFields): string {
   return `{"digests":{${d}},"name":${JSON.stringify(e.name)},"salt":${JSON.stringify(e.salt)},"size":${JSON.stringify(e.size)}}`;
 }
 
+/**
+ * Writes H(0x00 || entry JSON) into `out` at `offset`, allocating only the digest's hex string:
+ * crypto.hash's hex output is about twice as fast as its Buffer output for inputs this small,
+ * and a 100,000-file batch computes 100,000 leaves.
+ */
+export function writeLeafHash(alg: string, e: LeafFields, out: Uint8Array, offset: number): void {
+  Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(hash(alg, `\0${entryJson(e)}`, 'hex'), offset, 'hex');
+}
+
 /** H(0x00 || data); a string is hashed as UTF-8. */
 export function leafHash(alg: string, data: Uint8Array | string): Buffer {
   // '\0' + s encodes as the 0x00 prefix byte followed by the UTF-8 of s.

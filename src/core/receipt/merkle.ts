@@ -39,11 +39,18 @@ export function buildTree(alg: HashAlgorithm, leaves: Buffer | readonly Uint8Arr
   const n = first.length / h;
   if (n < 1 || !Number.isInteger(n)) throw new Error('a Merkle tree needs at least one leaf');
   const out: Buffer[] = [first];
+  // 0x01 || left || right, assembled in place; the hex output of crypto.hash written straight
+  // into the next level is about twice as fast as Buffer output for 100,000s of nodes.
+  const input = Buffer.allocUnsafe(1 + 2 * h);
+  input[0] = 0x01;
   for (let count = n; count > 1; ) {
     const cur = out[out.length - 1]!;
     const nextCount = Math.ceil(count / 2);
     const next = Buffer.allocUnsafe(nextCount * h);
-    for (let i = 0; i + 1 < count; i += 2) nodeHash(alg, nodeAt(cur, i, h), nodeAt(cur, i + 1, h)).copy(next, (i / 2) * h);
+    for (let i = 0; i + 1 < count; i += 2) {
+      cur.copy(input, 1, i * h, (i + 2) * h);
+      next.write(hash(alg, input, 'hex'), (i / 2) * h, 'hex');
+    }
     if (count % 2 === 1) cur.copy(next, (nextCount - 1) * h, (count - 1) * h, count * h);
     out.push(next);
     count = nextCount;

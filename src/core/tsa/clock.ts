@@ -8,8 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
+import { createRequire } from 'node:module';
+// Loaded with require: importing node:http as an ES module makes Node evaluate every export,
+// and its lazy WebSocket/fetch getters load undici (~15-20 ms of start-up per command).
+const require = createRequire(import.meta.url);
+const http: typeof import('node:http') = require('node:http');
+const https: typeof import('node:https') = require('node:https');
 import { t, type Text } from '../text.js';
 import { messageOf } from '../errors.js';
 

@@ -4,10 +4,15 @@
  * https://, Basic proxy credentials from the proxy URL), no redirect following, a body cap
  * and one timeout for the whole exchange.
  */
-import http from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
+import { createRequire } from 'node:module';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+// Loaded with require: importing node:http as an ES module makes Node evaluate every export,
+// and its lazy WebSocket/fetch getters load undici (~15-20 ms of start-up per command).
+const require = createRequire(import.meta.url);
+const http: typeof import('node:http') = require('node:http');
+const https: typeof import('node:https') = require('node:https');
+const tls: typeof import('node:tls') = require('node:tls');
 import { t, type Text } from '../text.js';
 
 export interface HttpResponse {
@@ -95,7 +100,7 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
     }, o.timeoutMs);
 
     const headers = { ...o.headers, 'content-length': String(body.byteLength) };
-    const onResponse = (res: http.IncomingMessage) => {
+    const onResponse = (res: IncomingMessage) => {
       const declared = Number(res.headers['content-length'] ?? NaN);
       if (declared > o.maxBytes) {
         res.destroy();
@@ -139,7 +144,7 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
       const connect = http.request({ host: proxy.hostname, port: proxy.port || 80, method: 'CONNECT', path: `${url.hostname}:${port}`, headers: { host: `${url.hostname}:${port}`, ...proxyAuth(proxy) } });
       sockets.push(connect);
       connect.on('error', onError);
-      connect.on('connect', (res: http.IncomingMessage, socket: Duplex) => {
+      connect.on('connect', (res: IncomingMessage, socket: Duplex) => {
         sockets.push(socket);
         if (res.statusCode !== 200) {
           socket.destroy();
