@@ -79,20 +79,32 @@ function oneShot(algorithms: readonly string[], data: Buffer): RawDigest {
   return { size: data.length, digests };
 }
 
+/**
+ * Hashes an open file, pausing after each further chunk (a generator, so that the synchronous
+ * and the cooperative loop below share it; a file that fits in `buf` never pauses).
+ */
+function* hashChunks(fd: number, algorithms: readonly string[], buf: Buffer, onBytes?: (n: number) => void): Generator<void, RawDigest> {
+  const { filled, eof } = readStart(fd, buf);
+  onBytes?.(filled);
+  if (eof) return oneShot(algorithms, buf.subarray(0, filled));
+  const m = new MultiHash(algorithms);
+  m.update(buf);
+  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+    m.update(buf.subarray(0, n));
+    onBytes?.(n);
+    yield;
+  }
+  return m.result();
+}
+
 /** Callers pass regular files (the walk checks); read() on a directory fails with EISDIR anyway. */
 export function hashFileSync(path: string, algorithms: readonly string[], buf: Buffer, onBytes?: (n: number) => void): RawDigest {
   const fd = openSync(path, 'r');
   try {
-    const { filled, eof } = readStart(fd, buf);
-    onBytes?.(filled);
-    if (eof) return oneShot(algorithms, buf.subarray(0, filled));
-    const m = new MultiHash(algorithms);
-    m.update(buf);
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-      m.update(buf.subarray(0, n));
-      onBytes?.(n);
-    }
-    return m.result();
+    const chunks = hashChunks(fd, algorithms, buf, onBytes);
+    let step;
+    while (!(step = chunks.next()).done);
+    return step.value;
   } finally {
     closeSync(fd);
   }
@@ -106,17 +118,12 @@ export function hashFileSync(path: string, algorithms: readonly string[], buf: B
 export async function hashFileCooperative(path: string, algorithms: readonly string[], buf: Buffer, clock: { last: number; budgetMs: number }, onBytes?: (n: number) => void): Promise<RawDigest> {
   const fd = openSync(path, 'r');
   try {
-    const { filled, eof } = readStart(fd, buf);
-    onBytes?.(filled);
-    if (eof) return oneShot(algorithms, buf.subarray(0, filled));
-    const m = new MultiHash(algorithms);
-    m.update(buf);
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-      m.update(buf.subarray(0, n));
-      onBytes?.(n);
+    const chunks = hashChunks(fd, algorithms, buf, onBytes);
+    for (;;) {
+      const step = chunks.next();
+      if (step.done) return step.value;
       if (performance.now() - clock.last > clock.budgetMs) await yieldNow(clock);
     }
-    return m.result();
   } finally {
     closeSync(fd);
   }
