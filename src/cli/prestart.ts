@@ -1,6 +1,6 @@
 /**
- * Whether a command line will hash several files (a folder, a glob, or more than one path) on
- * the worker pool, so that run.ts can start the hashing threads before the CLI loads. A guess
+ * Whether a command line will hash several files (a folder, more than one path, or a folder
+ * against its receipt with verify --dir) on the worker pool, so that run.ts can start the hashing threads before the CLI loads. A guess
  * from argv alone — a wrong guess costs only time (an unneeded thread is closed unused, a
  * missing one is started later), never a different result.
  */
@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Options of hash and register (and the global ones) that take a value. */
-const TAKES_VALUE = new Set(['--lang', '-a', '--algorithm', '--identity', '--tsa', '--min-timestamps', '--trust', '--out', '--timeout', '--exclude', '--passphrase-file']);
+const TAKES_VALUE = new Set(['--lang', '-a', '--algorithm', '--identity', '--tsa', '--min-timestamps', '--trust', '--out', '--timeout', '--exclude', '--passphrase-file', '--receipt', '--dir', '--policy', '--at', '--report']);
 
 export function hashesManyFiles(argv: readonly string[], cwd: string): boolean {
   const operands: string[] = [];
@@ -25,6 +25,7 @@ export function hashesManyFiles(argv: readonly string[], cwd: string): boolean {
     operands.push(a);
   }
   const [command, ...paths] = operands;
+  if (command === 'verify') return argv.includes('--dir'); // a whole folder against its receipt
   if (command !== 'hash' && command !== 'register') return false;
   if (paths.length !== 1) return paths.length > 1;
   try {

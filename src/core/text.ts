@@ -40,9 +40,14 @@ export class Text {
   }
 }
 
+/** Keys by call site: a template's strings array is the same object at every evaluation. */
+const keys = new WeakMap<TemplateStringsArray, string>();
+
 /** The tag: t`file ${name} not found`. */
 export function t(strings: TemplateStringsArray, ...args: TextArg[]): Text {
-  return new Text(templateKey(strings), args);
+  let key = keys.get(strings);
+  if (key === undefined) keys.set(strings, (key = templateKey(strings)));
+  return new Text(key, args);
 }
 
 /** The catalog key of a template's literal parts (also used by the catalog completeness test). */

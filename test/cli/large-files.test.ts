@@ -4,7 +4,7 @@
  * against OpenSSL's.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, openSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,4 +52,21 @@ describe('a 3 GiB file', () => {
     const piped = await runCli(['hash', 'big.bin'], { cwd: dir });
     expect(piped.stderr).toBe('');
   }, 120_000);
+
+  it('shows the progress bar for verify --dir of a folder too', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const env = { TSPROOF_HOME: path.join(dir, 'home'), TSPROOF_PASSPHRASE: 'big file test' };
+    mkdirSync(path.join(dir, 'batch'));
+    linkSync(path.join(dir, 'big.bin'), path.join(dir, 'batch', 'big.bin'));
+    writeFileSync(path.join(dir, 'batch', 'small.txt'), 'small\n');
+    const reg = await runCli(['register', 'batch', '--tsa', tsa.url, '--out', '.', '--json'], { cwd: dir, env });
+    expect(reg.status, reg.stderr).toBe(0);
+    const receipt = JSON.parse(reg.stdout).receipt as string;
+    const bin = JSON.stringify(path.join(PKI, '..', '..', 'bin', 'tsproof.js'));
+    const cmd = `${JSON.stringify(process.execPath)} ${bin} verify --receipt ${JSON.stringify(receipt)} --dir batch --brief`;
+    const tty = spawnSync('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', NO_COLOR: '1', ...env }, encoding: 'utf8' });
+    expect(tty.status, tty.stdout).toBe(0);
+    expect(tty.stdout).toMatch(/hashing \[.*\] [01]\/2 files \| \d+ MiB \| \d+ MiB\/s \| ETA/);
+    expect(tty.stdout).toContain('2 matched, 0 modified, 0 missing');
+  }, 180_000);
 });

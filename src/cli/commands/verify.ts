@@ -10,6 +10,7 @@ import { ExitCode } from '../exit.js';
 import type { CliContext } from '../context.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { writeAtomic } from '../../core/io/fs.js';
+import { hashingProgress } from '../progress.js';
 import type { FileVerification } from '../../core/verify/receipt.js';
 import { t } from '../../core/text.js';
 
@@ -49,7 +50,7 @@ export async function verifyCommand(
     if (report) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--report works with files, not --dir` });
     if (!o.receipt) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--dir needs --receipt <file>` });
     if (files.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give either files or --dir, not both` });
-    const d = await verifyDirectory({ receipt: o.receipt, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, ...policies });
+    const d = await verifyDirectory({ receipt: o.receipt, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, progress: (n) => hashingProgress(ctx, n), ...policies });
     if (ctx.json) printJson(ctx, { tsproof: VERSION, ...d });
     else for (const line of renderDirectory(ctx, d, !o.brief)) out(ctx, line);
     return d.ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;

@@ -6,8 +6,10 @@
  */
 import { InputError } from '../errors.js';
 import { fromBase64Strict } from '../bytes.js';
-import { entryJson, isObject, type Entry, type Manifest } from './manifest.js';
-import { buildTree, leafHash, type Tree } from './merkle.js';
+import { isObject, type Entry, type Manifest } from './manifest.js';
+import { buildTree, type Tree } from './merkle.js';
+import { writeLeafHash } from './leaf.ts';
+import { DIGEST_LENGTH } from '../crypto/algorithms.js';
 import { joinTexts, t, type Text } from '../text.js';
 
 export const RECEIPT_FORMAT = 'tsproof.receipt';
@@ -37,7 +39,11 @@ export function isFullReceipt(entries: readonly ReceiptEntry[], m: Manifest): bo
 /** The batch's Merkle tree rebuilt from all of its entries (any order given; leaves in index order). */
 export function treeOfEntries(entries: readonly ReceiptEntry[], m: Manifest): Tree {
   const alg = m.merkle.algorithm;
-  return buildTree(alg, [...entries].sort((a, b) => a.index - b.index).map((e) => leafHash(alg, entryJson(e))));
+  const sorted = [...entries].sort((a, b) => a.index - b.index);
+  const h = DIGEST_LENGTH[alg];
+  const leaves = Buffer.allocUnsafe(sorted.length * h);
+  sorted.forEach((e, i) => writeLeafHash(alg, e, leaves, i * h));
+  return buildTree(alg, leaves);
 }
 
 export interface Receipt {
