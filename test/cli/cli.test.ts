@@ -385,6 +385,15 @@ describe('tsproof demo', () => {
     expect(r.stderr).toMatch(/VERIFIED: designs\/bracket\.step was registered/); // the evidence pack's verify.sh
     expect(r.stderr.slice(r.stderr.indexOf('Summary'))).not.toMatch(/✘/); // every expectation held
   });
+
+  it('speaks Korean with --lang ko, down to the evidence pack\'s verify.sh', async () => {
+    const r = await runCli(['--lang', 'ko', 'demo']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/데모 성공/);
+    expect(r.stderr).toMatch(/파일 4개를 등록했습니다/);
+    expect(r.stderr).toMatch(/검증됨: designs\/bracket\.step은\(는\) "designs\/bracket\.step"\(으\)로 등록되었으며/);
+    expect(r.stderr.slice(r.stderr.indexOf('요약'))).not.toMatch(/✘/);
+  });
 });
 
 describe('secrets', () => {

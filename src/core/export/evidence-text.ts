@@ -170,9 +170,9 @@ ended at. Compare these fingerprints with ones you obtained independently, or ru
 verify.sh는 certs/*-ca.pem의 인증서를 신뢰합니다. 아래 지문을 독립적으로 확보한 값과 비교하거나
 \`HOLDER_CA=...\`, \`TSA_CA=...\` 환경 변수로 직접 지정하십시오.
 
-Holder (${f.holderAnchor.basis}):
+Holder / 보유자 — ${f.holderAnchor.basis}:
 ${fp(f.holderAnchor.fingerprints)}
-${f.timestamps.map((t, i) => `\nTimestamp ${i + 1}: ${t.url}, genTime ${t.genTimeText}, serial ${t.serial}, TSA ${t.tsa}\n${fp(t.anchors)}`).join('\n')}
+${f.timestamps.map((t, i) => `\nTimestamp / 타임스탬프 ${i + 1}: ${t.url}, genTime ${t.genTimeText}, serial ${t.serial}, TSA ${t.tsa}\n${fp(t.anchors)}`).join('\n')}
 
 ## Contents / 구성
 

@@ -47,8 +47,8 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
   const holderCert = pieces.holderCertificates.find((c) => c.sha256 === verification.holder!.certificateSha256)!;
   const holderAnchor: AnchorChoice =
     verification.holder.identity === 'ca-verified'
-      ? { certificates: pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', at)], verification.holder.chain.at(-1)), basis: 'a CA you trust' }
-      : { certificates: [holderCert], basis: `the holder's own certificate (${verification.holder.identity}: no CA vouches for the name)` };
+      ? { certificates: pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', at)], verification.holder.chain.at(-1)), basis: 'a CA you trust / 신뢰하는 인증기관' }
+      : { certificates: [holderCert], basis: `the holder's own certificate (${verification.holder.identity}: no CA vouches for the name) / 보유자 자신의 인증서 (이름을 보증하는 인증기관 없음)` };
   const tsaAnchors = verification.timestamps.map((t) => pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'tsa', at)], t.chain.at(-1)));
 
   const files: PackFile[] = [
