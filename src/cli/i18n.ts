@@ -70,6 +70,12 @@ const TITLES_KO: Readonly<Record<string, string>> = {
   'Global Options:': '공통 옵션:',
 };
 
+/** A whole help page: repeatable options' empty defaults left out, the rest of commander's words translated. */
+export function helpText(lang: MessageLang, text: string): string {
+  const out = text.replace(/ \(default: \[\]\)/g, '');
+  return lang === 'ko' ? out.replace(/\(default: /g, '(기본값: ') : out;
+}
+
 export function helpTitle(lang: MessageLang, title: string): string {
   return lang === 'ko' ? (TITLES_KO[title] ?? title) : title;
 }

@@ -2,13 +2,13 @@
  * tsproof CLI entry. Parses flags, runs one command, maps the outcome to an exit code.
  * Errors print as one line on stderr (and as {ok:false,error} on stdout with --json).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import { isTsproofError, messageOf } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { EXIT_CODE_HELP, ExitCode, exitCodeOf } from './exit.js';
 import { VERSION, printJson, tr } from './output.js';
 import { t, type Text } from '../core/text.js';
-import { LANG_OPTIONS, catalogFor, commanderText, helpTitle, langOption, messageLang, type LangOption } from './i18n.js';
+import { LANG_OPTIONS, catalogFor, commanderText, helpText, helpTitle, langOption, messageLang, type LangOption } from './i18n.js';
 import type { hashCommand } from './commands/hash.js';
 import type { identityExport, identityImport, identityNew } from './commands/identity.js';
 import type { registerCommand } from './commands/register.js';
@@ -57,7 +57,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .addHelpText('after', d(EXIT_CODE_HELP))
     .showHelpAfterError(d(t`(run with --help for usage)`))
     .exitOverride()
-    .configureHelp({ styleTitle: (s) => helpTitle(ctx.lang, s) })
+    .configureHelp({ styleTitle: (s) => helpTitle(ctx.lang, s), formatHelp: (cmd, helper) => helpText(ctx.lang, Help.prototype.formatHelp.call(helper, cmd, helper)) })
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),

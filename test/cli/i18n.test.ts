@@ -122,6 +122,9 @@ describe('help and other output', () => {
     expect(ko.stdout).toContain('종료 코드:');
     const sub = await ws.run(['verify', '--help'], KO);
     expect(sub.stdout).toContain('대조할 영수증');
+    const reg = await ws.run(['register', '--help'], KO);
+    expect(reg.stdout).toContain('요청마다의 TSA 제한 시간 (기본값: "30")');
+    expect(reg.stdout).not.toContain('default:');
     const en = await ws.run(['verify', '--help'], EN);
     expect(en.stdout).toContain('the receipt to verify against');
     expect(en.stdout).toContain('Options:');
