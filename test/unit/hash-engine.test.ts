@@ -5,7 +5,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HashPool, hashFile, hashFiles, prestartHashPool, releaseHashPool, takeHashPool } from '../../src/core/hash/engine.js';
 import { entryJson, leafHash } from '../../src/core/receipt/leaf.js';
-import { hashesManyFiles } from '../../src/cli/prestart.js';
+import { hashesManyFiles, TAKES_VALUE } from '../../src/cli/prestart.js';
+import { buildProgram } from '../../src/cli/main.js';
+import { processContext } from '../../src/cli/context.js';
 import { InputError } from '../../src/core/errors.js';
 
 let dir: string;
@@ -117,6 +119,14 @@ describe('starting the hashing threads early', () => {
     expect(hashesManyFiles(['verify', '--receipt', 'r.tsproof.json', '--dir', 'd'], dir)).toBe(true);
     expect(hashesManyFiles(['hash', 'no-such-file'], dir)).toBe(false);
     expect(hashesManyFiles(['hash', 'd/*.bin'], dir)).toBe(false); // a glob is not a path; the command starts its pool itself
+  });
+
+  it("knows every option of hash, register and verify that takes a value (else it would count the value as a path)", () => {
+    const program = buildProgram(processContext(), () => undefined);
+    const withValue = (c: { options: readonly { flags: string; required: boolean; optional: boolean; short?: string; long?: string }[] }) =>
+      c.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
+    const flags = new Set([...withValue(program), ...['hash', 'register', 'verify'].flatMap((n) => withValue(program.commands.find((c) => c.name() === n)!))]);
+    expect([...flags].sort()).toEqual([...TAKES_VALUE].sort());
   });
 });
 

@@ -25,7 +25,7 @@ interface Leaves {
 
 parentPort!.on('message', ({ gen, algorithms, paths, claim: shared, leaves }: { gen: number; algorithms: string[]; paths: string[]; claim: SharedArrayBuffer; leaves?: Leaves }) => {
   const claim = new Int32Array(shared);
-  const leafOut = leaves && new Uint8Array(leaves.out);
+  const leafOut = leaves && Buffer.from(leaves.out);
   const leafSize = leafOut ? leafOut.length / paths.length : 0;
   let out: { id: number; size: number; digests: Record<string, string> }[] = [];
   let last = performance.now();

@@ -30,8 +30,8 @@ export function entryJson(e: LeafFields): string {
  * crypto.hash's hex output is about twice as fast as its Buffer output for inputs this small,
  * and a 100,000-file batch computes 100,000 leaves.
  */
-export function writeLeafHash(alg: string, e: LeafFields, out: Uint8Array, offset: number): void {
-  Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(hash(alg, `\0${entryJson(e)}`, 'hex'), offset, 'hex');
+export function writeLeafHash(alg: string, e: LeafFields, out: Buffer, offset: number): void {
+  out.write(hash(alg, `\0${entryJson(e)}`, 'hex'), offset, 'hex');
 }
 
 /** H(0x00 || data); a string is hashed as UTF-8. */
