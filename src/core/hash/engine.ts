@@ -84,7 +84,11 @@ function workerUrl(): URL {
  * e.g. while the directory walk runs; hash any number of batches; close it.
  */
 export class HashPool {
-  readonly counters = new BigInt64Array(new SharedArrayBuffer(16));
+  /**
+   * Progress, one [bytes, files] slot per lane (this thread's first), each written only by its
+   * own lane — no atomics or BigInts per file; a reader sums them.
+   */
+  private readonly counters: Float64Array;
   private readonly workers: Worker[];
   private readonly buf = Buffer.allocUnsafeSlow(CHUNK);
   private closed = false;
@@ -92,11 +96,19 @@ export class HashPool {
   private generation = 0;
 
   constructor(readonly threads = os.availableParallelism()) {
-    this.workers = Array.from({ length: Math.max(0, threads - 1) }, () => new Worker(workerUrl(), { workerData: { progress: this.counters.buffer }, resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
+    const lanes = Math.max(1, threads);
+    this.counters = new Float64Array(new SharedArrayBuffer(16 * lanes));
+    this.workers = Array.from({ length: lanes - 1 }, (_, i) => new Worker(workerUrl(), { workerData: { progress: this.counters.buffer, slot: i + 1 }, resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
   }
 
   progress(): HashProgress {
-    return { bytes: Number(this.counters[0]), files: Number(this.counters[1]) };
+    let bytes = 0;
+    let files = 0;
+    for (let i = 0; i < this.counters.length; i += 2) {
+      bytes += this.counters[i]!;
+      files += this.counters[i + 1]!;
+    }
+    return { bytes, files };
   }
 
   /** Results in input order. The first unreadable file rejects with a one-line InputError. */
@@ -146,9 +158,9 @@ export class HashPool {
         break;
       }
       try {
-        results[id] = await hashFileCooperative(paths[id]!, algorithms, this.buf, clock, (n) => (this.counters[0]! += BigInt(n)));
+        results[id] = await hashFileCooperative(paths[id]!, algorithms, this.buf, clock, (n) => (this.counters[0]! += n));
         if (leaves) writeLeaf(leaves, id, results[id]!);
-        this.counters[1]! += 1n;
+        this.counters[1]! += 1;
         done++;
       } catch (err) {
         fail(fileError((err as NodeJS.ErrnoException).code, targets[id]!.display));
@@ -207,11 +219,11 @@ export async function releaseHashPool(): Promise<void> {
  */
 export async function hashFiles(targets: readonly HashTarget[], o: HashOptions & { pool?: HashPool }): Promise<FileDigest[]> {
   if (targets.length === 1 && !o.pool) {
-    const counters = new BigInt64Array(2);
-    o.progress?.(() => ({ bytes: Number(counters[0]), files: Number(counters[1]) }));
+    const counters = { bytes: 0, files: 0 };
+    o.progress?.(() => ({ ...counters }));
     const t = targets[0]!;
-    const r = await hashFile(t.path, o.algorithms, t.display, (n) => (counters[0]! += BigInt(n)));
-    counters[1] = 1n;
+    const r = await hashFile(t.path, o.algorithms, t.display, (n) => (counters.bytes += n));
+    counters.files = 1;
     if (o.leaves) writeLeaf(o.leaves, 0, r);
     return [r];
   }

@@ -4,15 +4,16 @@
  * none remain or claim[1] says stop. Answers { gen, results: [{ id, size, digests }] } every
  * few milliseconds and at the end, and { gen, results, error: { id, code } } at the first
  * unreadable file (setting claim[1] so every lane stops). With `leaves`, each file's Merkle
- * leaf goes into the shared leaves.out at its index (engine.ts LeafSpec). Bytes hashed go to a
- * shared counter for progress. Imports only node: modules, ./stream and ../receipt/leaf so
+ * leaf goes into the shared leaves.out at its index (engine.ts LeafSpec). Bytes and files
+ * hashed go to this lane's own progress slot. Imports only node: modules, ./stream and ../receipt/leaf so
  * that it loads from src (tests) and dist alike.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CHUNK, hashFileSync } from './stream.ts';
 import { writeLeafHash } from '../receipt/leaf.ts';
 
-const progress = new BigInt64Array(workerData.progress as SharedArrayBuffer);
+// This lane's [bytes, files] slot of the pool's progress counters (engine.ts).
+const progress = new Float64Array(workerData.progress as SharedArrayBuffer, 16 * (workerData.slot as number), 2);
 const buf = Buffer.allocUnsafeSlow(CHUNK);
 const REPORT_MS = 20;
 
@@ -31,8 +32,8 @@ parentPort!.on('message', ({ gen, algorithms, paths, claim: shared, leaves }: { 
   let last = performance.now();
   for (let id; !Atomics.load(claim, 1) && (id = Atomics.add(claim, 0, 1)) < paths.length; ) {
     try {
-      const r = hashFileSync(paths[id]!, algorithms, buf, (n) => Atomics.add(progress, 0, BigInt(n)));
-      Atomics.add(progress, 1, 1n);
+      const r = hashFileSync(paths[id]!, algorithms, buf, (n) => (progress[0]! += n));
+      progress[1]! += 1;
       if (leaves) writeLeafHash(leaves.algorithm, { name: leaves.names[id]!, size: r.size, digests: r.digests, salt: leaves.salts.slice(id * 64, id * 64 + 64) }, leafOut!, id * leafSize);
       out.push({ id, ...r });
     } catch (err) {
