@@ -65,6 +65,8 @@ const T = {
   ],
   accuracy: ['정확도', 'accuracy'],
   serial: ['일련번호', 'serial'],
+  policy: ['정책', 'policy'],
+  bytes: ['바이트', 'bytes'],
   'ca-verified': ['인증기관 확인', 'certified by a trusted CA'],
   'self-asserted': ['자기 주장 (인증기관 보증 없음)', 'self-asserted (no CA vouches for the name)'],
   unverified: ['확인되지 않음', 'not verified'],
@@ -115,7 +117,7 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   }
   heading(say('provenTime'));
   if (v.time) doc.fontSize(11).text(utc(v.time)).text(kst(v.time)).fontSize(9);
-  for (const t of v.timestamps) field(say('tsa'), `${t.tsa} — ${say('serial')} ${t.serial}${t.accuracyMicros ? `, ${say('accuracy')} ±${t.accuracyMicros / 1e6} s` : ''}, policy ${t.policy}`);
+  for (const t of v.timestamps) field(say('tsa'), `${t.tsa} — ${say('serial')} ${t.serial}${t.accuracyMicros ? `, ${say('accuracy')} ±${t.accuracyMicros / 1e6} s` : ''}, ${say('policy')} ${t.policy}`);
   heading(say('receipt'));
   doc.text(`${c.receiptFile} — ${v.id ?? ''}`);
   if (v.manifest) doc.fontSize(7).text(`${say('root')} (${v.manifest.merkle.algorithm}, ${v.manifest.merkle.count}): ${v.manifest.merkle.root}`).fontSize(9);
@@ -123,7 +125,7 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   heading(say('files'));
   for (const e of c.entries) {
     doc.fontSize(9).text(`${e.name}${e.status ? `  [${say(e.status)}]` : ''}`);
-    doc.fontSize(7).fillColor('#333333').text(`${e.size} bytes · ${e.algorithm} ${e.digest}`, { indent: 12 }).fillColor('black');
+    doc.fontSize(7).fillColor('#333333').text(`${e.size} ${say('bytes')} · ${e.algorithm} ${e.digest}`, { indent: 12 }).fillColor('black');
   }
   if (c.omitted > 0) doc.fontSize(8).text(say('omitted', c.omitted));
 
