@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli, type CliResult } from '../helpers/cli.js';
+import { BIN, cLocale, runCli, type CliResult } from '../helpers/cli.js';
 import { PKI, PASSPHRASE } from '../helpers/fixtures.js';
 import { bundledTsa } from '../helpers/setup.js';
 import { hostileTsa, type HostileMode } from '../helpers/servers.js';
@@ -89,7 +89,7 @@ describe('tsproof hash', () => {
   it('a reader that stops early (| head) ends it quietly with status 141, no stack trace', () => {
     const s = sandbox();
     for (let i = 0; i < 3000; i++) writeFileSync(path.join(s.work, `f${i}`), String(i));
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" hash . | head -n 1 >/dev/null; echo "status=\${PIPESTATUS[0]}"`], { cwd: s.work, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" hash . | head -n 1 >/dev/null; echo "status=\${PIPESTATUS[0]}"`], { cwd: s.work, encoding: 'utf8', env: cLocale() });
     expect(r.stdout.trim()).toBe('status=141');
     expect(r.stderr).toBe('');
   });
@@ -351,7 +351,7 @@ describe('tsproof tsa init / serve', () => {
     expect(eku).toMatch(/Extended Key Usage: critical\s+Time Stamping/);
     const port = 20000 + Math.floor(Math.random() * 20000);
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [path.join(path.dirname(PKI), '..', 'bin', 'tsproof.js'), 'tsa', 'serve', '--dir', 'tsa', '--port', String(port)], { cwd: s.work, env: { ...process.env, ...s.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(path.dirname(PKI), '..', 'bin', 'tsproof.js'), 'tsa', 'serve', '--dir', 'tsa', '--port', String(port)], { cwd: s.work, env: { ...cLocale(), ...s.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     try {
       await new Promise<void>((resolve, reject) => {
         child.stderr.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());

@@ -11,6 +11,16 @@ export interface CliResult {
 
 export const BIN = path.join(ROOT, 'bin', 'tsproof.js');
 
+/**
+ * `env` in the C locale, for child processes whose English output a test reads: tests must not
+ * depend on the developer's locale (tsproof speaks Korean under a Korean one, and bash warns
+ * about an LC_ALL locale that is not installed).
+ */
+export function cLocale(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const { LC_ALL: _all, LC_MESSAGES: _messages, ...rest } = env;
+  return { ...rest, LANG: 'C.UTF-8' };
+}
+
 export function runCli(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
