@@ -600,7 +600,7 @@ export const KO: Readonly<Record<string, string>> = {
   "policy {0} is not among the accepted {1}": "정책 {0}이(가) 허용 목록 {1}에 없습니다",
   "policy {0} (no expected policy given)": "정책 {0} (기대 정책이 주어지지 않음)",
   "no tsa name in TSTInfo (optional)": "TSTInfo에 tsa 이름 없음 (선택 사항)",
-  "tsa name \"{0}\" is not the signer \"{1}\"": "tsa 이름 \"{0}\"이(가) 서명자 \"{1}\"이(가) 아닙니다",
+  "tsa name \"{0}\" is not the signer \"{1}\"": "tsa 이름 \"{0}\"이(가) 서명자 \"{1}\"와(과) 다릅니다",
   "tsa name matches the signer": "tsa 이름이 서명자와 일치합니다",
   "cannot compare the tsa name without a verified signer": "검증된 서명자 없이는 tsa 이름을 비교할 수 없습니다",
   "tsa name is a {0}, which cannot be matched to the signer": "tsa 이름이 {0}(이)라 서명자와 맞춰 볼 수 없습니다",
