@@ -13,9 +13,9 @@ import { InputError, InternalError } from './errors.js';
 import { obtainTimestamps, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
 import { encodeManifest, type Manifest } from './receipt/manifest.js';
 import { RECEIPT_FORMAT, type Receipt, type ReceiptEntry } from './receipt/receipt.js';
-import { buildTree, leafHash, treeRoot } from './receipt/merkle.js';
+import { buildTree, treeRoot } from './receipt/merkle.js';
 import { verifyReceipt, type ReceiptVerification } from './verify/receipt.js';
-import type { HashAlgorithm } from './crypto/algorithms.js';
+import { DIGEST_LENGTH, type HashAlgorithm } from './crypto/algorithms.js';
 import type { FileRef } from './io/files.js';
 import type { KeyObject } from 'node:crypto';
 import { checkSigningCertificate } from './identity/store.js';
@@ -81,7 +81,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   // Each file's salted Merkle leaf is computed in the hashing lanes, right after its digests.
   const treeAlg = o.algorithms[0]!;
   const salts = Buffer.from(o.random(32 * o.files.length)).toString('hex');
-  const h = leafHash(treeAlg, '').length;
+  const h = DIGEST_LENGTH[treeAlg];
   const allLeaves = Buffer.from(new SharedArrayBuffer(o.files.length * h));
   const hashing = hashFiles(
     o.files.map((f) => ({ path: f.absolute, display: f.name })),

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
-import { CHUNK, hashFileCooperative, hashFileOverlapped, yieldNow, type RawDigest } from './stream.ts';
-import { writeLeafHash } from '../receipt/leaf.ts';
+import { CHUNK, hashFileCooperative, hashFileOverlapped, yieldNow } from './stream.ts';
+import { writeBatchLeaf, type BatchLeaves } from '../receipt/leaf.ts';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { t } from '../text.js';
 
@@ -37,13 +37,8 @@ export interface HashProgress {
  * workers write their leaves in place): a 100,000-file registration builds its leaves in
  * parallel instead of on one thread afterwards.
  */
-export interface LeafSpec {
+export interface LeafSpec extends BatchLeaves {
   algorithm: HashAlgorithm;
-  /** The name each file is registered under, by target index. */
-  names: readonly string[];
-  /** 64 hex digits of salt per target, concatenated. */
-  salts: string;
-  out: Buffer;
 }
 
 export interface HashOptions {
@@ -159,7 +154,7 @@ export class HashPool {
       }
       try {
         results[id] = await hashFileCooperative(paths[id]!, algorithms, this.buf, clock, (n) => (this.counters[0]! += n));
-        if (leaves) writeLeaf(leaves, id, results[id]!);
+        if (leaves) writeBatchLeaf(leaves, id, results[id]!);
         this.counters[1]! += 1;
         done++;
       } catch (err) {
@@ -182,11 +177,6 @@ export class HashPool {
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-/** Writes target `id`'s Merkle leaf into `spec.out` (the workers do the same, see worker.ts). */
-export function writeLeaf(spec: LeafSpec, id: number, r: RawDigest | FileDigest): void {
-  writeLeafHash(spec.algorithm, { name: spec.names[id]!, size: r.size, digests: r.digests, salt: spec.salts.slice(id * 64, id * 64 + 64) }, spec.out, id * (spec.out.length / spec.names.length));
 }
 
 let prestarted: HashPool | undefined;
@@ -224,7 +214,7 @@ export async function hashFiles(targets: readonly HashTarget[], o: HashOptions &
     const t = targets[0]!;
     const r = await hashFile(t.path, o.algorithms, t.display, (n) => (counters.bytes += n));
     counters.files = 1;
-    if (o.leaves) writeLeaf(o.leaves, 0, r);
+    if (o.leaves) writeBatchLeaf(o.leaves, 0, r);
     return [r];
   }
   const pool = o.pool ?? new HashPool(Math.min(o.threads ?? os.availableParallelism(), targets.length));

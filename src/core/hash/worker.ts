@@ -10,31 +10,25 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CHUNK, hashFileSync } from './stream.ts';
-import { writeLeafHash } from '../receipt/leaf.ts';
+import { writeBatchLeaf, type BatchLeaves } from '../receipt/leaf.ts';
 
 // This lane's [bytes, files] slot of the pool's progress counters (engine.ts).
 const progress = new Float64Array(workerData.progress as SharedArrayBuffer, 16 * (workerData.slot as number), 2);
 const buf = Buffer.allocUnsafeSlow(CHUNK);
 const REPORT_MS = 20;
 
-interface Leaves {
-  algorithm: string;
-  names: string[];
-  salts: string;
-  out: SharedArrayBuffer;
-}
+type Leaves = Omit<BatchLeaves, 'out'> & { out: SharedArrayBuffer };
 
 parentPort!.on('message', ({ gen, algorithms, paths, claim: shared, leaves }: { gen: number; algorithms: string[]; paths: string[]; claim: SharedArrayBuffer; leaves?: Leaves }) => {
   const claim = new Int32Array(shared);
-  const leafOut = leaves && Buffer.from(leaves.out);
-  const leafSize = leafOut ? leafOut.length / paths.length : 0;
+  const batch = leaves && { ...leaves, out: Buffer.from(leaves.out) };
   let out: { id: number; size: number; digests: Record<string, string> }[] = [];
   let last = performance.now();
   for (let id; !Atomics.load(claim, 1) && (id = Atomics.add(claim, 0, 1)) < paths.length; ) {
     try {
       const r = hashFileSync(paths[id]!, algorithms, buf, (n) => (progress[0]! += n));
       progress[1]! += 1;
-      if (leaves) writeLeafHash(leaves.algorithm, { name: leaves.names[id]!, size: r.size, digests: r.digests, salt: leaves.salts.slice(id * 64, id * 64 + 64) }, leafOut!, id * leafSize);
+      if (batch) writeBatchLeaf(batch, id, r);
       out.push({ id, ...r });
     } catch (err) {
       Atomics.store(claim, 1, 1);

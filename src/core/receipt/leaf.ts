@@ -34,6 +34,23 @@ export function writeLeafHash(alg: string, e: LeafFields, out: Buffer, offset: n
   out.write(hash(alg, `\0${entryJson(e)}`, 'hex'), offset, 'hex');
 }
 
+/**
+ * A batch's leaves as the hashing lanes build them (hash/engine.ts LeafSpec): the name of each
+ * file by index, 64 hex digits of salt per file concatenated, and one packed output buffer.
+ */
+export interface BatchLeaves {
+  algorithm: string;
+  names: readonly string[];
+  salts: string;
+  out: Buffer;
+}
+
+/** Writes file `id`'s leaf into its slot of `b.out`, from the digests just computed. */
+export function writeBatchLeaf(b: BatchLeaves, id: number, r: { size: number; digests: LeafFields['digests'] }): void {
+  const size = b.out.length / b.names.length;
+  writeLeafHash(b.algorithm, { name: b.names[id]!, size: r.size, digests: r.digests, salt: b.salts.slice(id * 64, id * 64 + 64) }, b.out, id * size);
+}
+
 /** H(0x00 || data); a string is hashed as UTF-8. */
 export function leafHash(alg: string, data: Uint8Array | string): Buffer {
   // '\0' + s encodes as the 0x00 prefix byte followed by the UTF-8 of s.
