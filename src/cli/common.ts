@@ -12,6 +12,7 @@ import { exists } from '../core/io/fs.js';
 import path from 'node:path';
 import { getPassphrase } from './passphrase.js';
 import type { CliContext } from './context.js';
+import { localeLang, type LangOption } from './i18n.js';
 import { t } from '../core/text.js';
 
 export async function chooseIdentityName(ctx: CliContext, requested?: string): Promise<string> {
@@ -72,11 +73,12 @@ export async function verifySettings(ctx: CliContext, o: { trust: readonly strin
   return { anchors: [], trust: await trustAnchors(ctx, o.trust), policy: policyOption(o.policy), ...(at ? { at } : {}), ...(config.acceptedPolicies ? { acceptedPolicies: config.acceptedPolicies } : {}) };
 }
 
-/** --lang ko|en|both for PDFs; by default from LC_ALL / LANG (Korean locales get both languages, others English). */
-export function certificateLang(ctx: CliContext, value: string | undefined): CertificateLang {
-  if (value === undefined) return /^ko/i.test(ctx.env.LC_ALL || ctx.env.LANG || '') ? 'both' : 'en';
-  if (value !== 'ko' && value !== 'en' && value !== 'both') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--lang ${value}: expected ko, en or both` });
-  return value;
+/**
+ * The language of a PDF: --lang as given (commander has checked it), else both languages
+ * under a Korean locale and English under any other (the same locale rule as messages).
+ */
+export function certificateLang(ctx: CliContext, value: LangOption | undefined): CertificateLang {
+  return value ?? (localeLang(ctx.env) === 'ko' ? 'both' : 'en');
 }
 
 /** An output path that must not exist yet (evidence is never overwritten): its absolute form. */

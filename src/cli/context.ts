@@ -4,6 +4,7 @@ import os from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { resolveHome } from '../core/home.js';
 import type { Catalog } from '../core/text.js';
+import type { LangOption } from './i18n.js';
 
 /** The languages of messages. */
 export type MessageLang = 'en' | 'ko';
@@ -30,7 +31,7 @@ export interface CliContext {
   lang: MessageLang;
   catalog?: Catalog;
   /** --lang as given (ko, en or both): also the language of PDFs. */
-  langOption?: 'ko' | 'en' | 'both';
+  langOption?: LangOption;
 }
 
 export function processContext(): CliContext {

@@ -67,11 +67,6 @@ export function joinTexts(parts: readonly TextArg[], separator: string): Text {
   return new Text('', parts, separator);
 }
 
-/** A message string or text, as given. */
-export function asText(x: string | Text): Text {
-  return typeof x === 'string' ? verbatim(x) : x;
-}
-
 function escapeBraces(s: string): string {
   return s.replace(/[{}]/g, (c) => c + c);
 }

@@ -12,6 +12,8 @@ import { KO } from '../../src/core/i18n/ko.js';
 import { joinTexts, placeholders, t, templateKey, verbatim } from '../../src/core/text.js';
 import { InputError, messageOf } from '../../src/core/errors.js';
 import { commanderText, helpTitle, langOption, localeLang, messageLang } from '../../src/cli/i18n.js';
+import { certificateLang } from '../../src/cli/common.js';
+import { processContext } from '../../src/cli/context.js';
 
 const found = scanKeys();
 const used = new Map(found.map((k) => [k.key, k]));
@@ -100,6 +102,15 @@ describe('choosing the language', () => {
     expect(messageLang('ko', { LANG: 'C' })).toBe('ko');
     expect(messageLang('both', { LANG: 'ko_KR.UTF-8' })).toBe('ko');
     expect(messageLang(undefined, { LANG: 'en_GB.UTF-8' })).toBe('en');
+  });
+
+  it('picks the PDF language by the same locale rule: both under a Korean locale, else English, unless --lang says', () => {
+    const ctx = (env: NodeJS.ProcessEnv) => ({ ...processContext(), env });
+    expect(certificateLang(ctx({ LANG: 'ko_KR.UTF-8' }), undefined)).toBe('both');
+    expect(certificateLang(ctx({ LC_MESSAGES: 'ko_KR.UTF-8', LANG: 'C' }), undefined)).toBe('both');
+    expect(certificateLang(ctx({ LC_ALL: 'C', LANG: 'ko_KR.UTF-8' }), undefined)).toBe('en');
+    expect(certificateLang(ctx({ LANG: 'kok_IN' }), undefined)).toBe('en');
+    expect(certificateLang(ctx({ LANG: 'ko_KR.UTF-8' }), 'en')).toBe('en');
   });
 
   it("translates commander's usage errors and help headings", () => {

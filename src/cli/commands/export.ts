@@ -13,6 +13,7 @@ import { out, printJson, VERSION } from '../output.js';
 import { formatTime, formatTimestamp, identityLabel } from '../render.js';
 import { certificateLang, newOutput, verifySettings } from '../common.js';
 import type { CliContext } from '../context.js';
+import type { LangOption } from '../i18n.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { entryFor } from './receipt.js';
 import { isFullReceipt } from '../../core/receipt/receipt.js';
@@ -115,7 +116,7 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
   return ExitCode.OK;
 }
 
-export async function certificateCommand(ctx: CliContext, receiptFile: string, o: { file?: string; lang?: string; out: string; trust: string[] }): Promise<number> {
+export async function certificateCommand(ctx: CliContext, receiptFile: string, o: { file?: string; lang?: LangOption; out: string; trust: string[] }): Promise<number> {
   const lang = certificateLang(ctx, o.lang ?? ctx.langOption);
   const dest = await newOutput(ctx, o.out);
   const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);

@@ -41,11 +41,11 @@ async function writeReport(ctx: CliContext, results: FileVerification[], report:
 export async function verifyCommand(
   ctx: CliContext,
   files: string[],
-  o: { receipt?: string; trust: string[]; brief?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; lang?: string },
+  o: { receipt?: string; trust: string[]; brief?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string },
 ): Promise<number> {
   const policies = await verifySettings(ctx, o);
-  // Argument problems before any work: a bad --report or --lang is exit 2 with nothing written.
-  const report = o.report ? { dest: await newOutput(ctx, o.report), lang: certificateLang(ctx, o.lang ?? ctx.langOption) } : undefined;
+  // Argument problems before any work: a bad --report is exit 2 with nothing written.
+  const report = o.report ? { dest: await newOutput(ctx, o.report), lang: certificateLang(ctx, ctx.langOption) } : undefined;
   if (o.dir) {
     if (report) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--report works with files, not --dir` });
     if (!o.receipt) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--dir needs --receipt <file>` });
