@@ -16,13 +16,13 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, stat
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envForLang } from '../dist/cli/i18n.js';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tsproof.js');
 const N = Number(process.env.BENCH_FILES ?? 100_000);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-bench-reg-'));
 // The C locale: the bench reads the TSA's "listening" line (tsproof speaks Korean under a Korean locale).
-const { LC_ALL: _all, LC_MESSAGES: _messages, ...inherited } = process.env;
-const env = { ...inherited, LANG: 'C.UTF-8', TSPROOF_HOME: path.join(dir, 'home'), TSPROOF_PASSPHRASE: 'bench passphrase', CI: '1' };
+const env = { ...envForLang(process.env, 'en'), TSPROOF_HOME: path.join(dir, 'home'), TSPROOF_PASSPHRASE: 'bench passphrase', CI: '1' };
 
 function run(args: string[], quiet = true): { seconds: number; maxRssMb: number; stdout: string } {
   const t0 = process.hrtime.bigint();

@@ -28,6 +28,16 @@ export function localeLang(env: NodeJS.ProcessEnv): MessageLang {
   return /^ko([_.@-]|$)/i.test(locale) ? 'ko' : 'en';
 }
 
+/**
+ * `env` for a child process that should speak `lang` (the demo's verify.sh, tests reading
+ * English output): LANG set, LC_ALL and LC_MESSAGES removed — they would override it, and
+ * bash warns about an LC_ALL locale that is not installed.
+ */
+export function envForLang(env: NodeJS.ProcessEnv, lang: MessageLang): NodeJS.ProcessEnv {
+  const { LC_ALL: _all, LC_MESSAGES: _messages, ...rest } = env;
+  return { ...rest, LANG: lang === 'ko' ? 'ko_KR.UTF-8' : 'C.UTF-8' };
+}
+
 export function messageLang(option: LangOption | undefined, env: NodeJS.ProcessEnv): MessageLang {
   return option === 'ko' || option === 'en' ? option : localeLang(env);
 }

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from './fixtures.js';
+import { envForLang } from '../../src/cli/i18n.js';
 
 export interface CliResult {
   status: number | null;
@@ -13,12 +14,10 @@ export const BIN = path.join(ROOT, 'bin', 'tsproof.js');
 
 /**
  * `env` in the C locale, for child processes whose English output a test reads: tests must not
- * depend on the developer's locale (tsproof speaks Korean under a Korean one, and bash warns
- * about an LC_ALL locale that is not installed).
+ * depend on the developer's locale (tsproof speaks Korean under a Korean one).
  */
 export function cLocale(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const { LC_ALL: _all, LC_MESSAGES: _messages, ...rest } = env;
-  return { ...rest, LANG: 'C.UTF-8' };
+  return envForLang(env, 'en');
 }
 
 export function runCli(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {

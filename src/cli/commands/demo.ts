@@ -21,6 +21,7 @@ import { certificateCommand, exportCommand } from './export.js';
 import type { CliContext, Writable } from '../context.js';
 import { t, type Text } from '../../core/text.js';
 import { tr } from '../output.js';
+import { envForLang } from '../i18n.js';
 
 function indented(w: Writable): Writable {
   return { write: (s: string) => w.write(s.replace(/^(?=.)/gm, '    ')) };
@@ -150,8 +151,7 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     say(c.bold(tr(ctx, t`10. For readers without tsproof: an evidence pack checked by OpenSSL alone, and a PDF certificate`)));
     expectations.push([t`export --format evidence exits 0`, (await exportCommand(sub, 'bracket.tsproof.json', { format: 'evidence', out: 'evidence', trust: [] })) === 0]);
     // verify.sh picks its language from the locale: the demo's (--lang or the environment's).
-    const { LC_ALL: _all, LC_MESSAGES: _messages, ...shellEnv } = ctx.env;
-    const sh = spawnSync('bash', [path.join('evidence', 'verify.sh'), files.part], { cwd: work, encoding: 'utf8', env: { ...shellEnv, LANG: ctx.lang === 'ko' ? 'ko_KR.UTF-8' : 'C.UTF-8' } });
+    const sh = spawnSync('bash', [path.join('evidence', 'verify.sh'), files.part], { cwd: work, encoding: 'utf8', env: envForLang(ctx.env, ctx.lang) });
     for (const line of `${sh.stdout}${sh.stderr}`.trim().split('\n')) say(`    ${line}`);
     expectations.push([t`verify.sh (bash + OpenSSL + coreutils) accepts bracket.step`, sh.status === 0]);
     expectations.push([t`certificate writes a Korean/English PDF`, (await certificateCommand(sub, receiptName, { lang: 'both', out: 'certificate.pdf', trust: [] })) === 0]);
