@@ -1,8 +1,9 @@
 /**
  * Whether a command line will hash several files (a folder, more than one path, or a folder
- * against its receipt with verify --dir) on the worker pool, so that run.ts can start the hashing threads before the CLI loads. A guess
- * from argv alone — a wrong guess costs only time (an unneeded thread is closed unused, a
- * missing one is started later), never a different result.
+ * against its receipt with verify --dir) on the worker pool, so that run.ts can start the
+ * hashing threads before the CLI loads. A guess from argv alone — a wrong guess costs only
+ * time (an unneeded thread is closed unused, a missing one is started later), never a
+ * different result.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -25,7 +26,7 @@ export function hashesManyFiles(argv: readonly string[], cwd: string): boolean {
     operands.push(a);
   }
   const [command, ...paths] = operands;
-  if (command === 'verify') return argv.includes('--dir'); // a whole folder against its receipt
+  if (command === 'verify') return argv.some((a) => a === '--dir' || a.startsWith('--dir=')); // a whole folder against its receipt
   if (command !== 'hash' && command !== 'register') return false;
   if (paths.length !== 1) return paths.length > 1;
   try {

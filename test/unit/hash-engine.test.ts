@@ -117,6 +117,7 @@ describe('starting the hashing threads early', () => {
     expect(hashesManyFiles(['register', '--out', 'd', 'd/f0.bin'], dir)).toBe(false);
     expect(hashesManyFiles(['verify', 'd'], dir)).toBe(false);
     expect(hashesManyFiles(['verify', '--receipt', 'r.tsproof.json', '--dir', 'd'], dir)).toBe(true);
+    expect(hashesManyFiles(['verify', '--receipt=r.tsproof.json', '--dir=d'], dir)).toBe(true);
     expect(hashesManyFiles(['hash', 'no-such-file'], dir)).toBe(false);
     expect(hashesManyFiles(['hash', 'd/*.bin'], dir)).toBe(false); // a glob is not a path; the command starts its pool itself
   });
