@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { register, type Registration, type Unchanged } from '../../src/core/register.js';
+import { register, type RegisterOptions, type Registration, type Unchanged } from '../../src/core/register.js';
 import { collectFiles } from '../../src/core/io/files.js';
 import { extractPieces } from '../../src/core/receipt/extract.js';
 import { verifyReceipt } from '../../src/core/verify/receipt.js';
@@ -120,6 +120,14 @@ describe('a tampered receipt fails a named check', () => {
     b[at]! ^= 0x01;
     return b.toString('base64');
   };
+  /** Flips a bit near the end (in the signature) of a certificate the CMS signature carries. */
+  const certificateEdit = (commonName: string) => () => {
+    const r = clone();
+    const p = extractPieces(r);
+    const cert = p.holderCertificates.find((c) => c.commonName === commonName)!;
+    const at = Buffer.from(p.signature).indexOf(Buffer.from(cert.der)) + cert.der.length - 20;
+    return { ...r, signature: flipBase64(r.signature, at) };
+  };
   const cases: [string, () => Receipt, string][] = [
     ['a file digest', entryEdit((e) => (e.digests.sha256 = 'f'.repeat(64))), 'merkle.root'],
     ['a file size', entryEdit((e) => (e.size += 1)), 'merkle.root'],
@@ -136,20 +144,8 @@ describe('a tampered receipt fails a named check', () => {
       const at = Buffer.from(p.signature).indexOf(Buffer.from(p.signatureValue)) + 10;
       return { ...r, signature: flipBase64(r.signature, at) };
     }, 'signature.signature'],
-    ['the holder certificate', () => {
-      const r = clone();
-      const p = extractPieces(r);
-      const holder = p.holderCertificates.find((c) => c.commonName === '김영희')!;
-      const at = Buffer.from(p.signature).indexOf(Buffer.from(holder.der)) + holder.der.length - 20;
-      return { ...r, signature: flipBase64(r.signature, at) };
-    }, 'signature.signing-certificate-v2'],
-    ["the holder's CA certificate", () => {
-      const r = clone();
-      const p = extractPieces(r);
-      const ca = p.holderCertificates.find((c) => c.commonName === 'holder-ca')!;
-      const at = Buffer.from(p.signature).indexOf(Buffer.from(ca.der)) + ca.der.length - 20;
-      return { ...r, signature: flipBase64(r.signature, at) };
-    }, 'signature.signing-certificate-v2'],
+    ['the holder certificate', certificateEdit('김영희'), 'signature.signing-certificate-v2'],
+    ["the holder's CA certificate", certificateEdit('holder-ca'), 'signature.signing-certificate-v2'],
     ['a token (its genTime)', () => {
       const r = clone();
       const tok = Buffer.from(r.timestamps[0]!.token, 'base64');
@@ -212,13 +208,16 @@ describe('hostile TSAs are refused before anything is written', () => {
     ['redirect', 'TSA_HTTP_ERROR', /redirects are not followed/],
     ['oversized', 'TSA_RESPONSE_TOO_LARGE', /exceeds/],
   ];
+  /** Registers the work folder as alice against one TSA, with the given client settings. */
+  const registerAt = async (url: string, client: RegisterOptions['client']) => {
+    const { files } = await collectFiles(['work'], dir);
+    return register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client });
+  };
   for (const [mode, code, message] of modes) {
     it(`${mode} → ${code}`, async () => {
       const bad = await hostileTsa(mode);
       try {
-        const { files } = await collectFiles(['work'], dir);
-        const p = register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: bad.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 0, timeoutMs: 1000 } });
-        await expect(p).rejects.toSatisfy((e: unknown) => e instanceof TsaError && e.code === code && message.test(e.message));
+        await expect(registerAt(bad.url, { retries: 0, timeoutMs: 1000 })).rejects.toSatisfy((e: unknown) => e instanceof TsaError && e.code === code && message.test(e.message));
       } finally {
         await bad.close();
       }
@@ -228,8 +227,7 @@ describe('hostile TSAs are refused before anything is written', () => {
   it('retries a 500 with backoff, then gives up', async () => {
     const bad = await hostileTsa('http-500');
     try {
-      const { files } = await collectFiles(['work'], dir);
-      await expect(register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: bad.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 2, retryDelayMs: 1 } })).rejects.toThrow(/HTTP 500/);
+      await expect(registerAt(bad.url, { retries: 2, retryDelayMs: 1 })).rejects.toThrow(/HTTP 500/);
       expect(bad.requests).toBe(3);
     } finally {
       await bad.close();
@@ -239,8 +237,7 @@ describe('hostile TSAs are refused before anything is written', () => {
   it('a well-behaved TSA through the same test server is accepted (the forger is not the problem)', async () => {
     const good = await hostileTsa('ok');
     try {
-      const { files } = await collectFiles(['work'], dir);
-      const r = await registered(register({ files, algorithms: ['sha256'], identity: alice(), tsas: [{ url: good.url }], anchors: anchors(), now: () => new Date(), random: (n) => randomBytes(n), client: { retries: 0 } }));
+      const r = await registered(registerAt(good.url, { retries: 0 }));
       expect(verify(r.receipt).ok).toBe(true);
     } finally {
       await good.close();
