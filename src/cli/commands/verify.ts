@@ -2,15 +2,15 @@
 import { verifyDirectory, verifyFiles } from '../../core/verify/files.js';
 import { InputError } from '../../core/errors.js';
 import { certificateLang, newOutput, verifySettings } from '../common.js';
-import { printJson, out, note } from '../output.js';
+import { note, out, printJson, VERSION } from '../output.js';
 import path from 'node:path';
 import { renderDirectory, renderFileResult } from '../render.js';
-import { VERSION } from '../output.js';
 import { ExitCode } from '../exit.js';
 import type { CliContext } from '../context.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { writeAtomic } from '../../core/io/fs.js';
 import { hashingProgress } from '../progress.js';
+import { takeHashPool } from '../../core/hash/engine.js';
 import type { FileVerification } from '../../core/verify/receipt.js';
 import { t } from '../../core/text.js';
 
@@ -50,7 +50,14 @@ export async function verifyCommand(
     if (report) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--report works with files, not --dir` });
     if (!o.receipt) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--dir needs --receipt <file>` });
     if (files.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give either files or --dir, not both` });
-    const d = await verifyDirectory({ receipt: o.receipt, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, progress: (n) => hashingProgress(ctx, n), ...policies });
+    // The hashing threads may have been started while the CLI loaded (cli/prestart.ts), as for register.
+    const pool = takeHashPool();
+    let d;
+    try {
+      d = await verifyDirectory({ receipt: o.receipt, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, progress: (n) => hashingProgress(ctx, n), pool, ...policies });
+    } finally {
+      await pool.close();
+    }
     if (ctx.json) printJson(ctx, { tsproof: VERSION, ...d });
     else for (const line of renderDirectory(ctx, d, !o.brief)) out(ctx, line);
     return d.ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { hashFile, hashFiles, takeHashPool, type HashProgress } from '../hash/engine.js';
+import { hashFile, hashFiles, type HashPool, type HashProgress } from '../hash/engine.js';
 import { indexDigests, readIndex } from '../home.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
 import { parseReceiptJson, type Receipt } from '../receipt/receipt.js';
@@ -127,7 +127,7 @@ export interface DirVerification {
 /** A progress display for the hashing of a batch, started once the number of files is known (the CLI's bar). */
 export type ProgressStarter = (totalFiles: number) => Promise<{ attach: (read: () => HashProgress) => void; stop: () => void }>;
 
-export async function verifyDirectory(o: VerifyContext & { receipt: string; dir: string; cwd: string; unregistered?: boolean; progress?: ProgressStarter }): Promise<DirVerification> {
+export async function verifyDirectory(o: VerifyContext & { receipt: string; dir: string; cwd: string; unregistered?: boolean; progress?: ProgressStarter; pool?: HashPool }): Promise<DirVerification> {
   const receiptPath = path.resolve(o.cwd, o.receipt);
   const receipt = await loadReceipt(receiptPath);
   const rv = verifyReceipt(receipt, o);
@@ -145,14 +145,11 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
     else results.push({ file: entry.name, status: 'missing', ok: false, checks: [{ id: 'file.present', ok: false, status: 'fail', detail: t`registered "${entry.name}" (${entry.size} bytes) is missing` }] });
   }
   const bar = await o.progress?.(present.length);
-  // The hashing threads may have been started while the receipt was read (cli/prestart.ts).
-  const pool = present.length > 1 ? takeHashPool() : undefined;
   let digests;
   try {
-    digests = await hashFiles(present.map((p) => ({ path: p.abs, display: p.entry.name })), { algorithms: algs, ...(bar ? { progress: bar.attach } : {}), ...(pool ? { pool } : {}) });
+    digests = await hashFiles(present.map((p) => ({ path: p.abs, display: p.entry.name })), { algorithms: algs, ...(bar ? { progress: bar.attach } : {}), ...(o.pool ? { pool: o.pool } : {}) });
   } finally {
     bar?.stop();
-    await pool?.close();
   }
   present.forEach(({ entry }, i) => {
     const local = digests[i]!;
