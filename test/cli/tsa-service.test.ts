@@ -150,7 +150,7 @@ describe('configuration (tsa.json)', () => {
     const init = await runCli(['tsa', 'init', '--dir', d2, '--csr', path.join(d2, 'tsa.csr')], { env: { TSPROOF_HOME: path.join(d2, 'home') } });
     expect(init.status, init.stderr).toBe(0);
     writeFileSync(path.join(d2, 'ext.cnf'), 'extendedKeyUsage=critical,timeStamping\nkeyUsage=critical,digitalSignature\nbasicConstraints=critical,CA:FALSE\n');
-    execFileSync('openssl', ['x509', '-req', '-in', 'tsa.csr', '-CA', path.join(PKI, 'root-ca.pem'), '-CAkey', path.join(PKI, 'root-ca.key'), '-CAcreateserial', '-days', '365', '-extfile', 'ext.cnf', '-out', 'tsa.pem'], { cwd: d2, stdio: 'ignore' });
+    execFileSync('openssl', ['x509', '-req', '-in', 'tsa.csr', '-CA', path.join(PKI, 'root-ca.pem'), '-CAkey', path.join(PKI, 'root-ca.key'), '-CAserial', path.join(d2, 'root-ca.srl'), '-CAcreateserial', '-days', '365', '-extfile', 'ext.cnf', '-out', 'tsa.pem'], { cwd: d2, stdio: 'ignore' });
     const s2 = await startServer(d2);
     try {
       const r = await ask(s2.url);
