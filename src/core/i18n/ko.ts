@@ -1,10 +1,43 @@
 /**
  * Korean translations of every user-facing text (keys: the English templates, see src/core/text.ts).
  * Placeholders {0}, {1} … may be reordered. test/unit/i18n.test.ts checks that every t`…` in src
- * has an entry here with the same placeholders, and that no entry is stale;
- * `node scripts/i18n-keys.ts --missing` lists the differences.
+ * has an entry here (or in one of the area files under ./ko/) with the same placeholders, and that
+ * no entry is stale; `node scripts/i18n-keys.ts --missing` lists the differences.
+ * New messages of a capability go into its own file under ./ko/, so that work on separate
+ * capabilities does not edit one long table.
+ * (The area files are imported with .ts, which tsc rewrites, so that scripts/i18n-keys.ts can
+ * load this file under Node directly.)
  */
+import { KO_PACK } from './ko/pack.ts';
+import { KO_PKI } from './ko/pki.ts';
+import { KO_LIMITS } from './ko/limits.ts';
+import { KO_HARDENING } from './ko/hardening.ts';
+import { KO_TSA } from './ko/tsa.ts';
+import { KO_REGISTRY } from './ko/registry.ts';
+import { KO_ESCROW } from './ko/escrow.ts';
+import { KO_VERDICTS } from './ko/verdicts.ts';
+import { KO_LONGTERM } from './ko/longterm.ts';
+import { KO_SECRETS } from './ko/secrets.ts';
+import { KO_ORG } from './ko/org.ts';
+import { KO_CI } from './ko/ci.ts';
+import { KO_EVERYDAY } from './ko/everyday.ts';
+import { KO_FUZZ } from './ko/fuzz.ts';
+
 export const KO: Readonly<Record<string, string>> = {
+  ...KO_PACK,
+  ...KO_PKI,
+  ...KO_LIMITS,
+  ...KO_HARDENING,
+  ...KO_TSA,
+  ...KO_REGISTRY,
+  ...KO_ESCROW,
+  ...KO_VERDICTS,
+  ...KO_LONGTERM,
+  ...KO_SECRETS,
+  ...KO_ORG,
+  ...KO_CI,
+  ...KO_EVERYDAY,
+  ...KO_FUZZ,
   "tsproof demo — everything happens offline in {0}": "tsproof 데모 — 모든 작업이 오프라인으로 {0} 안에서 이루어집니다",
   "1. A local RFC 3161 time-stamping authority on loopback": "1. 루프백 주소의 로컬 RFC 3161 시점확인 기관(TSA)",
   "    {0} at {1}; its root is trusted in the demo's home": "    {0} ({1}); 데모 홈에서 그 루트 인증서를 신뢰합니다",
