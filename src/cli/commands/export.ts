@@ -1,10 +1,9 @@
 /** tsproof export (evidence pack, in-toto statement) and tsproof show — receipts for other readers. */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, VerificationError } from '../../core/errors.js';
 import { buildEvidencePack } from '../../core/export/evidence.js';
 import { inTotoStatement } from '../../core/export/in-toto.js';
-import { writeAtomic } from '../../core/io/fs.js';
+import { writeAtomic, writeNewFolder } from '../../core/io/fs.js';
 import { zip } from '../../core/io/zip.js';
 import { verifyReceipt, type ReceiptVerification } from '../../core/verify/receipt.js';
 import { loadReceipt } from '../../core/verify/files.js';
@@ -57,19 +56,9 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
     const top = path.basename(o.out).replace(/\.zip$/i, '');
     await writeAtomic(dest, zip(pack.files.map((f) => ({ ...f, path: `${top}/${f.path}` })), ctx.now()));
   } else {
-    // Built beside the destination and renamed into place: never a half-written pack.
-    const tmp = `${dest}.tmp-${process.pid}`;
-    try {
-      for (const f of pack.files) {
-        const p = path.join(tmp, ...f.path.split('/'));
-        await mkdir(path.dirname(p), { recursive: true });
-        await writeFile(p, f.data, { mode: f.executable ? 0o755 : 0o644 });
-      }
-      await rename(tmp, dest);
-    } catch (err) {
-      await rm(tmp, { recursive: true, force: true });
-      throw err;
-    }
+    // Built in a private temporary folder beside the destination and renamed into place:
+    // never a half-written pack, never into a folder or through a link someone planted.
+    await writeNewFolder(dest, pack.files, o.out);
   }
   if (ctx.json) printJson(ctx, { ok: true, format: 'evidence', out: o.out, files: pack.files.length, entries: pack.verification.entries.length });
   else if (/\.zip$/i.test(o.out)) {

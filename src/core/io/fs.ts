@@ -1,5 +1,7 @@
 /** Small file-system helpers shared by the core. */
-import { access, open, readFile, rename, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, chmod, mkdir, mkdtemp, open, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
 import { InputError } from '../errors.js';
 import { t } from '../text.js';
 
@@ -45,4 +47,75 @@ export async function writeAtomic(file: string, data: string | Uint8Array | Iter
   }
   await fh.close();
   await rename(tmp, file);
+}
+
+/** One file of a folder written by `writeNewFolder`. */
+export interface FolderFile {
+  /** POSIX path inside the folder: no empty, `.` or `..` segment. */
+  path: string;
+  data: string | Uint8Array;
+  executable?: boolean;
+}
+
+/**
+ * Writes a folder that did not exist, all at once: readers see the whole folder or nothing.
+ *
+ * Built in a fresh temporary folder beside `dest` (mkdtemp: an unpredictable name, mode 0700,
+ * never one that already existed — a folder or link planted at a guessable name is neither
+ * adopted nor followed), in which every subfolder is made new (not recursively) and every file
+ * is opened with O_CREAT|O_EXCL|O_NOFOLLOW. Then `dest` is claimed with mkdir, which fails on
+ * anything already there — a folder, a file, a link, even a dangling one — and the finished
+ * folder is renamed onto that claim. `shown` names `dest` in messages.
+ */
+export async function writeNewFolder(dest: string, files: Iterable<FolderFile>, shown: string): Promise<void> {
+  const parent = path.dirname(dest);
+  let tmp: string;
+  try {
+    await mkdir(parent, { recursive: true });
+    tmp = await mkdtemp(path.join(parent, `.${path.basename(dest)}.tmp-`));
+  } catch (err) {
+    throw cannotWrite(shown, err);
+  }
+  try {
+    const made = new Set<string>();
+    for (const f of files) {
+      const parts = f.path.split('/');
+      if (parts.some((p) => p === '' || p === '.' || p === '..')) throw new Error(`writeNewFolder: bad path ${JSON.stringify(f.path)}`);
+      for (let i = 1; i < parts.length; i++) {
+        const sub = parts.slice(0, i).join('/');
+        if (made.has(sub)) continue;
+        await mkdir(path.join(tmp, ...parts.slice(0, i)));
+        made.add(sub);
+      }
+      const fh = await open(path.join(tmp, ...parts), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), f.executable ? 0o755 : 0o644);
+      try {
+        await fh.writeFile(f.data);
+      } finally {
+        await fh.close();
+      }
+    }
+    // The folder ends with the permissions a plain mkdir would have given it.
+    await chmod(tmp, 0o777 & ~process.umask());
+    try {
+      await mkdir(dest);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError({ code: 'BAD_ARGUMENT', message: t`${shown} already exists` });
+      throw err;
+    }
+    try {
+      // Replaces the empty folder just made, atomically.
+      await rename(tmp, dest);
+    } catch (err) {
+      await rmdir(dest).catch(() => undefined);
+      throw err;
+    }
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err instanceof InputError || !(err as NodeJS.ErrnoException).code ? err : cannotWrite(shown, err);
+  }
+}
+
+function cannotWrite(shown: string, err: unknown): InputError {
+  const e = err as NodeJS.ErrnoException;
+  return new InputError({ code: 'BAD_ARGUMENT', message: t`cannot write ${shown}: ${e.code ?? e.message}`, cause: err });
 }
