@@ -4,13 +4,13 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliWorkspace, importAlice } from '../helpers/setup.js';
+import { bundledTsa, cliWorkspace, importAlice } from '../helpers/setup.js';
 import { PKI } from '../helpers/fixtures.js';
 import { hostileTsa, type Running } from '../helpers/servers.js';
+import { removeToolDirs, runVerifySh, toolDir, type Flavour } from '../helpers/evidence.js';
 
 let tsa: Running;
 let s: Awaited<ReturnType<typeof setup>>;
@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => {
   tsa.close();
-  for (const d of [s?.dir, toolDir]) if (d) rmSync(d, { recursive: true, force: true });
+  if (s?.dir) rmSync(s.dir, { recursive: true, force: true });
+  removeToolDirs();
 });
 
 async function setup() {
@@ -39,23 +40,9 @@ async function setup() {
   return { dir, work, names, run, receipt: JSON.parse(reg.stdout).receipt as string };
 }
 
-/** bash, OpenSSL and the coreutils verify.sh uses — and nothing else (no tsproof, no node). */
-const TOOLS = ['bash', 'openssl', 'sha256sum', 'sha384sum', 'sha512sum', 'stat', 'date', 'cat', 'dirname', 'tail'];
-let toolDir: string | undefined;
-function onlyTools(): string {
-  if (toolDir) return toolDir;
-  toolDir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-tools-'));
-  for (const t of TOOLS) symlinkSync(execFileSync('bash', ['-c', `command -v ${t}`], { encoding: 'utf8' }).trim(), path.join(toolDir, t));
-  return toolDir;
-}
-
-/** Runs verify.sh from a fresh copy of the pack, with a PATH of only bash, OpenSSL and coreutils. */
-function verifySh(pack: string, file: string, extraEnv: Record<string, string> = {}) {
-  const fresh = mkdtempSync(path.join(s.dir, 'pack-copy-'));
-  cpSync(pack, path.join(fresh, 'pack'), { recursive: true });
-  const bin = onlyTools();
-  const r = spawnSync(path.join(bin, 'bash'), [path.join(fresh, 'pack', 'verify.sh'), file], { cwd: fresh, encoding: 'utf8', env: { PATH: bin, ...extraEnv } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, fresh };
+/** Runs verify.sh from a fresh copy of the pack, with a PATH of only bash, OpenSSL and BusyBox's cat, od, wc, cmp, rm, mktemp. */
+function verifySh(pack: string, file: string, extraEnv: Record<string, string> = {}, flavour: Flavour = 'busybox') {
+  return runVerifySh(s.dir, pack, file, { env: extraEnv, flavour });
 }
 
 describe('evidence pack', () => {
@@ -67,10 +54,13 @@ describe('evidence pack', () => {
     expect(r.stdout).toContain('verify.sh');
   });
 
-  it('holds the standard objects; verify.sh runs with only bash, OpenSSL and coreutils on the PATH', () => {
+  it('holds the standard objects; verify.sh runs with only bash, OpenSSL and six POSIX tools on the PATH', () => {
     for (const f of ['manifest.json', 'signature.p7s', 'signature-value.bin', 'timestamps/1.tst', 'certs/holder-ca.pem', 'certs/tsa-1-ca.pem', 'entries.tsv', 'verify.sh', 'README.md']) expect(existsSync(path.join(pack, f)), f).toBe(true);
     expect(readdirSync(path.join(pack, 'entries'))).toHaveLength(26);
-    expect(spawnSync(path.join(onlyTools(), 'bash'), ['-c', 'command -v tsproof || command -v node || command -v grep || command -v sed'], { env: { PATH: onlyTools() } }).status).not.toBe(0);
+    for (const flavour of ['busybox', 'gnu'] as const) {
+      const bin = toolDir(flavour);
+      expect(spawnSync(path.join(bin, 'bash'), ['-c', 'command -v tsproof || command -v node || command -v grep || command -v sed || command -v stat || command -v date || command -v sha256sum'], { env: { PATH: bin } }).status).not.toBe(0);
+    }
     const readme = readFileSync(path.join(pack, 'README.md'), 'utf8');
     expect(readme).toContain('KST');
     expect(readme).toContain('신뢰 기준');
@@ -78,8 +68,8 @@ describe('evidence pack', () => {
   });
 
   it('passes for every registered file, with OpenSSL alone', () => {
-    for (const n of [s.names[0]!, s.names[5]!, s.names[12]!]) {
-      const r = verifySh(pack, path.join(s.work, n));
+    for (const [n, flavour] of [[s.names[0]!, 'busybox'], [s.names[5]!, 'gnu'], [s.names[12]!, 'busybox']] as const) {
+      const r = verifySh(pack, path.join(s.work, n), {}, flavour);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('VERIFIED');
       expect(r.stdout).toContain('openssl ts -verify');
@@ -88,7 +78,7 @@ describe('evidence pack', () => {
     // The same checks speak Korean under a Korean locale (LC_ALL over LANG, as in tsproof).
     const ko = verifySh(pack, path.join(s.work, s.names[0]!), { LANG: 'ko_KR.UTF-8' });
     expect(ko.status, ko.stderr).toBe(0);
-    expect(ko.stdout).toMatch(/^검증됨: .*등록되었으며 늦어도 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC에 존재했습니다\.$/m);
+    expect(ko.stdout).toMatch(/^검증됨: .*등록되었으며 늦어도 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d KST\)에 존재했습니다\. 보유자 "CN=김영희, O=테스트 주식회사, C=KR"/m);
     expect(ko.stdout).toContain('포함 증명이 서명된 머클 루트로 이어집니다');
     expect(verifySh(pack, path.join(s.work, s.names[0]!), { LANG: 'ko_KR.UTF-8', LC_ALL: 'C' }).stdout).toContain('VERIFIED');
   });
@@ -119,15 +109,20 @@ describe('evidence pack', () => {
     expect(t.status).toBe(1);
     expect(t.stderr).toContain("does not lead to the manifest's Merkle root");
 
-    // A token from elsewhere: OpenSSL rejects it.
+    // A corrupted token (in the signature and its loose copy alike): OpenSSL rejects it.
     const swapped = path.join(s.dir, 'pack-swapped');
     cpSync(pack, swapped, { recursive: true });
     const tok = readFileSync(path.join(swapped, 'timestamps', '1.tst'));
+    const p7s = readFileSync(path.join(swapped, 'signature.p7s'));
+    const at = p7s.indexOf(tok);
+    expect(at).toBeGreaterThan(0);
     tok[tok.length - 5]! ^= 0xff; // inside the TSA's signature value
+    tok.copy(p7s, at);
     writeFileSync(path.join(swapped, 'timestamps', '1.tst'), tok);
+    writeFileSync(path.join(swapped, 'signature.p7s'), p7s);
     const w = verifySh(swapped, original);
     expect(w.status).toBe(1);
-    expect(w.stderr).toMatch(/FAIL: timestamp 1/);
+    expect(w.stderr).toMatch(/^FAIL: timestamp 1: openssl ts -verify: /);
 
     // A holder anchor the user brings that is not the holder's CA: openssl cms refuses.
     const other = path.join(s.dir, 'other-ca.pem');
@@ -135,6 +130,33 @@ describe('evidence pack', () => {
     const a = verifySh(pack, original, { HOLDER_CA: other });
     expect(a.status).toBe(1);
     expect(a.stderr).toContain('holder signature');
+  });
+
+  it('checks every embedded token of a registration with two TSAs, and names both', async () => {
+    const ec = await bundledTsa();
+    const rsa = await bundledTsa('tsa-rsa', ['intermediate-ca']); // a path through an intermediate the token carries
+    try {
+      const one = path.join(s.work, 'two-tsas.txt');
+      writeFileSync(one, 'timestamped twice\n');
+      const reg = await s.run(['register', 'two-tsas.txt', '--tsa', ec.url, '--tsa', rsa.url, '--json']);
+      expect(reg.status, reg.stderr).toBe(0);
+      const p2 = path.join(s.dir, 'pack-two-tsas');
+      expect((await s.run(['export', JSON.parse(reg.stdout).receipt, '--format', 'evidence', '--out', p2])).status).toBe(0);
+      for (const f of ['timestamps/1.tst', 'timestamps/2.tst', 'certs/tsa-1-ca.pem', 'certs/tsa-2-ca.pem']) expect(existsSync(path.join(p2, f)), f).toBe(true);
+      const r = verifySh(p2, one);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('carrying 2 timestamp(s)');
+      const line = r.stdout.split('\n').find((l) => l.startsWith('VERIFIED: '))!;
+      expect(line).toMatch(/Timestamp 1 by TSA "CN=Test TSA EC, .*Timestamp 2 by TSA "CN=Test TSA RSA, O=tsproof test, C=KR" \(SHA-256 [0-9a-f]{64}\), trusted through "CN=root-ca, O=tsproof test, C=KR"/);
+      // One TSA_CA for both; a bundle whose only root is not the RSA TSA's fails on that token.
+      expect(verifySh(p2, one, { TSA_CA: path.join(PKI, 'root-ca.pem') }).status).toBe(0);
+      const wrong = verifySh(p2, one, { TSA_CA: path.join(PKI, 'untrusted-root-ca.pem') });
+      expect(wrong.status).toBe(1);
+      expect(wrong.stderr).toMatch(/^FAIL: timestamp 1: openssl ts -verify/m);
+    } finally {
+      await ec.close();
+      await rsa.close();
+    }
   });
 
   it('works from a per-file receipt too, disclosing one entry', async () => {
@@ -161,7 +183,7 @@ describe('evidence pack', () => {
     expect(statSync(sh).mode & 0o111).not.toBe(0);
     // Byte for byte what the folder export holds.
     for (const f of ['manifest.json', 'signature.p7s', 'timestamps/1.tst', 'entries.tsv']) expect(readFileSync(path.join(into, 'evidence-one', f)).equals(readFileSync(path.join(s.dir, 'pack', f))), f).toBe(true);
-    const v = spawnSync(path.join(onlyTools(), 'bash'), [sh, path.join(s.work, s.names[2]!)], { encoding: 'utf8', env: { PATH: onlyTools() } });
+    const v = spawnSync(path.join(toolDir('busybox'), 'bash'), [sh, path.join(s.work, s.names[2]!)], { encoding: 'utf8', env: { PATH: toolDir('busybox') } });
     expect(v.status, v.stderr).toBe(0);
   });
 

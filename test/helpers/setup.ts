@@ -5,14 +5,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { LocalTimestampAuthority, timeOrderedSerials } from '../../src/core/tsa/authority.js';
 import { createTsaServer, listen } from '../../src/core/tsa/server.js';
-import { parseCertificates } from '../../src/core/pki/certificate.js';
-import type { UnlockedIdentity } from '../../src/core/identity/store.js';
+import { parseCertificates, type Certificate } from '../../src/core/pki/certificate.js';
 import { party, PKI } from './fixtures.js';
 import { runCli, type CliResult } from './cli.js';
+import type { KeyObject } from 'node:crypto';
+import type { UnlockedIdentity } from '../../src/core/identity/store.js';
 
-export async function bundledTsa(name = 'tsa-ec', chain: string[] = []): Promise<{ url: string; close: () => Promise<void> }> {
-  const tsa = party(name);
-  const clock = () => new Date();
+/**
+ * The bundled TSA on a loopback port, signing as fixture `name` (or `o.tsa`), on the real clock
+ * unless `o.clock` says otherwise.
+ */
+export async function bundledTsa(name = 'tsa-ec', chain: string[] = [], o: { clock?: () => Date; tsa?: { key: KeyObject; cert: Certificate } } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+  const tsa = o.tsa ?? party(name);
+  const clock = o.clock ?? (() => new Date());
   const server = createTsaServer(new LocalTimestampAuthority({ key: tsa.key, certificate: tsa.cert, chain: chain.map((c) => party(c).cert), policy: '1.2.3.4.77', clock, serials: timeOrderedSerials(clock, randomBytes) }));
   const { port } = await listen(server, '127.0.0.1', 0);
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) };

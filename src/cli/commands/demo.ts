@@ -153,7 +153,7 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     // verify.sh picks its language from the locale: the demo's (--lang or the environment's).
     const sh = spawnSync('bash', [path.join('evidence', 'verify.sh'), files.part], { cwd: work, encoding: 'utf8', env: envForLang(ctx.env, ctx.lang) });
     for (const line of `${sh.stdout}${sh.stderr}`.trim().split('\n')) say(`    ${line}`);
-    expectations.push([t`verify.sh (bash + OpenSSL + coreutils) accepts bracket.step`, sh.status === 0]);
+    expectations.push([t`verify.sh (bash + OpenSSL + POSIX tools) accepts bracket.step`, sh.status === 0]);
     expectations.push([t`certificate writes a Korean/English PDF`, (await certificateCommand(sub, receiptName, { lang: 'both', out: 'certificate.pdf', trust: [] })) === 0]);
     say();
   } finally {

@@ -2,9 +2,11 @@
  * The evidence pack (docs/evidence.md): a receipt taken apart into the standard objects —
  * manifest bytes, CMS signature, RFC 3161 tokens, the signature value they cover,
  * certificates, each entry's leaf and inclusion proof — with a verify.sh that judges a file
- * against them using only bash, OpenSSL and coreutils. Nothing here needs tsproof to check.
+ * against them using only bash, OpenSSL and a few POSIX tools. Nothing here needs tsproof to check.
  */
+import { displaySafe } from '../display.js';
 import { toHex } from '../bytes.js';
+import type { FolderFile } from '../io/fs.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import type { Certificate } from '../pki/certificate.js';
 import { anchorsFor } from '../trust.js';
@@ -15,12 +17,8 @@ import { isFullReceipt, treeOfEntries, type Receipt } from '../receipt/receipt.j
 import { verifyReceipt, type ReceiptVerification, type VerifyContext } from '../verify/receipt.js';
 import { evidenceReadme, verifyScript, type PackFacts } from './evidence-text.js';
 
-export interface PackFile {
-  /** POSIX path inside the pack. */
-  path: string;
-  data: Uint8Array | string;
-  executable?: boolean;
-}
+/** A file of the pack; `path` is POSIX, inside the pack. */
+export type PackFile = FolderFile;
 
 export interface EvidencePack {
   verification: ReceiptVerification;
@@ -51,6 +49,8 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
       : { certificates: [holderCert], basis: `the holder's own certificate (${verification.holder.identity}: no CA vouches for the name) / 보유자 자신의 인증서 (이름을 보증하는 인증기관 없음)` };
   const tsaAnchors = verification.timestamps.map((t) => pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'tsa', at)], t.chain.at(-1)));
 
+  // The tokens go in the order the signature carries them (which a verified receipt shares):
+  // verify.sh reads them from signature.p7s and checks the loose copies against them.
   const files: PackFile[] = [
     { path: 'manifest.json', data: pieces.manifest },
     { path: 'signature.p7s', data: pieces.signature },
@@ -71,7 +71,7 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
     const sides = proofSides(e.index, m.merkle.count, proof.length)!;
     const id = String(e.index).padStart(6, '0');
     files.push({ path: `entries/${id}.json`, data: entryJson(e) }, { path: `entries/${id}.proof`, data: proof.map((h, k) => `${sides[k] === 'left' ? 'L' : 'R'} ${h}\n`).join('') });
-    index.push(`${id}\t${e.digests[alg]}\t${e.size}\t${tabless(e.name)}\n`);
+    index.push(`${id}\t${e.digests[alg]}\t${e.size}\t${tsvName(e.name)}\n`);
   }
   files.push({ path: 'entries.tsv', data: index.join('') });
 
@@ -88,7 +88,7 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
     timestamps: verification.timestamps.map((t, i) => ({ ...t, url: pieces.tokens[i]!.tsa, anchors: tsaAnchors[i]!.map(describe) })),
     entries: entries.slice(0, 20).map((e) => ({ name: e.name, size: e.size, digest: e.digests[alg as HashAlgorithm]! })),
   };
-  files.push({ path: 'verify.sh', data: verifyScript(facts), executable: true }, { path: 'README.md', data: evidenceReadme(facts) });
+  files.push({ path: 'verify.sh', data: verifyScript(), executable: true }, { path: 'README.md', data: evidenceReadme(facts) });
   return { verification, files };
 }
 
@@ -104,7 +104,10 @@ function describe(c: Certificate): { subject: string; sha256: string } {
   return { subject: c.subject, sha256: c.sha256 };
 }
 
-/** entries.tsv is tab-separated: a tab or newline in a file name is shown escaped. */
-function tabless(name: string): string {
-  return name.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+/**
+ * entries.tsv is tab-separated text a person may print: a backslash in a name is doubled, then
+ * tabs, newlines and everything else displaySafe escapes are written as `\xHH` / `\uHHHH`.
+ */
+function tsvName(name: string): string {
+  return displaySafe(name.replace(/\\/g, '\\\\'));
 }

@@ -65,7 +65,6 @@ export const KO: Readonly<Record<string, string>> = {
   "the per-file receipt verifies": "파일별 영수증이 검증됨",
   "10. For readers without tsproof: an evidence pack checked by OpenSSL alone, and a PDF certificate": "10. tsproof가 없는 사람을 위해: OpenSSL만으로 검사하는 증거 묶음과 PDF 증명서",
   "export --format evidence exits 0": "export --format evidence 종료 코드 0",
-  "verify.sh (bash + OpenSSL + coreutils) accepts bracket.step": "verify.sh (bash + OpenSSL + coreutils)가 bracket.step을 인정함",
   "certificate writes a Korean/English PDF": "certificate가 한국어/영어 PDF를 만듦",
   "Summary": "요약",
   "Demo OK: registered, verified offline, confirmed by OpenSSL, tampering detected, one file disclosed alone, evidence pack and certificate written.": "데모 성공: 등록, 오프라인 검증, OpenSSL 확인, 변조 탐지, 파일 하나만 공개, 증거 묶음과 증명서 작성을 모두 마쳤습니다.",

@@ -1,0 +1,403 @@
+#!/usr/bin/env bash
+# Verifier of a tsproof evidence pack (docs/evidence.md). tsproof writes this same script,
+# byte for byte, into every pack, so a reader can keep one trusted copy and use it on any pack.
+#
+#   bash verify.sh <file>
+#
+# Exit 0: <file> is registered in this pack and every signature and timestamp checks out;
+# 1: it is not, or a check failed; 2: usage, or a tool is missing.
+# Needs bash (3.2 or later), OpenSSL (1.1.1 or 3.x) and the POSIX tools cat, od, wc, cmp, rm
+# and mktemp (GNU, BSD and BusyBox versions all do).
+#
+# Trust anchors: certs/holder-ca.pem and certs/tsa-N-ca.pem, chosen by whoever wrote the pack.
+# To rely on your own instead: HOLDER_CA=<pem file> TSA_CA=<pem file> bash verify.sh <file>.
+# The VERIFIED line names the anchors it relied on and where they came from.
+
+# Under sh (dash, BusyBox ash): run again under bash, or say how. Bash run as sh (POSIX mode,
+# as /bin/sh on macOS) just leaves POSIX mode. Plain POSIX sh up to the 'fi'.
+if [ -n "${BASH_VERSION:-}" ]; then
+  case ":${SHELLOPTS:-}:" in *:posix:*) set +o posix ;; esac
+else
+  if [ -z "${TSPROOF_VERIFY_REEXEC:-}" ] && [ -f "$0" ] && command -v bash >/dev/null 2>&1; then
+    TSPROOF_VERIFY_REEXEC=1 exec bash "$0" "$@"
+  fi
+  case "${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" in
+    ko | ko[_.@]*) echo 'verify.sh는 bash로 실행해야 합니다: bash verify.sh <파일>' >&2 ;;
+    *) echo 'verify.sh needs bash: run bash verify.sh <file>' >&2 ;;
+  esac
+  exit 2
+fi
+
+set -u
+# Messages in Korean under a Korean locale (LC_ALL, LC_MESSAGES, LANG), else English.
+case "${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" in ko | ko[_.@]*) KO=1 ;; *) KO='' ;; esac
+# Byte semantics for every string operation below; UTF-8 text passes through unchanged.
+export LC_ALL=C
+
+m() { if [ -n "$KO" ]; then printf '%s' "$2"; else printf '%s' "$1"; fi; }
+fail() { printf '%s: %s\n' "$(m FAIL 실패)" "$1" >&2; exit 1; }
+usage() { printf '%s\n' "$1" >&2; exit 2; }
+say() { printf 'ok    %s\n' "$1"; }
+
+# safe <text>: what the pack or OpenSSL says, made safe to show (tsproof's displaySafe rule):
+# C0 and C1 controls, DEL, bytes that are not UTF-8, the bidi marks, embeddings, overrides
+# and isolates (U+061C, U+200E-F, U+202A-E, U+2066-9) and the line and paragraph separators
+# (U+2028-9) are written as visible escapes, so no name can move the cursor, clear the
+# screen or reorder a line. Everything else, Korean included, is shown as it is.
+safe() {
+  local s=$1 out='' i=0 n b c d k
+  local -a v
+  # Printable ASCII only (the usual case): nothing to escape.
+  if [[ $s != *[![:print:]]* ]]; then printf '%s' "$s"; return 0; fi
+  v=($(printf '%s' "$s" | od -An -v -tu1))
+  n=${#v[@]}
+  while ((i < n)); do
+    b=${v[i]}
+    c=${v[i + 1]:-0}
+    d=${v[i + 2]:-0}
+    if ((b < 32 || b == 127)); then
+      printf -v k '\\x%02x' "$b"; out+=$k; i=$((i + 1))
+    elif ((b < 128)); then
+      out+=${s:i:1}; i=$((i + 1))
+    elif ((b == 0xc2 && c >= 0x80 && c <= 0x9f)); then
+      printf -v k '\\x%02x' "$c"; out+=$k; i=$((i + 2))
+    elif ((b == 0xd8 && c == 0x9c)); then
+      out+='\u061c'; i=$((i + 2))
+    elif ((b == 0xe2 && c == 0x80 && (d == 0x8e || d == 0x8f || (d >= 0xa8 && d <= 0xae)))); then
+      printf -v k '\\u20%02x' $((d - 0x80)); out+=$k; i=$((i + 3))
+    elif ((b == 0xe2 && c == 0x81 && d >= 0xa6 && d <= 0xa9)); then
+      printf -v k '\\u20%02x' $((d - 0x40)); out+=$k; i=$((i + 3))
+    else
+      # A UTF-8 sequence is copied whole; a byte that starts none is escaped.
+      k=0
+      if ((b >= 0xc2 && b <= 0xdf)); then k=2; elif ((b >= 0xe0 && b <= 0xef)); then k=3; elif ((b >= 0xf0 && b <= 0xf4)); then k=4; fi
+      local j=1
+      while ((j < k)); do
+        ((i + j < n && v[i + j] >= 0x80 && v[i + j] <= 0xbf)) || { k=0; break; }
+        j=$((j + 1))
+      done
+      if ((k > 0)); then
+        out+=${s:i:k}; i=$((i + k))
+      else
+        printf -v k '\\x%02x' "$b"; out+=$k; i=$((i + 1))
+      fi
+    fi
+  done
+  printf '%s' "$out"
+}
+
+for tool in openssl cat od wc cmp rm mktemp; do
+  command -v "$tool" >/dev/null 2>&1 || usage "$(m "verify.sh needs $tool on the PATH" "verify.sh에는 PATH에 $tool이(가) 있어야 합니다")"
+done
+[ $# -eq 1 ] && [ -f "$1" ] && [ -r "$1" ] || usage "$(m "usage: bash verify.sh <file>" "사용법: bash verify.sh <파일>")"
+file=$1
+shown=$(safe "$file")
+case $0 in */*) PACK=${0%/*} ;; *) PACK=. ;; esac
+PACK=$(cd -- "$PACK" && pwd) || exit 2
+T=$(mktemp -d "${TMPDIR:-/tmp}/tsproof-verify.XXXXXX") || usage "$(m "cannot make a temporary folder" "임시 폴더를 만들 수 없습니다")"
+trap 'rm -rf -- "$T"' EXIT
+trap 'exit 2' HUP INT TERM
+
+# Whose anchors: the reader's (HOLDER_CA, TSA_CA) or the pack's.
+anchor_file() { # anchor_file <variable value> <variable name>: the file, checked
+  [ -z "$1" ] || [ -f "$1" ] || usage "$(m "$2=$(safe "$1"): no such file" "$2=$(safe "$1"): 파일이 없습니다")"
+}
+anchor_file "${HOLDER_CA:-}" HOLDER_CA
+anchor_file "${TSA_CA:-}" TSA_CA
+
+# bytes_of <file>: the file's bytes as decimal numbers, in the array B.
+bytes_of() { B=($(od -An -v -tu1 < "$1")); }
+size_of() { local n; n=$(wc -c < "$1") || return 1; printf '%s' "${n//[!0-9]/}"; }
+# hex2bin <hex>: the bytes (the hex is checked by the caller).
+hex2bin() { local h=$1 f='' i; for ((i = 0; i < ${#h}; i += 2)); do f+="\\x${h:i:2}"; done; printf "$f"; }
+
+# 1. The manifest the holder signed: its Merkle algorithm and root, stated once.
+manifest=$(cat -- "$PACK/manifest.json") || fail "$(m "cannot read manifest.json" "manifest.json을 읽을 수 없습니다")"
+rest=${manifest#*\"merkle\":}
+[ "$rest" != "$manifest" ] && [ "${rest#*\"merkle\":}" = "$rest" ] || fail "$(m "manifest.json must state one Merkle tree" "manifest.json에는 머클 트리가 하나만 있어야 합니다")"
+re_root='"merkle":[{]"algorithm":"(sha256|sha384|sha512)","count":[0-9]+,"root":"([0-9a-f]+)"[}]'
+[[ $manifest =~ $re_root ]] || fail "$(m "manifest.json has no Merkle root" "manifest.json에 머클 루트가 없습니다")"
+ALG=${BASH_REMATCH[1]}
+ROOT=${BASH_REMATCH[2]}
+hashhex() { local d; d=$(openssl dgst -"$ALG" -r) || return 1; d=${d%% *}; [[ $d =~ ^[0-9a-f]+$ ]] || return 1; printf '%s' "$d"; }
+
+# 2. The file: its digest and size must be those of a disclosed entry, as its leaf records them.
+digest=$(hashhex < "$file") || fail "$(m "cannot read $shown" "$shown을(를) 읽을 수 없습니다")"
+size=$(size_of "$file") || fail "$(m "cannot read $shown" "$shown을(를) 읽을 수 없습니다")"
+id=''
+while IFS=$'\t' read -r n d s _; do
+  if [ "$d" = "$digest" ] && [ "$s" = "$size" ]; then id=$n; break; fi
+done < "$PACK/entries.tsv"
+[ -n "$id" ] || fail "$(m "$shown ($ALG $digest, $size bytes) is not registered in this pack" "$shown ($ALG $digest, $size바이트)은(는) 이 묶음에 등록되어 있지 않습니다")"
+[[ $id =~ ^[0-9]{6,10}$ ]] || fail "$(m "entries.tsv: bad entry id" "entries.tsv: 항목 번호가 잘못되었습니다")"
+leaf=$(cat -- "$PACK/entries/$id.json") || fail "$(m "cannot read entries/$id.json" "entries/$id.json을 읽을 수 없습니다")"
+re_leaf='^[{]"digests":[{]([^{}]*)[}],"name":"(([^"\\]|\\.)*)","salt":"[0-9a-f]+","size":([0-9]+)[}]$'
+[[ $leaf =~ $re_leaf ]] || fail "$(m "entries/$id.json is not an entry" "entries/$id.json은 항목 형식이 아닙니다")"
+name=${BASH_REMATCH[2]}
+[[ ",${BASH_REMATCH[1]}," == *",\"$ALG\":\"$digest\","* ]] || fail "$(m "entry $id does not record $ALG $digest" "항목 $id에 $ALG $digest이(가) 기록되어 있지 않습니다")"
+[ "${BASH_REMATCH[4]}" = "$size" ] || fail "$(m "entry $id does not record size $size" "항목 $id에 크기 $size이(가) 기록되어 있지 않습니다")"
+shown_name=$(safe "$name")
+say "$(m "$shown: $ALG $digest, $size bytes = entry $id (\"$shown_name\")" "$shown: $ALG $digest, $size바이트 = 항목 $id (\"$shown_name\")")"
+
+# 3. The entry is a leaf of the Merkle tree whose root the holder signed (RFC 9162 §2.1).
+node=$({ printf '\000'; cat -- "$PACK/entries/$id.json"; } | hashhex) || fail "$(m "cannot hash entries/$id.json" "entries/$id.json의 해시를 구할 수 없습니다")"
+while read -r side sib; do
+  [[ $sib =~ ^[0-9a-f]+$ ]] && [ ${#sib} -eq ${#digest} ] || fail "$(m "entries/$id.proof is malformed" "entries/$id.proof의 형식이 잘못되었습니다")"
+  case $side in
+    L) node=$({ printf '\001'; hex2bin "$sib"; hex2bin "$node"; } | hashhex) ;;
+    R) node=$({ printf '\001'; hex2bin "$node"; hex2bin "$sib"; } | hashhex) ;;
+    *) fail "$(m "entries/$id.proof is malformed" "entries/$id.proof의 형식이 잘못되었습니다")" ;;
+  esac
+done < "$PACK/entries/$id.proof"
+[ "$node" = "$ROOT" ] || fail "$(m "entry $id does not lead to the manifest's Merkle root" "항목 $id이(가) 매니페스트의 머클 루트로 이어지지 않습니다")"
+say "$(m "inclusion proof leads to the signed Merkle root" "포함 증명이 서명된 머클 루트로 이어집니다") $ROOT"
+
+# 4. signature.p7s: DER, one SignerInfo. The value the timestamps cover is taken from that
+# SignerInfo's signature field by walking the structure, and the timestamps from its unsigned
+# attributes — never by searching the bytes, which an encoding trick could fool.
+P7S=$PACK/signature.p7s
+N=$(size_of "$P7S") || fail "$(m "cannot read signature.p7s" "signature.p7s를 읽을 수 없습니다")"
+((N > 0 && N <= 4194304)) || fail "$(m "signature.p7s is empty or larger than 4 MiB" "signature.p7s가 비어 있거나 4 MiB보다 큽니다")"
+openssl cms -cmsout -inform DER -in "$P7S" -outform DER -out "$T/der.p7s" 2>/dev/null || fail "$(m "signature.p7s is not a CMS object OpenSSL reads" "signature.p7s는 OpenSSL이 읽을 수 있는 CMS가 아닙니다")"
+cmp -s "$P7S" "$T/der.p7s" || fail "$(m "signature.p7s is not one DER object (OpenSSL re-encodes it differently: a BER form, or bytes after it); refused, as such bytes can be read more than one way" "signature.p7s가 하나의 DER 객체가 아닙니다 (OpenSSL이 다르게 다시 부호화함: BER 형식이나 뒤에 붙은 바이트); 여러 가지로 읽힐 수 있으므로 거부합니다")"
+bytes_of "$P7S"
+
+# tlv <offset> <limit>: the DER element at offset, which must end by limit. Sets TAG, VAL (its
+# first content byte) and END (one past it). Fails on indefinite or non-minimal lengths.
+tlv() {
+  local p=$1 lim=$2 l k
+  ((p + 2 <= lim)) || return 1
+  TAG=${B[p]}
+  (((TAG & 31) != 31)) || return 1
+  l=${B[p + 1]}
+  p=$((p + 2))
+  if ((l == 128)); then return 1; fi
+  if ((l > 128)); then
+    k=$((l - 128))
+    ((k <= 3 && p + k <= lim && B[p] != 0)) || return 1
+    l=0
+    while ((k > 0)); do l=$((l * 256 + B[p])); p=$((p + 1)); k=$((k - 1)); done
+    ((l >= 128)) || return 1
+  fi
+  VAL=$p
+  END=$((p + l))
+  ((END <= lim))
+}
+# kids <offset> <limit>: the offsets of the elements that exactly fill [offset, limit), in KIDS.
+kids() {
+  local p=$1 lim=$2
+  KIDS=()
+  while ((p < lim)); do
+    tlv "$p" "$lim" || return 1
+    KIDS+=("$p")
+    p=$END
+  done
+}
+# hex_of <from> <to>: bytes as lowercase hex.
+hex_of() { (($2 > $1)) && printf '%02x' "${B[@]:$1:$(($2 - $1))}"; }
+# write_bytes <from> <to> <file>: the raw bytes.
+write_bytes() { local f; printf -v f '\\%03o' "${B[@]:$1:$(($2 - $1))}"; printf "$f" > "$3"; }
+notsd() { fail "$(m "signature.p7s is not a CMS SignedData as tsproof writes it ($1)" "signature.p7s가 tsproof가 쓰는 CMS SignedData가 아닙니다 ($1)")"; }
+
+tlv 0 "$N" && ((TAG == 0x30 && END == N)) || notsd ContentInfo
+kids "$VAL" "$END" && ((${#KIDS[@]} == 2)) || notsd ContentInfo
+ci=(${KIDS[@]})
+tlv "${ci[0]}" "$N" && ((TAG == 0x06)) && [ "$(hex_of "$VAL" "$END")" = 2a864886f70d010702 ] || notsd contentType
+tlv "${ci[1]}" "$N" && ((TAG == 0xa0)) && tlv "$VAL" "$END" && ((TAG == 0x30)) || notsd content
+kids "$VAL" "$END" && ((${#KIDS[@]} >= 4 && ${#KIDS[@]} <= 6)) || notsd SignedData
+sd=(${KIDS[@]})
+tlv "${sd[0]}" "$N" && ((TAG == 0x02)) || notsd version
+tlv "${sd[1]}" "$N" && ((TAG == 0x31)) || notsd digestAlgorithms
+tlv "${sd[2]}" "$N" && ((TAG == 0x30)) || notsd encapContentInfo
+last=$((${#sd[@]} - 1))
+for ((k = 3; k < last; k++)); do tlv "${sd[k]}" "$N" && ((TAG == 0xa0 || TAG == 0xa1)) || notsd certificates; done
+tlv "${sd[last]}" "$N" && ((TAG == 0x31)) && kids "$VAL" "$END" || notsd signerInfos
+((${#KIDS[@]} == 1)) || fail "$(m "signature.p7s has ${#KIDS[@]} SignerInfos; a registration is signed by exactly one" "signature.p7s에 SignerInfo가 ${#KIDS[@]}개 있습니다; 등록은 정확히 하나가 서명합니다")"
+tlv "${KIDS[0]}" "$N" && ((TAG == 0x30)) && kids "$VAL" "$END" && ((${#KIDS[@]} >= 5)) || notsd SignerInfo
+si=(${KIDS[@]})
+# SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, [0] signedAttrs OPTIONAL,
+#   signatureAlgorithm, signature OCTET STRING, [1] unsignedAttrs OPTIONAL }   (RFC 5652 §5.3)
+tlv "${si[0]}" "$N" && ((TAG == 0x02)) || notsd "SignerInfo version"
+tlv "${si[1]}" "$N" && ((TAG == 0x30 || TAG == 0x80)) || notsd sid
+tlv "${si[2]}" "$N" && ((TAG == 0x30)) || notsd digestAlgorithm
+k=3
+tlv "${si[k]}" "$N" && ((TAG == 0xa0)) && k=4
+((k + 1 < ${#si[@]})) && tlv "${si[k]}" "$N" && ((TAG == 0x30)) || notsd signatureAlgorithm
+k=$((k + 1))
+tlv "${si[k]}" "$N" && ((TAG == 0x04 && END > VAL)) || notsd "signature"
+write_bytes "$VAL" "$END" "$T/signature-value.bin"
+tokens=()
+k=$((k + 1))
+if ((k < ${#si[@]})); then
+  ((k == ${#si[@]} - 1)) && tlv "${si[k]}" "$N" && ((TAG == 0xa1)) && kids "$VAL" "$END" || notsd unsignedAttrs
+  attrs=(${KIDS[@]+"${KIDS[@]}"})
+  for a in ${attrs[@]+"${attrs[@]}"}; do
+    tlv "$a" "$N" && ((TAG == 0x30)) && kids "$VAL" "$END" && ((${#KIDS[@]} == 2)) || notsd "unsigned attribute"
+    at=(${KIDS[@]})
+    tlv "${at[0]}" "$N" && ((TAG == 0x06)) || notsd "unsigned attribute"
+    oid=$(hex_of "$VAL" "$END")
+    tlv "${at[1]}" "$N" && ((TAG == 0x31)) && kids "$VAL" "$END" || notsd "unsigned attribute"
+    # id-aa-signatureTimeStampToken, 1.2.840.113549.1.9.16.2.14 (RFC 3161 Appendix A)
+    if [ "$oid" = 2a864886f70d010910020e ]; then
+      for v in ${KIDS[@]+"${KIDS[@]}"}; do tlv "$v" "$N" && tokens+=("$v $END"); done
+    fi
+  done
+fi
+TSAS=${#tokens[@]}
+((TSAS > 0)) || fail "$(m "signature.p7s carries no timestamp" "signature.p7s에 타임스탬프가 없습니다")"
+for ((k = 1; k <= TSAS; k++)); do
+  write_bytes ${tokens[k - 1]} "$T/$k.tst"
+  # The loose copies, where the pack keeps them, must be these very tokens.
+  if [ -e "$PACK/timestamps/$k.tst" ]; then
+    cmp -s "$PACK/timestamps/$k.tst" "$T/$k.tst" || fail "$(m "timestamps/$k.tst differs from timestamp $k in signature.p7s" "timestamps/$k.tst가 signature.p7s의 타임스탬프 $k와 다릅니다")"
+  fi
+done
+[ ! -e "$PACK/timestamps/$k.tst" ] || fail "$(m "timestamps/$k.tst is not in signature.p7s" "timestamps/$k.tst는 signature.p7s에 없습니다")"
+if [ -e "$PACK/signature-value.bin" ]; then
+  cmp -s "$PACK/signature-value.bin" "$T/signature-value.bin" || fail "$(m "signature-value.bin is not the signature value in signature.p7s" "signature-value.bin이 signature.p7s의 서명 값이 아닙니다")"
+fi
+say "$(m "signature.p7s is DER with one SignerInfo, carrying $TSAS timestamp(s) over its signature value" "signature.p7s는 SignerInfo 하나인 DER이며, 서명 값에 대한 타임스탬프 $TSAS개를 담고 있습니다")"
+
+# Times as tsproof prints them: UTC to the millisecond, and Korea Standard Time (UTC+9).
+days_from_civil() { # y m d -> days since 1970-01-01 (proleptic Gregorian)
+  local y=$1 m=$2 d=$3 era yoe doy doe
+  y=$((m <= 2 ? y - 1 : y))
+  era=$((y / 400)); yoe=$((y - era * 400))
+  doy=$(((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1))
+  doe=$((yoe * 365 + yoe / 4 - yoe / 100 + doy))
+  printf '%s' $((era * 146097 + doe - 719468))
+}
+civil_from_epoch() { # seconds -> YYYY-MM-DD HH:MM:SS
+  local s=$1 z era doe yoe y doy mp d mo
+  z=$((s / 86400 + 719468)); s=$((s % 86400))
+  era=$((z / 146097)); doe=$((z - era * 146097))
+  yoe=$(((doe - doe / 1460 + doe / 36524 - doe / 146096) / 365))
+  y=$((yoe + era * 400)); doy=$((doe - (365 * yoe + yoe / 4 - yoe / 100)))
+  mp=$(((5 * doy + 2) / 153)); d=$((doy - (153 * mp + 2) / 5 + 1))
+  mo=$((mp < 10 ? mp + 3 : mp - 9)); y=$((mo <= 2 ? y + 1 : y))
+  printf '%04d-%02d-%02d %02d:%02d:%02d' "$y" "$mo" "$d" $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
+}
+both_times() { # seconds millis
+  printf '%s.%03d UTC (%s KST)' "$(civil_from_epoch "$1")" $((10#$2)) "$(civil_from_epoch $(($1 + 9 * 3600)))"
+}
+# gen_time <token>: its genTime as "seconds millis", from OpenSSL's reading of the token.
+gen_time() {
+  local text line mo ms
+  text=$(openssl ts -reply -token_in -in "$1" -text 2>/dev/null) || return 1
+  local re='^Time stamp: ([A-Z][a-z][a-z]) +([0-9]+) ([0-9][0-9]):([0-9][0-9]):([0-9][0-9])(\.([0-9]+))? ([0-9]+) GMT$'
+  while IFS= read -r line; do
+    [[ $line =~ $re ]] || continue
+    case ${BASH_REMATCH[1]} in Jan) mo=1 ;; Feb) mo=2 ;; Mar) mo=3 ;; Apr) mo=4 ;; May) mo=5 ;; Jun) mo=6 ;; Jul) mo=7 ;; Aug) mo=8 ;; Sep) mo=9 ;; Oct) mo=10 ;; Nov) mo=11 ;; Dec) mo=12 ;; *) return 1 ;; esac
+    ms=${BASH_REMATCH[7]}000
+    printf '%s %s' $(($(days_from_civil $((10#${BASH_REMATCH[8]})) "$mo" $((10#${BASH_REMATCH[2]}))) * 86400 + 10#${BASH_REMATCH[3]} * 3600 + 10#${BASH_REMATCH[4]} * 60 + 10#${BASH_REMATCH[5]})) "${ms:0:3}"
+    return 0
+  done <<< "$text"
+  return 1
+}
+
+# describe <pem file>: sets FACT to '"subject" (SHA-256 fingerprint)', as a reader can check
+# them (the fingerprint is of the certificate's DER, in lowercase hex), and FP to the fingerprint.
+describe() {
+  local s
+  s=$(openssl x509 -in "$1" -noout -subject -nameopt utf8,sep_comma_plus_space,dn_rev 2>/dev/null) &&
+    FP=$(openssl x509 -in "$1" -noout -fingerprint -sha256 2>/dev/null) || return 1
+  FP=${FP#*=}; FP=${FP//:/}
+  FP=${FP//A/a}; FP=${FP//B/b}; FP=${FP//C/c}; FP=${FP//D/d}; FP=${FP//E/e}; FP=${FP//F/f}
+  [[ $FP =~ ^[0-9a-f]{64}$ ]] || return 1
+  FACT="\"$(safe "${s#subject=}")\" (SHA-256 $FP)"
+}
+# split_pem <file> <prefix>: each certificate of a PEM file into <prefix>1.pem, <prefix>2.pem, …; count in NPEM.
+split_pem() {
+  local line out=''
+  NPEM=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line%$'\r'}
+    case $line in
+      '-----BEGIN CERTIFICATE-----' | '-----BEGIN TRUSTED CERTIFICATE-----')
+        NPEM=$((NPEM + 1)); out=$2$NPEM.pem; printf '%s\n' "$line" > "$out" ;;
+      '-----END CERTIFICATE-----' | '-----END TRUSTED CERTIFICATE-----')
+        [ -z "$out" ] || printf '%s\n' "$line" >> "$out"; out='' ;;
+      *) [ -z "$out" ] || printf '%s\n' "$line" >> "$out" ;;
+    esac
+  done < "$1"
+}
+# relied_on <anchors file> <prefix> <command …>: the first single anchor of the file with which
+# the command (run with -CAfile <that anchor> appended) still succeeds — the one relied on.
+relied_on() {
+  local file=$1 prefix=$2 i
+  shift 2
+  split_pem "$file" "$prefix"
+  for ((i = 1; i <= NPEM; i++)); do
+    if "$@" -CAfile "$prefix$i.pem" > /dev/null 2>&1; then printf '%s' "$prefix$i.pem"; return 0; fi
+  done
+  return 1
+}
+source_of() { # source_of <reader variable> <pack file>
+  if [ -n "$1" ]; then m "your $2 ($(safe "$1"))" "사용자가 지정한 $2 ($(safe "$1"))"; else m "the pack's $3, not an anchor of yours" "묶음의 $3 (사용자가 지정한 것이 아님)"; fi
+}
+
+# 5. Every embedded timestamp covers that signature value; each TSA certificate is judged at
+# the token's own genTime, against TSA_CA or the pack's anchors for it.
+earliest=''
+tsa_words=''
+for ((k = 1; k <= TSAS; k++)); do
+  tst=$T/$k.tst
+  when=$(gen_time "$tst") || fail "$(m "timestamp $k is not a timestamp token OpenSSL reads" "타임스탬프 $k는 OpenSSL이 읽을 수 있는 타임스탬프 토큰이 아닙니다")"
+  t=${when% *}
+  ms=${when#* }
+  anchors=${TSA_CA:-$PACK/certs/tsa-$k-ca.pem}
+  [ -f "$anchors" ] || fail "$(m "no trust anchor for timestamp $k (certs/tsa-$k-ca.pem, or set TSA_CA)" "타임스탬프 $k의 신뢰 기준이 없습니다 (certs/tsa-$k-ca.pem, 또는 TSA_CA 지정)")"
+  untrusted=()
+  [ ! -f "$PACK/certs/tsa-$k-untrusted.pem" ] || untrusted=(-untrusted "$PACK/certs/tsa-$k-untrusted.pem")
+  check=(openssl ts -verify -token_in -in "$tst" -data "$T/signature-value.bin" -partial_chain -attime "$t" ${untrusted[@]+"${untrusted[@]}"})
+  err=$("${check[@]}" -CAfile "$anchors" 2>&1 > /dev/null) || fail "$(m "timestamp $k" "타임스탬프 $k"): openssl ts -verify: $(safe "${err##*$'\n'}")"
+  anchor=$(relied_on "$anchors" "$T/tsa-$k-anchor-" "${check[@]}") || fail "$(m "timestamp $k: cannot tell which anchor of $(safe "$anchors") it relies on" "타임스탬프 $k: $(safe "$anchors")의 어느 신뢰 기준에 의존하는지 알 수 없습니다")"
+  # The TSA to name: the certificate whose key signed the token (cms -verify finds it by the
+  # SignerInfo's sid), itself a time-stamping certificate on a path to that anchor at genTime.
+  certfile=()
+  [ ! -f "$PACK/certs/tsa-$k-untrusted.pem" ] || certfile=(-certfile "$PACK/certs/tsa-$k-untrusted.pem")
+  notsa() { fail "$(m "timestamp $k: cannot tell which TSA certificate signed it" "타임스탬프 $k: 어느 TSA 인증서가 서명했는지 알 수 없습니다")"; }
+  openssl cms -verify -inform DER -in "$tst" -noverify -signer "$T/tsa-$k.pem" -out /dev/null ${certfile[@]+"${certfile[@]}"} > /dev/null 2>&1 || notsa
+  openssl pkcs7 -inform DER -in "$tst" -print_certs -out "$T/tsa-$k-chain.pem" 2>/dev/null || notsa
+  [ ! -f "$PACK/certs/tsa-$k-untrusted.pem" ] || cat -- "$PACK/certs/tsa-$k-untrusted.pem" >> "$T/tsa-$k-chain.pem"
+  printf '%s\n' "$(cat -- "$T/tsa-$k.pem")" >> "$T/tsa-$k-chain.pem" # never empty
+  openssl verify -CAfile "$anchor" -untrusted "$T/tsa-$k-chain.pem" -partial_chain -attime "$t" -purpose timestampsign "$T/tsa-$k.pem" > /dev/null 2>&1 || notsa
+  describe "$T/tsa-$k.pem" || notsa
+  tsa=$FACT
+  from=$(source_of "${TSA_CA:-}" TSA_CA "certs/tsa-$k-ca.pem")
+  at=$(both_times "$t" "$ms")
+  say "$(m "timestamp $k: the signature existed at $at (openssl ts -verify)" "타임스탬프 $k: 서명이 $at에 존재했습니다 (openssl ts -verify)")"
+  describe "$anchor" || fail "$(m "cannot read $(safe "$anchors")" "$(safe "$anchors")을(를) 읽을 수 없습니다")"
+  anc=$FACT
+  say "$(m "timestamp $k: TSA $tsa, trusted through $anc from $from" "타임스탬프 $k: TSA $tsa, 신뢰 기준 $anc, 출처: $from")"
+  tsa_words+=$(m " Timestamp $k by TSA $tsa, trusted through $anc from $from." " 타임스탬프 $k: TSA $tsa, 신뢰 기준 $anc, 출처: $from.")
+  if [ -z "$earliest" ] || ((t * 1000 + 10#$ms < ${earliest% *} * 1000 + 10#${earliest#* })); then earliest="$t $ms"; fi
+done
+
+# 6. The holder signed the manifest, with a certificate valid at the proven time.
+proven=${earliest% *}
+hanchors=${HOLDER_CA:-$PACK/certs/holder-ca.pem}
+[ -f "$hanchors" ] || fail "$(m "no trust anchor for the holder (certs/holder-ca.pem, or set HOLDER_CA)" "보유자의 신뢰 기준이 없습니다 (certs/holder-ca.pem, 또는 HOLDER_CA 지정)")"
+check=(openssl cms -verify -binary -inform DER -in "$P7S" -content "$PACK/manifest.json" -partial_chain -purpose any -attime "$proven" -out /dev/null)
+err=$("${check[@]}" -CAfile "$hanchors" -signer "$T/holder.pem" 2>&1) || fail "$(m "holder signature" "보유자 서명"): openssl cms -verify: $(safe "${err##*$'\n'}")"
+anchor=$(relied_on "$hanchors" "$T/holder-anchor-" "${check[@]}") || fail "$(m "holder: cannot tell which anchor of $(safe "$hanchors") the signature relies on" "보유자: 서명이 $(safe "$hanchors")의 어느 신뢰 기준에 의존하는지 알 수 없습니다")"
+describe "$T/holder.pem" || fail "$(m "cannot read the holder's certificate" "보유자 인증서를 읽을 수 없습니다")"
+holder=$FACT
+holder_fp=$FP
+describe "$anchor" || fail "$(m "cannot read $(safe "$hanchors")" "$(safe "$hanchors")을(를) 읽을 수 없습니다")"
+from=$(source_of "${HOLDER_CA:-}" HOLDER_CA certs/holder-ca.pem)
+if [ "$FP" = "$holder_fp" ]; then
+  vouch=$(m "self-asserted: its own certificate is the anchor, from $from; no CA vouches for the name" "자기 주장: 자신의 인증서가 신뢰 기준이며 출처는 $from; 이름을 보증하는 인증기관 없음")
+else
+  vouch=$(m "certified through $FACT from $from" "인증 경로의 신뢰 기준 $FACT, 출처: $from")
+fi
+say "$(m "the holder's signature over manifest.json verifies (openssl cms -verify)" "manifest.json에 대한 보유자의 서명이 검증됩니다 (openssl cms -verify)")"
+say "$(m "holder $holder, $vouch" "보유자 $holder, $vouch")"
+if [ -z "${HOLDER_CA:-}" ] || [ -z "${TSA_CA:-}" ]; then
+  printf 'note  %s\n' "$(m "anchors from the pack are the pack writer's choice: compare their fingerprints with ones you obtained yourself, or set HOLDER_CA and TSA_CA" "묶음의 신뢰 기준은 묶음 작성자가 고른 것입니다: 지문을 직접 확보한 값과 비교하거나 HOLDER_CA와 TSA_CA를 지정하십시오")"
+fi
+
+at=$(both_times ${earliest% *} ${earliest#* })
+m "VERIFIED: $shown was registered as \"$shown_name\" and existed no later than $at. Holder $holder, $vouch.$tsa_words" \
+  "검증됨: $shown은(는) \"$shown_name\"(으)로 등록되었으며 늦어도 $at에 존재했습니다. 보유자 $holder, $vouch.$tsa_words"
+echo
