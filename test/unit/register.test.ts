@@ -69,6 +69,18 @@ describe('register', () => {
     expect(receiptProblems(JSON.parse(serializeReceipt(reg.receipt)))).toEqual([]);
   });
 
+  it('verifies whatever order the TSAs were asked in (the signature holds the tokens as a sorted SET)', async () => {
+    // RSA-with-intermediate first: its token sorts after the EC one inside the signature.
+    const r = await doRegister([tsa2.url, tsa.url]);
+    const v = verify(r.receipt);
+    expect(v.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(r.receipt.timestamps.map((s) => s.tsa)).toEqual([tsa2.url, tsa.url]);
+    // Each listed token is matched once: listing the same token twice is refused.
+    const twice = JSON.parse(serializeReceipt(r.receipt)) as Receipt;
+    twice.timestamps[1] = { ...twice.timestamps[0]! };
+    expect(failed(twice)).toContain('timestamp.binding');
+  });
+
   it('never puts file content in the receipt', () => {
     const text = serializeReceipt(reg.receipt) + Buffer.from(reg.receipt.manifest, 'base64').toString();
     expect(text).not.toContain('# notes');

@@ -181,16 +181,20 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
       t`the signature carries ${tokens.length} timestamp(s) but the receipt lists ${receipt.timestamps.length}`,
     );
   const infos: TimestampInfo[] = [];
+  // The receipt lists its tokens in the order the TSAs were asked; the signature holds them as a
+  // DER SET, sorted by encoding. Each listed token must be one of the embedded ones, each used once.
+  const matched = new Set<number>();
   receipt.timestamps.forEach((ts, i) => {
     const sub = new CheckList(`timestamp[${i}]`);
     const token = decodeField(ts.token);
-    const embedded = tokens[i];
+    const at = token ? tokens.findIndex((e, j) => !matched.has(j) && bytesEqual(token, e)) : -1;
+    if (at >= 0) matched.add(at);
     if (!token) {
       sub.fail('timestamp.binding', t`token is not valid base64`);
       checks.items.push(...sub.items);
       return;
     }
-    sub.expect('timestamp.binding', !!embedded && bytesEqual(token, embedded), t`token is the signature-time-stamp attribute of the signature`, t`token differs from the signature-time-stamp attribute in the signature`);
+    sub.expect('timestamp.binding', at >= 0, t`token is a signature-time-stamp attribute of the signature`, t`token is none of the signature-time-stamp attributes in the signature`);
     sub.expect('timestamp.tsa', !!manifest && manifest.tsas.includes(ts.tsa), t`asked ${ts.tsa}`, t`TSA URL ${ts.tsa} is not among the TSAs named in the signed manifest`);
     const extra: Certificate[] = [];
     let badCert = false;
