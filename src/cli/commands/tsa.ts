@@ -5,6 +5,7 @@ import { InputError } from '../../core/errors.js';
 import { createTsaServer, listen } from '../../core/tsa/server.js';
 import { authorityFor, createTsaCsr, createTsaMaterial, loadTsaMaterial, TSA_FILES, writeTsaMaterial } from '../../core/tsa/setup.js';
 import { loadTsaConfig } from '../../core/tsa/config.js';
+import { effectiveLimits, openFileLimit } from '../../core/tsa/limits.js';
 import { ClockGuard } from '../../core/tsa/clock.js';
 import { PersistentSerials, SERIAL_STATE_FILE } from '../../core/tsa/serials.js';
 import { writeAtomic } from '../../core/io/fs.js';
@@ -95,7 +96,12 @@ export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string;
     }
     const serials = new PersistentSerials(path.join(dir, SERIAL_STATE_FILE), ctx.now);
     const authority = authorityFor(m, ctx.now, { config, serials: () => serials.next(), clockGuard: guard });
+    // Every connection must fit under the open-file limit, or accept() fails for everyone.
+    const fdLimit = openFileLimit();
+    const { limits, lowered } = effectiveLimits(config.limits, fdLimit);
+    if (lowered) (config.limits?.maxConnections ? warn : note)(ctx, t`at most ${limits.maxConnections} connections at once (lowered to fit the open-file limit of ${fdLimit ?? 0}; raise it with ulimit -n)`);
     const server = createTsaServer(authority, {
+      limits,
       log: (e) => ctx.stderr.write(`${JSON.stringify(e)}\n`),
       health: () => ({ status: guard.current.trusted ? 'ok' : 'unavailable', tsa: m.certificate.subject, issued: authority.issued, lastSerial: serials.lastIssued.toString(16), clock: guard.current }),
     });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { isObject } from '../receipt/manifest.js';
 import type { ClockConfig } from './clock.js';
+import { checkServerLimits, type ServerLimits } from './limits.js';
 import { t } from '../text.js';
 
 export interface TsaConfig {
@@ -23,6 +24,8 @@ export interface TsaConfig {
   /** PKCS#12 file holding the TSA key and certificate chain (its passphrase: TSPROOF_TSA_PASSPHRASE). */
   pkcs12?: string;
   clock?: ClockConfig;
+  /** Connection caps and timeouts of `tsa serve` (defaults: DEFAULT_SERVER_LIMITS). */
+  limits?: Partial<ServerLimits>;
 }
 
 const OID_RE = /^\d+(\.\d+)+$/;
@@ -33,7 +36,7 @@ export async function loadTsaConfig(dir: string): Promise<TsaConfig> {
   if (v === undefined) return {};
   const problems: string[] = [];
   if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: expected an object` });
-  for (const k of Object.keys(v)) if (!['policy', 'acceptedPolicies', 'accuracyMicros', 'ordering', 'includeTsaName', 'ess', 'pkcs12', 'clock'].includes(k)) problems.push(`${k}: unknown field`);
+  for (const k of Object.keys(v)) if (!['policy', 'acceptedPolicies', 'accuracyMicros', 'ordering', 'includeTsaName', 'ess', 'pkcs12', 'clock', 'limits'].includes(k)) problems.push(`${k}: unknown field`);
   if (v.policy !== undefined && !(typeof v.policy === 'string' && OID_RE.test(v.policy))) problems.push('policy: expected an OID');
   if (v.acceptedPolicies !== undefined && !(Array.isArray(v.acceptedPolicies) && v.acceptedPolicies.every((p) => typeof p === 'string' && OID_RE.test(p)))) problems.push('acceptedPolicies: expected OIDs');
   if (v.accuracyMicros !== undefined && !(Number.isInteger(v.accuracyMicros) && (v.accuracyMicros as number) >= 0)) problems.push('accuracyMicros: expected a non-negative integer');
@@ -49,6 +52,10 @@ export async function loadTsaConfig(dir: string): Promise<TsaConfig> {
       if (c.peer !== undefined && !(typeof c.peer === 'string' && /^https?:\/\//.test(c.peer))) problems.push('clock.peer: expected an http(s) URL');
       for (const k of ['maxDriftMs', 'checkIntervalMs']) if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) > 0)) problems.push(`clock.${k}: expected a positive integer`);
     }
+  }
+  if (v.limits !== undefined) {
+    if (!isObject(v.limits)) problems.push('limits: expected an object');
+    else problems.push(...checkServerLimits(v.limits));
   }
   if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: ${problems.join('; ')}` });
   const cfg = v as TsaConfig;

@@ -1,13 +1,17 @@
 /**
  * HTTP adapter for the bundled TSA (RFC 3161 §3.4): POST application/timestamp-query →
- * application/timestamp-reply. GET /health answers "ok". No signing logic here.
+ * application/timestamp-reply. GET /health answers with the TSA's state. No signing logic here;
+ * connection caps and timeouts (docs/tsa.md, "Limits") keep it answering under abuse.
  */
 import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 // Loaded with require: importing node:http as an ES module makes Node evaluate every export,
 // and its lazy WebSocket/fetch getters load undici (~15-20 ms of start-up per command).
 const { createServer }: typeof import('node:http') = createRequire(import.meta.url)('node:http');
 import { MAX_REQUEST_BYTES, type LocalTimestampAuthority } from './authority.js';
+import { ConnectionGuard } from './connections.js';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
 
 export interface ServeOptions {
   host: string;
@@ -22,45 +26,135 @@ export interface HealthReport {
   [k: string]: unknown;
 }
 
-export function createTsaServer(authority: LocalTimestampAuthority, o: Pick<ServeOptions, 'log'> & { health?: () => HealthReport } = {}): Server {
-  return createServer((req, res) => {
+export interface TsaServerOptions {
+  log?: ServeOptions['log'];
+  health?: () => HealthReport;
+  /** Connection caps and timeouts (default DEFAULT_SERVER_LIMITS). */
+  limits?: ServerLimits;
+  /** How often a summary of refused, evicted and timed-out connections is logged, when there are any (default 10 s). */
+  abuseLogIntervalMs?: number;
+}
+
+/** How long a connection answered 413 stays open (unread) so that the client can read the answer. */
+export const TOO_LARGE_LINGER_MS = 2000;
+
+/** What a refused connection is told before it is closed. */
+const REFUSED = 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+
+export function createTsaServer(authority: LocalTimestampAuthority, o: TsaServerOptions = {}): Server {
+  const limits = o.limits ?? DEFAULT_SERVER_LIMITS;
+  const guard = new ConnectionGuard(limits);
+  const server = createServer(
+    {
+      // Node enforces these (408 and close) on a timer; check often enough for the shortest.
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(25, Math.floor(limits.headersTimeoutMs / 10))),
+    },
+    (req, res) => handle(req, res),
+  );
+
+  // Before Node's HTTP layer sees the socket: admit it (maybe closing an idle one) or refuse it.
+  server.prependListener('connection', (socket: Socket) => {
+    if (!guard.admit(socket)) {
+      // Destroyed now, before the HTTP layer reads from it; the short answer is already queued.
+      socket.on('error', () => {});
+      socket.write(REFUSED);
+      socket.destroy();
+      return;
+    }
+    socket.once('close', () => guard.closed(socket));
+  });
+
+  // Malformed requests and timeouts (Node's answers, counted).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') guard.counters.timedOut++;
+    if (socket.writable && socket.bytesWritten === 0) socket.write(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    socket.destroy();
+  });
+
+  // Abuse shows up in the log as one summary line per interval, not one line per socket.
+  let logged = JSON.stringify(guard.counters);
+  const summary = setInterval(() => {
+    const now = JSON.stringify(guard.counters);
+    if (now === logged) return;
+    logged = now;
+    o.log?.({ time: new Date().toISOString(), event: 'connections', ...guard.stats() });
+  }, o.abuseLogIntervalMs ?? 10_000).unref();
+  server.on('close', () => clearInterval(summary));
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     const started = process.hrtime.bigint();
+    const socket = req.socket;
+    guard.requestStarted(socket);
+    res.once('close', () => guard.requestDone(socket));
     const done = (status: number, bytes: number) =>
       o.log?.({ time: new Date().toISOString(), method: req.method, path: req.url, status, bytes, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    const plain = (status: number, text: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+      done(status, Buffer.byteLength(text));
+    };
     if (req.method === 'GET' && req.url === '/health') {
-      const h = o.health?.() ?? { status: 'ok', issued: authority.issued };
+      const h = { ...(o.health?.() ?? { status: 'ok', issued: authority.issued }), connections: guard.stats() };
       const code = h.status === 'ok' ? 200 : 503;
       const text = `${JSON.stringify(h)}\n`;
       res.writeHead(code, { 'content-type': 'application/json' }).end(text);
       return done(code, text.length);
     }
-    if (req.method !== 'POST') {
-      res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('POST an application/timestamp-query\n');
-      return done(405, 0);
-    }
+    if (guard.pool(socket) === 'reserve') return plain(503, 'the server is at its connection limit; only GET /health is answered on this connection\n', { 'retry-after': '1', connection: 'close' });
+    if (req.method !== 'POST') return plain(405, 'POST an application/timestamp-query\n', { allow: 'POST' });
+    // Too large: answer at once and stop reading. The answer goes out on the socket itself,
+    // then reading stops and, after a grace period for the client to read it, the connection
+    // is closed: closing at once, with the client's bytes unread, would reset the connection
+    // and could destroy the answer before the client reads it.
+    let answered = false;
+    const tooLarge = () => {
+      answered = true;
+      guard.counters.tooLarge++;
+      guard.requestDone(socket); // nothing more to do for it: it may give way to others
+      req.pause();
+      socket.pause();
+      const text = `a TimeStampReq is at most ${MAX_REQUEST_BYTES} bytes\n`;
+      socket.end(`HTTP/1.1 413 Content Too Large\r\ncontent-type: text/plain\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`);
+      setTimeout(() => socket.destroy(), TOO_LARGE_LINGER_MS).unref();
+      done(413, text.length);
+    };
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > MAX_REQUEST_BYTES) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     req.on('data', (c: Buffer) => {
+      if (answered) return;
       size += c.length;
-      if (size > MAX_REQUEST_BYTES) tooLarge = true;
+      if (size > MAX_REQUEST_BYTES) tooLarge();
       else chunks.push(c);
     });
     req.on('end', () => {
-      // Oversized requests still get a proper TimeStampResp (rejection/badRequest), not an HTTP error.
-      const body = tooLarge ? new Uint8Array(MAX_REQUEST_BYTES + 1) : new Uint8Array(Buffer.concat(chunks));
-      const answer = authority.respond(body);
+      if (answered) return;
+      const answer = authority.respond(new Uint8Array(Buffer.concat(chunks)));
       res.writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': answer.byteLength }).end(answer);
       done(200, answer.byteLength);
     });
     req.on('error', () => res.destroy());
-  });
+  }
+
+  return server;
 }
+
+/**
+ * Connections the kernel may hold for the server before it accepts them (capped by Linux's
+ * net.core.somaxconn). Node's default, 511, is one second of a modest connection flood; past it
+ * the kernel drops new connections' SYNs, and a client (the operator's /health included) waits
+ * 1 s, then 3 s, for its retry.
+ */
+export const LISTEN_BACKLOG = 4096;
 
 export function listen(server: Server, host: string, port: number): Promise<{ host: string; port: number }> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       const a = server.address();
       resolve(typeof a === 'object' && a ? { host: a.address, port: a.port } : { host, port });
     });
