@@ -83,6 +83,7 @@ describe('limits', () => {
     expect(checkServerLimits({})).toEqual([]);
     expect(checkServerLimits({ maxConnections: 10, headersTimeoutMs: 100, requestTimeoutMs: 100 })).toEqual([]);
     expect(checkServerLimits({ maxConnections: 0, healthReserve: 1.5, x: 1 })).toEqual(['limits.maxConnections: expected an integer from 1 to 1000000', 'limits.healthReserve: expected an integer from 0 to 1000', 'limits.x: unknown field']);
+    expect(checkServerLimits({ toString: 1, constructor: 2 })).toEqual(['limits.toString: unknown field', 'limits.constructor: unknown field']);
     expect(checkServerLimits({ headersTimeoutMs: 40_000 })).toEqual(['limits.headersTimeoutMs: must not exceed limits.requestTimeoutMs (30000)']);
   });
 

@@ -44,7 +44,7 @@ export const SERVER_LIMIT_BOUNDS: Readonly<Record<keyof ServerLimits, readonly [
 export function checkServerLimits(v: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const k of Object.keys(v)) {
-    if (!(k in SERVER_LIMIT_BOUNDS)) {
+    if (!Object.hasOwn(SERVER_LIMIT_BOUNDS, k)) {
       problems.push(`limits.${k}: unknown field`);
       continue;
     }
