@@ -1,6 +1,7 @@
 /** Korean messages of one capability (see ../ko.ts). */
 export const KO_FUZZ: Readonly<Record<string, string>> = {
   // Credentials: passphrases, key-derivation limits, PBES2/RC2, PBMAC1, keys that do not decode.
+  "{0} is set but empty, and this passphrase may not be empty: set it, or unset it to be asked": "{0}이(가) 빈 값으로 설정되어 있는데, 이 암호는 비어 있을 수 없습니다: 값을 설정하거나, 설정을 해제해 입력 요청을 받으세요",
   "RC2 needs a key of 1 to 128 bytes": "RC2에는 1~128바이트 키가 필요합니다",
   "RC2 needs an effective key length of 1 to 1024 bits": "RC2에는 1~1024비트의 유효 키 길이가 필요합니다",
   "{0}: the {1} iteration count {2} is not positive": "{0}: {1} 반복 횟수 {2}이(가) 양수가 아닙니다",
