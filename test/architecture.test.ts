@@ -27,10 +27,10 @@ describe('architecture', () => {
     }
   });
 
-  it('node-forge is used only by pki/pbe.ts (RC2) and fast-glob only by io/files.ts', () => {
+  it('fast-glob is used only by io/files.ts; node-forge nowhere (RC2 is crypto/rc2.ts)', () => {
     for (const f of core) {
       const rel = path.relative(path.join(ROOT, 'src', 'core'), f);
-      if (imports(f).includes('node-forge')) expect(rel).toBe(path.join('pki', 'pbe.ts'));
+      expect(imports(f), rel).not.toContain('node-forge');
       if (imports(f).includes('fast-glob')) expect(rel).toBe(path.join('io', 'files.ts'));
     }
   });

@@ -1,6 +1,8 @@
 /**
  * Passphrases come from TSPROOF_PASSPHRASE, --passphrase-file, or a prompt on a TTY —
- * never from an argv value, and never echoed or logged.
+ * never from an argv value, and never echoed or logged. A variable set to the empty string is
+ * not the same as an unset one: it is an empty passphrase — valid for opening a container that
+ * has none (`allowEmpty`), refused with a clear message where a passphrase must protect a key.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +18,8 @@ export interface PassphraseSource {
   prompt: Text;
   /** Ask twice (when creating a new secret). */
   confirm?: boolean;
+  /** An empty passphrase is acceptable (a container protected by an empty password). */
+  allowEmpty?: boolean;
 }
 
 export async function getPassphrase(ctx: CliContext, s: PassphraseSource): Promise<string> {
@@ -27,11 +31,12 @@ export async function getPassphrase(ctx: CliContext, s: PassphraseSource): Promi
       throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${s.file}: cannot read passphrase file` });
     }
     const p = text.replace(/\r?\n$/, '');
-    if (!p) throw new InputError({ code: 'NO_PASSPHRASE', message: t`${s.file}: passphrase file is empty` });
+    if (!p && !s.allowEmpty) throw new InputError({ code: 'NO_PASSPHRASE', message: t`${s.file}: passphrase file is empty` });
     return p;
   }
   const v = ctx.env[s.env];
-  if (v !== undefined && v !== '') return v;
+  if (v === '' && !s.allowEmpty) throw new InputError({ code: 'NO_PASSPHRASE', message: t`${s.env} is set but empty, and this passphrase may not be empty: set it, or unset it to be asked` });
+  if (v !== undefined) return v;
   if (!ctx.stdin.isTTY || !ctx.stderr.isTTY) {
     throw new InputError({ code: 'NO_PASSPHRASE', message: t`a passphrase is needed: set ${s.env} or use --passphrase-file <file>` });
   }
@@ -39,7 +44,7 @@ export async function getPassphrase(ctx: CliContext, s: PassphraseSource): Promi
   if (s.confirm && (await prompt(ctx, tr(ctx, t`Repeat passphrase: `))) !== first) {
     throw new InputError({ code: 'BAD_ARGUMENT', message: t`the passphrases do not match` });
   }
-  if (!first) throw new InputError({ code: 'NO_PASSPHRASE', message: t`empty passphrase` });
+  if (!first && !s.allowEmpty) throw new InputError({ code: 'NO_PASSPHRASE', message: t`empty passphrase` });
   return first;
 }
 

@@ -28,6 +28,8 @@ export type InputErrorCode =
   | 'MALFORMED_KEY'
   | 'MALFORMED_TOKEN'
   | 'UNSUPPORTED_ALGORITHM'
+  /** A file asks for more work or memory than tsproof allows (key-derivation iterations, scrypt memory). */
+  | 'LIMIT_EXCEEDED'
   | 'WRONG_PASSPHRASE'
   | 'NO_PASSPHRASE'
   | 'KEY_MISMATCH'

@@ -123,7 +123,8 @@ describe('tsproof identity', () => {
 
   it('without a passphrase in CI it says how to give one (exit 2)', async () => {
     const s = sandbox();
-    expectOneLineError(await s.run(['identity', 'new', '--name', 'X'], { TSPROOF_PASSPHRASE: '' }), 2, /TSPROOF_PASSPHRASE or use --passphrase-file/);
+    // Unset (spawn drops undefined); set but empty is its own error (test/cli/credentials-hardening.test.ts).
+    expectOneLineError(await s.run(['identity', 'new', '--name', 'X'], { TSPROOF_PASSPHRASE: undefined }), 2, /TSPROOF_PASSPHRASE or use --passphrase-file/);
   });
 
   const imports: [string, string[]][] = [

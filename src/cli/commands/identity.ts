@@ -72,12 +72,18 @@ export async function identityNew(
   return 0;
 }
 
-/** The container's own passphrase: TSPROOF_IMPORT_PASSPHRASE / --import-passphrase-file, else the store passphrase. */
+/**
+ * The container's own passphrase: TSPROOF_IMPORT_PASSPHRASE / --import-passphrase-file — set but
+ * empty, or an empty file, is an empty password (containers exported without one) —, else the
+ * store passphrase, else a prompt.
+ */
 function sourcePassphrase(ctx: CliContext, file: string, o: { importPassphraseFile?: string }): Promise<string> {
+  const own = ctx.env.TSPROOF_IMPORT_PASSPHRASE !== undefined || o.importPassphraseFile !== undefined;
   return getPassphrase(ctx, {
-    env: ctx.env.TSPROOF_IMPORT_PASSPHRASE ? 'TSPROOF_IMPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE',
-    ...(o.importPassphraseFile ? { file: o.importPassphraseFile } : {}),
+    env: ctx.env.TSPROOF_IMPORT_PASSPHRASE !== undefined ? 'TSPROOF_IMPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE',
+    ...(o.importPassphraseFile !== undefined ? { file: o.importPassphraseFile } : {}),
     prompt: t`Passphrase of ${path.basename(file)}: `,
+    allowEmpty: own || ctx.env.TSPROOF_PASSPHRASE === undefined,
   });
 }
 
@@ -144,7 +150,7 @@ export async function identityExport(ctx: CliContext, name: string | undefined, 
   const dest = path.resolve(ctx.cwd, o.p12);
   if (!o.force && (await exists(dest))) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${o.p12} already exists (use --force to replace it)` });
   // The backup is protected by the export passphrase (TSPROOF_EXPORT_PASSPHRASE), else the identity's own.
-  const passphrase = await getPassphrase(ctx, { env: ctx.env.TSPROOF_EXPORT_PASSPHRASE ? 'TSPROOF_EXPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE', prompt: t`Passphrase for the .p12 file: `, confirm: true });
+  const passphrase = await getPassphrase(ctx, { env: ctx.env.TSPROOF_EXPORT_PASSPHRASE !== undefined ? 'TSPROOF_EXPORT_PASSPHRASE' : 'TSPROOF_PASSPHRASE', prompt: t`Passphrase for the .p12 file: `, confirm: true });
   await writeAtomic(dest, await writePkcs12(id.key, id.chain, passphrase, id.record.name), 0o600);
   if (ctx.json) printJson(ctx, { ok: true, identity: id.record.name, p12: o.p12 });
   else out(ctx, t`Exported identity "${id.record.name}" (key and ${id.chain.length} certificate(s)) to ${o.p12}`);

@@ -8,6 +8,7 @@
  */
 import { InputError } from '../errors.js';
 import { t } from '../text.js';
+import { cbcDecrypt, cbcEncrypt } from './cbc.js';
 
 const S1 = Buffer.from('a985d6d3541dac255d43181e51fcca632844209de0e2c817a58f037bbb13d2ee708c3fa832ddf674ec950b575c5bbd01241c739810ccf2d92ce772839bd186c96050a3eb0db69e4fb75ac678a612afd561c3b441527d8d081f9900190453f7e1fd762f27b08b0eaba26e934d697c090abfeff3c58714fe64de2e4b1a06216b6602f5928a0cb37ed07a4796e52680addfa13037ae36152238f4a7454c81e9849735cbce3c7111c78975fbdaf8945982c4ff493967c0cfd7b80f8e4223916cdba434f148c26f3d2d40be3ebcc1aaba4e553bdc687f9cd84a5677a0ed46b52b65fae3b9b19f5ef9e6b231ea6d5fe4f0cd88163a58d462290733e81b0579906a2a9a', 'hex');
 const S2 = Buffer.from('38e82da6cfdeb3b8af6055c7446f6b5bc36233b529a0e2a7d39111061cbc364bef886ca817c416f4c245e1d63f3d8e98284ef63ea5f90ddfd82b667a272ff17242d441c07367ac8bf7ad801fca2caa34d20beee95d9418f857ae08c513cd86b9ff7dc131f58a6ab1d120d7022204687107db9d9961bee659dd5190dc9aa3abd0810f471ae3ec8dbf967b5ca2a163234dc89e9c3a0c2eba6e9f5af292f34978cc15fb70757f351003646dc674d5b4ea097619fe4012e0bd05fa01f02a5ea956438514899bb0e5487997fc1e82218c1b5f7754b21d254f0046ed5852eb7edac9fd3095653cb6e4bb7c0e5039263284699337e724a4cb530a87d94c838fce3b4ab7', 'hex');
@@ -84,32 +85,11 @@ export function seedBlock(ks: Uint32Array, block: Uint8Array, decrypt: boolean):
 
 export function seedCbcEncrypt(key: Uint8Array, iv: Uint8Array, plain: Uint8Array): Uint8Array {
   const ks = seedKeySchedule(key);
-  const pad = 16 - (plain.length % 16);
-  const out = new Uint8Array(plain.length + pad);
-  out.set(plain);
-  out.fill(pad, plain.length);
-  let prev = Uint8Array.from(iv);
-  for (let i = 0; i < out.length; i += 16) {
-    const b = out.subarray(i, i + 16);
-    for (let j = 0; j < 16; j++) b[j]! ^= prev[j]!;
-    seedBlock(ks, b, false);
-    prev = b;
-  }
-  return out;
+  return cbcEncrypt(16, (b) => seedBlock(ks, b, false), iv, plain);
 }
 
 /** Decrypts and removes PKCS#5 padding; undefined when the padding is wrong (e.g. a wrong password). */
 export function seedCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array | undefined {
-  if (data.length === 0 || data.length % 16 !== 0 || iv.length !== 16) return undefined;
   const ks = seedKeySchedule(key);
-  const out = Uint8Array.from(data);
-  for (let i = out.length - 16; i >= 0; i -= 16) {
-    const b = out.subarray(i, i + 16);
-    seedBlock(ks, b, true);
-    const prev = i === 0 ? iv : data.subarray(i - 16, i);
-    for (let j = 0; j < 16; j++) b[j]! ^= prev[j]!;
-  }
-  const pad = out[out.length - 1]!;
-  if (pad < 1 || pad > 16 || !out.subarray(out.length - pad).every((x) => x === pad)) return undefined;
-  return out.subarray(0, out.length - pad);
+  return cbcDecrypt(16, (b) => seedBlock(ks, b, true), iv, data);
 }

@@ -24,16 +24,25 @@ export async function loadPrivateKey(bytes: Uint8Array, passphrase: string | und
   if (encrypted && passphrase === undefined) {
     throw new InputError({ code: 'NO_PASSPHRASE', message: t`${what}: the key is encrypted; give its passphrase via TSPROOF_PASSPHRASE, --passphrase-file or the prompt` });
   }
-  if (pkcs8Encrypted) {
-    const plain = await decryptPrivateKeyInfo(pkcs8Encrypted, passphrase!, what);
-    return createPrivateKey({ key: Buffer.from(plain), format: 'der', type: 'pkcs8' });
-  }
+  if (pkcs8Encrypted) return decodePrivateKeyInfo(await decryptPrivateKeyInfo(pkcs8Encrypted, passphrase!, what), what);
   try {
     if (isPem) return createPrivateKey(passphrase === undefined ? { key: text, format: 'pem' } : { key: text, format: 'pem', passphrase });
     return createPrivateKey({ key: Buffer.from(bytes), format: 'der', type: 'pkcs8' });
   } catch (err) {
     if (encrypted) throw new InputError({ code: 'WRONG_PASSPHRASE', message: t`${what}: cannot decrypt the key (wrong passphrase?)`, cause: scrub(err) });
     throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: not a private key tsproof can read (PEM or DER PKCS#8, PKCS#1, SEC1)`, cause: scrub(err) });
+  }
+}
+
+/**
+ * A KeyObject from PKCS#8 PrivateKeyInfo DER that decrypted correctly but may still not be a
+ * key (a hostile or corrupt file): MALFORMED_KEY, exit 2.
+ */
+export function decodePrivateKeyInfo(pkcs8: Uint8Array, what: string): KeyObject {
+  try {
+    return createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+  } catch (err) {
+    throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: the decrypted private key does not decode`, cause: scrub(err) });
   }
 }
 

@@ -1,25 +1,23 @@
 /**
- * Password-based encryption of private keys (PKCS#8 EncryptedPrivateKeyInfo, RFC 5958) in
- * every form tsproof meets:
- *   - PBES2 (RFC 8018) with PBKDF2 (HMAC-SHA1/224/256/384/512) or scrypt (RFC 7914), and
- *     AES-128/192/256-CBC, 3DES-CBC or SEED-CBC (KISA, 1.2.410.200004.1.4);
+ * Password-based encryption of private keys (PKCS#8 EncryptedPrivateKeyInfo, RFC 5958) and of
+ * PKCS#12 contents, in every form tsproof meets:
+ *   - PBES2 (RFC 8018) with PBKDF2 (HMAC-SHA1/224/256/384/512, SHA3) or scrypt (RFC 7914), and
+ *     AES-128/192/256-CBC, 3DES-CBC, RC2-CBC (RFC 8018 §B.2.3) or SEED-CBC (KISA, 1.2.410.200004.1.4);
  *   - KISA seedCBCWithSHA1 (1.2.410.200004.1.15), the legacy NPKI form: PBKDF1-SHA1, key =
  *     DK[0..16], IV = SHA-1(DK[16..20])[0..16];
- *   - PKCS#12 PBE (RFC 7292 Appendix C) with SHA-1 and 3DES or RC2 — RC2 through node-forge,
- *     the only cipher nothing else here provides.
- * Passwords: UTF-8 for PBES2 and PBKDF1, BMPString for the PKCS#12 KDF (as OpenSSL does).
+ *   - PKCS#12 PBE (RFC 7292 Appendix C) with SHA-1 and 3DES, 2-key 3DES, RC2-128 or RC2-40.
+ * Passwords: UTF-8 (NFC) for PBES2 and PBKDF1, BMPString for the PKCS#12 KDF (as OpenSSL does);
+ * an empty PKCS#12 password is tried both as an empty BMPString (OpenSSL) and as no bytes at
+ * all (Java, Bouncy Castle). Every key derivation is charged to the file's KdfBudget (kdf.ts).
  */
-import { createCipheriv, createDecipheriv, createHash, pbkdf2 as pbkdf2Cb, randomBytes, scrypt as scryptCb } from 'node:crypto';
-import { promisify } from 'node:util';
-import forge from 'node-forge';
-import { der, parse, seq, oid as readOid, octets, integer, type Node } from '../asn1/der.js';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { der, parse, seq, oid as readOid, octets, type Node } from '../asn1/der.js';
 import { readAlgorithmIdentifier } from '../crypto/algorithms.js';
+import { rc2CbcDecrypt } from '../crypto/rc2.js';
 import { seedCbcDecrypt, seedCbcEncrypt } from '../crypto/seed.js';
 import { InputError } from '../errors.js';
 import { t } from '../text.js';
-
-const pbkdf2 = promisify(pbkdf2Cb);
-const scrypt = promisify(scryptCb) as (pw: Buffer, salt: Buffer, len: number, o: object) => Promise<Buffer>;
+import { chargedPkcs12Kdf, derivePbkdf2, deriveScrypt, KdfBudget, malformedKey, parameter, pbkdf1Sha1, readPbkdf2Params, scryptForWriting, unsupportedEncryption } from './kdf.js';
 
 export const PBE_OID = {
   pbes2: '1.2.840.113549.1.5.13',
@@ -31,30 +29,24 @@ export const PBE_OID = {
   aes192Cbc: '2.16.840.1.101.3.4.1.22',
   aes256Cbc: '2.16.840.1.101.3.4.1.42',
   desEde3Cbc: '1.2.840.113549.3.7',
+  rc2Cbc: '1.2.840.113549.3.2',
   pbeSha1Rc2_128: '1.2.840.113549.1.12.1.5',
   pbeSha1Rc2_40: '1.2.840.113549.1.12.1.6',
   pbeSha1Des3: '1.2.840.113549.1.12.1.3',
   pbeSha1Des2: '1.2.840.113549.1.12.1.4',
 } as const;
 
-const PRF: Record<string, string> = {
-  '1.2.840.113549.2.7': 'sha1',
-  '1.2.840.113549.2.8': 'sha224',
-  '1.2.840.113549.2.9': 'sha256',
-  '1.2.840.113549.2.10': 'sha384',
-  '1.2.840.113549.2.11': 'sha512',
-};
-const CBC: Record<string, { name: string; keyLength: number }> = {
-  [PBE_OID.aes128Cbc]: { name: 'aes-128-cbc', keyLength: 16 },
-  [PBE_OID.aes192Cbc]: { name: 'aes-192-cbc', keyLength: 24 },
-  [PBE_OID.aes256Cbc]: { name: 'aes-256-cbc', keyLength: 32 },
-  [PBE_OID.desEde3Cbc]: { name: 'des-ede3-cbc', keyLength: 24 },
-  [PBE_OID.seedCbc]: { name: 'seed-cbc', keyLength: 16 },
+/** The fixed-key CBC ciphers of PBES2: key and IV (block) lengths. */
+const CBC: Record<string, { name: string; keyLength: number; ivLength: number }> = {
+  [PBE_OID.aes128Cbc]: { name: 'aes-128-cbc', keyLength: 16, ivLength: 16 },
+  [PBE_OID.aes192Cbc]: { name: 'aes-192-cbc', keyLength: 24, ivLength: 16 },
+  [PBE_OID.aes256Cbc]: { name: 'aes-256-cbc', keyLength: 32, ivLength: 16 },
+  [PBE_OID.desEde3Cbc]: { name: 'des-ede3-cbc', keyLength: 24, ivLength: 8 },
+  [PBE_OID.seedCbc]: { name: 'seed-cbc', keyLength: 16, ivLength: 16 },
 };
 
-function unsupported(what: string): never {
-  throw new InputError({ code: 'UNSUPPORTED_ALGORITHM', message: t`unsupported key encryption: ${what}` });
-}
+/** RC2-CBC-Parameter's rc2ParameterVersion → effective key bits (RFC 8018 §B.2.3; 256 and above: the value itself). */
+const RC2_VERSION_BITS: Record<number, number> = { 160: 40, 120: 64, 58: 128 };
 
 /** Decrypts CBC data with PKCS#5 padding; undefined when the padding is wrong. */
 function cbcDecrypt(cipher: string, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array | undefined {
@@ -73,44 +65,6 @@ function cbcEncrypt(cipher: string, key: Uint8Array, iv: Uint8Array, data: Uint8
   return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
 }
 
-/** PBKDF1 with SHA-1 (RFC 8018 §5.1): T1 = H(P || S), Ti = H(Ti-1). */
-export function pbkdf1Sha1(password: Uint8Array, salt: Uint8Array, iterations: number): Uint8Array {
-  let t = createHash('sha1').update(password).update(salt).digest();
-  for (let i = 1; i < iterations; i++) t = createHash('sha1').update(t).digest();
-  return new Uint8Array(t);
-}
-
-/** The PKCS#12 KDF (RFC 7292 Appendix B.2). `id`: 1 key, 2 IV, 3 MAC key. */
-export function pkcs12Kdf(hash: string, password: Uint8Array, salt: Uint8Array, id: number, iterations: number, n: number): Uint8Array {
-  const u = createHash(hash).digest().length;
-  const v = hash === 'sha384' || hash === 'sha512' ? 128 : 64;
-  const fill = (src: Uint8Array) => {
-    const len = src.length ? v * Math.ceil(src.length / v) : 0;
-    const out = Buffer.alloc(len);
-    for (let i = 0; i < len; i++) out[i] = src[i % src.length]!;
-    return out;
-  };
-  const D = Buffer.alloc(v, id);
-  const I = Buffer.concat([fill(salt), fill(password)]);
-  const out: Buffer[] = [];
-  for (let done = 0; done < n; done += u) {
-    let A = createHash(hash).update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = createHash(hash).update(A).digest();
-    out.push(A);
-    const B = fill(A).subarray(0, v);
-    for (let j = 0; j < I.length; j += v) {
-      // I_j = (I_j + B + 1) mod 2^(8v)
-      let carry = 1;
-      for (let k = v - 1; k >= 0; k--) {
-        const s = I[j + k]! + B[k]! + carry;
-        I[j + k] = s & 0xff;
-        carry = s >> 8;
-      }
-    }
-  }
-  return new Uint8Array(Buffer.concat(out).subarray(0, n));
-}
-
 /** A password as a null-terminated BMPString (UTF-16BE), for the PKCS#12 KDF. */
 export function bmpPassword(password: string): Uint8Array {
   const b = Buffer.alloc(password.length * 2 + 2);
@@ -118,43 +72,66 @@ export function bmpPassword(password: string): Uint8Array {
   return new Uint8Array(b);
 }
 
-const utf8 = (p: string) => new Uint8Array(Buffer.from(p.normalize('NFC'), 'utf8'));
+/**
+ * The byte forms a password takes in the PKCS#12 KDF: its BMPString. An empty password has two
+ * forms in the wild: the BMPString terminator alone (OpenSSL, Windows) and no bytes at all
+ * (Java, Bouncy Castle); OpenSSL tries both when it reads, and so does tsproof.
+ */
+export function pkcs12PasswordForms(password: string): Uint8Array[] {
+  return password === '' ? [bmpPassword(''), new Uint8Array(0)] : [bmpPassword(password)];
+}
+
+export const utf8Password = (p: string) => new Uint8Array(Buffer.from(p.normalize('NFC'), 'utf8'));
+
+export interface PbeOptions {
+  /** The file's budget of key-derivation work (one per file). */
+  budget: KdfBudget;
+  /** The PKCS#12-KDF forms of the password to try, in order (default pkcs12PasswordForms). */
+  pkcs12Passwords?: readonly Uint8Array[];
+  /** Whether decrypted bytes are what the caller expects; decides between password forms. */
+  accept?: (plain: Uint8Array) => boolean;
+}
 
 /**
  * Decrypts data protected by a password-based AlgorithmIdentifier (the PBE part of an
  * EncryptedPrivateKeyInfo or a PKCS#12 EncryptedContentInfo). Undefined means the password
- * is wrong (bad padding); unsupported algorithms throw.
+ * is wrong (bad padding); unsupported algorithms and parameters beyond the limits throw.
  */
-export async function pbeDecrypt(algorithm: Node, data: Uint8Array, password: string): Promise<Uint8Array | undefined> {
+export async function pbeDecrypt(algorithm: Node, data: Uint8Array, password: string, o: PbeOptions): Promise<Uint8Array | undefined> {
+  const what = o.budget.what;
   const alg = readAlgorithmIdentifier(algorithm, 'encryptionAlgorithm');
   switch (alg.oid) {
     case PBE_OID.pbes2: {
-      const [kdfNode, encNode] = seq(alg.params, 'PBES2-params');
+      const [kdfNode, encNode, extra] = seq(alg.params, 'PBES2-params');
+      if (extra) malformedKey(t`${what}: PBES2 parameters have unexpected fields`);
       const kdf = readAlgorithmIdentifier(kdfNode, 'PBES2.keyDerivationFunc');
       const enc = readAlgorithmIdentifier(encNode, 'PBES2.encryptionScheme');
-      const cbc = CBC[enc.oid] ?? unsupported(`PBES2 cipher ${enc.oid}`);
+      const pw = utf8Password(password);
+      if (enc.oid === PBE_OID.rc2Cbc) {
+        // RC2 has a variable key length: PBKDF2's keyLength gives it (OpenSSL's default: 16).
+        if (kdf.oid !== PBE_OID.pbkdf2) unsupportedEncryption(what, t`RC2-CBC with key derivation ${kdf.oid}`);
+        const { bits, iv } = readRc2Params(enc.params, what);
+        const p = readPbkdf2Params(kdf.params, what);
+        const key = await derivePbkdf2(pw, p, p.keyLength ?? 16, o.budget, 'PBKDF2');
+        return rc2CbcDecrypt(key, bits, iv, data);
+      }
+      const cbc = CBC[enc.oid] ?? unsupportedEncryption(what, t`PBES2 cipher ${enc.oid}`);
       const iv = octets(enc.params, 'PBES2.iv');
+      if (iv.length !== cbc.ivLength) malformedKey(t`${what}: the ${cbc.name} IV is ${iv.length} bytes, not ${cbc.ivLength}`);
       let key: Uint8Array;
       if (kdf.oid === PBE_OID.pbkdf2) {
-        const p = seq(kdf.params, 'PBKDF2-params');
-        const salt = octets(p[0], 'PBKDF2.salt');
-        const iter = Number(integer(p[1], 'PBKDF2.iterationCount'));
-        const prfNode = p.slice(2).find((n) => n.isUniversal(16));
-        const prf = prfNode ? (PRF[readAlgorithmIdentifier(prfNode, 'PBKDF2.prf').oid] ?? unsupported('PBKDF2 PRF')) : 'sha1';
-        if (iter < 1 || iter > 10_000_000) unsupported(`PBKDF2 with ${iter} iterations`);
-        key = new Uint8Array(await pbkdf2(Buffer.from(utf8(password)), salt, iter, cbc.keyLength, prf));
+        const p = readPbkdf2Params(kdf.params, what);
+        if (p.keyLength !== undefined && p.keyLength !== cbc.keyLength) malformedKey(t`${what}: the PBKDF2 key length ${p.keyLength} does not fit ${cbc.name}`);
+        key = await derivePbkdf2(pw, p, cbc.keyLength, o.budget, 'PBKDF2');
       } else if (kdf.oid === PBE_OID.scrypt) {
-        const p = seq(kdf.params, 'scrypt-params');
-        const salt = octets(p[0], 'scrypt.salt');
-        const [N, r, pp] = [p[1], p[2], p[3]].map((n) => Number(integer(n, 'scrypt')));
-        if (!N || !r || !pp || N > 1 << 22 || r > 32 || pp > 16) unsupported('scrypt parameters out of range');
-        key = new Uint8Array(await scrypt(Buffer.from(utf8(password)), Buffer.from(salt), cbc.keyLength, { N, r, p: pp, maxmem: 256 * N * r + (1 << 20) }));
-      } else unsupported(`key derivation ${kdf.oid}`);
+        key = await deriveScrypt(pw, kdf.params, cbc.keyLength, o.budget);
+      } else unsupportedEncryption(what, t`key derivation ${kdf.oid}`);
       return cbcDecrypt(cbc.name, key, iv, data);
     }
     case PBE_OID.seedCbcWithSha1: {
       const [s, i] = seq(alg.params, 'seedCBCWithSHA1-params');
-      const dk = pbkdf1Sha1(utf8(password), octets(s, 'salt'), Number(integer(i, 'iterations')));
+      const iterations = o.budget.charge(parameter(i, 'iterations'), 1, 'PBKDF1');
+      const dk = pbkdf1Sha1(utf8Password(password), octets(s, 'salt'), iterations);
       const iv = createHash('sha1').update(dk.subarray(16, 20)).digest().subarray(0, 16);
       return cbcDecrypt('seed-cbc', dk.subarray(0, 16), iv, data);
     }
@@ -164,27 +141,39 @@ export async function pbeDecrypt(algorithm: Node, data: Uint8Array, password: st
     case PBE_OID.pbeSha1Rc2_128: {
       const [s, i] = seq(alg.params, 'pkcs-12PbeParams');
       const salt = octets(s, 'salt');
-      const iter = Number(integer(i, 'iterations'));
-      const pw = bmpPassword(password);
+      const iterations = parameter(i, 'iterations');
       const keyLen = alg.oid === PBE_OID.pbeSha1Des3 ? 24 : alg.oid === PBE_OID.pbeSha1Des2 ? 16 : alg.oid === PBE_OID.pbeSha1Rc2_40 ? 5 : 16;
-      const key = pkcs12Kdf('sha1', pw, salt, 1, iter, keyLen);
-      const iv = pkcs12Kdf('sha1', pw, salt, 2, iter, 8);
-      if (alg.oid === PBE_OID.pbeSha1Des3) return cbcDecrypt('des-ede3-cbc', key, iv, data);
-      if (alg.oid === PBE_OID.pbeSha1Des2) return cbcDecrypt('des-ede3-cbc', Buffer.concat([key, key.subarray(0, 8)]), iv, data);
-      return rc2Decrypt(key, iv, data);
+      let first: Uint8Array | undefined;
+      for (const pw of o.pkcs12Passwords ?? pkcs12PasswordForms(password)) {
+        const key = chargedPkcs12Kdf('sha1', pw, salt, 1, iterations, keyLen, o.budget, 'PKCS#12 PBE');
+        const iv = chargedPkcs12Kdf('sha1', pw, salt, 2, iterations, 8, o.budget, 'PKCS#12 PBE');
+        const plain =
+          alg.oid === PBE_OID.pbeSha1Des3
+            ? cbcDecrypt('des-ede3-cbc', key, iv, data)
+            : alg.oid === PBE_OID.pbeSha1Des2
+              ? cbcDecrypt('des-ede3-cbc', Buffer.concat([key, key.subarray(0, 8)]), iv, data)
+              : rc2CbcDecrypt(key, keyLen * 8, iv, data);
+        if (plain && (!o.accept || o.accept(plain))) return plain;
+        first ??= plain;
+      }
+      return first;
     }
     default:
-      return unsupported(alg.oid);
+      return unsupportedEncryption(what, alg.oid);
   }
 }
 
-/** RC2-CBC (RFC 2268) via node-forge: legacy PKCS#12 files (OpenSSL -legacy, old Windows exports). */
-function rc2Decrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array | undefined {
-  const d = forge.rc2.createDecryptionCipher(forge.util.createBuffer(Buffer.from(key).toString('binary')), key.length * 8);
-  d.start(forge.util.createBuffer(Buffer.from(iv).toString('binary')));
-  d.update(forge.util.createBuffer(Buffer.from(data).toString('binary')));
-  if (!d.finish()) return undefined;
-  return new Uint8Array(Buffer.from(d.output.getBytes(), 'binary'));
+/** RC2-CBC-Parameter ::= SEQUENCE { rc2ParameterVersion INTEGER OPTIONAL, iv OCTET STRING (SIZE(8)) }; no version: 32 bits. */
+function readRc2Params(node: Node | undefined, what: string): { bits: number; iv: Uint8Array } {
+  const f = seq(node, 'RC2-CBC-Parameter');
+  const version = f.length === 2 ? parameter(f[0], 'rc2ParameterVersion') : undefined;
+  const iv = octets(f[f.length - 1], 'RC2-CBC-Parameter.iv');
+  if (f.length > 2) malformedKey(t`${what}: RC2-CBC parameters have unexpected fields`);
+  if (iv.length !== 8) malformedKey(t`${what}: the RC2-CBC IV is ${iv.length} bytes, not 8`);
+  if (version === undefined) return { bits: 32, iv };
+  const bits = version >= 256n && version <= 1024n ? Number(version) : RC2_VERSION_BITS[Number(version)];
+  if (bits === undefined) unsupportedEncryption(what, t`RC2 parameter version ${version}`);
+  return { bits, iv };
 }
 
 export type PbeScheme =
@@ -196,7 +185,7 @@ export type PbeScheme =
 export async function pbeEncrypt(scheme: PbeScheme, data: Uint8Array, password: string): Promise<{ algorithm: Uint8Array; data: Uint8Array }> {
   const salt = randomBytes(scheme.kind === 'seed-cbc-sha1' ? 8 : 16);
   if (scheme.kind === 'seed-cbc-sha1') {
-    const dk = pbkdf1Sha1(utf8(password), salt, scheme.iterations);
+    const dk = pbkdf1Sha1(utf8Password(password), salt, scheme.iterations);
     const iv = createHash('sha1').update(dk.subarray(16, 20)).digest().subarray(0, 16);
     return {
       algorithm: der.sequence(der.oid(PBE_OID.seedCbcWithSha1), der.sequence(der.octetString(salt), der.integer(scheme.iterations))),
@@ -210,10 +199,11 @@ export async function pbeEncrypt(scheme: PbeScheme, data: Uint8Array, password: 
   let kdf: Uint8Array;
   let key: Uint8Array;
   if (scheme.kind === 'pbes2-scrypt') {
-    key = new Uint8Array(await scrypt(Buffer.from(utf8(password)), salt, keyLength, { N: scheme.N, r: scheme.r, p: scheme.p, maxmem: 256 * scheme.N * scheme.r + (1 << 20) }));
+    key = await scryptForWriting(utf8Password(password), salt, keyLength, scheme);
     kdf = der.sequence(der.oid(PBE_OID.scrypt), der.sequence(der.octetString(salt), der.integer(scheme.N), der.integer(scheme.r), der.integer(scheme.p), der.integer(keyLength)));
   } else {
-    key = new Uint8Array(await pbkdf2(Buffer.from(utf8(password)), salt, scheme.iterations, keyLength, scheme.prf));
+    // tsproof's own parameters: a budget of their own, never near the limit.
+    key = await derivePbkdf2(utf8Password(password), { salt, iterations: BigInt(scheme.iterations), prf: scheme.prf }, keyLength, new KdfBudget('pbeEncrypt'), 'PBKDF2');
     kdf = der.sequence(der.oid(PBE_OID.pbkdf2), der.sequence(der.octetString(salt), der.integer(scheme.iterations), der.sequence(der.oid('1.2.840.113549.2.9'), der.null())));
   }
   return {
@@ -230,9 +220,10 @@ export async function encryptPrivateKeyInfo(pkcs8: Uint8Array, password: string,
 
 /**
  * Decrypts an EncryptedPrivateKeyInfo to PKCS#8 DER. A wrong password is reported as
- * WRONG_PASSPHRASE (bad padding, or decrypted bytes that are not a PrivateKeyInfo).
+ * WRONG_PASSPHRASE (bad padding, or decrypted bytes that are not a PrivateKeyInfo). `budget`:
+ * the file's, when the key is one part of a larger file (a PKCS#12 shrouded key bag).
  */
-export async function decryptPrivateKeyInfo(encrypted: Uint8Array, password: string, what: string): Promise<Uint8Array> {
+export async function decryptPrivateKeyInfo(encrypted: Uint8Array, password: string, what: string, o: Partial<PbeOptions> = {}): Promise<Uint8Array> {
   let f: readonly Node[];
   try {
     f = seq(parse(encrypted, what), what);
@@ -240,7 +231,7 @@ export async function decryptPrivateKeyInfo(encrypted: Uint8Array, password: str
   } catch {
     throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: not an encrypted PKCS#8 private key` });
   }
-  const plain = await pbeDecrypt(f[0]!, octets(f[1], `${what}.encryptedData`), password);
+  const plain = await pbeDecrypt(f[0]!, octets(f[1], `${what}.encryptedData`), password, { ...o, budget: o.budget ?? new KdfBudget(what), accept: looksLikePrivateKeyInfo });
   if (!plain || !looksLikePrivateKeyInfo(plain)) throw new InputError({ code: 'WRONG_PASSPHRASE', message: t`${what}: wrong passphrase (the key does not decrypt)` });
   return plain;
 }
@@ -249,7 +240,7 @@ export async function decryptPrivateKeyInfo(encrypted: Uint8Array, password: str
 export function looksLikePrivateKeyInfo(b: Uint8Array): boolean {
   try {
     const f = seq(parse(b, 'PrivateKeyInfo'), 'PrivateKeyInfo');
-    const v = integer(f[0], 'version');
+    const v = parameter(f[0], 'version');
     readAlgorithmIdentifier(f[1], 'privateKeyAlgorithm');
     octets(f[2], 'privateKey');
     return v === 0n || v === 1n;
