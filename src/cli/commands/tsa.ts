@@ -9,7 +9,7 @@ import { ClockGuard } from '../../core/tsa/clock.js';
 import { PersistentSerials, SERIAL_STATE_FILE } from '../../core/tsa/serials.js';
 import { writeAtomic } from '../../core/io/fs.js';
 import { toPem } from '../../core/pki/certificate.js';
-import { note, out, printJson, tr, warn } from '../output.js';
+import { note, out, paint, printJson, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { PUBLIC_TSAS, PUBLIC_TSA_LIST_VERSION } from '../../core/tsa/public-tsas.js';
 import { probeTsa } from '../../core/tsa/probe.js';
@@ -17,7 +17,8 @@ import { proxyFromEnv } from '../../core/tsp/http.js';
 import { resolveTsas } from './register.js';
 import { trustAnchors } from '../common.js';
 import { ExitCode } from '../exit.js';
-import { joinTexts, t, type Text } from '../../core/text.js';
+import { jsonSafe } from '../../core/display.js';
+import { joinTexts, plain, t, type Text } from '../../core/text.js';
 
 export function tsaDir(ctx: CliContext, dir?: string): string {
   return dir ? path.resolve(ctx.cwd, dir) : path.join(ctx.home, 'tsa');
@@ -96,7 +97,7 @@ export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string;
     const serials = new PersistentSerials(path.join(dir, SERIAL_STATE_FILE), ctx.now);
     const authority = authorityFor(m, ctx.now, { config, serials: () => serials.next(), clockGuard: guard });
     const server = createTsaServer(authority, {
-      log: (e) => ctx.stderr.write(`${JSON.stringify(e)}\n`),
+      log: (e) => ctx.stderr.write(`${jsonSafe(JSON.stringify(e))}\n`),
       health: () => ({ status: guard.current.trusted ? 'ok' : 'unavailable', tsa: m.certificate.subject, issued: authority.issued, lastSerial: serials.lastIssued.toString(16), clock: guard.current }),
     });
     let addr;
@@ -135,9 +136,9 @@ export async function tsaList(ctx: CliContext): Promise<number> {
     if (tsa.testOnly) flags.push(t`test only`);
     if (tsa.authRequired) flags.push(t`needs credentials`);
     if (tsa.minIntervalMs) flags.push(t`≥ ${tsa.minIntervalMs / 1000} s between requests`);
-    out(ctx, `  ${tsa.name.padEnd(11)} ${tsa.url}`);
+    out(ctx, plain`  ${tsa.name.padEnd(11)} ${tsa.url}`);
     // The operators' notes are data of the curated list (English).
-    out(ctx, `  ${''.padEnd(11)} ${tsa.operator}${flags.length ? ` — ${tr(ctx, joinTexts(flags, ', '))}` : ''}${tsa.notes ? `. ${tsa.notes}` : ''}`);
+    out(ctx, plain`  ${''.padEnd(11)} ${tsa.operator}${flags.length ? plain` — ${joinTexts(flags, ', ')}` : ''}${tsa.notes ? `. ${tsa.notes}` : ''}`);
   }
   return 0;
 }
@@ -147,15 +148,15 @@ export async function tsaProbe(ctx: CliContext, target: string, o: { trust: stri
   const r = await probeTsa(endpoint!, { random: ctx.random, now: ctx.now, trust: await trustAnchors(ctx, o.trust), timeoutMs: Number(o.timeout) * 1000, proxy: proxyFromEnv(ctx.env) });
   if (ctx.json) printJson(ctx, { ok: r.ok, probe: r });
   else {
-    out(ctx, `${r.ok ? ctx.color.green('✔') : ctx.color.red('✘')} ${r.url}${r.latencyMs !== undefined ? `  (${r.latencyMs} ms)` : ''}`);
-    for (const [alg, status] of Object.entries(r.algorithms)) out(ctx, `  ${alg.toUpperCase().padEnd(7)} ${tr(ctx, status)}`);
+    out(ctx, plain`${r.ok ? paint(ctx, 'green', plain`✔`) : paint(ctx, 'red', plain`✘`)} ${r.url}${r.latencyMs !== undefined ? `  (${r.latencyMs} ms)` : ''}`);
+    for (const [alg, status] of Object.entries(r.algorithms)) out(ctx, plain`  ${alg.toUpperCase().padEnd(7)} ${status}`);
     if (r.info) {
       out(ctx, t`  TSA     ${r.info.tsa}`);
       out(ctx, r.info.trusted ? t`  chain   ${r.info.chain.join(' → ')} (trusted)` : t`  chain   ${r.info.chain.join(' → ')}`);
       out(ctx, t`  policy  ${r.info.policy}`);
     }
     for (const q of r.quirks) out(ctx, t`  note    ${q}`);
-    for (const c of r.failedChecks) out(ctx, `  ${c.status === 'fail' ? ctx.color.red('✘') : ctx.color.yellow('!')} ${c.id}  ${tr(ctx, c.detail)}`);
+    for (const c of r.failedChecks) out(ctx, plain`  ${c.status === 'fail' ? paint(ctx, 'red', plain`✘`) : paint(ctx, 'yellow', plain`!`)} ${c.id}  ${c.detail}`);
   }
   return r.ok ? 0 : ExitCode.SERVICE;
 }
