@@ -109,15 +109,25 @@ export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string;
     const url = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}/`;
     note(ctx, t`tsproof TSA "${m.certificate.subject}" listening on ${url}`);
     if (ctx.json) printJson(ctx, { ok: true, url, tsa: m.certificate.subject });
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        note(ctx, t`shutting down: finishing requests in flight`);
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    // SIGINT, SIGTERM or SIGHUP: finish the requests in flight, then stop. A repeated signal
+    // changes nothing (Ctrl-C under the launcher arrives twice: from the terminal and passed on).
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      note(ctx, t`shutting down: finishing requests in flight`);
+      server.close(() => resolveStop());
+      server.closeIdleConnections();
+    };
+    let resolveStop: () => void = () => undefined;
+    const stopped = new Promise<void>((r) => (resolveStop = r));
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const s of signals) process.on(s, stop);
+    try {
+      await stopped;
+    } finally {
+      for (const s of signals) process.off(s, stop);
+    }
     return 0;
   } finally {
     guard.stop();
