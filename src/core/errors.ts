@@ -22,6 +22,7 @@ export type InputErrorCode =
   | 'FILE_NOT_FOUND'
   | 'FILE_UNREADABLE'
   | 'FILE_CHANGED'
+  | 'UNSAFE_PERMISSIONS'
   | 'NO_FILES'
   | 'MALFORMED_ASN1'
   | 'MALFORMED_RECEIPT'

@@ -11,4 +11,9 @@ export const KO_HARDENING: Readonly<Record<string, string>> = {
   'unknown character class "[:{0}:]"': '알 수 없는 문자 클래스 "[:{0}:]"',
   'reversed range "{0}-{1}"': '거꾸로 된 범위 "{0}-{1}"',
   'trailing "\\" escapes nothing': '끝의 "\\" 뒤에 이스케이프할 문자가 없음',
+  // Home permissions
+  '{0} is writable by other users (mode {1}): anyone could plant a trust anchor or swap a key there, so tsproof loads none from it; fix it with: chmod go-w {2}':
+    '{0}은(는) 다른 사용자도 쓸 수 있습니다(모드 {1}). 누구나 신뢰 앵커를 심거나 키를 바꿔치기할 수 있으므로 tsproof는 이곳에서 아무것도 불러오지 않습니다. 고치는 방법: chmod go-w {2}',
+  '{0} belongs to another user (uid {1}, you are {2}): they could plant a trust anchor or swap a key there, so tsproof loads none from it; fix it with: chown {3} {4} (or use a TSPROOF_HOME of your own)':
+    '{0}은(는) 다른 사용자(uid {1}, 현재 사용자는 {2})의 소유입니다. 그 사용자가 신뢰 앵커를 심거나 키를 바꿔치기할 수 있으므로 tsproof는 이곳에서 아무것도 불러오지 않습니다. 고치는 방법: chown {3} {4} (또는 본인 소유의 TSPROOF_HOME 사용)',
 };
