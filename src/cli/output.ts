@@ -1,11 +1,19 @@
-/** Output helpers: one JSON document on stdout with --json; human text otherwise. */
+/**
+ * Output helpers: one JSON document on stdout with --json; human text otherwise.
+ *
+ * Human output is made of texts only (t`…`, plain`…`), never of strings: every string inside a
+ * text is data and is shown through displaySafe when the text is rendered here, so that a name,
+ * subject or URL from a receipt, certificate or token cannot control the terminal or reorder
+ * what is read — and new output cannot forget it. `--json` prints the exact strings.
+ */
 import type { CliContext } from './context.js';
-import { t, type Text } from '../core/text.js';
+import { displaySafe, jsonSafe } from '../core/display.js';
+import { preformatted, t, type Text } from '../core/text.js';
 
 export const VERSION = '0.1.0';
 
 export function printJson(ctx: CliContext, value: unknown): void {
-  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  ctx.stdout.write(`${jsonSafe(JSON.stringify(value, null, 2))}\n`);
 }
 
 /**
@@ -13,12 +21,12 @@ export function printJson(ctx: CliContext, value: unknown): void {
  * as usual, the array streamed one item per line, in 64 KiB writes.
  */
 export function printJsonStreaming(ctx: CliContext, head: Record<string, unknown>, key: string, items: Iterable<unknown>): void {
-  const text = JSON.stringify({ ...head, [key]: [] }, null, 2);
+  const text = jsonSafe(JSON.stringify({ ...head, [key]: [] }, null, 2));
   const at = text.lastIndexOf(`"${key}": []`);
   let buf = `${text.slice(0, at)}"${key}": [`;
   let first = true;
   for (const item of items) {
-    buf += `${first ? '' : ','}\n    ${JSON.stringify(item)}`;
+    buf += `${first ? '' : ','}\n    ${jsonSafe(JSON.stringify(item))}`;
     first = false;
     if (buf.length > 1 << 16) {
       ctx.stdout.write(buf);
@@ -28,21 +36,33 @@ export function printJsonStreaming(ctx: CliContext, head: Record<string, unknown
   ctx.stdout.write(`${buf}${first ? '' : '\n  '}]${text.slice(at + key.length + 6)}\n`);
 }
 
+const EMPTY = preformatted('');
+
 /** Human output that is the command's result goes to stdout (unless --json). */
-export function out(ctx: CliContext, line: string | Text = ''): void {
+export function out(ctx: CliContext, line: Text = EMPTY): void {
   if (!ctx.json) ctx.stdout.write(`${tr(ctx, line)}\n`);
 }
 
 /** Notes, warnings and progress go to stderr. */
-export function note(ctx: CliContext, line: string | Text): void {
+export function note(ctx: CliContext, line: Text = EMPTY): void {
   ctx.stderr.write(`${tr(ctx, line)}\n`);
 }
 
-export function warn(ctx: CliContext, line: string | Text): void {
+export function warn(ctx: CliContext, line: Text): void {
   ctx.stderr.write(`${ctx.color.yellow(tr(ctx, t`warning:`))} ${tr(ctx, line)}\n`);
 }
 
-/** Text in the language of the messages (`--lang`, else LC_ALL / LC_MESSAGES / LANG); strings as they are. */
-export function tr(ctx: CliContext, x: string | Text): string {
-  return typeof x === 'string' ? x : x.render(ctx.catalog);
+/**
+ * Text for a person, in the language of the messages (`--lang`, else LC_ALL / LC_MESSAGES /
+ * LANG), with every string argument shown through displaySafe.
+ */
+export function tr(ctx: CliContext, x: Text): string {
+  return x.render(ctx.catalog, displaySafe);
+}
+
+export type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold';
+
+/** A text rendered for a person and coloured (when colour is on); stays as it is inside other texts. */
+export function paint(ctx: CliContext, style: Style, x: Text): Text {
+  return preformatted(ctx.color[style](tr(ctx, x)));
 }

@@ -28,6 +28,18 @@ export function needsEscaping(s: string): boolean {
   return found;
 }
 
+// What JSON.stringify leaves raw among the above: DEL, C1 controls, bidi marks and separators.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text (from JSON.stringify) with the characters above written as `\uXXXX` escapes: the
+ * same document to a parser — every string exact — and harmless on a terminal. Structural JSON
+ * is ASCII, so these characters can only stand inside strings, where the escape is valid.
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function escapeChar(c: string): string {
   const code = c.charCodeAt(0);
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;

@@ -21,6 +21,8 @@ export class TsproofError<C extends string = string> extends Error {
 export type InputErrorCode =
   | 'FILE_NOT_FOUND'
   | 'FILE_UNREADABLE'
+  | 'FILE_CHANGED'
+  | 'UNSAFE_PERMISSIONS'
   | 'NO_FILES'
   | 'MALFORMED_ASN1'
   | 'MALFORMED_RECEIPT'

@@ -10,6 +10,11 @@
  * key the catalog lacks, the English is shown. `String(text)` and `JSON.stringify` give the
  * English, so logs and `--json` documents stay stable whatever the locale.
  * Literal braces in a template are doubled in its key (`{{`, `}}`).
+ *
+ * Arguments are data (names, subjects, URLs, messages from outside); the template is ours.
+ * Shown to a person, a text is rendered with an `escape` for its string arguments
+ * (`displaySafe`, src/core/display.ts), so that no argument can clear a screen or reorder a
+ * line, whatever message it is placed in; `String(text)` and JSON keep the exact strings.
  */
 export type TextArg = string | number | bigint | Text;
 
@@ -24,9 +29,12 @@ export class Text {
     readonly separator?: string,
   ) {}
 
-  /** Rendered with `catalog` (English when the catalog lacks the key or none is given). */
-  render(catalog?: Catalog): string {
-    const args = this.args.map((a) => (a instanceof Text ? a.render(catalog) : String(a)));
+  /**
+   * Rendered with `catalog` (English when the catalog lacks the key or none is given); with
+   * `escape`, every string argument (at any depth) passes through it.
+   */
+  render(catalog?: Catalog, escape?: (s: string) => string): string {
+    const args = this.args.map((a) => (a instanceof Text ? a.render(catalog, escape) : escape && typeof a === 'string' ? escape(a) : String(a)));
     if (this.separator !== undefined) return args.join(this.separator);
     return fill(catalog?.[this.key] ?? this.key, args);
   }
@@ -60,6 +68,38 @@ export function templateKey(parts: readonly string[]): string {
 /** Text that is not translated: a name, a path, a message from outside (the OS, a library). */
 export function verbatim(s: string): Text {
   return new Text('{0}', [s]);
+}
+
+/**
+ * Text that is already what a person should see — rendered and escaped, perhaps coloured by the
+ * CLI — and is therefore never escaped again. Only for strings built from other texts' renderings
+ * and the program's own literals, never for data.
+ */
+class Preformatted extends Text {
+  constructor(s: string) {
+    super('{0}', [s]);
+  }
+
+  override render(): string {
+    return this.args[0] as string;
+  }
+}
+
+export function preformatted(s: string): Text {
+  return new Preformatted(s);
+}
+
+/**
+ * A line laid out from pieces without words to translate: plain`  ${mark}  ${name}`. The
+ * literal parts are the program's; the arguments are data, escaped like any text's when shown.
+ */
+export function plain(strings: TemplateStringsArray, ...args: TextArg[]): Text {
+  const parts: TextArg[] = [];
+  strings.forEach((s, i) => {
+    if (s) parts.push(preformatted(s));
+    if (i < args.length) parts.push(args[i]!);
+  });
+  return joinTexts(parts, '');
 }
 
 /** Several texts as one, e.g. the findings of a check joined by '; '. */

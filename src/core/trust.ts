@@ -8,6 +8,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.js';
 import { readJsonFile, writeAtomic } from './io/fs.js';
+import { assertPrivate, assertPrivateHome } from './io/permissions.js';
 import { parseCertificates, type Certificate } from './pki/certificate.js';
 import { isObject } from './receipt/manifest.js';
 import { t } from './text.js';
@@ -63,13 +64,18 @@ export class TrustStore {
     return v as StoredAnchor[];
   }
 
-  /** Every anchor: those registered with a purpose and window, and loose certificate files (purpose any). */
+  /**
+   * Every anchor: those registered with a purpose and window, and loose certificate files (purpose
+   * any) — only from a home and trust folder that no other user can write (io/permissions.ts).
+   */
   async load(): Promise<TrustAnchor[]> {
+    await assertPrivateHome(path.dirname(this.dir), [this.dir, path.join(this.dir, INDEX)]);
     const entries = await this.entries();
     const registered = new Set(entries.map((e) => e.file));
     const out: TrustAnchor[] = [];
     for (const e of entries) {
       const f = path.join(this.dir, e.file);
+      await assertPrivate(f);
       for (const certificate of parseCertificates(await readFile(f), f)) {
         const a: TrustAnchor = { certificate, purpose: e.purpose, source: `trust store ${e.id}` };
         if (e.validFrom) a.validFrom = new Date(e.validFrom);
@@ -85,6 +91,7 @@ export class TrustStore {
     }
     for (const n of names) {
       const f = path.join(this.dir, n);
+      await assertPrivate(f);
       for (const certificate of parseCertificates(await readFile(f), f)) out.push({ certificate, purpose: 'any', source: f });
     }
     return out;

@@ -1,6 +1,13 @@
 /** displaySafe: the one rule for showing strings from receipts, certificates and tokens to people. */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { displaySafe, needsEscaping } from '../../src/core/display.js';
+import { displaySafe, jsonSafe, needsEscaping } from '../../src/core/display.js';
+import { joinTexts, plain, preformatted, t } from '../../src/core/text.js';
+import { KO } from '../../src/core/i18n/ko.js';
+import { InputError } from '../../src/core/errors.js';
+import { ROOT } from '../helpers/fixtures.js';
+import { RAW_CONTROLS } from '../helpers/hostile.js';
 
 describe('displaySafe', () => {
   it('escapes terminal controls, DEL, C1 controls and line separators', () => {
@@ -22,5 +29,61 @@ describe('displaySafe', () => {
       expect(displaySafe(s)).toBe(s);
       expect(needsEscaping(s)).toBe(false);
     }
+  });
+});
+
+// Issue 11: the rule applied where texts are rendered for people, so that no output can forget it.
+describe('texts shown to people (displaySafe at the rendering layer)', () => {
+  const evil = 'a\u001b[2J\r\n✔ VERIFIED\u202egpj.exe';
+
+  it('escapes every string argument, at any depth, in any language; the template is left alone', () => {
+    const x = t`skipped ${evil}: ${t`${evil} is not a file`}`;
+    const shown = x.render(KO, displaySafe);
+    expect(shown).not.toMatch(RAW_CONTROLS);
+    expect(shown).not.toContain('\n');
+    expect(shown).toContain('a\\x1b[2J\\x0d\\x0a✔ VERIFIED\\u202egpj.exe');
+    expect(joinTexts([evil, t`${evil}`], '; ').render(undefined, displaySafe)).not.toMatch(RAW_CONTROLS);
+    // Layout lines escape their data too; their literal parts and preformatted (coloured) pieces are kept.
+    expect(plain`  ${preformatted('\u001b[32m✔\u001b[39m')}  ${evil}`.render(undefined, displaySafe)).toBe(`  \u001b[32m✔\u001b[39m  ${displaySafe(evil)}`);
+  });
+
+  it('the CLI writes to the terminal only through output.ts (texts, escaped) — the few other writes are listed here with why', () => {
+    // Each: a file, and what its direct write is. Anything new must go through out/note/warn/printJson.
+    const allowed: [string, RegExp][] = [
+      ['main.ts', /writeOut: \(s\) => ctx\.stdout\.write\(s\)|writeErr: \(s\) => ctx\.stderr\.write\(s\)/], // commander's usage and help
+      ['main.ts', /ctx\.stderr\.write\(`tsproof: \$\{ctx\.color\.red\(tr\(ctx, t`error:`\)\)\} \$\{oneLine\(tr\(ctx, msg\)\)\}/], // the error line, rendered by tr
+      ['main.ts', /TSPROOF_DEBUG/], // a stack trace, asked for
+      ['passphrase.ts', /ctx\.stderr\.write\((question|'\\n')\)/], // the prompt (rendered by tr) and its newline
+      ['demo.ts', /return \{ write: \(s: string\) => w\.write/], // indents what the demo's commands print
+      ['tsa.ts', /log: \(e\) => ctx\.stderr\.write\(`\$\{jsonSafe\(JSON\.stringify\(e\)\)\}/], // the access log, JSON
+      ['hash.ts', /ctx\.stdout\.write\(`\$\{lines\.join/], // sha256sum -c lines: local names, escaped as coreutils does
+      ['export.ts', /if \(o\.out === '-'\) ctx\.stdout\.write\(text\)/], // an in-toto statement (jsonSafe)
+      ['context.ts', /^ {4}(stdout: process\.stdout|stderr: process\.stderr),$/], // the streams handed to the commands
+      ['progress.ts', /stream: process\.stderr/], // the progress bar: numbers only
+      ['run.ts', /process\.stdout\.on\('error'/], // EPIPE
+    ];
+    const cli = path.join(ROOT, 'src', 'cli');
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const unlisted = files(cli)
+      .filter((f) => path.basename(f) !== 'output.ts')
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').map((line) => [path.basename(f), line] as const))
+      .filter(([, line]) => /\b(stdout|stderr)\.write\(|\bw\.write\(|process\.(stdout|stderr)\b(?!\.isTTY)/.test(line))
+      .filter(([f, line]) => !allowed.some(([af, re]) => af === f && re.test(line)));
+    expect(unlisted).toEqual([]);
+  });
+
+  it('keeps the exact strings when not shown to a person (JSON, String, errors)', () => {
+    expect(JSON.stringify({ d: t`name ${evil}` })).toBe(JSON.stringify({ d: `name ${evil}` }));
+    expect(String(plain`x ${evil}`)).toBe(`x ${evil}`);
+    expect(new InputError({ code: 'BAD_ARGUMENT', message: t`${evil}: no such file` }).message).toBe(`${evil}: no such file`);
+  });
+});
+
+describe('jsonSafe', () => {
+  it('writes C1 controls, separators and bidi marks as \\u escapes: the same strings to a parser, nothing raw on a terminal', () => {
+    const value = { name: 'a\u009b31m\u202egpj.exe\u2028\u007f\u001b' };
+    const text = jsonSafe(JSON.stringify(value));
+    expect(text).not.toMatch(RAW_CONTROLS);
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

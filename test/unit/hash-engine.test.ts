@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HashPool, hashFile, hashFiles, prestartHashPool, releaseHashPool, takeHashPool } from '../../src/core/hash/engine.js';
+import { CHUNK, hashFileCooperative, hashFileSync } from '../../src/core/hash/stream.js';
 import { entryJson, leafHash } from '../../src/core/receipt/leaf.js';
 import { hashesManyFiles, TAKES_VALUE } from '../../src/cli/prestart.js';
 import { buildProgram } from '../../src/cli/main.js';
@@ -142,6 +144,84 @@ describe('hash pool after a failure', () => {
       r.forEach((d, i) => expect(d.digests.sha256).toBe(expected(paths[i]!, 'sha256')));
     } finally {
       await pool.close();
+    }
+  });
+});
+
+// Issue 11: a file overwritten while it was hashed (an editor's autosave) got a digest that
+// matches neither the old nor the new content. Every hashing loop now compares the open file's
+// identity, size and times before and after reading, and the path's, and refuses a change.
+describe('a file that changes while it is read', () => {
+  const MiB = 1 << 20;
+  /** A file whose times lie in the past, so that a write now changes them whatever the clock's granularity. */
+  const settled = (name: string, size: number): string => {
+    const p = path.join(dir, name);
+    writeFileSync(p, randomBytes(size));
+    utimesSync(p, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    return p;
+  };
+  const edits: [string, (p: string) => void][] = [
+    ['overwritten in place (same size)', (p) => writeFileSync(p, randomBytes(statSync(p).size))],
+    ['one byte patched', (p) => {
+      const fd = openSync(p, 'r+');
+      writeSync(fd, Buffer.from([0x42]), 0, 1, 0);
+      closeSync(fd);
+    }],
+    ['replaced by a new file under its name (autosave)', (p) => {
+      writeFileSync(`${p}.new`, randomBytes(statSync(p).size));
+      renameSync(`${p}.new`, p);
+    }],
+    ['truncated', (p) => truncateSync(p, 10)],
+    ['deleted', (p) => rmSync(p)],
+  ];
+  const loops: [string, (p: string, onBytes: () => void) => Promise<unknown>][] = [
+    ['the overlapped loop (one file)', (p, onBytes) => hashFile(p, ['sha256'], 'part.step', onBytes)],
+    ['the worker loop', async (p, onBytes) => hashFileSync(p, ['sha256'], Buffer.allocUnsafe(CHUNK), onBytes)],
+    ['the cooperative loop (this thread in a pool)', (p, onBytes) => hashFileCooperative(p, ['sha256'], Buffer.allocUnsafe(CHUNK), { last: performance.now(), budgetMs: 10 }, onBytes)],
+  ];
+  for (const [loop, run] of loops) {
+    for (const size of [100, 3 * MiB + 5]) {
+      for (const [how, edit] of edits) {
+        it(`${loop}, ${size < MiB ? 'small file (read at once)' : 'large file'}: ${how} → refused`, async () => {
+          const p = settled(`changing-${size}.bin`, size);
+          let edited = false;
+          // The hook runs after the first chunk was read: the edit falls inside the read.
+          const onBytes = () => {
+            if (!edited) edit(p);
+            edited = true;
+          };
+          await expect(run(p, onBytes)).rejects.toSatisfy((e: NodeJS.ErrnoException) => e.code === 'ECHANGED' || (e instanceof InputError && e.code === 'FILE_CHANGED' && /^part\.step changed while it was read/.test(e.message)));
+          expect(edited).toBe(true);
+        });
+      }
+    }
+  }
+
+  it('a file left alone is hashed as before by every loop', async () => {
+    const p = settled('stable.bin', 3 * MiB + 5);
+    const want = expected(p, 'sha256');
+    for (const [, run] of loops) expect(((await run(p, () => undefined)) as { digests: { sha256: string } }).digests.sha256).toBe(want);
+  });
+
+  it('a pool refuses the batch with a one-line InputError naming the file a writer keeps changing (worker and main lanes)', async () => {
+    const big = settled('written.bin', 48 * MiB);
+    const stable = settled('quiet.bin', 48 * MiB);
+    // A writer process patching one byte every millisecond while the pool reads.
+    const writer = spawn(process.execPath, ['-e', `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(big)},'r+');let i=0;process.stdout.write('go\\n');setInterval(()=>fs.writeSync(fd,Buffer.from([i++&255]),0,1,(i*7919)%${48 * MiB}),1)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise((r) => writer.stdout!.once('data', r));
+      const pool = new HashPool(2);
+      try {
+        await pool.hash([{ path: stable, display: 'quiet.bin' }], ['sha256']); // the worker is up
+        // Either lane may take the written file: both must refuse it.
+        for (const order of [[stable, big], [big, stable]]) {
+          await expect(pool.hash(order.map((p) => ({ path: p, display: path.basename(p) })), ['sha256'])).rejects.toSatisfy((e: unknown) => e instanceof InputError && e.code === 'FILE_CHANGED' && e.message.startsWith('written.bin changed while it was read'));
+        }
+      } finally {
+        await pool.close();
+      }
+    } finally {
+      writer.kill();
     }
   });
 });

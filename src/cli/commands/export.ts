@@ -17,6 +17,7 @@ import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { entryFor } from './receipt.js';
 import { isFullReceipt } from '../../core/receipt/receipt.js';
 import { t, type Text } from '../../core/text.js';
+import { jsonSafe } from '../../core/display.js';
 
 async function verified(ctx: CliContext, receiptFile: string, trust: string[]) {
   const receipt = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
@@ -38,7 +39,7 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
   if (o.format === 'in-toto') {
     const v = verifyReceipt(receipt, vctx);
     if (!v.ok) refuse(receiptFile, v, t`in-toto statement`);
-    const text = `${JSON.stringify(inTotoStatement(v), null, 2)}\n`;
+    const text = `${jsonSafe(JSON.stringify(inTotoStatement(v), null, 2))}\n`;
     if (o.out === '-') ctx.stdout.write(text);
     else {
       await writeAtomic(dest, text);
@@ -93,7 +94,7 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
   out(ctx, v.ok ? t`  verifies:     yes` : t`  verifies:     NO — ${failed[0]?.id ?? ''}: ${failed[0]?.detail ?? ''}`);
   if (v.holder) out(ctx, t`  holder:       ${v.holder.subject} (${identityLabel(v.holder.identity)})`);
   if (v.time) out(ctx, t`  proven time:  ${formatTime(v.time)}`);
-  for (const ts of v.timestamps) out(ctx, t`  timestamp:    ${formatTimestamp(ctx, ts)}, serial ${ts.serial}`);
+  for (const ts of v.timestamps) out(ctx, t`  timestamp:    ${formatTimestamp(ts)}, serial ${ts.serial}`);
   if (m) {
     out(ctx, t`  created:      ${m.created} (the holder's clock)`);
     out(ctx, t`  merkle root:  ${m.merkle.algorithm} ${m.merkle.root}`);

@@ -12,10 +12,10 @@ import { looksLikePkcs12, readPkcs12, writePkcs12 } from '../../core/pki/pkcs12.
 import { defaultNpkiRoots, readNpkiFolder, scanNpki } from '../../core/pki/npki.js';
 import os from 'node:os';
 import { getPassphrase } from '../passphrase.js';
-import { out, printJson, tr, warn } from '../output.js';
+import { out, paint, printJson, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import type { KeyObject } from 'node:crypto';
-import { t, type Text } from '../../core/text.js';
+import { plain, t, type Text } from '../../core/text.js';
 
 async function readInput(ctx: CliContext, file: string): Promise<Buffer> {
   try {
@@ -44,7 +44,7 @@ async function store(ctx: CliContext, name: string, key: KeyObject, chain: Certi
 function printRecord(ctx: CliContext, r: IdentityRecord, heading: Text) {
   if (ctx.json) return printJson(ctx, { ok: true, identity: r });
   out(ctx, heading);
-  out(ctx, t`  subject   ${r.subject}${r.selfAsserted ? ctx.color.yellow(tr(ctx, t`  (self-asserted)`)) : ''}`);
+  out(ctx, t`  subject   ${r.subject}${r.selfAsserted ? paint(ctx, 'yellow', t`  (self-asserted)`) : ''}`);
   out(ctx, t`  issuer    ${r.issuer}`);
   out(ctx, t`  key       ${r.key}`);
   out(ctx, t`  valid     ${r.notBefore} to ${r.notAfter}`);
@@ -133,7 +133,7 @@ export async function identityScan(ctx: CliContext, o: { path: string[] }): Prom
     return 0;
   }
   for (const c of found) {
-    out(ctx, `${c.commonName ?? c.subject}${c.expired ? ctx.color.red(tr(ctx, t`  (expired)`)) : ''}`);
+    out(ctx, c.expired ? plain`${c.commonName ?? c.subject}${paint(ctx, 'red', t`  (expired)`)}` : plain`${c.commonName ?? c.subject}`);
     out(ctx, t`  folder    ${c.dir}`);
     out(ctx, t`  subject   ${c.subject}`);
     out(ctx, t`  issuer    ${c.issuer} (${c.ca})`);
@@ -178,7 +178,7 @@ export async function identityList(ctx: CliContext): Promise<number> {
     return 0;
   }
   if (all.length === 0) out(ctx, t`No identities. Create one with: tsproof identity new --name "<your name>"`);
-  for (const r of all) out(ctx, `${r.name === def ? '*' : ' '} ${r.name.padEnd(20)} ${r.subject}${r.selfAsserted ? tr(ctx, t` (self-asserted)`) : ''}  ${tr(ctx, t`until ${r.notAfter.slice(0, 10)}`)}`);
+  for (const r of all) out(ctx, plain`${r.name === def ? '*' : ' '} ${r.name.padEnd(20)} ${r.subject}${r.selfAsserted ? t` (self-asserted)` : ''}  ${t`until ${r.notAfter.slice(0, 10)}`}`);
   return 0;
 }
 

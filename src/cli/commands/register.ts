@@ -19,7 +19,7 @@ import { parseAlgorithm } from './hash.js';
 import { formatTimestamp } from '../render.js';
 import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
 import type { CliContext } from '../context.js';
-import { t } from '../../core/text.js';
+import { plain, t } from '../../core/text.js';
 
 export const NO_TSA_MESSAGE =
   t`no TSA configured: pass --tsa <url>, or add {"tsa": ["<url>"]} to $TSPROOF_HOME/config.json; for a local TSA run "tsproof tsa init" then "tsproof tsa serve" and use --tsa http://127.0.0.1:3161/`;
@@ -171,10 +171,10 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
   out(ctx, reg.skipped.length ? t`${registered} (${reg.skipped.length} unchanged file(s) left out)` : registered);
   const holder = reg.verification.holder!;
   out(ctx, holder.identity === 'self-asserted' ? t`  holder   ${holder.subject} (self-asserted)` : t`  holder   ${holder.subject}`);
-  for (const ts of reg.verification.timestamps) out(ctx, t`  time     ${formatTimestamp(ctx, ts)}`);
+  for (const ts of reg.verification.timestamps) out(ctx, t`  time     ${formatTimestamp(ts)}`);
   out(ctx, t`  id       ${reg.receipt.id}`);
   const alg = reg.manifest.algorithms[0]!;
-  if (n <= 20) for (const e of reg.receipt.entries) out(ctx, `  ${e.digests[alg]}  ${e.name}`);
+  if (n <= 20) for (const e of reg.receipt.entries) out(ctx, plain`  ${e.digests[alg]!}  ${e.name}`);
   note(ctx, t`Verify later, offline, with: tsproof verify ${n === 1 ? inputs[0]! : '<file>'}${outDir ? ` --receipt ${shown}` : ''}`);
   return 0;
 }

@@ -7,7 +7,7 @@ import { TrustStore, type TrustPurpose } from '../../core/trust.js';
 import { atOption } from '../common.js';
 import { out, printJson, warn } from '../output.js';
 import type { CliContext } from '../context.js';
-import { t } from '../../core/text.js';
+import { plain, t } from '../../core/text.js';
 
 export async function trustAdd(ctx: CliContext, file: string, o: { for: string; validFrom?: string; validTo?: string }): Promise<number> {
   if (!['tsa', 'holder', 'any'].includes(o.for)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--for ${o.for}: expected tsa, holder or any` });
@@ -53,7 +53,7 @@ export async function trustList(ctx: CliContext): Promise<number> {
   });
   if (ctx.json) printJson(ctx, { ok: true, anchors: rows });
   else if (rows.length === 0) out(ctx, t`No trust anchors. Add one with: tsproof trust add <root.pem> --for tsa|holder`);
-  else for (const r of rows) out(ctx, `${r.id.padEnd(24)} ${r.purpose.padEnd(6)} ${r.subject}${r.validFrom || r.validTo ? `  [${r.validFrom ?? '…'} – ${r.validTo ?? '…'}]` : ''}`);
+  else for (const r of rows) out(ctx, r.validFrom || r.validTo ? plain`${r.id.padEnd(24)} ${r.purpose.padEnd(6)} ${r.subject}  [${r.validFrom ?? '…'} – ${r.validTo ?? '…'}]` : plain`${r.id.padEnd(24)} ${r.purpose.padEnd(6)} ${r.subject}`);
   return 0;
 }
 

@@ -10,14 +10,14 @@ import { PKI_STATUS, parseTimeStampResp } from '../../core/tsp/messages.js';
 import { classifyTimestampBytes, tokenImprintAlgorithm, trimZeroPadding, verifyCmsSignatureTimestamps, verifyTimestampToken } from '../../core/tsp/verify.js';
 import { CheckList } from '../../core/verify/checks.js';
 import { atOption, policyOption, trustAnchors } from '../common.js';
-import { out, printJson, tr, VERSION } from '../output.js';
+import { out, paint, printJson, VERSION } from '../output.js';
 import { formatTimestamp, renderChecks, summarize } from '../render.js';
 import { ExitCode } from '../exit.js';
 import type { CliContext } from '../context.js';
-import { t, type Text } from '../../core/text.js';
+import { plain, t, type Text } from '../../core/text.js';
 
-function verdict(ctx: CliContext, ok: boolean): string {
-  return ok ? ctx.color.green(tr(ctx, t`✔ VALID TIMESTAMP`)) : ctx.color.red(tr(ctx, t`✘ INVALID TIMESTAMP`));
+function verdict(ctx: CliContext, ok: boolean): Text {
+  return ok ? paint(ctx, 'green', t`✔ VALID TIMESTAMP`) : paint(ctx, 'red', t`✘ INVALID TIMESTAMP`);
 }
 
 async function read(ctx: CliContext, f: string, what: Text): Promise<Buffer> {
@@ -115,9 +115,9 @@ export async function tsVerifyCommand(
   if (ctx.json) {
     printJson(ctx, { tsproof: VERSION, ok, results: [{ file: o.data ?? o.digest, token: tokenFile, ok, checks, ...(info ? { timestamp: info } : {}) }] });
   } else {
-    out(ctx, `${verdict(ctx, ok)}  ${tokenFile}`);
-    if (info) out(ctx, t`  when     ${formatTimestamp(ctx, info)}`);
-    out(ctx, t`  checks   ${summarize(ctx, checks)}`);
+    out(ctx, plain`${verdict(ctx, ok)}  ${tokenFile}`);
+    if (info) out(ctx, t`  when     ${formatTimestamp(info)}`);
+    out(ctx, t`  checks   ${summarize(checks)}`);
     for (const l of renderChecks(ctx, checks)) out(ctx, l);
   }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
@@ -148,9 +148,9 @@ async function cmsTimestamps(ctx: CliContext, file: string, o: { trust: string[]
   if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results: results.map((r) => ({ file, ok: r.ok, subject: r.checks[0]?.subject, checks: r.checks, ...(r.info ? { timestamp: r.info } : {}) })) });
   else
     for (const r of results) {
-      out(ctx, `${verdict(ctx, r.ok)}  ${file} ${r.checks[0]?.subject ?? ''}`);
-      if (r.info) out(ctx, t`  when     ${formatTimestamp(ctx, r.info)}`);
-      out(ctx, t`  checks   ${summarize(ctx, r.checks)}`);
+      out(ctx, plain`${verdict(ctx, r.ok)}  ${file} ${r.checks[0]?.subject ?? ''}`);
+      if (r.info) out(ctx, t`  when     ${formatTimestamp(r.info)}`);
+      out(ctx, t`  checks   ${summarize(r.checks)}`);
       for (const l of renderChecks(ctx, r.checks)) out(ctx, l);
     }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;

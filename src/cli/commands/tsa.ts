@@ -10,7 +10,7 @@ import { ClockGuard } from '../../core/tsa/clock.js';
 import { PersistentSerials, SERIAL_STATE_FILE } from '../../core/tsa/serials.js';
 import { writeAtomic } from '../../core/io/fs.js';
 import { toPem } from '../../core/pki/certificate.js';
-import { note, out, printJson, tr, warn } from '../output.js';
+import { note, out, paint, printJson, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { PUBLIC_TSAS, PUBLIC_TSA_LIST_VERSION } from '../../core/tsa/public-tsas.js';
 import { probeTsa } from '../../core/tsa/probe.js';
@@ -18,7 +18,8 @@ import { proxyFromEnv } from '../../core/tsp/http.js';
 import { resolveTsas } from './register.js';
 import { trustAnchors } from '../common.js';
 import { ExitCode } from '../exit.js';
-import { joinTexts, t, type Text } from '../../core/text.js';
+import { jsonSafe } from '../../core/display.js';
+import { joinTexts, plain, t, type Text } from '../../core/text.js';
 
 export function tsaDir(ctx: CliContext, dir?: string): string {
   return dir ? path.resolve(ctx.cwd, dir) : path.join(ctx.home, 'tsa');
@@ -102,7 +103,7 @@ export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string;
     if (lowered) (config.limits?.maxConnections ? warn : note)(ctx, t`at most ${limits.maxConnections} connections at once (lowered to fit the open-file limit of ${fdLimit ?? 0}; raise it with ulimit -n)`);
     const server = createTsaServer(authority, {
       limits,
-      log: (e) => ctx.stderr.write(`${JSON.stringify(e)}\n`),
+      log: (e) => ctx.stderr.write(`${jsonSafe(JSON.stringify(e))}\n`),
       health: () => ({ status: guard.current.trusted ? 'ok' : 'unavailable', tsa: m.certificate.subject, issued: authority.issued, lastSerial: serials.lastIssued.toString(16), clock: guard.current }),
     });
     let addr;
@@ -114,15 +115,25 @@ export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string;
     const url = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}/`;
     note(ctx, t`tsproof TSA "${m.certificate.subject}" listening on ${url}`);
     if (ctx.json) printJson(ctx, { ok: true, url, tsa: m.certificate.subject });
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        note(ctx, t`shutting down: finishing requests in flight`);
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    // SIGINT, SIGTERM or SIGHUP: finish the requests in flight, then stop. A repeated signal
+    // changes nothing (Ctrl-C under the launcher arrives twice: from the terminal and passed on).
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      note(ctx, t`shutting down: finishing requests in flight`);
+      server.close(() => resolveStop());
+      server.closeIdleConnections();
+    };
+    let resolveStop: () => void = () => undefined;
+    const stopped = new Promise<void>((r) => (resolveStop = r));
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const s of signals) process.on(s, stop);
+    try {
+      await stopped;
+    } finally {
+      for (const s of signals) process.off(s, stop);
+    }
     return 0;
   } finally {
     guard.stop();
@@ -141,9 +152,9 @@ export async function tsaList(ctx: CliContext): Promise<number> {
     if (tsa.testOnly) flags.push(t`test only`);
     if (tsa.authRequired) flags.push(t`needs credentials`);
     if (tsa.minIntervalMs) flags.push(t`≥ ${tsa.minIntervalMs / 1000} s between requests`);
-    out(ctx, `  ${tsa.name.padEnd(11)} ${tsa.url}`);
+    out(ctx, plain`  ${tsa.name.padEnd(11)} ${tsa.url}`);
     // The operators' notes are data of the curated list (English).
-    out(ctx, `  ${''.padEnd(11)} ${tsa.operator}${flags.length ? ` — ${tr(ctx, joinTexts(flags, ', '))}` : ''}${tsa.notes ? `. ${tsa.notes}` : ''}`);
+    out(ctx, plain`  ${''.padEnd(11)} ${tsa.operator}${flags.length ? plain` — ${joinTexts(flags, ', ')}` : ''}${tsa.notes ? `. ${tsa.notes}` : ''}`);
   }
   return 0;
 }
@@ -153,15 +164,15 @@ export async function tsaProbe(ctx: CliContext, target: string, o: { trust: stri
   const r = await probeTsa(endpoint!, { random: ctx.random, now: ctx.now, trust: await trustAnchors(ctx, o.trust), timeoutMs: Number(o.timeout) * 1000, proxy: proxyFromEnv(ctx.env) });
   if (ctx.json) printJson(ctx, { ok: r.ok, probe: r });
   else {
-    out(ctx, `${r.ok ? ctx.color.green('✔') : ctx.color.red('✘')} ${r.url}${r.latencyMs !== undefined ? `  (${r.latencyMs} ms)` : ''}`);
-    for (const [alg, status] of Object.entries(r.algorithms)) out(ctx, `  ${alg.toUpperCase().padEnd(7)} ${tr(ctx, status)}`);
+    out(ctx, plain`${r.ok ? paint(ctx, 'green', plain`✔`) : paint(ctx, 'red', plain`✘`)} ${r.url}${r.latencyMs !== undefined ? `  (${r.latencyMs} ms)` : ''}`);
+    for (const [alg, status] of Object.entries(r.algorithms)) out(ctx, plain`  ${alg.toUpperCase().padEnd(7)} ${status}`);
     if (r.info) {
       out(ctx, t`  TSA     ${r.info.tsa}`);
       out(ctx, r.info.trusted ? t`  chain   ${r.info.chain.join(' → ')} (trusted)` : t`  chain   ${r.info.chain.join(' → ')}`);
       out(ctx, t`  policy  ${r.info.policy}`);
     }
     for (const q of r.quirks) out(ctx, t`  note    ${q}`);
-    for (const c of r.failedChecks) out(ctx, `  ${c.status === 'fail' ? ctx.color.red('✘') : ctx.color.yellow('!')} ${c.id}  ${tr(ctx, c.detail)}`);
+    for (const c of r.failedChecks) out(ctx, plain`  ${c.status === 'fail' ? paint(ctx, 'red', plain`✘`) : paint(ctx, 'yellow', plain`!`)} ${c.id}  ${c.detail}`);
   }
   return r.ok ? 0 : ExitCode.SERVICE;
 }

@@ -11,7 +11,7 @@ import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { writeAtomic } from '../../core/io/fs.js';
 import { hashingProgress } from '../progress.js';
 import { takeHashPool } from '../../core/hash/engine.js';
-import type { FileVerification } from '../../core/verify/receipt.js';
+import { fileStatus, type FileVerification } from '../../core/verify/receipt.js';
 import { t } from '../../core/text.js';
 
 /** The certificate of verification: every file's result and every check, for one receipt. */
@@ -24,9 +24,10 @@ async function writeReport(ctx: CliContext, results: FileVerification[], report:
     lang: report.lang,
     receiptFile: first.receipt ? path.basename(first.receipt) : '—',
     verification: { ...(first.receiptId ? { id: first.receiptId } : {}), ...(first.holder ? { holder: first.holder } : {}), ...(first.time ? { time: first.time } : {}), timestamps: first.timestamps },
+    // Each file as verification found it; size and digest are the registered ones (the file's own are in its checks).
     entries: results.map((r) => {
       const alg = (r.entry && Object.keys(r.entry.digests)[0]) || 'sha256';
-      return { name: r.file, size: r.entry?.size ?? 0, algorithm: alg, digest: r.entry?.digests[alg as 'sha256'] ?? '—', status: r.entry ? 'matches' : 'modified' };
+      return { name: r.file, size: r.entry?.size ?? 0, algorithm: alg, digest: r.entry?.digests[alg as 'sha256'] ?? '—', status: fileStatus(r) };
     }),
     omitted: 0,
     checks: results.flatMap((r) => r.checks.map((c) => ({ ...c, subject: results.length > 1 ? `${r.file}${c.subject ? ` ${c.subject}` : ''}` : c.subject }))),

@@ -4,14 +4,18 @@
  * (SIL OFL), which pdfkit embeds as a subset of the glyphs used. A certificate
  * is a readable summary; the receipt remains the evidence, and the certificate says how to
  * check it independently.
+ *
+ * Every string from the receipt, its certificates and tokens (names, subjects, URLs, policies,
+ * check details) is set through displaySafe: a PDF shows the same escapes as the terminal.
  */
 import { fileURLToPath } from 'node:url';
 import { KST_HOURS, wallClock } from '../time.js';
 import type { Check } from '../verify/checks.js';
-import type { HolderInfo } from '../verify/receipt.js';
+import type { FileStatus, HolderInfo } from '../verify/receipt.js';
 import type { TimestampInfo } from '../tsp/verify.js';
 import type { Manifest } from '../receipt/manifest.js';
 import type { Text } from '../text.js';
+import { displaySafe } from '../display.js';
 
 export type CertificateLang = 'ko' | 'en' | 'both';
 
@@ -20,8 +24,8 @@ export interface CertificateEntry {
   size: number;
   algorithm: string;
   digest: string;
-  /** Verification certificates: what the local file showed. */
-  status?: 'matches' | 'modified' | 'missing' | 'not checked';
+  /** Verification certificates: what verification found for the local file (verify/receipt.ts fileStatus). */
+  status?: FileStatus;
 }
 
 export interface CertificateInput {
@@ -73,6 +77,7 @@ const T = {
   matches: ['일치', 'matches'],
   modified: ['변경됨', 'MODIFIED'],
   missing: ['없음', 'MISSING'],
+  'not registered': ['등록되지 않음', 'NOT REGISTERED'],
   'not checked': ['확인 안 함', 'not checked'],
   pass: ['통과', 'pass'],
   warn: ['경고', 'warning'],
@@ -88,10 +93,11 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   const langs = c.lang === 'both' ? [0, 1] : c.lang === 'ko' ? [0] : [1];
   const ko = langs.includes(0) ? (await import('../i18n/ko.js')).KO : undefined;
   // A check's detail in each language of the certificate (once when a sentence has no translation).
-  const detail = (x: Text) => [...new Set(langs.map((i) => x.render(i === 0 ? ko : undefined)))].join(' / ');
+  const detail = (x: Text) => [...new Set(langs.map((i) => x.render(i === 0 ? ko : undefined, displaySafe)))].join(' / ');
+  const s = displaySafe;
   const say = (k: keyof typeof T, n?: number) => langs.map((i) => T[k][i]!.replace('{n}', String(n ?? ''))).join(' / ');
   const title = say(c.kind === 'registration' ? 'titleRegistration' : 'titleVerification');
-  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: true, info: { Title: title, Author: c.verification.holder?.subject ?? '', Creator: c.tool, CreationDate: c.issuedAt } });
+  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: true, info: { Title: title, Author: s(c.verification.holder?.subject ?? ''), Creator: c.tool, CreationDate: c.issuedAt } });
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
@@ -111,28 +117,28 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   }
   heading(say('holder'));
   if (v.holder) {
-    doc.text(v.holder.subject);
-    field(say('identity'), `${say(v.holder.identity)} — ${v.holder.chain.join(' ← ')}`);
+    doc.text(s(v.holder.subject));
+    field(say('identity'), `${say(v.holder.identity)} — ${v.holder.chain.map(s).join(' ← ')}`);
     doc.fontSize(7).text(`SHA-256 ${v.holder.certificateSha256}`);
   }
   heading(say('provenTime'));
   if (v.time) doc.fontSize(11).text(utc(v.time)).text(kst(v.time)).fontSize(9);
-  for (const t of v.timestamps) field(say('tsa'), `${t.tsa} — ${say('serial')} ${t.serial}${t.accuracyMicros ? `, ${say('accuracy')} ±${t.accuracyMicros / 1e6} s` : ''}, ${say('policy')} ${t.policy}`);
+  for (const t of v.timestamps) field(say('tsa'), `${s(t.tsa)} — ${say('serial')} ${s(t.serial)}${t.accuracyMicros ? `, ${say('accuracy')} ±${t.accuracyMicros / 1e6} s` : ''}, ${say('policy')} ${s(t.policy)}`);
   heading(say('receipt'));
-  doc.text(`${c.receiptFile} — ${v.id ?? ''}`);
+  doc.text(`${s(c.receiptFile)} — ${s(v.id ?? '')}`);
   if (v.manifest) doc.fontSize(7).text(`${say('root')} (${v.manifest.merkle.algorithm}, ${v.manifest.merkle.count}): ${v.manifest.merkle.root}`).fontSize(9);
 
   heading(say('files'));
   for (const e of c.entries) {
-    doc.fontSize(9).text(`${e.name}${e.status ? `  [${say(e.status)}]` : ''}`);
-    doc.fontSize(7).fillColor('#333333').text(`${e.size} ${say('bytes')} · ${e.algorithm} ${e.digest}`, { indent: 12 }).fillColor('black');
+    doc.fontSize(9).text(`${s(e.name)}${e.status ? `  [${say(e.status)}]` : ''}`);
+    doc.fontSize(7).fillColor('#333333').text(`${e.size} ${say('bytes')} · ${e.algorithm} ${s(e.digest)}`, { indent: 12 }).fillColor('black');
   }
   if (c.omitted > 0) doc.fontSize(8).text(say('omitted', c.omitted));
 
   if (c.checks) {
     heading(say('checks'));
     for (const k of c.checks) {
-      doc.fontSize(7).fillColor(k.status === 'fail' ? '#aa1111' : k.status === 'warn' ? '#996600' : 'black').text(`${say(k.status)}  ${k.subject ? `${k.subject} ` : ''}${k.id} — ${detail(k.detail)}`).fillColor('black');
+      doc.fontSize(7).fillColor(k.status === 'fail' ? '#aa1111' : k.status === 'warn' ? '#996600' : 'black').text(`${say(k.status)}  ${k.subject ? `${s(k.subject)} ` : ''}${k.id} — ${detail(k.detail)}`).fillColor('black');
     }
   }
 

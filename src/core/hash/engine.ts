@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
-import { CHUNK, hashFileCooperative, hashFileOverlapped, yieldNow } from './stream.ts';
+import { CHANGED, CHUNK, hashFileCooperative, hashFileOverlapped, yieldNow } from './stream.ts';
 import { writeBatchLeaf, type BatchLeaves } from '../receipt/leaf.ts';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { t } from '../text.js';
@@ -51,6 +51,7 @@ export interface HashOptions {
 }
 
 export function fileError(code: string | undefined, display: string): InputError {
+  if (code === CHANGED) return new InputError({ code: 'FILE_CHANGED', message: t`${display} changed while it was read (written or replaced meanwhile), so no digest of it was taken; try again once it is no longer being written` });
   if (code === 'ENOENT') return new InputError({ code: 'FILE_NOT_FOUND', message: t`${display}: no such file` });
   if (code === 'EISDIR') return new InputError({ code: 'FILE_UNREADABLE', message: t`${display}: not a regular file` });
   if (code === 'EACCES' || code === 'EPERM') return new InputError({ code: 'FILE_UNREADABLE', message: t`${display}: permission denied` });

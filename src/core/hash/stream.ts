@@ -5,16 +5,39 @@
  *   current one is hashed — used for a single large file on the main thread;
  * - `hashFileSync`: plain read/hash with a reused buffer — used inside worker threads, where
  *   blocking is free and per-file event-loop round trips would dominate for small files.
+ *
+ * Every loop makes sure the bytes it hashed are one version of the file: the open file's
+ * device, inode, size, mtime and ctime (fstat) before the first read must equal those after the
+ * last, the bytes read must be its size, and the path must still name that same, unchanged file
+ * (stat) — else the file was written or replaced while it was read (an editor's autosave), the
+ * digest belongs to no version of it, and the loop throws an error with code `ECHANGED`.
  */
 import { createHash, hash, type Hash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 
 export const CHUNK = 1 << 20;
 
 export interface RawDigest {
   size: number;
   digests: Record<string, string>;
+}
+
+/** The error of a file that changed while it was read (engine.ts turns it into a one-line InputError). */
+export const CHANGED = 'ECHANGED';
+
+function changed(): Error {
+  return Object.assign(new Error('the file changed while it was read'), { code: CHANGED });
+}
+
+/** What must not change while a file is read: which file it is, its size and its times. */
+function sameVersion(a: BigIntStats, b: BigIntStats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+/** Throws ECHANGED unless `before` (the open file at the start), `after` (at the end) and `now` (the path) are one version of `size` bytes. */
+function checkStable(before: BigIntStats, after: BigIntStats, now: BigIntStats | undefined, size: number): void {
+  if (!sameVersion(before, after) || !now || !sameVersion(before, now) || before.size !== BigInt(size)) throw changed();
 }
 
 /** Several digests of one byte stream, fed chunk by chunk. */
@@ -39,6 +62,7 @@ class MultiHash {
 export async function hashFileOverlapped(path: string, algorithms: readonly string[], bufs: [Buffer, Buffer], onBytes?: (n: number) => void): Promise<RawDigest> {
   const fh = await open(path, 'r');
   try {
+    const before = await fh.stat({ bigint: true });
     const m = new MultiHash(algorithms);
     let cur = 0;
     let pending = fh.read(bufs[0], 0, bufs[0].length, null);
@@ -52,7 +76,9 @@ export async function hashFileOverlapped(path: string, algorithms: readonly stri
       m.update(buf.subarray(0, bytesRead));
       onBytes?.(bytesRead);
     }
-    return m.result();
+    const result = m.result();
+    checkStable(before, await fh.stat({ bigint: true }), await stat(path, { bigint: true }).catch(() => undefined), result.size);
+    return result;
   } finally {
     await fh.close();
   }
@@ -80,28 +106,35 @@ function oneShot(algorithms: readonly string[], data: Buffer): RawDigest {
 }
 
 /**
- * Hashes an open file, pausing after each further chunk (a generator, so that the synchronous
- * and the cooperative loop below share it; a file that fits in `buf` never pauses).
+ * Hashes the open file `path`, pausing after each further chunk (a generator, so that the
+ * synchronous and the cooperative loop below share it; a file that fits in `buf` never pauses),
+ * and checks that it did not change meanwhile.
  */
-function* hashChunks(fd: number, algorithms: readonly string[], buf: Buffer, onBytes?: (n: number) => void): Generator<void, RawDigest> {
+function* hashChunks(path: string, fd: number, algorithms: readonly string[], buf: Buffer, onBytes?: (n: number) => void): Generator<void, RawDigest> {
+  const before = fstatSync(fd, { bigint: true });
   const { filled, eof } = readStart(fd, buf);
   onBytes?.(filled);
-  if (eof) return oneShot(algorithms, buf.subarray(0, filled));
-  const m = new MultiHash(algorithms);
-  m.update(buf);
-  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-    m.update(buf.subarray(0, n));
-    onBytes?.(n);
-    yield;
+  let result: RawDigest;
+  if (eof) result = oneShot(algorithms, buf.subarray(0, filled));
+  else {
+    const m = new MultiHash(algorithms);
+    m.update(buf);
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      m.update(buf.subarray(0, n));
+      onBytes?.(n);
+      yield;
+    }
+    result = m.result();
   }
-  return m.result();
+  checkStable(before, fstatSync(fd, { bigint: true }), statSync(path, { bigint: true, throwIfNoEntry: false }), result.size);
+  return result;
 }
 
 /** Callers pass regular files (the walk checks); read() on a directory fails with EISDIR anyway. */
 export function hashFileSync(path: string, algorithms: readonly string[], buf: Buffer, onBytes?: (n: number) => void): RawDigest {
   const fd = openSync(path, 'r');
   try {
-    const chunks = hashChunks(fd, algorithms, buf, onBytes);
+    const chunks = hashChunks(path, fd, algorithms, buf, onBytes);
     let step;
     while (!(step = chunks.next()).done);
     return step.value;
@@ -118,7 +151,7 @@ export function hashFileSync(path: string, algorithms: readonly string[], buf: B
 export async function hashFileCooperative(path: string, algorithms: readonly string[], buf: Buffer, clock: { last: number; budgetMs: number }, onBytes?: (n: number) => void): Promise<RawDigest> {
   const fd = openSync(path, 'r');
   try {
-    const chunks = hashChunks(fd, algorithms, buf, onBytes);
+    const chunks = hashChunks(path, fd, algorithms, buf, onBytes);
     for (;;) {
       const step = chunks.next();
       if (step.done) return step.value;

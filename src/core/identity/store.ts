@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { exists } from '../io/fs.js';
+import { assertPrivateHome } from '../io/permissions.js';
 import { parseCertificates, type Certificate } from '../pki/certificate.js';
 import { describeKey, encryptKeyForStorage, loadPrivateKey } from '../pki/keys.js';
 import { TSPROOF_SELF_ASSERTED_POLICY } from '../asn1/oids.js';
@@ -126,14 +127,21 @@ export class IdentityStore {
     }
   }
 
+  /** The files an identity signs with may be read only from folders no other user can write (io/permissions.ts). */
+  private async guard(name: string): Promise<void> {
+    const dir = this.pathOf(name);
+    await assertPrivateHome(path.dirname(this.dir), [this.dir, dir, ...['identity.json', 'chain.pem', 'key.pem'].map((f) => path.join(dir, f))]);
+  }
+
   async chain(name: string): Promise<Certificate[]> {
+    await this.guard(name);
     const bytes = await readFile(path.join(this.pathOf(name), 'chain.pem'));
     return parseCertificates(bytes, `identity "${name}" chain.pem`);
   }
 
   async unlock(name: string, passphrase: string): Promise<UnlockedIdentity> {
     const record = await this.record(name);
-    const chain = await this.chain(name);
+    const chain = await this.chain(name); // checks the folder's permissions first
     let pem: Buffer;
     try {
       pem = await readFile(path.join(this.pathOf(name), 'key.pem'));

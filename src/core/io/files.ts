@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { IGNORE_FILE, IgnoreRules } from './ignore.js';
+import { IGNORE_FILE, IgnoreRules, PatternError } from './ignore.js';
 import { t, type Text } from '../text.js';
 
 export interface FileRef {
@@ -78,15 +78,7 @@ export async function collectFiles(inputs: readonly string[], cwd: string, opts:
       throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${input}: no such file or directory` });
     }
     if (st.isFile()) add(abs);
-    else if (st.isDirectory()) {
-      const rules = new IgnoreRules(opts.exclude ?? []);
-      try {
-        for (const line of (await readFile(path.join(abs, IGNORE_FILE), 'utf8')).split(/\r?\n/)) rules.add(line);
-      } catch {
-        // no .tsproofignore
-      }
-      walk(abs, '', rules, add, skipped);
-    }
+    else if (st.isDirectory()) walk(abs, '', await ignoreRules(abs, opts.exclude ?? []), add, skipped);
     else skipped.push({ path: input, reason: st.isSymbolicLink() ? t`symbolic link (not followed)` : t`not a regular file` });
   }
   found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -101,6 +93,39 @@ export async function collectFiles(inputs: readonly string[], cwd: string, opts:
     }
   }
   return { files, skipped };
+}
+
+/**
+ * The rules for a walk of `dir`: the --exclude patterns, then its .tsproofignore. A pattern that
+ * cannot be read is bad input naming the pattern (or the file and line), never a rule dropped.
+ */
+async function ignoreRules(dir: string, exclude: readonly string[]): Promise<IgnoreRules> {
+  const rules = new IgnoreRules();
+  for (const p of exclude) {
+    try {
+      rules.add(p);
+    } catch (err) {
+      if (!(err instanceof PatternError)) throw err;
+      throw new InputError({ code: 'BAD_ARGUMENT', message: t`--exclude ${p}: ${err.text}` });
+    }
+  }
+  const file = path.join(dir, IGNORE_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return rules;
+    throw new InputError({ code: 'FILE_UNREADABLE', message: t`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, cause: err });
+  }
+  text.split(/\r?\n/).forEach((line, i) => {
+    try {
+      rules.add(line);
+    } catch (err) {
+      if (!(err instanceof PatternError)) throw err;
+      throw new InputError({ code: 'BAD_ARGUMENT', message: t`${file}:${i + 1}: ${err.text} in the pattern ${line}` });
+    }
+  });
+  return rules;
 }
 
 /**

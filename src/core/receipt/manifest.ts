@@ -5,6 +5,7 @@
  */
 import { isFileHash, DIGEST_LENGTH, type HashAlgorithm } from '../crypto/algorithms.js';
 import { t, type Text } from '../text.js';
+import { DuplicateKeyError, parseStrictJson } from './strict-json.js';
 
 /** One registered file: a leaf of the batch's Merkle tree. */
 export interface Entry {
@@ -54,14 +55,22 @@ export function encodeManifest(m: Manifest): Uint8Array {
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
-/** Parses and validates manifest bytes. Returns the manifest, or the list of problems. */
+/**
+ * Parses and validates manifest bytes. Returns the manifest, or the list of problems. The bytes
+ * must be exactly the canonical serialisation of what they hold (so no key appears twice, and one
+ * manifest has one byte form): what is signed has a single reading.
+ */
 export function decodeManifest(bytes: Uint8Array): { manifest?: Manifest; problems: Text[] } {
+  let text: string;
   let v: unknown;
   try {
-    v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    v = parseStrictJson(text);
+  } catch (err) {
+    if (err instanceof DuplicateKeyError) return { problems: [t`manifest names the key "${err.key}" twice in one object: it has more than one reading`] };
     return { problems: [t`manifest is not UTF-8 JSON`] };
   }
+  if (canonicalJson(v) !== text) return { problems: [t`manifest bytes are not the canonical serialisation of its content (sorted keys, no whitespace; docs/receipt-format.md)`] };
   const problems: Text[] = [];
   const p = (path: string, msg: Text) => problems.push(t`manifest.${path}: ${msg}`);
   if (!isObject(v)) return { problems: [t`manifest is not a JSON object`] };
@@ -98,7 +107,8 @@ const DIGEST_RE: Record<HashAlgorithm, RegExp> = { sha256: /^[0-9a-f]{64}$/, sha
 /** Problems with one receipt entry, judged against the manifest (for the verifier's receipt.entries check). */
 export function entryProblems(e: Entry & { index: number }, m: Manifest, at: string): Text[] {
   const problems: Text[] = [];
-  if (e.name.length === 0 || e.name !== e.name.normalize('NFC') || e.name.startsWith('/') || e.name.split('/').includes('..')) problems.push(t`${at}.name: expected a relative POSIX path in NFC`);
+  // A NUL cannot stand in any file name: such an entry names no file anywhere.
+  if (e.name.length === 0 || e.name !== e.name.normalize('NFC') || e.name.startsWith('/') || e.name.split('/').includes('..') || e.name.includes('\0')) problems.push(t`${at}.name: expected a relative POSIX path in NFC`);
   if (!Number.isSafeInteger(e.size) || e.size < 0) problems.push(t`${at}.size: expected a non-negative integer`);
   if (!HEX64.test(e.salt)) problems.push(t`${at}.salt: expected 64 lowercase hex digits`);
   if (!Number.isSafeInteger(e.index) || e.index < 0 || e.index >= m.merkle.count) problems.push(t`${at}.index: outside 0..${m.merkle.count - 1}`);

@@ -7,6 +7,7 @@
 import { InputError } from '../errors.js';
 import { fromBase64Strict } from '../bytes.js';
 import { isObject, type Entry, type Manifest } from './manifest.js';
+import { DuplicateKeyError, parseStrictJson } from './strict-json.js';
 import { buildTree, type Tree } from './merkle.js';
 import { writeLeafHash } from './leaf.ts';
 import { DIGEST_LENGTH } from '../crypto/algorithms.js';
@@ -58,10 +59,10 @@ export interface Receipt {
   timestamps: ReceiptTimestamp[];
   /** The registered files: all of them (a full receipt) or some, each with an inclusion proof (an extracted receipt). */
   entries: ReceiptEntry[];
-  /** Reserved for revocation data (OCSP responses, CRLs); empty in this version. */
-  revocation: unknown[];
-  /** Reserved for archive timestamps (renewals); empty in this version. */
-  renewals: unknown[];
+  /** Reserved for revocation data (OCSP responses, CRLs); empty in version 1 (anything else is refused). */
+  revocation: [];
+  /** Reserved for archive timestamps (renewals); empty in version 1 (anything else is refused). */
+  renewals: [];
 }
 
 /**
@@ -72,8 +73,9 @@ export interface Receipt {
 export function parseReceiptJson(text: string, what: string): Receipt {
   let v: unknown;
   try {
-    v = JSON.parse(text);
-  } catch {
+    v = parseStrictJson(text);
+  } catch (err) {
+    if (err instanceof DuplicateKeyError) throw new InputError({ code: 'MALFORMED_RECEIPT', message: t`${what}: not a receipt: an object names the key "${err.key}" twice, so the receipt has more than one reading` });
     throw new InputError({ code: 'MALFORMED_RECEIPT', message: text.length ? t`${what}: not a receipt (not valid JSON; truncated?)` : t`${what}: not a receipt (not valid JSON; empty file)` });
   }
   const problems = receiptProblems(v);
@@ -117,8 +119,9 @@ export function receiptProblems(v: unknown): Text[] {
       if (!isObject(e.digests) || !Object.values(e.digests).every((d) => typeof d === 'string')) p(`${at}.digests`, t`expected an object of hex strings`);
       if (e.proof !== undefined && !(Array.isArray(e.proof) && e.proof.every((h) => typeof h === 'string'))) p(`${at}.proof`, t`expected an array of hex strings`);
     });
-  if (!Array.isArray(v.revocation)) p('revocation', t`expected an array`);
-  if (!Array.isArray(v.renewals)) p('renewals', t`expected an array`);
+  // Reserved: empty in version 1 (their content will come with a format addition).
+  if (!Array.isArray(v.revocation) || v.revocation.length) p('revocation', t`expected an empty array (receipt version 1 carries no revocation data)`);
+  if (!Array.isArray(v.renewals) || v.renewals.length) p('renewals', t`expected an empty array (receipt version 1 carries no renewals)`);
   return problems;
 }
 

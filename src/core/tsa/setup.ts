@@ -15,6 +15,7 @@ import { keyMatchesCertificate, loadPrivateKey } from '../pki/keys.js';
 import { readPkcs12 } from '../pki/pkcs12.js';
 import type { TsaConfig } from './config.js';
 import { exists, writeAtomic } from '../io/fs.js';
+import { assertPrivate } from '../io/permissions.js';
 import { LocalTimestampAuthority, timeOrderedSerials, type AuthorityOptions } from './authority.js';
 import { t } from '../text.js';
 
@@ -89,6 +90,9 @@ export async function loadTsaMaterial(dir: string, o: { pkcs12?: string; passphr
       throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${path.join(dir, f)} not found; run "tsproof tsa init --dir ${dir}" first` });
     }
   };
+  // The TSA's key, like a holder's, only from a folder no other user can write.
+  await assertPrivate(dir);
+  await assertPrivate(path.resolve(dir, o.pkcs12 ?? TSA_FILES.key));
   let key: KeyObject;
   let certs: Certificate[];
   if (o.pkcs12) {

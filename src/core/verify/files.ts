@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { hashFile, hashFiles, type HashPool, type HashProgress } from '../hash/engine.js';
+import { fileError, hashFile, hashFiles, type HashPool, type HashProgress } from '../hash/engine.js';
 import { indexDigests, readIndex } from '../home.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
 import { parseReceiptJson, type Receipt } from '../receipt/receipt.js';
@@ -127,6 +127,22 @@ export interface DirVerification {
 /** A progress display for the hashing of a batch, started once the number of files is known (the CLI's bar). */
 export type ProgressStarter = (totalFiles: number) => Promise<{ attach: (read: () => HashProgress) => void; stop: () => void }>;
 
+/**
+ * Whether a registered name is a file in the folder. A name that cannot be there — a folder on its
+ * way is a file, a link loop, a path longer than the system allows — is missing (a failed check,
+ * exit 1), not a crash; a folder that cannot be searched is bad input (exit 2).
+ */
+function presence(abs: string, name: string): 'file' | 'missing' | 'too-long' {
+  try {
+    return statSync(abs, { throwIfNoEntry: false })?.isFile() ? 'file' : 'missing';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENAMETOOLONG') return 'too-long';
+    if (code === 'ENOTDIR' || code === 'ELOOP') return 'missing';
+    throw fileError(code, name);
+  }
+}
+
 export async function verifyDirectory(o: VerifyContext & { receipt: string; dir: string; cwd: string; unregistered?: boolean; progress?: ProgressStarter; pool?: HashPool }): Promise<DirVerification> {
   const receiptPath = path.resolve(o.cwd, o.receipt);
   const receipt = await loadReceipt(receiptPath);
@@ -140,9 +156,12 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
   for (const entry of rv.entries) {
     const abs = path.join(base, ...entry.name.split('/'));
     // Synchronous: 100,000s of entries, and nothing else waits meanwhile.
-    const isFile = statSync(abs, { throwIfNoEntry: false })?.isFile() ?? false;
-    if (isFile) present.push({ entry, abs });
-    else results.push({ file: entry.name, status: 'missing', ok: false, checks: [{ id: 'file.present', ok: false, status: 'fail', detail: t`registered "${entry.name}" (${entry.size} bytes) is missing` }] });
+    const found = presence(abs, entry.name);
+    if (found === 'file') present.push({ entry, abs });
+    else {
+      const detail = found === 'too-long' ? t`registered "${entry.name}" (${entry.size} bytes) is missing: its name is too long for a path on this system` : t`registered "${entry.name}" (${entry.size} bytes) is missing`;
+      results.push({ file: entry.name, status: 'missing', ok: false, checks: [{ id: 'file.present', ok: false, status: 'fail', detail }] });
+    }
   }
   const bar = await o.progress?.(present.length);
   let digests;

@@ -243,6 +243,22 @@ export interface FileVerification {
 }
 
 /**
+ * What verification found for one local file, in a word (the PDF report's status):
+ * `matches` — its digests and size are those of a proven entry; `modified` — it corresponds to an
+ * entry (by name) but its content differs; `not registered` — no disclosed entry corresponds to it;
+ * `not checked` — the receipt has no proven entries to compare with (or none was found).
+ */
+export type FileStatus = 'matches' | 'modified' | 'missing' | 'not registered' | 'not checked';
+
+export function fileStatus(r: FileVerification): FileStatus {
+  const file = r.checks.filter((c) => c.id === 'file.digest' || c.id === 'file.size');
+  if (r.entry) return file.length > 0 && file.every((c) => c.ok) ? 'matches' : 'modified';
+  // Without a proven set of entries (unreadable manifest, broken Merkle proof) nothing was compared.
+  const proven = r.checks.some((c) => c.id === 'receipt.entries') && !r.checks.some((c) => !c.ok && ['manifest.format', 'receipt.entries', 'merkle.root', 'merkle.inclusion'].includes(c.id));
+  return proven && r.checks.some((c) => c.id === 'file.entry') ? 'not registered' : 'not checked';
+}
+
+/**
  * The disclosed entries, each proven to be a leaf of the signed Merkle root: a full receipt
  * (every entry, no proofs) rebuilds the tree; an extracted one carries an inclusion proof per
  * entry (RFC 9162 §2.1.3). Returns the entries only when they are proven.

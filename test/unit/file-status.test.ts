@@ -1,0 +1,38 @@
+/**
+ * Issue 11: the verification report PDF showed a modified file as matching. A file's status is now
+ * read from what verification found (the CLI test reads the PDF back with pdftotext).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Receipt } from '../../src/core/receipt/receipt.js';
+import { fileStatus, verifyFileAgainst, verifyReceipt } from '../../src/core/verify/receipt.js';
+import { bundledTsa } from '../helpers/setup.js';
+import { party } from '../helpers/fixtures.js';
+import { signedReceipt } from '../helpers/hostile.js';
+
+describe("a file's status in a verification report", () => {
+  let tsa: Awaited<ReturnType<typeof bundledTsa>>;
+  let receipt: Receipt;
+  const anchors = () => [party('root-ca').cert];
+
+  beforeAll(async () => {
+    tsa = await bundledTsa('tsa-ec');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-status-'));
+    writeFileSync(path.join(dir, 'a.txt'), 'registered content\n');
+    receipt = await signedReceipt({ files: [{ absolute: path.join(dir, 'a.txt'), name: 'a.txt' }], tsaUrl: tsa.url });
+  });
+  afterAll(() => tsa.close());
+
+  it("a file's status is what verification found: matches, modified, not registered, not checked", () => {
+    const rv = verifyReceipt(receipt, { anchors: anchors(), now: new Date() });
+    const e = receipt.entries[0]!;
+    expect(fileStatus(verifyFileAgainst(rv, 'a.txt', 'a.txt', { size: e.size, digests: e.digests }))).toBe('matches');
+    expect(fileStatus(verifyFileAgainst(rv, 'a.txt', 'a.txt', { size: e.size, digests: { sha256: 'f'.repeat(64) } }))).toBe('modified');
+    const many = { ...rv, entries: [...rv.entries, { ...e, name: 'b.txt', index: 1 }] };
+    expect(fileStatus(verifyFileAgainst(many, 'c.txt', 'c.txt', { size: 1, digests: { sha256: 'f'.repeat(64) } }))).toBe('not registered');
+    const broken = verifyReceipt({ ...receipt, entries: [{ ...e, size: e.size + 1 }] }, { anchors: anchors(), now: new Date() });
+    expect(fileStatus(verifyFileAgainst(broken, 'a.txt', 'a.txt', { size: e.size, digests: e.digests }))).toBe('not checked');
+  });
+});
