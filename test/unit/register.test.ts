@@ -18,6 +18,10 @@ import { party, PKI } from '../helpers/fixtures.js';
 import { openssl } from '../helpers/openssl.js';
 import { alice, bundledTsa } from '../helpers/setup.js';
 import { hostileTsa, type HostileMode } from '../helpers/servers.js';
+import { editSignedData, editSignerInfo } from '../helpers/forge.js';
+import { der, tlv } from '../../src/core/asn1/der.js';
+import { OID } from '../../src/core/asn1/oids.js';
+import { digestAlgorithmId } from '../../src/core/crypto/algorithms.js';
 
 let dir: string;
 let tsa: Awaited<ReturnType<typeof bundledTsa>>;
@@ -140,6 +144,11 @@ describe('a tampered receipt fails a named check', () => {
     const at = Buffer.from(p.signature).indexOf(Buffer.from(cert.der)) + cert.der.length - 20;
     return { ...r, signature: flipBase64(r.signature, at) };
   };
+  /** Replaces the CMS signature by an edit of it (fields the signature does not cover). */
+  const signatureEdit = (edit: (cms: Uint8Array) => Uint8Array) => () => {
+    const r = clone();
+    return { ...r, signature: Buffer.from(edit(new Uint8Array(Buffer.from(r.signature, 'base64')))).toString('base64') };
+  };
   const cases: [string, () => Receipt, string][] = [
     ['a file digest', entryEdit((e) => (e.digests.sha256 = 'f'.repeat(64))), 'merkle.root'],
     ['a file size', entryEdit((e) => (e.size += 1)), 'merkle.root'],
@@ -182,6 +191,14 @@ describe('a tampered receipt fails a named check', () => {
       return r;
     }, 'timestamp.count'],
     ['the manifest encoding', () => ({ ...clone(), manifest: '@@@' }), 'receipt.encoding'],
+    // Unsigned CMS fields that OpenSSL (and the evidence pack's verify.sh) would judge differently.
+    ["digestAlgorithms (no longer the signer's)", signatureEdit((cms) => editSignedData(cms, (f) => (f[1] = der.setOf(digestAlgorithmId('sha512'))))), 'signature.digest-algorithms'],
+    ['the SignerInfo version (2)', signatureEdit((cms) => editSignerInfo(cms, (f) => (f[0] = der.integer(2)))), 'signature.signer-info-version'],
+    ['the signature, now encapsulating the manifest in a UTF8String', () => {
+      const r = clone();
+      const manifest = Buffer.from(r.manifest, 'base64');
+      return signatureEdit((cms) => editSignedData(cms, (f) => (f[2] = der.sequence(der.oid(OID.data), der.explicit(0, tlv(0x0c, manifest))))))();
+    }, 'signature.detached'],
   ];
   for (const [what, make, id] of cases) {
     it(`when ${what} changes → ${id}`, () => {

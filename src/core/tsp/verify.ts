@@ -106,7 +106,9 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     checks.fail(`${p}.econtent`, t`TSTInfo is not encapsulated (detached token)`);
     return done({ signedData: sd });
   }
-  checks.pass(`${p}.econtent`, t`TSTInfo is encapsulated`);
+  // RFC 5652 §5.2: eContent is an OCTET STRING (BER segments allowed); OpenSSL refuses anything else.
+  if (sd.eContentWrapper) checks.fail(`${p}.econtent`, t`TSTInfo is wrapped in ${sd.eContentWrapper}, not in an OCTET STRING`);
+  else checks.pass(`${p}.econtent`, t`TSTInfo is encapsulated`);
   let tst: TstInfo;
   try {
     tst = parseTstInfo(sd.eContent);

@@ -95,7 +95,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   checks.expect('signature.econtent-type', sd.eContentType === OID.data, t`signed content type is id-data`, t`signed content type ${sd.eContentType}, expected id-data`);
   checks.expect(
     'signature.detached',
-    !sd.eContent || bytesEqual(sd.eContent, manifestBytes),
+    !sd.eContent || (!sd.eContentWrapper && bytesEqual(sd.eContent, manifestBytes)),
     t`signature is detached; the manifest is stored beside it`,
     t`the signature encapsulates content other than the manifest`,
   );
