@@ -24,9 +24,9 @@ export interface TokenVerifyOptions {
   imprint: { algorithm: AnyDigest; digest: Uint8Array };
   /** Explicitly trusted TSA anchors (roots or pinned intermediates/leaves), valid at any time. */
   anchors: readonly Certificate[];
-  /** Anchors with purposes and validity windows; those for TSAs whose window holds genTime (or `at`) are added. */
+  /** Anchors with purposes and validity windows; those for TSAs whose window holds genTime (never `at`) are added. */
   trust?: readonly TrustAnchor[];
-  /** Judge certificate and anchor validity at this time instead of genTime. */
+  /** Judge certificate validity at this time instead of genTime (anchor windows stay at genTime). */
   at?: Date;
   /** Untrusted extra certificates: intermediates stored beside the token, or a TSA certificate supplied by the user. */
   extraCertificates?: readonly Certificate[];
@@ -119,9 +119,12 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   }
   if (sd.eContentType !== OID.tstInfo || sd.signerInfos.length !== 1) return done({ signedData: sd, tstInfo: tst });
   const si = sd.signerInfos[0]!;
+  const genTime = tst.genTime.date;
   // The time certificates are judged at: genTime (tokens outlive TSA certificates), unless --at.
-  const validityAt = o.at ?? tst.genTime.date;
-  const anchors = [...o.anchors, ...anchorsFor(o.trust ?? [], 'tsa', validityAt)];
+  const validityAt = o.at ?? genTime;
+  // Anchor windows say which TSAs were trusted for tokens made when: always judged at genTime,
+  // whatever --at says (--at moves certificate validity, never what an anchor vouched for).
+  const anchors = [...o.anchors, ...anchorsFor(o.trust ?? [], 'tsa', genTime)];
 
   // C. Signer identification, signed attributes and signature; ESS binding.
   const pool = [...sd.certificates, ...(o.extraCertificates ?? [])];
@@ -131,7 +134,6 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   // D. TSA certificate purpose and chain.
   let path: Certificate[] | undefined;
   let trusted = false;
-  const genTime = tst.genTime.date;
   if (signer) {
     const eku = signer.extKeyUsage;
     if (!eku) checks.fail(`${p}.eku`, t`TSA certificate has no extended key usage (timeStamping required)`);

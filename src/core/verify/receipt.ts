@@ -111,10 +111,12 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   const proven = infos.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
   const judgeAt = ctx.at ?? proven ?? ctx.now;
 
-  // Who: does the holder certificate chain to a trusted CA, or is it self-asserted?
+  // Who: does the holder certificate chain to a trusted CA, or is it self-asserted? Anchor
+  // windows are judged at the proven time, whatever --at says; without one, only anchors
+  // without a window count.
   let holderInfo: HolderInfo | undefined;
   if (holder) {
-    const chain = buildPath(holder, sd.certificates, [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', judgeAt)]);
+    const chain = buildPath(holder, sd.certificates, [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', proven)]);
     const identity: IdentityStatus = chain.ok ? 'ca-verified' : isSelfAsserted(holder) ? 'self-asserted' : 'unverified';
     if (identity === 'ca-verified') checks.pass('holder.identity', t`"${holder.subject}" is certified by trusted "${chain.path[chain.path.length - 1]!.subject}"`);
     else if (identity === 'self-asserted') checks.warn('holder.identity', t`"${holder.subject}" is self-asserted: no CA vouches for this name`);
