@@ -8,4 +8,33 @@ export const KO_PKI: Readonly<Record<string, string>> = {
   "SignedData.digestAlgorithms is empty: it does not name the signer's digest algorithm {0}": 'SignedData.digestAlgorithms가 비어 있습니다: 서명자의 다이제스트 알고리즘 {0}이(가) 없습니다',
   'TSTInfo is wrapped in {0}, not in an OCTET STRING': 'TSTInfo가 OCTET STRING이 아닌 {0}에 담겨 있습니다',
 
+  // Certificate parsing
+  '{0}: expected tbsCertificate, signatureAlgorithm and signatureValue, found {1} field(s)': '{0}: tbsCertificate, signatureAlgorithm, signatureValue가 있어야 하는데 필드가 {1}개입니다',
+  '{0}.version: unknown version {1}': '{0}.version: 알 수 없는 버전 {1}',
+  '{0}.validity: expected notBefore and notAfter': '{0}.validity: notBefore와 notAfter가 있어야 합니다',
+  '{0}.tbsCertificate: unexpected {1}': '{0}.tbsCertificate: 예상하지 못한 {1}',
+  '{0}.extension: expected 2 or 3 fields, found {1}': '{0}.extension: 필드가 2개나 3개여야 하는데 {1}개입니다',
+  '{0}.keyIdentifier: must be primitive': '{0}.keyIdentifier: primitive여야 합니다',
+  '{0}.pathLenConstraint: negative': '{0}.pathLenConstraint: 음수입니다',
+
+  // Name constraints (RFC 5280 §4.2.1.10)
+  '{0}: not a GeneralName': '{0}: GeneralName이 아닙니다',
+  '{0}: otherName must be constructed': '{0}: otherName은 constructed여야 합니다',
+  '{0}.subtree: unexpected {1}': '{0}.subtree: 예상하지 못한 {1}',
+  'the emailAddress in the subject is not an IA5String, so it cannot be checked against name constraints': '주체의 emailAddress가 IA5String이 아니어서 이름 제약과 대조할 수 없습니다',
+  'a name constraint sets a minimum or maximum, which RFC 5280 does not allow': '이름 제약에 RFC 5280이 허용하지 않는 minimum 또는 maximum이 있습니다',
+  '{0} is outside the permitted names': '{0}이(가) 허용된 이름 밖에 있습니다',
+  '{0} is among the excluded names': '{0}이(가) 제외된 이름에 속합니다',
+  'name constraints on {0} names are not supported, and the certificate has such a name': '{0} 이름에 대한 이름 제약은 지원하지 않는데, 인증서에 그런 이름이 있습니다',
+  'the e-mail address "{0}" has no @': '전자우편 주소 "{0}"에 @가 없습니다',
+  'the URI "{0}" has no host to check against name constraints': 'URI "{0}"에 이름 제약과 대조할 호스트가 없습니다',
+  'an iPAddress of {0} octets cannot be checked against name constraints': '{0}옥텟 iPAddress는 이름 제약과 대조할 수 없습니다',
+  'an iPAddress constraint of {0} octets cannot be processed': '{0}옥텟 iPAddress 제약은 처리할 수 없습니다',
+  'name.attribute: missing value': 'name.attribute: 값이 없습니다',
+  'the name "{0}"': '이름 "{0}"',
+  'the address {0}': '주소 {0}',
+  'the e-mail address "{0}"': '전자우편 주소 "{0}"',
+  'the DNS name "{0}"': 'DNS 이름 "{0}"',
+  'the URI "{0}"': 'URI "{0}"',
+  'a name of form {0}': '{0} 형식의 이름',
 };
