@@ -17,6 +17,20 @@ export const KO_PKI: Readonly<Record<string, string>> = {
   '{0}.keyIdentifier: must be primitive': '{0}.keyIdentifier: primitive여야 합니다',
   '{0}.pathLenConstraint: negative': '{0}.pathLenConstraint: 음수입니다',
 
+  // Certification paths (RFC 5280 §6)
+  'gave up building a path after {0} signature checks': '서명 검사 {0}번 뒤 경로 구성을 포기했습니다',
+  'gave up building a path after trying {0} partial paths': '부분 경로 {0}개를 시도한 뒤 경로 구성을 포기했습니다',
+  '"{0}" is not valid at {1} (valid {2} to {3})': '"{0}"은(는) {1}에 유효하지 않습니다 (유효기간 {2} ~ {3})',
+  '"{0}" has an unrecognised critical extension {1}': '"{0}"에 알 수 없는 중요(critical) 확장 {1}이(가) 있습니다',
+  '"{0}" breaks the name constraints of "{1}": {2}': '"{0}"이(가) "{1}"의 이름 제약을 어깁니다: {2}',
+  'no path to a trust anchor': '신뢰 앵커까지 가는 경로가 없습니다',
+  'no certificate in the path has an unrecognised critical extension': '경로의 어떤 인증서에도 알 수 없는 중요(critical) 확장이 없습니다',
+  'the names in the path satisfy its name constraints': '경로의 이름이 이름 제약을 지킵니다',
+  'no name constraints in the path': '경로에 이름 제약이 없습니다',
+  '"{0}" chains to trusted "{1}", but the path is not valid: {2}': '"{0}"은(는) 신뢰하는 "{1}"까지 이어지지만 경로가 유효하지 않습니다: {2}',
+  'no unrecognised critical extension': '알 수 없는 중요(critical) 확장 없음',
+  'the holder certificate has an unrecognised critical extension {0}': '보유자 인증서에 알 수 없는 중요(critical) 확장 {0}이(가) 있습니다',
+
   // Name constraints (RFC 5280 §4.2.1.10)
   '{0}: not a GeneralName': '{0}: GeneralName이 아닙니다',
   '{0}: otherName must be constructed': '{0}: otherName은 constructed여야 합니다',
