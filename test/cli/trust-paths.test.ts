@@ -33,6 +33,7 @@ beforeAll(async () => {
   issue('under-expired', '/C=KR/O=Acme/CN=Holder under an expired intermediate', expired, HOLDER_EXT);
   const pinnedTsa = issue('pinned-tsa', '/C=KR/O=Some TSA/CN=Pinned TSA', root, TSA_EXT);
   issue('minted-tsa', '/C=KR/O=Some TSA/CN=Minted TSA', pinnedTsa, TSA_EXT);
+  issue('unknown-critical', '/C=KR/O=Acme/CN=Holder with an unknown critical extension', root, [...HOLDER_EXT, '1.3.6.1.4.1.55555.1=critical,ASN1:NULL']);
   tsa = await bundledTsa('tsa-ec');
 });
 afterAll(async () => {
@@ -92,6 +93,15 @@ describe('a pinned end-entity certificate issues nothing', () => {
     const ossl = openssl(['ts', '-verify', '-token_in', '-in', 't.tst', '-data', 'd.bin', '-partial_chain', '-CAfile', c['pinned-tsa']!.pem, '-untrusted', c['pinned-tsa']!.pem, '-attime', String(d('2026-01-01').getTime() / 1000)], ws.work);
     expect(ossl.ok).toBe(false);
     expect(ossl.stdout + ossl.stderr).toMatch(/invalid CA certificate/);
+  });
+});
+
+describe('a holder certificate with a critical extension tsproof does not recognise', () => {
+  it('cannot be imported: exit 2, one line', async () => {
+    const ws = workspace();
+    const r = await ws.run(['identity', 'import', c['unknown-critical']!.pem, '--key', c['unknown-critical']!.keyFile]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/critical extension tsproof does not recognise \(1\.3\.6\.1\.4\.1\.55555\.1\)/)]);
   });
 });
 

@@ -21,7 +21,11 @@ import { hostileTsa, type HostileMode } from '../helpers/servers.js';
 import { editSignedData, editSignerInfo } from '../helpers/forge.js';
 import { der, tlv } from '../../src/core/asn1/der.js';
 import { OID } from '../../src/core/asn1/oids.js';
-import { digestAlgorithmId } from '../../src/core/crypto/algorithms.js';
+import { digestAlgorithmId, hash } from '../../src/core/crypto/algorithms.js';
+import { assembleSignedData, attribute, prepareSignature } from '../../src/core/cms/build.js';
+import { LocalTimestampAuthority, timeOrderedSerials } from '../../src/core/tsa/authority.js';
+import { encodeTimeStampReq, parseTimeStampResp } from '../../src/core/tsp/messages.js';
+import { CA_EXT, HOLDER_EXT, OpensslPki, type Issued } from '../helpers/openssl-pki.js';
 
 let dir: string;
 let tsa: Awaited<ReturnType<typeof bundledTsa>>;
@@ -115,6 +119,36 @@ describe('register', () => {
     expect(v.ok).toBe(true);
     expect(v.holder!.identity).toBe('self-asserted');
     expect(v.checks.find((c) => c.id === 'holder.identity')!.status).toBe('warn');
+  });
+});
+
+describe('a holder certificate with a critical extension tsproof does not recognise', () => {
+  const pki = new OpensslPki('tsproof-reg-crit-');
+  const from = new Date('2020-01-01T00:00:00Z');
+  const to = new Date('2045-01-01T00:00:00Z');
+  const root = pki.issue('root', { subject: '/C=KR/O=Test/CN=Root', from, to, ext: CA_EXT });
+  const good = pki.issue('good', { subject: '/C=KR/O=Test/CN=Holder', issuer: root, from, to, ext: HOLDER_EXT });
+  const bad = pki.issue('bad', { subject: '/C=KR/O=Test/CN=Holder with an unknown critical extension', issuer: root, from, to, ext: [...HOLDER_EXT, '1.3.6.1.4.1.55555.1=critical,ASN1:NULL'] });
+  const identity = (p: Issued) => ({ record: alice().record, key: p.key, chain: [p.cert, root.cert] });
+
+  it('is refused before registering (bad input, nothing written)', async () => {
+    await expect(doRegister([tsa.url], identity(bad))).rejects.toThrow(/critical extension tsproof does not recognise \(1\.3\.6\.1\.4\.1\.55555\.1\)/);
+  });
+
+  it('makes a receipt signed with it fail holder.extensions', async () => {
+    // A receipt made with a good certificate, re-signed with the bad one and timestamped again.
+    const r = (await doRegister([tsa.url], identity(good))).receipt;
+    const manifest = new Uint8Array(Buffer.from(r.manifest, 'base64'));
+    const prepared = prepareSignature({ key: bad.key, certificate: bad.cert, certificates: [bad.cert, root.cert], eContentType: OID.data, content: manifest, encapsulate: false, signingTime: new Date(), ess: 'v2', essChain: [root.cert] });
+    const clock = () => new Date();
+    const authority = new LocalTimestampAuthority({ key: party('tsa-ec').key, certificate: party('tsa-ec').cert, chain: [], policy: '1.2.3.4.77', clock, serials: timeOrderedSerials(clock, randomBytes) });
+    const token = parseTimeStampResp(authority.respond(encodeTimeStampReq({ digestAlgorithm: 'sha256', digest: hash('sha256', prepared.signature), nonce: 1n, certReq: true }))).token!;
+    const cms = assembleSignedData(prepared, [attribute(OID.signatureTimeStampToken, token)]);
+    const resigned: Receipt = { ...r, signature: Buffer.from(cms).toString('base64'), timestamps: [{ tsa: r.timestamps[0]!.tsa, token: Buffer.from(token).toString('base64'), certificates: [] }] };
+    const v = verifyReceipt(resigned, { anchors: [party('root-ca').cert, root.cert], now: new Date() });
+    expect(v.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(['holder.extensions']);
+    expect(v.holder!.identity).toBe('unverified');
+    expect(verifyReceipt({ ...r }, { anchors: [party('root-ca').cert, root.cert], now: new Date() }).holder!.identity).toBe('ca-verified');
   });
 });
 

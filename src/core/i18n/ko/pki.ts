@@ -30,6 +30,7 @@ export const KO_PKI: Readonly<Record<string, string>> = {
   '"{0}" chains to trusted "{1}", but the path is not valid: {2}': '"{0}"은(는) 신뢰하는 "{1}"까지 이어지지만 경로가 유효하지 않습니다: {2}',
   'no unrecognised critical extension': '알 수 없는 중요(critical) 확장 없음',
   'the holder certificate has an unrecognised critical extension {0}': '보유자 인증서에 알 수 없는 중요(critical) 확장 {0}이(가) 있습니다',
+  'the certificate has a critical extension tsproof does not recognise ({0}), so its signatures could not be relied on': '인증서에 tsproof가 알지 못하는 중요(critical) 확장({0})이 있어 그 서명을 신뢰할 수 없습니다',
 
   // Name constraints (RFC 5280 §4.2.1.10)
   '{0}: not a GeneralName': '{0}: GeneralName이 아닙니다',
