@@ -121,14 +121,14 @@ export class Certificate {
     this.serial = integer(f[i++], `${where}.serialNumber`);
     readAlgorithmIdentifier(f[i++], `${where}.signature`);
     const issuerNode = f[i++];
-    this.issuerAttrs = readName(issuerNode!, `${where}.issuer`);
+    this.issuerAttrs = readName(issuerNode, `${where}.issuer`);
     this.issuerRaw = issuerNode!.raw;
     const validity = seq(f[i++], `${where}.validity`);
     if (validity.length !== 2) throw new Asn1Error(t`${where}.validity: expected notBefore and notAfter`);
     this.notBefore = time(validity[0], `${where}.notBefore`).date;
     this.notAfter = time(validity[1], `${where}.notAfter`).date;
     const subjectNode = f[i++];
-    this.subjectAttrs = readName(subjectNode!, `${where}.subject`);
+    this.subjectAttrs = readName(subjectNode, `${where}.subject`);
     this.subjectRaw = subjectNode!.raw;
     const spkiNode = f[i++];
     seq(spkiNode, `${where}.subjectPublicKeyInfo`);

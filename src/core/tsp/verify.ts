@@ -59,7 +59,7 @@ export interface TimestampInfo {
   tsaCertificateSha256: string;
   /** Subjects of the validated path, leaf first. */
   chain: string[];
-  /** Whether the path ends at a trusted anchor. */
+  /** Whether the path ends at a trusted anchor and is valid (pki/chain.ts). */
   trusted: boolean;
 }
 
