@@ -82,11 +82,13 @@ function anchorsFor(row: Row): { certs: Certificate[]; mode: Outcome['trustMode'
     for (const si of sd.signerInfos) signers.push(...pool.filter((c) => sidMatches(si.sid, c)));
   }
   const roots = pool.filter((c) => c.isSelfIssued && c.isSignedBy(c));
-  // A root counts only when the TSA certificate actually chains to it (as OpenSSL's verify_chain).
-  if (roots.length && signers.some((s) => buildPath(s, pool, roots).ok)) return { certs: roots, mode: 'root', extra };
+  // A root counts only when the TSA certificate actually chains to it (as OpenSSL's verify_chain);
+  // whether the path is valid at genTime is for the verdict to say, not for the choice of anchor.
+  const at = row.gen_time ? new Date(row.gen_time.replace(' ', 'T')) : new Date();
+  if (roots.length && signers.some((s) => buildPath(s, pool, roots, { at }).anchored)) return { certs: roots, mode: 'root', extra };
   // Else pin the top of the longest path the available certificates build (at least the TSA
   // certificate itself, as OpenSSL's -partial_chain), so that intermediates are judged too.
-  if (signers.length) return { certs: signers.map((s) => buildPath(s, pool, []).path.at(-1)!), mode: 'pinned TSA certificate', extra };
+  if (signers.length) return { certs: signers.map((s) => buildPath(s, pool, [], { at }).path.at(-1)!), mode: 'pinned TSA certificate', extra };
   return { certs: [], mode: 'none', extra };
 }
 

@@ -24,11 +24,14 @@ export interface TrustAnchor {
   source: string;
 }
 
-/** The anchors for `purpose` whose window contains `at`. */
-export function anchorsFor(trust: readonly TrustAnchor[], purpose: 'tsa' | 'holder', at: Date): Certificate[] {
-  return trust
-    .filter((a) => (a.purpose === 'any' || a.purpose === purpose) && (!a.validFrom || a.validFrom <= at) && (!a.validTo || at <= a.validTo))
-    .map((a) => a.certificate);
+/**
+ * The anchors for `purpose` whose window contains `at` — the proven time of the evidence (a
+ * token's genTime), never a time the verifier chose. Without a proven time (`undefined`), only
+ * anchors without a window count.
+ */
+export function anchorsFor(trust: readonly TrustAnchor[], purpose: 'tsa' | 'holder', at: Date | undefined): Certificate[] {
+  const inWindow = (a: TrustAnchor) => (at ? (!a.validFrom || a.validFrom <= at) && (!a.validTo || at <= a.validTo) : !a.validFrom && !a.validTo);
+  return trust.filter((a) => (a.purpose === 'any' || a.purpose === purpose) && inWindow(a)).map((a) => a.certificate);
 }
 
 export function anyPurpose(certs: readonly Certificate[], source = 'argument'): TrustAnchor[] {

@@ -3,7 +3,7 @@
  * tests can show that the verifier and the client refuse each one.
  */
 import type { KeyObject } from 'node:crypto';
-import { der } from '../../src/core/asn1/der.js';
+import { der, explicit, parse, seq } from '../../src/core/asn1/der.js';
 import { OID } from '../../src/core/asn1/oids.js';
 import { assembleSignedData, essAttributes, prepareSignature, type EssVersion } from '../../src/core/cms/build.js';
 import { digestOid, type AnyDigest } from '../../src/core/crypto/algorithms.js';
@@ -62,4 +62,26 @@ export function forgeToken(o: ForgeOptions): Uint8Array {
 
 export function grantedResponse(token: Uint8Array): Uint8Array {
   return der.sequence(encodePkiStatusInfo(0), token);
+}
+
+/**
+ * Rebuilds a ContentInfo(SignedData) with some fields replaced. `fields` are the SignedData's
+ * fields as raw DER: version, digestAlgorithms, encapContentInfo, [certificates], [crls],
+ * signerInfos. None of them is covered by the signature, which stays valid.
+ */
+export function editSignedData(cms: Uint8Array, edit: (fields: Uint8Array[]) => void): Uint8Array {
+  const [contentType, content] = seq(parse(cms), 'ContentInfo');
+  const fields = seq(explicit(content, 0, 'content'), 'SignedData').map((n) => n.raw);
+  edit(fields);
+  return der.sequence(contentType!.raw, der.explicit(0, der.sequence(...fields)));
+}
+
+/** The same for the (single) SignerInfo: version, sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature, [unsignedAttrs]. */
+export function editSignerInfo(cms: Uint8Array, edit: (fields: Uint8Array[]) => void): Uint8Array {
+  return editSignedData(cms, (f) => {
+    const [signerInfo] = parse(f[f.length - 1]!).children;
+    const fields = seq(signerInfo, 'SignerInfo').map((n) => n.raw);
+    edit(fields);
+    f[f.length - 1] = der.setOf(der.sequence(...fields));
+  });
 }

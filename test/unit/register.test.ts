@@ -18,6 +18,14 @@ import { party, PKI } from '../helpers/fixtures.js';
 import { openssl } from '../helpers/openssl.js';
 import { alice, bundledTsa } from '../helpers/setup.js';
 import { hostileTsa, type HostileMode } from '../helpers/servers.js';
+import { editSignedData, editSignerInfo } from '../helpers/forge.js';
+import { der, tlv } from '../../src/core/asn1/der.js';
+import { OID } from '../../src/core/asn1/oids.js';
+import { digestAlgorithmId, hash } from '../../src/core/crypto/algorithms.js';
+import { assembleSignedData, attribute, prepareSignature } from '../../src/core/cms/build.js';
+import { LocalTimestampAuthority, timeOrderedSerials } from '../../src/core/tsa/authority.js';
+import { encodeTimeStampReq, parseTimeStampResp } from '../../src/core/tsp/messages.js';
+import { CA_EXT, HOLDER_EXT, OpensslPki, type Issued } from '../helpers/openssl-pki.js';
 
 let dir: string;
 let tsa: Awaited<ReturnType<typeof bundledTsa>>;
@@ -114,6 +122,36 @@ describe('register', () => {
   });
 });
 
+describe('a holder certificate with a critical extension tsproof does not recognise', () => {
+  const pki = new OpensslPki('tsproof-reg-crit-');
+  const from = new Date('2020-01-01T00:00:00Z');
+  const to = new Date('2045-01-01T00:00:00Z');
+  const root = pki.issue('root', { subject: '/C=KR/O=Test/CN=Root', from, to, ext: CA_EXT });
+  const good = pki.issue('good', { subject: '/C=KR/O=Test/CN=Holder', issuer: root, from, to, ext: HOLDER_EXT });
+  const bad = pki.issue('bad', { subject: '/C=KR/O=Test/CN=Holder with an unknown critical extension', issuer: root, from, to, ext: [...HOLDER_EXT, '1.3.6.1.4.1.55555.1=critical,ASN1:NULL'] });
+  const identity = (p: Issued) => ({ record: alice().record, key: p.key, chain: [p.cert, root.cert] });
+
+  it('is refused before registering (bad input, nothing written)', async () => {
+    await expect(doRegister([tsa.url], identity(bad))).rejects.toThrow(/critical extension tsproof does not recognise \(1\.3\.6\.1\.4\.1\.55555\.1\)/);
+  });
+
+  it('makes a receipt signed with it fail holder.extensions', async () => {
+    // A receipt made with a good certificate, re-signed with the bad one and timestamped again.
+    const r = (await doRegister([tsa.url], identity(good))).receipt;
+    const manifest = new Uint8Array(Buffer.from(r.manifest, 'base64'));
+    const prepared = prepareSignature({ key: bad.key, certificate: bad.cert, certificates: [bad.cert, root.cert], eContentType: OID.data, content: manifest, encapsulate: false, signingTime: new Date(), ess: 'v2', essChain: [root.cert] });
+    const clock = () => new Date();
+    const authority = new LocalTimestampAuthority({ key: party('tsa-ec').key, certificate: party('tsa-ec').cert, chain: [], policy: '1.2.3.4.77', clock, serials: timeOrderedSerials(clock, randomBytes) });
+    const token = parseTimeStampResp(authority.respond(encodeTimeStampReq({ digestAlgorithm: 'sha256', digest: hash('sha256', prepared.signature), nonce: 1n, certReq: true }))).token!;
+    const cms = assembleSignedData(prepared, [attribute(OID.signatureTimeStampToken, token)]);
+    const resigned: Receipt = { ...r, signature: Buffer.from(cms).toString('base64'), timestamps: [{ tsa: r.timestamps[0]!.tsa, token: Buffer.from(token).toString('base64'), certificates: [] }] };
+    const v = verifyReceipt(resigned, { anchors: [party('root-ca').cert, root.cert], now: new Date() });
+    expect(v.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(['holder.extensions']);
+    expect(v.holder!.identity).toBe('unverified');
+    expect(verifyReceipt({ ...r }, { anchors: [party('root-ca').cert, root.cert], now: new Date() }).holder!.identity).toBe('ca-verified');
+  });
+});
+
 describe('a tampered receipt fails a named check', () => {
   const manifestEdit = (edit: (m: Record<string, any>) => void) => () => {
     const r = clone();
@@ -139,6 +177,11 @@ describe('a tampered receipt fails a named check', () => {
     const cert = p.holderCertificates.find((c) => c.commonName === commonName)!;
     const at = Buffer.from(p.signature).indexOf(Buffer.from(cert.der)) + cert.der.length - 20;
     return { ...r, signature: flipBase64(r.signature, at) };
+  };
+  /** Replaces the CMS signature by an edit of it (fields the signature does not cover). */
+  const signatureEdit = (edit: (cms: Uint8Array) => Uint8Array) => () => {
+    const r = clone();
+    return { ...r, signature: Buffer.from(edit(new Uint8Array(Buffer.from(r.signature, 'base64')))).toString('base64') };
   };
   const cases: [string, () => Receipt, string][] = [
     ['a file digest', entryEdit((e) => (e.digests.sha256 = 'f'.repeat(64))), 'merkle.root'],
@@ -182,6 +225,14 @@ describe('a tampered receipt fails a named check', () => {
       return r;
     }, 'timestamp.count'],
     ['the manifest encoding', () => ({ ...clone(), manifest: '@@@' }), 'receipt.encoding'],
+    // Unsigned CMS fields that OpenSSL (and the evidence pack's verify.sh) would judge differently.
+    ["digestAlgorithms (no longer the signer's)", signatureEdit((cms) => editSignedData(cms, (f) => (f[1] = der.setOf(digestAlgorithmId('sha512'))))), 'signature.digest-algorithms'],
+    ['the SignerInfo version (2)', signatureEdit((cms) => editSignerInfo(cms, (f) => (f[0] = der.integer(2)))), 'signature.signer-info-version'],
+    ['the signature, now encapsulating the manifest in a UTF8String', () => {
+      const r = clone();
+      const manifest = Buffer.from(r.manifest, 'base64');
+      return signatureEdit((cms) => editSignedData(cms, (f) => (f[2] = der.sequence(der.oid(OID.data), der.explicit(0, tlv(0x0c, manifest))))))();
+    }, 'signature.detached'],
   ];
   for (const [what, make, id] of cases) {
     it(`when ${what} changes → ${id}`, () => {

@@ -4,8 +4,16 @@ import { hash } from '../../src/core/crypto/algorithms.js';
 import { verifyTimestampToken, type TokenVerifyOptions } from '../../src/core/tsp/verify.js';
 import { LocalTimestampAuthority, timeOrderedSerials } from '../../src/core/tsa/authority.js';
 import { encodeTimeStampReq, parseTimeStampResp } from '../../src/core/tsp/messages.js';
-import { forgeToken, type ForgeOptions } from '../helpers/forge.js';
-import { party } from '../helpers/fixtures.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { der, tlv } from '../../src/core/asn1/der.js';
+import { OID } from '../../src/core/asn1/oids.js';
+import { digestAlgorithmId } from '../../src/core/crypto/algorithms.js';
+import { parseSignedData } from '../../src/core/cms/signed-data.js';
+import { editSignedData, editSignerInfo, forgeToken, type ForgeOptions } from '../helpers/forge.js';
+import { party, PKI } from '../helpers/fixtures.js';
+import { openssl } from '../helpers/openssl.js';
 
 const data = new Uint8Array(Buffer.from('the signature value'));
 const digest = hash('sha256', data);
@@ -105,5 +113,52 @@ describe('verifyTimestampToken', () => {
     const flipped = new Uint8Array(t);
     flipped[t.length - 10]! ^= 0xff; // inside the signature
     expect(verify(flipped).ok).toBe(false);
+  });
+});
+
+describe('CMS strictness (RFC 5652), with openssl ts -verify as the oracle where it judges the same thing', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-cms-strict-'));
+  writeFileSync(path.join(dir, 'data.bin'), data);
+  const opensslAccepts = (token: Uint8Array) => {
+    writeFileSync(path.join(dir, 't.tst'), token);
+    return openssl(['ts', '-verify', '-token_in', '-in', 't.tst', '-data', 'data.bin', '-CAfile', path.join(PKI, 'root-ca.pem')], dir).ok;
+  };
+  const tstInfo = (token: Uint8Array) => parseSignedData(token, 'token').eContent!;
+  const withEContent = (wrapped: (tst: Uint8Array) => Uint8Array) => () => {
+    const token = forged();
+    return editSignedData(token, (f) => (f[2] = der.sequence(der.oid(OID.tstInfo), der.explicit(0, wrapped(tstInfo(token))))));
+  };
+  const skiSid = (version: number) => () => editSignerInfo(forged(), (f) => ((f[0] = der.integer(version)), (f[1] = der.implicitPrimitive(0, party('tsa-ec').cert.subjectKeyId!))));
+
+  it('the unedited token passes both', () => {
+    expect(failedIds(verify(forged()))).toEqual([]);
+    expect(opensslAccepts(forged())).toBe(true);
+  });
+
+  const refused: [string, () => Uint8Array, string, boolean | undefined][] = [
+    // [what, token, the check that fails, OpenSSL's verdict (undefined: OpenSSL does not judge it)]
+    ['digestAlgorithms names another digest', () => editSignedData(forged(), (f) => (f[1] = der.setOf(digestAlgorithmId('sha384')))), 'timestamp.digest-algorithms', false],
+    ['digestAlgorithms is empty', () => editSignedData(forged(), (f) => (f[1] = der.setOf())), 'timestamp.digest-algorithms', false],
+    ['a version 2 SignerInfo names its signer by issuer and serial', () => editSignerInfo(forged(), (f) => (f[0] = der.integer(2))), 'timestamp.signer-info-version', undefined],
+    ['a version 3 SignerInfo names its signer by issuer and serial', () => editSignerInfo(forged(), (f) => (f[0] = der.integer(3))), 'timestamp.signer-info-version', undefined],
+    ['a version 1 SignerInfo names its signer by key identifier', skiSid(1), 'timestamp.signer-info-version', undefined],
+    ['eContent is a SEQUENCE wrapping the TSTInfo', withEContent((tst) => tlv(0x30, tst)), 'timestamp.econtent', false],
+    ['eContent is a UTF8String holding the TSTInfo', withEContent((tst) => tlv(0x0c, tst)), 'timestamp.econtent', false],
+  ];
+  for (const [what, make, id, ossl] of refused) {
+    it(`fails ${id} when ${what}`, () => {
+      const token = make();
+      expect(failedIds(verify(token))).toEqual([id]);
+      if (ossl !== undefined) expect(opensslAccepts(token)).toBe(ossl);
+    });
+  }
+
+  it('accepts a version 3 SignerInfo that names its signer by key identifier', () => {
+    expect(failedIds(verify(skiSid(3)()))).toEqual([]);
+  });
+
+  it('accepts eContent as a constructed (BER) OCTET STRING', () => {
+    const token = withEContent((tst) => tlv(0x24, der.raw(der.octetString(tst.subarray(0, 10)), der.octetString(tst.subarray(10)))))();
+    expect(failedIds(verify(token))).toEqual([]);
   });
 });

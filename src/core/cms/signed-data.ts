@@ -46,6 +46,11 @@ export interface SignedData {
   eContentType: string;
   /** eContent octets (constructed BER OCTET STRINGs flattened); undefined when detached. */
   eContent?: Uint8Array;
+  /**
+   * How eContent is wrapped when it is not an OCTET STRING, e.g. `UNIVERSAL 16`: CMS requires
+   * an OCTET STRING (RFC 5652 §5.2); PKCS#7 v1.5 (Authenticode) allowed any type.
+   */
+  eContentWrapper?: string;
   certificates: Certificate[];
   /** Non-X.509 CertificateChoices (attribute certificates, other) — kept only as a count. */
   otherCertificates: number;
@@ -75,11 +80,16 @@ export function parseSignedData(der: Uint8Array, what: string): SignedData {
   const encap = seq(f[i++], `${w}.encapContentInfo`);
   const eContentType = readOid(encap[0], `${w}.eContentType`);
   let eContent: Uint8Array | undefined;
+  let eContentWrapper: string | undefined;
   if (encap[1]) {
     const inner = explicit(encap[1], 0, `${w}.eContent`);
     // CMS wraps content in an OCTET STRING; PKCS#7 v1.5 (e.g. Authenticode) allows any type,
-    // whose content octets are what the message digest covers.
-    eContent = inner.isUniversal(Tag.OCTET_STRING) ? octets(inner, `${w}.eContent`) : inner.content;
+    // whose content octets are what the message digest covers. Verifiers decide what they accept.
+    if (inner.isUniversal(Tag.OCTET_STRING)) eContent = octets(inner, `${w}.eContent`);
+    else {
+      eContent = inner.content;
+      eContentWrapper = inner.describe();
+    }
   }
   const certificates: Certificate[] = [];
   let otherCertificates = 0;
@@ -97,6 +107,7 @@ export function parseSignedData(der: Uint8Array, what: string): SignedData {
   if (i !== f.length) throw new Asn1Error(t`${w}: unexpected trailing fields`);
   const sd: SignedData = { contentType, version, digestAlgorithms, eContentType, certificates, otherCertificates, revocationInfo, signerInfos };
   if (eContent) sd.eContent = eContent;
+  if (eContentWrapper) sd.eContentWrapper = eContentWrapper;
   return sd;
 }
 

@@ -54,6 +54,25 @@ export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o
         : t`no available certificate matches the signer key identifier ${toHex(si.sid.keyId)}`,
     );
 
+  // RFC 5652 §5.3: version 1 goes with an issuerAndSerialNumber sid, version 3 with a subjectKeyIdentifier.
+  const wantVersion = si.sid.kind === 'issuerAndSerial' ? 1 : 3;
+  checks.expect(
+    `${p}.signer-info-version`,
+    si.version === wantVersion,
+    t`SignerInfo version ${si.version} with ${si.sid.kind === 'issuerAndSerial' ? 'issuerAndSerialNumber' : 'subjectKeyIdentifier'}`,
+    t`SignerInfo version ${si.version} with ${si.sid.kind === 'issuerAndSerial' ? 'issuerAndSerialNumber' : 'subjectKeyIdentifier'}: RFC 5652 requires version ${wantVersion}`,
+  );
+  // RFC 5652 §5.1: digestAlgorithms names the signer's digest algorithm (OpenSSL refuses the
+  // message otherwise: "no matching digest"). Compared by OID, as parameters may be NULL or absent.
+  checks.expect(
+    `${p}.digest-algorithms`,
+    sd.digestAlgorithms.some((a) => a.oid === si.digestAlgorithm.oid),
+    t`SignedData.digestAlgorithms names the signer's digest algorithm`,
+    sd.digestAlgorithms.length
+      ? t`SignedData.digestAlgorithms (${sd.digestAlgorithms.map((a) => a.oid).join(', ')}) does not name the signer's digest algorithm ${si.digestAlgorithm.oid}`
+      : t`SignedData.digestAlgorithms is empty: it does not name the signer's digest algorithm ${si.digestAlgorithm.oid}`,
+  );
+
   // Signed attributes: content-type must equal eContentType, message-digest must equal H(content).
   const digest = digestFromOid(si.digestAlgorithm.oid);
   if (!si.signedAttrsRaw) {

@@ -58,10 +58,16 @@ export function suggestIdentityName(cn: string | undefined): string {
 }
 
 /**
- * Refuses a holder certificate that cannot sign at `now` (expired, not yet valid, or its key
- * usage lacks digitalSignature and nonRepudiation); returns warnings (expiry within 30 days).
+ * Refuses a holder certificate that cannot sign at `now` (expired, not yet valid, its key
+ * usage lacks digitalSignature and nonRepudiation, or it has a critical extension tsproof does
+ * not recognise, which verification would refuse: holder.extensions); returns warnings
+ * (expiry within 30 days).
  */
 export function checkSigningCertificate(cert: Certificate, now: Date): Text[] {
+  const unknown = cert.unrecognisedCriticalExtensions;
+  if (unknown.length) {
+    throw new InputError({ code: 'BAD_ARGUMENT', message: t`the certificate has a critical extension tsproof does not recognise (${unknown.join(', ')}), so its signatures could not be relied on` });
+  }
   if (now < cert.notBefore) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the certificate is not valid before ${cert.notBefore.toISOString()}` });
   if (now > cert.notAfter) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the certificate expired on ${cert.notAfter.toISOString()}` });
   const ku = cert.keyUsage;

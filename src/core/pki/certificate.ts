@@ -14,6 +14,7 @@ import {
   time,
   octets,
   oid as readOid,
+  Tag,
   TagClass,
   type Node,
   Asn1Error,
@@ -23,6 +24,7 @@ import { readAlgorithmIdentifier, resolveSignatureScheme, verifySignature, hash,
 import { bytesEqual, toHex } from '../bytes.js';
 import { InputError } from '../errors.js';
 import { readName, formatName, type NameAttribute } from './name.js';
+import { readGeneralNames, readNameConstraints, type GeneralName, type NameConstraints } from './general-name.js';
 import { t } from '../text.js';
 
 export const KEY_USAGE_BITS = [
@@ -44,6 +46,25 @@ export interface Extension {
   value: Uint8Array;
 }
 
+/**
+ * Extensions whose meaning tsproof applies during path validation, so that a certificate
+ * marking one of them critical is understood (RFC 5280 §4.2: a critical extension that is
+ * not recognised makes the certificate unusable). As with OpenSSL's default, the policy
+ * extensions are recognised but no particular policy is required; subject and authority key
+ * identifiers are only hints for path building and must not be critical (§4.2.1.1, §4.2.1.2).
+ */
+export const RECOGNISED_EXTENSIONS: ReadonlySet<string> = new Set([
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.extKeyUsage,
+  OID.subjectAltName,
+  OID.nameConstraints,
+  OID.certificatePolicies,
+  OID.policyMappings,
+  OID.policyConstraints,
+  OID.inhibitAnyPolicy,
+]);
+
 export class Certificate {
   readonly der: Uint8Array;
   readonly tbs: Uint8Array;
@@ -61,63 +82,104 @@ export class Certificate {
   readonly signatureAlgorithm: AlgorithmIdentifier;
   readonly signatureValue: Uint8Array;
   readonly extensions: ReadonlyMap<string, Extension>;
+  /** KeyUsage bits set, or undefined when the extension is absent. */
+  readonly keyUsage: ReadonlySet<KeyUsage> | undefined;
+  readonly extKeyUsage: { critical: boolean; purposes: string[] } | undefined;
+  readonly basicConstraints: { ca: boolean; pathLen?: number } | undefined;
+  readonly subjectKeyId: Uint8Array | undefined;
+  readonly authorityKeyId: Uint8Array | undefined;
+  /** certificatePolicies policy identifiers. */
+  readonly policies: readonly string[];
+  /** subjectAltName entries. */
+  readonly altNames: readonly GeneralName[];
+  readonly nameConstraints: NameConstraints | undefined;
   #publicKey?: KeyObject | null;
   #sha256?: string;
 
+  /**
+   * Every field is read and typed here, the extensions tsproof uses included: a certificate
+   * that is cut short, has fields left over or a malformed known extension is malformed as a
+   * whole (never half-read, and never read as "no restriction").
+   */
   private constructor(der: Uint8Array) {
     const where = 'certificate';
     this.der = der;
-    const root = parse(der, where);
-    const [tbsNode, sigAlgNode, sigNode] = seq(root, where);
-    const tbsFields = seq(tbsNode, `${where}.tbsCertificate`);
+    const top = seq(parse(der, where), where);
+    if (top.length !== 3) throw new Asn1Error(t`${where}: expected tbsCertificate, signatureAlgorithm and signatureValue, found ${top.length} field(s)`);
+    const [tbsNode, sigAlgNode, sigNode] = top;
+    const f = seq(tbsNode, `${where}.tbsCertificate`);
     this.tbs = tbsNode!.raw;
     let i = 0;
     this.version = 1;
-    if (tbsFields[0]?.isContext(0)) {
-      this.version = Number(integer(explicit(tbsFields[0], 0, `${where}.version`), `${where}.version`)) + 1;
+    if (f[0]?.isContext(0)) {
+      const v = integer(explicit(f[0], 0, `${where}.version`), `${where}.version`);
+      if (v < 0n || v > 2n) throw new Asn1Error(t`${where}.version: unknown version ${v}`);
+      this.version = Number(v) + 1;
       i++;
     }
-    this.serialBytes = integerBytes(tbsFields[i], `${where}.serialNumber`);
-    this.serial = integer(tbsFields[i++], `${where}.serialNumber`);
-    i++; // inner signature algorithm, must match the outer one
-    const issuerNode = tbsFields[i++]!;
-    this.issuerRaw = issuerNode.raw;
+    this.serialBytes = integerBytes(f[i], `${where}.serialNumber`);
+    this.serial = integer(f[i++], `${where}.serialNumber`);
+    readAlgorithmIdentifier(f[i++], `${where}.signature`);
+    const issuerNode = f[i++];
     this.issuerAttrs = readName(issuerNode, `${where}.issuer`);
-    const [nb, na] = seq(tbsFields[i++], `${where}.validity`);
-    this.notBefore = time(nb, `${where}.notBefore`).date;
-    this.notAfter = time(na, `${where}.notAfter`).date;
-    const subjectNode = tbsFields[i++]!;
-    this.subjectRaw = subjectNode.raw;
+    this.issuerRaw = issuerNode!.raw;
+    const validity = seq(f[i++], `${where}.validity`);
+    if (validity.length !== 2) throw new Asn1Error(t`${where}.validity: expected notBefore and notAfter`);
+    this.notBefore = time(validity[0], `${where}.notBefore`).date;
+    this.notAfter = time(validity[1], `${where}.notAfter`).date;
+    const subjectNode = f[i++];
     this.subjectAttrs = readName(subjectNode, `${where}.subject`);
-    const spkiNode = tbsFields[i++];
+    this.subjectRaw = subjectNode!.raw;
+    const spkiNode = f[i++];
     seq(spkiNode, `${where}.subjectPublicKeyInfo`);
     this.spki = spkiNode!.raw;
     const exts = new Map<string, Extension>();
-    for (; i < tbsFields.length; i++) {
-      const f = tbsFields[i]!;
-      if (f.tagClass === TagClass.Context && f.tag === 3) {
-        for (const e of seq(explicit(f, 3, `${where}.extensions`), `${where}.extensions`)) {
-          const parts = seq(e, `${where}.extension`);
-          const o = readOid(parts[0], `${where}.extension.id`);
-          const critical = parts.length === 3 ? boolean(parts[1], `${where}.extension.critical`) : false;
-          const value = octets(parts[parts.length - 1], `${where}.extension.value`);
-          if (exts.has(o)) throw new Asn1Error(t`${where}: duplicate extension ${o}`);
-          exts.set(o, { oid: o, critical, value });
-        }
+    // Optional issuerUniqueID [1], subjectUniqueID [2], extensions [3], in that order; nothing else.
+    let lastTag = 0;
+    for (; i < f.length; i++) {
+      const n = f[i]!;
+      if (n.tagClass !== TagClass.Context || n.tag <= lastTag || n.tag > 3) throw new Asn1Error(t`${where}.tbsCertificate: unexpected ${n.describe()}`);
+      lastTag = n.tag;
+      if (n.tag !== 3) continue;
+      for (const e of seq(explicit(n, 3, `${where}.extensions`), `${where}.extensions`)) {
+        const parts = seq(e, `${where}.extension`);
+        if (parts.length !== 2 && parts.length !== 3) throw new Asn1Error(t`${where}.extension: expected 2 or 3 fields, found ${parts.length}`);
+        const o = readOid(parts[0], `${where}.extension.id`);
+        const critical = parts.length === 3 ? boolean(parts[1], `${where}.extension.critical`) : false;
+        const value = octets(parts[parts.length - 1], `${where}.extension.value`);
+        if (exts.has(o)) throw new Asn1Error(t`${where}: duplicate extension ${o}`);
+        exts.set(o, { oid: o, critical, value });
       }
     }
     this.extensions = exts;
+    const ext = <T>(o: string, name: string, read: (value: Uint8Array, where: string) => T): T | undefined => {
+      const e = exts.get(o);
+      return e ? read(e.value, `${where}.${name}`) : undefined;
+    };
+    this.keyUsage = ext(OID.keyUsage, 'keyUsage', readKeyUsage);
+    const eku = ext(OID.extKeyUsage, 'extKeyUsage', (v, w) => seq(parse(v, w), w).map((n) => readOid(n, w)));
+    this.extKeyUsage = eku && { critical: exts.get(OID.extKeyUsage)!.critical, purposes: eku };
+    this.basicConstraints = ext(OID.basicConstraints, 'basicConstraints', readBasicConstraints);
+    this.subjectKeyId = ext(OID.subjectKeyIdentifier, 'subjectKeyIdentifier', (v, w) => octets(parse(v, w), w));
+    this.authorityKeyId = ext(OID.authorityKeyIdentifier, 'authorityKeyIdentifier', (v, w) => {
+      const kid = seq(parse(v, w), w).find((n) => n.isContext(0));
+      if (kid?.constructed) throw new Asn1Error(t`${w}.keyIdentifier: must be primitive`);
+      return kid?.content;
+    });
+    this.policies = ext(OID.certificatePolicies, 'certificatePolicies', (v, w) => seq(parse(v, w), w).map((p) => readOid(seq(p, `${w}.policyInformation`)[0], `${w}.policyIdentifier`))) ?? [];
+    this.altNames = ext(OID.subjectAltName, 'subjectAltName', (v, w) => readGeneralNames(parse(v, w), w)) ?? [];
+    this.nameConstraints = ext(OID.nameConstraints, 'nameConstraints', (v) => readNameConstraints(v));
     this.signatureAlgorithm = readAlgorithmIdentifier(sigAlgNode, `${where}.signatureAlgorithm`);
     this.signatureValue = bitString(sigNode, `${where}.signatureValue`).bytes;
   }
 
-  /** Parses one DER certificate. Throws InputError(MALFORMED_CERTIFICATE). */
-  static fromDER(der: Uint8Array): Certificate {
+  /** Parses one DER certificate. Throws InputError(MALFORMED_CERTIFICATE), naming `what` (e.g. the file) when given. */
+  static fromDER(der: Uint8Array, what?: string): Certificate {
     try {
       return new Certificate(new Uint8Array(der));
     } catch (err) {
       if (err instanceof InputError && err.code === 'MALFORMED_ASN1') {
-        throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: err.text, cause: err });
+        throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: what === undefined ? err.text : t`${what}: ${err.text}`, cause: err });
       }
       throw err;
     }
@@ -163,67 +225,27 @@ export class Certificate {
     return k.asymmetricKeyType ?? 'unknown key';
   }
 
-  /** KeyUsage bits set, or undefined when the extension is absent. */
-  get keyUsage(): Set<KeyUsage> | undefined {
-    const e = this.extensions.get(OID.keyUsage);
-    if (!e) return undefined;
-    const { bytes } = bitString(parse(e.value, 'keyUsage'), 'keyUsage');
-    const out = new Set<KeyUsage>();
-    KEY_USAGE_BITS.forEach((name, bit) => {
-      const byte = bytes[bit >> 3];
-      if (byte !== undefined && byte & (0x80 >> (bit & 7))) out.add(name);
-    });
-    return out;
-  }
-
-  get extKeyUsage(): { critical: boolean; purposes: string[] } | undefined {
-    const e = this.extensions.get(OID.extKeyUsage);
-    if (!e) return undefined;
-    return { critical: e.critical, purposes: seq(parse(e.value, 'extKeyUsage'), 'extKeyUsage').map((n) => readOid(n, 'extKeyUsage')) };
-  }
-
-  get basicConstraints(): { ca: boolean; pathLen?: number } | undefined {
-    const e = this.extensions.get(OID.basicConstraints);
-    if (!e) return undefined;
-    const f = seq(parse(e.value, 'basicConstraints'), 'basicConstraints');
-    let ca = false;
-    let pathLen: number | undefined;
-    for (const n of f) {
-      if (n.isUniversal(1)) ca = boolean(n, 'basicConstraints.cA');
-      else pathLen = Number(integer(n, 'basicConstraints.pathLen'));
-    }
-    return pathLen === undefined ? { ca } : { ca, pathLen };
-  }
-
   get isCA(): boolean {
     return this.basicConstraints?.ca === true;
   }
 
-  get subjectKeyId(): Uint8Array | undefined {
-    const e = this.extensions.get(OID.subjectKeyIdentifier);
-    return e ? octets(parse(e.value, 'subjectKeyIdentifier'), 'subjectKeyIdentifier') : undefined;
+  /**
+   * May this certificate's key sign certificates (RFC 5280 §4.2.1.9, §4.2.1.3)? Only a CA
+   * (basicConstraints cA=TRUE) whose key usage, when present, includes keyCertSign. A
+   * certificate without basicConstraints — an end entity, or a v1 certificate — never can.
+   */
+  get canIssue(): boolean {
+    return this.isCA && (!this.keyUsage || this.keyUsage.has('keyCertSign'));
   }
 
-  get authorityKeyId(): Uint8Array | undefined {
-    const e = this.extensions.get(OID.authorityKeyIdentifier);
-    if (!e) return undefined;
-    const kid = seq(parse(e.value, 'authorityKeyIdentifier'), 'authorityKeyIdentifier').find((n) => n.isContext(0));
-    return kid && !kid.constructed ? kid.content : undefined;
-  }
-
-  get policies(): string[] {
-    const e = this.extensions.get(OID.certificatePolicies);
-    if (!e) return [];
-    return seq(parse(e.value, 'certificatePolicies'), 'certificatePolicies').map((p) => readOid(seq(p, 'policyInformation')[0], 'policyIdentifier'));
+  /** Critical extensions tsproof does not understand (RFC 5280 §4.2); such a certificate must not be used. */
+  get unrecognisedCriticalExtensions(): string[] {
+    return [...this.extensions.values()].filter((e) => e.critical && !RECOGNISED_EXTENSIONS.has(e.oid)).map((e) => e.oid);
   }
 
   /** subjectAltName directoryName entries (raw Name DER), for TSTInfo `tsa` matching. */
   get altDirectoryNames(): Uint8Array[] {
-    const e = this.extensions.get(OID.subjectAltName);
-    if (!e) return [];
-    return seq(parse(e.value, 'subjectAltName'), 'subjectAltName')
-      .filter((n) => n.isContext(4) && n.constructed && n.children.length === 1)
-      .map((n) => n.children[0]!.raw);
+    return this.altNames.flatMap((n) => (n.form === 'directoryName' ? [n.name] : []));
   }
 
   get signatureScheme(): SignatureScheme | undefined {
@@ -274,19 +296,34 @@ export function pemBlocks(text: string, label: string): Uint8Array[] {
 export function parseCertificates(bytes: Uint8Array, what: string): Certificate[] {
   const text = Buffer.from(bytes).toString('latin1');
   if (text.includes('-----BEGIN CERTIFICATE-----')) {
-    return pemBlocks(text, 'CERTIFICATE').map((d) => wrapCertError(() => Certificate.fromDER(d), what));
+    return pemBlocks(text, 'CERTIFICATE').map((d) => Certificate.fromDER(d, what));
   }
-  if (bytes[0] === 0x30) return [wrapCertError(() => Certificate.fromDER(bytes), what)];
+  if (bytes[0] === 0x30) return [Certificate.fromDER(bytes, what)];
   throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: t`${what}: no certificate found (expected PEM or DER)` });
 }
 
-function wrapCertError<T>(f: () => T, what: string): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof InputError) throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: t`${what}: ${err.message}`, cause: err });
-    throw err;
+function readKeyUsage(value: Uint8Array, where: string): Set<KeyUsage> {
+  const { bytes } = bitString(parse(value, where), where);
+  const out = new Set<KeyUsage>();
+  KEY_USAGE_BITS.forEach((name, bit) => {
+    const byte = bytes[bit >> 3];
+    if (byte !== undefined && byte & (0x80 >> (bit & 7))) out.add(name);
+  });
+  return out;
+}
+
+function readBasicConstraints(value: Uint8Array, where: string): { ca: boolean; pathLen?: number } {
+  const f = seq(parse(value, where), where);
+  let k = 0;
+  const ca = f[k]?.isUniversal(Tag.BOOLEAN) ? boolean(f[k++], `${where}.cA`) : false;
+  let pathLen: number | undefined;
+  if (f[k]) {
+    const v = integer(f[k++], `${where}.pathLenConstraint`);
+    if (v < 0n) throw new Asn1Error(t`${where}.pathLenConstraint: negative`);
+    pathLen = Number(v > 255n ? 255n : v);
   }
+  if (k !== f.length) throw new Asn1Error(t`${where}: unexpected trailing fields`);
+  return pathLen === undefined ? { ca } : { ca, pathLen };
 }
 
 /** Reads a Node that must be a Certificate SEQUENCE inside a CMS CertificateSet. */

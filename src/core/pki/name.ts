@@ -26,7 +26,7 @@ export interface NameAttribute {
 }
 
 /** Decodes a Name into its attributes in encoded order (most significant first). */
-export function readName(node: Node, where: string): NameAttribute[] {
+export function readName(node: Node | undefined, where: string): NameAttribute[] {
   const out: NameAttribute[] = [];
   for (const rdn of seq(node, where)) {
     for (const atv of set(rdn, `${where}.rdn`)) {

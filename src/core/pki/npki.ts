@@ -25,7 +25,7 @@ export async function readNpkiFolder(dir: string, password: string): Promise<{ k
       throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${dir}: no ${f} (an NPKI folder holds signCert.der and signPri.key)` });
     }
   };
-  const cert = Certificate.fromDER(await read(NPKI_CERT));
+  const cert = Certificate.fromDER(await read(NPKI_CERT), path.join(dir, NPKI_CERT));
   const key = await loadPrivateKey(await read(NPKI_KEY), password, path.join(dir, NPKI_KEY));
   if (!keyMatchesCertificate(key, cert)) throw new InputError({ code: 'KEY_MISMATCH', message: t`${dir}: signPri.key does not belong to signCert.der` });
   return { key, chain: [cert] };

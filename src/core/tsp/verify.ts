@@ -9,7 +9,7 @@ import { bytesEqual, toHex } from '../bytes.js';
 import { DIGEST_LENGTH, digestFromOid, digestParamsOk, hash, type AnyDigest } from '../crypto/algorithms.js';
 import { parseSignedData, type SignedData } from '../cms/signed-data.js';
 import { checkEss, checkSigner } from '../cms/verify-signer.js';
-import { buildPath, firstInvalidAt } from '../pki/chain.js';
+import { buildPath, type PathProblemKind } from '../pki/chain.js';
 import { formatName, readName } from '../pki/name.js';
 import { CheckList, type Check } from '../verify/checks.js';
 import { decide, digestFindingOf, STRICT, type FindingCode, type VerificationPolicy } from '../verify/policy.js';
@@ -24,9 +24,9 @@ export interface TokenVerifyOptions {
   imprint: { algorithm: AnyDigest; digest: Uint8Array };
   /** Explicitly trusted TSA anchors (roots or pinned intermediates/leaves), valid at any time. */
   anchors: readonly Certificate[];
-  /** Anchors with purposes and validity windows; those for TSAs whose window holds genTime (or `at`) are added. */
+  /** Anchors with purposes and validity windows; those for TSAs whose window holds genTime (never `at`) are added. */
   trust?: readonly TrustAnchor[];
-  /** Judge certificate and anchor validity at this time instead of genTime. */
+  /** Judge certificate validity at this time instead of genTime (anchor windows stay at genTime). */
   at?: Date;
   /** Untrusted extra certificates: intermediates stored beside the token, or a TSA certificate supplied by the user. */
   extraCertificates?: readonly Certificate[];
@@ -59,7 +59,7 @@ export interface TimestampInfo {
   tsaCertificateSha256: string;
   /** Subjects of the validated path, leaf first. */
   chain: string[];
-  /** Whether the path ends at a trusted anchor. */
+  /** Whether the path ends at a trusted anchor and is valid (pki/chain.ts). */
   trusted: boolean;
 }
 
@@ -106,7 +106,9 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     checks.fail(`${p}.econtent`, t`TSTInfo is not encapsulated (detached token)`);
     return done({ signedData: sd });
   }
-  checks.pass(`${p}.econtent`, t`TSTInfo is encapsulated`);
+  // RFC 5652 §5.2: eContent is an OCTET STRING (BER segments allowed); OpenSSL refuses anything else.
+  if (sd.eContentWrapper) checks.fail(`${p}.econtent`, t`TSTInfo is wrapped in ${sd.eContentWrapper}, not in an OCTET STRING`);
+  else checks.pass(`${p}.econtent`, t`TSTInfo is encapsulated`);
   let tst: TstInfo;
   try {
     tst = parseTstInfo(sd.eContent);
@@ -117,9 +119,12 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   }
   if (sd.eContentType !== OID.tstInfo || sd.signerInfos.length !== 1) return done({ signedData: sd, tstInfo: tst });
   const si = sd.signerInfos[0]!;
+  const genTime = tst.genTime.date;
   // The time certificates are judged at: genTime (tokens outlive TSA certificates), unless --at.
-  const validityAt = o.at ?? tst.genTime.date;
-  const anchors = [...o.anchors, ...anchorsFor(o.trust ?? [], 'tsa', validityAt)];
+  const validityAt = o.at ?? genTime;
+  // Anchor windows say which TSAs were trusted for tokens made when: always judged at genTime,
+  // whatever --at says (--at moves certificate validity, never what an anchor vouched for).
+  const anchors = [...o.anchors, ...anchorsFor(o.trust ?? [], 'tsa', genTime)];
 
   // C. Signer identification, signed attributes and signature; ESS binding.
   const pool = [...sd.certificates, ...(o.extraCertificates ?? [])];
@@ -129,7 +134,6 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   // D. TSA certificate purpose and chain.
   let path: Certificate[] | undefined;
   let trusted = false;
-  const genTime = tst.genTime.date;
   if (signer) {
     const eku = signer.extKeyUsage;
     if (!eku) checks.fail(`${p}.eku`, t`TSA certificate has no extended key usage (timeStamping required)`);
@@ -149,31 +153,41 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
 
     checks.expect(`${p}.leaf-not-ca`, !signer.isCA, t`TSA certificate is an end entity`, t`TSA certificate is a CA certificate (cA=true)`);
 
-    const chain = buildPath(signer, pool, anchors);
+    const chain = buildPath(signer, pool, anchors, { at: validityAt });
     path = chain.path;
     trusted = chain.ok;
-    const interBad = chain.path.slice(1, chain.ok ? -1 : undefined).filter((c) => {
+    const interBad = chain.path.slice(1, chain.anchored ? -1 : undefined).filter((c) => {
       const e = c.extKeyUsage;
       return e && !e.purposes.includes(OID.timeStamping) && !e.purposes.includes(OID.anyExtendedKeyUsage);
     });
     if (interBad.length) checks.fail(`${p}.intermediate-eku`, t`intermediate "${interBad[0]!.subject}" restricts extended key usage without timeStamping`);
     else checks.pass(`${p}.intermediate-eku`, chain.path.length > 2 ? t`intermediates allow timeStamping` : t`no intermediate restricts timeStamping`);
 
-    if (chain.ok) checks.pass(`${p}.chain`, t`chains to trusted "${chain.path[chain.path.length - 1]!.subject}" (${chain.path.length} certificate(s))`);
-    else checks.fail(`${p}.chain`, anchors.length ? t`TSA certificate is not trusted: ${chain.reason}` : t`TSA certificate is not trusted: ${chain.reason} (no TSA trust anchor for this time; use --trust or tsproof trust add)`);
+    if (chain.anchored) checks.pass(`${p}.chain`, t`chains to trusted "${chain.path[chain.path.length - 1]!.subject}" (${chain.path.length} certificate(s))`);
+    else {
+      const why = chain.reason ?? t`no path to a trust anchor`;
+      checks.fail(`${p}.chain`, anchors.length ? t`TSA certificate is not trusted: ${why}` : t`TSA certificate is not trusted: ${why} (no TSA trust anchor for this time; use --trust or tsproof trust add)`);
+    }
 
     // Validity is judged at genTime, never "now": tokens outlive TSA certificates (pitfall P5).
     const when = o.at ? `--at ${validityAt.toISOString()}` : `genTime ${genTime.toISOString()}`;
-    const bad = firstInvalidAt(chain.path, validityAt);
+    const problem = (kind: PathProblemKind) => chain.problems.find((x) => x.kind === kind);
+    const bad = problem('validity')?.certificate;
     if (bad) checks.fail(`${p}.chain-validity`, t`"${bad.subject}" was not valid at ${when} (valid ${bad.notBefore.toISOString()} to ${bad.notAfter.toISOString()})`);
     else checks.pass(`${p}.chain-validity`, t`every certificate in the path was valid at ${when}`);
+    const critical = problem('critical-extension');
+    if (critical) checks.fail(`${p}.chain-extensions`, critical.reason);
+    else checks.pass(`${p}.chain-extensions`, t`no certificate in the path has an unrecognised critical extension`);
+    const names = problem('name-constraints');
+    if (names) checks.fail(`${p}.name-constraints`, names.reason);
+    else checks.pass(`${p}.name-constraints`, chain.path.some((c) => c.nameConstraints) ? t`the names in the path satisfy its name constraints` : t`no name constraints in the path`);
 
     const malformed = sd.revocationInfo.filter((r) => !wellFormedRevocation(r));
     if (malformed.length) checks.findings(`${p}.revocation`, policy, [{ code: 'revocation-data-malformed', detail: t`${malformed.length} of ${sd.revocationInfo.length} revocation entries malformed` }]);
     else if (sd.revocationInfo.length) checks.skip(`${p}.revocation`, t`${sd.revocationInfo.length} revocation entry(ies) present but not evaluated in this version`);
     else checks.skip(`${p}.revocation`, t`no revocation data for the TSA certificate in this proof; revocation not checked`);
   } else {
-    for (const id of ['eku', 'key-usage', 'leaf-not-ca', 'intermediate-eku', 'chain', 'chain-validity']) {
+    for (const id of ['eku', 'key-usage', 'leaf-not-ca', 'intermediate-eku', 'chain', 'chain-validity', 'chain-extensions', 'name-constraints']) {
       checks.fail(`${p}.${id}`, t`not checked: the TSA signer certificate was not found or its signature did not verify`);
     }
   }

@@ -95,7 +95,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   checks.expect('signature.econtent-type', sd.eContentType === OID.data, t`signed content type is id-data`, t`signed content type ${sd.eContentType}, expected id-data`);
   checks.expect(
     'signature.detached',
-    !sd.eContent || bytesEqual(sd.eContent, manifestBytes),
+    !sd.eContent || (!sd.eContentWrapper && bytesEqual(sd.eContent, manifestBytes)),
     t`signature is detached; the manifest is stored beside it`,
     t`the signature encapsulates content other than the manifest`,
   );
@@ -111,14 +111,27 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   const proven = infos.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
   const judgeAt = ctx.at ?? proven ?? ctx.now;
 
-  // Who: does the holder certificate chain to a trusted CA, or is it self-asserted?
+  // Who: does the holder certificate chain to a trusted CA, or is it self-asserted? The path is
+  // validated as any other (RFC 5280 §6, pki/chain.ts) at the proven time (or --at); anchor
+  // windows always at the proven time — without one, only anchors without a window count.
   let holderInfo: HolderInfo | undefined;
   if (holder) {
-    const chain = buildPath(holder, sd.certificates, [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', judgeAt)]);
+    const chain = buildPath(holder, sd.certificates, [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', proven)], { at: judgeAt });
     const identity: IdentityStatus = chain.ok ? 'ca-verified' : isSelfAsserted(holder) ? 'self-asserted' : 'unverified';
-    if (identity === 'ca-verified') checks.pass('holder.identity', t`"${holder.subject}" is certified by trusted "${chain.path[chain.path.length - 1]!.subject}"`);
+    const top = chain.path[chain.path.length - 1]!;
+    if (identity === 'ca-verified') checks.pass('holder.identity', t`"${holder.subject}" is certified by trusted "${top.subject}"`);
     else if (identity === 'self-asserted') checks.warn('holder.identity', t`"${holder.subject}" is self-asserted: no CA vouches for this name`);
-    else checks.warn('holder.identity', t`"${holder.subject}" is not certified by a trusted CA: ${chain.ok ? '' : chain.reason}`);
+    else if (chain.anchored) checks.warn('holder.identity', t`"${holder.subject}" chains to trusted "${top.subject}", but the path is not valid: ${chain.reason ?? ''}`);
+    else checks.warn('holder.identity', t`"${holder.subject}" is not certified by a trusted CA: ${chain.reason ?? ''}`);
+    // A certificate with a critical extension tsproof does not understand must not be relied on
+    // (RFC 5280 §4.2), whoever vouches for it: its signature does not count.
+    const unknown = holder.unrecognisedCriticalExtensions;
+    checks.expect(
+      'holder.extensions',
+      unknown.length === 0,
+      t`no unrecognised critical extension`,
+      t`the holder certificate has an unrecognised critical extension ${unknown.join(', ')}`,
+    );
     const ku = holder.keyUsage;
     checks.expect(
       'holder.key-usage',
