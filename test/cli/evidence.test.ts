@@ -153,6 +153,19 @@ describe('evidence pack', () => {
       const wrong = verifySh(p2, one, { TSA_CA: path.join(PKI, 'untrusted-root-ca.pem') });
       expect(wrong.status).toBe(1);
       expect(wrong.stderr).toMatch(/^FAIL: timestamp 1: openssl ts -verify/m);
+
+      // Asked the other way round: the receipt lists RSA first, the signature still holds EC first
+      // (a sorted SET); the pack follows the signature, so verify.sh agrees and numbers alike.
+      const other = path.join(s.work, 'two-tsas-reversed.txt');
+      writeFileSync(other, 'timestamped twice, RSA first\n');
+      const rev = await s.run(['register', 'two-tsas-reversed.txt', '--tsa', rsa.url, '--tsa', ec.url, '--json']);
+      expect(rev.status, rev.stderr).toBe(0);
+      const p3 = path.join(s.dir, 'pack-two-tsas-reversed');
+      const exp = await s.run(['export', JSON.parse(rev.stdout).receipt, '--format', 'evidence', '--out', p3]);
+      expect(exp.status, exp.stderr).toBe(0);
+      const r3 = verifySh(p3, other);
+      expect(r3.status, r3.stderr).toBe(0);
+      expect(r3.stdout.split('\n').find((l) => l.startsWith('VERIFIED: '))).toMatch(/Timestamp 1 by TSA "CN=Test TSA EC, .*Timestamp 2 by TSA "CN=Test TSA RSA, /);
     } finally {
       await ec.close();
       await rsa.close();

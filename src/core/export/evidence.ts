@@ -47,10 +47,13 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
     verification.holder.identity === 'ca-verified'
       ? { certificates: pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', at)], verification.holder.chain.at(-1)), basis: 'a CA you trust / 신뢰하는 인증기관' }
       : { certificates: [holderCert], basis: `the holder's own certificate (${verification.holder.identity}: no CA vouches for the name) / 보유자 자신의 인증서 (이름을 보증하는 인증기관 없음)` };
-  const tsaAnchors = verification.timestamps.map((t) => pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'tsa', at)], t.chain.at(-1)));
+  // The tokens go in the order the signature carries them (a sorted SET; the receipt lists them in
+  // the order the TSAs were asked): verify.sh reads them from signature.p7s and checks the loose
+  // copies against them. A verified receipt lists every embedded token once.
+  const stamps = pieces.tokens.map((p) => verification.timestamps[p.listed]!);
+  // Each TSA's anchor as our verification chose it: at that token's own genTime.
+  const tsaAnchors = stamps.map((t) => pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'tsa', new Date(t.genTime))], t.chain.at(-1)));
 
-  // The tokens go in the order the signature carries them (which a verified receipt shares):
-  // verify.sh reads them from signature.p7s and checks the loose copies against them.
   const files: PackFile[] = [
     { path: 'manifest.json', data: pieces.manifest },
     { path: 'signature.p7s', data: pieces.signature },
@@ -85,7 +88,7 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
     time: verification.time,
     holder: verification.holder,
     holderAnchor: { basis: holderAnchor.basis, fingerprints: holderAnchor.certificates.map(describe) },
-    timestamps: verification.timestamps.map((t, i) => ({ ...t, url: pieces.tokens[i]!.tsa, anchors: tsaAnchors[i]!.map(describe) })),
+    timestamps: stamps.map((t, i) => ({ ...t, url: pieces.tokens[i]!.tsa, anchors: tsaAnchors[i]!.map(describe) })),
     entries: entries.slice(0, 20).map((e) => ({ name: e.name, size: e.size, digest: e.digests[alg as HashAlgorithm]! })),
   };
   files.push({ path: 'verify.sh', data: verifyScript(), executable: true }, { path: 'README.md', data: evidenceReadme(facts) });

@@ -9,7 +9,7 @@ import { Certificate } from '../pki/certificate.js';
 import { decodeField, treeOfEntries, type Receipt, type ReceiptEntry } from './receipt.js';
 import { decodeManifest } from './manifest.js';
 import { inclusionProof } from './merkle.js';
-import { toHex } from '../bytes.js';
+import { bytesEqual, toHex } from '../bytes.js';
 import { t } from '../text.js';
 
 export interface ReceiptPieces {
@@ -20,7 +20,12 @@ export interface ReceiptPieces {
   signatureValue: Uint8Array;
   /** Certificates embedded in the signature (the holder's chain). */
   holderCertificates: Certificate[];
-  tokens: { tsa: string; token: Uint8Array; certificates: Certificate[] }[];
+  /**
+   * The timestamp tokens in the order the signature holds them (a DER SET, sorted by encoding),
+   * each with the receipt's listing of it (`listed`: its index in `receipt.timestamps`, -1 when
+   * the receipt does not list that token). Tools that read the signature see this order.
+   */
+  tokens: { tsa: string; token: Uint8Array; certificates: Certificate[]; listed: number }[];
 }
 
 export function extractPieces(r: Receipt): ReceiptPieces {
@@ -41,11 +46,14 @@ export function extractPieces(r: Receipt): ReceiptPieces {
     signature,
     signatureValue: si.signature,
     holderCertificates: sd.certificates,
-    tokens: r.timestamps.map((t, i) => ({
-      tsa: t.tsa,
-      token: decodeField(t.token) ?? embedded[i] ?? new Uint8Array(0),
-      certificates: t.certificates.map((c) => Certificate.fromDER(decodeField(c) ?? new Uint8Array(0))),
-    })),
+    tokens: embedded.map((token) => {
+      const listed = r.timestamps.findIndex((t) => {
+        const d = decodeField(t.token);
+        return !!d && bytesEqual(d, token);
+      });
+      const t = r.timestamps[listed];
+      return { tsa: t?.tsa ?? '', token, certificates: (t?.certificates ?? []).map((c) => Certificate.fromDER(decodeField(c) ?? new Uint8Array(0))), listed };
+    }),
   };
 }
 
