@@ -41,6 +41,9 @@ export type InputErrorCode =
   | 'BAD_TSA_URL'
   | 'BAD_CONFIG'
   | 'RECEIPT_NOT_FOUND'
+  | 'MALFORMED_DEPOSIT'
+  | 'NOT_A_RECIPIENT'
+  | 'FILE_CHANGED'
   | 'BAD_ARGUMENT';
 export class InputError extends TsproofError<InputErrorCode> {}
 

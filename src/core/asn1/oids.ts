@@ -4,6 +4,8 @@ export const OID = {
   data: '1.2.840.113549.1.7.1',
   signedData: '1.2.840.113549.1.7.2',
   tstInfo: '1.2.840.113549.1.9.16.1.4',
+  envelopedData: '1.2.840.113549.1.7.3',
+  authEnvelopedData: '1.2.840.113549.1.9.16.1.23',
   // attributes
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
@@ -41,6 +43,28 @@ export const OID = {
   ecdsaWithSHA384: '1.2.840.10045.4.3.3',
   ecdsaWithSHA512: '1.2.840.10045.4.3.4',
   ed25519: '1.3.101.112',
+  // key transport and agreement (RFC 8017, RFC 5753, RFC 8418), content encryption (RFC 3565, RFC 5084)
+  rsaesOaep: '1.2.840.113549.1.1.7',
+  pSpecified: '1.2.840.113549.1.1.9',
+  dhSinglePassStdDHSha1Kdf: '1.3.133.16.840.63.0.2',
+  dhSinglePassStdDHSha224Kdf: '1.3.132.1.11.0',
+  dhSinglePassStdDHSha256Kdf: '1.3.132.1.11.1',
+  dhSinglePassStdDHSha384Kdf: '1.3.132.1.11.2',
+  dhSinglePassStdDHSha512Kdf: '1.3.132.1.11.3',
+  secp256r1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
+  secp521r1: '1.3.132.0.35',
+  aes128Cbc: '2.16.840.1.101.3.4.1.2',
+  aes192Cbc: '2.16.840.1.101.3.4.1.22',
+  aes256Cbc: '2.16.840.1.101.3.4.1.42',
+  aes128Gcm: '2.16.840.1.101.3.4.1.6',
+  aes192Gcm: '2.16.840.1.101.3.4.1.26',
+  aes256Gcm: '2.16.840.1.101.3.4.1.46',
+  /** AES-256-GMAC (RFC 9044). */
+  aes256Gmac: '2.16.840.1.101.3.4.1.49',
+  aes128Wrap: '2.16.840.1.101.3.4.1.5',
+  aes192Wrap: '2.16.840.1.101.3.4.1.25',
+  aes256Wrap: '2.16.840.1.101.3.4.1.45',
   // certificate extensions
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
@@ -71,3 +95,11 @@ export const TSPROOF_ARC = '2.25.172103396470810131766285606417406327354';
 export const TSPROOF_TSA_POLICY = `${TSPROOF_ARC}.1`;
 /** Certificate policy put in self-asserted holder certificates, so that anyone can see they are self-asserted. */
 export const TSPROOF_SELF_ASSERTED_POLICY = `${TSPROOF_ARC}.2`;
+/** Technology escrow (docs/escrow.md): attributes of a deposit's AuthEnvelopedData. */
+const ESCROW_ARC = `${TSPROOF_ARC}.19`;
+/** The registration receipt (its JSON bytes in an OCTET STRING). */
+export const ESCROW_RECEIPT_ATTRIBUTE = `${ESCROW_ARC}.1`;
+/** The depositor's signed deposit statement (a ContentInfo SignedData). */
+export const ESCROW_STATEMENT_ATTRIBUTE = `${ESCROW_ARC}.2`;
+/** The MAC of a CBC deposit's ciphertext: SEQUENCE { AlgorithmIdentifier (AES-256-GMAC), OCTET STRING }. */
+export const ESCROW_MAC_ATTRIBUTE = `${ESCROW_ARC}.3`;
