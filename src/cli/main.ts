@@ -17,6 +17,7 @@ import type { tsVerifyCommand } from './commands/ts.js';
 import type { tsaInit, tsaServe } from './commands/tsa.js';
 import type { receiptExtract } from './commands/receipt.js';
 import type { certificateCommand, exportCommand, showCommand } from './commands/export.js';
+import type { escrowCertificate, escrowDeposit, escrowInspect, escrowRelease, escrowVerify } from './commands/escrow.js';
 
 // Commands load on demand: start-up time matters (hashing a file is ~10× slower than
 // OpenSSL if every library loads first).
@@ -31,6 +32,7 @@ const commands = {
   receipt: () => import('./commands/receipt.js'),
   trust: () => import('./commands/trust.js'),
   export: () => import('./commands/export.js'),
+  escrow: () => import('./commands/escrow.js'),
 };
 
 /** Commander collector for repeatable options. */
@@ -233,6 +235,66 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--host <host>', d(t`address to listen on`), '127.0.0.1')
     .option('--port <port>', d(t`port`), '3161')
     .action(run(async (o: Parameters<typeof tsaServe>[1]) => (await commands.tsa()).tsaServe(ctx, o)));
+
+  const escrow = program.command('escrow').description(d(t`technology escrow (기술자료 임치): encrypted deposits of registered files for an escrow agent and beneficiaries`));
+  const tsaOptions = (c: Command) =>
+    c
+      .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
+      .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
+      .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30');
+  tsaOptions(
+    escrow
+      .command('deposit <paths...>')
+      .description(d(t`register files and seal them into one deposit encrypted for the escrow agent (first --to) and beneficiaries (CMS, streamed)`))
+      .option('--to <pem>', d(t`a recipient certificate (RSA, EC P-256 or P-384); the first is the escrow agent, the others beneficiaries (repeatable)`), collect, [])
+      .requiredOption('--out <file>', d(t`the deposit file to write (its receipt goes beside it: <file>.tsproof.json)`))
+      .option('--previous <deposit>', d(t`the deposit this one updates (갱신): the new one names it, so the versions form a chain`))
+      .option('--cipher <cipher>', d(t`aes-256-cbc (EnvelopedData with an AES-256-GMAC; every OpenSSL opens it) or aes-256-gcm (AuthEnvelopedData; needs a reader that follows RFC 5083)`), 'aes-256-cbc')
+      .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
+      .addOption(trust)
+      .option('-a, --algorithm <alg>', d(t`digest algorithm(s) to record (repeatable; default sha256)`), collect, [])
+      .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, []),
+  )
+    .addOption(passphraseFile)
+    .action(run(async (paths: string[], o: Parameters<typeof escrowDeposit>[2]) => (await commands.escrow()).escrowDeposit(ctx, paths, o)));
+  escrow
+    .command('inspect <deposit>')
+    .description(d(t`recipients, sizes and the receipt's summary of a deposit, without decrypting it`))
+    .addOption(trust)
+    .option('--receipt <file>', d(t`judge against this receipt instead of the one the deposit carries`))
+    .option('--previous <deposit>', d(t`check that the deposit updates this one`))
+    .option('--receipt-out <file>', d(t`also write the receipt the deposit carries to this file`))
+    .option('--all', d(t`list every file (default: the first 20)`))
+    .action(run(async (f: string, o: Parameters<typeof escrowInspect>[2]) => (await commands.escrow()).escrowInspect(ctx, f, o)));
+  tsaOptions(
+    escrow
+      .command('verify <deposit>')
+      .description(d(t`검증임치: decrypt as the escrow agent, check every file against the receipt while streaming (no plaintext on disk), and write a signed, timestamped statement (JSON and PDF)`))
+      .option('--identity <name>', d(t`the escrow agent's identity (its key opens the deposit and signs the statement)`))
+      .option('--out <file>', d(t`the statement to write (default: <deposit>.verification.json in the current folder; also its .tsproof.json and .pdf)`))
+      .option('--receipt <file>', d(t`check against this receipt instead of the one the deposit carries`))
+      .option('--previous <deposit>', d(t`also check that the deposit updates this one`))
+      .option('--all', d(t`list every file, not only problems`))
+      .addOption(trust),
+  )
+    .addOption(passphraseFile)
+    .action(run(async (f: string, o: Parameters<typeof escrowVerify>[2]) => (await commands.escrow()).escrowVerify(ctx, f, { ...o, algorithm: [] })));
+  escrow
+    .command('release <deposit>')
+    .description(d(t`decrypt and extract a deposit for a beneficiary, checking each file against the receipt as it is written; records a signed release event`))
+    .option('--identity <name>', d(t`the beneficiary's identity (its key opens the deposit and signs the release event)`))
+    .requiredOption('--out <dir>', d(t`the folder to create (it must not exist)`))
+    .option('--receipt <file>', d(t`check against this receipt instead of the one the deposit carries`))
+    .addOption(trust)
+    .addOption(passphraseFile)
+    .action(run(async (f: string, o: Parameters<typeof escrowRelease>[2]) => (await commands.escrow()).escrowRelease(ctx, f, o)));
+  escrow
+    .command('certificate <deposit>')
+    .description(d(t`a PDF certificate of deposit (임치증서, Korean and/or English): depositor, agent, files with digests, proven time, the deposit's SHA-256`))
+    .requiredOption('--out <pdf>', d(t`the PDF to write`))
+    .option('--receipt <file>', d(t`use this receipt instead of the one the deposit carries`))
+    .addOption(trust)
+    .action(run(async (f: string, o: Parameters<typeof escrowCertificate>[2]) => (await commands.escrow()).escrowCertificate(ctx, f, o)));
 
   program
     .command('demo')

@@ -8,7 +8,7 @@ import { publicTsa } from '../../core/tsa/public-tsas.js';
 import type { HashAlgorithm } from '../../core/crypto/algorithms.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
-import { register, type Registration } from '../../core/register.js';
+import { register, type Registration, type RegisterOptions } from '../../core/register.js';
 import type { FileDigest } from '../../core/hash/engine.js';
 import { takeHashPool } from '../../core/hash/engine.js';
 import { hashingProgress, type ProgressHandle } from '../progress.js';
@@ -73,41 +73,58 @@ async function receiptPath(ctx: CliContext, files: { absolute: string }[], id: s
   return path.join(dir, `${base}.${id.slice(0, 8)}${RECEIPT_SUFFIX}`);
 }
 
-export async function registerCommand(
-  ctx: CliContext,
-  inputs: string[],
-  o: { identity?: string; tsa: string[]; trust: string[]; out?: string; algorithm: string[]; passphraseFile?: string; timeout: string; exclude?: string[]; changedOnly?: boolean; minTimestamps?: string },
-): Promise<number> {
+/** What `register` and the commands that register along the way (escrow) take from the command line. */
+export interface RegisterFlags {
+  identity?: string;
+  tsa: string[];
+  trust: string[];
+  algorithm: string[];
+  passphraseFile?: string;
+  timeout: string;
+  minTimestamps?: string;
+}
+
+/**
+ * The registration's inputs from the flags, checked before any file is read: algorithms, the
+ * TSAs, trust anchors, and the identity — its passphrase asked now (a prompt must not race a
+ * progress bar) and its key derived in the background while files are walked and hashed.
+ */
+export async function registrationInputs(ctx: CliContext, o: RegisterFlags): Promise<Omit<RegisterOptions, 'files'>> {
   const algorithms = [...new Set((o.algorithm.length ? o.algorithm : ['sha256']).map(parseAlgorithm))];
   const timeoutMs = Number(o.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--timeout ${o.timeout}: expected a number of seconds` });
   const tsas = await resolveTsas(ctx, o.tsa);
   const trust = await trustAnchors(ctx, o.trust);
-  // Ask for the passphrase first (a prompt must not race a progress bar); the key is derived
-  // in the background while the folders are walked and hashed.
   const identity = await beginUnlock(ctx, o.identity, o.passphraseFile);
+  return {
+    algorithms,
+    identity,
+    tsas,
+    anchors: [],
+    trust,
+    now: ctx.now,
+    random: ctx.random,
+    client: { timeoutMs, proxy: proxyFromEnv(ctx.env), rateState: fileRateState(ctx.home) },
+    ...(o.minTimestamps !== undefined ? { minTimestamps: Number(o.minTimestamps) } : {}),
+  };
+}
+
+export async function registerCommand(ctx: CliContext, inputs: string[], o: RegisterFlags & { out?: string; exclude?: string[]; changedOnly?: boolean }): Promise<number> {
+  const common = await registrationInputs(ctx, o);
   const pool = takeHashPool();
   let progress: ProgressHandle | undefined;
   try {
     const { files, skipped } = await collectFiles(inputs, ctx.cwd, { exclude: o.exclude ?? [] });
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
     if (files.length === 0) throw new InputError({ code: 'NO_FILES', message: t`no files to register` });
-    const known = o.changedOnly ? await registeredDigests(ctx, identity.chain[0]!.sha256) : undefined;
+    const known = o.changedOnly ? await registeredDigests(ctx, common.identity.chain[0]!.sha256) : undefined;
     progress = await hashingProgress(ctx, files.length);
     const result = await register({
+      ...common,
       files,
-      algorithms,
-      identity,
-      tsas,
-      anchors: [],
-      trust,
-      now: ctx.now,
-      random: ctx.random,
-      client: { timeoutMs, proxy: proxyFromEnv(ctx.env), rateState: fileRateState(ctx.home) },
-      ...(o.minTimestamps !== undefined ? { minTimestamps: Number(o.minTimestamps) } : {}),
       pool,
       progress: progress.attach,
-      ...(known ? { skip: (_f: unknown, d: FileDigest) => algorithms.some((a) => known.has(`${a}:${d.digests[a]}`)) } : {}),
+      ...(known ? { skip: (_f: unknown, d: FileDigest) => common.algorithms.some((a) => known.has(`${a}:${d.digests[a]}`)) } : {}),
     });
     progress.stop();
     if (result.kind === 'unchanged') {
@@ -132,9 +149,9 @@ async function registeredDigests(ctx: CliContext, holderSha256: string): Promise
   return out;
 }
 
-async function writeResult(ctx: CliContext, reg: Registration, inputs: string[], outDir?: string): Promise<number> {
+/** Writes the receipt (atomically) and adds the registration to the local index. */
+export async function saveRegistration(ctx: CliContext, reg: Registration, file: string): Promise<void> {
   for (const f of reg.tsaFailures) warn(ctx, t`a TSA failed (enough others answered): ${f.message}`);
-  const file = await receiptPath(ctx, reg.files, reg.receipt.id, outDir);
   await writeAtomic(file, receiptChunks(reg.receipt));
   await appendIndex(ctx.home, {
     receipt: file,
@@ -144,6 +161,11 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
     holderSha256: reg.verification.holder!.certificateSha256,
     digests: Object.fromEntries(reg.manifest.algorithms.map((a) => [a, reg.receipt.entries.map((e) => e.digests[a]!).join('')])),
   });
+}
+
+async function writeResult(ctx: CliContext, reg: Registration, inputs: string[], outDir?: string): Promise<number> {
+  const file = await receiptPath(ctx, reg.files, reg.receipt.id, outDir);
+  await saveRegistration(ctx, reg, file);
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json) {
     printJsonStreaming(

@@ -105,7 +105,13 @@ export interface EnvelopeLayout {
 }
 
 const GCM: Record<string, number> = { [OID.aes128Gcm]: 16, [OID.aes192Gcm]: 24, [OID.aes256Gcm]: 32 };
-const CBC: Record<string, number> = { [OID.aes128Cbc]: 16, [OID.aes192Cbc]: 24, [OID.aes256Cbc]: 32 };
+const CBC: Record<string, { name: string; key: number; iv: number }> = {
+  [OID.aes128Cbc]: { name: 'aes-128-cbc', key: 16, iv: 16 },
+  [OID.aes192Cbc]: { name: 'aes-192-cbc', key: 24, iv: 16 },
+  [OID.aes256Cbc]: { name: 'aes-256-cbc', key: 32, iv: 16 },
+  // What `openssl cms -encrypt` writes when no cipher is named (OpenSSL 1.1 and 3.x): read, never written.
+  [OID.desEde3Cbc]: { name: 'des-ede3-cbc', key: 24, iv: 8 },
+};
 
 function contentCipher(node: Node, kind: EnvelopeLayout['kind'], what: string): ContentCipher {
   const alg = readAlgorithmIdentifier(node, `${what}.contentEncryptionAlgorithm`);
@@ -121,10 +127,10 @@ function contentCipher(node: Node, kind: EnvelopeLayout['kind'], what: string): 
   }
   if (cbc && kind === 'envelopedData') {
     const iv = Buffer.from(octets(alg.params, `${what}.iv`));
-    if (iv.length !== 16) throw malformed(t`${what}: the CBC IV has ${iv.length} bytes, not 16`);
-    return { name: `aes-${cbc * 8}-cbc`, keyLength: cbc, iv, tagLength: 0 };
+    if (iv.length !== cbc.iv) throw malformed(t`${what}: the CBC IV has ${iv.length} bytes, not ${cbc.iv}`);
+    return { name: cbc.name, keyLength: cbc.key, iv, tagLength: 0 };
   }
-  throw malformed(t`${what}: content encryption ${alg.oid} is not supported in ${kind} (AES-GCM in AuthEnvelopedData, AES-CBC in EnvelopedData)`);
+  throw malformed(t`${what}: content encryption ${alg.oid} is not supported in ${kind} (AES-GCM in AuthEnvelopedData, AES-CBC or 3DES-CBC in EnvelopedData)`);
 }
 
 /** Reads a header and steps back, to look at what comes next. */
@@ -172,9 +178,11 @@ export async function readLayout(fh: FileHandle, size: number, what: string): Pr
   await c.close(eci, 'encryptedContentInfo');
 
   const layout: EnvelopeLayout = { kind, recipientInfos, cipher, contentStart: content.start, ciphertextBytes, attributes: [], fileSize: size };
-  let next = await peek(c);
+  // What follows, up to the end of the (Auth)EnvelopedData: definite lengths end it by position.
+  const next = async () => (body.length >= 0 && c.pos >= body.contentStart + body.length ? undefined : peek(c));
+  const isContext = (h: Tlv | undefined, tag: number) => !!h && h.tagClass === 2 && h.tag === tag;
   if (kind === 'authEnvelopedData') {
-    if (next.tagClass === 2 && next.tag === 1) {
+    if (isContext(await next(), 1)) {
       // authAttrs: the AAD is their DER encoding with the SET OF tag (RFC 5083 §2.2).
       const { raw } = await c.tlv(1 << 20, 'authAttrs');
       const aad = new Uint8Array(raw);
@@ -183,9 +191,8 @@ export async function readLayout(fh: FileHandle, size: number, what: string): Pr
     }
     layout.mac = octets(await small(c, 64, 'mac'), `${what}.mac`);
     if (layout.mac.length !== cipher.tagLength) throw malformed(t`${what}: the tag has ${layout.mac.length} bytes, the parameters say ${cipher.tagLength}`);
-    next = await peek(c);
-    if (next.tagClass === 2 && next.tag === 2) layout.attributes = attributes(await small(c, MAX_ATTRIBUTES_BYTES, 'unauthAttrs'), what);
-  } else if (next.tagClass === 2 && next.tag === 1) layout.attributes = attributes(await small(c, MAX_ATTRIBUTES_BYTES, 'unprotectedAttrs'), what);
+    if (isContext(await next(), 2)) layout.attributes = attributes(await small(c, MAX_ATTRIBUTES_BYTES, 'unauthAttrs'), what);
+  } else if (isContext(await next(), 1)) layout.attributes = attributes(await small(c, MAX_ATTRIBUTES_BYTES, 'unprotectedAttrs'), what);
   await c.close(body, kind);
   await c.close(wrap, 'the content [0]');
   await c.close(outer, 'the ContentInfo');

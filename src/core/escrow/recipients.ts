@@ -53,7 +53,13 @@ const KDF_SCHEMES: Record<string, AnyDigest> = {
   [OID.dhSinglePassStdDHSha384Kdf]: 'sha384',
   [OID.dhSinglePassStdDHSha512Kdf]: 'sha512',
 };
-const WRAPS: Record<string, number> = { [OID.aes128Wrap]: 16, [OID.aes192Wrap]: 24, [OID.aes256Wrap]: 32 };
+/** Key-wrap algorithms: node:crypto cipher and KEK length. 3DES wrap (RFC 3217) is what OpenSSL pairs with 3DES content. */
+const WRAPS: Record<string, { cipher: string; kek: number }> = {
+  [OID.aes128Wrap]: { cipher: 'id-aes128-wrap', kek: 16 },
+  [OID.aes192Wrap]: { cipher: 'id-aes192-wrap', kek: 24 },
+  [OID.aes256Wrap]: { cipher: 'id-aes256-wrap', kek: 32 },
+  [OID.cms3DesWrap]: { cipher: 'id-smime-alg-CMS3DESwrap', kek: 24 },
+};
 
 /**
  * The scheme for a recipient certificate, refusing one that cannot receive a deposit now: not
@@ -163,8 +169,9 @@ function keyWrap(kek: Uint8Array, key: Uint8Array): Uint8Array {
   return new Uint8Array(Buffer.concat([c.update(key), c.final()]));
 }
 
-function keyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Buffer {
-  const d = createDecipheriv(`id-aes${kek.length * 8}-wrap`, kek, KEY_WRAP_IV);
+function keyUnwrap(cipher: string, kek: Uint8Array, wrapped: Uint8Array): Buffer {
+  // AES key wrap (RFC 3394) uses the default IV A6…A6; 3DES wrap (RFC 3217) carries its IV inside.
+  const d = createDecipheriv(cipher, kek, cipher.startsWith('id-aes') ? KEY_WRAP_IV : null);
   return Buffer.concat([d.update(wrapped), d.final()]);
 }
 
@@ -227,7 +234,7 @@ function parseKtri(ri: Node, where: string): ParsedRecipient {
   }
   if (alg.oid === OID.rsaesOaep) {
     const h = oaepHash(alg.params, where);
-    return { rid, scheme: `RSA-OAEP (${h.toUpperCase()}) key transport`, open: (key) => rsaOpen(key, encrypted, { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: h }) };
+    return { rid, scheme: `RSA-OAEP (${hashName(h)}) key transport`, open: (key) => rsaOpen(key, encrypted, { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: h }) };
   }
   return { rid, scheme: `key transport ${alg.oid} (unsupported)`, open: () => unsupported(alg.oid) };
 }
@@ -253,6 +260,9 @@ function oaepHash(params: Node | undefined, where: string): AnyDigest {
   return h;
 }
 
+/** SHA-256 for sha256, as people write it. */
+const hashName = (h: AnyDigest) => h.toUpperCase().replace(/^SHA(\d)/, 'SHA-$1');
+
 function digestOf(o: string): AnyDigest {
   return digestFromOid(o) ?? unsupported(o);
 }
@@ -276,22 +286,22 @@ function parseKari(ri: Node, where: string): ParsedRecipient[] {
   const kdf = KDF_SCHEMES[alg.oid];
   const wrapNode = alg.params;
   const wrapOid = wrapNode ? readOid(seq(wrapNode, `${where}.keyWrapAlgorithm`)[0], `${where}.keyWrapAlgorithm`) : '';
-  const kekBytes = WRAPS[wrapOid];
+  const wrap = WRAPS[wrapOid];
   return seq(f[i], `${where}.recipientEncryptedKeys`).map((rek, k) => {
     const [ridNode, encNode] = seq(rek, `${where}.recipientEncryptedKeys[${k}]`);
     const rid = readRid(ridNode, `${where}.rid`, true);
     const wrapped = octets(encNode, `${where}.encryptedKey`);
-    if (!kdf || !kekBytes || !wrapNode) return { rid, scheme: `key agreement ${alg.oid} (unsupported)`, open: () => unsupported(alg.oid) };
+    if (!kdf || !wrap || !wrapNode) return { rid, scheme: `key agreement ${alg.oid} with ${wrapOid} (unsupported)`, open: () => unsupported(`key agreement ${alg.oid} with key wrap ${wrapOid}`) };
     return {
       rid,
-      scheme: `ECDH key agreement (X9.63 KDF ${kdf.toUpperCase()}, AES-${kekBytes * 8} key wrap)`,
+      scheme: `ECDH key agreement (X9.63 KDF ${hashName(kdf)}, ${wrap.cipher === 'id-smime-alg-CMS3DESwrap' ? '3DES' : `AES-${wrap.kek * 8}`} key wrap)`,
       open: (key: KeyObject, cert: Certificate) => {
         // The originator's ephemeral point on the recipient's curve, as a SubjectPublicKeyInfo.
         const curveOid = cert.publicKey?.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? OID.secp384r1 : cert.publicKey?.asymmetricKeyDetails?.namedCurve === 'secp521r1' ? OID.secp521r1 : OID.secp256r1;
         const spki = der.sequence(der.sequence(der.oid(OID.ecPublicKey), der.oid(curveOid)), der.bitString(point));
         const z = diffieHellman({ privateKey: key, publicKey: createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }) });
-        const kek = x963Kdf(kdf, z, sharedInfo(wrapNode.raw, kekBytes, ukm), kekBytes);
-        return new Uint8Array(keyUnwrap(kek, wrapped));
+        const kek = x963Kdf(kdf, z, sharedInfo(wrapNode.raw, wrap.kek, ukm), wrap.kek);
+        return new Uint8Array(keyUnwrap(wrap.cipher, kek, wrapped));
       },
     };
   });
@@ -314,7 +324,7 @@ export function openContentKey(set: Node, key: KeyObject, certificate: Certifica
   const all = parseRecipients(set);
   const mine = all.find((r): r is ParsedRecipient => r.rid !== undefined && sidMatches(r.rid, certificate));
   if (!mine) {
-    const named = all.map((r) => (r.rid ? summarize(r.rid, r.scheme) : { scheme: r.scheme })).map((s) => (s.issuer ? `${s.issuer} #${s.serial}` : s.keyId ? `key ${s.keyId}` : s.scheme));
+    const named = all.map((r) => (r.rid ? summarize(r.rid, r.scheme) : { scheme: r.scheme })).map((s) => (s.issuer ? `serial ${s.serial} of "${s.issuer}"` : s.keyId ? `key ${s.keyId}` : s.scheme));
     throw new InputError({ code: 'NOT_A_RECIPIENT', message: t`the deposit is not encrypted for "${certificate.subject}" (serial ${certificate.serialHex}); its recipients are: ${named.join('; ')}` });
   }
   try {

@@ -8,16 +8,14 @@
  * Every string from the receipt, its certificates and tokens (names, subjects, URLs, policies,
  * check details) is set through displaySafe: a PDF shows the same escapes as the terminal.
  */
-import { fileURLToPath } from 'node:url';
-import { KST_HOURS, wallClock } from '../time.js';
+import { kst, openPdf, utc, type CertificateLang } from './pdf-layout.js';
 import type { Check } from '../verify/checks.js';
 import type { FileStatus, HolderInfo } from '../verify/receipt.js';
 import type { TimestampInfo } from '../tsp/verify.js';
 import type { Manifest } from '../receipt/manifest.js';
-import type { Text } from '../text.js';
 import { displaySafe } from '../display.js';
 
-export type CertificateLang = 'ko' | 'en' | 'both';
+export type { CertificateLang };
 
 export interface CertificateEntry {
   name: string;
@@ -43,8 +41,6 @@ export interface CertificateInput {
   issuedAt: Date;
   tool: string;
 }
-
-const FONT = fileURLToPath(new URL('../../../assets/fonts/NotoSansKR-Regular.ttf', import.meta.url));
 
 const T = {
   titleRegistration: ['원본 등록 증명서', 'Certificate of Registration'],
@@ -85,31 +81,12 @@ const T = {
   skip: ['생략', 'skipped'],
 } as const;
 
-const kst = (iso: string) => `${wallClock(iso, KST_HOURS)} KST (UTC+9)`;
-const utc = (iso: string) => `${wallClock(iso)} UTC`;
-
 export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer> {
-  const { default: PDFDocument } = await import('pdfkit');
-  const langs = c.lang === 'both' ? [0, 1] : c.lang === 'ko' ? [0] : [1];
-  const ko = langs.includes(0) ? (await import('../i18n/ko.js')).KO : undefined;
-  // A check's detail in each language of the certificate (once when a sentence has no translation).
-  const detail = (x: Text) => [...new Set(langs.map((i) => x.render(i === 0 ? ko : undefined, displaySafe)))].join(' / ');
+  const pdf = await openPdf({ table: T, titleKey: c.kind === 'registration' ? 'titleRegistration' : 'titleVerification', lang: c.lang, author: c.verification.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued' });
+  const { doc, langs, heading, field, detail } = pdf;
   const s = displaySafe;
-  const say = (k: keyof typeof T, n?: number) => langs.map((i) => T[k][i]!.replace('{n}', String(n ?? ''))).join(' / ');
-  const title = say(c.kind === 'registration' ? 'titleRegistration' : 'titleVerification');
-  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: true, info: { Title: title, Author: s(c.verification.holder?.subject ?? ''), Creator: c.tool, CreationDate: c.issuedAt } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (b: Buffer) => chunks.push(b));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  doc.registerFont('kr', FONT);
-  doc.font('kr');
-
+  const say = (k: keyof typeof T, n?: number) => pdf.say(k, n);
   const v = c.verification;
-  const heading = (text: string) => doc.moveDown(0.6).fontSize(11).fillColor('#1a3d6d').text(text).fillColor('black').fontSize(9);
-  const field = (label: string, value: string) => doc.fontSize(9).fillColor('#555555').text(label).fillColor('black').text(value, { indent: 12 });
-
-  doc.fontSize(18).text(title, { align: 'center' });
-  doc.moveDown(0.3).fontSize(8).fillColor('#555555').text(`${say('issued')}: ${utc(c.issuedAt.toISOString())} · ${c.tool}`, { align: 'center' }).fillColor('black');
 
   if (c.kind === 'verification') {
     heading(say('verdict'));
@@ -147,6 +124,5 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   doc.text('tsproof export <receipt> --format evidence --out pack && bash pack/verify.sh <file>   (OpenSSL only)');
   doc.moveDown(0.6).fontSize(8).fillColor('#555555');
   for (const i of langs) doc.text(T.note[i]!);
-  doc.end();
-  return done;
+  return pdf.end();
 }
