@@ -140,6 +140,7 @@ describe('escrow verify (검증임치)', () => {
     const j = JSON.parse(res.stdout);
     expect(j.ok).toBe(true);
     expect(j.files.map((f: { name: string; status: string }) => f.status)).toEqual(names.map(() => 'matched'));
+    expect(j.checks.find((c: { id: string }) => c.id === 'deposit.integrity').detail).toBe('the MAC matches (aes-256-cbc with AES-256-GMAC): the content is as sealed');
     const statement = JSON.parse(readFileSync(path.join(agent.work, `${who}.json`), 'utf8'));
     expect(statement).toMatchObject({ format: 'tsproof.escrow.verification', result: 'verified', deposit: { sha256: sha256(readFileSync(deposit())) }, registration: { receipt: receipt.id, files: 5 } });
     expect(statement.statement).toMatch(/^The deposit contains exactly the 5 file\(s\) registered by CN=김영희, O=테스트 주식회사, C=KR at \d{4}-/);
@@ -229,7 +230,7 @@ describe.skipIf(!HAVE_JAVA)('Bouncy Castle, a second independent reader', () => 
     // tsproof itself verifies it as the agent.
     const v = await agent.run(['escrow', 'verify', path.join(dep.work, 'gcm.p7m'), '--identity', 'agent-rsa', '--tsa', tsa.url, '--out', 'gcm-statement.json', '--json']);
     expect(v.status, v.stderr).toBe(0);
-    expect(JSON.parse(v.stdout).checks.find((c: { id: string }) => c.id === 'deposit.integrity').detail).toContain('aes-256-gcm');
+    expect(JSON.parse(v.stdout).checks.find((c: { id: string }) => c.id === 'deposit.integrity').detail).toBe('the authentication tag matches (aes-256-gcm): the content is as sealed');
   });
 });
 
@@ -265,6 +266,7 @@ describe('tsproof opens what openssl cms -encrypt writes', () => {
     expect(res.status, res.stderr).toBe(0);
     const checks = JSON.parse(res.stdout).checks;
     expect(checks.find((c: { id: string }) => c.id === 'deposit.statement').status).toBe('skip');
+    expect(checks.find((c: { id: string }) => c.id === 'deposit.integrity').detail).toBe('the authentication tag matches (aes-256-gcm): the content is as sealed');
   });
 });
 

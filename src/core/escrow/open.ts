@@ -51,7 +51,7 @@ export async function readDeposit(file: string, what = file): Promise<DepositFil
       if (a.values.length !== 1) throw malformed(t`${what}: attribute ${a.oid} has ${a.values.length} values, expected one`);
       if (a.oid === ESCROW_RECEIPT_ATTRIBUTE) {
         d.receiptBytes = octets(a.values[0], `${what}.receipt`);
-        d.receipt = parseReceiptJson(Buffer.from(d.receiptBytes).toString('utf8'), t`${what} (its receipt)`.render());
+        d.receipt = parseReceiptJson(Buffer.from(d.receiptBytes).toString('utf8'), `${what} (receipt)`);
       } else if (a.oid === ESCROW_STATEMENT_ATTRIBUTE) d.statementCms = a.values[0]!.raw;
     }
     return d;

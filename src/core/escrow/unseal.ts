@@ -90,7 +90,10 @@ export async function verifyDeposit(o: UnsealOptions): Promise<DepositVerificati
   const checks = new CheckList();
   checks.items.push(...o.judgement.checks);
   checks.pass('deposit.recipient', t`opened with the key of "${o.identity.certificate.subject}"`);
-  checks.pass('deposit.integrity', t`the authentication tag matches (${o.deposit.layout.cipher.name}): the content is as sealed`);
+  const layout = o.deposit.layout;
+  if (layout.kind === 'authEnvelopedData') checks.pass('deposit.integrity', t`the authentication tag matches (${layout.cipher.name}): the content is as sealed`);
+  else if (layout.gmac) checks.pass('deposit.integrity', t`the MAC matches (${layout.cipher.name} with AES-256-GMAC): the content is as sealed`);
+  else checks.warn('deposit.integrity', t`the deposit has no MAC (${layout.cipher.name}, not written by tsproof): its content was checked file by file against the receipt instead`);
   fileChecks(checks, u, o.judgement.receipt.entries.length);
   return { ...u, ok: checks.ok, checks: checks.items };
 }
