@@ -35,8 +35,6 @@ export interface DepositOptions extends Omit<RegisterOptions, 'skip'> {
   previous?: { id: string; sha256: string };
   /** The content encryption (default aes-256-cbc with its GMAC, which every OpenSSL opens). */
   cipher?: ContentCipherName;
-  /** Receives a reader of the bytes sealed so far. */
-  sealProgress?: (read: () => number) => void;
 }
 
 export interface Deposit {
@@ -71,7 +69,6 @@ export async function deposit(o: DepositOptions): Promise<Deposit> {
     await fh.writeFile(head);
     await fh.close();
     sealing = sealInWorker(files, tmp, keys);
-    o.sealProgress?.(sealing.progress);
     // Registration and sealing run side by side; the first failure ends both.
     const registering = register(o);
     registering.catch(() => undefined);

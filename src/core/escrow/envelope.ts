@@ -34,6 +34,7 @@ import { readAlgorithmIdentifier } from '../crypto/algorithms.js';
 import { VerificationError } from '../errors.js';
 import { bytesEqual } from '../bytes.js';
 import { gmac, macKey, type ContentCipherName } from './seal-stream.ts';
+import { scavenger } from './scavenge.ts';
 import { FileCursor, isEoc, malformed, type Tlv } from './ber-file.js';
 import { t } from '../text.js';
 
@@ -268,11 +269,13 @@ export async function decryptContent(fh: FileHandle, layout: EnvelopeLayout, cek
   const mac = layout.gmac && !cipher.tagLength ? gmac(macKey(cek), layout.gmac.nonce) : undefined;
   mac?.update(cipher.iv);
   const c = new FileCursor(fh, layout.fileSize, what, fileHash);
+  const scavenge = scavenger();
   await c.skip(layout.contentStart);
   await walkContent(c, await c.header(), async (v) => {
     mac?.update(v);
     const p = d.update(v);
     if (p.length) await onPlain(p);
+    scavenge(p.length);
   });
   if (mac && !bytesEqual(mac.tag(), layout.gmac!.mac)) throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`the deposit's MAC (AES-256-GMAC) does not match: its content was altered or damaged` });
   let last: Buffer;

@@ -12,6 +12,7 @@
 import { createCipheriv, hkdfSync, type Cipher, type CipherGCM } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { END_OF_ARCHIVE, fileHeader, padding, type TarFile } from './tar-write.ts';
+import { scavenger } from './scavenge.ts';
 
 /** Plaintext per ciphertext segment. */
 export const SEGMENT = 1 << 20;
@@ -90,8 +91,8 @@ function writeAll(fd: number, b: Buffer): void {
   for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
 }
 
-/** Seals `files` into `outFd` (appending). `progress[0]` counts the bytes of file content read. */
-export function sealFiles(files: readonly SealFile[], outFd: number, k: SealKeys, progress?: Float64Array): SealResult {
+/** Seals `files` into `outFd` (appending). */
+export function sealFiles(files: readonly SealFile[], outFd: number, k: SealKeys): SealResult {
   const gcmCipher: CipherGCM | undefined = k.cipher === 'aes-256-gcm' ? createCipheriv('aes-256-gcm', k.key, k.iv, { authTagLength: 16 }) : undefined;
   const cipher: Cipher = gcmCipher ?? createCipheriv('aes-256-cbc', k.key, k.iv);
   // CBC: the GMAC covers the IV and then every ciphertext byte, in order.
@@ -101,12 +102,14 @@ export function sealFiles(files: readonly SealFile[], outFd: number, k: SealKeys
   let fill = 0;
   let ciphertextBytes = 0;
   let archiveBytes = 0;
+  const scavenge = scavenger();
   const writeSegment = (c: Buffer) => {
     if (c.length === 0) return;
     writeAll(outFd, segmentHeader(c.length));
     writeAll(outFd, c);
     mac?.update(c);
     ciphertextBytes += c.length;
+    scavenge(c.length);
   };
   const flush = () => {
     if (fill === 0) return;
@@ -143,7 +146,6 @@ export function sealFiles(files: readonly SealFile[], outFd: number, k: SealKeys
         if (n === 0) throw new SealError('changed', index);
         fill += n;
         left -= n;
-        if (progress) progress[0]! += n;
         if (fill === SEGMENT) flush();
       }
       if (!same(fstatSync(fd))) throw new SealError('changed', index);

@@ -1,5 +1,5 @@
 /**
- * Sealing worker: receives { files, out, keys, progress }, appends the encrypted archive to
+ * Sealing worker: receives { files, out, keys }, appends the encrypted archive to
  * the file `out` (seal-stream.ts) and answers { result } or { error: { kind, index, errno } }.
  * Runs beside the registration, which hashes the same files on the main thread and the hashing
  * pool: a deposit costs about the longer of the two, not their sum.
@@ -8,11 +8,11 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { SealError, sealFiles, type SealFile, type SealKeys } from './seal-stream.ts';
 
-parentPort!.once('message', (m: { files: SealFile[]; out: string; keys: SealKeys; progress: SharedArrayBuffer }) => {
+parentPort!.once('message', (m: { files: SealFile[]; out: string; keys: SealKeys }) => {
   let fd: number | undefined;
   try {
     fd = openSync(m.out, 'a');
-    const result = sealFiles(m.files, fd, m.keys, new Float64Array(m.progress));
+    const result = sealFiles(m.files, fd, m.keys);
     fsyncSync(fd);
     parentPort!.postMessage({ result });
   } catch (err) {

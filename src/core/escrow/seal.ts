@@ -5,8 +5,6 @@ import type { SealFile, SealKeys, SealResult } from './seal-stream.ts';
 
 export interface Sealing {
   done: Promise<SealResult>;
-  /** Bytes of file content sealed so far. */
-  progress(): number;
   cancel(): Promise<void>;
 }
 
@@ -30,7 +28,6 @@ function workerUrl(): URL {
 }
 
 export function sealInWorker(files: readonly SealFile[], out: string, keys: SealKeys): Sealing {
-  const progress = new Float64Array(new SharedArrayBuffer(8));
   const worker = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   const done = new Promise<SealResult>((resolve, reject) => {
     worker.once('message', (m: { result?: SealResult; error?: SealFailure }) => (m.result ? resolve(m.result) : reject(new SealFailed(m.error!))));
@@ -38,6 +35,6 @@ export function sealInWorker(files: readonly SealFile[], out: string, keys: Seal
     worker.once('exit', (code) => reject(new Error(`the sealing worker exited (${code})`)));
   });
   done.then(() => worker.terminate()).catch(() => worker.terminate());
-  worker.postMessage({ files, out, keys, progress: progress.buffer });
-  return { done, progress: () => progress[0]!, cancel: async () => void (await worker.terminate()) };
+  worker.postMessage({ files, out, keys });
+  return { done, cancel: async () => void (await worker.terminate()) };
 }
