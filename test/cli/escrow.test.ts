@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliWorkspace, importAlice, type CliWorkspace } from '../helpers/setup.js';
@@ -101,6 +101,23 @@ describe('escrow deposit', () => {
       expect(sha256(b)).toBe(e.digests.sha256);
     }
     expect(statSync(path.join(dir, 'x', 'proj/build.sh')).mode & 0o111).not.toBe(0);
+  });
+});
+
+describe('docs/escrow.md, "Opening a deposit with OpenSSL alone"', () => {
+  it('runs as written: decrypts, unpacks, cuts the receipt out, and finds every file in it', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs', 'escrow.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Opening a deposit with OpenSSL alone'));
+    const start = section.indexOf('```sh\n') + 6;
+    const script = section.slice(start, section.indexOf('\n```', start));
+    const work = mkdtempSync(path.join(dep.dir, 'doc-'));
+    writeFileSync(path.join(work, 'acme-2026.p7m'), readFileSync(deposit()));
+    writeFileSync(path.join(work, 'agent.key'), readFileSync(r.p256.keyPem));
+    writeFileSync(path.join(work, 'agent.pem'), readFileSync(r.p256.certPem));
+    const res = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work, encoding: 'utf8' });
+    expect(res.status, `${res.stderr}\n---\n${script}`).toBe(0);
+    expect(readFileSync(path.join(work, 'receipt.json'))).toEqual(readFileSync(path.join(dep.work, 'deposit.p7m.tsproof.json')));
+    expect(res.stdout.trim().split('\n').sort()).toEqual(names.map((n) => `ok   ${n}`).sort());
   });
 });
 
