@@ -110,6 +110,12 @@ export class ArchiveCheck implements TarSink {
     }
   }
 
+  /** Closes a file left open by an archive that ended inside it. */
+  async abort(): Promise<void> {
+    await this.current?.out?.close();
+    this.current = undefined;
+  }
+
   /** After the archive ended: every registered file not seen is missing. */
   finish(): void {
     for (const name of this.entries.keys()) if (!this.seen.has(name)) this.results.push({ name, status: 'missing', detail: t`registered but not in the archive` });

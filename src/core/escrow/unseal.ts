@@ -66,6 +66,7 @@ async function unseal(o: UnsealOptions, extractTo?: string): Promise<Unsealed> {
     );
   } finally {
     await fh.close();
+    await check.abort();
   }
   if (!archiveError) {
     try {
