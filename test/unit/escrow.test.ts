@@ -17,6 +17,7 @@ import { decryptContent, envelopeHead, envelopeTail, macAttributeValue, readLayo
 import { openContentKey, recipientInfo, recipientOf } from '../../src/core/escrow/recipients.js';
 import { sealFiles, type ContentCipherName, type SealFile } from '../../src/core/escrow/seal-stream.js';
 import { ArchiveCheck } from '../../src/core/escrow/archive.js';
+import { problemText } from '../../src/core/escrow/unseal.js';
 import { attribute } from '../../src/core/cms/build.js';
 import { der } from '../../src/core/asn1/der.js';
 import { ESCROW_MAC_ATTRIBUTE } from '../../src/core/asn1/oids.js';
@@ -146,6 +147,13 @@ describe('the archive check', () => {
       ['../up', 'refused'],
       ['gone', 'missing'],
     ]);
+  });
+
+  it('names a hostile member safely: control characters and bidi marks are shown as escapes', async () => {
+    const check = new ArchiveCheck([], ['sha256']);
+    const reader = new TarReader(check);
+    await reader.push(tarOf([['\u001b[2Jevil\u202etxt.exe', Buffer.from('x')]]));
+    expect(problemText(check.results[0]!).render()).toBe('"\\x1b[2Jevil\\u202etxt.exe" is in the deposit but not registered (in the archive but not registered)');
   });
 });
 

@@ -188,7 +188,7 @@ function fileLines(ctx: CliContext, files: readonly FileResult[], all: boolean):
   const c = ctx.color;
   return files
     .filter((f) => all || f.status !== 'matched')
-    .map((f) => (f.status === 'matched' ? `  ${c.green('✔')} ${displaySafe(f.name)}` : `  ${c.red('✘')} ${displaySafe(tr(ctx, problemText(f)))}`));
+    .map((f) => (f.status === 'matched' ? `  ${c.green('✔')} ${displaySafe(f.name)}` : `  ${c.red('✘')} ${tr(ctx, problemText(f))}`));
 }
 
 /** The statement file names: <base>.json, its receipt and its PDF; none may exist yet. */

@@ -10,6 +10,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, VerificationError } from '../errors.js';
 import { exists } from '../io/fs.js';
+import { displaySafe } from '../display.js';
 import { toHex } from '../bytes.js';
 import { CheckList, type Check } from '../verify/checks.js';
 import { ArchiveCheck, type FileResult } from './archive.js';
@@ -108,19 +109,20 @@ function fileChecks(checks: CheckList, u: Unsealed, registered: number): void {
   else checks.fail('archive.files', t`${n('matched')} of ${registered} matched; ${n('modified')} changed, ${n('missing')} missing, ${n('extra')} extra, ${n('refused')} refused`);
 }
 
-/** One line about a file that failed. */
+/** One line about a file that failed (its name made safe to show: it comes from the archive). */
 export function problemText(f: FileResult): Text {
+  const name = displaySafe(f.name);
   switch (f.status) {
     case 'modified':
-      return t`"${f.name}" differs from its registration: ${f.detail ?? ''}`;
+      return t`"${name}" differs from its registration: ${f.detail ?? ''}`;
     case 'missing':
-      return t`"${f.name}" is registered but not in the deposit`;
+      return t`"${name}" is registered but not in the deposit`;
     case 'extra':
-      return t`"${f.name}" is in the deposit but not registered (${f.detail ?? ''})`;
+      return t`"${name}" is in the deposit but not registered (${f.detail ?? ''})`;
     case 'refused':
-      return t`"${f.name}" is refused: ${f.detail ?? ''}`;
+      return t`"${name}" is refused: ${f.detail ?? ''}`;
     case 'matched':
-      return t`"${f.name}" matches`;
+      return t`"${name}" matches`;
   }
 }
 
