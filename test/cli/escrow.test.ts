@@ -274,6 +274,7 @@ describe('tsproof opens what openssl cms -encrypt writes', () => {
     const res = await ws.run(['escrow', 'release', file, '--identity', identity, '--receipt', receiptFile(), '--out', outDir]);
     expect(res.status, res.stderr).toBe(0);
     expect(res.stdout).toContain('Released 5 file(s)');
+    expect(res.stdout).toContain(args.includes('-aes-256-gcm') ? 'integrity the authentication tag (AES-GCM) checked out' : 'integrity no MAC (the deposit was not written by tsproof)');
     for (const e of receipt.entries) expect(sha256(readFileSync(path.join(ws.work, outDir, e.name)))).toBe(e.digests.sha256);
   });
 

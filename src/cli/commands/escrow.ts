@@ -318,8 +318,10 @@ export async function escrowRelease(ctx: CliContext, file: string, o: { identity
     printJson(ctx, { ok: true, out: rel(ctx, dest), deposit: event.deposit, files: r.files.map((f) => ({ file: f.name, size: f.size })), event });
     return ExitCode.OK;
   }
-  out(ctx, t`Released ${r.files.length} file(s) (${bytes(r.bytes)} bytes) into ${rel(ctx, dest)}: each matches its registration, and the deposit's authentication tag checked out.`);
+  out(ctx, t`Released ${r.files.length} file(s) (${bytes(r.bytes)} bytes) into ${rel(ctx, dest)}; each matches its registration.`);
   out(ctx, t`  deposit   SHA-256 ${r.sha256}`);
+  const layout = d.layout;
+  out(ctx, layout.kind === 'authEnvelopedData' ? t`  integrity the authentication tag (AES-GCM) checked out` : layout.gmac ? t`  integrity the MAC (AES-256-GMAC) checked out` : t`  integrity no MAC (the deposit was not written by tsproof); every file was checked against the receipt`);
   out(ctx, t`  receipt   ${j.receipt.id}, registered by ${displaySafe(j.verification.holder?.subject ?? '?')} at ${formatTime(j.verification.time!)}`);
   note(ctx, t`The release was recorded, signed by "${displaySafe(id.chain[0]!.subject)}".`);
   return ExitCode.OK;
