@@ -158,6 +158,8 @@ describe('escrow verify (검증임치)', () => {
     expect(j.ok).toBe(true);
     expect(j.files.map((f: { name: string; status: string }) => f.status)).toEqual(names.map(() => 'matched'));
     expect(j.checks.find((c: { id: string }) => c.id === 'deposit.integrity').detail).toBe('the MAC matches (aes-256-cbc with AES-256-GMAC): the content is as sealed');
+    // The depositor named the RSA certificate as the agent; the P-256 one is a beneficiary.
+    expect(j.checks.find((c: { id: string }) => c.id === 'deposit.agent').status).toBe(who === 'agent-rsa' ? 'pass' : 'warn');
     const statement = JSON.parse(readFileSync(path.join(agent.work, `${who}.json`), 'utf8'));
     expect(statement).toMatchObject({ format: 'tsproof.escrow.verification', result: 'verified', deposit: { sha256: sha256(readFileSync(deposit())) }, registration: { receipt: receipt.id, files: 5 } });
     expect(statement.statement).toMatch(/^The deposit contains exactly the 5 file\(s\) registered by CN=김영희, O=테스트 주식회사, C=KR at \d{4}-/);

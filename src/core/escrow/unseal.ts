@@ -92,6 +92,12 @@ export async function verifyDeposit(o: UnsealOptions): Promise<DepositVerificati
   const checks = new CheckList();
   checks.items.push(...o.judgement.checks);
   checks.pass('deposit.recipient', t`opened with the key of "${o.identity.certificate.subject}"`);
+  // The statement (when there is one) says which recipient is the escrow agent.
+  const named = o.judgement.statement?.recipients.find((x) => x.certificateSha256 === o.identity.certificate.sha256);
+  if (named) {
+    if (named.role === 'agent') checks.pass('deposit.agent', t`"${o.identity.certificate.subject}" is the escrow agent the depositor named`);
+    else checks.warn('deposit.agent', t`"${o.identity.certificate.subject}" is named as a beneficiary, not as the escrow agent`);
+  }
   const layout = o.deposit.layout;
   if (layout.kind === 'authEnvelopedData') checks.pass('deposit.integrity', t`the authentication tag matches (${layout.cipher.name}): the content is as sealed`);
   else if (layout.gmac) checks.pass('deposit.integrity', t`the MAC matches (${layout.cipher.name} with AES-256-GMAC): the content is as sealed`);

@@ -148,6 +148,8 @@ export const KO_ESCROW: Readonly<Record<string, string>> = {
   "a malformed pax extended header": "pax 확장 헤더의 형식이 잘못되었습니다",
   "the receipt's manifest cannot be read, so the deposit cannot be checked against it": "영수증의 매니페스트를 읽을 수 없어 임치물을 대조할 수 없습니다",
   "opened with the key of \"{0}\"": "\"{0}\"의 키로 열었습니다",
+  "\"{0}\" is the escrow agent the depositor named": "\"{0}\"은(는) 임치인이 지정한 임치기관입니다",
+  "\"{0}\" is named as a beneficiary, not as the escrow agent": "\"{0}\"은(는) 임치기관이 아니라 수혜기업으로 지정되어 있습니다",
   "the authentication tag matches ({0}): the content is as sealed": "인증 태그가 맞습니다 ({0}): 내용은 봉인된 그대로입니다",
   "the MAC matches ({0} with AES-256-GMAC): the content is as sealed": "MAC가 맞습니다 ({0}, AES-256-GMAC): 내용은 봉인된 그대로입니다",
   "the deposit has no MAC ({0}, not written by tsproof): its content was checked file by file against the receipt instead": "임치물에 MAC가 없습니다 ({0}, tsproof로 만든 것이 아님): 대신 내용을 파일마다 영수증과 대조했습니다",
