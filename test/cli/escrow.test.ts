@@ -388,6 +388,11 @@ describe('bad deposits: one line, the documented exit code, nothing written', ()
     expect(d.status).toBe(2);
     expect(d.stderr).toContain('does not allow keyAgreement');
     expect(existsSync(path.join(dep.work, 'never.p7m'))).toBe(false);
+    // A wrong passphrase ends the deposit before anything is written (the sealing worker is stopped).
+    const w = await dep.run(['escrow', 'deposit', 'proj', '--to', r.rsa.certPem, '--out', 'never.p7m', '--tsa', tsa.url], { TSPROOF_PASSPHRASE: 'wrong' });
+    expect(w.status).toBe(2);
+    expect(w.stderr).toContain('wrong passphrase');
+    expect(readdirSync(dep.work).filter((f) => f.startsWith('never'))).toEqual([]);
   });
 });
 
