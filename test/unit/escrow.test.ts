@@ -18,6 +18,7 @@ import { openContentKey, recipientInfo, recipientOf } from '../../src/core/escro
 import { sealFiles, type ContentCipherName, type SealFile } from '../../src/core/escrow/seal-stream.js';
 import { ArchiveCheck } from '../../src/core/escrow/archive.js';
 import { problemText } from '../../src/core/escrow/unseal.js';
+import { displaySafe } from '../../src/core/display.js';
 import { attribute } from '../../src/core/cms/build.js';
 import { der } from '../../src/core/asn1/der.js';
 import { ESCROW_MAC_ATTRIBUTE } from '../../src/core/asn1/oids.js';
@@ -149,11 +150,11 @@ describe('the archive check', () => {
     ]);
   });
 
-  it('names a hostile member safely: control characters and bidi marks are shown as escapes', async () => {
+  it('names a hostile member safely when shown: control characters and bidi marks become escapes', async () => {
     const check = new ArchiveCheck([], ['sha256']);
     const reader = new TarReader(check);
     await reader.push(tarOf([['\u001b[2Jevil\u202etxt.exe', Buffer.from('x')]]));
-    expect(problemText(check.results[0]!).render()).toBe('"\\x1b[2Jevil\\u202etxt.exe" is in the deposit but not registered (in the archive but not registered)');
+    expect(problemText(check.results[0]!).render(undefined, displaySafe)).toBe('"\\x1b[2Jevil\\u202etxt.exe" is in the deposit but not registered (in the archive but not registered)');
   });
 });
 

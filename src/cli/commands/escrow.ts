@@ -6,7 +6,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, VerificationError } from '../../core/errors.js';
-import { displaySafe } from '../../core/display.js';
 import { hashFile, takeHashPool } from '../../core/hash/engine.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
@@ -25,13 +24,13 @@ import type { ContentCipherName } from '../../core/escrow/seal-stream.js';
 import type { Receipt } from '../../core/receipt/receipt.js';
 import { certificateLang, newOutput, unlockIdentity, verifySettings } from '../common.js';
 import { ExitCode } from '../exit.js';
-import { note, out, printJson, tr, VERSION, warn } from '../output.js';
+import { note, out, paint, printJson, VERSION, warn } from '../output.js';
 import { formatTime, formatTimestamp, identityLabel, renderChecks, summarize } from '../render.js';
 import { hashingProgress, type ProgressHandle } from '../progress.js';
 import { registrationInputs, saveRegistration, type RegisterFlags } from './register.js';
 import type { CliContext } from '../context.js';
 import type { LangOption } from '../i18n.js';
-import { t } from '../../core/text.js';
+import { plain, t, type Text } from '../../core/text.js';
 
 const TOOL = `tsproof ${VERSION}`;
 const bytes = (n: number) => n.toLocaleString('en-US');
@@ -59,7 +58,7 @@ async function previousLink(ctx: CliContext, file: string, holderSha256: string)
   const s = d.statementCms ? checkSignedDocument(d.statementCms, 'previous') : undefined;
   const statement = s?.document ? asDepositStatement(s.document) : undefined;
   if (!s || !statement || !s.checks.every((c) => c.ok)) throw new InputError({ code: 'MALFORMED_DEPOSIT', message: t`--previous ${file}: not a tsproof deposit with a valid deposit statement` });
-  if (s.signer?.sha256 !== holderSha256) warn(ctx, t`--previous ${file} was deposited by "${displaySafe(s.signer?.subject ?? '?')}", not by this identity`);
+  if (s.signer?.sha256 !== holderSha256) warn(ctx, t`--previous ${file} was deposited by "${s.signer?.subject ?? '?'}", not by this identity`);
   return { id: statement.id, sha256: (await hashFile(abs, ['sha256'], file)).digests.sha256! };
 }
 
@@ -107,10 +106,10 @@ export async function escrowDeposit(ctx: CliContext, inputs: string[], o: Regist
       return ExitCode.OK;
     }
     out(ctx, t`Deposited ${reg.files.length} file(s) (${bytes(d.statement.receipt.bytes)} bytes) → ${rel(ctx, dest)} (${bytes(d.bytes)} bytes, ${cipher.toUpperCase()})`);
-    out(ctx, t`  holder      ${displaySafe(depositor.subject)}`);
-    for (const ts of reg.verification.timestamps) out(ctx, t`  time        ${formatTimestamp(ctx, ts)}`);
+    out(ctx, t`  holder      ${depositor.subject}`);
+    for (const ts of reg.verification.timestamps) out(ctx, t`  time        ${formatTimestamp(ts)}`);
     out(ctx, t`  receipt     ${rel(ctx, receiptFile)} (${reg.receipt.id})`);
-    for (const [i, r] of recipients.entries()) out(ctx, i === 0 ? t`  agent       ${displaySafe(r.certificate.subject)} — ${describeRecipient(r)}` : t`  beneficiary ${displaySafe(r.certificate.subject)} — ${describeRecipient(r)}`);
+    for (const [i, r] of recipients.entries()) out(ctx, i === 0 ? t`  agent       ${r.certificate.subject} — ${describeRecipient(r)}` : t`  beneficiary ${r.certificate.subject} — ${describeRecipient(r)}`);
     out(ctx, t`  deposit id  ${d.statement.id}`);
     if (previous) out(ctx, t`  updates     ${previous.id} (SHA-256 ${previous.sha256})`);
     note(ctx, t`Keep the receipt. A certificate of deposit: tsproof escrow certificate ${rel(ctx, dest)} --out <pdf>`);
@@ -162,10 +161,10 @@ export async function escrowInspect(ctx: CliContext, file: string, o: { trust: s
     });
     return ExitCode.OK;
   }
-  out(ctx, t`Deposit ${displaySafe(file)} — ${bytes(d.size)} bytes, SHA-256 ${sha256}`);
+  out(ctx, t`Deposit ${file} — ${bytes(d.size)} bytes, SHA-256 ${sha256}`);
   out(ctx, t`  encryption  ${d.layout.kind}, ${d.layout.cipher.name} (${bytes(d.layout.ciphertextBytes)} bytes of ciphertext)`);
   for (const r of rows) {
-    const who = r.subject ? displaySafe(r.subject) : displaySafe(r.issuer ? `${r.issuer} #${r.serial}` : (r.keyId ?? ''));
+    const who = r.subject ? r.subject : r.issuer ? `${r.issuer} #${r.serial}` : (r.keyId ?? '');
     out(ctx, r.role === 'agent' ? t`  agent       ${who} — ${r.scheme}` : r.role === 'beneficiary' ? t`  beneficiary ${who} — ${r.scheme}` : t`  recipient   ${who} — ${r.scheme}`);
   }
   if (j.statement) {
@@ -173,22 +172,19 @@ export async function escrowInspect(ctx: CliContext, file: string, o: { trust: s
     if (j.statement.previous) out(ctx, t`  updates     ${j.statement.previous.id} (SHA-256 ${j.statement.previous.sha256})`);
   }
   out(ctx, t`  receipt     ${j.receipt.id}: ${files.length} file(s), ${bytes(total)} bytes`);
-  if (v.holder) out(ctx, t`  holder      ${displaySafe(v.holder.subject)} (${identityLabel(v.holder.identity)})`);
-  for (const ts of v.timestamps) out(ctx, t`  time        ${formatTimestamp(ctx, ts)}`);
-  out(ctx, j.ok ? t`  checks      ${summarize(ctx, j.checks)}` : t`  checks      ${summarize(ctx, j.checks)} — the deposit does NOT check out`);
+  if (v.holder) out(ctx, t`  holder      ${v.holder.subject} (${identityLabel(v.holder.identity)})`);
+  for (const ts of v.timestamps) out(ctx, t`  time        ${formatTimestamp(ts)}`);
+  out(ctx, j.ok ? t`  checks      ${summarize(j.checks)}` : t`  checks      ${summarize(j.checks)} — the deposit does NOT check out`);
   for (const line of renderChecks(ctx, j.checks.filter((c) => c.status === 'fail' || c.status === 'warn'))) out(ctx, line);
   const shown = o.all ? files : files.slice(0, 20);
-  for (const e of shown) out(ctx, `    ${e.digests[v.manifest?.merkle.algorithm ?? 'sha256'] ?? ''}  ${displaySafe(e.name)}`);
+  for (const e of shown) out(ctx, plain`    ${e.digests[v.manifest?.merkle.algorithm ?? 'sha256'] ?? ''}  ${e.name}`);
   if (shown.length < files.length) out(ctx, t`    … ${files.length - shown.length} more (--all to list them)`);
   if (receiptOut) note(ctx, t`Wrote the receipt to ${rel(ctx, receiptOut)}.`);
   return ExitCode.OK;
 }
 
-function fileLines(ctx: CliContext, files: readonly FileResult[], all: boolean): string[] {
-  const c = ctx.color;
-  return files
-    .filter((f) => all || f.status !== 'matched')
-    .map((f) => (f.status === 'matched' ? `  ${c.green('✔')} ${displaySafe(f.name)}` : `  ${c.red('✘')} ${tr(ctx, problemText(f))}`));
+function fileLines(ctx: CliContext, files: readonly FileResult[], all: boolean): Text[] {
+  return files.filter((f) => all || f.status !== 'matched').map((f) => (f.status === 'matched' ? plain`  ${paint(ctx, 'green', plain`✔`)} ${f.name}` : plain`  ${paint(ctx, 'red', plain`✘`)} ${problemText(f)}`));
 }
 
 /** The statement file names: <base>.json, its receipt and its PDF; none may exist yet. */
@@ -218,8 +214,8 @@ export async function escrowVerify(
   if (!v.ok) {
     if (ctx.json) printJson(ctx, { ok: false, deposit: { file, sha256: v.sha256, bytes: d.size }, checks: v.checks, files: v.files });
     else {
-      out(ctx, `${ctx.color.red(tr(ctx, t`✘ NOT VERIFIED`))}  ${displaySafe(file)}`);
-      out(ctx, t`  checks   ${summarize(ctx, v.checks)}`);
+      out(ctx, plain`${paint(ctx, 'red', t`✘ NOT VERIFIED`)}  ${file}`);
+      out(ctx, t`  checks   ${summarize(v.checks)}`);
       for (const line of renderChecks(ctx, v.checks.filter((c) => !c.ok || c.status === 'warn'))) out(ctx, line);
       for (const line of fileLines(ctx, v.files, false)) out(ctx, line);
       note(ctx, t`No verification statement was written.`);
@@ -280,9 +276,9 @@ export async function escrowVerify(
     printJson(ctx, { ok: true, deposit: { file, sha256: v.sha256, bytes: d.size }, statement: rel(ctx, paths.json), statementReceipt: rel(ctx, paths.receipt), pdf: rel(ctx, paths.pdf), checks: v.checks, files: v.files });
     return ExitCode.OK;
   }
-  out(ctx, `${ctx.color.green(tr(ctx, t`✔ VERIFIED`))}  ${displaySafe(file)}`);
-  out(ctx, t`  the deposit contains exactly the ${j.receipt.entries.length} file(s) (${bytes(v.bytes)} bytes) registered by ${displaySafe(holder!.subject)} at ${formatTime(rv.time!)}`);
-  out(ctx, t`  checks   ${summarize(ctx, v.checks)}`);
+  out(ctx, plain`${paint(ctx, 'green', t`✔ VERIFIED`)}  ${file}`);
+  out(ctx, t`  the deposit contains exactly the ${j.receipt.entries.length} file(s) (${bytes(v.bytes)} bytes) registered by ${holder!.subject} at ${formatTime(rv.time!)}`);
+  out(ctx, t`  checks   ${summarize(v.checks)}`);
   for (const line of renderChecks(ctx, v.checks.filter((c) => c.status === 'warn'))) out(ctx, line);
   for (const line of fileLines(ctx, v.files, !!o.all)) out(ctx, line);
   out(ctx, t`  statement ${rel(ctx, paths.json)} (signed and timestamped: ${rel(ctx, paths.receipt)}), PDF ${rel(ctx, paths.pdf)}`);
@@ -322,8 +318,8 @@ export async function escrowRelease(ctx: CliContext, file: string, o: { identity
   out(ctx, t`  deposit   SHA-256 ${r.sha256}`);
   const layout = d.layout;
   out(ctx, layout.kind === 'authEnvelopedData' ? t`  integrity the authentication tag (AES-GCM) checked out` : layout.gmac ? t`  integrity the MAC (AES-256-GMAC) checked out` : t`  integrity no MAC (the deposit was not written by tsproof); every file was checked against the receipt`);
-  out(ctx, t`  receipt   ${j.receipt.id}, registered by ${displaySafe(j.verification.holder?.subject ?? '?')} at ${formatTime(j.verification.time!)}`);
-  note(ctx, t`The release was recorded, signed by "${displaySafe(id.chain[0]!.subject)}".`);
+  out(ctx, t`  receipt   ${j.receipt.id}, registered by ${j.verification.holder?.subject ?? '?'} at ${formatTime(j.verification.time!)}`);
+  note(ctx, t`The release was recorded, signed by "${id.chain[0]!.subject}".`);
   return ExitCode.OK;
 }
 

@@ -20,7 +20,6 @@ import { digestAlgorithmId, digestFromOid, readAlgorithmIdentifier, type AnyDige
 import { sidMatches, type SignerIdentifier } from '../cms/signed-data.js';
 import { readName, formatName } from '../pki/name.js';
 import { toHex } from '../bytes.js';
-import { displaySafe } from '../display.js';
 import { InputError, VerificationError, messageOf } from '../errors.js';
 import type { Certificate } from '../pki/certificate.js';
 import { t } from '../text.js';
@@ -326,13 +325,13 @@ export function openContentKey(set: Node, key: KeyObject, certificate: Certifica
   const mine = all.find((r): r is ParsedRecipient => r.rid !== undefined && sidMatches(r.rid, certificate));
   if (!mine) {
     const named = all.map((r) => (r.rid ? summarize(r.rid, r.scheme) : { scheme: r.scheme })).map((s) => (s.issuer ? `serial ${s.serial} of "${s.issuer}"` : s.keyId ? `key ${s.keyId}` : s.scheme));
-    throw new InputError({ code: 'NOT_A_RECIPIENT', message: t`the deposit is not encrypted for "${displaySafe(certificate.subject)}" (serial ${certificate.serialHex}); its recipients are: ${displaySafe(named.join('; '))}` });
+    throw new InputError({ code: 'NOT_A_RECIPIENT', message: t`the deposit is not encrypted for "${certificate.subject}" (serial ${certificate.serialHex}); its recipients are: ${named.join('; ')}` });
   }
   try {
     return mine.open(key, certificate);
   } catch (err) {
     if (err instanceof InputError) throw err;
     // The key is the certificate's (the identity store checks it): a key that does not unwrap is a damaged deposit.
-    throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`the content key for "${displaySafe(certificate.subject)}" cannot be recovered (${messageOf(err)}): the deposit is damaged` });
+    throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`the content key for "${certificate.subject}" cannot be recovered (${messageOf(err)}): the deposit is damaged` });
   }
 }

@@ -8,7 +8,6 @@
  * reported as found; judging them (escaping names, links) is the caller's business.
  */
 import { BLOCK, padding } from './tar-write.ts';
-import { displaySafe } from '../display.js';
 import { t, type Text } from '../text.js';
 
 export type MemberKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
@@ -126,7 +125,7 @@ export class TarReader {
     if (s.at === 'end') return;
     // One zero block, or none, at a member boundary: some writers omit the second (or both).
     if (s.at === 'header' && this.headerFill === 0) return;
-    throw new TarError(t`the archive is truncated (it ends inside ${s.at === 'content' ? `"${displaySafe(s.member.name)}"` : 'a header'})`);
+    throw new TarError(t`the archive is truncated (it ends inside ${s.at === 'content' ? `"${s.member.name}"` : 'a header'})`);
   }
 
   private async onHeader(): Promise<void> {

@@ -10,7 +10,6 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, VerificationError } from '../errors.js';
 import { exists } from '../io/fs.js';
-import { displaySafe } from '../display.js';
 import { toHex } from '../bytes.js';
 import { CheckList, type Check } from '../verify/checks.js';
 import { ArchiveCheck, type FileResult } from './archive.js';
@@ -115,9 +114,9 @@ function fileChecks(checks: CheckList, u: Unsealed, registered: number): void {
   else checks.fail('archive.files', t`${n('matched')} of ${registered} matched; ${n('modified')} changed, ${n('missing')} missing, ${n('extra')} extra, ${n('refused')} refused`);
 }
 
-/** One line about a file that failed (its name made safe to show: it comes from the archive). */
+/** One line about a file that failed (its name, from the archive, is escaped when the text is shown). */
 export function problemText(f: FileResult): Text {
-  const name = displaySafe(f.name);
+  const name = f.name;
   switch (f.status) {
     case 'modified':
       return t`"${name}" differs from its registration: ${f.detail ?? ''}`;
