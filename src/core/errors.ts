@@ -43,7 +43,6 @@ export type InputErrorCode =
   | 'RECEIPT_NOT_FOUND'
   | 'MALFORMED_DEPOSIT'
   | 'NOT_A_RECIPIENT'
-  | 'FILE_CHANGED'
   | 'BAD_ARGUMENT';
 export class InputError extends TsproofError<InputErrorCode> {}
 
