@@ -3,7 +3,7 @@
  * error family to an exit code and prints the message on one line. Messages never
  * contain secrets (keys, passphrases) — callers must not interpolate them.
  */
-import { verbatim, type Text } from './text.js';
+import { t, verbatim, type Text } from './text.js';
 
 export class TsproofError<C extends string = string> extends Error {
   readonly code: C;
@@ -45,6 +45,39 @@ export type InputErrorCode =
   | 'NOT_A_RECIPIENT'
   | 'BAD_ARGUMENT';
 export class InputError extends TsproofError<InputErrorCode> {}
+
+/**
+ * Input beyond a documented limit (src/core/limits.ts, docs/limits.md), refused before the work
+ * it would cost. Exit 2. Code that turns malformed content into a failed check lets it through
+ * ({@link rethrowLimit}): a hostile size is bad input, not evidence that failed a check.
+ */
+export class LimitError extends InputError {
+  /** The message already names the file the input came from. */
+  readonly named: boolean;
+  constructor(message: Text, o: { named?: boolean } = {}) {
+    super({ code: 'LIMIT_EXCEEDED', message });
+    this.named = o.named ?? false;
+  }
+}
+
+/** For catch blocks that turn errors into findings: a LimitError goes on up. */
+export function rethrowLimit(err: unknown): void {
+  if (err instanceof LimitError) throw err;
+}
+
+/** Runs `f` (sync or async); a LimitError from it is rethrown with `source` (the file it came from) in front. */
+export function withSource<T>(source: string, f: () => T): T {
+  const named = (err: unknown): never => {
+    if (err instanceof LimitError && !err.named) throw new LimitError(t`${source}: ${err.text}`, { named: true });
+    throw err;
+  };
+  try {
+    const r = f();
+    return (r instanceof Promise ? r.catch(named) : r) as T;
+  } catch (err) {
+    return named(err);
+  }
+}
 
 /** A TSA, network or service failed or answered badly. Exit 3. */
 export type TsaErrorCode =

@@ -7,7 +7,8 @@
  * (indefinite lengths, constructed OCTET STRINGs). This reader keeps every node's raw
  * encoding and never re-encodes anything it parsed.
  */
-import { InputError } from '../errors.js';
+import { InputError, LimitError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { Text } from '../text.js';
 import { t } from '../text.js';
 
@@ -38,20 +39,53 @@ export const Tag = {
   BMPString: 30,
 } as const;
 
-const MAX_DEPTH = 64;
+const NO_CHILDREN: readonly Node[] = Object.freeze([]);
 
-/** One parsed TLV. `raw` is the node's exact encoding (header, content and any end-of-contents). */
+/**
+ * One parsed TLV. It holds offsets into the parsed buffer, not views, and makes its children
+ * only when they are asked for: `parse` has already checked the whole encoding, and a token
+ * may carry 100,000s of values nobody reads (a hostile attribute, a large CRL), which then
+ * cost nothing (docs/limits.md). `raw` and `content` are views made on demand.
+ */
 export class Node {
+  private kids: readonly Node[] | undefined;
+
   constructor(
+    private readonly buf: Uint8Array,
     readonly tagClass: TagClass,
     readonly constructed: boolean,
     readonly tag: number,
-    readonly raw: Uint8Array,
-    /** Content octets (between header and end; for indefinite form, without the end-of-contents). */
-    readonly content: Uint8Array,
-    readonly indefinite: boolean,
-    readonly children: readonly Node[],
+    private readonly start: number,
+    private readonly contentStart: number,
+    private readonly contentEnd: number,
+    private readonly end: number,
   ) {}
+
+  /** The node's exact encoding (header, content and any end-of-contents). */
+  get raw(): Uint8Array {
+    return this.buf.subarray(this.start, this.end);
+  }
+
+  /** Content octets (between header and end; for indefinite form, without the end-of-contents). */
+  get content(): Uint8Array {
+    return this.buf.subarray(this.contentStart, this.contentEnd);
+  }
+
+  /** Length of the content octets. */
+  get length(): number {
+    return this.contentEnd - this.contentStart;
+  }
+
+  /** BER indefinite length (only then does the encoding end after the content: end-of-contents). */
+  get indefinite(): boolean {
+    return this.end !== this.contentEnd;
+  }
+
+  /** The values inside a constructed node (none for a primitive one). */
+  get children(): readonly Node[] {
+    if (this.kids === undefined) this.kids = this.constructed && this.contentEnd > this.contentStart ? nodesIn(this.buf, this.contentStart, this.contentEnd) : NO_CHILDREN;
+    return this.kids;
+  }
 
   is(tagClass: TagClass, tag: number): boolean {
     return this.tagClass === tagClass && this.tag === tag;
@@ -79,89 +113,122 @@ export class Asn1Error extends InputError {
 
 /**
  * Parses exactly one TLV from `buf`. Trailing bytes are an error unless `allowTrailing`.
- * Every constructed node's children are parsed eagerly (inputs are small).
+ * The whole encoding is checked first, within the limits of nesting depth and number of values
+ * (LIMITS.derDepth, LIMITS.derValues), so that the cost of an object is bounded by its size
+ * whatever its shape; nodes are then made as they are read.
  */
 export function parse(buf: Uint8Array, what = 'ASN.1 data', opts: { allowTrailing?: boolean } = {}): Node {
   if (buf.byteLength === 0) throw new Asn1Error(t`${what} is empty`);
-  const { node, end } = readNode(buf, 0, 0, what);
+  const end = check(buf, what);
   if (end !== buf.byteLength && !opts.allowTrailing) {
     throw new Asn1Error(t`${what} has ${buf.byteLength - end} trailing byte(s)`);
   }
-  return node;
+  return nodeAt(buf, 0);
 }
 
-function readNode(buf: Uint8Array, start: number, depth: number, what: string): { node: Node; end: number } {
-  if (depth > MAX_DEPTH) throw new Asn1Error(t`${what} nests deeper than ${MAX_DEPTH} levels`);
-  let p = start;
-  const need = (n: number) => {
-    if (p + n > buf.byteLength) throw new Asn1Error(t`${what} is truncated`);
-  };
-  need(1);
+/** Checks the TLV at the start of `buf` and everything in it; returns its end. */
+function check(buf: Uint8Array, what: string): number {
+  const st: CheckState = { what, values: 0 };
+  return checkTlv(buf, 0, buf.byteLength, 0, st);
+}
+
+interface CheckState {
+  what: string;
+  /** Values seen so far. */
+  values: number;
+}
+
+/** A TLV header, read into one reused object (no allocation per value). */
+const H = { tagClass: 0 as TagClass, constructed: false, tag: 0, contentStart: 0, length: -1 };
+
+function truncated(what: string): Asn1Error {
+  return new Asn1Error(t`${what} is truncated`);
+}
+
+/** Reads the header at `p` into H; `length` -1 means indefinite. */
+function readHeader(buf: Uint8Array, p: number, limit: number, what: string): void {
+  if (p + 1 > limit) throw truncated(what);
   const b0 = buf[p++]!;
-  const tagClass = (b0 >> 6) as TagClass;
-  const constructed = (b0 & 0x20) !== 0;
+  H.tagClass = (b0 >> 6) as TagClass;
+  H.constructed = (b0 & 0x20) !== 0;
   let tag = b0 & 0x1f;
   if (tag === 0x1f) {
     tag = 0;
     for (let i = 0; ; i++) {
-      need(1);
+      if (p + 1 > limit) throw truncated(what);
       const b = buf[p++]!;
       if (i > 3) throw new Asn1Error(t`${what} has an oversized tag number`);
       tag = (tag << 7) | (b & 0x7f);
       if ((b & 0x80) === 0) break;
     }
   }
-  need(1);
+  H.tag = tag;
+  if (p + 1 > limit) throw truncated(what);
   const lb = buf[p++]!;
   let length = -1;
   if (lb < 0x80) length = lb;
   else if (lb === 0x80) {
-    if (!constructed) throw new Asn1Error(t`${what} uses an indefinite length on a primitive value`);
+    if (!H.constructed) throw new Asn1Error(t`${what} uses an indefinite length on a primitive value`);
   } else {
     const n = lb & 0x7f;
     if (n > 4) throw new Asn1Error(t`${what} has an oversized length`);
-    need(n);
+    if (p + n > limit) throw truncated(what);
     length = 0;
     for (let i = 0; i < n; i++) length = length * 256 + buf[p++]!;
   }
-  const contentStart = p;
-  const children: Node[] = [];
-  let contentEnd: number;
-  let end: number;
+  H.contentStart = p;
+  H.length = length;
+}
+
+/** Checks the TLV at `start`, whose encoding must end by `limit`, and all it contains; returns its end. */
+function checkTlv(buf: Uint8Array, start: number, limit: number, depth: number, st: CheckState): number {
+  const what = st.what;
+  if (depth > LIMITS.derDepth) throw new LimitError(t`${what} nests deeper than ${LIMITS.derDepth} levels`);
+  if (++st.values > LIMITS.derValues) throw new LimitError(t`${what} holds more than ${LIMITS.derValues} ASN.1 values (the limit)`);
+  readHeader(buf, start, limit, what);
+  const { constructed, contentStart, length } = H;
   if (length >= 0) {
-    if (p + length > buf.byteLength) throw new Asn1Error(t`${what} is truncated`);
-    contentEnd = p + length;
-    end = contentEnd;
-    if (constructed) {
-      let q = contentStart;
-      while (q < contentEnd) {
-        const r = readNode(buf.subarray(0, contentEnd), q, depth + 1, what);
-        children.push(r.node);
-        q = r.end;
-      }
-    }
-  } else {
-    let q = contentStart;
-    for (;;) {
-      if (q + 2 > buf.byteLength) throw new Asn1Error(t`${what} is truncated (missing end-of-contents)`);
-      if (buf[q] === 0 && buf[q + 1] === 0) break;
-      const r = readNode(buf, q, depth + 1, what);
-      children.push(r.node);
-      q = r.end;
-    }
-    contentEnd = q;
-    end = q + 2;
+    const contentEnd = contentStart + length;
+    if (contentEnd > limit) throw truncated(what);
+    if (constructed) for (let q = contentStart; q < contentEnd; ) q = checkTlv(buf, q, contentEnd, depth + 1, st);
+    return contentEnd;
   }
-  const node = new Node(
-    tagClass,
-    constructed,
-    tag,
-    buf.subarray(start, end),
-    buf.subarray(contentStart, contentEnd),
-    length < 0,
-    children,
-  );
-  return { node, end };
+  for (let q = contentStart; ; ) {
+    if (q + 2 > limit) throw new Asn1Error(t`${what} is truncated (missing end-of-contents)`);
+    if (buf[q] === 0 && buf[q + 1] === 0) return q + 2;
+    q = checkTlv(buf, q, limit, depth + 1, st);
+  }
+}
+
+/** End of the (already checked) TLV at `start`. */
+function endAt(buf: Uint8Array, start: number): number {
+  readHeader(buf, start, buf.byteLength, '');
+  if (H.length >= 0) return H.contentStart + H.length;
+  let q = H.contentStart;
+  while (!(buf[q] === 0 && buf[q + 1] === 0)) q = endAt(buf, q);
+  return q + 2;
+}
+
+/** The (already checked) TLV from `start` to `end` as a Node. */
+function makeNode(buf: Uint8Array, start: number, end: number): Node {
+  readHeader(buf, start, buf.byteLength, '');
+  const { tagClass, constructed, tag, contentStart, length } = H;
+  return new Node(buf, tagClass, constructed, tag, start, contentStart, length >= 0 ? end : end - 2, end);
+}
+
+function nodeAt(buf: Uint8Array, start: number): Node {
+  return makeNode(buf, start, endAt(buf, start));
+}
+
+/** The (already checked) TLVs from `from` to `to`. */
+function nodesIn(buf: Uint8Array, from: number, to: number): Node[] {
+  const out: Node[] = [];
+  for (let q = from; q < to; ) {
+    const end = endAt(buf, q);
+    out.push(makeNode(buf, q, end));
+    q = end;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -180,9 +247,14 @@ export function seq(node: Node | undefined, where: string): readonly Node[] {
 }
 
 export function set(node: Node | undefined, where: string): readonly Node[] {
+  return setNode(node, where).children;
+}
+
+/** A SET, checked, without making its members yet (see Node.children). */
+export function setNode(node: Node | undefined, where: string): Node {
   const n = expect(node, TagClass.Universal, Tag.SET, where);
   if (!n.constructed) throw new Asn1Error(t`${where}: SET must be constructed`);
-  return n.children;
+  return n;
 }
 
 function primitive(node: Node, where: string): Uint8Array {
@@ -190,10 +262,15 @@ function primitive(node: Node, where: string): Uint8Array {
   return node.content;
 }
 
+/**
+ * An INTEGER as a number. At most LIMITS.integerBytes content octets: serial numbers, nonces
+ * and versions are short, and a huge one would only cost time and screen space. Converted in
+ * one step from hex (shifting a BigInt byte by byte is quadratic).
+ */
 export function integer(node: Node | undefined, where: string): bigint {
   const c = integerBytes(node, where);
-  let v = 0n;
-  for (const b of c) v = (v << 8n) | BigInt(b);
+  if (c.length > LIMITS.integerBytes) throw new LimitError(t`${where}: an INTEGER of ${c.length} bytes is beyond the limit of ${LIMITS.integerBytes} bytes`);
+  let v = BigInt(`0x${Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('hex')}`);
   if (c[0]! & 0x80) v -= 1n << BigInt(c.length * 8);
   return v;
 }
@@ -216,22 +293,35 @@ export function oid(node: Node | undefined, where: string): string {
   return decodeOid(c, where);
 }
 
+/**
+ * Dotted text of an OBJECT IDENTIFIER's content octets. At most LIMITS.oidBytes octets and
+ * LIMITS.oidArcBytes per arc: an arc is a number of any size in ASN.1, and turning a huge one
+ * into decimal is quadratic. Arcs of up to 7 octets (49 bits) are read as plain numbers.
+ */
 export function decodeOid(c: Uint8Array, where: string): string {
   if (c.length === 0) throw new Asn1Error(t`${where}: empty OBJECT IDENTIFIER`);
-  const arcs: bigint[] = [];
-  let v = 0n;
-  let inArc = false;
-  for (const b of c) {
-    if (!inArc && b === 0x80) throw new Asn1Error(t`${where}: non-minimal OBJECT IDENTIFIER`);
-    v = (v << 7n) | BigInt(b & 0x7f);
-    inArc = (b & 0x80) !== 0;
-    if (!inArc) {
+  if (c.length > LIMITS.oidBytes) throw new LimitError(t`${where}: an OBJECT IDENTIFIER of ${c.length} bytes is beyond the limit of ${LIMITS.oidBytes} bytes`);
+  const arcs: (number | bigint)[] = [];
+  let from = 0;
+  for (let i = 0; i < c.length; i++) {
+    const b = c[i]!;
+    if (i === from && b === 0x80) throw new Asn1Error(t`${where}: non-minimal OBJECT IDENTIFIER`);
+    if (b & 0x80) continue;
+    const len = i - from + 1;
+    if (len > LIMITS.oidArcBytes) throw new LimitError(t`${where}: an OBJECT IDENTIFIER arc of ${len} bytes is beyond the limit of ${LIMITS.oidArcBytes} bytes`);
+    if (len <= 7) {
+      let v = 0;
+      for (let k = from; k <= i; k++) v = v * 128 + (c[k]! & 0x7f);
       arcs.push(v);
-      v = 0n;
+    } else {
+      let v = 0n;
+      for (let k = from; k <= i; k++) v = (v << 7n) | BigInt(c[k]! & 0x7f);
+      arcs.push(v);
     }
+    from = i + 1;
   }
-  if (inArc) throw new Asn1Error(t`${where}: truncated OBJECT IDENTIFIER`);
-  const first = arcs[0]!;
+  if (from !== c.length) throw new Asn1Error(t`${where}: truncated OBJECT IDENTIFIER`);
+  const first = BigInt(arcs[0]!);
   const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
   return [...head, ...arcs.slice(1)].join('.');
 }
@@ -245,12 +335,23 @@ export function octets(node: Node | undefined, where: string): Uint8Array {
 /** Content of a primitive or constructed string node (any tag), concatenating BER segments. */
 export function flattenOctets(n: Node, where: string): Uint8Array {
   if (!n.constructed) return n.content;
+  // The primitive segments of all levels, copied once (a copy per level would cost depth × size).
   const parts: Uint8Array[] = [];
-  for (const c of n.children) {
-    if (!c.isUniversal(Tag.OCTET_STRING)) throw new Asn1Error(t`${where}: bad segment in constructed OCTET STRING`);
-    parts.push(flattenOctets(c, where));
+  const collect = (x: Node) => {
+    for (const c of x.children) {
+      if (!c.isUniversal(Tag.OCTET_STRING)) throw new Asn1Error(t`${where}: bad segment in constructed OCTET STRING`);
+      if (c.constructed) collect(c);
+      else parts.push(c.content);
+    }
+  };
+  collect(n);
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
   }
-  return new Uint8Array(Buffer.concat(parts));
+  return out;
 }
 
 export function bitString(node: Node | undefined, where: string): { bytes: Uint8Array; unused: number } {
@@ -451,12 +552,14 @@ export function toDer(n: Node): Uint8Array {
   return tlv(id, new Uint8Array(Buffer.concat(parts)));
 }
 
-/** Length of the first TLV in `buf`, and whether everything after it is zero padding. */
-export function paddingAfter(buf: Uint8Array): { end: number; zeroPadded: boolean } | undefined {
+/** Length of the first TLV in `buf`, and whether everything after it is zero padding (undefined when malformed; limits still apply). */
+export function paddingAfter(buf: Uint8Array, what = 'data'): { end: number; zeroPadded: boolean } | undefined {
+  let end: number;
   try {
-    const { end } = readNode(buf, 0, 0, 'data');
-    return { end, zeroPadded: end < buf.byteLength && buf.subarray(end).every((b) => b === 0) };
-  } catch {
+    end = check(buf, what);
+  } catch (err) {
+    if (err instanceof LimitError) throw err;
     return undefined;
   }
+  return { end, zeroPadded: end < buf.byteLength && buf.subarray(end).every((b) => b === 0) };
 }

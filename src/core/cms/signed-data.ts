@@ -9,7 +9,7 @@
  *     signedAttrs [0] IMPLICIT SignedAttributes OPTIONAL, signatureAlgorithm,
  *     signature OCTET STRING, unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
  */
-import { parse, seq, set, oid as readOid, integer, integerBytes, explicit, octets, flattenOctets, Tag, TagClass, type Node, Asn1Error } from '../asn1/der.js';
+import { parse, seq, set, setNode, oid as readOid, integer, integerBytes, explicit, octets, flattenOctets, Tag, TagClass, type Node, Asn1Error } from '../asn1/der.js';
 import { OID } from '../asn1/oids.js';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from '../crypto/algorithms.js';
 import { Certificate } from '../pki/certificate.js';
@@ -114,7 +114,15 @@ export function parseSignedData(der: Uint8Array, what: string): SignedData {
 function parseAttributes(n: Node, where: string): Attribute[] {
   return n.children.map((a, k) => {
     const [t, vals] = seq(a, `${where}[${k}]`);
-    return { oid: readOid(t, `${where}[${k}].type`), values: set(vals, `${where}[${k}].values`) };
+    const oid = readOid(t, `${where}[${k}].type`);
+    const values = setNode(vals, `${where}[${k}].values`);
+    // The values are made when asked for: an attribute nobody reads may hold 100,000s of them.
+    return {
+      oid,
+      get values() {
+        return values.children;
+      },
+    };
   });
 }
 

@@ -22,7 +22,7 @@ import { algorithmFindings, type VerificationPolicy } from '../verify/policy.js'
 import { attr, sidMatches, type SignedData, type SignerInfo } from './signed-data.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { CheckList } from '../verify/checks.js';
-import { messageOf } from '../errors.js';
+import { messageOf, rethrowLimit } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
 import { joinTexts, t, verbatim, type Text } from '../text.js';
 
@@ -101,6 +101,7 @@ export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o
   try {
     scheme = resolveSignatureScheme(si.signatureAlgorithm, digest ?? 'sha256', `${p}.signatureAlgorithm`);
   } catch (err) {
+    rethrowLimit(err);
     checks.fail(`${p}.algorithm`, messageOf(err));
   }
   if (scheme) {
@@ -171,7 +172,8 @@ function algorithmProtectionProblem(values: readonly Node[], si: SignerInfo): Te
 function safe<T>(f: () => T): T | undefined {
   try {
     return f();
-  } catch {
+  } catch (err) {
+    rethrowLimit(err);
     return undefined;
   }
 }
@@ -180,6 +182,7 @@ function safeProblem(f: () => Text | undefined): Text | undefined {
   try {
     return f();
   } catch (err) {
+    rethrowLimit(err);
     return messageOf(err);
   }
 }
@@ -256,6 +259,7 @@ export function checkEss(
     try {
       ids = parseEssCertIds(a.values[0]!, isV2);
     } catch (err) {
+      rethrowLimit(err);
       return t`${isV2 ? 'ESSCertIDv2' : 'ESSCertID'} is malformed: ${messageOf(err)}`;
     }
     const first = ids[0];

@@ -22,7 +22,7 @@ import {
 import { OID } from '../asn1/oids.js';
 import { readAlgorithmIdentifier, resolveSignatureScheme, verifySignature, hash, type AlgorithmIdentifier, type SignatureScheme, digestFromOid } from '../crypto/algorithms.js';
 import { bytesEqual, toHex } from '../bytes.js';
-import { InputError } from '../errors.js';
+import { InputError, LimitError, rethrowLimit } from '../errors.js';
 import { readName, formatName, type NameAttribute } from './name.js';
 import { readGeneralNames, readNameConstraints, type GeneralName, type NameConstraints } from './general-name.js';
 import { t } from '../text.js';
@@ -181,6 +181,7 @@ export class Certificate {
       if (err instanceof InputError && err.code === 'MALFORMED_ASN1') {
         throw new InputError({ code: 'MALFORMED_CERTIFICATE', message: what === undefined ? err.text : t`${what}: ${err.text}`, cause: err });
       }
+      if (err instanceof LimitError && what !== undefined) throw new LimitError(t`${what}: ${err.text}`, { named: true });
       throw err;
     }
   }
@@ -252,7 +253,8 @@ export class Certificate {
     try {
       const d = digestFromOid(this.signatureAlgorithm.oid) ?? 'sha256';
       return resolveSignatureScheme(this.signatureAlgorithm, d, 'certificate.signatureAlgorithm');
-    } catch {
+    } catch (err) {
+      rethrowLimit(err);
       return undefined;
     }
   }

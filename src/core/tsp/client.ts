@@ -3,7 +3,7 @@
  * completely — transport, status, token structure, signature, chain, imprint, nonce,
  * policy, time — before it is accepted; anything else is a TsaError naming the problem.
  */
-import { InputError, TsaError, messageOf } from '../errors.js';
+import { InputError, LimitError, TsaError, messageOf } from '../errors.js';
 import { hash, type HashAlgorithm } from '../crypto/algorithms.js';
 import { encodeTimeStampReq, parseTimeStampResp, PKI_STATUS } from './messages.js';
 import { verifyTimestampToken, type TokenVerification } from './verify.js';
@@ -11,6 +11,7 @@ import { httpPost, type HttpError, type ProxySettings } from './http.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { TrustAnchor } from '../trust.js';
 import type { VerificationPolicy } from '../verify/policy.js';
+import { LIMITS } from '../limits.js';
 import { joinTexts, t } from '../text.js';
 
 export interface TsaEndpoint {
@@ -60,7 +61,7 @@ export interface ObtainedTimestamp {
 }
 
 export const ACCEPTED_CONTENT_TYPES = ['application/timestamp-reply', 'application/timestamp-response'];
-export const DEFAULT_MAX_RESPONSE = 1 << 20;
+export const DEFAULT_MAX_RESPONSE = LIMITS.tokenBytes;
 
 /** Validates a TSA URL; a bad one is a usage error (exit 2), not a TSA failure. */
 export function parseTsaUrl(url: string): URL {
@@ -109,16 +110,23 @@ export async function obtainTimestamp(endpoint: TsaEndpoint, data: Uint8Array, o
   }
   if (!resp.token) throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: t`${where}: status granted but no token in the answer` });
 
-  const verification = verifyTimestampToken(resp.token, {
-    imprint: { algorithm: alg, digest },
-    anchors: o.anchors,
-    ...(o.trust ? { trust: o.trust } : {}),
-    nonce,
-    requireNonce: true,
-    ...(endpoint.policy ? { policies: [endpoint.policy] } : {}),
-    now: o.now(),
-    ...(o.policy ? { policy: o.policy } : {}),
-  });
+  let verification: TokenVerification;
+  try {
+    verification = verifyTimestampToken(resp.token, {
+      imprint: { algorithm: alg, digest },
+      anchors: o.anchors,
+      ...(o.trust ? { trust: o.trust } : {}),
+      nonce,
+      requireNonce: true,
+      ...(endpoint.policy ? { policies: [endpoint.policy] } : {}),
+      now: o.now(),
+      ...(o.policy ? { policy: o.policy } : {}),
+    });
+  } catch (err) {
+    // A token beyond the limits is the TSA's fault (exit 3), not bad input from the user.
+    if (err instanceof LimitError) throw new TsaError({ code: 'TSA_MALFORMED_RESPONSE', message: t`${where}: ${err.text}` });
+    throw err;
+  }
   if (!verification.ok) {
     const failed = verification.checks.filter((c) => !c.ok);
     throw new TsaError({

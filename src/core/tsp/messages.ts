@@ -32,6 +32,7 @@ import {
   Asn1Error,
 } from '../asn1/der.js';
 import { readAlgorithmIdentifier, digestOid, type AlgorithmIdentifier, type AnyDigest } from '../crypto/algorithms.js';
+import { LIMITS } from '../limits.js';
 import { t } from '../text.js';
 
 export interface TimeStampRequest {
@@ -112,15 +113,57 @@ export function parseTimeStampResp(bytes: Uint8Array): ParsedTimeStampResp {
   const status = Number(integer(si[0], 'PKIStatusInfo.status'));
   const out: ParsedTimeStampResp = { status, statusText: [], failInfo: [] };
   for (const n of si.slice(1)) {
-    if (n.isUniversal(Tag.SEQUENCE)) out.statusText = n.children.map((s) => string(s, 'PKIStatusInfo.statusString'));
-    else if (n.isUniversal(Tag.BIT_STRING)) {
-      const { bytes: b } = bitString(n, 'PKIStatusInfo.failInfo');
-      for (let bit = 0; bit < b.length * 8; bit++) if (b[bit >> 3]! & (0x80 >> (bit & 7))) out.failInfo.push(FAILURE_INFO[bit] ?? `bit${bit}`);
-    }
+    if (n.isUniversal(Tag.SEQUENCE)) out.statusText = freeText(n);
+    else if (n.isUniversal(Tag.BIT_STRING)) out.failInfo = failureNames(bitString(n, 'PKIStatusInfo.failInfo').bytes);
   }
   if (f[1]) out.token = f[1].raw;
   if (f.length > 2) throw new Asn1Error(t`TimeStampResp: unexpected fields`);
   return out;
+}
+
+/**
+ * PKIFreeText, as far as it is shown: at most LIMITS.statusTextChars characters in all (a TSA's
+ * answer may hold up to LIMITS.tokenBytes of text, which belongs in no one-line message).
+ */
+function freeText(n: Node): string[] {
+  const out: string[] = [];
+  let room = LIMITS.statusTextChars;
+  for (const c of n.children) {
+    if (room <= 0) {
+      out.push('…');
+      break;
+    }
+    const s = string(c, 'PKIStatusInfo.statusString');
+    if (s.length > room) {
+      out.push(`${s.slice(0, room)}…`);
+      break;
+    }
+    out.push(s);
+    room -= s.length;
+  }
+  return out;
+}
+
+/**
+ * The names of the set bits of a PKIFailureInfo. Only set bits are visited and at most a few
+ * unnamed ones are listed: a hostile BIT STRING of a megabyte has millions of bits, and naming
+ * each cost a gigabyte.
+ */
+function failureNames(b: Uint8Array): string[] {
+  const names: string[] = [];
+  let unnamed = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] === 0) continue;
+    for (let k = 0; k < 8; k++) {
+      if (!(b[i]! & (0x80 >> k))) continue;
+      const bit = i * 8 + k;
+      const name = FAILURE_INFO[bit];
+      if (name) names.push(name);
+      else if (++unnamed <= 4) names.push(`bit${bit}`);
+    }
+  }
+  if (unnamed > 4) names.push(`… ${unnamed - 4} more`);
+  return names;
 }
 
 export function encodePkiStatusInfo(status: number, text?: string, failBit?: number): Uint8Array {

@@ -14,7 +14,7 @@ import { formatName, readName } from '../pki/name.js';
 import { CheckList, type Check } from '../verify/checks.js';
 import { decide, digestFindingOf, STRICT, type FindingCode, type VerificationPolicy } from '../verify/policy.js';
 import { parseTstInfo, type TstInfo } from './messages.js';
-import { messageOf } from '../errors.js';
+import { messageOf, rethrowLimit } from '../errors.js';
 import type { Certificate } from '../pki/certificate.js';
 import { anchorsFor, type TrustAnchor } from '../trust.js';
 import { t, type Text } from '../text.js';
@@ -79,7 +79,8 @@ export function tokenImprintAlgorithm(token: Uint8Array): AnyDigest | undefined 
     const sd = parseSignedData(token, 'TimeStampToken');
     if (!sd.eContent) return undefined;
     return digestFromOid(parseTstInfo(sd.eContent).imprintAlgorithm.oid);
-  } catch {
+  } catch (err) {
+    rethrowLimit(err);
     return undefined;
   }
 }
@@ -95,6 +96,7 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   try {
     sd = parseSignedData(token, 'TimeStampToken');
   } catch (err) {
+    rethrowLimit(err);
     checks.fail(`${p}.structure`, t`token is not a well-formed CMS ContentInfo: ${messageOf(err)}`);
     return done();
   }
@@ -114,6 +116,7 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     tst = parseTstInfo(sd.eContent);
     checks.pass(`${p}.tstinfo`, t`TSTInfo is well-formed`);
   } catch (err) {
+    rethrowLimit(err);
     checks.fail(`${p}.tstinfo`, t`TSTInfo is malformed: ${messageOf(err)}`);
     return done({ signedData: sd });
   }
@@ -221,7 +224,8 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     let shown = '';
     try {
       shown = formatName(readName(parse(dn, 'tsa'), 'tsa'));
-    } catch {
+    } catch (err) {
+      rethrowLimit(err);
       shown = '(malformed name)';
     }
     checks.findings(`${p}.tsa-name`, policy, match ? [] : [{ code: 'tsa-name-mismatch', detail: t`tsa name "${shown}" is not the signer "${signer.subject}"` }], t`tsa name matches the signer`);
@@ -274,8 +278,8 @@ export function formatMicros(us: number): string {
  * For a standalone token file that padding is removed (and reported); anything else after
  * the token stays an error. TSA network answers are never trimmed.
  */
-export function trimZeroPadding(bytes: Uint8Array): { bytes: Uint8Array; padding: number } {
-  const p = paddingAfter(bytes);
+export function trimZeroPadding(bytes: Uint8Array, what = 'token'): { bytes: Uint8Array; padding: number } {
+  const p = paddingAfter(bytes, what);
   return p?.zeroPadded ? { bytes: bytes.subarray(0, p.end), padding: bytes.byteLength - p.end } : { bytes, padding: 0 };
 }
 
@@ -288,7 +292,8 @@ export function classifyTimestampBytes(bytes: Uint8Array): 'response' | 'token' 
       readOid(f[0], 'contentType');
       return 'token';
     }
-  } catch {
+  } catch (err) {
+    rethrowLimit(err);
     return undefined;
   }
   return undefined;
@@ -342,7 +347,8 @@ function wellFormedRevocation(raw: Uint8Array): boolean {
     seq(data, 'tbsResponseData');
     seq(alg, 'signatureAlgorithm');
     return !!sig?.isUniversal(Tag.BIT_STRING);
-  } catch {
+  } catch (err) {
+    rethrowLimit(err);
     return false;
   }
 }

@@ -18,7 +18,7 @@ import { fromHex, toHex } from '../bytes.js';
 import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
 import { CheckList, type Check } from './checks.js';
 import { STRICT, type VerificationPolicy } from './policy.js';
-import { messageOf } from '../errors.js';
+import { messageOf, rethrowLimit } from '../errors.js';
 import { anchorsFor, type TrustAnchor } from '../trust.js';
 import { joinTexts, t } from '../text.js';
 
@@ -87,6 +87,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   try {
     sd = parseSignedData(cmsBytes, 'signature');
   } catch (err) {
+    rethrowLimit(err);
     checks.fail('signature.structure', t`signature is not a well-formed CMS SignedData: ${messageOf(err)}`);
     return out(manifest ? { manifest, entries } : {});
   }
@@ -216,7 +217,8 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
       try {
         if (!d) throw new Error('bad base64');
         extra.push(Certificate.fromDER(d));
-      } catch {
+      } catch (err) {
+        rethrowLimit(err);
         badCert = true;
       }
     }

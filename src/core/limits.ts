@@ -1,0 +1,77 @@
+/**
+ * Limits on untrusted inputs (docs/limits.md). Every parser of tokens, TSA answers, CMS
+ * signatures and receipts checks these before the work they bound, so that hostile input is
+ * refused at once (exit 2; exit 3 for a TSA's answer during registration) instead of costing
+ * unbounded memory or time. Each limit is far above what real objects use (docs/limits.md
+ * gives the largest value seen in the real-world corpus beside each).
+ */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const LIMITS = {
+  // --- ASN.1 / DER (src/core/asn1/der.ts) ---
+  /** Nesting depth of one DER/BER object (real tokens and signatures: ≤ 28). */
+  derDepth: 64,
+  /** TLVs (ASN.1 values) in one parsed object (real tokens: ≤ 900). */
+  derValues: 200_000,
+  /** Content octets of an INTEGER read as a number: serial numbers, nonces, versions (real: ≤ 21). */
+  integerBytes: 128,
+  /** Content octets of an OBJECT IDENTIFIER (real: ≤ 60). */
+  oidBytes: 128,
+  /** Octets of one OBJECT IDENTIFIER arc (real: ≤ 4; a UUID arc, 2.25.N, needs 19). */
+  oidArcBytes: 20,
+
+  // --- RFC 3161 and CMS (src/core/tsp, src/core/cms) ---
+  /** A TimeStampToken or TimeStampResp: a TSA's answer, a token file, a token in a receipt (real: ≤ 33 KiB). */
+  tokenBytes: 1 * MiB,
+  /** A CMS signature file given to `ts verify --cms` (it may carry its content). */
+  cmsBytes: 64 * MiB,
+  /** A certificate file given to `ts verify --tsa-cert`. */
+  certificateFileBytes: 4 * MiB,
+  /** Signature verifications while building one certification path (real: a few). */
+  pathSignatureChecks: 1_000,
+  /** Text shown from a TSA's PKIFreeText status string (characters). */
+  statusTextChars: 500,
+
+  // --- Receipts (src/core/receipt) ---
+  /** A receipt file (a 1,000,000-entry batch with SHA-256 is ~220 MB). */
+  receiptBytes: 512 * MiB,
+  /** Entries in one receipt, and files in one registration. */
+  receiptEntries: 2_000_000,
+  /** One entry as JSON text (name, digests, salt, size, proof). */
+  entryBytes: 64 * KiB,
+  /** An entry's name (UTF-8 bytes; Linux's PATH_MAX is 4096). */
+  entryNameBytes: 4096,
+  /** Hashes in an entry's inclusion proof (log2 of the batch size; 64 covers any count). */
+  proofHashes: 64,
+  /** Timestamps (TSAs) in one receipt. */
+  timestamps: 16,
+  /** Stored TSA certificates beside one timestamp. */
+  timestampCertificates: 16,
+  /** One stored certificate (DER). */
+  certificateBytes: 64 * KiB,
+  /** The manifest (the signed JSON, before base64). */
+  manifestBytes: 64 * KiB,
+  /** The holder's CMS signature (DER, with its embedded timestamp tokens). */
+  signatureBytes: 4 * MiB,
+  /** Any other member of a receipt as JSON text (id, format, reserved arrays). */
+  otherFieldBytes: 64 * KiB,
+  /** Nesting depth of JSON inside one receipt member. */
+  jsonDepth: 16,
+} as const;
+
+/** The limits as plain numbers (tests pass smaller ones to reach them cheaply). */
+export type Limits = { readonly [K in keyof typeof LIMITS]: number };
+
+/** Base64 characters needed for `bytes` bytes. */
+export function base64Length(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}
+
+/** A byte count for messages: a round limit as "1 MiB", any other size exactly ("1,049,627 bytes"). */
+export function formatBytes(n: number): string {
+  if (n >= MiB && n % MiB === 0) return `${n / MiB} MiB`;
+  if (n >= KiB && n % KiB === 0) return `${n / KiB} KiB`;
+  return `${n.toLocaleString('en-US')} bytes`;
+}
