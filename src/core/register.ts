@@ -9,7 +9,8 @@ import { OID } from './asn1/oids.js';
 import { toBase64, toHex } from './bytes.js';
 import { attribute, assembleSignedData, prepareSignature } from './cms/build.js';
 import { hashFiles, type FileDigest, type HashPool, type HashProgress } from './hash/engine.js';
-import { InputError, InternalError } from './errors.js';
+import { InputError, InternalError, LimitError } from './errors.js';
+import { LIMITS } from './limits.js';
 import { obtainTimestamps, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
 import { encodeManifest, type Manifest } from './receipt/manifest.js';
 import { RECEIPT_FORMAT, type Receipt, type ReceiptEntry } from './receipt/receipt.js';
@@ -68,6 +69,8 @@ export interface Unchanged {
 export async function register(o: RegisterOptions): Promise<Registration | Unchanged> {
   if (o.files.length === 0) throw new InputError({ code: 'NO_FILES', message: t`no files to register` });
   if (o.tsas.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: t`no TSA configured` });
+  // A receipt holds at most LIMITS.receiptEntries entries (docs/limits.md); a bigger batch would make one no verifier reads.
+  if (o.files.length > LIMITS.receiptEntries) throw new LimitError(t`${o.files.length} files in one registration, beyond the limit of ${LIMITS.receiptEntries} per receipt: register them in several batches`);
   const min = o.minTimestamps ?? o.tsas.length;
   if (!Number.isInteger(min) || min < 1 || min > o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--min-timestamps ${min}: expected 1 to ${o.tsas.length} (the number of TSAs)` });
   if (new Set(o.tsas.map((t) => t.url)).size !== o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the same TSA is listed twice; independent timestamps need different TSAs` });

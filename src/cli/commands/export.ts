@@ -1,14 +1,14 @@
 /** tsproof export (evidence pack, in-toto statement) and tsproof show — receipts for other readers. */
 import path from 'node:path';
-import { InputError, VerificationError } from '../../core/errors.js';
+import { InputError, VerificationError, withSource } from '../../core/errors.js';
 import { buildEvidencePack } from '../../core/export/evidence.js';
 import { inTotoStatement } from '../../core/export/in-toto.js';
 import { writeAtomic, writeNewFolder } from '../../core/io/fs.js';
 import { zip } from '../../core/io/zip.js';
-import { verifyReceipt, type ReceiptVerification } from '../../core/verify/receipt.js';
-import { loadReceipt } from '../../core/verify/files.js';
+import type { ReceiptVerification } from '../../core/verify/receipt.js';
+import { loadReceipt, verifyReceiptFile } from '../../core/verify/files.js';
 import { ExitCode } from '../exit.js';
-import { out, printJson, VERSION } from '../output.js';
+import { out, printJson, printJsonStreaming, VERSION } from '../output.js';
 import { formatTime, formatTimestamp, identityLabel } from '../render.js';
 import { certificateLang, newOutput, verifySettings } from '../common.js';
 import type { CliContext } from '../context.js';
@@ -37,7 +37,7 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
   const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
 
   if (o.format === 'in-toto') {
-    const v = verifyReceipt(receipt, vctx);
+    const v = verifyReceiptFile(receiptFile, receipt, vctx);
     if (!v.ok) refuse(receiptFile, v, t`in-toto statement`);
     const text = `${jsonSafe(JSON.stringify(inTotoStatement(v), null, 2))}\n`;
     if (o.out === '-') ctx.stdout.write(text);
@@ -50,7 +50,7 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
   }
 
   if (o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format evidence writes a folder or a zip: give --out <dir> or --out <name>.zip` });
-  const pack = buildEvidencePack(receipt, { ...vctx, tool: `tsproof ${VERSION}` });
+  const pack = withSource(receiptFile, () => buildEvidencePack(receipt, { ...vctx, tool: `tsproof ${VERSION}` }));
   if (!pack.files) refuse(receiptFile, pack.verification, t`evidence pack`);
   if (/\.zip$/i.test(o.out)) {
     // One file for mail and court filings; the pack's entries sit under a folder of the zip's name.
@@ -71,7 +71,7 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
 
 export async function showCommand(ctx: CliContext, receiptFile: string, o: { trust: string[]; all?: boolean }): Promise<number> {
   const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
-  const v = verifyReceipt(receipt, vctx);
+  const v = verifyReceiptFile(receiptFile, receipt, vctx);
   const m = v.manifest;
   const failed = v.checks.filter((c) => !c.ok);
   const summary = {
@@ -83,10 +83,12 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
     ...(v.holder ? { holder: v.holder } : {}),
     timestamps: v.timestamps,
     kind: m && isFullReceipt(receipt.entries, m) ? 'full' : 'per-file',
-    entries: receipt.entries.map((e) => ({ index: e.index, name: e.name, size: e.size, digests: e.digests })),
   };
   if (ctx.json) {
-    printJson(ctx, { tsproof: VERSION, ...summary });
+    // Streamed: a batch of 1,000,000 entries would otherwise be one string of ~200 MB.
+    printJsonStreaming(ctx, { tsproof: VERSION, ...summary }, 'entries', (function* () {
+      for (const e of receipt.entries) yield { index: e.index, name: e.name, size: e.size, digests: e.digests };
+    })());
     return ExitCode.OK;
   }
   const kind = summary.kind === 'full' ? t`full receipt` : t`per-file receipt`;
@@ -110,7 +112,7 @@ export async function certificateCommand(ctx: CliContext, receiptFile: string, o
   const lang = certificateLang(ctx, o.lang ?? ctx.langOption);
   const dest = await newOutput(ctx, o.out);
   const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
-  const v = verifyReceipt(receipt, vctx);
+  const v = verifyReceiptFile(receiptFile, receipt, vctx);
   if (!v.ok || !v.manifest) refuse(receiptFile, v, t`certificate`);
   const chosen = o.file ? [await entryFor(ctx, receipt, o.file, receiptFile)] : receipt.entries;
   const alg = v.manifest.merkle.algorithm;

@@ -4,14 +4,13 @@
  * the timestamp tokens as signature-time-stamp attributes) and, per timestamp, the TSA
  * URL, the token and any extra TSA certificates. Never any file content.
  */
-import { InputError } from '../errors.js';
 import { fromBase64Strict } from '../bytes.js';
 import { isObject, type Entry, type Manifest } from './manifest.js';
-import { DuplicateKeyError, parseStrictJson } from './strict-json.js';
 import { buildTree, type Tree } from './merkle.js';
 import { writeLeafHash } from './leaf.ts';
 import { DIGEST_LENGTH } from '../crypto/algorithms.js';
-import { joinTexts, t, type Text } from '../text.js';
+import { parseReceiptBytes } from './load.js';
+import { t, type Text } from '../text.js';
 
 export const RECEIPT_FORMAT = 'tsproof.receipt';
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.tsproof.receipt+json';
@@ -68,24 +67,20 @@ export interface Receipt {
 /**
  * Checks the receipt's structure (types and required fields). Content — base64, DER,
  * signatures — is judged by the verifier, so that a tampered field is a failed check
- * (exit 1) while a broken document is bad input (exit 2).
+ * (exit 1) while a broken document is bad input (exit 2). Read within limits (./load.ts).
  */
 export function parseReceiptJson(text: string, what: string): Receipt {
-  let v: unknown;
-  try {
-    v = parseStrictJson(text);
-  } catch (err) {
-    if (err instanceof DuplicateKeyError) throw new InputError({ code: 'MALFORMED_RECEIPT', message: t`${what}: not a receipt: an object names the key "${err.key}" twice, so the receipt has more than one reading` });
-    throw new InputError({ code: 'MALFORMED_RECEIPT', message: text.length ? t`${what}: not a receipt (not valid JSON; truncated?)` : t`${what}: not a receipt (not valid JSON; empty file)` });
-  }
-  const problems = receiptProblems(v);
-  if (problems.length) {
-    throw new InputError({ code: 'MALFORMED_RECEIPT', message: problems.length > 5 ? t`${what}: not a valid receipt: ${joinTexts(problems.slice(0, 5), '; ')} (+${problems.length - 5} more)` : t`${what}: not a valid receipt: ${joinTexts(problems, '; ')}` });
-  }
-  return v as Receipt;
+  return parseReceiptBytes(Buffer.from(text, 'utf8'), what);
 }
 
 export function receiptProblems(v: unknown): Text[] {
+  const problems = receiptHeadProblems(v);
+  if (isObject(v) && Array.isArray(v.entries)) v.entries.forEach((e, i) => problems.push(...entryShapeProblems(e, i)));
+  return problems;
+}
+
+/** Problems of everything but the entries' own fields (those are checked one by one as they are read: {@link entryShapeProblems}). */
+export function receiptHeadProblems(v: unknown): Text[] {
   const problems: Text[] = [];
   const p = (path: string, msg: Text) => problems.push(t`${path}: ${msg}`);
   if (!isObject(v)) return [t`expected a JSON object`];
@@ -107,22 +102,29 @@ export function receiptProblems(v: unknown): Text[] {
       if (!Array.isArray(ts.certificates) || !ts.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
     });
   if (!Array.isArray(v.entries) || v.entries.length === 0) p('entries', t`expected a non-empty array`);
-  else
-    v.entries.forEach((e, i) => {
-      const at = `entries[${i}]`;
-      if (!isObject(e)) return void p(at, t`expected an object`);
-      for (const k of Object.keys(e)) if (!['index', 'name', 'size', 'digests', 'salt', 'proof'].includes(k)) p(`${at}.${k}`, t`unexpected field`);
-      if (!Number.isSafeInteger(e.index)) p(`${at}.index`, t`expected an integer`);
-      if (typeof e.name !== 'string') p(`${at}.name`, t`expected a string`);
-      if (typeof e.size !== 'number') p(`${at}.size`, t`expected a number`);
-      if (typeof e.salt !== 'string') p(`${at}.salt`, t`expected a hex string`);
-      if (!isObject(e.digests) || !Object.values(e.digests).every((d) => typeof d === 'string')) p(`${at}.digests`, t`expected an object of hex strings`);
-      if (e.proof !== undefined && !(Array.isArray(e.proof) && e.proof.every((h) => typeof h === 'string'))) p(`${at}.proof`, t`expected an array of hex strings`);
-    });
   // Reserved: empty in version 1 (their content will come with a format addition).
   if (!Array.isArray(v.revocation) || v.revocation.length) p('revocation', t`expected an empty array (receipt version 1 carries no revocation data)`);
   if (!Array.isArray(v.renewals) || v.renewals.length) p('renewals', t`expected an empty array (receipt version 1 carries no renewals)`);
   return problems;
+}
+
+const ENTRY_FIELDS = new Set(['index', 'name', 'size', 'digests', 'salt', 'proof']);
+const NO_PROBLEMS: readonly Text[] = Object.freeze([]);
+
+/** Problems with the fields of entry `i` (cheap when there are none: receipts hold 1,000,000s of entries). */
+export function entryShapeProblems(e: unknown, i: number): readonly Text[] {
+  const at = () => `entries[${i}]`;
+  if (!isObject(e)) return [t`${at()}: ${t`expected an object`}`];
+  let problems: Text[] | undefined;
+  const p = (field: string, msg: Text) => (problems ??= []).push(t`${`${at()}.${field}`}: ${msg}`);
+  for (const k in e) if (!ENTRY_FIELDS.has(k)) p(k, t`unexpected field`);
+  if (!Number.isSafeInteger(e.index)) p('index', t`expected an integer`);
+  if (typeof e.name !== 'string') p('name', t`expected a string`);
+  if (typeof e.size !== 'number') p('size', t`expected a number`);
+  if (typeof e.salt !== 'string') p('salt', t`expected a hex string`);
+  if (!isObject(e.digests) || !Object.values(e.digests).every((d) => typeof d === 'string')) p('digests', t`expected an object of hex strings`);
+  if (e.proof !== undefined && !(Array.isArray(e.proof) && e.proof.every((h) => typeof h === 'string'))) p('proof', t`expected an array of hex strings`);
+  return problems ?? NO_PROBLEMS;
 }
 
 /**

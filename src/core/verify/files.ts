@@ -3,26 +3,27 @@
  * local index), stream-hash the file with the receipt's algorithms, and judge it.
  */
 import { statSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { withSource } from '../errors.js';
 import { fileError, hashFile, hashFiles, type HashPool, type HashProgress } from '../hash/engine.js';
 import { indexDigests, readIndex } from '../home.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
-import { parseReceiptJson, type Receipt } from '../receipt/receipt.js';
+import { loadReceiptFile } from '../receipt/load.js';
+import type { Receipt } from '../receipt/receipt.js';
 import { CheckList, type Check } from './checks.js';
 import { verifyFileAgainst, verifyReceipt, type FileVerification, type ReceiptVerification, type VerifyContext } from './receipt.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { t } from '../text.js';
 
-export async function loadReceipt(file: string): Promise<Receipt> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new InputError({ code: 'RECEIPT_NOT_FOUND', message: t`${file}: cannot read receipt` });
-  }
-  return parseReceiptJson(text, file);
+/** Reads a receipt within the limits of docs/limits.md. */
+export function loadReceipt(file: string): Promise<Receipt> {
+  return loadReceiptFile(file);
+}
+
+/** Verifies a loaded receipt; a limit passed inside it (a token, a certificate) names the file. */
+export function verifyReceiptFile(file: string, receipt: Receipt, ctx: VerifyContext): ReceiptVerification {
+  return withSource(file, () => verifyReceipt(receipt, ctx));
 }
 
 /** Receipt files named after `file`: `<name>.tsproof.json` and `<name>.<id>.tsproof.json`. */
@@ -58,7 +59,7 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
     let hit = cache.get(receiptPath);
     if (!hit) {
       const receipt = await loadReceipt(receiptPath);
-      hit = { receipt, verification: verifyReceipt(receipt, o) };
+      hit = { receipt, verification: verifyReceiptFile(receiptPath, receipt, o) };
       cache.set(receiptPath, hit);
     }
     return hit;
@@ -146,7 +147,7 @@ function presence(abs: string, name: string): 'file' | 'missing' | 'too-long' {
 export async function verifyDirectory(o: VerifyContext & { receipt: string; dir: string; cwd: string; unregistered?: boolean; progress?: ProgressStarter; pool?: HashPool }): Promise<DirVerification> {
   const receiptPath = path.resolve(o.cwd, o.receipt);
   const receipt = await loadReceipt(receiptPath);
-  const rv = verifyReceipt(receipt, o);
+  const rv = verifyReceiptFile(receiptPath, receipt, o);
   const dir = path.resolve(o.cwd, o.dir);
   const head = `${path.basename(dir).normalize('NFC')}/`;
   const base = rv.entries.length && rv.entries.every((e) => e.name.startsWith(head)) ? path.dirname(dir) : dir;
