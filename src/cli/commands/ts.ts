@@ -1,7 +1,9 @@
 /** tsproof ts verify — verify any RFC 3161 TimeStampResp or TimeStampToken against data or a digest. */
 import { readFile } from 'node:fs/promises';
+import { readBounded } from '../../core/io/fs.js';
+import { LIMITS } from '../../core/limits.js';
 import path from 'node:path';
-import { InputError, messageOf } from '../../core/errors.js';
+import { InputError, messageOf, rethrowLimit, withSource } from '../../core/errors.js';
 import { fromHex, isHex } from '../../core/bytes.js';
 import { DIGEST_LENGTH, hash, type AnyDigest } from '../../core/crypto/algorithms.js';
 import { hashFile } from '../../core/hash/engine.js';
@@ -20,12 +22,20 @@ function verdict(ctx: CliContext, ok: boolean): Text {
   return ok ? paint(ctx, 'green', t`✔ VALID TIMESTAMP`) : paint(ctx, 'red', t`✘ INVALID TIMESTAMP`);
 }
 
-async function read(ctx: CliContext, f: string, what: Text): Promise<Buffer> {
+/** The data a token with a rare digest algorithm covers (the usual ones are hashed streaming). */
+async function readData(ctx: CliContext, f: string): Promise<Buffer> {
   try {
     return await readFile(path.resolve(ctx.cwd, f));
   } catch {
-    throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${f}: cannot read ${what}` });
+    throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${f}: cannot read ${t`the data`}` });
   }
+}
+
+/** Reads an input file of at most `limit` bytes (docs/limits.md). */
+async function read(ctx: CliContext, f: string, what: Text, limit: number): Promise<Buffer> {
+  const bytes = await readBounded(path.resolve(ctx.cwd, f), limit, what);
+  if (!bytes) throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${f}: cannot read ${what}` });
+  return bytes;
 }
 
 function parseDigestArg(s: string): { algorithm: AnyDigest; digest: Uint8Array } {
@@ -38,15 +48,18 @@ function parseDigestArg(s: string): { algorithm: AnyDigest; digest: Uint8Array }
   return { algorithm, digest: fromHex(hex) };
 }
 
-export async function tsVerifyCommand(
-  ctx: CliContext,
-  o: { token?: string; cms?: string; data?: string; digest?: string; trust: string[]; tsaCert: string[]; nonce?: string; acceptPolicy: string[]; policy?: string; at?: string },
-): Promise<number> {
+type TsVerifyOptions = { token?: string; cms?: string; data?: string; digest?: string; trust: string[]; tsaCert: string[]; nonce?: string; acceptPolicy: string[]; policy?: string; at?: string };
+
+export async function tsVerifyCommand(ctx: CliContext, o: TsVerifyOptions): Promise<number> {
   if (!o.token === !o.cms) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --token <file> (with --data or --digest), or --cms <signature>` });
-  if (o.cms) return cmsTimestamps(ctx, o.cms, o);
+  // A limit passed anywhere in the token or signature names the file (docs/limits.md).
+  if (o.cms) return withSource(o.cms, () => cmsTimestamps(ctx, o.cms!, o));
   if (!o.data === !o.digest) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give exactly one of --data <file> or --digest <alg>:<hex>` });
-  const tokenFile = o.token!;
-  const { bytes, padding } = trimZeroPadding(new Uint8Array(await read(ctx, tokenFile, t`the token`)));
+  return withSource(o.token!, () => tokenTimestamp(ctx, o.token!, o));
+}
+
+async function tokenTimestamp(ctx: CliContext, tokenFile: string, o: TsVerifyOptions): Promise<number> {
+  const { bytes, padding } = trimZeroPadding(new Uint8Array(await read(ctx, tokenFile, t`the token`, LIMITS.tokenBytes)));
   const kind = classifyTimestampBytes(bytes);
   if (!kind) throw new InputError({ code: 'MALFORMED_TOKEN', message: t`${tokenFile}: not a DER TimeStampResp or TimeStampToken` });
   const pre = new CheckList();
@@ -57,6 +70,7 @@ export async function tsVerifyCommand(
     try {
       resp = parseTimeStampResp(bytes);
     } catch (err) {
+      rethrowLimit(err);
       throw new InputError({ code: 'MALFORMED_TOKEN', message: t`${tokenFile}: malformed TimeStampResp (${messageOf(err)})` });
     }
     const granted = resp.status === 0 || resp.status === 1;
@@ -74,7 +88,7 @@ export async function tsVerifyCommand(
   const at = atOption(o.at);
   const policy = policyOption(o.policy);
   const extra: Certificate[] = [];
-  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, t`the certificate`), f));
+  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, t`the certificate`, LIMITS.certificateFileBytes), f));
   let nonce: bigint | undefined;
   if (o.nonce !== undefined) {
     if (!/^(0x)?[0-9a-fA-F]+$/.test(o.nonce)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--nonce: expected hexadecimal` });
@@ -94,7 +108,7 @@ export async function tsVerifyCommand(
         const h = await hashFile(path.resolve(ctx.cwd, o.data!), [fileAlg], o.data);
         imprint = { algorithm: fileAlg, digest: fromHex(h.digests[fileAlg]!) };
       } else {
-        imprint = { algorithm: alg, digest: hash(alg, new Uint8Array(await read(ctx, o.data!, t`the data`))) };
+        imprint = { algorithm: alg, digest: hash(alg, new Uint8Array(await readData(ctx, o.data!))) };
       }
     }
     const v = verifyTimestampToken(token, {
@@ -128,10 +142,10 @@ async function cmsTimestamps(ctx: CliContext, file: string, o: { trust: string[]
   const trust = await trustAnchors(ctx, o.trust);
   const at = atOption(o.at);
   const extra: Certificate[] = [];
-  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, t`the certificate`), f));
+  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, t`the certificate`, LIMITS.certificateFileBytes), f));
   let results;
   try {
-    results = verifyCmsSignatureTimestamps(trimZeroPadding(new Uint8Array(await read(ctx, file, t`the CMS signature`))).bytes, {
+    results = verifyCmsSignatureTimestamps(trimZeroPadding(new Uint8Array(await read(ctx, file, t`the CMS signature`, LIMITS.cmsBytes))).bytes, {
       anchors: [],
       trust,
       policy: policyOption(o.policy),
@@ -141,6 +155,7 @@ async function cmsTimestamps(ctx: CliContext, file: string, o: { trust: string[]
       ...(o.acceptPolicy.length ? { policies: o.acceptPolicy } : {}),
     });
   } catch (err) {
+    rethrowLimit(err);
     throw new InputError({ code: 'MALFORMED_TOKEN', message: t`${file}: not a CMS signature (${messageOf(err)})` });
   }
   if (results.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${file}: the signature carries no signature-time-stamp` });

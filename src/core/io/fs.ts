@@ -2,8 +2,9 @@
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, mkdtemp, open, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../errors.js';
-import { t } from '../text.js';
+import { InputError, LimitError } from '../errors.js';
+import { formatBytes } from '../limits.js';
+import { t, type Text } from '../text.js';
 
 export async function exists(p: string): Promise<boolean> {
   try {
@@ -118,4 +119,38 @@ export async function writeNewFolder(dest: string, files: Iterable<FolderFile>, 
 function cannotWrite(shown: string, err: unknown): InputError {
   const e = err as NodeJS.ErrnoException;
   return new InputError({ code: 'BAD_ARGUMENT', message: t`cannot write ${shown}: ${e.code ?? e.message}`, cause: err });
+}
+
+/**
+ * Reads a whole file that must not be larger than `limit` bytes (docs/limits.md): the size is
+ * checked before reading, so a huge file is refused at once. Undefined when it cannot be read.
+ */
+export async function readBounded(file: string, limit: number, what: Text): Promise<Buffer | undefined> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = (await fh.stat()).size;
+    if (size > limit) throw new LimitError(t`${file}: ${what} of ${formatBytes(size)} is beyond the limit of ${formatBytes(limit)}`, { named: true });
+    const buf = Buffer.allocUnsafe(size);
+    let at = 0;
+    // Read what stat promised and not a byte more (the file may grow meanwhile).
+    while (at < size) {
+      const { bytesRead } = await fh.read(buf, at, size - at, null);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    if (at === size && (await fh.read(Buffer.alloc(1), 0, 1, null)).bytesRead > 0) {
+      throw new LimitError(t`${file}: ${what} grew while it was read`, { named: true });
+    }
+    return buf.subarray(0, at);
+  } catch (err) {
+    if (err instanceof LimitError) throw err;
+    return undefined;
+  } finally {
+    await fh.close();
+  }
 }
