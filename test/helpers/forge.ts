@@ -31,15 +31,21 @@ export interface ForgeOptions {
   /** Put the ESS certificate id of this certificate instead of the signer's. */
   essFor?: Certificate;
   eContentType?: string;
+  /** Encoded INTEGER content octets for the serial number (hostile sizes, without BigInt arithmetic). */
+  serialRaw?: Uint8Array;
+  /** An encoded policy OBJECT IDENTIFIER (TLV), e.g. one of hostile size. */
+  policyRaw?: Uint8Array;
+  /** Unsigned attributes (encoded Attribute SEQUENCEs) for the TSA's SignerInfo. */
+  unsignedAttributes?: Uint8Array[];
 }
 
 export function forgeToken(o: ForgeOptions): Uint8Array {
   const genTime = o.genTime ?? new Date();
   const tstInfo = der.sequence(
     der.integer(o.version ?? 1),
-    der.oid(o.policy ?? '1.2.3.4.1'),
+    o.policyRaw ?? der.oid(o.policy ?? '1.2.3.4.1'),
     der.sequence(der.sequence(der.oid(digestOid(o.imprintAlgorithm))), der.octetString(o.imprint)),
-    der.integer(o.serial ?? 0x1234567n),
+    o.serialRaw ? der.integerRaw(o.serialRaw) : der.integer(o.serial ?? 0x1234567n),
     der.generalizedTime(genTime, true),
     o.accuracyMicros ? encodeAccuracy(o.accuracyMicros) : undefined,
     o.nonce !== undefined ? der.integer(o.nonce) : undefined,
@@ -57,7 +63,7 @@ export function forgeToken(o: ForgeOptions): Uint8Array {
     ess: o.essFor ? 'none' : (o.ess ?? 'v2'),
     ...(o.essFor ? { extraSignedAttributes: essAttributes(o.essFor, 'v2') } : {}),
   });
-  return assembleSignedData(prepared);
+  return assembleSignedData(prepared, o.unsignedAttributes);
 }
 
 export function grantedResponse(token: Uint8Array): Uint8Array {
