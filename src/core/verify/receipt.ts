@@ -20,7 +20,7 @@ import { CheckList, type Check } from './checks.js';
 import { STRICT, type VerificationPolicy } from './policy.js';
 import { messageOf, rethrowLimit } from '../errors.js';
 import { anchorsFor, type TrustAnchor } from '../trust.js';
-import { joinTexts, t } from '../text.js';
+import { joinTexts, t, type Text } from '../text.js';
 
 export interface VerifyContext {
   /** Trust anchors for holders and TSAs, valid at any time (never taken from the receipt). */
@@ -284,10 +284,17 @@ function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest, computed
     checks.pass('merkle.root', t`the ${m.merkle.count} entries are the leaves of the signed Merkle root (computed at registration)`);
     return receipt.entries;
   }
-  const problems = receipt.entries.flatMap((e, i) => entryProblems(e, m, `entries[${i}]`));
-  const indices = new Set(receipt.entries.map((e) => e.index));
+  // One pass, without a label or an array per entry (a batch may hold 1,000,000s); only the
+  // first problems are shown, so checking stops once there are enough.
+  const problems: Text[] = [];
+  const indices = new Set<number>();
+  const names = new Set<string>();
+  receipt.entries.forEach((e, i) => {
+    if (problems.length < 3 && entryProblems(e, m, '').length) problems.push(...entryProblems(e, m, `entries[${i}]`));
+    indices.add(e.index);
+    names.add(e.name);
+  });
   if (indices.size !== receipt.entries.length) problems.push(t`entries: an index appears twice`);
-  const names = new Set(receipt.entries.map((e) => e.name));
   if (names.size !== receipt.entries.length) problems.push(t`entries: a name appears twice`);
   if (problems.length) {
     checks.fail('receipt.entries', joinTexts(problems.slice(0, 3), '; '));
