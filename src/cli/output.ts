@@ -8,6 +8,7 @@
  */
 import type { CliContext } from './context.js';
 import { displaySafe, jsonSafe } from '../core/display.js';
+import { jsonChunks } from '../core/io/json.js';
 import { preformatted, t, type Text } from '../core/text.js';
 
 export const VERSION = '0.1.0';
@@ -21,19 +22,7 @@ export function printJson(ctx: CliContext, value: unknown): void {
  * as usual, the array streamed one item per line, in 64 KiB writes.
  */
 export function printJsonStreaming(ctx: CliContext, head: Record<string, unknown>, key: string, items: Iterable<unknown>): void {
-  const text = jsonSafe(JSON.stringify({ ...head, [key]: [] }, null, 2));
-  const at = text.lastIndexOf(`"${key}": []`);
-  let buf = `${text.slice(0, at)}"${key}": [`;
-  let first = true;
-  for (const item of items) {
-    buf += `${first ? '' : ','}\n    ${jsonSafe(JSON.stringify(item))}`;
-    first = false;
-    if (buf.length > 1 << 16) {
-      ctx.stdout.write(buf);
-      buf = '';
-    }
-  }
-  ctx.stdout.write(`${buf}${first ? '' : '\n  '}]${text.slice(at + key.length + 6)}\n`);
+  for (const chunk of jsonChunks(head, key, items)) ctx.stdout.write(chunk);
 }
 
 const EMPTY = preformatted('');

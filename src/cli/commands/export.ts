@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { InputError, VerificationError, withSource } from '../../core/errors.js';
 import { buildEvidencePack } from '../../core/export/evidence.js';
-import { inTotoStatement } from '../../core/export/in-toto.js';
+import { inTotoParts } from '../../core/export/in-toto.js';
+import { jsonChunks } from '../../core/io/json.js';
 import { writeAtomic, writeNewFolder } from '../../core/io/fs.js';
 import { zip } from '../../core/io/zip.js';
 import type { ReceiptVerification } from '../../core/verify/receipt.js';
@@ -17,7 +18,6 @@ import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { entryFor } from './receipt.js';
 import { isFullReceipt } from '../../core/receipt/receipt.js';
 import { t, type Text } from '../../core/text.js';
-import { jsonSafe } from '../../core/display.js';
 
 async function verified(ctx: CliContext, receiptFile: string, trust: string[]) {
   const receipt = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
@@ -39,10 +39,12 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
   if (o.format === 'in-toto') {
     const v = verifyReceiptFile(receiptFile, receipt, vctx);
     if (!v.ok) refuse(receiptFile, v, t`in-toto statement`);
-    const text = `${jsonSafe(JSON.stringify(inTotoStatement(v), null, 2))}\n`;
-    if (o.out === '-') ctx.stdout.write(text);
+    // Streamed: the subjects of a large batch would otherwise make one string of 100s of MB.
+    const { statement, subjects } = inTotoParts(v);
+    const chunks = jsonChunks(statement as unknown as Record<string, unknown>, 'subject', subjects);
+    if (o.out === '-') for (const chunk of chunks) ctx.stdout.write(chunk);
     else {
-      await writeAtomic(dest, text);
+      await writeAtomic(dest, chunks);
       if (ctx.json) printJson(ctx, { ok: true, format: 'in-toto', out: o.out, subjects: v.entries.length });
       else out(ctx, t`Wrote ${o.out}: an in-toto Statement v1 with ${v.entries.length} subject(s).`);
     }

@@ -21,12 +21,19 @@ export interface InTotoStatement {
   };
 }
 
-/** Only from a receipt that verified: a statement about an unproven registration would mislead. */
-export function inTotoStatement(v: ReceiptVerification): InTotoStatement {
+/**
+ * The statement with an empty `subject`, and its subjects one at a time: a batch of
+ * 1,000,000 files is written with jsonChunks (src/core/io/json.ts) without building them all.
+ * Only from a receipt that verified: a statement about an unproven registration would mislead.
+ */
+export function inTotoParts(v: ReceiptVerification): { statement: InTotoStatement; subjects: Iterable<InTotoStatement['subject'][number]> } {
   if (!v.ok || !v.manifest || !v.holder || !v.time) throw new Error('inTotoStatement needs a verified receipt');
-  return {
+  const subjects = (function* () {
+    for (const e of v.entries) yield { name: e.name, digest: { ...e.digests } as Record<string, string> };
+  })();
+  const statement: InTotoStatement = {
     _type: IN_TOTO_STATEMENT,
-    subject: v.entries.map((e) => ({ name: e.name, digest: { ...e.digests } as Record<string, string> })),
+    subject: [],
     predicateType: TSPROOF_PREDICATE,
     predicate: {
       receipt: v.manifest.id,
@@ -36,4 +43,5 @@ export function inTotoStatement(v: ReceiptVerification): InTotoStatement {
       timestamps: v.timestamps.map((t) => ({ genTime: t.genTime, tsa: t.tsa, serial: t.serial, policy: t.policy, tsaCertificateSha256: t.tsaCertificateSha256 })),
     },
   };
+  return { statement, subjects };
 }
