@@ -21,6 +21,8 @@ export const LIMITS = {
   oidBytes: 128,
   /** Octets of one OBJECT IDENTIFIER arc (real: ≤ 4; a UUID arc, 2.25.N, needs 19). */
   oidArcBytes: 20,
+  /** Characters of a GeneralizedTime or UTCTime (real: ≤ 19; nanoseconds need 25). */
+  timeChars: 64,
 
   // --- RFC 3161 and CMS (src/core/tsp, src/core/cms) ---
   /** A TimeStampToken or TimeStampResp: a TSA's answer, a token file, a token in a receipt (real: ≤ 33 KiB). */

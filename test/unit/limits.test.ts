@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, ftruncateSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { der, flattenOctets, integer, oid, parse, tlv } from '../../src/core/asn1/der.js';
+import { der, flattenOctets, integer, oid, parse, time, tlv } from '../../src/core/asn1/der.js';
 import { InputError, LimitError } from '../../src/core/errors.js';
 import { LIMITS, type Limits } from '../../src/core/limits.js';
 import { buildCertificate } from '../../src/core/pki/build.js';
@@ -66,6 +66,11 @@ describe('the DER reader', () => {
     expect(() => oid(parse(tlv(0x06, Uint8Array.of(0x2a, ...new Array(20).fill(0xff), 0x01))), 'policy')).toThrow(/arc of 21 bytes is beyond the limit of 20 bytes/);
     expect(() => oid(parse(tlv(0x06, new Uint8Array(256 * 1024).fill(0xff).fill(0x01, -1))), 'policy')).toThrow(LimitError);
     expect(() => oid(parse(tlv(0x06, new Uint8Array(256 * 1024).fill(0x01))), 'policy')).toThrow(LimitError);
+  });
+
+  it('refuses a time longer than LIMITS.timeChars before reading it (a megabyte of fractional seconds was shown as written)', () => {
+    expect(time(parse(tlv(0x18, Buffer.from('20260102030405.123456789Z'))), 'genTime').fraction).toBe('123456789');
+    expect(() => time(parse(tlv(0x18, Buffer.from(`20260102030405.${'1'.repeat(1 << 20)}Z`))), 'TSTInfo.genTime')).toThrow(/TSTInfo\.genTime: a time of 1048592 characters is beyond the limit of 64/);
   });
 
   it('flattens nested constructed OCTET STRINGs with one copy, keeping the bytes in order', () => {

@@ -404,7 +404,9 @@ export interface Asn1Time {
 
 export function time(node: Node | undefined, where: string): Asn1Time {
   if (!node) throw new Asn1Error(t`${where}: missing`);
-  const text = Buffer.from(primitive(node, where)).toString('latin1');
+  // A time is shown as written: a megabyte of fractional digits belongs in no message.
+  if (primitive(node, where).length > LIMITS.timeChars) throw new LimitError(t`${where}: a time of ${node.length} characters is beyond the limit of ${LIMITS.timeChars}`);
+  const text = Buffer.from(node.content).toString('latin1');
   if (node.isUniversal(Tag.GeneralizedTime)) {
     const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d+))?Z$/.exec(text);
     if (!m) throw new Asn1Error(t`${where}: GeneralizedTime "${text}" is not of the form YYYYMMDDhhmmss[.f]Z`);

@@ -21,4 +21,5 @@ export const KO_LIMITS: Readonly<Record<string, string>> = {
   '{0}: not a valid receipt: {1} (+{2} more; reading stopped)': '{0}: 올바른 영수증이 아닙니다: {1} (외 {2}건, 읽기 중단)',
   '{0} files in one registration, beyond the limit of {1} per receipt: register them in several batches':
     '한 번의 등록에 파일 {0}개는 영수증 하나의 한도({1}개)를 넘습니다: 여러 번에 나누어 등록하십시오',
+  '{0}: a time of {1} characters is beyond the limit of {2}': '{0}: {1}자의 시각은 한도({2}자)를 넘습니다',
 };
