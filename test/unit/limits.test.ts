@@ -184,6 +184,12 @@ describe('the receipt reader', () => {
     expect((err as Error).message).toMatch(/^r\.json: not a valid receipt: entries\[0\]: expected an object; .* \(\+\d+ more; reading stopped\)$/);
   });
 
+  it('counts unknown members without keeping them, and stops at the 100th', () => {
+    expect(() => parseReceiptBytes(doc((r) => (r.note = 'hi')), 'r.json')).toThrow(/^r\.json: not a valid receipt: note: unexpected field$/);
+    const many = Buffer.from(`{${Array.from({ length: 1_000_000 }, (_, i) => `"k${i}":0`).join(',')}}`);
+    expect(() => parseReceiptBytes(many, 'r.json')).toThrow(/k0: unexpected field; k1: .* \(\+95 more; reading stopped\)/);
+  });
+
   it('refuses too many entries as soon as they are counted', () => {
     const r = JSON.parse(text) as Receipt;
     const many = Buffer.from(JSON.stringify({ ...r, entries: Array.from({ length: 11 }, (_, i) => ({ ...r.entries[0], index: i })) }));

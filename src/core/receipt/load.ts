@@ -19,7 +19,7 @@ import { InputError, LimitError } from '../errors.js';
 import { base64Length, formatBytes, LIMITS, type Limits } from '../limits.js';
 import { isObject } from './manifest.js';
 import { DuplicateKeyError, parseStrictJson } from './strict-json.js';
-import { entryShapeProblems, receiptHeadProblems, type Receipt } from './receipt.js';
+import { entryShapeProblems, RECEIPT_FIELDS, receiptHeadProblems, type Receipt } from './receipt.js';
 import { joinTexts, t, verbatim, type Text } from '../text.js';
 
 const CHUNK = 1 << 20;
@@ -235,6 +235,10 @@ class ReceiptReader {
           this.key = this.parseJson(this.pos, end) as string;
           if (this.seen.has(this.key)) throw this.duplicate(this.key);
           this.seen.add(this.key);
+          // Unknown members are counted, not kept (a hostile file may hold millions of them;
+          // reading stops at the 100th problem, so `seen` stays small).
+          if (!RECEIPT_FIELDS.has(this.key)) this.problem(t`${this.key}: ${t`unexpected field`}`);
+          if (this.problemCount + this.entryProblemCount >= MAX_PROBLEMS) this.fail(true);
           this.pos = end;
           this.phase = 'colon';
           break;
@@ -253,7 +257,8 @@ class ReceiptReader {
           }
           const end = this.valueOrWait(memberLimit(this.key, this.limits, this.specs), final, verbatim(this.key));
           if (end < 0) return;
-          this.doc[this.key] = this.parseJson(this.pos, end);
+          const value = this.parseJson(this.pos, end);
+          if (RECEIPT_FIELDS.has(this.key)) this.doc[this.key] = value;
           this.pos = end;
           this.phase = 'after-value';
           break;

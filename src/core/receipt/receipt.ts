@@ -73,6 +73,9 @@ export function parseReceiptJson(text: string, what: string): Receipt {
   return parseReceiptBytes(Buffer.from(text, 'utf8'), what);
 }
 
+/** The members of a receipt, in their documented order. */
+export const RECEIPT_FIELDS: ReadonlySet<string> = new Set(['format', 'version', 'id', 'manifest', 'signature', 'timestamps', 'entries', 'revocation', 'renewals']);
+
 export function receiptProblems(v: unknown): Text[] {
   const problems = receiptHeadProblems(v);
   if (isObject(v) && Array.isArray(v.entries)) v.entries.forEach((e, i) => problems.push(...entryShapeProblems(e, i)));
@@ -84,8 +87,7 @@ export function receiptHeadProblems(v: unknown): Text[] {
   const problems: Text[] = [];
   const p = (path: string, msg: Text) => problems.push(t`${path}: ${msg}`);
   if (!isObject(v)) return [t`expected a JSON object`];
-  const known = new Set(['format', 'version', 'id', 'manifest', 'signature', 'timestamps', 'entries', 'revocation', 'renewals']);
-  for (const k of Object.keys(v)) if (!known.has(k)) p(k, t`unexpected field`);
+  for (const k of Object.keys(v)) if (!RECEIPT_FIELDS.has(k)) p(k, t`unexpected field`);
   if (v.format !== RECEIPT_FORMAT) p('format', t`expected "${RECEIPT_FORMAT}"`);
   if (v.version !== 1) p('version', typeof v.version === 'number' && v.version > 1 ? t`version ${v.version} needs a newer tsproof` : t`expected 1`);
   if (typeof v.id !== 'string' || v.id.length === 0) p('id', t`expected a string`);
