@@ -12,6 +12,8 @@ export type MessageLang = 'en' | 'ko';
 export interface Writable {
   write(s: string): unknown;
   isTTY?: boolean;
+  /** A stream's 'drain' (a pipe took what was queued), for large outputs. */
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 export interface CliContext {

@@ -21,8 +21,18 @@ export function printJson(ctx: CliContext, value: unknown): void {
  * One JSON document whose `key` array may be huge (100,000s of files): the rest is printed
  * as usual, the array streamed one item per line, in 64 KiB writes.
  */
-export function printJsonStreaming(ctx: CliContext, head: Record<string, unknown>, key: string, items: Iterable<unknown>): void {
-  for (const chunk of jsonChunks(head, key, items)) ctx.stdout.write(chunk);
+export async function printJsonStreaming(ctx: CliContext, head: Record<string, unknown>, key: string, items: Iterable<unknown>): Promise<void> {
+  await writeChunks(ctx, jsonChunks(head, key, items));
+}
+
+/**
+ * Writes chunks to stdout, waiting whenever a pipe is full: a slow reader would otherwise
+ * leave the whole output (100s of MB for a large batch) queued in memory.
+ */
+export async function writeChunks(ctx: CliContext, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (ctx.stdout.write(chunk) === false && ctx.stdout.once) await new Promise<void>((resolve) => ctx.stdout.once!('drain', resolve));
+  }
 }
 
 const EMPTY = preformatted('');

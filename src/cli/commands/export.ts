@@ -9,7 +9,7 @@ import { zip } from '../../core/io/zip.js';
 import type { ReceiptVerification } from '../../core/verify/receipt.js';
 import { loadReceipt, verifyReceiptFile } from '../../core/verify/files.js';
 import { ExitCode } from '../exit.js';
-import { out, printJson, printJsonStreaming, VERSION } from '../output.js';
+import { out, printJson, printJsonStreaming, VERSION, writeChunks } from '../output.js';
 import { formatTime, formatTimestamp, identityLabel } from '../render.js';
 import { certificateLang, newOutput, verifySettings } from '../common.js';
 import type { CliContext } from '../context.js';
@@ -42,7 +42,7 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
     // Streamed: the subjects of a large batch would otherwise make one string of 100s of MB.
     const { statement, subjects } = inTotoParts(v);
     const chunks = jsonChunks(statement as unknown as Record<string, unknown>, 'subject', subjects);
-    if (o.out === '-') for (const chunk of chunks) ctx.stdout.write(chunk);
+    if (o.out === '-') await writeChunks(ctx, chunks);
     else {
       await writeAtomic(dest, chunks);
       if (ctx.json) printJson(ctx, { ok: true, format: 'in-toto', out: o.out, subjects: v.entries.length });
@@ -88,7 +88,7 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
   };
   if (ctx.json) {
     // Streamed: a batch of 1,000,000 entries would otherwise be one string of ~200 MB.
-    printJsonStreaming(ctx, { tsproof: VERSION, ...summary }, 'entries', (function* () {
+    await printJsonStreaming(ctx, { tsproof: VERSION, ...summary }, 'entries', (function* () {
       for (const e of receipt.entries) yield { index: e.index, name: e.name, size: e.size, digests: e.digests };
     })());
     return ExitCode.OK;

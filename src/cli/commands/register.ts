@@ -168,7 +168,7 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
   await saveRegistration(ctx, reg, file);
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json) {
-    printJsonStreaming(
+    await printJsonStreaming(
       ctx,
       {
         ok: true,
