@@ -125,7 +125,18 @@ describe('verify, show, export and certificate: hostile receipts', () => {
     ['17 timestamps', () => JSON.stringify({ ...receipt, timestamps: new Array(17).fill((receipt.timestamps as object[])[0]) }), /timestamps\.json: more than 16 timestamps \(the limit\)/],
     ['an entry name of 5,000 bytes', () => JSON.stringify({ ...receipt, entries: [{ ...(receipt.entries as object[])[0], name: 'n'.repeat(5000) }] }), /name\.json: entries\[0\]\.name is 5000 bytes long, beyond the limit of 4096 bytes/],
   ];
-  const files = ['zeros.json', 'serial.json', 'timestamps.json', 'name.json'];
+  receipts.push([
+    'a well-formed receipt needing more heap than the process may use (an abort before)',
+    () => {
+      // 400,000 entries (~90 MB): within the limits, beyond what a 64 MB heap holds.
+      const entry = JSON.stringify((receipt.entries as object[])[0]).slice(1, -1).replace(/"index":\d+,?/, '');
+      const text = JSON.stringify({ ...receipt, entries: [] });
+      const at = text.indexOf('"entries":[') + 11;
+      return `${text.slice(0, at)}${Array.from({ length: 400_000 }, (_, i) => `{"index":${i},${entry}}`).join(',')}${text.slice(at)}`;
+    },
+    /memory\.json: this receipt needs more memory than this process may use \(over \d+ MB of \d+ MB\); give Node more/,
+  ]);
+  const files = ['zeros.json', 'serial.json', 'timestamps.json', 'name.json', 'memory.json'];
   beforeAll(() => {
     receipts.forEach(([, make], i) => writeFileSync(path.join(ws.work, files[i]!), make()));
     // Over 512 MiB, sparse: refused from its size alone.

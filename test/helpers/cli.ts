@@ -31,7 +31,8 @@ export function cLocale(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv
 
 export function runCli(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; bounded?: Bounded } = {}): Promise<CliResult> {
   const rssFile = o.bounded ? path.join(mkdtempSync(path.join(os.tmpdir(), 'tsproof-rss-')), 'rss') : undefined;
-  const node = [process.execPath, ...(o.bounded ? [`--max-old-space-size=${o.bounded.heapMb}`] : []), BIN, ...args];
+  // Bounded runs take the launcher's own V8 flag too (bin/tsproof.js's #! line), so their heap is the one users get.
+  const node = [process.execPath, ...(o.bounded ? ['--max-semi-space-size=2', `--max-old-space-size=${o.bounded.heapMb}`] : []), BIN, ...args];
   const [command, ...argv] = rssFile ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, ...node] : node;
   return new Promise((resolve, reject) => {
     const child = spawn(command!, argv, {

@@ -193,8 +193,8 @@ describe('the receipt reader', () => {
   it('refuses too many entries as soon as they are counted', () => {
     const r = JSON.parse(text) as Receipt;
     const many = Buffer.from(JSON.stringify({ ...r, entries: Array.from({ length: 11 }, (_, i) => ({ ...r.entries[0], index: i })) }));
-    expect(() => parseReceiptBytes(many, 'r.json', limits({ receiptEntries: 10 }))).toThrow(/r\.json: more than 10 entries \(the limit\)/);
-    expect(parseReceiptBytes(many, 'r.json', limits({ receiptEntries: 11 })).entries).toHaveLength(11);
+    expect(() => parseReceiptBytes(many, 'r.json', { limits: limits({ receiptEntries: 10 }) })).toThrow(/r\.json: more than 10 entries \(the limit\)/);
+    expect(parseReceiptBytes(many, 'r.json', { limits: limits({ receiptEntries: 11 }) }).entries).toHaveLength(11);
   });
 
   it('refuses an entry, a name or a proof beyond its limit', () => {
@@ -212,6 +212,13 @@ describe('the receipt reader', () => {
     expect(() => parseReceiptBytes(doc((r) => (r.timestamps = [{ ...ts, certificates: new Array(17).fill('MAA=') }])), 'r.json')).toThrow(/timestamps\[0\] stores 17 certificates, beyond the limit of 16/);
     expect(() => parseReceiptBytes(doc((r) => (r.signature = 'A'.repeat(6_000_000))), 'r.json')).toThrow(/r\.json: signature is larger than the limit of 4 MiB/);
     expect(() => parseReceiptBytes(doc((r) => (r.revocation = new Array(40_000).fill(0))), 'r.json')).toThrow(/revocation is larger than the limit of 64 KiB/);
+  });
+
+  it('refuses a receipt whose entries would need more heap than the process may use, instead of aborting', () => {
+    const r = JSON.parse(text) as Receipt;
+    const many = Buffer.from(JSON.stringify({ ...r, entries: Array.from({ length: 20_000 }, (_, i) => ({ ...r.entries[0], index: i })) }));
+    expect(() => parseReceiptBytes(many, 'r.json', { heapBytes: 2 << 20 })).toThrow(/^r\.json: this receipt needs more memory than this process may use \(over \d+ MB of 2 MB\); give Node more, e\.g\. NODE_OPTIONS=--max-old-space-size=1127$/);
+    expect(parseReceiptBytes(many, 'r.json', { heapBytes: 64 << 20 }).entries).toHaveLength(20_000);
   });
 
   it('counts a field given twice as a problem (JSON.parse would keep the last silently)', () => {
