@@ -82,8 +82,8 @@ export async function writeLargeReceipt(file: string, n: number, sample: { name:
     signature: toBase64(cms),
     timestamps: [{ tsa: manifest.tsas[0]!, token: toBase64(token), certificates: [] }],
     entries,
-    revocation: [],
-    renewals: [],
+    revocation: [] as [],
+    renewals: [] as [],
   };
   const out = createWriteStream(file);
   for (const chunk of receiptChunks(receipt)) if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));

@@ -31,8 +31,10 @@ export const LIMITS = {
   cmsBytes: 64 * MiB,
   /** A certificate file given to `ts verify --tsa-cert`. */
   certificateFileBytes: 4 * MiB,
-  /** Signature verifications while building one certification path (real: a few). */
-  pathSignatureChecks: 1_000,
+  /** Signature verifications while building one certification path (real: a few; each pair is checked once). */
+  pathSignatureChecks: 64,
+  /** Partial paths tried while building one certification path. */
+  pathSteps: 512,
   /** Text shown from a TSA's PKIFreeText status string (characters). */
   statusTextChars: 500,
 

@@ -104,7 +104,7 @@ describe('TimeStampResp status', () => {
 });
 
 describe('certification path building', () => {
-  it('gives up after LIMITS.pathSignatureChecks signature checks among look-alike CA certificates (it tried every ordering)', () => {
+  it('gives up after LIMITS.pathSignatureChecks signature checks among look-alike CA certificates (7 of them took 1.8 s, 12 hours)', () => {
     const ca = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const when = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2035-01-01T00:00:00Z') };
     // Twelve self-signed CA certificates with one name and one key: each verifies as the issuer of every other.
@@ -113,11 +113,12 @@ describe('certification path building', () => {
     );
     const leaf = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const tsa = buildCertificate({ subject: [['CN', 'TSA']], publicKey: leaf.publicKey, issuer: clique[0]!, issuerKey: ca.privateKey, serial: 99n, ...when });
-    const r = buildPath(tsa, clique, [party('root-ca').cert]);
+    const at = { at: new Date('2026-01-01T00:00:00Z') };
+    const r = buildPath(tsa, clique, [party('root-ca').cert], at);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason.render()).toMatch(/path building gave up after \d+ signature checks/);
+    expect(r.reason?.render()).toMatch(/gave up building a path after (64 signature checks|trying 512 partial paths)/);
     // A real path is still found through the same search.
-    expect(buildPath(party('tsa-rsa').cert, [party('intermediate-ca').cert, ...clique], [party('root-ca').cert]).ok).toBe(true);
+    expect(buildPath(party('tsa-rsa').cert, [party('intermediate-ca').cert, ...clique], [party('root-ca').cert], at).ok).toBe(true);
   }, 30_000);
 });
 
@@ -221,9 +222,12 @@ describe('the receipt reader', () => {
     expect(parseReceiptBytes(many, 'r.json', { heapBytes: 64 << 20 }).entries).toHaveLength(20_000);
   });
 
-  it('counts a field given twice as a problem (JSON.parse would keep the last silently)', () => {
+  it('refuses a member given twice, at the top level and inside the entries (strict JSON: one reading)', () => {
     const twice = Buffer.from(text.replace('"format": "tsproof.receipt",', '"format": "tsproof.receipt", "format": "tsproof.receipt",'));
-    expect(() => parseReceiptBytes(twice, 'r.json')).toThrow(/not a valid receipt: format: appears more than once/);
+    expect(() => parseReceiptBytes(twice, 'r.json')).toThrow(/^r\.json: not a receipt: an object names the key "format" twice/);
+    const inEntry = Buffer.from(text.replace('{"index":0,', '{"index":0,"index":0,'));
+    expect(inEntry.equals(Buffer.from(text))).toBe(false);
+    expect(() => parseReceiptBytes(inEntry, 'r.json')).toThrow(/an object names the key "index" twice/);
   });
 
   it('refuses a file over LIMITS.receiptBytes before reading it', async () => {

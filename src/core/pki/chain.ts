@@ -20,6 +20,7 @@ import { t, type Text } from '../text.js';
 import type { Certificate } from './certificate.js';
 import { nameConstraintsViolation } from './general-name.js';
 import { messageOf } from '../errors.js';
+import { LIMITS } from '../limits.js';
 
 export type PathProblemKind = 'validity' | 'critical-extension' | 'name-constraints';
 
@@ -50,9 +51,9 @@ export interface PathOptions {
 }
 
 const MAX_PATH = 8;
-/** Path building gives up after this many signature checks or partial paths (hostile bags of same-named certificates). */
-const MAX_SIGNATURE_CHECKS = 64;
-const MAX_STEPS = 512;
+/** Path building gives up after this many signature checks or partial paths (hostile bags of same-named certificates; docs/limits.md). */
+const MAX_SIGNATURE_CHECKS = LIMITS.pathSignatureChecks;
+const MAX_STEPS = LIMITS.pathSteps;
 
 /**
  * Finds a path leaf → … → anchor using `pool` as untrusted intermediates, preferring one on

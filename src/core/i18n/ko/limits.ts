@@ -6,8 +6,6 @@ export const KO_LIMITS: Readonly<Record<string, string>> = {
   '{0}: an OBJECT IDENTIFIER arc of {1} bytes is beyond the limit of {2} bytes': '{0}: {1}바이트 OBJECT IDENTIFIER 마디는 한도({2}바이트)를 넘습니다',
   '{0}: {1} of {2} is beyond the limit of {3}': '{0}: {2} 크기의 {1}은(는) 한도({3})를 넘습니다',
   '{0}: {1} grew while it was read': '{0}: 읽는 동안 {1}이(가) 커졌습니다',
-  'path building gave up after {0} signature checks (the certificates offered form too many candidate paths)':
-    '서명 검사 {0}회 만에 인증 경로 구성을 포기했습니다 (제시된 인증서들로 만들 수 있는 후보 경로가 너무 많습니다)',
   '{0}: entries[{1}].name is {2} bytes long, beyond the limit of {3} bytes': '{0}: entries[{1}].name이 {2}바이트로 한도({3}바이트)를 넘습니다',
   '{0}: entries[{1}].proof holds {2} hashes, beyond the limit of {3}': '{0}: entries[{1}].proof의 해시 {2}개는 한도({3}개)를 넘습니다',
   '{0}: timestamps[{1}].token is larger than the limit of {2}': '{0}: timestamps[{1}].token이 한도({2})보다 큽니다',
@@ -15,7 +13,6 @@ export const KO_LIMITS: Readonly<Record<string, string>> = {
   '{0}: timestamps[{1}] stores a certificate larger than the limit of {2}': '{0}: timestamps[{1}]에 한도({2})보다 큰 인증서가 저장되어 있습니다',
   '{0}: JSON nested deeper than {1} levels': '{0}: JSON 중첩이 {1}단계보다 깊습니다',
   '{0}: a receipt of {1} is beyond the limit of {2}': '{0}: {1} 크기의 영수증은 한도({2})를 넘습니다',
-  '{0}: appears more than once': '{0}: 두 번 이상 나옵니다',
   '{0}: more than {1} {2} (the limit)': '{0}: {2}이(가) {1}개보다 많습니다 (한도)',
   '{0}: {1} is larger than the limit of {2}': '{0}: {1}이(가) 한도({2})보다 큽니다',
   '{0}: not a valid receipt: {1} (+{2} more; reading stopped)': '{0}: 올바른 영수증이 아닙니다: {1} (외 {2}건, 읽기 중단)',
