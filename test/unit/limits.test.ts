@@ -191,6 +191,14 @@ describe('the receipt reader', () => {
     expect(() => parseReceiptBytes(many, 'r.json')).toThrow(/k0: unexpected field; k1: .* \(\+95 more; reading stopped\)/);
   });
 
+  it('gives members named like inherited properties no special meaning (no unbounded array, no crash)', () => {
+    for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const body = Buffer.from(`{"${key}":[${'0,'.repeat(40_000)}0]}`);
+      expect(() => parseReceiptBytes(body, 'r.json'), key).toThrow(new RegExp(`r\\.json: ${key} is larger than the limit of 64 KiB`));
+      expect(() => parseReceiptBytes(Buffer.from(`{"${key}":1}`), 'r.json'), key).toThrow(new RegExp(`${key}: unexpected field`));
+    }
+  });
+
   it('refuses too many entries as soon as they are counted', () => {
     const r = JSON.parse(text) as Receipt;
     const many = Buffer.from(JSON.stringify({ ...r, entries: Array.from({ length: 11 }, (_, i) => ({ ...r.entries[0], index: i })) }));

@@ -49,23 +49,29 @@ interface ArraySpec {
   check: (value: unknown, index: number, what: string) => readonly Text[];
 }
 
-/** Members whose array elements are read one batch at a time, with their limits. */
-function streamed(l: Limits): Record<string, ArraySpec> {
-  return {
-    entries: { elementBytes: l.entryBytes, count: l.receiptEntries, check: (e, i, what) => checkEntry(e, i, what, l) },
-    timestamps: {
-      elementBytes: base64Length(l.tokenBytes) + l.timestampCertificates * base64Length(l.certificateBytes) + 64 * 1024,
-      count: l.timestamps,
-      check: (ts, i, what) => checkTimestamp(ts, i, what, l),
-    },
-  };
+/**
+ * Members whose array elements are read one batch at a time, with their limits. A Map: a
+ * member named "constructor" or "toString" must not find something inherited.
+ */
+function streamed(l: Limits): ReadonlyMap<string, ArraySpec> {
+  return new Map([
+    ['entries', { elementBytes: l.entryBytes, count: l.receiptEntries, check: (e: unknown, i: number, what: string) => checkEntry(e, i, what, l) }],
+    [
+      'timestamps',
+      {
+        elementBytes: base64Length(l.tokenBytes) + l.timestampCertificates * base64Length(l.certificateBytes) + 64 * 1024,
+        count: l.timestamps,
+        check: (ts: unknown, i: number, what: string) => checkTimestamp(ts, i, what, l),
+      },
+    ],
+  ]);
 }
 
 /** Largest JSON text of each other member (quotes included), and the limit as documented (before base64). */
-function memberLimit(key: string, l: Limits, specs: Record<string, ArraySpec>): { bytes: number; shown: number } {
+function memberLimit(key: string, l: Limits, specs: ReadonlyMap<string, ArraySpec>): { bytes: number; shown: number } {
   if (key === 'manifest') return { bytes: base64Length(l.manifestBytes) + 2, shown: l.manifestBytes };
   if (key === 'signature') return { bytes: base64Length(l.signatureBytes) + 2, shown: l.signatureBytes };
-  const bytes = key in specs ? specs[key]!.elementBytes : l.otherFieldBytes; // an array member given as something else
+  const bytes = specs.get(key)?.elementBytes ?? l.otherFieldBytes; // an array member given as something else
   return { bytes, shown: bytes };
 }
 
@@ -167,7 +173,7 @@ class ReceiptReader {
   private readonly entryProblems: Text[] = [];
   private entryProblemCount = 0;
 
-  private readonly specs: Record<string, ArraySpec>;
+  private readonly specs: ReadonlyMap<string, ArraySpec>;
 
   /** JSON text of the elements kept so far (what the entries' objects grow with). */
   private kept = 0;
@@ -261,7 +267,7 @@ class ReceiptReader {
           this.phase = 'value';
           break;
         case 'value': {
-          const spec = this.specs[this.key];
+          const spec = this.specs.get(this.key);
           if (spec && c === 0x5b) {
             this.pos++;
             this.startArray(spec);
