@@ -30,7 +30,7 @@ export type InputErrorCode =
   | 'MALFORMED_KEY'
   | 'MALFORMED_TOKEN'
   | 'UNSUPPORTED_ALGORITHM'
-  /** A file asks for more work or memory than tsproof allows (key-derivation iterations, scrypt memory). */
+  /** An input beyond a documented limit (docs/limits.md): a file asking for more work or memory than tsproof allows (key-derivation iterations, scrypt memory), or a receipt, token or TSA answer beyond its sizes. */
   | 'LIMIT_EXCEEDED'
   | 'WRONG_PASSPHRASE'
   | 'NO_PASSPHRASE'

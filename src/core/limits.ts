@@ -45,8 +45,6 @@ export const LIMITS = {
   receiptEntries: 2_000_000,
   /** One entry as JSON text (name, digests, salt, size, proof). */
   entryBytes: 64 * KiB,
-  /** An entry's name (UTF-8 bytes; Linux's PATH_MAX is 4096). */
-  entryNameBytes: 4096,
   /** Hashes in an entry's inclusion proof (log2 of the batch size; 64 covers any count). */
   proofHashes: 64,
   /** Timestamps (TSAs) in one receipt. */

@@ -1,6 +1,6 @@
 /** Runs the built CLI (bin/tsproof.js → dist) as a child process. Async, so in-process servers keep answering. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './fixtures.js';
@@ -52,7 +52,10 @@ export function runCli(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEn
       clearTimeout(timer);
       const r: CliResult = { status, stdout, stderr };
       // GNU time writes "Command terminated by signal N" before the figure when the child was killed.
-      if (rssFile) r.peakRssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+      if (rssFile) {
+        r.peakRssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+        rmSync(path.dirname(rssFile), { recursive: true, force: true });
+      }
       resolve(r);
     });
     child.stdin.end(o.input ?? '');

@@ -77,12 +77,6 @@ function memberLimit(key: string, l: Limits, specs: ReadonlyMap<string, ArraySpe
 
 function checkEntry(e: unknown, i: number, what: string, l: Limits): readonly Text[] {
   if (isObject(e)) {
-    const name = e.name;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit, so most names need no byte count.
-    if (typeof name === 'string' && name.length * 3 > l.entryNameBytes) {
-      const bytes = Buffer.byteLength(name);
-      if (bytes > l.entryNameBytes) throw new LimitError(t`${what}: entries[${i}].name is ${bytes} bytes long, beyond the limit of ${l.entryNameBytes} bytes`, NAMED);
-    }
     if (Array.isArray(e.proof) && e.proof.length > l.proofHashes) {
       throw new LimitError(t`${what}: entries[${i}].proof holds ${e.proof.length} hashes, beyond the limit of ${l.proofHashes}`, NAMED);
     }

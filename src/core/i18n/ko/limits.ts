@@ -6,7 +6,6 @@ export const KO_LIMITS: Readonly<Record<string, string>> = {
   '{0}: an OBJECT IDENTIFIER arc of {1} bytes is beyond the limit of {2} bytes': '{0}: {1}바이트 OBJECT IDENTIFIER 마디는 한도({2}바이트)를 넘습니다',
   '{0}: {1} of {2} is beyond the limit of {3}': '{0}: {2} 크기의 {1}은(는) 한도({3})를 넘습니다',
   '{0}: {1} grew while it was read': '{0}: 읽는 동안 {1}이(가) 커졌습니다',
-  '{0}: entries[{1}].name is {2} bytes long, beyond the limit of {3} bytes': '{0}: entries[{1}].name이 {2}바이트로 한도({3}바이트)를 넘습니다',
   '{0}: entries[{1}].proof holds {2} hashes, beyond the limit of {3}': '{0}: entries[{1}].proof의 해시 {2}개는 한도({3}개)를 넘습니다',
   '{0}: timestamps[{1}].token is larger than the limit of {2}': '{0}: timestamps[{1}].token이 한도({2})보다 큽니다',
   '{0}: timestamps[{1}] stores {2} certificates, beyond the limit of {3}': '{0}: timestamps[{1}]에 저장된 인증서 {2}개는 한도({3}개)를 넘습니다',
