@@ -9,7 +9,7 @@ import { OID } from './asn1/oids.js';
 import { toBase64, toHex } from './bytes.js';
 import { attribute, assembleSignedData, prepareSignature } from './cms/build.js';
 import { hashFiles, type FileDigest, type HashPool, type HashProgress } from './hash/engine.js';
-import { InputError, InternalError, LimitError } from './errors.js';
+import { InputError, InternalError, LimitError, TsaError } from './errors.js';
 import { LIMITS } from './limits.js';
 import { obtainTimestamps, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
 import { encodeManifest, type Manifest } from './receipt/manifest.js';
@@ -69,8 +69,10 @@ export interface Unchanged {
 export async function register(o: RegisterOptions): Promise<Registration | Unchanged> {
   if (o.files.length === 0) throw new InputError({ code: 'NO_FILES', message: t`no files to register` });
   if (o.tsas.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: t`no TSA configured` });
-  // A receipt holds at most LIMITS.receiptEntries entries (docs/limits.md); a bigger batch would make one no verifier reads.
+  // A receipt holds at most LIMITS.receiptEntries entries and LIMITS.timestamps timestamps
+  // (docs/limits.md): a bigger registration would write a receipt no verifier reads.
   if (o.files.length > LIMITS.receiptEntries) throw new LimitError(t`${o.files.length} files in one registration, beyond the limit of ${LIMITS.receiptEntries} per receipt: register them in several batches`);
+  if (o.tsas.length > LIMITS.timestamps) throw new LimitError(t`${o.tsas.length} TSAs, beyond the limit of ${LIMITS.timestamps} timestamps per receipt`);
   const min = o.minTimestamps ?? o.tsas.length;
   if (!Number.isInteger(min) || min < 1 || min > o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--min-timestamps ${min}: expected 1 to ${o.tsas.length} (the number of TSAs)` });
   if (new Set(o.tsas.map((t) => t.url)).size !== o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the same TSA is listed twice; independent timestamps need different TSAs` });
@@ -125,6 +127,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
     merkle: { algorithm: treeAlg, count: entries.length, root: toHex(treeRoot(tree)) },
   };
   const manifestBytes = encodeManifest(manifest);
+  if (manifestBytes.byteLength > LIMITS.manifestBytes) throw new LimitError(t`the manifest (the TSA URLs) takes ${manifestBytes.byteLength} bytes, beyond the limit of ${LIMITS.manifestBytes}`);
 
   const prepared = prepareSignature({
     key: signingKey,
@@ -150,6 +153,11 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
     prepared,
     stamps.map((s) => attribute(OID.signatureTimeStampToken, s.token)),
   );
+  // Each answer is at most LIMITS.tokenBytes, but several large ones could make a signature
+  // larger than a receipt may hold: the TSAs' doing (exit 3), and nothing is written.
+  if (cms.byteLength > LIMITS.signatureBytes) {
+    throw new TsaError({ code: 'TSA_RESPONSE_TOO_LARGE', message: t`the TSAs' tokens make the signature ${cms.byteLength} bytes long, beyond the ${LIMITS.signatureBytes}-byte limit of a receipt` });
+  }
   const receipt: Receipt = {
     format: RECEIPT_FORMAT,
     version: 1,

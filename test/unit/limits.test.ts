@@ -11,16 +11,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { der, flattenOctets, integer, oid, parse, time, tlv } from '../../src/core/asn1/der.js';
-import { InputError, LimitError } from '../../src/core/errors.js';
+import { InputError, LimitError, TsaError } from '../../src/core/errors.js';
 import { LIMITS, type Limits } from '../../src/core/limits.js';
 import { buildCertificate } from '../../src/core/pki/build.js';
 import { buildPath } from '../../src/core/pki/chain.js';
-import { encodePkiStatusInfo, parseTimeStampResp } from '../../src/core/tsp/messages.js';
+import { encodePkiStatusInfo, parseTimeStampReq, parseTimeStampResp } from '../../src/core/tsp/messages.js';
 import { loadReceiptFile, parseReceiptBytes, parseReceiptChunks } from '../../src/core/receipt/load.js';
 import { serializeReceipt, type Receipt } from '../../src/core/receipt/receipt.js';
 import { register, type Registration } from '../../src/core/register.js';
 import { collectFiles } from '../../src/core/io/files.js';
 import { party } from '../helpers/fixtures.js';
+import { forgeToken, grantedResponse } from '../helpers/forge.js';
+import { serve } from '../helpers/servers.js';
 import { alice, bundledTsa } from '../helpers/setup.js';
 
 const nulls = (n: number) => {
@@ -246,6 +248,35 @@ describe('the receipt reader', () => {
     ftruncateSync(fd, LIMITS.receiptBytes + 1); // sparse: no disk used
     closeSync(fd);
     await expect(loadReceiptFile(file)).rejects.toThrow(/huge\.tsproof\.json: a receipt of 536,870,913 bytes is beyond the limit of 512 MiB/);
+  });
+
+  it('refuses a registration asking more TSAs than one receipt may hold', async () => {
+    const tsas = Array.from({ length: LIMITS.timestamps + 1 }, (_, i) => ({ url: `http://127.0.0.1:9/${i}` }));
+    const { files } = await collectFiles(['.'], dir);
+    await expect(register({ files, algorithms: ['sha256'], identity: alice(), tsas, anchors: [], now: () => new Date(), random: (n) => randomBytes(n) })).rejects.toThrow(/17 TSAs, beyond the limit of 16 timestamps per receipt/);
+  });
+
+  it('refuses, writing nothing, when TSAs answer tokens that together make the signature larger than a receipt may hold (exit 3)', async () => {
+    // Five valid answers of ~1,000,000 bytes each (an unread attribute): each within the limit, together over 4 MiB.
+    const big = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        serve((_req, body, res) => {
+          const req = parseTimeStampReq(body);
+          const p = party('tsa-ec');
+          const padding = der.sequence(der.oid('1.2.3.4.5'), der.setOf(der.octetString(new Uint8Array(1_000_000))));
+          const answer = grantedResponse(forgeToken({ cert: p.cert, key: p.key, imprintAlgorithm: 'sha256', imprint: req.imprint, ...(req.nonce !== undefined ? { nonce: req.nonce } : {}), unsignedAttributes: [padding] }));
+          res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(answer);
+        }),
+      ),
+    );
+    try {
+      const { files } = await collectFiles(['.'], dir);
+      await expect(register({ files, algorithms: ['sha256'], identity: alice(), tsas: big.map((b) => ({ url: b.url })), anchors: [party('root-ca').cert], now: () => new Date(), random: (n) => randomBytes(n) })).rejects.toSatisfy(
+        (e: unknown) => e instanceof TsaError && e.code === 'TSA_RESPONSE_TOO_LARGE' && /the TSAs' tokens make the signature \d+ bytes long, beyond the 4194304-byte limit of a receipt/.test(e.message),
+      );
+    } finally {
+      await Promise.all(big.map((b) => b.close()));
+    }
   });
 
   it('refuses a registration of more files than one receipt may hold, before hashing', async () => {

@@ -20,4 +20,7 @@ export const KO_LIMITS: Readonly<Record<string, string>> = {
   '{0}: a time of {1} characters is beyond the limit of {2}': '{0}: {1}자의 시각은 한도({2}자)를 넘습니다',
   '{0}: this receipt needs more memory than this process may use (over {1} MB of {2} MB); give Node more, e.g. NODE_OPTIONS=--max-old-space-size={3}':
     '{0}: 이 영수증에는 이 프로세스가 쓸 수 있는 것보다 많은 메모리가 필요합니다 ({2} MB 중 {1} MB 초과). Node에 메모리를 더 주십시오. 예: NODE_OPTIONS=--max-old-space-size={3}',
+  '{0} TSAs, beyond the limit of {1} timestamps per receipt': 'TSA {0}곳은 영수증 하나의 타임스탬프 한도({1}개)를 넘습니다',
+  'the manifest (the TSA URLs) takes {0} bytes, beyond the limit of {1}': '매니페스트(TSA URL)가 {0}바이트로 한도({1}바이트)를 넘습니다',
+  "the TSAs' tokens make the signature {0} bytes long, beyond the {1}-byte limit of a receipt": 'TSA의 토큰 때문에 서명이 {0}바이트가 되어 영수증의 한도({1}바이트)를 넘습니다',
 };
