@@ -149,7 +149,6 @@ export const KO: Readonly<Record<string, string>> = {
   "Registered {0} files → {1}": "파일 {0}개를 등록했습니다 → {1}",
   "{0} ({1} unchanged file(s) left out)": "{0} (바뀌지 않은 파일 {1}개 제외)",
   "  holder   {0} (self-asserted)": "  보유자   {0} (자기 주장)",
-  "  holder   {0}": "  보유자   {0}",
   "  time     {0}": "  시각     {0}",
   "  id       {0}": "  ID       {0}",
   "Verify later, offline, with: tsproof verify {0}{1}": "나중에 오프라인으로 검증하려면: tsproof verify {0}{1}",

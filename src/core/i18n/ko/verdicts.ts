@@ -1,5 +1,8 @@
 /** Korean messages of one capability (see ../ko.ts). */
 export const KO_VERDICTS: Readonly<Record<string, string>> = {
+  // register
+  '  holder   {0} — {1}': '  보유자   {0} — {1}',
+
   // show
   'evidence pack, zip': '증거 패키지, zip',
   'evidence pack, folder': '증거 패키지, 폴더',
