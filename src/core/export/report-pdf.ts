@@ -18,7 +18,8 @@ import type { TimestampInfo } from '../tsp/verify.js';
 import type { ReceiptKind } from '../receipt/source.js';
 import type { Entry } from '../receipt/manifest.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
-import { holderBlock, HOW_TO_VERIFY, kst, openPdf, timestampLine, utc, type CertificateLang } from './certificate-pdf.js';
+import { finish, holderBlock, timestampLine } from './certificate-pdf.js';
+import { kst, openPdf, utc, type Bilingual, type CertificateLang, type Pdf } from './pdf-layout.js';
 
 export interface ReportReceipt {
   /** As the user gave it. */
@@ -97,7 +98,8 @@ const R = {
   fail: ['실패', 'FAIL'],
   skip: ['생략', 'skipped'],
   bytes: ['바이트', 'bytes'],
-} as const;
+  issued: ['발급', 'Issued'],
+} as const satisfies Bilingual;
 
 /** "3 file(s): 1 matches, 1 modified, 1 not covered" */
 function summary(files: readonly ReportFile[]): Text {
@@ -107,25 +109,26 @@ function summary(files: readonly ReportFile[]): Text {
 
 export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
   const s = displaySafe;
-  const p = await openPdf({ lang: c.lang, title: (say) => say(R.title), author: c.receipts.find((r) => r.holder)?.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool });
-  const { doc, say, detail, heading, field } = p;
+  const p = await openPdf({ table: R, titleKey: 'title', lang: c.lang, author: c.receipts.find((r) => r.holder)?.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued' });
+  const { doc, detail, heading, field } = p;
+  const say = (k: keyof typeof R) => p.say(k);
   const red = '#aa1111';
 
-  heading(say(R.verdict));
-  doc.fontSize(11).fillColor(c.ok ? '#116611' : red).text(c.ok ? say(R.verified) : say(R.failed)).fillColor('black').fontSize(9);
+  heading(say('verdict'));
+  doc.fontSize(11).fillColor(c.ok ? '#116611' : red).text(c.ok ? say('verified') : say('failed')).fillColor('black').fontSize(9);
   doc.text(detail(summary(c.files)));
 
   // Each file as verification found it: status, registered name, both fingerprints, why it failed.
-  heading(say(R.files));
+  heading(say('files'));
   for (const f of c.files) {
     const bad = f.status !== 'matches';
-    doc.fontSize(9).fillColor(bad ? red : 'black').text(`${s(f.file)}  [${say(R[f.status])}]`).fillColor('black');
-    const where = f.receipt !== undefined ? `${say(R.receipt)} ${f.receipt + 1}` : say(R.noReceipt);
-    doc.fontSize(8).text(f.entry ? `${say(R.registeredAs)}: "${s(f.entry.name)}" — ${where}` : `${say(R.registeredAs)}: — (${say(R.notInReceipt)}) — ${where}`, { indent: 12 });
+    doc.fontSize(9).fillColor(bad ? red : 'black').text(`${s(f.file)}  [${say(f.status)}]`).fillColor('black');
+    const where = f.receipt !== undefined ? `${say('receipt')} ${f.receipt + 1}` : say('noReceipt');
+    doc.fontSize(8).text(f.entry ? `${say('registeredAs')}: "${s(f.entry.name)}" — ${where}` : `${say('registeredAs')}: — (${say('notInReceipt')}) — ${where}`, { indent: 12 });
     const alg = (f.entry && (Object.keys(f.entry.digests)[0] as HashAlgorithm)) || (f.actual && (Object.keys(f.actual.digests)[0] as HashAlgorithm)) || 'sha256';
     doc.fontSize(7).fillColor('#333333');
-    if (f.entry) doc.text(`${say(R.registered)}: ${f.entry.size} ${say(R.bytes)} · ${alg} ${s(f.entry.digests[alg] ?? '—')}`, { indent: 12 });
-    if (f.actual) doc.text(`${say(R.thisFile)}: ${f.actual.size} ${say(R.bytes)} · ${alg} ${s(f.actual.digests[alg] ?? '—')}`, { indent: 12 });
+    if (f.entry) doc.text(`${say('registered')}: ${f.entry.size} ${say('bytes')} · ${alg} ${s(f.entry.digests[alg] ?? '—')}`, { indent: 12 });
+    if (f.actual) doc.text(`${say('thisFile')}: ${f.actual.size} ${say('bytes')} · ${alg} ${s(f.actual.digests[alg] ?? '—')}`, { indent: 12 });
     doc.fillColor('black');
     const receipt = f.receipt !== undefined ? c.receipts[f.receipt] : undefined;
     for (const line of explain(explained(f, receipt))) doc.fontSize(8).fillColor(bad ? red : 'black').text(detail(line), { indent: 12 }).fillColor('black');
@@ -134,22 +137,22 @@ export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
 
   // Each receipt examined: what it is, who, when, under which anchors.
   c.receipts.forEach((r, i) => {
-    heading(`${say(R.receipt)} ${i + 1}: ${s(r.file)}`);
-    if (r.sha256) field(say(r.kind === 'pack-zip' ? R.examinedZip : r.kind === 'pack-folder' ? R.examinedFolder : R.examined), r.sha256);
-    if (r.id) field(say(R.id), s(r.id));
+    heading(`${say('receipt')} ${i + 1}: ${s(r.file)}`);
+    if (r.sha256) field(say(r.kind === 'pack-zip' ? 'examinedZip' : r.kind === 'pack-folder' ? 'examinedFolder' : 'examined'), r.sha256);
+    if (r.id) field(say('id'), s(r.id));
     if (!r.ok) for (const line of explain({ reason: r.reason, checks: r.checks, ...(r.holder ? { holder: r.holder } : {}), ...(r.untrusted ? { untrusted: r.untrusted } : {}), ...(r.claimedTime ? { claimedTime: r.claimedTime } : {}) })) doc.fontSize(8).fillColor(red).text(detail(line)).fillColor('black');
-    doc.fontSize(9).fillColor('#555555').text(say(R.holder)).fillColor('black');
+    doc.fontSize(9).fillColor('#555555').text(say('holder')).fillColor('black');
     if (r.holder) holderBlock(p, r.holder);
-    if (r.time) field(say(R.provenTime), `${utc(r.time)} · ${kst(r.time)}`);
-    else if (r.claimedTime) field(say(R.claimedTime), `${utc(r.claimedTime)} · ${kst(r.claimedTime)}`);
-    else field(say(R.provenTime), say(R.noTime));
+    if (r.time) field(say('provenTime'), `${utc(r.time)} · ${kst(r.time)}`);
+    else if (r.claimedTime) field(say('claimedTime'), `${utc(r.claimedTime)} · ${kst(r.claimedTime)}`);
+    else field(say('provenTime'), say('noTime'));
     for (const ts of r.timestamps) timestampLine(p, ts);
     const anchors = [
-      ...(r.holder?.anchor ? [`${say(R.anchorHolder)}: "${s(r.holder.anchor.subject)}" SHA-256 ${r.holder.anchor.sha256}`] : []),
-      ...r.timestamps.flatMap((ts, k) => (ts.anchor ? [`${say(R.anchorTsa)} ${k + 1}: "${s(ts.anchor.subject)}" SHA-256 ${ts.anchor.sha256}`] : [])),
+      ...(r.holder?.anchor ? [`${say('anchorHolder')}: "${s(r.holder.anchor.subject)}" SHA-256 ${r.holder.anchor.sha256}`] : []),
+      ...r.timestamps.flatMap((ts, k) => (ts.anchor ? [`${say('anchorTsa')} ${k + 1}: "${s(ts.anchor.subject)}" SHA-256 ${ts.anchor.sha256}`] : [])),
     ];
-    field(say(R.anchors), anchors.length ? anchors.join('\n') : say(R.noAnchors));
-    if (r.untrusted?.length) field(say(R.untrusted), r.untrusted.map((u) => `${u.for === 'holder' ? say(R.anchorHolder) : say(R.anchorTsa)}: "${s(u.subject)}" SHA-256 ${u.sha256}`).join('\n'));
+    field(say('anchors'), anchors.length ? anchors.join('\n') : say('noAnchors'));
+    if (r.untrusted?.length) field(say('untrusted'), r.untrusted.map((u) => `${u.for === 'holder' ? say('anchorHolder') : say('anchorTsa')}: "${s(u.subject)}" SHA-256 ${u.sha256}`).join('\n'));
   });
 
   // What can be done: the commands, kept out of the findings above.
@@ -158,7 +161,7 @@ export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
     return remedies(explained(f, receipt), { file: f.file, ...(receipt ? { receipt: receipt.file } : {}) }).map((r) => ({ file: f.file, ...r }));
   });
   if (steps.length) {
-    heading(say(R.appendixA));
+    heading(say('appendixA'));
     const seen = new Set<string>();
     for (const st of steps) {
       const key = `${detail(st.text)}|${st.command ?? ''}`;
@@ -169,9 +172,9 @@ export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
     }
   }
 
-  heading(say(R.appendixB));
+  heading(say('appendixB'));
   c.receipts.forEach((r, i) => {
-    doc.fontSize(8).fillColor('#555555').text(`${say(R.receipt)} ${i + 1}: ${s(r.file)}`).fillColor('black');
+    doc.fontSize(8).fillColor('#555555').text(`${say('receipt')} ${i + 1}: ${s(r.file)}`).fillColor('black');
     checkLines(p, r.checks);
   });
   for (const f of c.files) {
@@ -180,7 +183,7 @@ export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
     doc.fontSize(8).fillColor('#555555').text(s(f.file)).fillColor('black');
     checkLines(p, own);
   }
-  return p.finish(HOW_TO_VERIFY);
+  return finish(p);
 }
 
 function explained(f: ReportFile, r: ReportReceipt | undefined): Explained {
@@ -195,12 +198,12 @@ function explained(f: ReportFile, r: ReportReceipt | undefined): Explained {
   };
 }
 
-function checkLines(p: Awaited<ReturnType<typeof openPdf>>, checks: readonly Check[]): void {
+function checkLines(p: Pdf, checks: readonly Check[]): void {
   for (const k of checks) {
     p.doc
       .fontSize(7)
       .fillColor(k.status === 'fail' ? '#aa1111' : k.status === 'warn' ? '#996600' : 'black')
-      .text(`${p.say(R[k.status])}  ${k.subject ? `${displaySafe(k.subject)} ` : ''}${k.id} — ${p.detail(k.detail)}`, { indent: 6 })
+      .text(`${p.say(k.status)}  ${k.subject ? `${displaySafe(k.subject)} ` : ''}${k.id} — ${p.detail(k.detail)}`, { indent: 6 })
       .fillColor('black');
   }
 }
