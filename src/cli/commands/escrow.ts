@@ -174,7 +174,7 @@ export async function escrowInspect(ctx: CliContext, file: string, o: { trust: s
   }
   out(ctx, t`  receipt     ${j.receipt.id}: ${files.length} file(s), ${bytes(total)} bytes`);
   if (v.holder) out(ctx, t`  holder      ${v.holder.subject} (${identityPhrase(v.holder)})`);
-  for (const ts of v.timestamps) out(ctx, t`  time        ${formatTimestamp(ts)}`);
+  for (const ts of v.timestamps) out(ctx, ts.trusted ? t`  time        ${formatTimestamp(ts)}` : t`  time        ${formatTimestamp(ts)} — CLAIMED, NOT PROVEN (the TSA's root is not trusted here)`);
   out(ctx, j.ok ? t`  checks      ${summarize(j.checks)}` : t`  checks      ${summarize(j.checks)} — the deposit does NOT check out`);
   for (const line of renderChecks(ctx, j.checks.filter((c) => c.status === 'fail' || c.status === 'warn'))) out(ctx, line);
   const shown = o.all ? files : files.slice(0, 20);

@@ -1,6 +1,7 @@
 /** Korean messages of one capability (see ../ko.ts). */
 export const KO_VERDICTS: Readonly<Record<string, string>> = {
-  // register
+  // register, escrow verify
+  "  time        {0} — CLAIMED, NOT PROVEN (the TSA's root is not trusted here)": '  시각        {0} — 주장일 뿐 증명되지 않음 (이 컴퓨터가 TSA의 루트를 신뢰하지 않음)',
   '  holder   {0} — {1}': '  보유자   {0} — {1}',
 
   // show
