@@ -11,7 +11,7 @@ export const KO_VERDICTS: Readonly<Record<string, string>> = {
   '  issuer:       {0}': '  발급자:       {0}',
   "  claimed time: {0} — NOT PROVEN (the TSA's root is not trusted here)": '  주장된 시각:  {0} — 증명되지 않음 (이 컴퓨터가 TSA의 루트를 신뢰하지 않음)',
   '  timestamp:    {0}, serial {1} — root not trusted here': '  타임스탬프:   {0}, 일련번호 {1} — 여기서 신뢰하지 않는 루트',
-  '  SHA-256:      {0} ({1})': '  SHA-256 지문:  {0} ({1})',
+  '  SHA-256:      {0} ({1})': '  SHA-256 값:   {0} ({1})',
 
   // identity import --chain, NPKI CA certificates
   '--chain: "{0}" does not issue "{1}" or its CAs; left out': '--chain: "{0}"은(는) "{1}"이나 그 인증기관을 발급하지 않으므로 뺐습니다',
