@@ -8,7 +8,7 @@
  * check details) is set through displaySafe: a PDF shows the same escapes as the terminal.
  */
 import { kst, openPdf, utc, type Bilingual, type CertificateLang, type Pdf } from './pdf-layout.js';
-import type { FileStatus, HolderInfo } from '../verify/receipt.js';
+import type { HolderInfo } from '../verify/receipt.js';
 import type { TimestampInfo } from '../tsp/verify.js';
 import type { Manifest } from '../receipt/manifest.js';
 import { displaySafe } from '../display.js';
@@ -36,7 +36,7 @@ export interface CertificateInput {
 }
 
 /** Labels both certificates use (report-pdf.ts adds its own). */
-export const LABELS = {
+const LABELS = {
   titleRegistration: ['원본 등록 증명서', 'Certificate of Registration'],
   holder: ['보유자', 'Holder'],
   identity: ['신원', 'Identity'],
@@ -65,7 +65,7 @@ function label(p: Pdf, k: keyof typeof LABELS, n?: number): string {
   return p.langs.map((i) => LABELS[k][i]!.replace('{n}', String(n ?? ''))).join(' / ');
 }
 
-export const HOW_TO_VERIFY = ['tsproof verify <file> --receipt <receipt>', 'tsproof export <receipt> --format evidence --out pack && bash pack/verify.sh <file>   (OpenSSL only)'];
+const HOW_TO_VERIFY = ['tsproof verify <file> --receipt <receipt>', 'tsproof export <receipt> --format evidence --out pack && bash pack/verify.sh <file>   (OpenSSL only)'];
 
 /** The holder: subject, issuer, who vouches (and whether revocation was checked), certificate fingerprint. */
 export function holderBlock(p: Pdf, h: HolderInfo): void {
@@ -112,6 +112,3 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   if (c.omitted > 0) doc.fontSize(8).text(label(p, 'omitted', c.omitted));
   return finish(p);
 }
-
-export { kst, utc };
-export type { FileStatus };

@@ -55,7 +55,7 @@ export interface Explained {
  * holder's when a pin needs it), then — not failing anything, but no CA vouches for the holder
  * here until it is trusted — the holder's.
  */
-export function missingTrust(r: Explained): UntrustedAnchor[] {
+function missingTrust(r: Explained): UntrustedAnchor[] {
   const failing = new Set(r.checks.filter((c) => !c.ok && c.cause === 'untrusted-anchor').map((c) => (c.id.startsWith('pin.') ? 'holder' : (c.subject ?? ''))));
   const all = r.untrusted ?? [];
   return [...all.filter((u) => failing.has(u.subjectOf)), ...all.filter((u) => !failing.has(u.subjectOf) && u.for === 'holder')];

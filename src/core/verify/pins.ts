@@ -25,7 +25,7 @@ export interface Pins {
   tsaCert?: string[];
 }
 
-export const PIN_KEYS = ['holderCert', 'holderSubject', 'holderIssuer', 'requireCertified', 'tsaCert'] as const;
+const PIN_KEYS = ['holderCert', 'holderSubject', 'holderIssuer', 'requireCertified', 'tsaCert'] as const;
 
 export function hasPins(p: Pins | undefined): p is Pins {
   return !!p && PIN_KEYS.some((k) => (Array.isArray(p[k]) ? (p[k] as string[]).length > 0 : p[k] !== undefined && p[k] !== false));
