@@ -12,6 +12,13 @@
 # Trust anchors: certs/holder-ca.pem and certs/tsa-N-ca.pem, chosen by whoever wrote the pack.
 # To rely on your own instead: HOLDER_CA=<pem file> TSA_CA=<pem file> bash verify.sh <file>.
 # The VERIFIED line names the anchors it relied on and where they came from.
+#
+# Pins — expectations that must hold, else exit 1 naming the pin (the same variables as tsproof's):
+#   TSPROOF_HOLDER_CERT=<sha256>[,<sha256>…]  the holder certificate is one of these
+#   TSPROOF_HOLDER_SUBJECT=<DN>               the holder's subject, as the VERIFIED line prints it (* = any text)
+#   TSPROOF_HOLDER_ISSUER=<DN>                the CA that issued the holder certificate (needs HOLDER_CA)
+#   TSPROOF_REQUIRE_CERTIFIED=1               a CA of HOLDER_CA vouches for the holder (needs HOLDER_CA)
+#   TSPROOF_TSA_CERT=<sha256>[,<sha256>…]     each TSA certificate, or the anchor it chains to, is one of these
 
 # Under sh (dash, BusyBox ash): run again under bash, or say how. Bash run as sh (POSIX mode,
 # as /bin/sh on macOS) just leaves POSIX mode. Plain POSIX sh up to the 'fi'.
@@ -104,6 +111,40 @@ anchor_file() { # anchor_file <variable value> <variable name>: the file, checke
 }
 anchor_file "${HOLDER_CA:-}" HOLDER_CA
 anchor_file "${TSA_CA:-}" TSA_CA
+
+# fingerprints <variable name> <value>: the SHA-256 fingerprints of a pin, lowercase, in FPS
+# (separated by commas, semicolons or spaces; colons and a sha256: prefix allowed, as tsproof reads them).
+fingerprints() {
+  local w f
+  FPS=()
+  for w in ${2//[,;]/ }; do
+    f=${w#sha256:}; f=${f#SHA256:}; f=${f//:/}
+    f=${f//A/a}; f=${f//B/b}; f=${f//C/c}; f=${f//D/d}; f=${f//E/e}; f=${f//F/f}
+    [[ $f =~ ^[0-9a-f]{64}$ ]] || usage "$(m "$1=$(safe "$w"): expected a SHA-256 fingerprint (64 hex digits)" "$1=$(safe "$w"): SHA-256 지문(16진수 64자리)이어야 합니다")"
+    FPS+=("$f")
+  done
+}
+# in_list <fingerprint> <list…>: whether it is one of them.
+in_list() { local x=$1 y; shift; for y in "$@"; do [ "$x" = "$y" ] && return 0; done; return 1; }
+# dn_match <DN> <pattern>: the same text, * standing for any run of characters (emailAddress= reads as E=, as in tsproof).
+dn_norm() { local s=$1; [[ $s == emailAddress=* ]] && s="E=${s#emailAddress=}"; printf '%s' "${s//, emailAddress=/, E=}"; }
+dn_match() {
+  local s p q='' c i
+  s=$(dn_norm "$1"); p=$(dn_norm "$2")
+  for ((i = 0; i < ${#p}; i++)); do c=${p:i:1}; if [ "$c" = '*' ]; then q+='*'; else q+="\\$c"; fi; done
+  [[ $s == $q ]]
+}
+fingerprints TSPROOF_HOLDER_CERT "${TSPROOF_HOLDER_CERT:-}"; PIN_HOLDER=(${FPS[@]+"${FPS[@]}"})
+fingerprints TSPROOF_TSA_CERT "${TSPROOF_TSA_CERT:-}"; PIN_TSA=(${FPS[@]+"${FPS[@]}"})
+case "${TSPROOF_REQUIRE_CERTIFIED:-}" in
+  '' | 0 | false | no | off) REQUIRE_CERTIFIED='' ;;
+  1 | true | yes | on) REQUIRE_CERTIFIED=1 ;;
+  *) usage "$(m "TSPROOF_REQUIRE_CERTIFIED=$(safe "$TSPROOF_REQUIRE_CERTIFIED"): expected 1 or 0" "TSPROOF_REQUIRE_CERTIFIED=$(safe "$TSPROOF_REQUIRE_CERTIFIED"): 1 또는 0이어야 합니다")" ;;
+esac
+# A CA chosen by whoever wrote the pack vouches for nothing: these pins need the reader's own HOLDER_CA.
+if [ -n "${TSPROOF_HOLDER_ISSUER:-}$REQUIRE_CERTIFIED" ] && [ -z "${HOLDER_CA:-}" ]; then
+  usage "$(m "TSPROOF_HOLDER_ISSUER and TSPROOF_REQUIRE_CERTIFIED need HOLDER_CA=<the CA certificates you trust>: a CA in the pack vouches for nothing" "TSPROOF_HOLDER_ISSUER와 TSPROOF_REQUIRE_CERTIFIED에는 HOLDER_CA=<신뢰하는 인증기관 인증서>가 필요합니다: 패키지 안의 인증기관은 아무것도 보증하지 않습니다")"
+fi
 
 # bytes_of <file>: the file's bytes as decimal numbers, in the array B.
 bytes_of() { B=($(od -An -v -tu1 < "$1")); }
@@ -297,14 +338,19 @@ gen_time() {
 
 # describe <pem file>: sets FACT to '"subject" (SHA-256 fingerprint)', as a reader can check
 # them (the fingerprint is of the certificate's DER, in lowercase hex), and FP to the fingerprint.
+# SUBJ and ISSUER are the subject and issuer DNs as read (tsproof's form: RFC 4514 order, special
+# characters escaped with a backslash), for pins.
 describe() {
-  local s
-  s=$(openssl x509 -in "$1" -noout -subject -nameopt utf8,sep_comma_plus_space,dn_rev 2>/dev/null) &&
+  local s i
+  s=$(openssl x509 -in "$1" -noout -subject -nameopt utf8,esc_2253,sep_comma_plus_space,dn_rev 2>/dev/null) &&
+    i=$(openssl x509 -in "$1" -noout -issuer -nameopt utf8,esc_2253,sep_comma_plus_space,dn_rev 2>/dev/null) &&
     FP=$(openssl x509 -in "$1" -noout -fingerprint -sha256 2>/dev/null) || return 1
   FP=${FP#*=}; FP=${FP//:/}
   FP=${FP//A/a}; FP=${FP//B/b}; FP=${FP//C/c}; FP=${FP//D/d}; FP=${FP//E/e}; FP=${FP//F/f}
   [[ $FP =~ ^[0-9a-f]{64}$ ]] || return 1
-  FACT="\"$(safe "${s#subject=}")\" (SHA-256 $FP)"
+  SUBJ=${s#subject=}
+  ISSUER=${i#issuer=}
+  FACT="\"$(safe "$SUBJ")\" (SHA-256 $FP)"
 }
 # split_pem <file> <prefix>: each certificate of a PEM file into <prefix>1.pem, <prefix>2.pem, …; count in NPEM.
 split_pem() {
@@ -364,11 +410,20 @@ for ((k = 1; k <= TSAS; k++)); do
   openssl verify -CAfile "$anchor" -untrusted "$T/tsa-$k-chain.pem" -partial_chain -attime "$t" -purpose timestampsign "$T/tsa-$k.pem" > /dev/null 2>&1 || notsa
   describe "$T/tsa-$k.pem" || notsa
   tsa=$FACT
+  tsa_fp=$FP
   from=$(source_of "${TSA_CA:-}" TSA_CA "certs/tsa-$k-ca.pem")
   at=$(both_times "$t" "$ms")
   say "$(m "timestamp $k: the signature existed at $at (openssl ts -verify)" "타임스탬프 $k: 서명이 $at에 존재했습니다 (openssl ts -verify)")"
   describe "$anchor" || fail "$(m "cannot read $(safe "$anchors")" "$(safe "$anchors")을(를) 읽을 수 없습니다")"
   anc=$FACT
+  # TSPROOF_TSA_CERT: the TSA certificate, or the anchor it chains to.
+  if ((${#PIN_TSA[@]})); then
+    if in_list "$tsa_fp" "${PIN_TSA[@]}" || in_list "$FP" "${PIN_TSA[@]}"; then
+      say "$(m "pin: timestamp $k is by a pinned TSA (TSPROOF_TSA_CERT)" "고정값: 타임스탬프 $k는 고정된 TSA의 것입니다 (TSPROOF_TSA_CERT)")"
+    else
+      fail "$(m "pin TSPROOF_TSA_CERT: timestamp $k is by TSA $tsa, trusted through $anc — neither is pinned" "고정값 TSPROOF_TSA_CERT: 타임스탬프 $k의 TSA는 $tsa, 신뢰 기준은 $anc — 둘 다 고정값이 아닙니다")"
+    fi
+  fi
   say "$(m "timestamp $k: TSA $tsa, trusted through $anc from $from" "타임스탬프 $k: TSA $tsa, 신뢰 기준 $anc, 출처: $from")"
   tsa_words+=$(m " Timestamp $k by TSA $tsa, trusted through $anc from $from." " 타임스탬프 $k: TSA $tsa, 신뢰 기준 $anc, 출처: $from.")
   if [ -z "$earliest" ] || ((t * 1000 + 10#$ms < ${earliest% *} * 1000 + 10#${earliest#* })); then earliest="$t $ms"; fi
@@ -384,15 +439,37 @@ anchor=$(relied_on "$hanchors" "$T/holder-anchor-" "${check[@]}") || fail "$(m "
 describe "$T/holder.pem" || fail "$(m "cannot read the holder's certificate" "보유자 인증서를 읽을 수 없습니다")"
 holder=$FACT
 holder_fp=$FP
+holder_subject=$SUBJ
+holder_issuer=$ISSUER
 describe "$anchor" || fail "$(m "cannot read $(safe "$hanchors")" "$(safe "$hanchors")을(를) 읽을 수 없습니다")"
 from=$(source_of "${HOLDER_CA:-}" HOLDER_CA certs/holder-ca.pem)
+certified=''
 if [ "$FP" = "$holder_fp" ]; then
   vouch=$(m "self-asserted: its own certificate is the anchor, from $from; no CA vouches for the name" "자기 주장: 자신의 인증서가 신뢰 기준이며 출처는 $from; 이름을 보증하는 인증기관 없음")
 else
-  vouch=$(m "certified through $FACT from $from" "인증 경로의 신뢰 기준 $FACT, 출처: $from")
+  certified=1
+  vouch=$(m "certified by \"$(safe "$holder_issuer")\" through $FACT from $from; revocation not checked" "\"$(safe "$holder_issuer")\"이(가) 인증함, 신뢰 기준 $FACT, 출처: $from; 폐지 여부 확인 안 함")
 fi
 say "$(m "the holder's signature over manifest.json verifies (openssl cms -verify)" "manifest.json에 대한 보유자의 서명이 검증됩니다 (openssl cms -verify)")"
 say "$(m "holder $holder, $vouch" "보유자 $holder, $vouch")"
+# 7. Pins on the holder.
+if ((${#PIN_HOLDER[@]})); then
+  in_list "$holder_fp" "${PIN_HOLDER[@]}" || fail "$(m "pin TSPROOF_HOLDER_CERT: the holder certificate is $holder, not a pinned one" "고정값 TSPROOF_HOLDER_CERT: 보유자 인증서는 $holder이며 고정된 인증서가 아닙니다")"
+  say "$(m "pin: the holder certificate is a pinned one (TSPROOF_HOLDER_CERT)" "고정값: 보유자 인증서가 고정된 인증서입니다 (TSPROOF_HOLDER_CERT)")"
+fi
+if [ -n "${TSPROOF_HOLDER_SUBJECT:-}" ]; then
+  dn_match "$holder_subject" "$TSPROOF_HOLDER_SUBJECT" || fail "$(m "pin TSPROOF_HOLDER_SUBJECT: the holder is \"$(safe "$holder_subject")\", not \"$(safe "$TSPROOF_HOLDER_SUBJECT")\"" "고정값 TSPROOF_HOLDER_SUBJECT: 보유자는 \"$(safe "$holder_subject")\"이며 \"$(safe "$TSPROOF_HOLDER_SUBJECT")\"가 아닙니다")"
+  say "$(m "pin: the holder is \"$(safe "$TSPROOF_HOLDER_SUBJECT")\" (TSPROOF_HOLDER_SUBJECT)" "고정값: 보유자가 \"$(safe "$TSPROOF_HOLDER_SUBJECT")\"입니다 (TSPROOF_HOLDER_SUBJECT)")"
+fi
+if [ -n "$REQUIRE_CERTIFIED" ]; then
+  [ -n "$certified" ] || fail "$(m "pin TSPROOF_REQUIRE_CERTIFIED: the holder $holder is self-asserted: no CA of HOLDER_CA vouches for the name" "고정값 TSPROOF_REQUIRE_CERTIFIED: 보유자 $holder은(는) 자기 주장입니다: HOLDER_CA의 인증기관이 이름을 보증하지 않습니다")"
+  say "$(m "pin: a CA of HOLDER_CA vouches for the holder (TSPROOF_REQUIRE_CERTIFIED)" "고정값: HOLDER_CA의 인증기관이 보유자를 보증합니다 (TSPROOF_REQUIRE_CERTIFIED)")"
+fi
+if [ -n "${TSPROOF_HOLDER_ISSUER:-}" ]; then
+  [ -n "$certified" ] && dn_match "$holder_issuer" "$TSPROOF_HOLDER_ISSUER" || fail "$(m "pin TSPROOF_HOLDER_ISSUER: the holder certificate is issued by \"$(safe "$holder_issuer")\"$([ -n "$certified" ] || printf ', and is not certified through HOLDER_CA'), not by \"$(safe "$TSPROOF_HOLDER_ISSUER")\"" "고정값 TSPROOF_HOLDER_ISSUER: 보유자 인증서의 발급자는 \"$(safe "$holder_issuer")\"$([ -n "$certified" ] || printf '이며 HOLDER_CA로 인증되지 않았고'), \"$(safe "$TSPROOF_HOLDER_ISSUER")\"가 아닙니다")"
+  say "$(m "pin: the holder certificate is issued by \"$(safe "$holder_issuer")\" (TSPROOF_HOLDER_ISSUER)" "고정값: 보유자 인증서의 발급자가 \"$(safe "$holder_issuer")\"입니다 (TSPROOF_HOLDER_ISSUER)")"
+fi
+
 if [ -z "${HOLDER_CA:-}" ] || [ -z "${TSA_CA:-}" ]; then
   printf 'note  %s\n' "$(m "anchors from the pack are the pack writer's choice: compare their fingerprints with ones you obtained yourself, or set HOLDER_CA and TSA_CA" "묶음의 신뢰 기준은 묶음 작성자가 고른 것입니다: 지문을 직접 확보한 값과 비교하거나 HOLDER_CA와 TSA_CA를 지정하십시오")"
 fi

@@ -1,6 +1,7 @@
 /** Pieces several commands share: picking and unlocking an identity, loading trust and verification settings, output paths. */
 import { InputError } from '../core/errors.js';
-import { loadConfig, loadTrust } from '../core/home.js';
+import { loadConfig, loadTrust, type Config } from '../core/home.js';
+import { fingerprints, hasPins, mergePins, pinsFromConfig, pinsFromEnv, type Pins } from '../core/verify/pins.js';
 import { IdentityStore, type IdentityRecord, type UnlockedIdentity } from '../core/identity/store.js';
 import type { KeyObject } from 'node:crypto';
 import type { TrustAnchor } from '../core/trust.js';
@@ -10,6 +11,7 @@ import type { VerifyContext } from '../core/verify/receipt.js';
 import type { CertificateLang } from '../core/export/certificate-pdf.js';
 import { exists } from '../core/io/fs.js';
 import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { getPassphrase } from './passphrase.js';
 import type { CliContext } from './context.js';
 import { localeLang, type LangOption } from './i18n.js';
@@ -66,11 +68,43 @@ export function atOption(value: string | undefined): Date | undefined {
   return d;
 }
 
-/** What every command that judges receipts uses: trust store + --trust, --policy, --at, and config's accepted TSA policies. */
-export async function verifySettings(ctx: CliContext, o: { trust: readonly string[]; policy?: string; at?: string }): Promise<Omit<VerifyContext, 'now'>> {
+/** The pin flags of verify, show and ts verify (verify/pins.ts). */
+export interface PinOptions {
+  holderCert?: string[];
+  holderSubject?: string;
+  holderIssuer?: string;
+  requireCertified?: boolean;
+  /** Fingerprints only (ts verify also takes certificate files here: see tsVerifyCommand). */
+  tsaCert?: string[];
+}
+
+/** The pins in force: each one from its flag, else its TSPROOF_* variable, else config.json `pins`. */
+export function pinSettings(ctx: CliContext, o: PinOptions, config: Config): Pins {
+  const flags: Pins = {};
+  if (o.holderCert?.length) flags.holderCert = fingerprints(o.holderCert, '--holder-cert');
+  if (o.holderSubject !== undefined) flags.holderSubject = o.holderSubject;
+  if (o.holderIssuer !== undefined) flags.holderIssuer = o.holderIssuer;
+  if (o.requireCertified) flags.requireCertified = true;
+  if (o.tsaCert?.length) flags.tsaCert = fingerprints(o.tsaCert, '--tsa-cert');
+  for (const [flag, v] of [['--holder-subject', o.holderSubject], ['--holder-issuer', o.holderIssuer]] as const) {
+    if (v !== undefined && !v.trim()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${flag}: expected a DN, e.g. "CN=김영희, O=테스트 주식회사, C=KR" (* matches any text)` });
+  }
+  return mergePins(flags, pinsFromEnv(ctx.env), pinsFromConfig(config.pins));
+}
+
+/** What every command that judges receipts uses: trust store + --trust, --policy, --at, pins, and config's accepted TSA policies. */
+export async function verifySettings(ctx: CliContext, o: { trust: readonly string[]; policy?: string; at?: string } & PinOptions): Promise<Omit<VerifyContext, 'now'>> {
   const config = await loadConfig(ctx.home);
   const at = atOption(o.at);
-  return { anchors: [], trust: await trustAnchors(ctx, o.trust), policy: policyOption(o.policy), ...(at ? { at } : {}), ...(config.acceptedPolicies ? { acceptedPolicies: config.acceptedPolicies } : {}) };
+  const pins = pinSettings(ctx, o, config);
+  return {
+    anchors: [],
+    trust: await trustAnchors(ctx, o.trust),
+    policy: policyOption(o.policy),
+    ...(at ? { at } : {}),
+    ...(config.acceptedPolicies ? { acceptedPolicies: config.acceptedPolicies } : {}),
+    ...(hasPins(pins) ? { pins } : {}),
+  };
 }
 
 /**
@@ -81,9 +115,12 @@ export function certificateLang(ctx: CliContext, value: LangOption | undefined):
   return value ?? (localeLang(ctx.env) === 'ko' ? 'both' : 'en');
 }
 
-/** An output path that must not exist yet (evidence is never overwritten): its absolute form. */
-export async function newOutput(ctx: CliContext, out: string): Promise<string> {
+/** An output path that must not exist yet (evidence is never overwritten unless `force`): its absolute form. */
+export async function newOutput(ctx: CliContext, out: string, force = false): Promise<string> {
   const dest = path.resolve(ctx.cwd, out);
-  if (await exists(dest)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${out} already exists` });
+  if (await exists(dest)) {
+    if (!force) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${out} already exists` });
+    if ((await stat(dest)).isDirectory()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${out} is a folder; give a file name` });
+  }
   return dest;
 }

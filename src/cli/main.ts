@@ -18,6 +18,7 @@ import type { tsaInit, tsaServe } from './commands/tsa.js';
 import type { receiptExtract } from './commands/receipt.js';
 import type { certificateCommand, exportCommand, showCommand } from './commands/export.js';
 import type { escrowCertificate, escrowDeposit, escrowInspect, escrowRelease, escrowVerify } from './commands/escrow.js';
+import type { trustAdd } from './commands/trust.js';
 
 // Commands load on demand: start-up time matters (hashing a file is ~10× slower than
 // OpenSSL if every library loads first).
@@ -73,6 +74,13 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
   const run = (f: (...a: never[]) => Promise<number>) => async (...args: unknown[]) => setCode(await (f as (...a: unknown[]) => Promise<number>)(...args));
   const passphraseFile = new Option('--passphrase-file <file>', d(t`read the identity passphrase from a file (else TSPROOF_PASSPHRASE, else a prompt)`));
   const trust = new Option('--trust <pem>', d(t`trust anchor certificate(s) for TSAs and holders (repeatable; adds to $TSPROOF_HOME/trust/)`)).argParser(collect).default([]);
+  // Pins: expectations that must hold (docs/verification.md#pins); also TSPROOF_* variables and config.json "pins".
+  const pins = (cmd: Command) =>
+    cmd
+      .option('--holder-cert <sha256>', d(t`the holder certificate must be this one (SHA-256; repeatable: any of them)`), collect, [])
+      .option('--holder-subject <DN>', d(t`the holder's subject must be this DN (* matches any text)`))
+      .option('--holder-issuer <DN>', d(t`the holder must be certified by a CA of this DN, on a path to an anchor trusted here`))
+      .option('--require-certified', d(t`fail unless a CA trusted here vouches for the holder (not self-asserted)`));
 
   const identity = program.command('identity').description(d(t`holder identities (certificate and encrypted key)`));
   identity
@@ -91,6 +99,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .description(d(t`import a PKCS#12 (.p12/.pfx), a PEM certificate with its key, or a Korean NPKI folder (--npki)`))
     .option('--key <file>', d(t`PEM/DER private key (PKCS#8, encrypted PKCS#8 incl. SEED, or traditional PEM)`))
     .option('--npki <folder>', d(t`an NPKI certificate folder (signCert.der + signPri.key)`))
+    .option('--chain <pem>', d(t`the CA certificates that issued it (PEM or DER; repeatable), so that verifiers who trust the root see it certified`), collect, [])
     .option('--name <name>', d(t`name of the identity in the store`))
     .option('--import-passphrase-file <file>', d(t`the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)`))
     .addOption(passphraseFile)
@@ -139,17 +148,22 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .addOption(passphraseFile)
     .action(run(async (paths: string[], o: Parameters<typeof registerCommand>[2]) => (await commands.register()).registerCommand(ctx, paths, o)));
 
-  program
-    .command('verify [files...]')
-    .description(d(t`verify files offline against their receipt (given, beside the file, or from the local index), or a whole folder with --dir`))
-    .option('--receipt <file>', d(t`the receipt to verify against`))
+  pins(
+    program
+      .command('verify [files...]')
+      .description(d(t`verify files offline against their receipt (given, beside the file, or from the local index), or a whole folder with --dir`))
+      .option('--receipt <file>', d(t`the receipt to verify against: a receipt file, or an evidence pack (folder or zip)`)),
+  )
+    .option('--tsa-cert <sha256>', d(t`every timestamp's TSA certificate, or the root it chains to, must be this one (SHA-256; repeatable)`), collect, [])
     .option('--dir <folder>', d(t`check every entry of --receipt against this folder: matched, modified or missing`))
     .option('--unregistered', d(t`with --dir: also list files in the folder that the receipt does not register`))
     .addOption(trust)
-    .option('--brief', d(t`list only failed checks and warnings`))
+    .option('--brief', d(t`only the verdict, who and when, and failed checks`))
+    .option('--full', d(t`list every check (default: only failed checks and warnings)`))
     .option('--policy <policy>', d(t`strict (default) or compatible: what weak or non-conforming findings do (docs/verification.md)`))
     .option('--at <time>', d(t`judge certificate validity at this time instead of the timestamp's genTime`))
-    .option('--report <pdf>', d(t`also write a PDF certificate of verification with every check (files from one receipt)`))
+    .option('--report <pdf>', d(t`also write a PDF certificate of verification: every file's status, the receipts, anchors and checks`))
+    .option('--force', d(t`replace the --report file if it exists`))
     .action(run(async (files: string[], o: Parameters<typeof verifyCommand>[2]) => (await commands.verify()).verifyCommand(ctx, files, o)));
 
   const receipt = program.command('receipt').description(d(t`work with receipts`));
@@ -161,9 +175,12 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--force', d(t`replace --out if it exists`))
     .action(run(async (r: string, o: Parameters<typeof receiptExtract>[2]) => (await commands.receipt()).receiptExtract(ctx, r, o)));
 
-  program
-    .command('show <receipt>')
-    .description(d(t`a readable summary of a receipt: holder, proven time, timestamps, files, and whether it verifies`))
+  pins(
+    program
+      .command('show <receipt>')
+      .description(d(t`a readable summary of a receipt or evidence pack: holder, proven time, timestamps, files, and whether it verifies`)),
+  )
+    .option('--tsa-cert <sha256>', d(t`every timestamp's TSA certificate, or the root it chains to, must be this one (SHA-256; repeatable)`), collect, [])
     .addOption(trust)
     .option('--all', d(t`list every file (default: the first 20)`))
     .action(run(async (r: string, o: Parameters<typeof showCommand>[2]) => (await commands.export()).showCommand(ctx, r, o)));
@@ -184,12 +201,15 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
 
   const trustCmd = program.command('trust').description(d(t`trust anchors for TSAs and holders ($TSPROOF_HOME/trust)`));
   trustCmd
-    .command('add <pem>')
+    .command('add [pem]')
     .description(d(t`trust a root (or pin a certificate) for TSAs or holders, optionally only for a window of time`))
-    .requiredOption('--for <purpose>', d(t`tsa, holder or any`))
+    .option('--for <purpose>', d(t`tsa, holder or any (with --from or --known: where the root was found)`))
+    .option('--from <receipt>', d(t`take the root from a receipt or evidence pack, only if its SHA-256 is --sha256`))
+    .option('--sha256 <fingerprint>', d(t`with --from: the fingerprint you compared with the one its operator publishes`))
+    .option('--known <name>', d(t`a public TSA's root from tsproof's curated list (tsproof tsa list)`))
     .option('--valid-from <time>', d(t`trust it only for times (genTime) from this one`))
     .option('--valid-to <time>', d(t`trust it only for times (genTime) until this one`))
-    .action(run(async (file: string, o: { for: string; validFrom?: string; validTo?: string }) => (await commands.trust()).trustAdd(ctx, file, o)));
+    .action(run(async (file: string | undefined, o: Parameters<typeof trustAdd>[2]) => (await commands.trust()).trustAdd(ctx, file, o)));
   trustCmd.command('list').description(d(t`list trust anchors`)).action(run(async () => (await commands.trust()).trustList(ctx)));
   trustCmd
     .command('remove <id>')
@@ -204,7 +224,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--data <file>', d(t`the timestamped data`))
     .option('--digest <alg:hex>', d(t`the timestamped digest, e.g. sha256:…`))
     .addOption(trust)
-    .option('--tsa-cert <pem>', d(t`TSA certificate(s) for tokens that carry none (untrusted; repeatable)`), collect, [])
+    .option('--tsa-cert <pem|sha256>', d(t`a PEM file: TSA certificate(s) for tokens that carry none (untrusted); a SHA-256: the TSA certificate, or its root, must be this one (repeatable)`), collect, [])
     .option('--nonce <hex>', d(t`expected nonce`))
     .option('--accept-policy <oid>', d(t`accepted TSA policy OID (repeatable)`), collect, [])
     .option('--policy <policy>', d(t`strict (default) or compatible: what weak or non-conforming findings do`))

@@ -5,16 +5,16 @@ import type { DirVerification } from '../core/verify/files.js';
 import type { TimestampInfo } from '../core/tsp/verify.js';
 import { formatMicros } from '../core/tsp/verify.js';
 import type { CliContext } from './context.js';
-import { KST_HOURS, wallClock } from '../core/time.js';
+import { bothClocks } from '../core/time.js';
 import { joinTexts, plain, t, type Text } from '../core/text.js';
-import type { IdentityStatus } from '../core/verify/receipt.js';
+import type { HolderInfo } from '../core/verify/receipt.js';
+import type { Reason } from '../core/verify/verdict.js';
+import { explain, identityPhrase, remedies, type Explained } from '../core/verify/explain.js';
 import { displaySafe } from '../core/display.js';
 import { paint } from './output.js';
 
-/** `2026-11-22 02:08:22.506 UTC (11:08:22 KST)` */
-export function formatTime(iso: string): string {
-  return `${wallClock(iso)} UTC (${wallClock(iso, KST_HOURS).slice(0, 19)} KST)`;
-}
+/** `2026-11-22 02:08:22.506 UTC (2026-11-22 11:08:22 KST)` */
+export const formatTime = bothClocks;
 
 export function formatTimestamp(ts: TimestampInfo): Text {
   const acc = ts.accuracyMicros === undefined ? t`accuracy not stated` : t`±${formatMicros(ts.accuracyMicros)}`;
@@ -53,54 +53,89 @@ export function summarize(checks: readonly Check[]): Text {
   return joinTexts(parts, ', ');
 }
 
-/** How far the holder's identity is vouched for, in words. */
-export function identityLabel(identity: IdentityStatus): Text {
-  switch (identity) {
-    case 'ca-verified':
-      return t`certified by a trusted CA`;
-    case 'self-asserted':
-      return t`SELF-ASSERTED — no CA vouches for this name`;
-    case 'unverified':
-      return t`issuer not trusted here`;
+/** How much `verify` prints: `brief` (verdict, who, when, failed checks), `short` (the default: also what, the receipt, why and what to do, warnings), `full` (every check). */
+export type Detail = 'brief' | 'short' | 'full';
+
+/** The verdict's reason in a few words, after the file name. */
+export function reasonWords(reason: Reason): Text | undefined {
+  switch (reason) {
+    case 'verified':
+      return undefined;
+    case 'no-receipt':
+      return t`no receipt found`;
+    case 'invalid-proof':
+      return t`the proof does not check out`;
+    case 'not-covered':
+      return t`this receipt does not cover this file`;
+    case 'modified':
+      return t`MODIFIED: not the registered original`;
+    case 'missing':
+      return t`missing`;
+    case 'pin-mismatch':
+      return t`not made by the expected holder or TSA (pins)`;
+    case 'untrusted-anchor':
+      return t`matches, but this computer does not trust the root yet`;
   }
 }
 
-function verdict(ctx: CliContext, ok: boolean, what: string): Text {
-  return ok ? plain`${paint(ctx, 'green', t`✔ VERIFIED`)}  ${what}` : plain`${paint(ctx, 'red', t`✘ NOT VERIFIED`)}  ${what}`;
+function verdict(ctx: CliContext, ok: boolean, what: string, reason: Reason): Text {
+  if (ok) return plain`${paint(ctx, 'green', t`✔ VERIFIED`)}  ${what}`;
+  const words = reasonWords(reason);
+  const head = reason === 'untrusted-anchor' ? paint(ctx, 'yellow', t`✘ NOT VERIFIED YET`) : paint(ctx, 'red', t`✘ NOT VERIFIED`);
+  return words ? plain`${head}  ${what} — ${words}` : plain`${head}  ${what}`;
 }
 
-function holderAndTimes(r: { holder?: { subject: string; identity: IdentityStatus }; timestamps: readonly TimestampInfo[] }): Text[] {
+/** A timestamp's line: proven, or claimed by a TSA whose root is not trusted here. */
+function whenLine(ts: TimestampInfo): Text {
+  return ts.trusted ? t`  when     ${formatTimestamp(ts)}` : t`  when     ${formatTimestamp(ts)} — CLAIMED, NOT PROVEN (the TSA's root is not trusted here)`;
+}
+
+function holderAndTimes(r: { holder?: HolderInfo; timestamps: readonly TimestampInfo[] }): Text[] {
   const lines: Text[] = [];
-  if (r.holder) lines.push(t`  who      ${r.holder.subject} — ${identityLabel(r.holder.identity)}`);
-  for (const ts of r.timestamps) lines.push(t`  when     ${formatTimestamp(ts)}`);
+  if (r.holder) lines.push(t`  who      ${r.holder.subject} — ${identityPhrase(r.holder)}`);
+  for (const ts of r.timestamps) lines.push(whenLine(ts));
+  if (r.timestamps.length === 0) lines.push(t`  when     not proven: no valid timestamp`);
   return lines;
 }
 
-export function renderFileResult(ctx: CliContext, r: FileVerification, verbose: boolean): Text[] {
-  const lines: Text[] = [verdict(ctx, r.ok, r.file)];
-  if (r.entry) {
+/** Why it failed and what can be done, in words (explain.ts), with the commands to run. */
+export function guidance(ctx: CliContext, r: Explained, o: { receipt?: string; file?: string }): Text[] {
+  const lines: Text[] = [];
+  explain(r).forEach((x, i) => lines.push(i === 0 ? t`  why      ${x}` : plain`           ${x}`));
+  for (const step of remedies(r, o)) {
+    lines.push(t`  next     ${step.text}`);
+    if (step.command) lines.push(plain`             ${paint(ctx, 'bold', plain`${step.command}`)}`);
+  }
+  return lines;
+}
+
+export function renderFileResult(ctx: CliContext, r: FileVerification, detail: Detail): Text[] {
+  const lines: Text[] = [verdict(ctx, r.ok, r.file, r.reason)];
+  if (detail !== 'brief' && r.entry) {
     const [alg, hex] = Object.entries(r.entry.digests)[0]!;
     lines.push(t`  what     ${alg.toUpperCase()} ${hex} (${r.entry.size.toLocaleString('en-US')} bytes), registered as "${r.entry.name}"`);
   }
-  lines.push(...holderAndTimes(r));
-  if (r.receipt) lines.push(t`  receipt  ${r.receipt}${r.receiptId ? ` (${r.receiptId})` : ''}`);
+  if (r.reason !== 'no-receipt') lines.push(...holderAndTimes(r));
+  if (detail !== 'brief' && r.receipt) lines.push(t`  receipt  ${r.receipt}${r.receiptId ? ` (${r.receiptId})` : ''}`);
+  if (detail !== 'brief' && !r.ok) lines.push(...guidance(ctx, r, { ...(r.receipt ? { receipt: r.receipt } : {}), file: r.file }));
   const failed = r.checks.filter((x) => !x.ok);
-  lines.push(t`  checks   ${summarize(r.checks)}`);
-  lines.push(...renderChecks(ctx, verbose ? r.checks : failed.length ? failed : r.checks.filter((x) => x.status === 'warn')));
+  if (detail !== 'brief') lines.push(detail === 'short' ? t`  checks   ${summarize(r.checks)} (--full lists every check)` : t`  checks   ${summarize(r.checks)}`);
+  lines.push(...renderChecks(ctx, detail === 'full' ? r.checks : detail === 'brief' ? failed : r.checks.filter((x) => x.status === 'fail' || x.status === 'warn')));
   return lines;
 }
 
-export function renderDirectory(ctx: CliContext, d: DirVerification, verbose: boolean): Text[] {
+export function renderDirectory(ctx: CliContext, d: DirVerification, detail: Detail): Text[] {
   const r = d.receipt;
   const count = (s: string) => d.results.filter((x) => x.status === s).length;
-  const lines = [verdict(ctx, d.ok, r.path), ...holderAndTimes(r)];
+  const lines = [verdict(ctx, d.ok, r.path, d.ok ? 'verified' : r.ok ? d.results.find((x) => !x.ok)?.reason ?? 'verified' : r.reason), ...holderAndTimes(r)];
   lines.push(
     d.results.some((x) => x.status === 'unregistered')
       ? t`  files    ${count('matched')} matched, ${count('modified')} modified, ${count('missing')} missing, ${count('unregistered')} not registered`
       : t`  files    ${count('matched')} matched, ${count('modified')} modified, ${count('missing')} missing`,
   );
+  if (detail !== 'brief' && !r.ok) lines.push(...guidance(ctx, r, { receipt: r.path }));
   lines.push(t`  receipt  ${summarize(r.checks)}`);
-  lines.push(...renderChecks(ctx, verbose ? r.checks : r.checks.filter((x) => x.status === 'fail' || x.status === 'warn')));
+  lines.push(...renderChecks(ctx, detail === 'full' ? r.checks : r.checks.filter((x) => x.status === 'fail' || (detail !== 'brief' && x.status === 'warn'))));
   const mark = {
     matched: paint(ctx, 'green', t`✔ matched `),
     modified: paint(ctx, 'red', t`✘ modified`),
@@ -108,7 +143,7 @@ export function renderDirectory(ctx: CliContext, d: DirVerification, verbose: bo
     unregistered: paint(ctx, 'yellow', t`? not registered`),
   } as const;
   for (const x of d.results) {
-    if (!verbose && x.status === 'matched') continue;
+    if (detail !== 'full' && x.status === 'matched') continue;
     const why = x.checks.find((k) => !k.ok)?.detail;
     lines.push(why ? plain`  ${mark[x.status]}  ${x.file}${paint(ctx, 'dim', plain`  (${why})`)}` : plain`  ${mark[x.status]}  ${x.file}`);
   }

@@ -12,6 +12,7 @@ import { isObject } from './receipt/manifest.js';
 import type { RateState } from './tsp/client.js';
 import type { HashAlgorithm } from './crypto/algorithms.js';
 import { joinTexts, t, type Text } from './text.js';
+import { pinsConfigProblems } from './verify/pins.js';
 
 /** A TSA in config.json: a URL or name, or an object; its password comes from the environment variable `passwordEnv`. */
 export type ConfiguredTsa = string | { url: string; policy?: string; username?: string; passwordEnv?: string; minIntervalMs?: number };
@@ -22,6 +23,8 @@ export interface Config {
   defaultIdentity?: string;
   /** TSA policy OIDs accepted when verifying (empty: any). */
   acceptedPolicies?: string[];
+  /** Expectations every verification must meet (verify/pins.ts); flags and TSPROOF_* variables override each pin. */
+  pins?: Record<string, unknown>;
 }
 
 export function resolveHome(env: NodeJS.ProcessEnv, cwd: string, homedir: string): string {
@@ -38,6 +41,7 @@ export async function loadConfig(home: string): Promise<Config> {
   if (v.tsa !== undefined && !(Array.isArray(v.tsa) && v.tsa.every((t) => typeof t === 'string' || (isObject(t) && typeof t.url === 'string')))) problems.push(t`tsa: expected an array of URLs or {url, policy}`);
   if (v.defaultIdentity !== undefined && typeof v.defaultIdentity !== 'string') problems.push(t`defaultIdentity: expected a string`);
   if (v.acceptedPolicies !== undefined && !(Array.isArray(v.acceptedPolicies) && v.acceptedPolicies.every((p) => typeof p === 'string'))) problems.push(t`acceptedPolicies: expected an array of OIDs`);
+  if (v.pins !== undefined) problems.push(...pinsConfigProblems(v.pins));
   if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: ${joinTexts(problems, '; ')}` });
   return v as Config;
 }

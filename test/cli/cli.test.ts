@@ -192,13 +192,20 @@ describe('tsproof register and verify', () => {
     }
     expect(doc.results[2].receipt).toBe('single.pdf.tsproof.json');
 
-    // Human output: who, when, what, every check; nothing on stdout but the report.
+    // Human output: who (the CA that vouched, its root, revocation), when, what — short by default,
+    // every check with --full; nothing on stdout but the report.
     const human = await s.run(['verify', 'single.pdf']);
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/✔ VERIFIED {2}single\.pdf/);
-    expect(human.stdout).toMatch(/who {6}CN=김영희, O=테스트 주식회사, C=KR — certified by a trusted CA/);
+    expect(human.stdout).toMatch(/who {6}CN=김영희, O=테스트 주식회사, C=KR — certified by "CN=holder-ca, O=tsproof test, C=KR" under trusted root "CN=root-ca, O=tsproof test, C=KR"; revocation not checked/);
     expect(human.stdout).toMatch(/when {5}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC \(.* KST\) ±1 s — TSA "CN=Test TSA EC/);
-    expect(human.stdout).toMatch(/✔ timestamp\[0\] timestamp\.ess-certid/);
+    expect(human.stdout).not.toMatch(/timestamp\.ess-certid/);
+    expect(human.stdout.split('\n').length).toBeLessThan(12);
+    const full = await s.run(['verify', 'single.pdf', '--full']);
+    expect(full.stdout).toMatch(/✔ timestamp\[0\] timestamp\.ess-certid/);
+    expect(full.stdout.split('\n').length).toBeGreaterThan(50);
+    const brief = await s.run(['verify', 'single.pdf', '--brief']);
+    expect(brief.stdout).toMatch(/certified by "CN=holder-ca, O=tsproof test, C=KR" .*; revocation not checked/);
     expect(human.stdout).not.toMatch(/\u001b\[/);
   });
 
@@ -215,7 +222,8 @@ describe('tsproof register and verify', () => {
     expect(res.ok).toBe(false);
     expect(res.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { id: string }) => c.id)).toEqual(['file.digest']);
     const human = await s.run(['verify', 'a.bin']);
-    expect(human.stdout).toMatch(/✘ NOT VERIFIED {2}a\.bin[\s\S]*✘ file\.digest .*the content differs/);
+    expect(human.stdout).toMatch(/✘ NOT VERIFIED {2}a\.bin — MODIFIED[\s\S]*✘ file\.digest .*the content of "a\.bin" differs/);
+    expect(res.reason).toBe('modified');
   });
 
   it('a truncated or garbage receipt is exit 2 with a one-line error', async () => {

@@ -239,7 +239,8 @@ describe("verify.sh's VERIFIED line says whose anchors it relied on", () => {
     const own = verify(pack, target);
     expect(own.status, own.stderr).toBe(0);
     const line = own.stdout.split('\n').find((l) => l.startsWith('VERIFIED: '))!;
-    expect(line).toContain(`Holder "CN=김영희, O=테스트 주식회사, C=KR" (SHA-256 ${aliceFp}), certified through "CN=root-ca, O=tsproof test, C=KR" (SHA-256 ${rootFp}) from the pack's certs/holder-ca.pem, not an anchor of yours.`);
+    // Issue 12: "certified" names the CA that vouched and says that revocation was not checked.
+    expect(line).toContain(`Holder "CN=김영희, O=테스트 주식회사, C=KR" (SHA-256 ${aliceFp}), certified by "CN=holder-ca, O=tsproof test, C=KR" through "CN=root-ca, O=tsproof test, C=KR" (SHA-256 ${rootFp}) from the pack's certs/holder-ca.pem, not an anchor of yours; revocation not checked.`);
     expect(line).toContain(`Timestamp 1 by TSA "CN=Test TSA EC, O=tsproof test, C=KR" (SHA-256 ${tsaFp}), trusted through "CN=root-ca, O=tsproof test, C=KR" (SHA-256 ${rootFp}) from the pack's certs/tsa-1-ca.pem, not an anchor of yours.`);
     expect(own.stdout).toMatch(/^note {2}anchors from the pack are the pack writer's choice/m);
 
@@ -251,7 +252,7 @@ describe("verify.sh's VERIFIED line says whose anchors it relied on", () => {
     const mine = verify(pack, target, { HOLDER_CA: bundle, TSA_CA: bundle });
     expect(mine.status, mine.stderr).toBe(0);
     const mineLine = mine.stdout.split('\n').find((l) => l.startsWith('VERIFIED: '))!;
-    expect(mineLine).toContain(`certified through "CN=root-ca, O=tsproof test, C=KR" (SHA-256 ${rootFp}) from your HOLDER_CA (${bundle})`);
+    expect(mineLine).toContain(`certified by "CN=holder-ca, O=tsproof test, C=KR" through "CN=root-ca, O=tsproof test, C=KR" (SHA-256 ${rootFp}) from your HOLDER_CA (${bundle}); revocation not checked`);
     expect(mineLine).toContain(`trusted through "CN=root-ca, O=tsproof test, C=KR" (SHA-256 ${rootFp}) from your TSA_CA (${bundle})`);
     expect(mine.stdout).not.toMatch(/^note/m);
     // Times as the CLI prints them.
@@ -376,8 +377,9 @@ describe('names and subjects cannot drive the terminal or fake a line', () => {
       expect(out).not.toContain(RLO);
       expect(out).not.toContain('\x07');
     }
-    expect(r.stdout).toContain('Holder "CN=Mallory\\u202eDEIFIREV\\x1b]0;title\\x07, O=x\\x1b[2J\\x1b[1;1H"');
-    expect(readFileSync(path.join(p, 'README.md'), 'utf8')).toContain('Holder / 보유자: CN=Mallory\\u202eDEIFIREV\\x1b]0\\;title\\x07, O=x\\x1b[2J\\x1b[1\\;1H (self-asserted)');
+    // The subject as tsproof writes it (RFC 4514: ; escaped), in verify.sh and in the README alike.
+    expect(r.stdout).toContain('Holder "CN=Mallory\\u202eDEIFIREV\\x1b]0\\;title\\x07, O=x\\x1b[2J\\x1b[1\\;1H"');
+    expect(readFileSync(path.join(p, 'README.md'), 'utf8')).toContain('Holder / 보유자: CN=Mallory\\u202eDEIFIREV\\x1b]0\\;title\\x07, O=x\\x1b[2J\\x1b[1\\;1H\n  - SELF-ASSERTED');
     rmSync(m.dir, { recursive: true, force: true });
   });
 });

@@ -127,7 +127,7 @@ describe('hostile strings are shown escaped, never raw (terminal and PDF)', () =
 });
 
 describe('the verification report PDF shows each file as verification found it', () => {
-  it('a modified file is MODIFIED, a matching one matches, a foreign one NOT REGISTERED', async () => {
+  it('a modified file is MODIFIED, a matching one matches, a foreign one NOT COVERED', async () => {
     const ws = await aliceWorkspace(PREFIX);
     mkdirSync(path.join(ws.work, 'd'));
     writeFileSync(path.join(ws.work, 'd', 'a.txt'), 'alpha\n');
@@ -143,7 +143,7 @@ describe('the verification report PDF shows each file as verification found it',
     expect(text).toMatch(/VERIFICATION FAILED/);
     expect(text).toMatch(/d\/a\.txt +\[matches\]/);
     expect(text).toMatch(/d\/b\.txt +\[MODIFIED\]/);
-    expect(text).toMatch(/c\.txt +\[NOT REGISTERED\]/);
+    expect(text).toMatch(/c\.txt +\[NOT COVERED by this receipt\]/);
     expect(text).not.toMatch(/d\/b\.txt +\[matches\]/);
   });
 });

@@ -42,8 +42,8 @@ describe('verification results', () => {
     expect(ko.stdout).toMatch(/✔ 검증됨 {2}도면\.txt/);
     expect(ko.stdout).toMatch(/검사 {5}\d+개 통과/);
     expect(ko.stdout).toContain('"도면.txt"(으)로 등록됨');
-    expect(ko.stdout).toContain('신뢰하는 인증기관이 인증함'); // the holder is CA-certified
-    for (const english of ['VERIFIED', 'passed', 'registered as', 'certified by']) expect(ko.stdout).not.toContain(english);
+    expect(ko.stdout).toMatch(/"CN=holder-ca, O=tsproof test, C=KR"이\(가\) 인증함, 신뢰하는 루트 "CN=root-ca, O=tsproof test, C=KR" 아래; 폐지 여부 확인 안 함/); // the holder is CA-certified
+    for (const english of ['VERIFIED', 'passed', 'registered as', 'certified by', 'revocation']) expect(ko.stdout).not.toContain(english);
   });
 
   it('names a modified file and the failed check in each language, with the same exit code', async () => {
@@ -54,13 +54,16 @@ describe('verification results', () => {
     const ko = await ws.run(args, KO);
     expect(en.status).toBe(1);
     expect(ko.status).toBe(1);
-    expect(en.stdout).toContain('is not among the 2 entry(ies) this receipt discloses');
-    expect(ko.stdout).toContain('"part-copy.step"이(가) 이 영수증이 공개하는 항목 2개에 없습니다');
+    expect(en.stdout).toContain('this receipt does not cover "part-copy.step": none of its 2 registered file(s) has its SHA256');
+    expect(en.stdout).toContain('✘ NOT VERIFIED  part-copy.step — this receipt does not cover this file');
+    expect(ko.stdout).toContain('이 영수증은 "part-copy.step"에 대한 것이 아닙니다: 등록된 파일 2개 중 어느 것도');
+    expect(ko.stdout).toContain('이 영수증은 이 파일에 대한 것이 아닙니다: 등록된 파일 중 이 내용을 가진 것도');
     writeFileSync(path.join(ws.work, 'part.step'), 'ISO-10303-21; tampered\n');
     const tampered = await ws.run(['verify', 'part.step', '--receipt', receipt, '--lang', 'ko'], EN);
     expect(tampered.status).toBe(1);
     expect(tampered.stdout).toMatch(/✘ 검증 실패 {2}part\.step/);
-    expect(tampered.stdout).toMatch(/✘ file\.digest +파일의 SHA256은\(는\) [0-9a-f]{64}, 등록된 값은 [0-9a-f]{64}: 내용이 다릅니다/);
+    expect(tampered.stdout).toMatch(/✘ file\.digest +파일의 SHA256은\(는\) [0-9a-f]{64}, 등록된 값은 [0-9a-f]{64}: "part\.step"의 내용이 다릅니다/);
+    expect(tampered.stdout).toContain('이 파일은 등록된 원본이 아닙니다');
     writeFileSync(path.join(ws.work, 'part.step'), 'ISO-10303-21;\n');
   });
 

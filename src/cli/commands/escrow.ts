@@ -25,7 +25,8 @@ import type { Receipt } from '../../core/receipt/receipt.js';
 import { certificateLang, newOutput, unlockIdentity, verifySettings } from '../common.js';
 import { ExitCode } from '../exit.js';
 import { note, out, paint, printJson, VERSION, warn } from '../output.js';
-import { formatTime, formatTimestamp, identityLabel, renderChecks, summarize } from '../render.js';
+import { formatTime, formatTimestamp, renderChecks, summarize } from '../render.js';
+import { identityPhrase } from '../../core/verify/explain.js';
 import { hashingProgress, type ProgressHandle } from '../progress.js';
 import { registrationInputs, saveRegistration, type RegisterFlags } from './register.js';
 import type { CliContext } from '../context.js';
@@ -172,8 +173,8 @@ export async function escrowInspect(ctx: CliContext, file: string, o: { trust: s
     if (j.statement.previous) out(ctx, t`  updates     ${j.statement.previous.id} (SHA-256 ${j.statement.previous.sha256})`);
   }
   out(ctx, t`  receipt     ${j.receipt.id}: ${files.length} file(s), ${bytes(total)} bytes`);
-  if (v.holder) out(ctx, t`  holder      ${v.holder.subject} (${identityLabel(v.holder.identity)})`);
-  for (const ts of v.timestamps) out(ctx, t`  time        ${formatTimestamp(ts)}`);
+  if (v.holder) out(ctx, t`  holder      ${v.holder.subject} (${identityPhrase(v.holder)})`);
+  for (const ts of v.timestamps) out(ctx, ts.trusted ? t`  time        ${formatTimestamp(ts)}` : t`  time        ${formatTimestamp(ts)} — CLAIMED, NOT PROVEN (the TSA's root is not trusted here)`);
   out(ctx, j.ok ? t`  checks      ${summarize(j.checks)}` : t`  checks      ${summarize(j.checks)} — the deposit does NOT check out`);
   for (const line of renderChecks(ctx, j.checks.filter((c) => c.status === 'fail' || c.status === 'warn'))) out(ctx, line);
   const shown = o.all ? files : files.slice(0, 20);

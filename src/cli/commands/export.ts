@@ -7,11 +7,13 @@ import { jsonChunks } from '../../core/io/json.js';
 import { writeAtomic, writeNewFolder } from '../../core/io/fs.js';
 import { zip } from '../../core/io/zip.js';
 import type { ReceiptVerification } from '../../core/verify/receipt.js';
-import { loadReceipt, verifyReceiptFile } from '../../core/verify/files.js';
+import { verifyReceiptFile } from '../../core/verify/files.js';
+import { loadReceiptSource } from '../../core/receipt/source.js';
+import { identityPhrase } from '../../core/verify/explain.js';
 import { ExitCode } from '../exit.js';
 import { out, printJson, printJsonStreaming, VERSION, writeChunks } from '../output.js';
-import { formatTime, formatTimestamp, identityLabel } from '../render.js';
-import { certificateLang, newOutput, verifySettings } from '../common.js';
+import { formatTime, formatTimestamp, guidance } from '../render.js';
+import { certificateLang, newOutput, verifySettings, type PinOptions } from '../common.js';
 import type { CliContext } from '../context.js';
 import type { LangOption } from '../i18n.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
@@ -19,9 +21,10 @@ import { entryFor } from './receipt.js';
 import { isFullReceipt } from '../../core/receipt/receipt.js';
 import { t, type Text } from '../../core/text.js';
 
-async function verified(ctx: CliContext, receiptFile: string, trust: string[]) {
-  const receipt = await loadReceipt(path.resolve(ctx.cwd, receiptFile));
-  return { receipt, vctx: { ...(await verifySettings(ctx, { trust })), now: ctx.now() } };
+/** A receipt (or evidence pack) and what to verify it with; the pack's own certificates are path candidates, never anchors. */
+async function verified(ctx: CliContext, receiptFile: string, o: { trust: string[] } & PinOptions) {
+  const loaded = await loadReceiptSource(path.resolve(ctx.cwd, receiptFile));
+  return { receipt: loaded.receipt, loaded, vctx: { ...(await verifySettings(ctx, o)), now: ctx.now(), extraCertificates: loaded.certificates } };
 }
 
 /** Exports are evidence: from a receipt that does not verify, nothing is written (exit 1). */
@@ -34,7 +37,7 @@ function refuse(receiptFile: string, v: ReceiptVerification, what: Text): never 
 export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[] }): Promise<number> {
   if (o.format !== 'evidence' && o.format !== 'in-toto') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format ${o.format}: expected evidence or in-toto` });
   const dest = o.out === '-' ? '-' : await newOutput(ctx, o.out);
-  const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
+  const { receipt, vctx } = await verified(ctx, receiptFile, { trust: o.trust });
 
   if (o.format === 'in-toto') {
     const v = verifyReceiptFile(receiptFile, receipt, vctx);
@@ -71,19 +74,23 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
   return ExitCode.OK;
 }
 
-export async function showCommand(ctx: CliContext, receiptFile: string, o: { trust: string[]; all?: boolean }): Promise<number> {
-  const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
+export async function showCommand(ctx: CliContext, receiptFile: string, o: { trust: string[]; all?: boolean } & PinOptions): Promise<number> {
+  const { receipt, loaded, vctx } = await verified(ctx, receiptFile, o);
   const v = verifyReceiptFile(receiptFile, receipt, vctx);
   const m = v.manifest;
   const failed = v.checks.filter((c) => !c.ok);
   const summary = {
     id: receipt.id,
     verifies: v.ok,
-    ...(failed.length ? { failed: failed.map((c) => ({ id: c.id, detail: c.detail })) } : {}),
+    reason: v.reason,
+    source: { kind: loaded.kind, sha256: loaded.sha256 },
+    ...(failed.length ? { failed: failed.map((c) => ({ id: c.id, detail: c.detail, ...(c.subject ? { subject: c.subject } : {}), ...(c.cause ? { cause: c.cause } : {}) })) } : {}),
     ...(m ? { created: m.created, algorithms: m.algorithms, merkle: m.merkle, tsas: m.tsas } : {}),
     ...(v.time ? { provenTime: v.time } : {}),
+    ...(v.claimedTime ? { claimedTime: v.claimedTime } : {}),
     ...(v.holder ? { holder: v.holder } : {}),
     timestamps: v.timestamps,
+    ...(v.untrusted ? { untrusted: v.untrusted } : {}),
     kind: m && isFullReceipt(receipt.entries, m) ? 'full' : 'per-file',
   };
   if (ctx.json) {
@@ -93,16 +100,22 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
     })());
     return ExitCode.OK;
   }
-  const kind = summary.kind === 'full' ? t`full receipt` : t`per-file receipt`;
+  const kind = loaded.kind === 'receipt' ? (summary.kind === 'full' ? t`full receipt` : t`per-file receipt`) : loaded.kind === 'pack-zip' ? t`evidence pack, zip` : t`evidence pack, folder`;
   out(ctx, m ? t`Receipt ${receipt.id} (${kind}, ${receipt.entries.length} of ${m.merkle.count} file(s))` : t`Receipt ${receipt.id} (${kind})`);
-  out(ctx, v.ok ? t`  verifies:     yes` : t`  verifies:     NO — ${failed[0]?.id ?? ''}: ${failed[0]?.detail ?? ''}`);
-  if (v.holder) out(ctx, t`  holder:       ${v.holder.subject} (${identityLabel(v.holder.identity)})`);
+  if (v.ok) out(ctx, t`  verifies:     yes`);
+  else if (v.reason === 'untrusted-anchor') out(ctx, t`  verifies:     NOT YET — the proof checks out, but this computer does not trust its root`);
+  else out(ctx, t`  verifies:     NO — ${failed[0]?.id ?? ''}: ${failed[0]?.detail ?? ''}`);
+  if (v.holder) out(ctx, t`  holder:       ${v.holder.subject} (${identityPhrase(v.holder)})`);
+  if (v.holder) out(ctx, t`  issuer:       ${v.holder.issuer}`);
   if (v.time) out(ctx, t`  proven time:  ${formatTime(v.time)}`);
-  for (const ts of v.timestamps) out(ctx, t`  timestamp:    ${formatTimestamp(ts)}, serial ${ts.serial}`);
+  else if (v.claimedTime) out(ctx, t`  claimed time: ${formatTime(v.claimedTime)} — NOT PROVEN (the TSA's root is not trusted here)`);
+  for (const ts of v.timestamps) out(ctx, ts.trusted ? t`  timestamp:    ${formatTimestamp(ts)}, serial ${ts.serial}` : t`  timestamp:    ${formatTimestamp(ts)}, serial ${ts.serial} — root not trusted here`);
+  out(ctx, t`  SHA-256:      ${loaded.sha256} (${loaded.kind === 'pack-folder' ? 'signature.p7s' : path.basename(receiptFile)})`);
   if (m) {
     out(ctx, t`  created:      ${m.created} (the holder's clock)`);
     out(ctx, t`  merkle root:  ${m.merkle.algorithm} ${m.merkle.root}`);
   }
+  if (!v.ok) for (const line of guidance(ctx, v, { receipt: receiptFile })) out(ctx, line);
   const shown = o.all ? receipt.entries : receipt.entries.slice(0, 20);
   out(ctx, t`  files:`);
   for (const e of shown) out(ctx, t`    ${e.name}  ${e.size} bytes  ${Object.entries(e.digests).map(([a, d]) => `${a}:${d}`).join(' ')}`);
@@ -113,13 +126,12 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
 export async function certificateCommand(ctx: CliContext, receiptFile: string, o: { file?: string; lang?: LangOption; out: string; trust: string[] }): Promise<number> {
   const lang = certificateLang(ctx, o.lang ?? ctx.langOption);
   const dest = await newOutput(ctx, o.out);
-  const { receipt, vctx } = await verified(ctx, receiptFile, o.trust);
+  const { receipt, vctx } = await verified(ctx, receiptFile, { trust: o.trust });
   const v = verifyReceiptFile(receiptFile, receipt, vctx);
   if (!v.ok || !v.manifest) refuse(receiptFile, v, t`certificate`);
   const chosen = o.file ? [await entryFor(ctx, receipt, o.file, receiptFile)] : receipt.entries;
   const alg = v.manifest.merkle.algorithm;
   const pdf = await renderCertificatePdf({
-    kind: 'registration',
     lang,
     receiptFile: path.basename(receiptFile),
     verification: v,

@@ -9,10 +9,10 @@ import { checkSigningCertificate, IdentityStore, suggestIdentityName, type Ident
 import { parseCertificates, toPem, type Certificate } from '../../core/pki/certificate.js';
 import { keyMatchesCertificate, loadPrivateKey } from '../../core/pki/keys.js';
 import { looksLikePkcs12, readPkcs12, writePkcs12 } from '../../core/pki/pkcs12.js';
-import { defaultNpkiRoots, readNpkiFolder, scanNpki } from '../../core/pki/npki.js';
+import { caCertificatesNear, defaultNpkiRoots, issuersOf, readNpkiFolder, scanNpki } from '../../core/pki/npki.js';
 import os from 'node:os';
 import { getPassphrase } from '../passphrase.js';
-import { out, paint, printJson, warn } from '../output.js';
+import { note, out, paint, printJson, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import type { KeyObject } from 'node:crypto';
 import { plain, t, type Text } from '../../core/text.js';
@@ -87,7 +87,11 @@ function sourcePassphrase(ctx: CliContext, file: string, o: { importPassphraseFi
   });
 }
 
-export async function identityImport(ctx: CliContext, file: string | undefined, o: { key?: string; name?: string; npki?: string; passphraseFile?: string; importPassphraseFile?: string }): Promise<number> {
+export async function identityImport(
+  ctx: CliContext,
+  file: string | undefined,
+  o: { key?: string; name?: string; npki?: string; chain?: string[]; passphraseFile?: string; importPassphraseFile?: string },
+): Promise<number> {
   let key: KeyObject;
   let chain: Certificate[];
   let source: IdentityRecord['source'];
@@ -115,9 +119,35 @@ export async function identityImport(ctx: CliContext, file: string | undefined, 
     }
   }
   for (const w of checkSigningCertificate(chain[0]!, ctx.now())) warn(ctx, w);
+  chain = await completeChain(ctx, chain, o);
   const record = await store(ctx, o.name ?? suggestIdentityName(chain[0]!.commonName), key, chain, source, o.passphraseFile);
   printRecord(ctx, record, t`Imported identity "${record.name}"`);
   return 0;
+}
+
+/**
+ * The holder certificate with the CA certificates that issued it — those the container brought,
+ * --chain, and for an NPKI folder those kept next to it — in path order, each checked to issue the
+ * one below it. Without its CA's certificate in the signature, a verifier who trusts only the
+ * root cannot build the path and sees the holder as not certified: say so, and how to fix it.
+ */
+async function completeChain(ctx: CliContext, chain: Certificate[], o: { npki?: string; chain?: string[] }): Promise<Certificate[]> {
+  const leaf = chain[0]!;
+  const given: Certificate[] = [];
+  for (const f of o.chain ?? []) given.push(...parseCertificates(await readInput(ctx, f), f));
+  const near = o.npki ? await caCertificatesNear(path.resolve(ctx.cwd, o.npki)) : [];
+  const issuers = issuersOf(leaf, [...chain.slice(1), ...given, ...near.map((n) => n.certificate)], ctx.now());
+  for (const c of given) if (!issuers.some((i) => i.equals(c))) warn(ctx, t`--chain: "${c.subject}" does not issue "${leaf.subject}" or its CAs; left out`);
+  for (const n of near) if (issuers.some((i) => i.equals(n.certificate))) note(ctx, t`Found the CA certificate "${n.certificate.subject}" next to the NPKI folder (${path.relative(ctx.cwd, n.file) || n.file}).`);
+  if (!leaf.isSelfIssued && issuers.length === 0) {
+    warn(
+      ctx,
+      o.npki
+        ? t`"${leaf.subject}" is imported without the certificate of its CA "${leaf.issuer}" (none was found next to the NPKI folder): its signatures will not carry it, so verifiers — even those who trust the root — will see the holder as not certified by a trusted CA. Get the CA certificates from the CA and import again with --chain <ca.pem>.`
+        : t`"${leaf.subject}" is imported without the certificate of its CA "${leaf.issuer}": its signatures will not carry it, so verifiers — even those who trust the root — will see the holder as not certified by a trusted CA. Import again with --chain <ca.pem> (the CA certificates, from the CA).`,
+    );
+  }
+  return [leaf, ...issuers];
 }
 
 export async function identityScan(ctx: CliContext, o: { path: string[] }): Promise<number> {

@@ -17,6 +17,7 @@ import type { TsaEndpoint } from '../../core/tsp/client.js';
 import { beginUnlock, trustAnchors } from '../common.js';
 import { parseAlgorithm } from './hash.js';
 import { formatTimestamp } from '../render.js';
+import { identityPhrase } from '../../core/verify/explain.js';
 import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { plain, t } from '../../core/text.js';
@@ -192,7 +193,7 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
   const registered = n === 1 ? t`Registered 1 file → ${shown}` : t`Registered ${n} files → ${shown}`;
   out(ctx, reg.skipped.length ? t`${registered} (${reg.skipped.length} unchanged file(s) left out)` : registered);
   const holder = reg.verification.holder!;
-  out(ctx, holder.identity === 'self-asserted' ? t`  holder   ${holder.subject} (self-asserted)` : t`  holder   ${holder.subject}`);
+  out(ctx, holder.identity === 'self-asserted' ? t`  holder   ${holder.subject} (self-asserted)` : t`  holder   ${holder.subject} — ${identityPhrase(holder)}`);
   for (const ts of reg.verification.timestamps) out(ctx, t`  time     ${formatTimestamp(ts)}`);
   out(ctx, t`  id       ${reg.receipt.id}`);
   const alg = reg.manifest.algorithms[0]!;

@@ -9,9 +9,14 @@ import { DIGEST_LENGTH, hash, type AnyDigest } from '../../core/crypto/algorithm
 import { hashFile } from '../../core/hash/engine.js';
 import { parseCertificates, type Certificate } from '../../core/pki/certificate.js';
 import { PKI_STATUS, parseTimeStampResp } from '../../core/tsp/messages.js';
-import { classifyTimestampBytes, tokenImprintAlgorithm, trimZeroPadding, verifyCmsSignatureTimestamps, verifyTimestampToken } from '../../core/tsp/verify.js';
-import { CheckList } from '../../core/verify/checks.js';
-import { atOption, policyOption, trustAnchors } from '../common.js';
+import { classifyTimestampBytes, tokenImprintAlgorithm, trimZeroPadding, verifyCmsSignatureTimestamps, verifyTimestampToken, type TimestampInfo } from '../../core/tsp/verify.js';
+import { CheckList, type Check } from '../../core/verify/checks.js';
+import { atOption, pinSettings, policyOption, trustAnchors } from '../common.js';
+import { checkTsaPins, hasPins, normaliseFingerprint, type Pins } from '../../core/verify/pins.js';
+import { reasonOf } from '../../core/verify/verdict.js';
+import { knownRootBySha256 } from '../../core/trust/known.js';
+import { loadConfig } from '../../core/home.js';
+import type { UntrustedRoot } from '../../core/pki/chain.js';
 import { out, paint, printJson, VERSION } from '../output.js';
 import { formatTimestamp, renderChecks, summarize } from '../render.js';
 import { ExitCode } from '../exit.js';
@@ -87,8 +92,7 @@ async function tokenTimestamp(ctx: CliContext, tokenFile: string, o: TsVerifyOpt
   const trust = await trustAnchors(ctx, o.trust);
   const at = atOption(o.at);
   const policy = policyOption(o.policy);
-  const extra: Certificate[] = [];
-  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, t`the certificate`, LIMITS.certificateFileBytes), f));
+  const { extra, pins } = await tsaCertOption(ctx, o.tsaCert);
   let nonce: bigint | undefined;
   if (o.nonce !== undefined) {
     if (!/^(0x)?[0-9a-fA-F]+$/.test(o.nonce)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--nonce: expected hexadecimal` });
@@ -96,7 +100,8 @@ async function tokenTimestamp(ctx: CliContext, tokenFile: string, o: TsVerifyOpt
   }
 
   let checks = pre.items;
-  let info;
+  let info: TimestampInfo | undefined;
+  let root: UntrustedRoot | undefined;
   if (token) {
     let imprint: { algorithm: AnyDigest; digest: Uint8Array };
     if (o.digest) imprint = parseDigestArg(o.digest);
@@ -122,27 +127,62 @@ async function tokenTimestamp(ctx: CliContext, tokenFile: string, o: TsVerifyOpt
       ...(o.acceptPolicy.length ? { policies: o.acceptPolicy } : {}),
       now: ctx.now(),
     });
-    checks = [...checks, ...v.checks];
+    checks = [...checks, ...v.checks, ...tsaPinChecks(pins, v)];
     info = v.info;
-  }
+    root = v.untrustedRoot;
+  } else checks = [...checks, ...tsaPinChecks(pins, {})];
   const ok = checks.every((c) => c.ok);
   if (ctx.json) {
-    printJson(ctx, { tsproof: VERSION, ok, results: [{ file: o.data ?? o.digest, token: tokenFile, ok, checks, ...(info ? { timestamp: info } : {}) }] });
+    printJson(ctx, { tsproof: VERSION, ok, results: [{ file: o.data ?? o.digest, token: tokenFile, ok, reason: reasonOf(checks), checks, ...(info ? { timestamp: info } : {}), ...(root ? { untrustedRoot: root } : {}) }] });
   } else {
     out(ctx, plain`${verdict(ctx, ok)}  ${tokenFile}`);
-    if (info) out(ctx, t`  when     ${formatTimestamp(info)}`);
+    if (info) out(ctx, info.trusted ? t`  when     ${formatTimestamp(info)}` : t`  when     ${formatTimestamp(info)} — CLAIMED, NOT PROVEN (the TSA's root is not trusted here)`);
+    if (root) for (const l of rootLines(root)) out(ctx, l);
     out(ctx, t`  checks   ${summarize(checks)}`);
     for (const l of renderChecks(ctx, checks)) out(ctx, l);
   }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
 }
 
+/**
+ * --tsa-cert: a SHA-256 fingerprint is a pin (the TSA certificate, or the root it chains to, must
+ * be that one); anything else is a certificate file, for tokens that carry none (untrusted).
+ * The pin from TSPROOF_TSA_CERT or config.json applies when no fingerprint is given.
+ */
+async function tsaCertOption(ctx: CliContext, values: readonly string[]): Promise<{ extra: Certificate[]; pins: Pins }> {
+  const extra: Certificate[] = [];
+  const fps: string[] = [];
+  for (const v of values) {
+    const fp = normaliseFingerprint(v);
+    if (fp) fps.push(fp);
+    else extra.push(...parseCertificates(await read(ctx, v, t`the certificate`, LIMITS.certificateFileBytes), v));
+  }
+  const all = pinSettings(ctx, { tsaCert: fps }, await loadConfig(ctx.home));
+  return { extra, pins: all.tsaCert ? { tsaCert: all.tsaCert } : {} };
+}
+
+function tsaPinChecks(pins: Pins, v: { info?: TimestampInfo; untrustedRoot?: UntrustedRoot; checks?: readonly { subject?: string }[] }): Check[] {
+  const list = new CheckList();
+  if (!hasPins(pins)) return [];
+  checkTsaPins(list, pins, v.info ? [{ info: v.info, ...(v.untrustedRoot ? { untrustedRoot: v.untrustedRoot } : {}), ...(v.checks?.[0]?.subject ? { subject: v.checks[0].subject } : {}) }] : []);
+  return list.items;
+}
+
+/** The root a token's TSA leads to that this computer does not trust yet, and what to do about it. */
+function rootLines(root: UntrustedRoot): Text[] {
+  const known = knownRootBySha256(root.sha256);
+  const lines = root.selfSigned
+    ? [t`  root     "${root.subject}" (SHA-256 ${root.sha256}) is not trusted here; compare this fingerprint with the one the TSA's operator publishes`]
+    : [t`  root     "${root.subject}" is issued by "${root.issuer ?? ''}", which the token does not carry and this computer does not trust`];
+  lines.push(known ? t`  next     tsproof trust add --known ${known.name}` : t`  next     tsproof trust add <root.pem> --for tsa`);
+  return lines;
+}
+
 /** --cms: every signature-time-stamp inside a CMS signature, against its SignerInfo's signature value. */
 async function cmsTimestamps(ctx: CliContext, file: string, o: { trust: string[]; tsaCert: string[]; acceptPolicy: string[]; policy?: string; at?: string }): Promise<number> {
   const trust = await trustAnchors(ctx, o.trust);
   const at = atOption(o.at);
-  const extra: Certificate[] = [];
-  for (const f of o.tsaCert) extra.push(...parseCertificates(await read(ctx, f, t`the certificate`, LIMITS.certificateFileBytes), f));
+  const { extra, pins } = await tsaCertOption(ctx, o.tsaCert);
   let results;
   try {
     results = verifyCmsSignatureTimestamps(trimZeroPadding(new Uint8Array(await read(ctx, file, t`the CMS signature`, LIMITS.cmsBytes))).bytes, {
@@ -159,12 +199,17 @@ async function cmsTimestamps(ctx: CliContext, file: string, o: { trust: string[]
     throw new InputError({ code: 'MALFORMED_TOKEN', message: t`${file}: not a CMS signature (${messageOf(err)})` });
   }
   if (results.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${file}: the signature carries no signature-time-stamp` });
+  results = results.map((r) => {
+    const pinned = tsaPinChecks(pins, r);
+    return pinned.length ? { ...r, checks: [...r.checks, ...pinned], ok: r.ok && pinned.every((c) => c.ok) } : r;
+  });
   const ok = results.every((r) => r.ok);
-  if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results: results.map((r) => ({ file, ok: r.ok, subject: r.checks[0]?.subject, checks: r.checks, ...(r.info ? { timestamp: r.info } : {}) })) });
+  if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results: results.map((r) => ({ file, ok: r.ok, reason: reasonOf(r.checks), subject: r.checks[0]?.subject, checks: r.checks, ...(r.info ? { timestamp: r.info } : {}), ...(r.untrustedRoot ? { untrustedRoot: r.untrustedRoot } : {}) })) });
   else
     for (const r of results) {
       out(ctx, plain`${verdict(ctx, r.ok)}  ${file} ${r.checks[0]?.subject ?? ''}`);
-      if (r.info) out(ctx, t`  when     ${formatTimestamp(r.info)}`);
+      if (r.info) out(ctx, r.info.trusted ? t`  when     ${formatTimestamp(r.info)}` : t`  when     ${formatTimestamp(r.info)} — CLAIMED, NOT PROVEN (the TSA's root is not trusted here)`);
+      if (r.untrustedRoot) for (const l of rootLines(r.untrustedRoot)) out(ctx, l);
       out(ctx, t`  checks   ${summarize(r.checks)}`);
       for (const l of renderChecks(ctx, r.checks)) out(ctx, l);
     }

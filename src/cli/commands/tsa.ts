@@ -13,6 +13,7 @@ import { toPem } from '../../core/pki/certificate.js';
 import { note, out, paint, printJson, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { PUBLIC_TSAS, PUBLIC_TSA_LIST_VERSION } from '../../core/tsa/public-tsas.js';
+import { knownTsa } from '../../core/trust/known.js';
 import { probeTsa } from '../../core/tsa/probe.js';
 import { proxyFromEnv } from '../../core/tsp/http.js';
 import { resolveTsas } from './register.js';
@@ -143,7 +144,15 @@ export async function tsaServe(ctx: CliContext, o: { dir?: string; host: string;
 
 export async function tsaList(ctx: CliContext): Promise<number> {
   if (ctx.json) {
-    printJson(ctx, { ok: true, version: PUBLIC_TSA_LIST_VERSION, tsas: PUBLIC_TSAS });
+    // `knownRoots`: the curated roots `tsproof trust add --known <name>` trusts (none are trusted until then).
+    printJson(ctx, {
+      ok: true,
+      version: PUBLIC_TSA_LIST_VERSION,
+      tsas: PUBLIC_TSAS.map((x) => {
+        const k = knownTsa(x.name);
+        return k ? { ...x, knownRoots: k.roots.map((r) => ({ subject: r.subject, sha256: r.sha256, source: r.source })) } : x;
+      }),
+    });
     return 0;
   }
   out(ctx, t`Public TSAs (list of ${PUBLIC_TSA_LIST_VERSION}; check one with: tsproof tsa probe <name>)`);
@@ -155,6 +164,8 @@ export async function tsaList(ctx: CliContext): Promise<number> {
     out(ctx, plain`  ${tsa.name.padEnd(11)} ${tsa.url}`);
     // The operators' notes are data of the curated list (English).
     out(ctx, plain`  ${''.padEnd(11)} ${tsa.operator}${flags.length ? plain` — ${joinTexts(flags, ', ')}` : ''}${tsa.notes ? `. ${tsa.notes}` : ''}`);
+    const k = knownTsa(tsa.name);
+    if (k) out(ctx, plain`  ${''.padEnd(11)} ${t`curated root(s), not trusted until you run: tsproof trust add --known ${k.name}`}`);
   }
   return 0;
 }

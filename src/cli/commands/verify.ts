@@ -1,52 +1,95 @@
 /** tsproof verify — offline verification of local files against their receipts. */
 import { verifyDirectory, verifyFiles } from '../../core/verify/files.js';
 import { InputError } from '../../core/errors.js';
-import { certificateLang, newOutput, verifySettings } from '../common.js';
+import { certificateLang, newOutput, verifySettings, type PinOptions } from '../common.js';
 import { note, out, printJson, VERSION } from '../output.js';
 import path from 'node:path';
-import { renderDirectory, renderFileResult } from '../render.js';
+import { stat } from 'node:fs/promises';
+import { renderDirectory, renderFileResult, type Detail } from '../render.js';
 import { ExitCode } from '../exit.js';
 import type { CliContext } from '../context.js';
-import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
+import { renderReportPdf, type ReportFile, type ReportReceipt } from '../../core/export/report-pdf.js';
 import { writeAtomic } from '../../core/io/fs.js';
 import { hashingProgress } from '../progress.js';
 import { takeHashPool } from '../../core/hash/engine.js';
 import { fileStatus, type FileVerification } from '../../core/verify/receipt.js';
+import { reasonOf } from '../../core/verify/verdict.js';
+import { looksLikeReceipt } from '../../core/receipt/source.js';
+import { shellQuote } from '../../core/verify/explain.js';
 import { t } from '../../core/text.js';
 
-/** The certificate of verification: every file's result and every check, for one receipt. */
+/**
+ * The certificate of verification: every file's status and every check, for files of one
+ * receipt or of several (each receipt examined gets its own section).
+ */
 async function writeReport(ctx: CliContext, results: FileVerification[], report: { dest: string; lang: 'ko' | 'en' | 'both' }, ok: boolean): Promise<void> {
-  const receipts = new Set(results.map((r) => r.receiptId).filter(Boolean));
-  if (receipts.size > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--report covers files of one receipt; these files belong to several (run verify once per receipt)` });
-  const first = results.find((r) => r.holder) ?? results[0]!;
-  const pdf = await renderCertificatePdf({
-    kind: 'verification',
-    lang: report.lang,
-    receiptFile: first.receipt ? path.basename(first.receipt) : '—',
-    verification: { ...(first.receiptId ? { id: first.receiptId } : {}), ...(first.holder ? { holder: first.holder } : {}), ...(first.time ? { time: first.time } : {}), timestamps: first.timestamps },
-    // Each file as verification found it; size and digest are the registered ones (the file's own are in its checks).
-    entries: results.map((r) => {
-      const alg = (r.entry && Object.keys(r.entry.digests)[0]) || 'sha256';
-      return { name: r.file, size: r.entry?.size ?? 0, algorithm: alg, digest: r.entry?.digests[alg as 'sha256'] ?? '—', status: fileStatus(r) };
-    }),
-    omitted: 0,
-    checks: results.flatMap((r) => r.checks.map((c) => ({ ...c, subject: results.length > 1 ? `${r.file}${c.subject ? ` ${c.subject}` : ''}` : c.subject }))),
-    ok,
-    issuedAt: ctx.now(),
-    tool: `tsproof ${VERSION}`,
+  const receipts: ReportReceipt[] = [];
+  const index = new Map<string, number>();
+  const files: ReportFile[] = results.map((r) => {
+    let k: number | undefined;
+    if (r.receipt) {
+      k = index.get(r.receipt);
+      if (k === undefined) {
+        k = receipts.length;
+        index.set(r.receipt, k);
+        // The receipt's own checks: the file's minus those about the file itself.
+        const own = r.checks.filter((c) => !c.id.startsWith('file.'));
+        receipts.push({
+          file: r.receipt,
+          ...(r.receiptSha256 ? { sha256: r.receiptSha256 } : {}),
+          ...(r.receiptKind ? { kind: r.receiptKind } : {}),
+          ...(r.receiptId ? { id: r.receiptId } : {}),
+          ok: own.every((c) => c.ok),
+          reason: reasonOf(own),
+          ...(r.holder ? { holder: r.holder } : {}),
+          ...(r.time ? { time: r.time } : {}),
+          ...(r.claimedTime ? { claimedTime: r.claimedTime } : {}),
+          timestamps: r.timestamps,
+          ...(r.untrusted ? { untrusted: r.untrusted } : {}),
+          checks: own,
+        });
+      }
+    }
+    return {
+      file: r.file,
+      ...(k !== undefined ? { receipt: k } : {}),
+      status: r.reason === 'no-receipt' ? 'no receipt' : fileStatus(r),
+      reason: r.reason,
+      ...(r.entry ? { entry: r.entry } : {}),
+      ...(r.actual ? { actual: r.actual } : {}),
+      checks: r.checks,
+    };
   });
+  const pdf = await renderReportPdf({ lang: report.lang, receipts, files, ok, issuedAt: ctx.now(), tool: `tsproof ${VERSION}` });
   await writeAtomic(report.dest, pdf);
   note(ctx, t`Wrote the certificate of verification ${path.relative(ctx.cwd, report.dest)}.`);
+}
+
+/**
+ * `verify <receipt>` — a natural first try — has no file to check: say what to do instead.
+ * Only for an argument no receipt was found for (a registered receipt or zip is a file like any).
+ */
+async function receiptGivenAsFile(ctx: CliContext, results: readonly FileVerification[]): Promise<void> {
+  for (const r of results) {
+    if (r.reason !== 'no-receipt' || !(await looksLikeReceipt(path.resolve(ctx.cwd, r.file)))) continue;
+    const q = shellQuote(r.file);
+    throw new InputError({
+      code: 'BAD_ARGUMENT',
+      message: t`${r.file} is a receipt, not a file to check: give the file with its receipt (tsproof verify <file> --receipt ${q}), check a whole folder (tsproof verify --receipt ${q} --dir <folder>), or see what it registers (tsproof show ${q})`,
+    });
+  }
 }
 
 export async function verifyCommand(
   ctx: CliContext,
   files: string[],
-  o: { receipt?: string; trust: string[]; brief?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string },
+  o: { receipt?: string; trust: string[]; brief?: boolean; full?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; force?: boolean } & PinOptions,
 ): Promise<number> {
+  if (o.brief && o.full) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --brief or --full, not both` });
+  const detail: Detail = o.full ? 'full' : o.brief ? 'brief' : 'short';
   const policies = await verifySettings(ctx, o);
   // Argument problems before any work: a bad --report is exit 2 with nothing written.
-  const report = o.report ? { dest: await newOutput(ctx, o.report), lang: certificateLang(ctx, ctx.langOption) } : undefined;
+  const report = o.report ? { dest: await newOutput(ctx, o.report, !!o.force), lang: certificateLang(ctx, ctx.langOption) } : undefined;
   if (o.dir) {
     if (report) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--report works with files, not --dir` });
     if (!o.receipt) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--dir needs --receipt <file>` });
@@ -60,18 +103,26 @@ export async function verifyCommand(
       await pool.close();
     }
     if (ctx.json) printJson(ctx, { tsproof: VERSION, ...d });
-    else for (const line of renderDirectory(ctx, d, !o.brief)) out(ctx, line);
+    else for (const line of renderDirectory(ctx, d, detail)) out(ctx, line);
     return d.ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
   }
   if (files.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give the files to verify, or --receipt <file> --dir <folder>` });
+  if (!o.receipt) {
+    // A pack folder cannot even be hashed: say at once what to do with it.
+    for (const f of files) {
+      const abs = path.resolve(ctx.cwd, f);
+      if ((await stat(abs).catch(() => undefined))?.isDirectory()) await receiptGivenAsFile(ctx, [{ file: f, ok: false, checks: [], reason: 'no-receipt', timestamps: [] }]);
+    }
+  }
   const results = await verifyFiles({ files, cwd: ctx.cwd, home: ctx.home, now: ctx.now(), ...(o.receipt ? { receipt: o.receipt } : {}), ...policies });
+  if (!o.receipt) await receiptGivenAsFile(ctx, results);
   const ok = results.every((r) => r.ok);
   if (report) await writeReport(ctx, results, report, ok);
   if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results });
   else {
     results.forEach((r, i) => {
       if (i) out(ctx);
-      for (const line of renderFileResult(ctx, r, !o.brief)) out(ctx, line);
+      for (const line of renderFileResult(ctx, r, detail)) out(ctx, line);
     });
   }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;

@@ -8,6 +8,8 @@ import { displaySafe } from '../display.js';
 import type { HolderInfo } from '../verify/receipt.js';
 import { KST_HOURS, wallClock } from '../time.js';
 import type { TimestampInfo } from '../tsp/verify.js';
+import { identityPhrase } from '../verify/explain.js';
+import { KO } from '../i18n/ko.js';
 
 export interface PackFacts {
   tool: string;
@@ -51,7 +53,10 @@ export function evidenceReadme(f: PackFacts): string {
 Written by ${x(f.tool)}. ${f.disclosed} of ${f.count} registered file(s) disclosed.
 ${x(f.tool)}가 작성함. 등록된 파일 ${f.count}개 중 ${f.disclosed}개 공개.
 
-- Holder / 보유자: ${x(f.holder.subject)} (${f.holder.identity})
+- Holder / 보유자: ${x(f.holder.subject)}
+  - ${identityPhrase(f.holder).render(undefined, x)}
+  - ${identityPhrase(f.holder).render(KO, x)}
+  - Issuer / 발급자: ${x(f.holder.issuer)}
 - Proven time / 증명 시각: ${when(f.time)}
 - Merkle root (${f.algorithm}) / 머클 루트: \`${f.root}\`
 
@@ -94,6 +99,23 @@ verify.sh는 bash, OpenSSL과 POSIX 도구(cat, od, wc, cmp, rm, mktemp; GNU, BS
 5. \`openssl cms -verify -binary -inform DER -in signature.p7s -content manifest.json -CAfile certs/holder-ca.pem -partial_chain -purpose any -attime <genTime> -out /dev/null\`
    — the holder signed the manifest / 보유자가 매니페스트에 서명함
 
+## Pins / 고정값
+
+To require who made the proof — the same variables as tsproof's (docs/verification.md):
+증명을 누가 만들었는지 요구하려면 (tsproof와 같은 변수):
+
+\`\`\`sh
+TSPROOF_HOLDER_CERT=${f.holder.certificateSha256} bash verify.sh path/to/file
+TSPROOF_HOLDER_SUBJECT='${x(f.holder.subject).replace(/'/g, "'\\''")}' bash verify.sh path/to/file
+HOLDER_CA=my-ca.pem TSPROOF_REQUIRE_CERTIFIED=1 TSPROOF_HOLDER_ISSUER='<DN>' bash verify.sh path/to/file
+TSPROOF_TSA_CERT=<sha256 of the TSA certificate or its root> bash verify.sh path/to/file
+\`\`\`
+
+A pin that does not hold fails with exit 1 and names the pin. TSPROOF_HOLDER_ISSUER and
+TSPROOF_REQUIRE_CERTIFIED need your own HOLDER_CA: a CA chosen by whoever wrote the pack vouches
+for nothing. / 고정값이 맞지 않으면 종료 코드 1로 실패하며 그 고정값을 알려 줍니다.
+TSPROOF_HOLDER_ISSUER와 TSPROOF_REQUIRE_CERTIFIED에는 직접 지정한 HOLDER_CA가 필요합니다.
+
 ## Trust anchors / 신뢰 기준
 
 Unless you set HOLDER_CA and TSA_CA, verify.sh trusts the certificates in certs/*-ca.pem,
@@ -116,6 +138,7 @@ ${f.timestamps.map((t, i) => `\nTimestamp / 타임스탬프 ${i + 1}: ${x(t.url)
 | signature.p7s | the holder's CMS (CAdES-T) signature, DER, detached, with the timestamps as unsigned attributes / 보유자의 CMS 서명 (타임스탬프 포함) |
 | signature-value.bin | the signature value the timestamps cover (a copy; verify.sh reads it from signature.p7s) / 타임스탬프가 덮는 서명 값 |
 | timestamps/N.tst | the RFC 3161 tokens (copies of those in signature.p7s) / 타임스탬프 토큰 |
+| timestamps/N.url | the TSA each token was asked / 각 토큰을 요청한 TSA |
 | certs/ | trust anchors and TSA certificates / 신뢰 기준 및 TSA 인증서 |
 | entries.tsv, entries/ | each disclosed file: leaf and inclusion proof / 공개된 파일의 잎 노드와 포함 증명 |
 | verify.sh | the verifier / 검증 스크립트 |

@@ -61,7 +61,8 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
     { path: 'certs/holder-ca.pem', data: pem(holderAnchor.certificates) },
   ];
   pieces.tokens.forEach((t, i) => {
-    files.push({ path: `timestamps/${i + 1}.tst`, data: t.token }, { path: `certs/tsa-${i + 1}-ca.pem`, data: pem(tsaAnchors[i]!) });
+    // The TSA URL each token was asked (the receipt's, which `tsproof verify --receipt <pack>` reads back).
+    files.push({ path: `timestamps/${i + 1}.tst`, data: t.token }, { path: `timestamps/${i + 1}.url`, data: `${t.tsa}\n` }, { path: `certs/tsa-${i + 1}-ca.pem`, data: pem(tsaAnchors[i]!) });
     if (t.certificates.length) files.push({ path: `certs/tsa-${i + 1}-untrusted.pem`, data: pem(t.certificates) });
   });
 

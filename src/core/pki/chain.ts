@@ -41,6 +41,13 @@ export interface PathResult {
   reason?: Text;
   /** Not anchored and the top of the path signed itself (a root nobody trusts). */
   selfSigned: boolean;
+  /**
+   * Not anchored only because no anchor was reached — the path ends at a root nobody configured,
+   * or at a certificate whose issuer is in neither the proof nor the anchors — and not because a
+   * rule broke (an issuer that is no CA, a path too long, a search given up). A trust decision
+   * could fix it; nothing else would.
+   */
+  untrustedTop: boolean;
   /** Validity, critical-extension and name-constraint problems of `path`, in path order. */
   problems: PathProblem[];
 }
@@ -134,8 +141,8 @@ export function buildPath(leaf: Certificate, pool: readonly Certificate[], ancho
   };
 
   const found = walk([leaf]);
-  if (found) return { ok: true, anchored: true, path: found, selfSigned: false, problems: [] };
-  if (firstAnchored) return { ok: false, anchored: true, path: firstAnchored.path, reason: firstAnchored.problems[0]!.reason, selfSigned: false, problems: firstAnchored.problems };
+  if (found) return { ok: true, anchored: true, path: found, selfSigned: false, untrustedTop: false, problems: [] };
+  if (firstAnchored) return { ok: false, anchored: true, path: firstAnchored.path, reason: firstAnchored.problems[0]!.reason, selfSigned: false, untrustedTop: false, problems: firstAnchored.problems };
   const top = best[best.length - 1]!;
   const selfSigned = top.isSelfIssued && top.isSignedBy(top);
   const reason =
@@ -143,7 +150,34 @@ export function buildPath(leaf: Certificate, pool: readonly Certificate[], ancho
     (selfSigned
       ? t`chain ends at self-signed "${top.subject}", which is not a trusted anchor`
       : t`no issuer found for "${top.subject}" (issued by "${top.issuer}") among the embedded certificates and trust anchors`);
-  return { ok: false, anchored: false, path: best, reason, selfSigned, problems: validatePath(best, o.at) };
+  return { ok: false, anchored: false, path: best, reason, selfSigned, untrustedTop: bestReason === undefined, problems: validatePath(best, o.at) };
+}
+
+/**
+ * Where a path ends that reached no anchor only for want of one (PathResult.untrustedTop): a
+ * root nobody trusts here — its fingerprint can be compared with the one its operator publishes
+ * and adopted (`trust add --from`) — or a certificate whose issuer the proof does not carry.
+ */
+export interface UntrustedRoot {
+  /** The certificate the path ends at. */
+  subject: string;
+  sha256: string;
+  /** It signed itself: a root. */
+  selfSigned: boolean;
+  /** Not self-signed: the issuer it names, which is neither in the proof nor among the anchors. */
+  issuer?: string;
+}
+
+/**
+ * The untrusted top of `result`, unless a rule broke or `configured` (every certificate this
+ * computer trusts, for any purpose or time) holds that top or an issuer of it by name: then
+ * trusting something new is not what is missing.
+ */
+export function untrustedRootOf(result: PathResult, configured: readonly Certificate[]): UntrustedRoot | undefined {
+  if (result.anchored || !result.untrustedTop) return undefined;
+  const top = result.path[result.path.length - 1]!;
+  if (configured.some((c) => c.equals(top) || bytesEqual(c.subjectRaw, top.issuerRaw))) return undefined;
+  return result.selfSigned ? { subject: top.subject, sha256: top.sha256, selfSigned: true } : { subject: top.subject, sha256: top.sha256, selfSigned: false, issuer: top.issuer };
 }
 
 /**

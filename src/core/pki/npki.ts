@@ -9,8 +9,9 @@ import { readFile, readdir, stat, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { InputError, messageOf } from '../errors.js';
-import { Certificate, type KeyUsage } from './certificate.js';
+import { Certificate, parseCertificates, type KeyUsage } from './certificate.js';
 import { keyMatchesCertificate, loadPrivateKey } from './keys.js';
+import { buildPath } from './chain.js';
 import { encryptPrivateKeyInfo } from './pbe.js';
 import { t, type Text } from '../text.js';
 
@@ -29,6 +30,48 @@ export async function readNpkiFolder(dir: string, password: string): Promise<{ k
   const key = await loadPrivateKey(await read(NPKI_KEY), password, path.join(dir, NPKI_KEY));
   if (!keyMatchesCertificate(key, cert)) throw new InputError({ code: 'KEY_MISMATCH', message: t`${dir}: signPri.key does not belong to signCert.der` });
   return { key, chain: [cert] };
+}
+
+/**
+ * CA certificates kept next to an NPKI certificate folder — in it, or in the folders above it up
+ * to the `NPKI` folder (`NPKI/<CA>/USER/<subject>/`: three levels): Korean signing software often
+ * keeps the CA's certificates there (`*.der`, `*.cer`, `*.crt`, `*.pem`). Only CA certificates
+ * that parse are returned, each with the file it came from; whether one issues the holder
+ * certificate is for {@link issuersOf} to decide.
+ */
+export async function caCertificatesNear(dir: string): Promise<{ certificate: Certificate; file: string }[]> {
+  const out: { certificate: Certificate; file: string }[] = [];
+  let at = path.resolve(dir);
+  for (let level = 0; level < 4; level++) {
+    let names: string[] = [];
+    try {
+      names = (await readdir(at, { withFileTypes: true })).filter((e) => e.isFile() && /\.(der|cer|crt|pem)$/i.test(e.name) && !/^(sign|km)Cert\.der$/i.test(e.name)).map((e) => e.name);
+    } catch {
+      // an unreadable folder holds nothing for us
+    }
+    for (const n of names.sort().slice(0, 64)) {
+      const f = path.join(at, n);
+      try {
+        if ((await stat(f)).size > 64 * 1024) continue;
+        for (const c of parseCertificates(new Uint8Array(await readFile(f)), f)) if (c.isCA) out.push({ certificate: c, file: f });
+      } catch {
+        // not a certificate: not a candidate
+      }
+    }
+    if (path.basename(at).toUpperCase() === 'NPKI') break;
+    const up = path.dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  return out;
+}
+
+/**
+ * The CA certificates among `candidates` that issue `leaf` and each other, leaf's issuer first
+ * (signatures checked, as a verifier will); the rest play no part in its path.
+ */
+export function issuersOf(leaf: Certificate, candidates: readonly Certificate[], at: Date): Certificate[] {
+  return buildPath(leaf, candidates, [], { at }).path.slice(1);
 }
 
 /** Writes an NPKI folder (tests and fixtures): the legacy seedCBCWithSHA1 form or PBES2/SEED-CBC. */

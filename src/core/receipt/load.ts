@@ -14,6 +14,7 @@
  * judges the grammar, so what is accepted is exactly JSON — and strict JSON: no object, the
  * top level included, may name a key twice (./strict-json.ts).
  */
+import type { Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { getHeapStatistics } from 'node:v8';
 import { InputError, LimitError } from '../errors.js';
@@ -440,8 +441,11 @@ export function parseReceiptChunks(chunks: Iterable<Uint8Array>, what: string, o
   return r.end();
 }
 
-/** Reads and parses a receipt file a chunk at a time; a file over LIMITS.receiptBytes is refused before reading. */
-export async function loadReceiptFile(file: string, what = file): Promise<Receipt> {
+/**
+ * Reads and parses a receipt file a chunk at a time; a file over LIMITS.receiptBytes is refused before
+ * reading. `digest`, when given, is fed the bytes read (the SHA-256 of what was examined).
+ */
+export async function loadReceiptFile(file: string, what = file, digest?: Hash): Promise<Receipt> {
   const cannotRead = () => new InputError({ code: 'RECEIPT_NOT_FOUND', message: t`${file}: cannot read receipt` });
   const fh = await open(file, 'r').catch(() => {
     throw cannotRead();
@@ -455,6 +459,7 @@ export async function loadReceiptFile(file: string, what = file): Promise<Receip
         throw cannotRead();
       });
       if (bytesRead === 0) return r.end();
+      digest?.update(chunk.subarray(0, bytesRead));
       r.feed(chunk.subarray(0, bytesRead));
     }
   } finally {

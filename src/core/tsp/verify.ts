@@ -9,9 +9,9 @@ import { bytesEqual, toHex } from '../bytes.js';
 import { DIGEST_LENGTH, digestFromOid, digestParamsOk, hash, type AnyDigest } from '../crypto/algorithms.js';
 import { parseSignedData, type SignedData } from '../cms/signed-data.js';
 import { checkEss, checkSigner } from '../cms/verify-signer.js';
-import { buildPath, type PathProblemKind } from '../pki/chain.js';
+import { buildPath, untrustedRootOf, type PathProblemKind, type UntrustedRoot } from '../pki/chain.js';
 import { formatName, readName } from '../pki/name.js';
-import { CheckList, type Check } from '../verify/checks.js';
+import { CheckList, revocationStatus, type Check, type RevocationStatus } from '../verify/checks.js';
 import { decide, digestFindingOf, STRICT, type FindingCode, type VerificationPolicy } from '../verify/policy.js';
 import { parseTstInfo, type TstInfo } from './messages.js';
 import { messageOf, rethrowLimit } from '../errors.js';
@@ -61,6 +61,10 @@ export interface TimestampInfo {
   chain: string[];
   /** Whether the path ends at a trusted anchor and is valid (pki/chain.ts). */
   trusted: boolean;
+  /** The anchor the path ends at (subject and SHA-256 of its DER), when it ends at one. */
+  anchor?: { subject: string; sha256: string };
+  /** Whether the TSA certificate's revocation was checked (its `timestamp.revocation` check). */
+  revocation: RevocationStatus;
 }
 
 export interface TokenVerification {
@@ -71,6 +75,8 @@ export interface TokenVerification {
   path?: Certificate[];
   tstInfo?: TstInfo;
   signedData?: SignedData;
+  /** When the only thing the path lacks is an anchor this computer trusts: where it ends. */
+  untrustedRoot?: UntrustedRoot;
 }
 
 /** Peeks at a token's imprint algorithm so a caller can stream-hash data with it. */
@@ -137,6 +143,8 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   // D. TSA certificate purpose and chain.
   let path: Certificate[] | undefined;
   let trusted = false;
+  let anchored = false;
+  let untrustedRoot: UntrustedRoot | undefined;
   if (signer) {
     const eku = signer.extKeyUsage;
     if (!eku) checks.fail(`${p}.eku`, t`TSA certificate has no extended key usage (timeStamping required)`);
@@ -166,10 +174,16 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
     if (interBad.length) checks.fail(`${p}.intermediate-eku`, t`intermediate "${interBad[0]!.subject}" restricts extended key usage without timeStamping`);
     else checks.pass(`${p}.intermediate-eku`, chain.path.length > 2 ? t`intermediates allow timeStamping` : t`no intermediate restricts timeStamping`);
 
+    anchored = chain.anchored;
     if (chain.anchored) checks.pass(`${p}.chain`, t`chains to trusted "${chain.path[chain.path.length - 1]!.subject}" (${chain.path.length} certificate(s))`);
     else {
       const why = chain.reason ?? t`no path to a trust anchor`;
-      checks.fail(`${p}.chain`, anchors.length ? t`TSA certificate is not trusted: ${why}` : t`TSA certificate is not trusted: ${why} (no TSA trust anchor for this time; use --trust or tsproof trust add)`);
+      const c = checks.fail(`${p}.chain`, anchors.length ? t`TSA certificate is not trusted: ${why}` : t`TSA certificate is not trusted: ${why} (no TSA trust anchor for this time)`);
+      // A root (or a missing issuer) that no anchor of this computer is, for any purpose or time:
+      // only a trust decision is missing. (One that is configured, but not for TSAs or not for
+      // this genTime, is a refusal, not a decision still to make.)
+      untrustedRoot = untrustedRootOf(chain, [...o.anchors, ...(o.trust ?? []).map((a) => a.certificate)]);
+      if (untrustedRoot) c.cause = 'untrusted-anchor';
     }
 
     // Validity is judged at genTime, never "now": tokens outlive TSA certificates (pitfall P5).
@@ -247,6 +261,7 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
   checks.expect(`${p}.extensions`, crit.length === 0, tst.extensions.length ? t`${tst.extensions.length} non-critical extension(s)` : t`no extensions`, t`unknown critical TSTInfo extension ${crit[0]?.oid ?? ''}`);
 
   const result = done({ signedData: sd, tstInfo: tst });
+  if (untrustedRoot) result.untrustedRoot = untrustedRoot;
   if (signer) {
     result.path = path!;
     const info: TimestampInfo = {
@@ -259,7 +274,10 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
       tsaCertificateSha256: signer.sha256,
       chain: path!.map((c) => c.subject),
       trusted,
+      revocation: revocationStatus(checks.items.find((c) => c.id === `${p}.revocation`)),
     };
+    const top = path![path!.length - 1]!;
+    if (anchored) info.anchor = { subject: top.subject, sha256: top.sha256 };
     if (acc !== undefined) info.accuracyMicros = acc;
     if (tst.nonce !== undefined) info.nonce = tst.nonce.toString(16);
     result.info = info;

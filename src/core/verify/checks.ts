@@ -21,6 +21,30 @@ export interface Check {
   subject?: string;
   /** For weak or non-conforming properties: what was found and how serious it is (the policy decided the status). */
   finding?: { code: FindingCode; severity: Severity };
+  /**
+   * Set on a failed check whose only problem is a trust decision this computer has not made:
+   * the path ends at a root (or an issuer missing from the proof) that no configured anchor is.
+   */
+  cause?: 'untrusted-anchor';
+}
+
+/**
+ * Whether revocation was checked for a certificate, as its `*.revocation` check says: `checked`
+ * (passed), `warning`, `failed`, or `not-checked` (skipped: no revocation data evaluated).
+ */
+export type RevocationStatus = 'checked' | 'warning' | 'failed' | 'not-checked';
+
+export function revocationStatus(check: Check | undefined): RevocationStatus {
+  switch (check?.status) {
+    case 'pass':
+      return 'checked';
+    case 'warn':
+      return 'warning';
+    case 'fail':
+      return 'failed';
+    default:
+      return 'not-checked';
+  }
 }
 
 /** Collects checks in order. */

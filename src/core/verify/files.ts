@@ -9,16 +9,17 @@ import { withSource } from '../errors.js';
 import { fileError, hashFile, hashFiles, type HashPool, type HashProgress } from '../hash/engine.js';
 import { indexDigests, readIndex } from '../home.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
-import { loadReceiptFile } from '../receipt/load.js';
 import type { Receipt } from '../receipt/receipt.js';
+import { loadReceiptSource, type LoadedReceipt } from '../receipt/source.js';
 import { CheckList, type Check } from './checks.js';
 import { verifyFileAgainst, verifyReceipt, type FileVerification, type ReceiptVerification, type VerifyContext } from './receipt.js';
+import { reasonOf, type Reason } from './verdict.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { t } from '../text.js';
 
-/** Reads a receipt within the limits of docs/limits.md. */
-export function loadReceipt(file: string): Promise<Receipt> {
-  return loadReceiptFile(file);
+/** A receipt file or an evidence pack (folder or zip), as a receipt (receipt/source.ts), within the limits of docs/limits.md. */
+export async function loadReceipt(file: string): Promise<Receipt> {
+  return (await loadReceiptSource(file)).receipt;
 }
 
 /** Verifies a loaded receipt; a limit passed inside it (a token, a certificate) names the file. */
@@ -54,12 +55,12 @@ export interface VerifyFilesOptions extends VerifyContext {
 }
 
 export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerification[]> {
-  const cache = new Map<string, { receipt: Receipt; verification: ReceiptVerification }>();
+  const cache = new Map<string, { receipt: Receipt; loaded: LoadedReceipt; verification: ReceiptVerification }>();
   const judge = async (receiptPath: string) => {
     let hit = cache.get(receiptPath);
     if (!hit) {
-      const receipt = await loadReceipt(receiptPath);
-      hit = { receipt, verification: verifyReceiptFile(receiptPath, receipt, o) };
+      const loaded = await loadReceiptSource(receiptPath);
+      hit = { receipt: loaded.receipt, loaded, verification: verifyReceiptFile(receiptPath, loaded.receipt, { ...o, extraCertificates: loaded.certificates }) };
       cache.set(receiptPath, hit);
     }
     return hit;
@@ -70,7 +71,6 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
   const results: FileVerification[] = [];
   for (const f of o.files) {
     const abs = path.resolve(o.cwd, f);
-    const name = path.basename(abs).normalize('NFC');
     let receiptPath = given;
     if (!receiptPath) {
       // Beside the file first, then the local index; either way matched by content digest.
@@ -90,14 +90,16 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
     if (!receiptPath) {
       const checks = new CheckList();
       checks.fail('receipt.located', t`no receipt given, none beside the file, and no registration of its content in the local index`);
-      results.push({ file: f, ok: false, checks: checks.items, timestamps: [] });
+      results.push({ file: f, ok: false, checks: checks.items, reason: reasonOf(checks.items), timestamps: [] });
       continue;
     }
-    const { verification } = await judge(receiptPath);
+    const { verification, loaded } = await judge(receiptPath);
     const algs = verification.manifest?.algorithms ?? ['sha256'];
     const local = await hashFile(abs, algs, f);
-    const r = verifyFileAgainst(verification, f, name, local);
+    const r = verifyFileAgainst(verification, f, abs, local);
     r.receipt = path.relative(o.cwd, receiptPath) || receiptPath;
+    r.receiptSha256 = loaded.sha256;
+    r.receiptKind = loaded.kind;
     results.push(r);
   }
   return results;
@@ -109,12 +111,27 @@ export interface DirResult {
   file: string;
   status: DirStatus;
   ok: boolean;
+  /** The verdict in one word: the file's own (`modified`, `missing`), else the receipt's. */
+  reason: Reason;
   /** The file-level checks (the receipt's own checks are reported once, beside the results). */
   checks: Check[];
 }
 
 export interface DirVerification {
-  receipt: { path: string; ok: boolean; checks: Check[]; id?: string; time?: string; holder?: ReceiptVerification['holder']; timestamps: ReceiptVerification['timestamps'] };
+  receipt: {
+    path: string;
+    /** SHA-256 of what was examined as the receipt (receipt/source.ts). */
+    sha256: string;
+    ok: boolean;
+    reason: Reason;
+    checks: Check[];
+    id?: string;
+    time?: string;
+    claimedTime?: string;
+    holder?: ReceiptVerification['holder'];
+    timestamps: ReceiptVerification['timestamps'];
+    untrusted?: ReceiptVerification['untrusted'];
+  };
   ok: boolean;
   results: DirResult[];
 }
@@ -146,8 +163,8 @@ function presence(abs: string, name: string): 'file' | 'missing' | 'too-long' {
 
 export async function verifyDirectory(o: VerifyContext & { receipt: string; dir: string; cwd: string; unregistered?: boolean; progress?: ProgressStarter; pool?: HashPool }): Promise<DirVerification> {
   const receiptPath = path.resolve(o.cwd, o.receipt);
-  const receipt = await loadReceipt(receiptPath);
-  const rv = verifyReceiptFile(receiptPath, receipt, o);
+  const loaded = await loadReceiptSource(receiptPath);
+  const rv = verifyReceiptFile(receiptPath, loaded.receipt, { ...o, extraCertificates: loaded.certificates });
   const dir = path.resolve(o.cwd, o.dir);
   const head = `${path.basename(dir).normalize('NFC')}/`;
   const base = rv.entries.length && rv.entries.every((e) => e.name.startsWith(head)) ? path.dirname(dir) : dir;
@@ -161,7 +178,7 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
     if (found === 'file') present.push({ entry, abs });
     else {
       const detail = found === 'too-long' ? t`registered "${entry.name}" (${entry.size} bytes) is missing: its name is too long for a path on this system` : t`registered "${entry.name}" (${entry.size} bytes) is missing`;
-      results.push({ file: entry.name, status: 'missing', ok: false, checks: [{ id: 'file.present', ok: false, status: 'fail', detail }] });
+      results.push({ file: entry.name, status: 'missing', ok: false, reason: 'missing', checks: [{ id: 'file.present', ok: false, status: 'fail', detail }] });
     }
   }
   const bar = await o.progress?.(present.length);
@@ -176,20 +193,22 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
     const c = new CheckList();
     for (const a of algs) c.expect('file.digest', local.digests[a] === entry.digests[a], t`${a.toUpperCase()} matches`, t`${a.toUpperCase()} of the file is ${local.digests[a] ?? '(not computed)'}, registered ${entry.digests[a] ?? '(none)'}`);
     c.expect('file.size', local.size === entry.size, t`${local.size} bytes`, t`file has ${local.size} bytes, registered ${entry.size}`);
-    results.push({ file: entry.name, status: c.ok ? 'matched' : 'modified', ok: c.ok && rv.ok, checks: c.items });
+    results.push({ file: entry.name, status: c.ok ? 'matched' : 'modified', ok: c.ok && rv.ok, reason: c.ok ? rv.reason : 'modified', checks: c.items });
   });
   if (o.unregistered) {
     const names = new Set(rv.entries.map((e) => e.name));
     const { files } = await collectFiles([dir], base);
     for (const f of files) {
       if (names.has(f.name)) continue;
-      results.push({ file: f.name, status: 'unregistered', ok: true, checks: [{ id: 'file.registered', ok: true, status: 'warn', detail: t`present in the folder but not registered in this receipt` }] });
+      results.push({ file: f.name, status: 'unregistered', ok: true, reason: 'not-covered', checks: [{ id: 'file.registered', ok: true, status: 'warn', detail: t`present in the folder but not registered in this receipt` }] });
     }
   }
   results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const rec: DirVerification['receipt'] = { path: path.relative(o.cwd, receiptPath) || receiptPath, ok: rv.ok, checks: rv.checks, timestamps: rv.timestamps };
+  const rec: DirVerification['receipt'] = { path: path.relative(o.cwd, receiptPath) || receiptPath, sha256: loaded.sha256, ok: rv.ok, reason: rv.reason, checks: rv.checks, timestamps: rv.timestamps };
   if (rv.id) rec.id = rv.id;
   if (rv.time) rec.time = rv.time;
+  if (rv.claimedTime) rec.claimedTime = rv.claimedTime;
   if (rv.holder) rec.holder = rv.holder;
+  if (rv.untrusted) rec.untrusted = rv.untrusted;
   return { receipt: rec, ok: rv.ok && results.every((r) => r.ok), results };
 }

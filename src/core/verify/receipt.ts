@@ -9,14 +9,17 @@ import { hash, type HashAlgorithm } from '../crypto/algorithms.js';
 import { parseSignedData, attr, type SignedData, type SignerInfo } from '../cms/signed-data.js';
 import { checkEss, checkSigner, signingTime } from '../cms/verify-signer.js';
 import { Certificate } from '../pki/certificate.js';
-import { buildPath } from '../pki/chain.js';
+import { buildPath, untrustedRootOf, type UntrustedRoot } from '../pki/chain.js';
 import { isSelfAsserted } from '../identity/store.js';
 import { decodeManifest, entryJson, entryProblems, type Entry, type Manifest } from '../receipt/manifest.js';
 import { decodeField, isFullReceipt, treeOfEntries, type Receipt, type ReceiptEntry } from '../receipt/receipt.js';
 import { leafHash, treeRoot, verifyInclusion } from '../receipt/merkle.js';
 import { fromHex, toHex } from '../bytes.js';
 import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
-import { CheckList, type Check } from './checks.js';
+import { CheckList, revocationStatus, type Check, type RevocationStatus } from './checks.js';
+import { checkHolderPins, checkTsaPins, hasPins, type Pins } from './pins.js';
+import { reasonOf, type Reason } from './verdict.js';
+import type { ReceiptKind } from '../receipt/source.js';
 import { STRICT, type VerificationPolicy } from './policy.js';
 import { messageOf, rethrowLimit } from '../errors.js';
 import { anchorsFor, type TrustAnchor } from '../trust.js';
@@ -35,6 +38,14 @@ export interface VerifyContext {
   acceptedPolicies?: readonly string[];
   /** For registration's self-check only: the caller computed the Merkle root from these entries. */
   merkleAlreadyComputed?: boolean;
+  /** Expectations about the holder and the TSAs that must hold (verify/pins.ts). */
+  pins?: Pins;
+  /**
+   * Certificates that came with the receipt but outside it (an evidence pack's certs/): never
+   * anchors, only candidates for building paths — so that a root can be named and its
+   * fingerprint shown even when the proof does not carry it.
+   */
+  extraCertificates?: readonly Certificate[];
 }
 
 export type IdentityStatus = 'ca-verified' | 'self-asserted' | 'unverified';
@@ -48,6 +59,23 @@ export interface HolderInfo {
   notBefore: string;
   notAfter: string;
   chain: string[];
+  /** `ca-verified`: the CA that issued the holder certificate (absent when the certificate itself is the trusted anchor). */
+  certifiedBy?: { subject: string; sha256: string };
+  /** `ca-verified`: the trust anchor the path ends at. */
+  anchor?: { subject: string; sha256: string };
+  /** Whether the holder certificate's revocation was checked (its `holder.revocation` check). */
+  revocation: RevocationStatus;
+}
+
+/**
+ * A root this computer does not trust yet, on which a verdict depends: the TSA's (the timestamp
+ * fails) or the holder's (no CA vouches for the name here). `subject` says which part of the
+ * proof it is (`timestamp[0]`, `holder`), `signer` whose certificate leads to it.
+ */
+export interface UntrustedAnchor extends UntrustedRoot {
+  for: 'tsa' | 'holder';
+  subjectOf: string;
+  signer: string;
 }
 
 export interface ReceiptVerification {
@@ -58,15 +86,25 @@ export interface ReceiptVerification {
   /** The disclosed entries, once proven to be leaves of the signed Merkle root (else empty). */
   entries: ReceiptEntry[];
   holder?: HolderInfo;
+  /**
+   * The valid timestamps (`trusted: true`), and those whose only fault is a root this computer
+   * does not trust yet (`trusted: false`): claimed, not proven.
+   */
   timestamps: TimestampInfo[];
   /** Earliest genTime among the valid timestamps: the proven time. */
   time?: string;
+  /** Without a proven time: the earliest genTime a timestamp claims whose TSA root is not trusted here. */
+  claimedTime?: string;
+  /** Roots this computer does not trust yet that the verdict depends on (with their fingerprints). */
+  untrusted?: UntrustedAnchor[];
+  /** The verdict in one word (verify/verdict.ts). */
+  reason: Reason;
 }
 
 export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVerification {
   const policy = ctx.policy ?? STRICT;
   const checks = new CheckList();
-  const out = (extra: Partial<ReceiptVerification> = {}): ReceiptVerification => ({ ok: checks.ok, id: receipt.id, checks: checks.items, entries: [], timestamps: [], ...extra });
+  const out = (extra: Partial<ReceiptVerification> = {}): ReceiptVerification => ({ ok: checks.ok, id: receipt.id, checks: checks.items, entries: [], timestamps: [], ...extra, reason: reasonOf(checks.items) });
 
   // The manifest bytes are verified as stored; they are parsed only to read them.
   const manifestBytes = decodeField(receipt.manifest);
@@ -107,19 +145,28 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   checkEss(checks, 'signature.signing-certificate-v2', si, holder, sd.certificates, 'v2', true);
 
   // When (below) comes before who: holder anchors are chosen for the proven time.
-  const timestamps = checkTimestamps(checks, receipt, si, manifest, ctx, policy);
-  const infos = timestamps.infos;
-  const proven = infos.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
-  const judgeAt = ctx.at ?? proven ?? ctx.now;
+  const stamps = checkTimestamps(checks, receipt, si, manifest, ctx, policy);
+  const infos = stamps.map((x) => x.info);
+  const earliest = (list: readonly TimestampInfo[]) => list.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
+  const proven = earliest(infos.filter((x) => x.trusted));
+  // Without a proven time, the time claimed by timestamps whose only fault is an untrusted root:
+  // the holder's certificate and signing-time are judged at it, so that the one missing trust
+  // decision is the only failure (the verdict still fails, and says the time is unproven).
+  const claimed = proven ? undefined : earliest(infos);
+  const judgeAt = ctx.at ?? proven ?? claimed ?? ctx.now;
+  const untrusted: UntrustedAnchor[] = stamps.flatMap((x) => (x.untrustedRoot ? [{ ...x.untrustedRoot, for: 'tsa' as const, subjectOf: x.subject, signer: x.info.tsa }] : []));
 
   // Who: does the holder certificate chain to a trusted CA, or is it self-asserted? The path is
   // validated as any other (RFC 5280 §6, pki/chain.ts) at the proven time (or --at); anchor
   // windows always at the proven time — without one, only anchors without a window count.
   let holderInfo: HolderInfo | undefined;
+  let holderRoot: UntrustedRoot | undefined;
   if (holder) {
-    const chain = buildPath(holder, sd.certificates, [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', proven)], { at: judgeAt });
+    const chain = buildPath(holder, [...sd.certificates, ...(ctx.extraCertificates ?? [])], [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', proven)], { at: judgeAt });
     const identity: IdentityStatus = chain.ok ? 'ca-verified' : isSelfAsserted(holder) ? 'self-asserted' : 'unverified';
     const top = chain.path[chain.path.length - 1]!;
+    if (identity === 'unverified') holderRoot = untrustedRootOf(chain, [...ctx.anchors, ...(ctx.trust ?? []).map((a) => a.certificate)]);
+    if (holderRoot) untrusted.push({ ...holderRoot, for: 'holder', subjectOf: 'holder', signer: holder.subject });
     if (identity === 'ca-verified') checks.pass('holder.identity', t`"${holder.subject}" is certified by trusted "${top.subject}"`);
     else if (identity === 'self-asserted') checks.warn('holder.identity', t`"${holder.subject}" is self-asserted: no CA vouches for this name`);
     else if (chain.anchored) checks.warn('holder.identity', t`"${holder.subject}" chains to trusted "${top.subject}", but the path is not valid: ${chain.reason ?? ''}`);
@@ -149,42 +196,77 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
       notBefore: holder.notBefore.toISOString(),
       notAfter: holder.notAfter.toISOString(),
       chain: chain.path.map((c) => c.subject),
+      revocation: 'not-checked',
     };
+    if (identity === 'ca-verified') {
+      const by = chain.path[1];
+      if (by) holderInfo.certifiedBy = { subject: by.subject, sha256: by.sha256 };
+      holderInfo.anchor = { subject: top.subject, sha256: top.sha256 };
+    }
   }
 
   // The holder certificate must have been valid when the signature was proven to exist (#33),
   // and the claimed signing-time must not be after that time (#34).
   if (holder) {
-    if (!proven && !ctx.at) checks.fail('holder.validity', t`no valid timestamp, so the certificate cannot be judged at a proven time`);
+    const at = judgeAt.toISOString();
+    if (!proven && !claimed && !ctx.at) checks.fail('holder.validity', t`no valid timestamp, so the certificate cannot be judged at a proven time`);
+    else if (ctx.at)
+      checks.expect('holder.validity', holder.isValidAt(judgeAt), t`holder certificate was valid at ${at} (--at)`, t`holder certificate was not valid at ${at} (--at) (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`);
+    else if (proven)
+      checks.expect('holder.validity', holder.isValidAt(judgeAt), t`holder certificate was valid at ${at}`, t`holder certificate was not valid at ${at} (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`);
     else
       checks.expect(
         'holder.validity',
         holder.isValidAt(judgeAt),
-        t`holder certificate was valid at ${judgeAt.toISOString()}${ctx.at ? ' (--at)' : ''}`,
-        t`holder certificate was not valid at ${judgeAt.toISOString()}${ctx.at ? ' (--at)' : ''} (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
+        t`holder certificate was valid at ${at}, the time a timestamp claims (its TSA is not trusted here, so the time is not proven)`,
+        t`holder certificate was not valid at ${at}, the time a timestamp claims (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
       );
-    checks.skip('holder.revocation', t`no revocation data for the holder certificate in this receipt; revocation not checked`);
+    const revocation = checks.skip('holder.revocation', t`no revocation data for the holder certificate in this receipt; revocation not checked`);
+    if (holderInfo) holderInfo.revocation = revocationStatus(revocation);
   }
   const st = signingTime(si);
+  const when = proven ?? claimed;
   if (!st) checks.fail('signature.signing-time', t`signing-time attribute missing or malformed`);
-  else if (!proven) checks.fail('signature.signing-time', t`signing-time ${st.toISOString()} cannot be compared with a proven time`);
+  else if (!when) checks.fail('signature.signing-time', t`signing-time ${st.toISOString()} cannot be compared with a proven time`);
+  else if (!proven)
+    checks.expect(
+      'signature.signing-time',
+      st.getTime() <= when.getTime() + policy.clockSkewMs,
+      t`signing-time ${st.toISOString()} is not after the time a timestamp claims (not proven: its TSA is not trusted here)`,
+      t`signing-time ${st.toISOString()} is after the time a timestamp claims, ${when.toISOString()}`,
+    );
   else
     checks.expect(
       'signature.signing-time',
-      st.getTime() <= proven.getTime() + policy.clockSkewMs,
+      st.getTime() <= when.getTime() + policy.clockSkewMs,
       t`signing-time ${st.toISOString()} is not after the timestamp`,
-      t`signing-time ${st.toISOString()} is after the timestamp ${proven.toISOString()}`,
+      t`signing-time ${st.toISOString()} is after the timestamp ${when.toISOString()}`,
     );
+
+  // Pins last: they judge what the checks above established.
+  if (hasPins(ctx.pins)) {
+    checkHolderPins(checks, ctx.pins, { ...(holderInfo ? { info: holderInfo } : {}), ...(holderRoot ? { untrustedRoot: holderRoot } : {}) });
+    checkTsaPins(checks, ctx.pins, stamps);
+  }
 
   const result = out({ timestamps: infos, entries });
   if (manifest) result.manifest = manifest;
   if (holderInfo) result.holder = holderInfo;
   if (proven) result.time = proven.toISOString();
+  if (claimed) result.claimedTime = claimed.toISOString();
+  if (untrusted.length) result.untrusted = untrusted;
   return result;
 }
 
+/** A timestamp that counts: valid (`info.trusted`), or faulty only for an untrusted root. */
+interface Stamp {
+  info: TimestampInfo;
+  subject: string;
+  untrustedRoot?: UntrustedRoot;
+}
+
 /** When: each signature-time-stamp covers the SignerInfo signature value (CAdES-T). */
-function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, manifest: Manifest | undefined, ctx: VerifyContext, policy: VerificationPolicy): { infos: TimestampInfo[] } {
+function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, manifest: Manifest | undefined, ctx: VerifyContext, policy: VerificationPolicy): Stamp[] {
   const tokens = attr(si.unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw));
   if (tokens.length === 0 || receipt.timestamps.length === 0) checks.fail('timestamp.count', t`the receipt holds no timestamp: the time of the signature is not proven`);
   else
@@ -194,7 +276,7 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
       t`${tokens.length} timestamp(s)`,
       t`the signature carries ${tokens.length} timestamp(s) but the receipt lists ${receipt.timestamps.length}`,
     );
-  const infos: TimestampInfo[] = [];
+  const stamps: Stamp[] = [];
   // The receipt lists its tokens in the order the TSAs were asked; the signature holds them as a
   // DER SET, sorted by encoding. Each listed token must be one of the embedded ones, each used once.
   const matched = new Set<number>();
@@ -228,7 +310,7 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
       anchors: ctx.anchors,
       ...(ctx.trust ? { trust: ctx.trust } : {}),
       ...(ctx.at ? { at: ctx.at } : {}),
-      extraCertificates: extra,
+      extraCertificates: [...extra, ...(ctx.extraCertificates ?? [])],
       ...(ctx.acceptedPolicies?.length ? { policies: ctx.acceptedPolicies } : {}),
       now: ctx.now,
       policy,
@@ -239,38 +321,52 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
     if (badCert) sub.fail('timestamp.stored-certificates', t`a stored TSA certificate is not a valid certificate`);
     else sub.expect('timestamp.stored-certificates', unused.length === 0, t`${extra.length} stored certificate(s), all on the TSA path`, t`${unused.length} stored certificate(s) are not on the TSA's path`);
     checks.items.push(...sub.items);
-    if (v.info && sub.ok) infos.push(v.info);
+    if (!v.info) return;
+    // Only a trust decision missing: the token counts as a claim, with its root to decide on.
+    const onlyAnchor = !sub.ok && sub.failed().every((c) => c.cause === 'untrusted-anchor');
+    if (sub.ok) stamps.push({ info: v.info, subject: `timestamp[${i}]` });
+    else if (onlyAnchor && v.untrustedRoot) stamps.push({ info: v.info, subject: `timestamp[${i}]`, untrustedRoot: v.untrustedRoot });
   });
 
-  return { infos };
+  return stamps;
 }
 
 export interface FileVerification {
   file: string;
   ok: boolean;
   checks: Check[];
+  /** The verdict in one word (verify/verdict.ts). */
+  reason: Reason;
   receipt?: string;
+  /** SHA-256 of what was examined as the receipt: the receipt file, the pack's zip, or a pack folder's signature.p7s. */
+  receiptSha256?: string;
+  /** What the receipt was read from: a receipt file, or an evidence pack (folder or zip). */
+  receiptKind?: ReceiptKind;
   receiptId?: string;
+  /** The registered entry this file was compared with (found by content, else by its registered name). */
   entry?: Entry;
+  /** The local file as hashed: its size and digests (in the receipt's algorithms). */
+  actual?: { size: number; digests: Partial<Record<HashAlgorithm, string>> };
   holder?: HolderInfo;
   time?: string;
+  claimedTime?: string;
   timestamps: TimestampInfo[];
+  untrusted?: UntrustedAnchor[];
 }
 
 /**
  * What verification found for one local file, in a word (the PDF report's status):
- * `matches` — its digests and size are those of a proven entry; `modified` — it corresponds to an
- * entry (by name) but its content differs; `not registered` — no disclosed entry corresponds to it;
- * `not checked` — the receipt has no proven entries to compare with (or none was found).
+ * `matches` — its digests and size are those of a proven entry; `modified` — an entry is
+ * registered under its name but its content differs; `not covered` — no disclosed entry has its
+ * content or its name (this receipt is not about this file); `not checked` — the receipt has no
+ * proven entries to compare with (or none was found).
  */
-export type FileStatus = 'matches' | 'modified' | 'missing' | 'not registered' | 'not checked';
+export type FileStatus = 'matches' | 'modified' | 'missing' | 'not covered' | 'not checked';
 
 export function fileStatus(r: FileVerification): FileStatus {
   const file = r.checks.filter((c) => c.id === 'file.digest' || c.id === 'file.size');
   if (r.entry) return file.length > 0 && file.every((c) => c.ok) ? 'matches' : 'modified';
-  // Without a proven set of entries (unreadable manifest, broken Merkle proof) nothing was compared.
-  const proven = r.checks.some((c) => c.id === 'receipt.entries') && !r.checks.some((c) => !c.ok && ['manifest.format', 'receipt.entries', 'merkle.root', 'merkle.inclusion'].includes(c.id));
-  return proven && r.checks.some((c) => c.id === 'file.entry') ? 'not registered' : 'not checked';
+  return r.checks.some((c) => c.id === 'file.covered') ? 'not covered' : 'not checked';
 }
 
 /**
@@ -321,42 +417,62 @@ function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest, computed
   return receipt.entries;
 }
 
-/** The entry a local file corresponds to: same digest, preferring the same name. */
-export function findEntry(entries: readonly Entry[], algorithms: readonly HashAlgorithm[], digests: Partial<Record<HashAlgorithm, string>>, name: string): Entry | undefined {
-  const alg = algorithms.find((a) => digests[a]);
-  const byDigest = alg ? entries.filter((f) => f.digests[alg] === digests[alg]) : [];
-  const base = name.split('/').pop();
-  return (
-    byDigest.find((f) => f.name === name) ??
-    byDigest.find((f) => f.name.split('/').pop() === base) ??
-    byDigest[0] ??
-    entries.find((f) => f.name === name) ??
-    entries.find((f) => f.name.split('/').pop() === base) ??
-    (entries.length === 1 ? entries[0] : undefined)
-  );
+/**
+ * Whether `name`, a registered (relative, `/`-separated) name, is the tail of the local path:
+ * `proj/a/part.step` names `/home/me/proj/a/part.step`, not `/home/me/b/part.step`.
+ */
+export function namesPath(name: string, localPath: string): boolean {
+  const want = name.normalize('NFC').split('/');
+  const have = localPath.normalize('NFC').split(/[\\/]+/);
+  if (want.length > have.length) return false;
+  return want.every((part, i) => part === have[have.length - want.length + i]);
 }
 
-/** Judges one local file (its streamed digests) against an already verified receipt. */
-export function verifyFileAgainst(rv: ReceiptVerification, file: string, name: string, local: { size: number; digests: Partial<Record<HashAlgorithm, string>> }): FileVerification {
+/**
+ * The entry a local file corresponds to: one with its content (preferring the one registered
+ * under its name), else one registered under its name — whose content then differs. A file whose
+ * content and name are both absent has no entry: the receipt does not cover it (a base name alone
+ * does not make another folder's file this one).
+ */
+export function findEntry(entries: readonly Entry[], algorithms: readonly HashAlgorithm[], digests: Partial<Record<HashAlgorithm, string>>, localPath: string): Entry | undefined {
+  const alg = algorithms.find((a) => digests[a]);
+  const byDigest = alg ? entries.filter((f) => f.digests[alg] === digests[alg]) : [];
+  const named = (f: Entry) => namesPath(f.name, localPath);
+  // The longest registered name that is the tail of the path is the most specific match.
+  const byName = entries.filter(named).sort((a, b) => b.name.length - a.name.length);
+  return byDigest.find(named) ?? byDigest[0] ?? byName[0];
+}
+
+/** Judges one local file (its streamed digests) against an already verified receipt; `localPath` is the file's path (its registered name must be the tail of it). */
+export function verifyFileAgainst(rv: ReceiptVerification, file: string, localPath: string, local: { size: number; digests: Partial<Record<HashAlgorithm, string>> }): FileVerification {
   const checks = new CheckList();
   const m = rv.manifest;
-  const entry = m ? findEntry(rv.entries, m.algorithms, local.digests, name) : undefined;
+  const entry = m ? findEntry(rv.entries, m.algorithms, local.digests, localPath) : undefined;
   if (!m || rv.entries.length === 0) checks.fail('file.entry', t`the receipt has no proven entries to compare with`);
-  else if (!entry) checks.fail('file.entry', t`"${name}" is not among the ${rv.entries.length} entry(ies) this receipt discloses (of ${m.merkle.count} registered)`);
-  else {
+  else if (!entry) {
+    const alg = m.algorithms[0]!;
+    checks.fail(
+      'file.covered',
+      m.merkle.count > rv.entries.length
+        ? t`this receipt does not cover "${file}": none of the ${rv.entries.length} entry(ies) it discloses (of ${m.merkle.count} registered) has its ${alg.toUpperCase()} ${local.digests[alg] ?? ''} or its name`
+        : t`this receipt does not cover "${file}": none of its ${rv.entries.length} registered file(s) has its ${alg.toUpperCase()} ${local.digests[alg] ?? ''} or its name`,
+    );
+  } else {
     checks.pass('file.entry', t`registered as "${entry.name}"`);
     for (const a of m.algorithms) {
       const want = entry.digests[a]!;
       const got = local.digests[a];
-      checks.expect(`file.digest`, got === want, t`${a.toUpperCase()} ${got ?? ''} matches`, t`${a.toUpperCase()} of the file is ${got ?? '(not computed)'}, registered ${want}: the content differs`);
+      checks.expect(`file.digest`, got === want, t`${a.toUpperCase()} ${got ?? ''} matches`, t`${a.toUpperCase()} of the file is ${got ?? '(not computed)'}, registered ${want}: the content of "${entry.name}" differs`);
     }
     checks.expect('file.size', entry.size === local.size, t`${local.size} bytes`, t`file has ${local.size} bytes, registered ${entry.size}`);
   }
   const all = [...rv.checks, ...checks.items];
-  const r: FileVerification = { file, ok: all.every((c) => c.ok), checks: all, timestamps: rv.timestamps };
+  const r: FileVerification = { file, ok: all.every((c) => c.ok), checks: all, reason: reasonOf(all), timestamps: rv.timestamps, actual: { size: local.size, digests: local.digests } };
   if (rv.id) r.receiptId = rv.id;
   if (entry) r.entry = { name: entry.name, size: entry.size, digests: entry.digests, salt: entry.salt };
   if (rv.holder) r.holder = rv.holder;
   if (rv.time) r.time = rv.time;
+  if (rv.claimedTime) r.claimedTime = rv.claimedTime;
+  if (rv.untrusted) r.untrusted = rv.untrusted;
   return r;
 }
