@@ -1,6 +1,6 @@
 /** Exit codes (README "Exit codes", `tsproof --help`). */
 import { t } from '../core/text.js';
-import { InputError, TsaError, TsproofError, VerificationError } from '../core/errors.js';
+import { InputError, RegistryError, TsaError, TsproofError, VerificationError } from '../core/errors.js';
 
 export const ExitCode = {
   OK: 0,
@@ -24,7 +24,7 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof ExitError) return err.exitCode;
   if (err instanceof VerificationError) return ExitCode.VERIFY_FAILED;
   if (err instanceof InputError) return ExitCode.USAGE;
-  if (err instanceof TsaError) return ExitCode.SERVICE;
+  if (err instanceof TsaError || err instanceof RegistryError) return ExitCode.SERVICE;
   if (err instanceof TsproofError) return ExitCode.INTERNAL;
   return ExitCode.INTERNAL;
 }

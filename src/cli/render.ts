@@ -109,6 +109,14 @@ export function guidance(ctx: CliContext, r: Explained, o: { receipt?: string; f
   return lines;
 }
 
+/** How the registry found the receipt: the earliest registration, the others, a receipt that moved. */
+function registryLines(g: NonNullable<FileVerification['registry']>): Text[] {
+  const lines: Text[] = [];
+  if (g.others > 0) lines.push(g.earliest ? t`  registry the earliest of ${g.others + 1} registrations of this content (registry find shows all)` : t`  registry ${g.others + 1} registrations cover this content; the earliest's receipt is missing, this is the earliest at hand (registry find shows all)`);
+  if (g.movedFrom) lines.push(t`  moved    the receipt was recorded at ${g.movedFrom}; the registry now points here`);
+  return lines;
+}
+
 export function renderFileResult(ctx: CliContext, r: FileVerification, detail: Detail): Text[] {
   const lines: Text[] = [verdict(ctx, r.ok, r.file, r.reason)];
   if (detail !== 'brief' && r.entry) {
@@ -117,6 +125,7 @@ export function renderFileResult(ctx: CliContext, r: FileVerification, detail: D
   }
   if (r.reason !== 'no-receipt') lines.push(...holderAndTimes(r));
   if (detail !== 'brief' && r.receipt) lines.push(t`  receipt  ${r.receipt}${r.receiptId ? ` (${r.receiptId})` : ''}`);
+  if (detail !== 'brief' && r.registry) lines.push(...registryLines(r.registry));
   if (detail !== 'brief' && !r.ok) lines.push(...guidance(ctx, r, { ...(r.receipt ? { receipt: r.receipt } : {}), file: r.file }));
   const failed = r.checks.filter((x) => !x.ok);
   if (detail !== 'brief') lines.push(detail === 'short' ? t`  checks   ${summarize(r.checks)} (--full lists every check)` : t`  checks   ${summarize(r.checks)}`);

@@ -43,6 +43,11 @@ export type InputErrorCode =
   | 'RECEIPT_NOT_FOUND'
   | 'MALFORMED_DEPOSIT'
   | 'NOT_A_RECIPIENT'
+  /** The registry database cannot be read as a tsproof registry (docs/registry.md): rebuild it from the receipts. */
+  | 'REGISTRY_CORRUPT'
+  /** The registry was written by a newer tsproof (a schema version this one does not know). */
+  | 'REGISTRY_TOO_NEW'
+  | 'REGISTRATION_NOT_FOUND'
   | 'BAD_ARGUMENT';
 export class InputError extends TsproofError<InputErrorCode> {}
 
@@ -97,6 +102,9 @@ export class TsaError extends TsproofError<TsaErrorCode> {
     this.retriable = o.retriable ?? false;
   }
 }
+
+/** The registry's storage failed (locked beyond the busy timeout, a disk error). Exit 3. */
+export class RegistryError extends TsproofError<'REGISTRY_BUSY' | 'REGISTRY_FAILED'> {}
 
 /** Evidence that does not check out, where a command needed it to (export, certificate). Exit 1. */
 export class VerificationError extends TsproofError<'VERIFICATION_FAILED'> {}

@@ -1,8 +1,8 @@
 /**
  * tsproof's state directory ($TSPROOF_HOME, default ~/.tsproof; a project may keep its
- * own in ./.tsproof): config.json, identities/, trust/, index.jsonl. See docs/home.md.
+ * own in ./.tsproof): config.json, identities/, trust/, registry.db. See docs/home.md.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { readJsonFile, writeAtomic } from './io/fs.js';
 import path from 'node:path';
 import { InputError } from './errors.js';
@@ -66,7 +66,7 @@ export async function loadTrust(home: string, files: readonly string[], cwd: str
   return out;
 }
 
-/** One line of the local index of registrations ($TSPROOF_HOME/index.jsonl). */
+/** One line of the index of registrations of earlier versions ($TSPROOF_HOME/index.jsonl), read once to migrate it into the registry (registry/open.ts). */
 export interface IndexEntry {
   receipt: string;
   id: string;
@@ -76,26 +76,9 @@ export interface IndexEntry {
   holderSha256?: string;
   /**
    * The registered files' digests, per algorithm, concatenated into one hex string (fixed
-   * width per algorithm) — compact for batches of 100,000s. Use {@link indexDigests}.
+   * width per algorithm).
    */
   digests: Partial<Record<HashAlgorithm, string>>;
-}
-
-const HEX_WIDTH: Record<HashAlgorithm, number> = { sha256: 64, sha384: 96, sha512: 128 };
-
-/** The digests of an index entry for one algorithm, as a set. */
-export function indexDigests(e: IndexEntry, alg: HashAlgorithm): Set<string> {
-  const all = e.digests[alg] ?? '';
-  const w = HEX_WIDTH[alg];
-  const out = new Set<string>();
-  for (let i = 0; i + w <= all.length; i += w) out.add(all.slice(i, i + w));
-  return out;
-}
-
-export async function appendIndex(home: string, entry: IndexEntry): Promise<void> {
-  await mkdir(home, { recursive: true, mode: 0o700 });
-  // One write of one line with O_APPEND: concurrent registrations never interleave.
-  await appendFile(path.join(home, 'index.jsonl'), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
 }
 
 export async function readIndex(home: string): Promise<IndexEntry[]> {

@@ -33,7 +33,7 @@ describe('a file written while it is hashed', () => {
       const before = readdirSync(ws.work).sort();
       expectOneLineError(await ws.run(['register', 'autosave.dwg', '--tsa', tsa.url]), 2, /autosave\.dwg changed while it was read/);
       expect(readdirSync(ws.work).sort()).toEqual(before);
-      expect(existsSync(path.join(ws.home, 'index.jsonl'))).toBe(false);
+      expect(existsSync(path.join(ws.home, 'registry.db'))).toBe(false);
     } finally {
       writer.kill();
     }

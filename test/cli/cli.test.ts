@@ -320,7 +320,7 @@ describe('tsproof register and verify', () => {
         await bad.close();
       }
       expect(readdirSync(s.work), mode).toEqual(['a.bin']);
-      expect(existsSync(path.join(s.home, 'index.jsonl')), mode).toBe(false);
+      expect(existsSync(path.join(s.home, 'registry.db')), mode).toBe(false);
     }
   });
 });

@@ -119,7 +119,7 @@ for (const p of PATHS) {
         await new Promise((r) => setTimeout(r, 1000));
         expect(clientLeft).toBe(true);
         expect(readdirSync(ws.work).filter((n) => n.endsWith('.tsproof.json'))).toEqual([]);
-        expect(existsSync(path.join(ws.home, 'index.jsonl'))).toBe(false);
+        expect(existsSync(path.join(ws.home, 'registry.db'))).toBe(false);
       } finally {
         if (reg.exitCode === null && reg.signalCode === null) reg.kill('SIGKILL');
         await slow.close();

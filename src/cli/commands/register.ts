@@ -2,10 +2,12 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { appendIndex, fileRateState, indexDigests, loadConfig, readIndex } from '../../core/home.js';
+import { fileRateState, loadConfig } from '../../core/home.js';
+import { createHash, type Hash } from 'node:crypto';
+import { openExistingRegistry, openRegistry } from '../../core/registry/open.js';
+import { recordRegistration } from '../../core/registry/record.js';
 import { proxyFromEnv } from '../../core/tsp/http.js';
 import { publicTsa } from '../../core/tsa/public-tsas.js';
-import type { HashAlgorithm } from '../../core/crypto/algorithms.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
 import { register, type Registration, type RegisterOptions } from '../../core/register.js';
@@ -140,28 +142,39 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
   }
 }
 
-/** Digests this identity registered before, as "alg:hex", from the local index. */
+/** Digests this identity registered before, as "alg:hex", from the registry. */
 async function registeredDigests(ctx: CliContext, holderSha256: string): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const e of await readIndex(ctx.home)) {
-    if (e.holderSha256 !== holderSha256) continue;
-    for (const a of Object.keys(e.digests) as HashAlgorithm[]) for (const h of indexDigests(e, a)) out.add(`${a}:${h}`);
+  const store = await openExistingRegistry(ctx.home, { now: ctx.now });
+  if (!store) return new Set();
+  try {
+    return await store.holderDigests(holderSha256);
+  } finally {
+    store.close();
   }
-  return out;
 }
 
-/** Writes the receipt (atomically) and adds the registration to the local index. */
+function* hashing(chunks: Iterable<string>, h: Hash): Generator<string> {
+  for (const c of chunks) {
+    h.update(c, 'utf8');
+    yield c;
+  }
+}
+
+/**
+ * Writes the receipt (atomically), then records the registration in the registry. In that
+ * order: a crash in between leaves a receipt the registry does not list yet (`registry import`
+ * adopts it), never a record of a receipt that is not there.
+ */
 export async function saveRegistration(ctx: CliContext, reg: Registration, file: string): Promise<void> {
   for (const f of reg.tsaFailures) warn(ctx, t`a TSA failed (enough others answered): ${f.message}`);
-  await writeAtomic(file, receiptChunks(reg.receipt));
-  await appendIndex(ctx.home, {
-    receipt: file,
-    id: reg.receipt.id,
-    time: reg.verification.time!,
-    holder: reg.verification.holder!.subject,
-    holderSha256: reg.verification.holder!.certificateSha256,
-    digests: Object.fromEntries(reg.manifest.algorithms.map((a) => [a, reg.receipt.entries.map((e) => e.digests[a]!).join('')])),
-  });
+  const digest = createHash('sha256');
+  await writeAtomic(file, hashing(receiptChunks(reg.receipt), digest));
+  const store = await openRegistry(ctx.home, { now: ctx.now });
+  try {
+    await recordRegistration(store, 'registration', { ...reg.verification, manifest: reg.manifest }, reg.receipt.entries, { path: file, sha256: digest.digest('hex') });
+  } finally {
+    store.close();
+  }
 }
 
 async function writeResult(ctx: CliContext, reg: Registration, inputs: string[], outDir?: string): Promise<number> {

@@ -632,7 +632,6 @@ export const KO: Readonly<Record<string, string>> = {
   "{0} (refused under the {1} policy)": "{0} ({1} 정책에 따라 거부)",
   "{0} (accepted with a warning under the {1} policy)": "{0} ({1} 정책에 따라 경고와 함께 허용)",
   "{0}: cannot read receipt": "{0}: 영수증을 읽을 수 없습니다",
-  "no receipt given, none beside the file, and no registration of its content in the local index": "영수증이 주어지지 않았고, 파일 옆에도 없으며, 로컬 색인에도 이 내용의 등록이 없습니다",
   "registered \"{0}\" ({1} bytes) is missing": "등록된 \"{0}\"({1}바이트)이(가) 없습니다",
   "{0} matches": "{0} 일치",
   "{0} of the file is {1}, registered {2}": "파일의 {0}은(는) {1}, 등록된 값은 {2}",

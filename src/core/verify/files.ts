@@ -7,7 +7,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { withSource } from '../errors.js';
 import { fileError, hashFile, hashFiles, type HashPool, type HashProgress } from '../hash/engine.js';
-import { indexDigests, readIndex } from '../home.js';
+import { openExistingRegistry } from '../registry/open.js';
+import { coveringRegistrations, locateReceipt } from '../registry/lookup.js';
+import type { RegistryStore } from '../registry/types.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
 import type { Receipt } from '../receipt/receipt.js';
 import { loadReceiptSource, type LoadedReceipt } from '../receipt/source.js';
@@ -69,29 +71,53 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
   if (given) await judge(given); // a bad --receipt is bad input before any hashing
 
   const results: FileVerification[] = [];
-  for (const f of o.files) {
+  const store = given ? undefined : await openExistingRegistry(o.home, { now: () => new Date() });
+  try {
+    for (const f of o.files) results.push(await verifyOne(f, store));
+  } finally {
+    store?.close();
+  }
+  return results;
+
+  async function verifyOne(f: string, store: RegistryStore | undefined): Promise<FileVerification> {
     const abs = path.resolve(o.cwd, f);
     let receiptPath = given;
+    let registry: FileVerification['registry'];
+    const gone: { id: string; time: string }[] = [];
     if (!receiptPath) {
-      // Beside the file first, then the local index; either way matched by content digest.
-      const beside = await receiptsBeside(abs);
-      const index = await readIndex(o.home);
-      const algs = new Set<HashAlgorithm>(['sha256']);
-      for (const e of index) for (const a of Object.keys(e.digests)) algs.add(a as HashAlgorithm);
+      // The registry first, earliest registration first; then a receipt beside the file — either way matched by content digest.
+      const algs = new Set<HashAlgorithm>(['sha256', ...((await store?.algorithms()) ?? [])]);
       const local = await hashFile(abs, [...algs], f);
-      for (const r of beside) {
-        if (receiptPath) break;
-        const { receipt } = await judge(r);
-        if ([...algs].some((a) => receiptHas(receipt, a, local.digests[a]!))) receiptPath = r;
+      if (store) {
+        const covering = await coveringRegistrations(store, local.digests);
+        for (const rec of covering) {
+          const at = await locateReceipt(store, rec, [o.cwd, path.dirname(abs)]);
+          if (!at) {
+            gone.push({ id: rec.id, time: rec.time });
+            continue;
+          }
+          receiptPath = at.receipt;
+          registry = { id: rec.id, time: rec.time, others: covering.length - 1, earliest: gone.length === 0, ...(at.movedFrom ? { movedFrom: at.movedFrom } : {}) };
+          break;
+        }
       }
-      receiptPath ??= [...index].reverse().find((e) => (Object.keys(e.digests) as HashAlgorithm[]).some((a) => indexDigests(e, a).has(local.digests[a]!)))?.receipt;
-      receiptPath ??= beside[0];
+      if (!receiptPath) {
+        for (const r of await receiptsBeside(abs)) {
+          const { receipt } = await judge(r);
+          if ([...algs].some((a) => receiptHas(receipt, a, local.digests[a]!))) {
+            receiptPath = r;
+            break;
+          }
+        }
+      }
+      receiptPath ??= gone.length ? undefined : (await receiptsBeside(abs))[0];
     }
     if (!receiptPath) {
       const checks = new CheckList();
-      checks.fail('receipt.located', t`no receipt given, none beside the file, and no registration of its content in the local index`);
-      results.push({ file: f, ok: false, checks: checks.items, reason: reasonOf(checks.items), timestamps: [] });
-      continue;
+      const g = gone[0];
+      if (g) checks.fail('receipt.located', t`registered in ${g.id} (proven ${g.time}; ${gone.length} registration(s) cover this content), but its receipt is gone from where it was recorded and was not found in this folder or its parents: point at it with --receipt <file>`);
+      else checks.fail('receipt.located', t`no receipt given, none beside the file, and no registration of its content in the local registry`);
+      return { file: f, ok: false, checks: checks.items, reason: reasonOf(checks.items), timestamps: [] };
     }
     const { verification, loaded } = await judge(receiptPath);
     const algs = verification.manifest?.algorithms ?? ['sha256'];
@@ -100,9 +126,9 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
     r.receipt = path.relative(o.cwd, receiptPath) || receiptPath;
     r.receiptSha256 = loaded.sha256;
     r.receiptKind = loaded.kind;
-    results.push(r);
+    if (registry) r.registry = registry;
+    return r;
   }
-  return results;
 }
 
 export type DirStatus = 'matched' | 'modified' | 'missing' | 'unregistered';

@@ -343,6 +343,8 @@ export interface FileVerification {
   /** What the receipt was read from: a receipt file, or an evidence pack (folder or zip). */
   receiptKind?: ReceiptKind;
   receiptId?: string;
+  /** Found through the registry: the registration used (the earliest whose receipt is at hand), and how many others cover the same content. */
+  registry?: { id: string; time: string; others: number; earliest: boolean; movedFrom?: string };
   /** The registered entry this file was compared with (found by content, else by its registered name). */
   entry?: Entry;
   /** The local file as hashed: its size and digests (in the receipt's algorithms). */

@@ -1,0 +1,395 @@
+/**
+ * The embedded registry: one SQLite file ($TSPROOF_HOME/registry.db) through node:sqlite, in
+ * WAL mode with a busy timeout, so several tsproof processes share it (each change is one
+ * BEGIN IMMEDIATE transaction: writers queue, nothing is lost). The schema is versioned
+ * (PRAGMA user_version) and migrated forward on open; a newer schema is refused, never misread.
+ * A file that is not a readable registry is refused with one line naming it — never overwritten.
+ * Schema and event chain: docs/registry.md (a contract).
+ */
+import { closeSync, openSync } from 'node:fs';
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
+import { InputError, RegistryError } from '../errors.js';
+import type { HashAlgorithm } from '../crypto/algorithms.js';
+import { t } from '../text.js';
+import { nextEvent, payloadText } from './chain.js';
+import type { Coverage, EntryRecord, NewEvent, RegistrationFilter, RegistrationRecord, RegistrationStatus, RegistryEvent, RegistryStore } from './types.js';
+
+/** The schema version this tsproof writes (PRAGMA user_version). */
+export const SCHEMA_VERSION = 1;
+/** PRAGMA application_id of a tsproof registry: "tspr". */
+export const APPLICATION_ID = 0x74737072;
+
+/** Migrations: MIGRATIONS[n] takes a database from version n to n + 1. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE registrations (
+     rid INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     time TEXT NOT NULL,
+     times TEXT NOT NULL,
+     created TEXT NOT NULL,
+     holder TEXT NOT NULL,
+     holder_sha256 TEXT NOT NULL,
+     tsas TEXT NOT NULL,
+     algorithms TEXT NOT NULL,
+     receipt TEXT NOT NULL,
+     receipt_sha256 TEXT NOT NULL,
+     count INTEGER NOT NULL,
+     status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired', 'destroyed')),
+     reason TEXT,
+     title TEXT,
+     project TEXT,
+     tags TEXT,
+     classification TEXT
+   );
+   CREATE INDEX registrations_time ON registrations(time);
+   CREATE INDEX registrations_holder ON registrations(holder_sha256);
+   CREATE TABLE entries (
+     rid INTEGER NOT NULL REFERENCES registrations(rid),
+     idx INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     sha256 BLOB,
+     sha384 BLOB,
+     sha512 BLOB,
+     PRIMARY KEY (rid, idx)
+   ) WITHOUT ROWID;
+   CREATE INDEX entries_sha256 ON entries(sha256) WHERE sha256 IS NOT NULL;
+   CREATE INDEX entries_sha384 ON entries(sha384) WHERE sha384 IS NOT NULL;
+   CREATE INDEX entries_sha512 ON entries(sha512) WHERE sha512 IS NOT NULL;
+   CREATE INDEX entries_name ON entries(name);
+   CREATE TABLE events (
+     seq INTEGER PRIMARY KEY,
+     time TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     subject TEXT,
+     payload TEXT NOT NULL,
+     signature TEXT,
+     prev TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   CREATE INDEX events_kind ON events(kind);
+   CREATE INDEX events_subject ON events(subject) WHERE subject IS NOT NULL;
+   CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'registry events are append-only'); END;
+   CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'registry events are append-only'); END;`,
+];
+
+const ALGS: readonly HashAlgorithm[] = ['sha256', 'sha384', 'sha512'];
+
+interface SqliteError extends Error {
+  errcode?: number;
+  errstr?: string;
+}
+
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+const SQLITE_CORRUPT = 11;
+const SQLITE_NOTADB = 26;
+
+export interface SqliteRegistryOptions {
+  now: () => Date;
+  /** How long a writer waits for another (ms). */
+  busyTimeoutMs?: number;
+  /** Open read-only (no migration, no creation): for commands that only read. */
+  readOnly?: boolean;
+}
+
+export class SqliteRegistry implements RegistryStore {
+  readonly location: string;
+  private readonly db: DatabaseSync;
+  private readonly now: () => Date;
+  private readonly cache = new Map<string, StatementSync>();
+
+  private constructor(file: string, db: DatabaseSync, now: () => Date) {
+    this.location = file;
+    this.db = db;
+    this.now = now;
+  }
+
+  /** Opens (creating with mode 0600 when absent) and migrates the registry at `file`. */
+  static open(file: string, o: SqliteRegistryOptions): SqliteRegistry {
+    if (!o.readOnly) closeSync(openSync(file, 'a', 0o600));
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(file, { readOnly: !!o.readOnly });
+    } catch (err) {
+      throw storageError(file, err);
+    }
+    const reg = new SqliteRegistry(file, db, o.now);
+    try {
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(o.busyTimeoutMs ?? 30_000))}`);
+      reg.checkIdentity();
+      if (!o.readOnly) {
+        db.exec('PRAGMA journal_mode = WAL');
+        db.exec('PRAGMA synchronous = FULL');
+        reg.migrate();
+      }
+      db.exec('PRAGMA foreign_keys = ON');
+    } catch (err) {
+      db.close();
+      throw storageError(file, err);
+    }
+    return reg;
+  }
+
+  /** A file written by something else, or by a newer tsproof, is refused before anything is written. */
+  private checkIdentity(): void {
+    const version = this.pragma('user_version');
+    const app = this.pragma('application_id');
+    const tables = (this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    if (app !== APPLICATION_ID && (app !== 0 || tables > 0)) throw new InputError({ code: 'REGISTRY_CORRUPT', message: t`${this.location} is not a tsproof registry; move it away, then recreate the registry with "tsproof registry rebuild --from <folders>"` });
+    if (version > SCHEMA_VERSION) throw new InputError({ code: 'REGISTRY_TOO_NEW', message: t`${this.location} was written by a newer tsproof (registry schema ${version}; this one knows ${SCHEMA_VERSION}): it needs a newer tsproof` });
+  }
+
+  private pragma(name: string): number {
+    const row = this.db.prepare(`PRAGMA ${name}`).get() as Record<string, number>;
+    return Number(Object.values(row)[0] ?? 0);
+  }
+
+  private migrate(): void {
+    if (this.pragma('user_version') === SCHEMA_VERSION) return;
+    this.write(() => {
+      const version = this.pragma('user_version'); // again, under the write lock: another process may have migrated
+      if (version > SCHEMA_VERSION) throw new InputError({ code: 'REGISTRY_TOO_NEW', message: t`${this.location} was written by a newer tsproof (registry schema ${version}; this one knows ${SCHEMA_VERSION}): it needs a newer tsproof` });
+      for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
+      this.db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    });
+  }
+
+  private stmt(sql: string): StatementSync {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs `f` in one write transaction (BEGIN IMMEDIATE: writers wait their turn, up to the busy timeout). */
+  private write<T>(f: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const r = f();
+      this.db.exec('COMMIT');
+      return r;
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** Storage errors become one-line errors naming the file. */
+  private guard<T>(f: () => T): Promise<T> {
+    try {
+      return Promise.resolve(f());
+    } catch (err) {
+      return Promise.reject(storageError(this.location, err));
+    }
+  }
+
+  private appendLocked(e: NewEvent): RegistryEvent {
+    const head = this.headSync();
+    const ev = nextEvent(head, { time: this.now().toISOString(), kind: e.kind, payload: payloadText(e.payload), ...(e.subject !== undefined ? { subject: e.subject } : {}), ...(e.signature !== undefined ? { signature: e.signature } : {}) });
+    this.stmt('INSERT INTO events (seq, time, kind, subject, payload, signature, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(ev.seq, ev.time, ev.kind, ev.subject ?? null, ev.payload, ev.signature ?? null, ev.prev, ev.hash);
+    return ev;
+  }
+
+  private headSync(): RegistryEvent | undefined {
+    const row = this.stmt('SELECT * FROM events ORDER BY seq DESC LIMIT 1').get();
+    return row ? eventOf(row) : undefined;
+  }
+
+  addRegistration(rec: RegistrationRecord, entries: Iterable<EntryRecord>, event: NewEvent): Promise<RegistryEvent | undefined> {
+    return this.guard(() =>
+      this.write(() => {
+        if (this.stmt('SELECT 1 AS x FROM registrations WHERE id = ?').get(rec.id)) return undefined;
+        const { lastInsertRowid } = this.stmt(
+          `INSERT INTO registrations (id, time, times, created, holder, holder_sha256, tsas, algorithms, receipt, receipt_sha256, count, status, reason, title, project, tags, classification)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(rec.id, rec.time, JSON.stringify(rec.times), rec.created, rec.holder, rec.holderSha256, JSON.stringify(rec.tsas), JSON.stringify(rec.algorithms), rec.receipt, rec.receiptSha256, rec.count, rec.status, rec.reason ?? null, rec.title ?? null, rec.project ?? null, rec.tags ? JSON.stringify(rec.tags) : null, rec.classification ?? null);
+        const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, ?, ?, ?)');
+        for (const e of entries) ins.run(lastInsertRowid, e.index, e.name, e.size, blob(e.digests.sha256), blob(e.digests.sha384), blob(e.digests.sha512));
+        return this.appendLocked(event);
+      }),
+    );
+  }
+
+  registration(id: string): Promise<RegistrationRecord | undefined> {
+    return this.guard(() => {
+      const row = this.stmt('SELECT * FROM registrations WHERE id = ?').get(id);
+      return row ? registrationOf(row) : undefined;
+    });
+  }
+
+  registrationsByPrefix(prefix: string, limit: number): Promise<RegistrationRecord[]> {
+    return this.guard(() => this.stmt("SELECT * FROM registrations WHERE id >= ? AND id < ? || '~' ORDER BY time, rid LIMIT ?").all(prefix, prefix, limit).map(registrationOf));
+  }
+
+  registrations(f: RegistrationFilter = {}): Promise<RegistrationRecord[]> {
+    return this.guard(() => {
+      const where: string[] = [];
+      const args: SQLInputValue[] = [];
+      if (f.since) where.push('time >= ?') && args.push(f.since);
+      if (f.until) where.push('time <= ?') && args.push(f.until);
+      if (f.holder) where.push("(holder_sha256 = lower(?) OR instr(lower(holder), lower(?)) > 0)") && args.push(f.holder, f.holder);
+      if (f.project) where.push('project = ?') && args.push(f.project);
+      if (f.status) where.push('status = ?') && args.push(f.status);
+      for (const tag of f.tags ?? []) {
+        const eq = tag.indexOf('=');
+        if (eq < 0) where.push("json_type(tags, '$.' || json_quote(?)) IS NOT NULL") && args.push(tag);
+        else where.push("json_extract(tags, '$.' || json_quote(?)) = ?") && args.push(tag.slice(0, eq), tag.slice(eq + 1));
+      }
+      if (f.name) where.push('EXISTS (SELECT 1 FROM entries e WHERE e.rid = registrations.rid AND e.name GLOB ?)') && args.push(f.name);
+      const sql = `SELECT * FROM registrations${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time, rid${f.limit ? ` LIMIT ${Math.floor(f.limit)}` : ''}`;
+      return this.db.prepare(sql).all(...args).map(registrationOf);
+    });
+  }
+
+  entries(id: string): Promise<EntryRecord[]> {
+    return this.guard(() => this.stmt('SELECT e.* FROM entries e JOIN registrations r ON r.rid = e.rid WHERE r.id = ? ORDER BY e.idx').all(id).map((r) => entryOf(r)));
+  }
+
+  findByDigest(alg: HashAlgorithm, hex: string): Promise<Coverage[]> {
+    if (!ALGS.includes(alg)) return Promise.resolve([]);
+    return this.guard(() => this.stmt(`SELECT r.*, e.idx AS e_idx, e.name AS e_name, e.size AS e_size, e.sha256 AS e_sha256, e.sha384 AS e_sha384, e.sha512 AS e_sha512 FROM entries e JOIN registrations r ON r.rid = e.rid WHERE e.${alg} = ? ORDER BY r.time, r.rid, e.idx`).all(Buffer.from(hex, 'hex')).map(coverageOf));
+  }
+
+  findByName(name: string): Promise<Coverage[]> {
+    return this.guard(() => this.stmt('SELECT r.*, e.idx AS e_idx, e.name AS e_name, e.size AS e_size, e.sha256 AS e_sha256, e.sha384 AS e_sha384, e.sha512 AS e_sha512 FROM entries e JOIN registrations r ON r.rid = e.rid WHERE e.name = ? ORDER BY r.time, r.rid').all(name).map(coverageOf));
+  }
+
+  algorithms(): Promise<HashAlgorithm[]> {
+    return this.guard(() => {
+      const out = new Set<HashAlgorithm>();
+      for (const row of this.stmt('SELECT DISTINCT algorithms FROM registrations').all()) for (const a of JSON.parse(String(row.algorithms)) as HashAlgorithm[]) out.add(a);
+      return [...out];
+    });
+  }
+
+  holderDigests(holderSha256: string): Promise<Set<string>> {
+    return this.guard(() => {
+      const out = new Set<string>();
+      for (const row of this.stmt("SELECT e.sha256, e.sha384, e.sha512 FROM entries e JOIN registrations r ON r.rid = e.rid WHERE r.holder_sha256 = ? AND r.status != 'destroyed'").iterate(holderSha256)) {
+        for (const a of ALGS) if (row[a]) out.add(`${a}:${Buffer.from(row[a] as Uint8Array).toString('hex')}`);
+      }
+      return out;
+    });
+  }
+
+  update(id: string, change: { status?: RegistrationStatus; reason?: string; receipt?: string; receiptSha256?: string; dropEntries?: boolean }, event: NewEvent): Promise<RegistryEvent> {
+    return this.guard(() =>
+      this.write(() => {
+        const row = this.stmt('SELECT rid FROM registrations WHERE id = ?').get(id);
+        if (!row) throw new InputError({ code: 'REGISTRATION_NOT_FOUND', message: t`no registration ${id} in the registry` });
+        if (change.status) this.stmt('UPDATE registrations SET status = ?, reason = ? WHERE rid = ?').run(change.status, change.reason ?? null, row.rid!);
+        if (change.receipt) this.stmt('UPDATE registrations SET receipt = ?, receipt_sha256 = ? WHERE rid = ?').run(change.receipt, change.receiptSha256 ?? null, row.rid!);
+        if (change.dropEntries) this.stmt('DELETE FROM entries WHERE rid = ?').run(row.rid!);
+        return this.appendLocked(event);
+      }),
+    );
+  }
+
+  append(event: NewEvent): Promise<RegistryEvent> {
+    return this.guard(() => this.write(() => this.appendLocked(event)));
+  }
+
+  events(o: { kind?: string; subject?: string; afterSeq?: number } = {}): Promise<RegistryEvent[]> {
+    return this.guard(() => {
+      const where: string[] = [];
+      const args: SQLInputValue[] = [];
+      if (o.kind) where.push('kind = ?') && args.push(o.kind);
+      if (o.subject) where.push('subject = ?') && args.push(o.subject);
+      if (o.afterSeq) where.push('seq > ?') && args.push(o.afterSeq);
+      return this.db.prepare(`SELECT * FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`).all(...args).map(eventOf);
+    });
+  }
+
+  /** Every event in stored order, one at a time (for checking a long chain in bounded memory). */
+  *iterateEvents(): Generator<RegistryEvent> {
+    try {
+      for (const row of this.db.prepare('SELECT * FROM events ORDER BY rowid').iterate()) yield eventOf(row);
+    } catch (err) {
+      throw storageError(this.location, err);
+    }
+  }
+
+  /** Every registration with its entries' rows, for checks and export. */
+  *iterateEntries(id: string): Generator<EntryRecord> {
+    for (const row of this.db.prepare('SELECT e.* FROM entries e JOIN registrations r ON r.rid = e.rid WHERE r.id = ? ORDER BY e.idx').iterate(id)) yield entryOf(row);
+  }
+
+  head(): Promise<RegistryEvent | undefined> {
+    return this.guard(() => this.headSync());
+  }
+
+  /** Size figures for the benchmark and `registry verify`. */
+  stats(): { entries: number; registrations: number; events: number } {
+    const n = (sql: string) => Number((this.db.prepare(sql).get() as { n: number }).n);
+    return { entries: n('SELECT count(*) AS n FROM entries'), registrations: n('SELECT count(*) AS n FROM registrations'), events: n('SELECT count(*) AS n FROM events') };
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+function blob(hex: string | undefined): Uint8Array | null {
+  return hex === undefined ? null : Buffer.from(hex, 'hex');
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+function registrationOf(row: Row): RegistrationRecord {
+  const r: RegistrationRecord = {
+    id: String(row.id),
+    time: String(row.time),
+    times: JSON.parse(String(row.times)) as string[],
+    created: String(row.created),
+    holder: String(row.holder),
+    holderSha256: String(row.holder_sha256),
+    tsas: JSON.parse(String(row.tsas)) as string[],
+    algorithms: JSON.parse(String(row.algorithms)) as HashAlgorithm[],
+    receipt: String(row.receipt),
+    receiptSha256: String(row.receipt_sha256),
+    count: Number(row.count),
+    status: String(row.status) as RegistrationStatus,
+  };
+  if (row.reason != null) r.reason = String(row.reason);
+  if (row.title != null) r.title = String(row.title);
+  if (row.project != null) r.project = String(row.project);
+  if (row.tags != null) r.tags = JSON.parse(String(row.tags)) as Record<string, string>;
+  if (row.classification != null) r.classification = String(row.classification);
+  return r;
+}
+
+function entryOf(row: Row, prefix = ''): EntryRecord {
+  const digests: EntryRecord['digests'] = {};
+  for (const a of ALGS) {
+    const v = row[`${prefix}${a}`];
+    if (v) digests[a] = Buffer.from(v as Uint8Array).toString('hex');
+  }
+  return { index: Number(row[`${prefix}idx`]), name: String(row[`${prefix}name`]), size: Number(row[`${prefix}size`]), digests };
+}
+
+function coverageOf(row: Row): Coverage {
+  return { registration: registrationOf(row), entry: entryOf(row, 'e_') };
+}
+
+function eventOf(row: Row): RegistryEvent {
+  const e: RegistryEvent = { seq: Number(row.seq), time: String(row.time), kind: String(row.kind), payload: String(row.payload), prev: String(row.prev), hash: String(row.hash) };
+  if (row.subject != null) e.subject = String(row.subject);
+  if (row.signature != null) e.signature = String(row.signature);
+  return e;
+}
+
+/** A SQLite failure as one line: a damaged file is bad input (exit 2, rebuild it); a lock held too long, a service failure (exit 3). */
+export function storageError(file: string, err: unknown): Error {
+  if (err instanceof InputError || err instanceof RegistryError) return err;
+  const e = err as SqliteError;
+  const code = (e.errcode ?? -1) & 0xff;
+  const why = e.errstr ?? e.message ?? String(err);
+  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB) return new InputError({ code: 'REGISTRY_CORRUPT', message: t`${file} is damaged (${why}); nothing was changed: move it away, then recreate the registry from the receipts with "tsproof registry rebuild --from <folders>"`, cause: err });
+  if (code === SQLITE_BUSY || code === SQLITE_LOCKED) return new RegistryError({ code: 'REGISTRY_BUSY', message: t`${file} stayed locked by another tsproof beyond the busy timeout; try again`, cause: err });
+  return new RegistryError({ code: 'REGISTRY_FAILED', message: t`${file}: ${why}`, cause: err });
+}

@@ -1,0 +1,197 @@
+/**
+ * The embedded registry's storage (src/core/registry): schema versions, refusals of files it must
+ * not read, the event chain and its tamper evidence, lookups earliest first, and the migration
+ * of an earlier index.jsonl. Tampering is done with a second, raw SQLite connection, as an
+ * attacker with the file would.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/errors.js';
+import { checkChain, eventHash, GENESIS } from '../../src/core/registry/chain.js';
+import { openRegistry, registryPath } from '../../src/core/registry/open.js';
+import { entriesSha256, registrationEvent } from '../../src/core/registry/record.js';
+import { SCHEMA_VERSION, SqliteRegistry } from '../../src/core/registry/sqlite.js';
+import type { EntryRecord, RegistrationRecord } from '../../src/core/registry/types.js';
+
+const now = () => new Date('2026-12-04T10:00:00.000Z');
+const home = () => mkdtempSync(path.join(os.tmpdir(), 'tsproof-registry-'));
+const hex = (c: string) => c.repeat(64);
+
+function rec(id: string, time: string, o: Partial<RegistrationRecord> = {}): RegistrationRecord {
+  return { id, time, times: [time], created: time, holder: 'CN=김영희', holderSha256: hex('a'), tsas: ['http://tsa/'], algorithms: ['sha256'], receipt: `/r/${id}.tsproof.json`, receiptSha256: hex('b'), count: 2, status: 'active', ...o };
+}
+const entries = (d1: string, d2: string): EntryRecord[] => [
+  { index: 0, name: 'a.txt', size: 1, digests: { sha256: d1 } },
+  { index: 1, name: 'dir/b.txt', size: 2, digests: { sha256: d2 } },
+];
+
+async function add(store: SqliteRegistry, r: RegistrationRecord, e: EntryRecord[]) {
+  return store.addRegistration(r, e, registrationEvent('registration', r, e));
+}
+
+function raw(h: string): DatabaseSync {
+  return new DatabaseSync(registryPath(h));
+}
+
+describe('registry store (node:sqlite)', () => {
+  it('creates registry.db in WAL mode, mode 0600, at the current schema version', async () => {
+    const h = home();
+    const s = await openRegistry(h, { now });
+    s.close();
+    const db = raw(h);
+    expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
+    db.close();
+    const { statSync } = await import('node:fs');
+    expect(statSync(registryPath(h)).mode & 0o777).toBe(0o600);
+  });
+
+  it('finds registrations by digest and by name, earliest proven time first, whatever the order recorded', async () => {
+    const h = home();
+    const s = await openRegistry(h, { now });
+    await add(s, rec('r-late', '2026-12-03T00:00:00.000Z'), entries(hex('1'), hex('2')));
+    await add(s, rec('r-early', '2026-01-01T00:00:00.000Z'), entries(hex('1'), hex('3')));
+    const found = await s.findByDigest('sha256', hex('1'));
+    expect(found.map((c) => c.registration.id)).toEqual(['r-early', 'r-late']);
+    expect(found[0]!.entry).toEqual({ index: 0, name: 'a.txt', size: 1, digests: { sha256: hex('1') } });
+    expect((await s.findByDigest('sha256', hex('3'))).map((c) => c.registration.id)).toEqual(['r-early']);
+    expect((await s.findByName('dir/b.txt')).map((c) => c.entry.digests.sha256)).toEqual([hex('3'), hex('2')]);
+    expect((await s.registrations({ name: 'dir/*' })).length).toBe(2);
+    expect((await s.registrations({ since: '2026-06-01' })).map((r) => r.id)).toEqual(['r-late']);
+    // The same id again is not a second registration.
+    expect(await add(s, rec('r-late', '2026-12-03T00:00:00.000Z'), entries(hex('1'), hex('2')))).toBeUndefined();
+    expect((await s.events()).length).toBe(2);
+    s.close();
+  });
+
+  it('filters by project and tags', async () => {
+    const s = await openRegistry(home(), { now });
+    await add(s, rec('p1', '2026-01-01T00:00:00.000Z', { project: 'engine', tags: { team: 'cad', phase: 'v2' }, classification: 'secret' }), entries(hex('4'), hex('5')));
+    await add(s, rec('p2', '2026-01-02T00:00:00.000Z', { project: 'other' }), entries(hex('6'), hex('7')));
+    expect((await s.registrations({ project: 'engine' })).map((r) => r.id)).toEqual(['p1']);
+    expect((await s.registrations({ tags: ['team=cad'] })).map((r) => r.id)).toEqual(['p1']);
+    expect((await s.registrations({ tags: ['team=x'] })).map((r) => r.id)).toEqual([]);
+    expect((await s.registrations({ tags: ['phase'] })).map((r) => r.id)).toEqual(['p1']);
+    expect((await s.registration('p1'))!.tags).toEqual({ team: 'cad', phase: 'v2' });
+    s.close();
+  });
+
+  it('chains events: each hash covers the previous one; other capabilities append their own kinds', async () => {
+    const s = await openRegistry(home(), { now });
+    await add(s, rec('c1', '2026-01-01T00:00:00.000Z'), entries(hex('1'), hex('2')));
+    const ev = await s.append({ kind: 'secret.create', subject: 'S-1', payload: { name: 'recipe' }, signature: 'AAAA' });
+    const events = await s.events();
+    expect(events.map((e) => [e.seq, e.kind])).toEqual([[1, 'registration'], [2, 'secret.create']]);
+    expect(events[0]!.prev).toBe(GENESIS);
+    expect(ev.prev).toBe(events[0]!.hash);
+    expect(eventHash(ev)).toBe(ev.hash);
+    expect(JSON.parse(events[0]!.payload).entriesSha256).toBe(entriesSha256(entries(hex('1'), hex('2'))));
+    expect(checkChain(events).problems).toEqual([]);
+    expect((await s.events({ kind: 'secret.create' })).length).toBe(1);
+    s.close();
+  });
+
+  it('names an edited, a deleted and a reordered event', async () => {
+    const h = home();
+    const s = await openRegistry(h, { now });
+    for (let i = 0; i < 5; i++) await s.append({ kind: 'note', payload: { i } });
+    s.close();
+    const db = raw(h);
+    db.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
+    db.exec(`UPDATE events SET payload = '{"i":99}' WHERE seq = 2`);
+    db.exec('DELETE FROM events WHERE seq = 4');
+    db.close();
+    const s2 = await openRegistry(h, { now });
+    const problems = checkChain(s2.iterateEvents()).problems.map((p) => p.problem.render());
+    s2.close();
+    expect(problems).toContain('event 2 (note) was edited: its content no longer matches its hash');
+    expect(problems).toContain('event 5 follows event 3: 1 event(s) deleted');
+
+    const h2 = home();
+    const s3 = await openRegistry(h2, { now });
+    for (let i = 0; i < 3; i++) await s3.append({ kind: 'note', payload: { i } });
+    s3.close();
+    const db2 = raw(h2);
+    db2.exec('DROP TRIGGER events_no_update;');
+    // Swap the content of events 2 and 3 (hashes recomputed by the attacker): the links break.
+    const [e2, e3] = [db2.prepare('SELECT * FROM events WHERE seq = 2').get()!, db2.prepare('SELECT * FROM events WHERE seq = 3').get()!];
+    db2.prepare('UPDATE events SET payload = ?, hash = ? WHERE seq = 2').run(e3.payload as string, e3.hash as string);
+    db2.prepare('UPDATE events SET payload = ?, hash = ? WHERE seq = 3').run(e2.payload as string, e2.hash as string);
+    db2.close();
+    const s4 = await openRegistry(h2, { now });
+    const p2 = checkChain(s4.iterateEvents()).problems;
+    s4.close();
+    expect(p2.length).toBeGreaterThan(0);
+    expect(p2.map((p) => p.seq)).toContain(2);
+  });
+
+  it('refuses edits and deletions of events through SQL (append-only triggers)', async () => {
+    const h = home();
+    const s = await openRegistry(h, { now });
+    await s.append({ kind: 'note', payload: {} });
+    s.close();
+    const db = raw(h);
+    expect(() => db.exec('DELETE FROM events')).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('refuses a registry written by a newer tsproof: "needs a newer tsproof", nothing changed', async () => {
+    const h = home();
+    (await openRegistry(h, { now })).close();
+    const db = raw(h);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    const before = readFileSync(registryPath(h));
+    const err = await openRegistry(h, { now }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).code).toBe('REGISTRY_TOO_NEW');
+    expect((err as InputError).message).toMatch(/needs a newer tsproof/);
+    expect(readFileSync(registryPath(h)).equals(before)).toBe(true);
+  });
+
+  it('refuses a damaged file with one line naming it and suggesting registry rebuild; nothing overwritten', async () => {
+    const h = home();
+    const garbage = Buffer.alloc(8192, 0x5a);
+    writeFileSync(registryPath(h), garbage);
+    const err = (await openRegistry(h, { now }).catch((e: unknown) => e)) as InputError;
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.code).toBe('REGISTRY_CORRUPT');
+    expect(err.message).toContain(registryPath(h));
+    expect(err.message).toContain('registry rebuild');
+    expect(err.message).not.toMatch(/\n/);
+    expect(readFileSync(registryPath(h)).equals(garbage)).toBe(true);
+    expect(existsSync(`${registryPath(h)}-wal`)).toBe(false);
+  });
+
+  it('refuses an SQLite file that is not a tsproof registry', async () => {
+    const h = home();
+    const db = new DatabaseSync(registryPath(h));
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    const err = (await openRegistry(h, { now }).catch((e: unknown) => e)) as InputError;
+    expect(err.code).toBe('REGISTRY_CORRUPT');
+    expect(err.message).toMatch(/is not a tsproof registry/);
+  });
+
+  it('migrates index.jsonl once (names from receipts that are gone are unknown), keeping it as index.jsonl.bak', async () => {
+    const h = home();
+    const line = { receipt: '/nowhere/x.tsproof.json', id: 'old-1', time: '2025-05-05T00:00:00.000Z', holder: 'CN=Old', holderSha256: hex('c'), digests: { sha256: hex('1') + hex('2') } };
+    writeFileSync(path.join(h, 'index.jsonl'), `${JSON.stringify(line)}\n{torn`);
+    const s = await openRegistry(h, { now });
+    expect(existsSync(path.join(h, 'index.jsonl'))).toBe(false);
+    expect(readFileSync(path.join(h, 'index.jsonl.bak'), 'utf8')).toContain('old-1');
+    const found = await s.findByDigest('sha256', hex('2'));
+    expect(found.map((c) => [c.registration.id, c.registration.time, c.entry.index])).toEqual([['old-1', '2025-05-05T00:00:00.000Z', 1]]);
+    expect((await s.events()).map((e) => e.kind)).toEqual(['migrate']);
+    expect(await s.holderDigests(hex('c'))).toEqual(new Set([`sha256:${hex('1')}`, `sha256:${hex('2')}`]));
+    s.close();
+    // Again (another process, or a migration cut short before the rename): nothing twice.
+    writeFileSync(path.join(h, 'index.jsonl'), `${JSON.stringify(line)}\n`);
+    const s2 = await openRegistry(h, { now });
+    expect((await s2.events()).length).toBe(1);
+    s2.close();
+  });
+});
