@@ -19,6 +19,7 @@ import type { receiptExtract } from './commands/receipt.js';
 import type { certificateCommand, exportCommand, showCommand } from './commands/export.js';
 import type { escrowCertificate, escrowDeposit, escrowInspect, escrowRelease, escrowVerify } from './commands/escrow.js';
 import type { trustAdd } from './commands/trust.js';
+import type { listCommand } from './commands/registry.js';
 
 // Commands load on demand: start-up time matters (hashing a file is ~10× slower than
 // OpenSSL if every library loads first).
@@ -34,6 +35,7 @@ const commands = {
   trust: () => import('./commands/trust.js'),
   export: () => import('./commands/export.js'),
   escrow: () => import('./commands/escrow.js'),
+  registry: () => import('./commands/registry.js'),
 };
 
 /** Commander collector for repeatable options. */
@@ -315,6 +317,76 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--receipt <file>', d(t`use this receipt instead of the one the deposit carries`))
     .addOption(trust)
     .action(run(async (f: string, o: Parameters<typeof escrowCertificate>[2]) => (await commands.escrow()).escrowCertificate(ctx, f, o)));
+
+  // The registry (docs/registry.md): every registration on record, tamper-evident.
+  const listOptions = (c: Command) =>
+    c
+      .option('--since <time>', d(t`proven at or after this date or time`))
+      .option('--until <time>', d(t`proven at or before this date or time`))
+      .option('--holder <text>', d(t`holder subject containing this text, or the holder certificate's SHA-256`))
+      .option('--name <glob>', d(t`with an entry whose name matches (* ? [..])`))
+      .option('--project <name>', d(t`registered with --project <name>`))
+      .option('--tag <k=v>', d(t`registered with this tag (repeatable: all of them)`), collect, [])
+      .option('--status <status>', d(t`active, retired or destroyed`))
+      .option('--limit <n>', d(t`at most n registrations`))
+      .action(run(async (o: Parameters<typeof listCommand>[1]) => (await commands.registry()).listCommand(ctx, o)));
+  listOptions(program.command('log').description(d(t`registrations on record, oldest first (same as registry list)`)));
+  program
+    .command('status [paths...]')
+    .description(d(t`for every file: registered (earliest proven time), modified since registered, or never registered; exit 1 unless all are registered`))
+    .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
+    .action(run(async (paths: string[], o: { exclude: string[] }) => (await commands.registry()).statusCommand(ctx, paths, o)));
+  const registry = program.command('registry').description(d(t`the local registry of registrations ($TSPROOF_HOME/registry.db)`));
+  listOptions(registry.command('list').description(d(t`registrations on record, oldest first`)));
+  registry
+    .command('find <file|digest|name>')
+    .description(d(t`every registration covering this content (a file or a digest) or this name, earliest first`))
+    .action(run(async (q: string) => (await commands.registry()).findCommand(ctx, q)));
+  registry
+    .command('history <name>')
+    .description(d(t`the versions of one registered file name over time`))
+    .action(run(async (name: string) => (await commands.registry()).historyCommand(ctx, name)));
+  registry
+    .command('verify')
+    .description(d(t`check the event chain, the records against it, the receipts and the last seal`))
+    .addOption(trust)
+    .option('--no-receipts', d(t`do not check that every receipt is where recorded with its SHA-256`))
+    .action(run(async (o: { trust: string[]; receipts?: boolean }) => (await commands.registry()).verifyRegistryCommand(ctx, o)));
+  tsaOptions(registry.command('seal').description(d(t`timestamp the head of the event chain (one request per TSA), so the registry's state at this time can be proven`)))
+    .addOption(trust)
+    .action(run(async (o: { tsa: string[]; trust: string[]; timeout: string; minTimestamps?: string }) => (await commands.registry()).sealCommand(ctx, o)));
+  registry
+    .command('retire <id>')
+    .description(d(t`mark a registration retired (it stays verifiable); signed by the holder's identity`))
+    .requiredOption('--reason <text>', d(t`why`))
+    .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
+    .addOption(passphraseFile)
+    .action(run(async (id: string, o: { reason: string; identity?: string; passphraseFile?: string }) => (await commands.registry()).endCommand(ctx, 'retire', id, o)));
+  registry
+    .command('destroy <id>')
+    .description(d(t`폐기: remove a registration's entry names and digests, keeping a signed tombstone (id, reason, time)`))
+    .requiredOption('--reason <text>', d(t`why`))
+    .option('--receipts', d(t`also delete the receipt file`))
+    .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
+    .addOption(passphraseFile)
+    .action(run(async (id: string, o: { reason: string; identity?: string; passphraseFile?: string; receipts?: boolean }) => (await commands.registry()).endCommand(ctx, 'destroy', id, o)));
+  registry
+    .command('import <paths...>')
+    .description(d(t`adopt receipts made elsewhere (files, evidence packs, folders searched for *.tsproof.json); only those that verify`))
+    .addOption(trust)
+    .action(run(async (paths: string[], o: { trust: string[] }) => (await commands.registry()).importCommand(ctx, paths, o)));
+  registry
+    .command('export')
+    .description(d(t`everything on record as JSON Lines (registrations with entries, then events), for backup`))
+    .option('--out <file>', d(t`the file to write (default: stdout)`))
+    .option('--force', d(t`replace --out if it exists`))
+    .action(run(async (o: { out?: string; force?: boolean }) => (await commands.registry()).exportCommand(ctx, o)));
+  registry
+    .command('rebuild')
+    .description(d(t`recreate a lost or damaged registry from receipts (the old file is kept beside it)`))
+    .option('--from <folder>', d(t`where the receipts are (repeatable)`), collect, [])
+    .addOption(trust)
+    .action(run(async (o: { from: string[]; trust: string[] }) => (await commands.registry()).rebuildCommand(ctx, o)));
 
   program
     .command('demo')

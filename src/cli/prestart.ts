@@ -27,7 +27,8 @@ export function hashesManyFiles(argv: readonly string[], cwd: string): boolean {
   }
   const [command, ...paths] = operands;
   if (command === 'verify') return argv.some((a) => a === '--dir' || a.startsWith('--dir=')); // a whole folder against its receipt
-  if (command !== 'hash' && command !== 'register') return false;
+  if (command === 'status' && paths.length === 0) return true; // the current folder
+  if (command !== 'hash' && command !== 'register' && command !== 'status') return false;
   if (paths.length !== 1) return paths.length > 1;
   try {
     return !statSync(path.resolve(cwd, paths[0]!)).isFile();

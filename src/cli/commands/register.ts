@@ -97,6 +97,8 @@ export async function registrationInputs(ctx: CliContext, o: RegisterFlags): Pro
   const timeoutMs = Number(o.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--timeout ${o.timeout}: expected a number of seconds` });
   const tsas = await resolveTsas(ctx, o.tsa);
+  // A registry that cannot record the registration (damaged, from a newer tsproof) is refused before any TSA is asked.
+  (await openExistingRegistry(ctx.home, { now: ctx.now }))?.close();
   const trust = await trustAnchors(ctx, o.trust);
   const identity = await beginUnlock(ctx, o.identity, o.passphraseFile);
   return {

@@ -1,0 +1,268 @@
+/**
+ * The registry end to end (issue 13), through the built CLI: lookup earliest first, moved and
+ * gone receipts, log/find/history/status, registry verify against tampering with the database,
+ * retire/destroy signed by the holder, import of receipts made elsewhere, export, rebuild, seal,
+ * a damaged registry.db, and two registers at once on one home.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledTsa, type CliWorkspace } from '../helpers/setup.js';
+import { aliceWorkspace, expectOneLineError } from '../helpers/hostile.js';
+
+const PREFIX = 'tsproof-registry-';
+let tsa: Awaited<ReturnType<typeof bundledTsa>>;
+
+beforeAll(async () => {
+  tsa = await bundledTsa('tsa-ec');
+});
+afterAll(async () => {
+  await tsa.close();
+});
+
+const json = (s: string) => JSON.parse(s) as Record<string, unknown> & { ok: boolean };
+const receipts = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.tsproof.json'));
+
+async function registered(ws: CliWorkspace, args: string[]): Promise<{ id: string; receipt: string; time: string }> {
+  const r = await ws.run(['--json', 'register', ...args, '--tsa', tsa.url]);
+  expect(r.status, r.stderr).toBe(0);
+  return json(r.stdout) as unknown as { id: string; receipt: string; time: string };
+}
+
+function db(ws: CliWorkspace): DatabaseSync {
+  return new DatabaseSync(path.join(ws.home, 'registry.db'));
+}
+
+describe('lookup by the registry', () => {
+  it('verify uses the earliest registration and says how many others cover the file', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'design.step'), 'part v1');
+    const first = await registered(ws, ['design.step']);
+    mkdirSync(path.join(ws.work, 'again'));
+    writeFileSync(path.join(ws.work, 'again', 'design.step'), 'part v1');
+    const second = await registered(ws, ['again/design.step']);
+    expect(second.time >= first.time).toBe(true);
+    const r = await ws.run(['verify', 'again/design.step']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(first.id);
+    expect(r.stdout).toMatch(/the earliest of 2 registrations of this content/);
+    const j = json((await ws.run(['--json', 'verify', 'again/design.step'])).stdout) as unknown as { results: { receiptId: string; registry: { id: string; others: number; earliest: boolean } }[] };
+    expect(j.results[0]!.registry).toMatchObject({ id: first.id, others: 1, earliest: true });
+  });
+
+  it('a moved receipt is found in the current folder by its recorded SHA-256, and the record follows it', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'proj'));
+    writeFileSync(path.join(ws.work, 'proj', 'a.txt'), 'alpha');
+    writeFileSync(path.join(ws.work, 'proj', 'b.txt'), 'beta');
+    const reg = await registered(ws, ['proj', '--out', 'proj']);
+    renameSync(path.join(ws.work, 'proj'), path.join(ws.work, 'moved'));
+    const r = await ws.run(['verify', 'moved/a.txt']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/moved {4}the receipt was recorded at .*proj/);
+    const find = json((await ws.run(['--json', 'registry', 'find', 'moved/b.txt'])).stdout) as unknown as { registrations: { id: string; receipt: string; receiptPresent: boolean }[] };
+    expect(find.registrations.map((x) => [x.id, x.receiptPresent])).toEqual([[reg.id, true]]);
+    expect(find.registrations[0]!.receipt).toContain(`${path.sep}moved${path.sep}`);
+    const v = await ws.run(['registry', 'verify']);
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+    const d = db(ws);
+    expect(d.prepare("SELECT count(*) AS n FROM events WHERE kind = 'move'").get()).toEqual({ n: 1 });
+    d.close();
+  });
+
+  it('a receipt that is gone: the message names the registration, its time and --receipt (exit 1)', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'x.txt'), 'gone soon');
+    const reg = await registered(ws, ['x.txt']);
+    rmSync(path.join(ws.work, reg.receipt));
+    const r = await ws.run(['verify', 'x.txt']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`registered in ${reg.id}`);
+    expect(r.stdout).toContain('--receipt <file>');
+    const v = await ws.run(['--json', 'registry', 'verify']);
+    expect(v.status).toBe(1);
+    expect(JSON.stringify(json(v.stdout).problems)).toContain('is missing');
+  });
+});
+
+describe('log, find, history, status', () => {
+  it('lists, filters, finds earliest first, shows a name\'s versions and a folder\'s state', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'p'));
+    for (const n of ['a', 'b', 'c']) writeFileSync(path.join(ws.work, 'p', `${n}.txt`), n);
+    const r1 = await registered(ws, ['p']);
+    writeFileSync(path.join(ws.work, 'p', 'b.txt'), 'b2');
+    const r2 = await registered(ws, ['p', '--changed-only']);
+    writeFileSync(path.join(ws.work, 'p', 'c.txt'), 'c2');
+    writeFileSync(path.join(ws.work, 'p', 'd.txt'), 'd');
+
+    const log = json((await ws.run(['--json', 'log'])).stdout) as unknown as { registrations: { id: string; count: number }[] };
+    expect(log.registrations.map((x) => [x.id, x.count])).toEqual([[r1.id, 3], [r2.id, 1]]);
+    expect((json((await ws.run(['--json', 'registry', 'list', '--name', 'p/b*', '--holder', '김영희'])).stdout).registrations as unknown[]).length).toBe(2);
+    expect((json((await ws.run(['--json', 'log', '--until', '2000-01-01'])).stdout).registrations as unknown[]).length).toBe(0);
+    expectOneLineError(await ws.run(['log', '--since', 'yesterday-ish']), 2, /--since yesterday-ish: expected a date/);
+
+    const hist = json((await ws.run(['--json', 'registry', 'history', 'p/b.txt'])).stdout) as unknown as { versions: { registrations: { id: string }[] }[] };
+    expect(hist.versions.map((v) => v.registrations[0]!.id)).toEqual([r1.id, r2.id]);
+
+    const st = await ws.run(['status', 'p']);
+    expect(st.status, st.stderr).toBe(1);
+    expect(st.stdout).toMatch(/registered {4}p\/a\.txt/);
+    expect(st.stdout).toMatch(/modified {6}p\/c\.txt/);
+    expect(st.stdout).toMatch(/unregistered {2}p\/d\.txt/);
+    expect(st.stdout).toMatch(new RegExp(`4 file\\(s\\): 1 match ${r1.id.slice(0, 8)}, 1 match ${r2.id.slice(0, 8)}; 1 modified; 1 never registered`));
+    const stj = json((await ws.run(['--json', 'status', 'p'])).stdout) as unknown as { ok: boolean; summary: Record<string, unknown> };
+    expect(stj.ok).toBe(false);
+    expect(stj.summary).toMatchObject({ files: 4, registered: 2, modified: 1, unregistered: 1 });
+    rmSync(path.join(ws.work, 'p', 'c.txt'));
+    rmSync(path.join(ws.work, 'p', 'd.txt'));
+    expect((await ws.run(['status', 'p'])).status).toBe(0);
+
+    const digest = (json((await ws.run(['--json', 'hash', 'p/a.txt'])).stdout).files as { digest: string }[])[0]!.digest;
+    const found = json((await ws.run(['--json', 'registry', 'find', `sha256:${digest}`])).stdout) as unknown as { query: { kind: string }; registrations: { id: string }[] };
+    expect(found.query.kind).toBe('digest');
+    expect(found.registrations.map((x) => x.id)).toEqual([r1.id]);
+    expect((await ws.run(['registry', 'find', 'p/a.txt'])).stdout).toMatch(/1 registration\(s\) cover p\/a\.txt, earliest first/);
+  });
+});
+
+describe('registry verify, retire, destroy, seal', () => {
+  it('names an edited entry row and an edited registration, exit 1', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    writeFileSync(path.join(ws.work, 'b.txt'), 'b');
+    const reg = await registered(ws, ['a.txt', 'b.txt']);
+    expect((await ws.run(['registry', 'verify'])).status).toBe(0);
+    const d = db(ws);
+    d.exec("UPDATE entries SET name = 'other.txt' WHERE idx = 1");
+    d.exec("UPDATE registrations SET time = '2001-01-01T00:00:00.000Z'");
+    d.close();
+    const v = await ws.run(['registry', 'verify']);
+    expect(v.status).toBe(1);
+    expect(v.stdout).toContain(`the entries of registration ${reg.id} were edited, added or removed`);
+    expect(v.stdout).toContain(`registration ${reg.id} differs from its events: time`);
+  });
+
+  it('retire and destroy are signed by the holder; destroy removes names, digests and (with --receipts) the receipt; the chain stays verifiable', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'keep.txt'), 'keep');
+    writeFileSync(path.join(ws.work, 'drop.txt'), 'drop');
+    const keep = await registered(ws, ['keep.txt']);
+    const drop = await registered(ws, ['drop.txt']);
+    expectOneLineError(await ws.run(['registry', 'retire', 'nonexistent-id', '--reason', 'x']), 2, /no registration nonexistent-id/);
+    const ret = await ws.run(['--json', 'registry', 'retire', keep.id.slice(0, 8), '--reason', 'superseded by v2']);
+    expect(ret.status, ret.stderr).toBe(0);
+    expect(json(ret.stdout)).toMatchObject({ ok: true, id: keep.id, status: 'retired', reason: 'superseded by v2' });
+    expect((await ws.run(['verify', 'keep.txt'])).status).toBe(0); // a retired registration stays verifiable
+    const des = await ws.run(['--json', 'registry', 'destroy', drop.id, '--reason', '보존 기간 만료', '--receipts']);
+    expect(des.status, des.stderr).toBe(0);
+    expect(existsSync(path.join(ws.work, drop.receipt))).toBe(false);
+    expect((json((await ws.run(['--json', 'registry', 'find', 'drop.txt'])).stdout).registrations as unknown[]).length).toBe(0);
+    const dead = json((await ws.run(['--json', 'log', '--status', 'destroyed'])).stdout) as unknown as { registrations: { id: string; reason: string; count: number }[] };
+    expect(dead.registrations).toMatchObject([{ id: drop.id, reason: '보존 기간 만료', count: 1 }]);
+    const d = db(ws);
+    expect(d.prepare('SELECT count(*) AS n FROM entries e JOIN registrations r ON r.rid = e.rid WHERE r.id = ?').get(drop.id)).toEqual({ n: 0 });
+    const tomb = d.prepare("SELECT payload, signature FROM events WHERE kind = 'destroy'").get() as { payload: string; signature: string };
+    d.close();
+    expect(JSON.parse(tomb.payload)).toMatchObject({ kind: 'destroy', id: drop.id, reason: '보존 기간 만료' });
+    expect(tomb.signature.length).toBeGreaterThan(100);
+    const v = await ws.run(['registry', 'verify']);
+    expect(v.status, v.stdout).toBe(0);
+  });
+
+  it('seal timestamps the chain head; registry verify reports it, and notices a sealed event rewritten', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    await registered(ws, ['a.txt']);
+    const s = await ws.run(['--json', 'registry', 'seal', '--tsa', tsa.url]);
+    expect(s.status, s.stderr).toBe(0);
+    expect(json(s.stdout)).toMatchObject({ ok: true, events: 1 });
+    const v = json((await ws.run(['--json', 'registry', 'verify'])).stdout) as unknown as { ok: boolean; seal: { ok: boolean; events: number; times: string[] } };
+    expect(v.ok).toBe(true);
+    expect(v.seal).toMatchObject({ ok: true, events: 1 });
+    expect(v.seal.times).toHaveLength(1);
+    // The first event rewritten with a consistent new hash, and the seal event's link too: the seal still catches it.
+    const d = db(ws);
+    d.exec('DROP TRIGGER events_no_update');
+    d.exec("UPDATE events SET hash = 'f' || substr(hash, 2) WHERE seq = 1");
+    d.close();
+    const bad = await ws.run(['registry', 'verify']);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/the seal of event 1 \(event 2\) no longer matches the chain/);
+  });
+});
+
+describe('import, export, rebuild, a damaged registry', () => {
+  it('import adopts receipts that verify and refuses the others', async () => {
+    const other = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(other.work, 'ci.bin'), 'artifact');
+    const made = await registered(other, ['ci.bin']);
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'artifacts'));
+    cpSync(path.join(other.work, made.receipt), path.join(ws.work, 'artifacts', made.receipt));
+    const forged = JSON.parse(readFileSync(path.join(other.work, made.receipt), 'utf8')) as { entries: { digests: { sha256: string } }[] };
+    forged.entries[0]!.digests.sha256 = '0'.repeat(64);
+    writeFileSync(path.join(ws.work, 'artifacts', 'forged.tsproof.json'), JSON.stringify(forged));
+    const r = await ws.run(['--json', 'registry', 'import', 'artifacts']);
+    expect(r.status).toBe(1);
+    const out = json(r.stdout) as unknown as { receipts: { outcome: string; id?: string }[] };
+    expect(out.receipts.map((x) => x.outcome).sort()).toEqual(['adopted', 'refused']);
+    expect((json((await ws.run(['--json', 'registry', 'find', path.join(other.work, 'ci.bin')])).stdout).registrations as unknown[]).length).toBe(1);
+    expect(json((await ws.run(['--json', 'registry', 'import', path.join('artifacts', made.receipt)])).stdout)).toMatchObject({ ok: true, receipts: [{ outcome: 'known' }] });
+  });
+
+  it('a damaged registry.db: one line naming it and registry rebuild, exit 2, nothing overwritten; rebuild recreates it from receipts', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    const reg = await registered(ws, ['a.txt']);
+    const exported = await ws.run(['registry', 'export']);
+    expect(exported.status).toBe(0);
+    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type?: string; format?: string });
+    expect(lines[0]).toMatchObject({ format: 'tsproof.registry-export', version: 1 });
+    expect(lines.filter((l) => l.type === 'registration')).toHaveLength(1);
+    expect(lines.filter((l) => l.type === 'event')).toHaveLength(1);
+
+    const file = path.join(ws.home, 'registry.db');
+    const garbage = Buffer.alloc(4096, 0x42);
+    writeFileSync(file, garbage);
+    for (const args of [['log'], ['verify', 'a.txt'], ['register', 'a.txt', '--tsa', tsa.url]]) {
+      const r = await ws.run(args);
+      expectOneLineError(r, 2, /registry\.db is damaged .*tsproof registry rebuild --from <folders>/);
+      expect(r.stderr).toContain(file);
+      expect(readFileSync(file).equals(garbage)).toBe(true);
+    }
+    const rb = await ws.run(['--json', 'registry', 'rebuild', '--from', '.']);
+    expect(rb.status, rb.stderr).toBe(0);
+    const prev = (json(rb.stdout) as unknown as { previous: string }).previous;
+    expect(readFileSync(prev).equals(garbage)).toBe(true);
+    expect((await ws.run(['verify', 'a.txt'])).status).toBe(0);
+    expect((json((await ws.run(['--json', 'log'])).stdout).registrations as { id: string }[]).map((x) => x.id)).toEqual([reg.id]);
+  });
+
+  it('a registry from a newer tsproof is refused: needs a newer tsproof (exit 2)', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    await registered(ws, ['a.txt']);
+    const d = db(ws);
+    d.exec('PRAGMA user_version = 99');
+    d.close();
+    expectOneLineError(await ws.run(['log']), 2, /needs a newer tsproof/);
+  });
+});
+
+describe('concurrency', () => {
+  it('two registers at once on one home both land', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    for (let i = 0; i < 4; i++) writeFileSync(path.join(ws.work, `f${i}.txt`), `content ${i}`);
+    const runs = await Promise.all([0, 1, 2, 3].map((i) => ws.run(['--json', 'register', `f${i}.txt`, '--tsa', tsa.url])));
+    for (const r of runs) expect(r.status, r.stderr).toBe(0);
+    const ids = runs.map((r) => (json(r.stdout) as unknown as { id: string }).id).sort();
+    const log = json((await ws.run(['--json', 'log'])).stdout) as unknown as { registrations: { id: string }[] };
+    expect(log.registrations.map((x) => x.id).sort()).toEqual(ids);
+    expect(receipts(ws.work)).toHaveLength(4);
+    const v = await ws.run(['registry', 'verify']);
+    expect(v.status, v.stdout).toBe(0);
+    expect(v.stdout).toMatch(/4 event\(s\)/);
+  });
+});
