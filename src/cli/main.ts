@@ -146,7 +146,11 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('-a, --algorithm <alg>', d(t`digest algorithm(s) to record (repeatable; default sha256)`), collect, [])
     .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30')
     .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
-    .option('--changed-only', d(t`leave out files whose content this identity already registered (per the local index)`))
+    .option('--changed-only', d(t`leave out files whose content this identity already registered (per the local registry)`))
+    .option('--title <text>', d(t`a title for the registration (signed in the manifest)`))
+    .option('--project <name>', d(t`the project it belongs to (signed in the manifest; log --project finds it)`))
+    .option('--tag <k=v>', d(t`a tag (repeatable; signed in the manifest; log --tag finds it)`), collect, [])
+    .option('--classification <level>', d(t`a classification level, e.g. 대외비 or confidential (signed in the manifest)`))
     .addOption(passphraseFile)
     .action(run(async (paths: string[], o: Parameters<typeof registerCommand>[2]) => (await commands.register()).registerCommand(ctx, paths, o)));
 

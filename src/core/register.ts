@@ -12,7 +12,7 @@ import { hashFiles, type FileDigest, type HashPool, type HashProgress } from './
 import { InputError, InternalError, LimitError, TsaError } from './errors.js';
 import { LIMITS } from './limits.js';
 import { obtainTimestamps, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
-import { encodeManifest, type Manifest } from './receipt/manifest.js';
+import { encodeManifest, metaProblems, type Manifest, type ManifestMeta } from './receipt/manifest.js';
 import { RECEIPT_FORMAT, type Receipt, type ReceiptEntry } from './receipt/receipt.js';
 import { buildTree, treeRoot } from './receipt/merkle.js';
 import { verifyReceipt, type ReceiptVerification } from './verify/receipt.js';
@@ -45,6 +45,8 @@ export interface RegisterOptions {
   skip?: (file: FileRef, digest: FileDigest) => boolean;
   /** Receives a reader of running hashing totals (for a progress display). */
   progress?: (read: () => HashProgress) => void;
+  /** Title, project, tags, classification: signed in the manifest (docs/receipt-format.md). */
+  meta?: ManifestMeta;
 }
 
 export interface Registration {
@@ -77,6 +79,9 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   if (!Number.isInteger(min) || min < 1 || min > o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--min-timestamps ${min}: expected 1 to ${o.tsas.length} (the number of TSAs)` });
   if (new Set(o.tsas.map((t) => t.url)).size !== o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the same TSA is listed twice; independent timestamps need different TSAs` });
   for (const t of o.tsas) parseTsaUrl(t.url);
+  const meta = o.meta && Object.keys(o.meta).length ? o.meta : undefined;
+  const badMeta = meta ? metaProblems(meta) : [];
+  if (badMeta.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registration metadata: ${badMeta[0]!}` });
   const holder = o.identity.chain[0]!;
   // Refused before any file is read or any TSA contacted.
   checkSigningCertificate(holder, o.now());
@@ -125,6 +130,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
     tsas: o.tsas.map((t) => t.url),
     algorithms: [...o.algorithms],
     merkle: { algorithm: treeAlg, count: entries.length, root: toHex(treeRoot(tree)) },
+    ...(meta ? { meta } : {}),
   };
   const manifestBytes = encodeManifest(manifest);
   if (manifestBytes.byteLength > LIMITS.manifestBytes) throw new LimitError(t`the manifest (the TSA URLs) takes ${manifestBytes.byteLength} bytes, beyond the limit of ${LIMITS.manifestBytes}`);

@@ -127,6 +127,28 @@ describe('log, find, history, status', () => {
   });
 });
 
+describe('metadata', () => {
+  it('register --title --project --tag --classification: signed in the manifest, recorded and queryable; the receipt verifies', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    writeFileSync(path.join(ws.work, 'b.txt'), 'b');
+    const r = await ws.run(['--json', 'register', 'a.txt', '--tsa', tsa.url, '--title', '엔진 도면', '--project', 'engine', '--tag', 'team=cad', '--tag', 'phase=v2', '--classification', '대외비']);
+    expect(r.status, r.stderr).toBe(0);
+    const reg = json(r.stdout) as unknown as { id: string; receipt: string; meta: unknown };
+    expect(reg.meta).toEqual({ title: '엔진 도면', project: 'engine', tags: { team: 'cad', phase: 'v2' }, classification: '대외비' });
+    const receipt = JSON.parse(readFileSync(path.join(ws.work, reg.receipt), 'utf8')) as { manifest: string };
+    expect(JSON.parse(Buffer.from(receipt.manifest, 'base64').toString('utf8')).meta).toEqual(reg.meta);
+    await registered(ws, ['b.txt']);
+    const byProject = json((await ws.run(['--json', 'log', '--project', 'engine'])).stdout) as unknown as { registrations: { id: string; title: string; classification: string }[] };
+    expect(byProject.registrations).toMatchObject([{ id: reg.id, title: '엔진 도면', classification: '대외비' }]);
+    expect((json((await ws.run(['--json', 'log', '--tag', 'team=cad', '--tag', 'phase=v2'])).stdout).registrations as unknown[]).length).toBe(1);
+    expect((json((await ws.run(['--json', 'log', '--tag', 'team=other'])).stdout).registrations as unknown[]).length).toBe(0);
+    expect((await ws.run(['verify', 'a.txt'])).status).toBe(0);
+    expectOneLineError(await ws.run(['register', 'b.txt', '--tsa', tsa.url, '--tag', 'novalue']), 2, /--tag novalue: expected key=value/);
+    expectOneLineError(await ws.run(['register', 'b.txt', '--tsa', tsa.url, '--title', 'x'.repeat(2000)]), 2, /registration metadata: title/);
+  });
+});
+
 describe('registry verify, retire, destroy, seal', () => {
   it('names an edited entry row and an edited registration, exit 1', async () => {
     const ws = await aliceWorkspace(PREFIX);

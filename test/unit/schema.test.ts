@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register, type Registration } from '../../src/core/register.js';
 import { collectFiles } from '../../src/core/io/files.js';
 import { receiptProblems, serializeReceipt } from '../../src/core/receipt/receipt.js';
-import { decodeManifest } from '../../src/core/receipt/manifest.js';
+import { canonicalJson, decodeManifest } from '../../src/core/receipt/manifest.js';
 import { party, ROOT } from '../helpers/fixtures.js';
 import { alice, bundledTsa } from '../helpers/setup.js';
 
@@ -73,6 +73,19 @@ describe('docs/manifest.schema.json', () => {
       e(x);
       expect(manifestSchema(x)).toBe(false);
       expect(decodeManifest(new Uint8Array(Buffer.from(JSON.stringify(x)))).problems.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('agrees with the loader on the optional meta: given values accepted, anything else refused by both', () => {
+    const m = JSON.parse(Buffer.from(reg.receipt.manifest, 'base64').toString('utf8'));
+    const decode = (x: unknown) => decodeManifest(new Uint8Array(Buffer.from(canonicalJson(x))));
+    const good = { ...m, meta: { title: '설계 도면 v2', project: 'engine', tags: { team: 'cad', phase: '' }, classification: '대외비' } };
+    expect(manifestSchema(good), JSON.stringify(manifestSchema.errors)).toBe(true);
+    expect(decode(good).problems).toEqual([]);
+    const bad = [{}, { title: '' }, { title: 'x'.repeat(1025) }, { owner: 'x' }, { tags: {} }, { tags: { k: 1 } }, { tags: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v'])) }, 'title'];
+    for (const meta of bad) {
+      expect(manifestSchema({ ...m, meta }), JSON.stringify(meta)).toBe(false);
+      expect(decode({ ...m, meta }).problems.length, JSON.stringify(meta)).toBeGreaterThan(0);
     }
   });
 });

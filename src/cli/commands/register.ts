@@ -11,6 +11,7 @@ import { publicTsa } from '../../core/tsa/public-tsas.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
 import { register, type Registration, type RegisterOptions } from '../../core/register.js';
+import { metaProblems, type ManifestMeta } from '../../core/receipt/manifest.js';
 import type { FileDigest } from '../../core/hash/engine.js';
 import { takeHashPool } from '../../core/hash/engine.js';
 import { hashingProgress, type ProgressHandle } from '../progress.js';
@@ -114,7 +115,27 @@ export async function registrationInputs(ctx: CliContext, o: RegisterFlags): Pro
   };
 }
 
-export async function registerCommand(ctx: CliContext, inputs: string[], o: RegisterFlags & { out?: string; exclude?: string[]; changedOnly?: boolean }): Promise<number> {
+/** --title, --project, --tag k=v (repeatable), --classification: the metadata signed in the manifest. */
+export function metaFlags(o: { title?: string; project?: string; tag?: string[]; classification?: string }): ManifestMeta {
+  const meta: ManifestMeta = {};
+  if (o.title !== undefined) meta.title = o.title.normalize('NFC');
+  if (o.project !== undefined) meta.project = o.project.normalize('NFC');
+  if (o.classification !== undefined) meta.classification = o.classification.normalize('NFC');
+  for (const tag of o.tag ?? []) {
+    const eq = tag.indexOf('=');
+    if (eq <= 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--tag ${tag}: expected key=value` });
+    const k = tag.slice(0, eq).normalize('NFC');
+    meta.tags ??= {};
+    if (k in meta.tags) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--tag ${k} is given twice` });
+    meta.tags[k] = tag.slice(eq + 1).normalize('NFC');
+  }
+  const problems = Object.keys(meta).length ? metaProblems(meta) : [];
+  if (problems.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registration metadata: ${problems[0]!}` });
+  return meta;
+}
+
+export async function registerCommand(ctx: CliContext, inputs: string[], o: RegisterFlags & { out?: string; exclude?: string[]; changedOnly?: boolean; title?: string; project?: string; tag?: string[]; classification?: string }): Promise<number> {
+  const meta = metaFlags(o);
   const common = await registrationInputs(ctx, o);
   const pool = takeHashPool();
   let progress: ProgressHandle | undefined;
@@ -129,6 +150,7 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
       files,
       pool,
       progress: progress.attach,
+      meta,
       ...(known ? { skip: (_f: unknown, d: FileDigest) => common.algorithms.some((a) => known.has(`${a}:${d.digests[a]}`)) } : {}),
     });
     progress.stop();
@@ -194,6 +216,7 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
         holder: reg.verification.holder,
         timestamps: reg.verification.timestamps,
         merkleRoot: reg.manifest.merkle.root,
+        ...(reg.manifest.meta ? { meta: reg.manifest.meta } : {}),
         skipped: reg.skipped.map((f) => f.name),
         files: [],
       },

@@ -259,7 +259,7 @@ export const KO: Readonly<Record<string, string>> = {
   "digest algorithm(s) to record (repeatable; default sha256)": "기록할 다이제스트 알고리즘 (반복 가능; 기본 sha256)",
   "per-request TSA timeout": "요청마다의 TSA 제한 시간",
   "leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)": "폴더 안에서 일치하는 경로를 제외합니다 (반복 가능; .tsproofignore처럼 gitignore 문법)",
-  "leave out files whose content this identity already registered (per the local index)": "이 신원이 이미 등록한 내용의 파일을 제외합니다 (로컬 색인 기준)",
+  "leave out files whose content this identity already registered (per the local registry)": "이 신원이 이미 등록한 내용의 파일을 제외합니다 (로컬 등록부 기준)",
   "verify files offline against their receipt (given, beside the file, or from the local index), or a whole folder with --dir": "파일을 영수증(지정한 것, 파일 옆의 것, 또는 로컬 색인의 것)과 대조해 오프라인 검증하거나, --dir로 폴더 전체를 검증합니다",
   "check every entry of --receipt against this folder: matched, modified or missing": "--receipt의 모든 항목을 이 폴더와 대조합니다: 일치, 변경, 없음",
   "with --dir: also list files in the folder that the receipt does not register": "--dir과 함께: 영수증에 등록되지 않은 폴더 안 파일도 보여 줍니다",

@@ -17,6 +17,20 @@ export interface Entry {
   salt: string;
 }
 
+/**
+ * What the holder says about a registration (register --title/--project/--tag/--classification),
+ * signed with it. Optional: manifests without it (all those written before it) are unchanged.
+ */
+export interface ManifestMeta {
+  title?: string;
+  project?: string;
+  tags?: Record<string, string>;
+  classification?: string;
+}
+
+/** Limits of the metadata (docs/receipt-format.md): bounded text, at most 64 tags. */
+export const META_LIMITS = { text: 1024, tags: 64 } as const;
+
 export interface Manifest {
   format: 'tsproof.manifest';
   version: 1;
@@ -30,6 +44,8 @@ export interface Manifest {
   algorithms: HashAlgorithm[];
   /** The batch: a Merkle tree over the entries (docs/receipt-format.md). */
   merkle: { algorithm: HashAlgorithm; count: number; root: string };
+  /** Present only when the holder gave metadata. */
+  meta?: ManifestMeta;
 }
 
 export { entryJson } from './leaf.ts';
@@ -74,7 +90,7 @@ export function decodeManifest(bytes: Uint8Array): { manifest?: Manifest; proble
   const problems: Text[] = [];
   const p = (path: string, msg: Text) => problems.push(t`manifest.${path}: ${msg}`);
   if (!isObject(v)) return { problems: [t`manifest is not a JSON object`] };
-  const known = new Set(['format', 'version', 'id', 'created', 'tsas', 'algorithms', 'merkle']);
+  const known = new Set(['format', 'version', 'id', 'created', 'tsas', 'algorithms', 'merkle', 'meta']);
   for (const k of Object.keys(v)) if (!known.has(k)) p(k, t`unexpected field`);
   if (v.format !== 'tsproof.manifest') p('format', t`expected "tsproof.manifest"`);
   if (v.version !== 1) p('version', t`expected 1`);
@@ -94,7 +110,24 @@ export function decodeManifest(bytes: Uint8Array): { manifest?: Manifest; proble
     if (!Number.isSafeInteger(m.count) || (m.count as number) < 1) p('merkle.count', t`expected a positive integer`);
     if (typeof m.root !== 'string' || (ok && !new RegExp(`^[0-9a-f]{${DIGEST_LENGTH[m.algorithm as HashAlgorithm] * 2}}$`).test(m.root))) p('merkle.root', t`expected lowercase hex of the tree algorithm's length`);
   }
+  if (v.meta !== undefined) problems.push(...metaProblems(v.meta).map((m) => t`manifest.meta: ${m}`));
   return problems.length ? { problems } : { manifest: v as unknown as Manifest, problems };
+}
+
+const shortText = (x: unknown) => typeof x === 'string' && x.length > 0 && x.length <= META_LIMITS.text && x === x.normalize('NFC');
+
+/** Problems with registration metadata: non-empty NFC strings of at most 1,024 characters, at most 64 tags, nothing else. */
+export function metaProblems(m: unknown): Text[] {
+  if (!isObject(m) || Object.keys(m).length === 0) return [t`expected an object with at least one of title, project, tags, classification`];
+  const out: Text[] = [];
+  for (const k of Object.keys(m)) if (!['title', 'project', 'tags', 'classification'].includes(k)) out.push(t`${k}: unexpected field`);
+  for (const k of ['title', 'project', 'classification'] as const) if (m[k] !== undefined && !shortText(m[k])) out.push(t`${k}: expected non-empty text of at most ${META_LIMITS.text} characters (NFC)`);
+  if (m.tags !== undefined) {
+    const tags = m.tags;
+    if (!isObject(tags) || Object.keys(tags).length === 0 || Object.keys(tags).length > META_LIMITS.tags) out.push(t`tags: expected an object of 1 to ${META_LIMITS.tags} tags`);
+    else for (const [k, val] of Object.entries(tags)) if (!shortText(k) || typeof val !== 'string' || val.length > META_LIMITS.text || val !== val.normalize('NFC')) out.push(t`tags: ${k}: expected text keys and values of at most ${META_LIMITS.text} characters (NFC)`);
+  }
+  return out;
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -40,7 +40,7 @@ export function registrationRecord(v: ReceiptVerification & { manifest: Manifest
     count: v.manifest.merkle.count,
     status: 'active',
   };
-  return { ...rec, ...cleanMeta(meta) };
+  return { ...rec, ...cleanMeta({ ...v.manifest.meta, ...meta }) };
 }
 
 export function cleanMeta(m: RegistrationMeta): RegistrationMeta {
