@@ -107,7 +107,7 @@ export const KO_REGISTRY: Readonly<Record<string, string>> = {
   "the project it belongs to (signed in the manifest; log --project finds it)": "속한 프로젝트 (매니페스트에 서명됨; log --project로 찾음)",
   "a tag (repeatable; signed in the manifest; log --tag finds it)": "태그 (반복 가능; 매니페스트에 서명됨; log --tag로 찾음)",
   "a classification level, e.g. 대외비 or confidential (signed in the manifest)": "등급, 예: 대외비 또는 confidential (매니페스트에 서명됨)",
-  "manifest.meta: {0}": "manifest.meta: {0}",
+  "manifest.meta: {0}": "manifest.meta 항목: {0}",
   "{0}: unexpected field": "{0}: 예상하지 못한 필드",
   "{0}: expected non-empty text of at most {1} characters (NFC)": "{0}: 비어 있지 않은 {1}자 이하의 글(NFC)이어야 합니다",
   "tags: expected an object of 1 to {0} tags": "tags: 태그 1~{0}개의 객체여야 합니다",
