@@ -81,7 +81,17 @@ const ec = party('tsa-ec');
 const rsa = party('tsa-rsa');
 const authorities = {
   ec: new LocalTimestampAuthority({ key: ec.key, certificate: ec.cert, chain: [], policy: '1.2.3.4.77', clock, serials }),
-  rsa: new LocalTimestampAuthority({ key: rsa.key, certificate: rsa.cert, chain: [party('intermediate-ca').cert], policy: '1.2.3.4.77', clock, serials, ess: 'both', includeTsaName: true, ordering: true }),
+  rsa: new LocalTimestampAuthority({
+    key: rsa.key,
+    certificate: rsa.cert,
+    chain: [party('intermediate-ca').cert],
+    policy: '1.2.3.4.77',
+    clock,
+    serials,
+    ess: 'both',
+    includeTsaName: true,
+    ordering: true,
+  }),
 };
 for (const { name, r } of requests) {
   const req = encodeTimeStampReq(r);
@@ -118,7 +128,16 @@ try {
     ['one-file-one-tsa', ['files/a.txt'], servers.slice(0, 1)],
   ] as const) {
     const { files: refs } = await collectFiles(files, work);
-    receipts[name] = await register({ files: refs, algorithms: ['sha256', 'sha512'], identity: alice, tsas: tsas.map((s) => ({ url: s.url })), anchors, now: clock, random: randomBytes, client: { retries: 0, timeoutMs: 5000 } });
+    receipts[name] = await register({
+      files: refs,
+      algorithms: ['sha256', 'sha512'],
+      identity: alice,
+      tsas: tsas.map((s) => ({ url: s.url })),
+      anchors,
+      now: clock,
+      random: randomBytes,
+      client: { retries: 0, timeoutMs: 5000 },
+    });
   }
   for (const s of servers) s.s.close();
   for (const [name, r] of Object.entries(receipts)) {
@@ -130,7 +149,14 @@ try {
     for (const e of r.receipt.entries) put('receipt-extract', `${name}-${e.index}.tsproof.json`, serializeReceipt(extractEntry(r.receipt, e)));
     const pack = buildEvidencePack(r.receipt, { anchors, now: FUZZ_NOW, tool: 'tsproof fuzz corpus' });
     if (!pack.files) throw new Error(`the receipt ${name} does not verify`);
-    put('pack', `${name}.zip`, zip(pack.files.map((f) => ({ ...f, path: `pack/${f.path}` })), FUZZ_NOW));
+    put(
+      'pack',
+      `${name}.zip`,
+      zip(
+        pack.files.map((f) => ({ ...f, path: `pack/${f.path}` })),
+        FUZZ_NOW,
+      ),
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -142,6 +168,37 @@ put('ignore', 'globs', '**/cache/**\nsrc/**/*.tmp\n[abc]?.txt\n[!x-z]*.bak\n\\#l
 put('ignore', 'korean', '도면/*.bak\n임시/\n!도면/최종.dwg\n');
 
 // Config files: $TSPROOF_HOME/config.json and the TSA's tsa.json.
-put('config', 'config.json', JSON.stringify({ tsa: ['http://127.0.0.1:3161/', { url: 'https://tsa.example/', policy: '1.2.3', username: 'u', passwordEnv: 'TSA_PW', minIntervalMs: 1000 }], defaultIdentity: 'alice', acceptedPolicies: ['1.2.3.4.77'], pins: { tsaCert: ['sha256:' + '00'.repeat(32)], holderSubject: 'CN=김영희*' } }, null, 2));
-put('config', 'tsa.json', JSON.stringify({ policy: '1.2.3.4.77', acceptedPolicies: ['1.2.3'], accuracyMicros: 500000, ordering: true, includeTsaName: false, ess: 'both', pkcs12: 'tsa.p12', clock: { notBeforeFile: 'nb', peer: 'http://127.0.0.1/', maxDriftMs: 1000, checkIntervalMs: 60000 }, limits: { maxConnections: 100 } }, null, 2));
+put(
+  'config',
+  'config.json',
+  JSON.stringify(
+    {
+      tsa: ['http://127.0.0.1:3161/', { url: 'https://tsa.example/', policy: '1.2.3', username: 'u', passwordEnv: 'TSA_PW', minIntervalMs: 1000 }],
+      defaultIdentity: 'alice',
+      acceptedPolicies: ['1.2.3.4.77'],
+      pins: { tsaCert: [`sha256:${'00'.repeat(32)}`], holderSubject: 'CN=김영희*' },
+    },
+    null,
+    2,
+  ),
+);
+put(
+  'config',
+  'tsa.json',
+  JSON.stringify(
+    {
+      policy: '1.2.3.4.77',
+      acceptedPolicies: ['1.2.3'],
+      accuracyMicros: 500000,
+      ordering: true,
+      includeTsaName: false,
+      ess: 'both',
+      pkcs12: 'tsa.p12',
+      clock: { notBeforeFile: 'nb', peer: 'http://127.0.0.1/', maxDriftMs: 1000, checkIntervalMs: 60000 },
+      limits: { maxConnections: 100 },
+    },
+    null,
+    2,
+  ),
+);
 console.log(`corpus written to ${path.relative(process.cwd(), out)}/`);

@@ -115,7 +115,12 @@ function runWorker(target: string, seed: number, timeMs: number, maxRuns: number
   const current = new SharedArrayBuffer(CURRENT_MAX);
   const c = new Int32Array(control);
   const data: WorkerInput = { target, seed, timeMs, maxRuns, control, current };
-  const worker = new Worker(new URL('./lib/worker.ts', import.meta.url), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 32 }, stdout: true, stderr: true });
+  const worker = new Worker(new URL('./lib/worker.ts', import.meta.url), {
+    workerData: data,
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 32 },
+    stdout: true,
+    stderr: true,
+  });
   // Output from the code under test (warnings) is not the campaign's: drop it.
   worker.stdout.resume();
   worker.stderr.resume();
@@ -146,7 +151,11 @@ function runWorker(target: string, seed: number, timeMs: number, maxRuns: number
     });
     worker.on('error', (err: Error & { code?: string }) => {
       const oom = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      finish({ runs: Atomics.load(c, 0), codes: {}, finding: { target, kind: oom ? 'memory' : 'crash', problem: oom ? `more than ${memoryMb} MB of heap` : `worker failed: ${err.stack ?? err.message}`, input: snapshot(), seed } });
+      finish({
+        runs: Atomics.load(c, 0),
+        codes: {},
+        finding: { target, kind: oom ? 'memory' : 'crash', problem: oom ? `more than ${memoryMb} MB of heap` : `worker failed: ${err.stack ?? err.message}`, input: snapshot(), seed },
+      });
     });
     worker.on('exit', (code) => {
       if (!settled) finish({ runs: Atomics.load(c, 0), codes: {}, finding: { target, kind: 'crash', problem: `worker exited with ${code}`, input: snapshot(), seed } });
@@ -185,7 +194,7 @@ export async function fuzzTarget(target: string, o: { timeMs: number; maxRuns: n
 
 async function main() {
   const a = parseArgs(process.argv.slice(2));
-  const seed = a.seed ?? (Date.now() % 2 ** 31);
+  const seed = a.seed ?? Date.now() % 2 ** 31;
   const per = a.total !== undefined ? a.total / a.targets.length : (a.time ?? (a.runs !== undefined ? 86_400 : 60));
   console.log(`fuzz: ${a.targets.length} target(s), ${a.runs !== undefined ? `${a.runs} inputs or ` : ''}${per.toFixed(1)} s each, seed ${seed}`);
   const reports: TargetReport[] = [];
@@ -198,7 +207,13 @@ async function main() {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     console.log(`${target.padEnd(16)} ${String(r.runs).padStart(10)} inputs ${r.seconds.toFixed(1).padStart(7)} s ${String(Math.round(r.runs / r.seconds)).padStart(7)}/s  ${r.findings.length ? `${r.findings.length} FINDING(S)` : 'ok'}${a.quiet ? '' : `  [${codes}]`}`);
-    for (const f of r.findings) console.log(`  ${f.kind}: ${f.problem.split('\n').slice(0, a.quiet ? 1 : 6).join('\n    ')}\n    input: ${f.file ?? `${f.input.length} bytes`} (seed ${f.seed})`);
+    for (const f of r.findings)
+      console.log(
+        `  ${f.kind}: ${f.problem
+          .split('\n')
+          .slice(0, a.quiet ? 1 : 6)
+          .join('\n    ')}\n    input: ${f.file ?? `${f.input.length} bytes`} (seed ${f.seed})`,
+      );
   }
   const total = reports.reduce((n, r) => n + r.runs, 0);
   const found = reports.reduce((n, r) => n + r.findings.length, 0);

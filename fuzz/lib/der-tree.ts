@@ -41,7 +41,8 @@ function readHeader(b: Uint8Array, pos: number, end: number): { id: Uint8Array; 
   const l0 = b[pos++]!;
   let len: number;
   if (l0 < 0x80) len = l0;
-  else if (l0 === 0x80) return undefined; // indefinite: kept opaque
+  else if (l0 === 0x80)
+    return undefined; // indefinite: kept opaque
   else {
     const n = l0 & 0x7f;
     if (n > 4 || pos + n > end) return undefined;

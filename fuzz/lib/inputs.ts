@@ -4,12 +4,7 @@ import { applyPlan, base64DerEdit, derValueArb, jsonEdit, lineEdit, opArb, planA
 
 /** DER inputs: mostly mutated seeds (structure-aware and byte-level), some seeds as they are, some generated from nothing. */
 export function derInputs(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
-  return fc.oneof(
-    { weight: 12, arbitrary: planArb().map((p) => applyPlan(p, seeds)) },
-    { weight: 1, arbitrary: fc.constantFrom(...seeds) },
-    { weight: 2, arbitrary: derValueArb },
-    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) },
-  );
+  return fc.oneof({ weight: 12, arbitrary: planArb().map((p) => applyPlan(p, seeds)) }, { weight: 1, arbitrary: fc.constantFrom(...seeds) }, { weight: 2, arbitrary: derValueArb }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) });
 }
 
 const enc = new TextEncoder();
@@ -28,8 +23,14 @@ export function receiptInputs(seeds: readonly Uint8Array[], derSeeds: readonly U
 /** Text files edited line by line with hostile lines, and byte by byte. */
 export function textInputs(seeds: readonly Uint8Array[], hostile: readonly string[]): fc.Arbitrary<Uint8Array> {
   return fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.nat(), fc.array(opArb, { minLength: 1, maxLength: 5 })).map(([s, ops]) => enc.encode(ops.reduce((t, op) => lineEdit(t, op, hostile), dec(seeds[s % seeds.length]!)))) },
-    { weight: 2, arbitrary: fc.array(fc.oneof(fc.constantFrom(...hostile), fc.string({ unit: 'grapheme', maxLength: 30 }), fc.stringMatching(/^[*?[\]!{}\\/a-c.#-]{0,40}$/)), { maxLength: 8 }).map((lines) => enc.encode(lines.join('\n'))) },
+    {
+      weight: 6,
+      arbitrary: fc.tuple(fc.nat(), fc.array(opArb, { minLength: 1, maxLength: 5 })).map(([s, ops]) => enc.encode(ops.reduce((t, op) => lineEdit(t, op, hostile), dec(seeds[s % seeds.length]!)))),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.array(fc.oneof(fc.constantFrom(...hostile), fc.string({ unit: 'grapheme', maxLength: 30 }), fc.stringMatching(/^[*?[\]!{}\\/a-c.#-]{0,40}$/)), { maxLength: 8 }).map((lines) => enc.encode(lines.join('\n'))),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...seeds) },
   );
 }

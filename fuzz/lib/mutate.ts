@@ -88,7 +88,7 @@ export function byteEdit(b: Uint8Array, op: Op, other: Uint8Array): Uint8Array {
   switch (op.kind % 8) {
     case 0: {
       const out = b.slice();
-      if (n) out[at] = out[at]! ^ (1 << op.b % 8);
+      if (n) out[at] = out[at]! ^ (1 << (op.b % 8));
       return out;
     }
     case 1: {
@@ -209,7 +209,7 @@ function treeEdit(roots: TNode[], op: Op, other: () => TNode[] | undefined): boo
     case 9: {
       if (node.content) {
         const c = node.content.slice();
-        if (c.length) c[op.b % c.length] = c[op.b % c.length]! ^ (1 << op.c % 8);
+        if (c.length) c[op.b % c.length] = c[op.b % c.length]! ^ (1 << (op.c % 8));
         node.content = c;
       } else if (node.kids) node.kids.push({ id: Uint8Array.of(INTERESTING_BYTES[op.b % INTERESTING_BYTES.length]!), content: CONTENTS[op.c % CONTENTS.length]! });
       return true;
@@ -252,18 +252,16 @@ export function applyPlan(plan: Plan, seeds: readonly Uint8Array[]): Uint8Array 
 }
 
 /** Random DER values from nothing: the structure-aware generator (fast-check letrec). */
-export const derValueArb: fc.Arbitrary<Uint8Array> = fc
-  .letrec<{ v: Uint8Array }>((tie) => ({
-    v: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      fc.tuple(fc.constantFrom(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x16, 0x17, 0x18, 0x1e, 0x80, 0x81, 0x82, 0x86, 0x88), fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(...CONTENTS.slice(0, 26)))).map(([id, c]) => concat(Uint8Array.of(id), lengthOf(c.length), c)),
-      fc.tuple(fc.constantFrom(0x30, 0x31, 0xa0, 0xa1, 0xa2, 0xa3, 0x24, 0x23), fc.array(tie('v'), { maxLength: 5 })).map(([id, kids]) => {
-        const c = concat(...kids);
-        return concat(Uint8Array.of(id), lengthOf(c.length), c);
-      }),
-    ),
-  }))
-  .v;
+export const derValueArb: fc.Arbitrary<Uint8Array> = fc.letrec<{ v: Uint8Array }>((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.tuple(fc.constantFrom(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x16, 0x17, 0x18, 0x1e, 0x80, 0x81, 0x82, 0x86, 0x88), fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(...CONTENTS.slice(0, 26)))).map(([id, c]) => concat(Uint8Array.of(id), lengthOf(c.length), c)),
+    fc.tuple(fc.constantFrom(0x30, 0x31, 0xa0, 0xa1, 0xa2, 0xa3, 0x24, 0x23), fc.array(tie('v'), { maxLength: 5 })).map(([id, kids]) => {
+      const c = concat(...kids);
+      return concat(Uint8Array.of(id), lengthOf(c.length), c);
+    }),
+  ),
+})).v;
 
 /** A JSON document with one value changed, dropped, duplicated or retyped (path chosen by the numbers). */
 export function jsonEdit(text: string, op: Op): string {
@@ -277,16 +275,49 @@ export function jsonEdit(text: string, op: Op): string {
   const walk = (v: unknown) => {
     if (slots.length > 5000) return;
     if (Array.isArray(v)) v.forEach((x, i) => (slots.push({ parent: v, key: i }), walk(x)));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (slots.push({ parent: v as Record<string, unknown>, key: k }), walk(x));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) slots.push({ parent: v as Record<string, unknown>, key: k }), walk(x);
   };
   walk(doc);
   if (slots.length === 0) return text;
   const s = slots[op.a % slots.length]!;
   const cur = (s.parent as Record<string | number, unknown>)[s.key];
   const values: unknown[] = [
-    null, true, 0, -1, 1.5, 1e308, -0, 2 ** 53 + 1, '', ' ', '..', '../../etc/passwd', '/abs', 'a\u0000b', '\u202e', 'x'.repeat(70_000),
-    [], {}, [cur, cur], { '': cur }, { constructor: 1 }, { __proto__: 1 }, 'AAAA', '!!!', 'zz==', String(cur).slice(1), `${String(cur)}=`, typeof cur === 'string' ? cur.toUpperCase() : cur,
-    typeof cur === 'number' ? cur + 1 : cur, typeof cur === 'string' ? `${cur}${cur}` : cur, '1970-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', 'sha1', 'md5', 'sha256', 'Z',
+    null,
+    true,
+    0,
+    -1,
+    1.5,
+    1e308,
+    -0,
+    2 ** 53 + 1,
+    '',
+    ' ',
+    '..',
+    '../../etc/passwd',
+    '/abs',
+    'a\u0000b',
+    '\u202e',
+    'x'.repeat(70_000),
+    [],
+    {},
+    [cur, cur],
+    { '': cur },
+    { constructor: 1 },
+    { __proto__: 1 },
+    'AAAA',
+    '!!!',
+    'zz==',
+    String(cur).slice(1),
+    `${String(cur)}=`,
+    typeof cur === 'string' ? cur.toUpperCase() : cur,
+    typeof cur === 'number' ? cur + 1 : cur,
+    typeof cur === 'string' ? `${cur}${cur}` : cur,
+    '1970-01-01T00:00:00Z',
+    '9999-12-31T23:59:59.999Z',
+    'sha1',
+    'md5',
+    'sha256',
+    'Z',
   ];
   const choice = op.b % 40;
   if (choice < values.length) (s.parent as Record<string | number, unknown>)[s.key] = values[choice];
@@ -304,7 +335,9 @@ export function jsonEdit(text: string, op: Op): string {
     const i = out.indexOf(`${key}:`);
     return i < 0 ? out : `${out.slice(0, i)}${key}:${JSON.stringify(values[op.c % values.length]) ?? 'null'},${out.slice(i)}`;
   } else if (typeof cur === 'string') (s.parent as Record<string | number, unknown>)[s.key] = Buffer.from(byteEdit(Buffer.from(cur, 'utf8'), { ...op, kind: op.c }, new Uint8Array(0))).toString('utf8');
-  return JSON.stringify(doc, null, op.c % 2 ? 2 : undefined);
+  // Indented only when small: 5,000 levels of nesting indented would be a 50 MB input.
+  const compact = JSON.stringify(doc);
+  return compact.length < 100_000 && op.c % 2 ? JSON.stringify(doc, null, 2) : compact;
 }
 
 /** A base64 field's DER mutated in place (for receipts: the manifest, signature, tokens, certificates). */

@@ -5,6 +5,7 @@
  * never accept a mutation of signed or hashed bytes (they throw {@link Accepted}).
  */
 import type fc from 'fast-check';
+import { displaySafe } from '../../dist/core/display.js';
 import { InternalError, TsproofError } from '../../dist/core/errors.js';
 
 export interface Target {
@@ -33,7 +34,9 @@ export function contractBreach(err: unknown): string | undefined {
   if (err instanceof InternalError) return `InternalError (exit 70) on bad input: ${err.message}`;
   if (err instanceof TsproofError) {
     if (err.message.length === 0) return `${err.name} ${err.code} with an empty message`;
-    if (/[\r\n]/.test(err.message)) return `${err.name} ${err.code}: message is not one line: ${JSON.stringify(err.message.slice(0, 300))}`;
+    // As the CLI prints it: every argument through displaySafe (src/cli/output.ts tr()).
+    const shown = err.text.render(undefined, displaySafe);
+    if (/[\r\n]/.test(shown)) return `${err.name} ${err.code}: message is not one line as printed: ${JSON.stringify(shown.slice(0, 300))}`;
     return undefined;
   }
   if (err instanceof Error) return err.stack || `${err.name}: ${err.message}`;

@@ -22,7 +22,7 @@ let anchors: ReturnType<typeof cert>[];
 let facts: ReturnType<typeof receiptFacts>[];
 let n = 0;
 
-const HOSTILE_LINES = ['L 00', 'R ' + 'ab'.repeat(32), 'X 00', 'L', '-----BEGIN CERTIFICATE-----', '-----END CERTIFICATE-----', 'http://127.0.0.1/', '../../x'];
+const HOSTILE_LINES = ['L 00', `R ${'ab'.repeat(32)}`, 'X 00', 'L', '-----BEGIN CERTIFICATE-----', '-----END CERTIFICATE-----', 'http://127.0.0.1/', '../../x'];
 
 /** One file of an unpacked seed changed in a way that fits its kind, or files added, dropped or renamed. */
 function packEdit(seed: Uint8Array, plan: { pick: number; ops: { kind: number; a: number; b: number; c: number }[] }, derSeeds: readonly Uint8Array[]): Uint8Array {

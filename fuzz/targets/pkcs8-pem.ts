@@ -11,7 +11,14 @@ export const target: Target = {
   name: 'pkcs8-pem',
   about: 'private keys: PEM and DER PKCS#8 (plain and PBES2-encrypted), PKCS#1, SEC1, traditional Proc-Type encrypted PEM',
   seeds: () => seeds('pkcs8-pem'),
-  inputs: (s) => fc.oneof(derInputs(s.filter((b) => b[0] === 0x30)), textInputs(s.filter((b) => b[0] === 0x2d), HOSTILE)),
+  inputs: (s) =>
+    fc.oneof(
+      derInputs(s.filter((b) => b[0] === 0x30)),
+      textInputs(
+        s.filter((b) => b[0] === 0x2d),
+        HOSTILE,
+      ),
+    ),
   timeLimitMs: 5000,
   async run(input) {
     await tolerate(() => loadPrivateKey(input, PASSPHRASE, 'fuzz.key'));

@@ -18,7 +18,12 @@ export const target: Target = {
   seeds: () => seeds('tsp-token'),
   inputs: derInputs,
   setup() {
-    o = { imprint: { algorithm: 'sha256', digest: hash('sha256', FUZZ_IMPRINT_DATA) }, anchors: [cert('root-ca')], extraCertificates: [cert('tsa-ec'), cert('tsa-rsa'), cert('intermediate-ca')], now: VERIFY_NOW };
+    o = {
+      imprint: { algorithm: 'sha256', digest: hash('sha256', FUZZ_IMPRINT_DATA) },
+      anchors: [cert('root-ca')],
+      extraCertificates: [cert('tsa-ec'), cert('tsa-rsa'), cert('intermediate-ca')],
+      now: VERIFY_NOW,
+    };
     seedFacts = new Set(
       seeds('tsp-token').map((s) => {
         const v = verifyTimestampToken(s, o);

@@ -38,4 +38,5 @@ export const KO_FUZZ: Readonly<Record<string, string>> = {
   // Found by the fuzzing campaign (fuzz/, docs/testing.md).
   "{0}: a UniversalString of {1} octets (not whole characters)": "{0}: {1}옥텟짜리 UniversalString입니다 (온전한 문자가 아님)",
   "{0}: a UniversalString holds {1}, which is not a character": "{0}: UniversalString에 문자가 아닌 값 {1}이(가) 들어 있습니다",
+  "a JSON settings file": "JSON 설정 파일",
 };
