@@ -13,6 +13,7 @@
 
 // C0 controls, DEL and C1 controls; LRM, RLM and ALM; line/paragraph separators;
 // bidi embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `s` with every character that could control a terminal or reorder text written as an escape. */

@@ -61,6 +61,10 @@ export const LIMITS = {
   otherFieldBytes: 64 * KiB,
   /** Nesting depth of JSON inside one receipt member. */
   jsonDepth: 16,
+
+  // --- Settings (src/core/io/fs.ts readJsonFile) ---
+  /** A JSON settings file: config.json, tsa.json, the trust index (real: ≤ a few KiB). */
+  configBytes: 1 * MiB,
 } as const;
 
 /** The limits as plain numbers (tests pass smaller ones to reach them cheaply). */

@@ -64,7 +64,7 @@ const check = (r: CliResult, id: string) => result(r).checks.find((x: { id: stri
 describe('a pinned end-entity certificate issues nothing', () => {
   it('a holder certificate trusted for holders certifies itself', async () => {
     const ws = await registeredAs('pinned', ['root']);
-    expect((await ws.run(['trust', 'add', c['pinned']!.pem, '--for', 'holder'])).status).toBe(0);
+    expect((await ws.run(['trust', 'add', c.pinned!.pem, '--for', 'holder'])).status).toBe(0);
     const r = await ws.run(['verify', 'a.txt', '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect(result(r).holder.identity).toBe('ca-verified');
@@ -72,7 +72,7 @@ describe('a pinned end-entity certificate issues nothing', () => {
 
   it('"CN=Any Name" minted with the pinned holder certificate\'s key is not CA-verified', async () => {
     const ws = await registeredAs('any-name', ['pinned']);
-    expect((await ws.run(['trust', 'add', c['pinned']!.pem, '--for', 'holder'])).status).toBe(0);
+    expect((await ws.run(['trust', 'add', c.pinned!.pem, '--for', 'holder'])).status).toBe(0);
     const r = await ws.run(['verify', 'a.txt', '--json']);
     expect(result(r).holder).toMatchObject({ subject: 'CN=Any Name, O=Big Bank, C=KR', identity: 'unverified' });
     expect(check(r, 'holder.identity')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/issuer "CN=Pinned Holder, O=Acme, C=KR" is not a CA/) });
@@ -108,12 +108,12 @@ describe('a holder certificate with a critical extension tsproof does not recogn
 describe('every certificate on the holder path is valid at the proven time', () => {
   it('a holder under an intermediate that expired in 2021 is not CA-verified in 2026', async () => {
     const ws = await registeredAs('under-expired', ['inter-expired']);
-    expect((await ws.run(['trust', 'add', c['root']!.pem, '--for', 'holder'])).status).toBe(0);
+    expect((await ws.run(['trust', 'add', c.root!.pem, '--for', 'holder'])).status).toBe(0);
     const r = await ws.run(['verify', 'a.txt', '--json']);
     expect(result(r).holder.identity).toBe('unverified');
     expect(check(r, 'holder.identity')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/chains to trusted "CN=Holder Root.*but the path is not valid: "CN=Intermediate expired 2021.*" is not valid at/) });
     // OpenSSL says the same about this chain at the proven time.
     const at = new Date(result(r).time);
-    expect(pki.verify(c['under-expired']!, { anchors: [c['root']!], untrusted: [c['inter-expired']!], at }).out).toMatch(/certificate has expired/);
+    expect(pki.verify(c['under-expired']!, { anchors: [c.root!], untrusted: [c['inter-expired']!], at }).out).toMatch(/certificate has expired/);
   });
 });

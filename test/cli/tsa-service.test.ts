@@ -110,7 +110,7 @@ describe('configuration (tsa.json)', () => {
   it('serves from a PKCS#12 key (passphrase from the environment) and from a CSR-issued certificate', async () => {
     const dir = tmp();
     // A TSA key and certificate from elsewhere, in a PKCS#12 file.
-    execFileSync('openssl', ['pkcs12', '-export', '-in', path.join(PKI, 'tsa-rsa.pem'), '-inkey', path.join(PKI, 'tsa-rsa.key'), '-certfile', path.join(PKI, 'intermediate-ca.pem'), '-out', path.join(dir, 'tsa.p12'), '-passout', 'pass:' + PASSPHRASE]);
+    execFileSync('openssl', ['pkcs12', '-export', '-in', path.join(PKI, 'tsa-rsa.pem'), '-inkey', path.join(PKI, 'tsa-rsa.key'), '-certfile', path.join(PKI, 'intermediate-ca.pem'), '-out', path.join(dir, 'tsa.p12'), '-passout', `pass:${PASSPHRASE}`]);
     writeFileSync(path.join(dir, 'tsa.json'), JSON.stringify({ pkcs12: 'tsa.p12' }));
     const refused = await runCli(['tsa', 'serve', '--dir', dir, '--port', '0'], { env: { TSPROOF_HOME: path.join(dir, 'home') } });
     expect(refused.stderr).toMatch(/set TSPROOF_TSA_PASSPHRASE/);

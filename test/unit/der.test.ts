@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { der, parse, integer, oid, octets, time, seq } from '../../src/core/asn1/der.js';
-import { LimitError } from '../../src/core/errors.js';
+import { der, parse, integer, oid, octets, time, seq, string, tlv } from '../../src/core/asn1/der.js';
+import { InputError, LimitError } from '../../src/core/errors.js';
 
 describe('DER writer and BER reader', () => {
   it('round-trips integers, including negatives and values needing a leading zero', () => {
@@ -34,6 +34,14 @@ describe('DER writer and BER reader', () => {
     const deep = new Uint8Array(200).map((_, i) => (i % 2 === 0 ? 0x30 : 0x80));
     expect(() => parse(deep)).toThrow(LimitError);
     expect(() => parse(new Uint8Array(0))).toThrow(/empty/);
+  });
+
+  it('reads UniversalStrings of whole Unicode characters and refuses the rest as malformed (fuzz finding)', () => {
+    const universal = (...cps: number[]) => parse(tlv(0x1c, Uint8Array.from(cps.flatMap((c) => [c >>> 24, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff]))));
+    expect(string(universal(0x6b40, 0x1f600), 'name')).toBe('\u6b40\u{1f600}');
+    expect(() => string(universal(0x03020100), 'name')).toThrow(InputError); // was a RangeError: exit 70
+    expect(() => string(universal(0xd800), 'name')).toThrow(InputError);
+    expect(() => string(parse(tlv(0x1c, Uint8Array.of(0, 0, 0x41))), 'name')).toThrow(/not whole characters/);
   });
 
   it('parses GeneralizedTime with fractional seconds and keeps the text', () => {

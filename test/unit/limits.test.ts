@@ -286,3 +286,22 @@ describe('the receipt reader', () => {
     );
   });
 });
+
+describe('settings files', () => {
+  it('refuses a config.json or tsa.json over 1 MiB from its size, before reading it (fuzz finding)', async () => {
+    const { loadConfig } = await import('../../src/core/home.js');
+    const { loadTsaConfig } = await import('../../src/core/tsa/config.js');
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tsproof-config-limit-'));
+    try {
+      writeFileSync(path.join(home, 'config.json'), JSON.stringify({ defaultIdentity: 'a'.repeat(LIMITS.configBytes) }));
+      writeFileSync(path.join(home, 'tsa.json'), '['.repeat(LIMITS.configBytes + 1));
+      await expect(loadConfig(home)).rejects.toThrow(LimitError);
+      await expect(loadConfig(home)).rejects.toThrow(/config\.json: a JSON settings file of 1,048,598 bytes is beyond the limit of 1 MiB/);
+      await expect(loadTsaConfig(home)).rejects.toThrow(LimitError);
+      writeFileSync(path.join(home, 'config.json'), JSON.stringify({ defaultIdentity: 'alice' }));
+      await expect(loadConfig(home)).resolves.toEqual({ defaultIdentity: 'alice' });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -175,8 +175,8 @@ describe('path validation agrees with openssl verify -attime', () => {
   it('gives up after a bounded search', () => {
     // Twenty self-signed certificates with the root's name and key, each "issuing" every other
     // and the intermediate: a path search without a bound would try 20!/12! orderings.
-    const copies = Array.from({ length: 20 }, (_, i) => pki.issue(`loop-${i}`, { subject: '/C=KR/O=Test/CN=Root', reuseKeyOf: c['root']!, from: FROM, to: UNTIL, ext: CA_EXT }));
-    const r = buildPath(c['inter']!.cert, copies.map((x) => x.cert), [], { at: AT });
+    const copies = Array.from({ length: 20 }, (_, i) => pki.issue(`loop-${i}`, { subject: '/C=KR/O=Test/CN=Root', reuseKeyOf: c.root!, from: FROM, to: UNTIL, ext: CA_EXT }));
+    const r = buildPath(c.inter!.cert, copies.map((x) => x.cert), [], { at: AT });
     expect(r.ok).toBe(false);
     expect(r.reason?.render()).toMatch(/^gave up building a path after/);
   });

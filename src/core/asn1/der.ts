@@ -379,8 +379,14 @@ export function string(node: Node | undefined, where: string): string {
       return s;
     }
     case Tag.UniversalString: {
+      // UCS-4: four octets a character; only Unicode scalar values are characters.
+      if (c.length % 4 !== 0) throw new Asn1Error(t`${where}: a UniversalString of ${c.length} octets (not whole characters)`);
       let s = '';
-      for (let i = 0; i + 3 < c.length; i += 4) s += String.fromCodePoint(((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0);
+      for (let i = 0; i < c.length; i += 4) {
+        const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Asn1Error(t`${where}: a UniversalString holds ${cp}, which is not a character`);
+        s += String.fromCodePoint(cp);
+      }
       return s;
     }
     case Tag.PrintableString:

@@ -287,6 +287,6 @@ export function checkEss(
 /** The signing-time attribute, if present and well-formed. */
 export function signingTime(si: SignerInfo): Date | undefined {
   const a = attr(si.signedAttrs, OID.signingTime)[0];
-  if (!a || a.values.length !== 1) return undefined;
+  if (a?.values.length !== 1) return undefined;
   return safe(() => time(a.values[0], 'signing-time').date);
 }

@@ -1,9 +1,9 @@
 /** Small file-system helpers shared by the core. */
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, mkdtemp, open, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, open, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, LimitError } from '../errors.js';
-import { formatBytes } from '../limits.js';
+import { formatBytes, LIMITS } from '../limits.js';
 import { t, type Text } from '../text.js';
 
 export async function exists(p: string): Promise<boolean> {
@@ -20,14 +20,11 @@ export async function exists(p: string): Promise<boolean> {
  * value otherwise; a file that is not JSON is a BAD_CONFIG error naming it.
  */
 export async function readJsonFile(file: string): Promise<unknown> {
-  let text: string;
+  // Bounded (docs/limits.md): a huge or runaway file is refused before it is read.
+  const bytes = await readBounded(file, LIMITS.configBytes, t`a JSON settings file`);
+  if (bytes === undefined) return undefined;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {
     throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: not valid JSON` });
   }

@@ -109,7 +109,7 @@ export async function defaultNpkiRoots(env: NodeJS.ProcessEnv, platform: NodeJS.
     roots.push(...(await subdirs('/Volumes')).map((v) => path.join(v, 'NPKI')));
   } else {
     roots.push(path.join(home, 'NPKI'), path.join(home, '.npki'));
-    for (const base of ['/media', '/mnt', `/run/media/${env.USER ?? ''}`, '/media/' + (env.USER ?? '')]) {
+    for (const base of ['/media', '/mnt', `/run/media/${env.USER ?? ''}`, `/media/${env.USER ?? ''}`]) {
       roots.push(...(await subdirs(base)).map((v) => path.join(v, 'NPKI')));
     }
   }

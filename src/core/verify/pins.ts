@@ -212,7 +212,7 @@ export function pinsConfigProblems(v: unknown): Text[] {
     const x = o[k];
     if (x === undefined) continue;
     const list = typeof x === 'string' ? [x] : Array.isArray(x) && x.every((y) => typeof y === 'string') ? (x as string[]) : undefined;
-    if (!list || !list.every((f) => normaliseFingerprint(f))) problems.push(t`pins.${k}: expected SHA-256 fingerprints (64 hex digits)`);
+    if (!list?.every((f) => normaliseFingerprint(f))) problems.push(t`pins.${k}: expected SHA-256 fingerprints (64 hex digits)`);
   }
   for (const k of ['holderSubject', 'holderIssuer'] as const) if (o[k] !== undefined && (typeof o[k] !== 'string' || !(o[k] as string).trim())) problems.push(t`pins.${k}: expected a DN`);
   if (o.requireCertified !== undefined && typeof o.requireCertified !== 'boolean') problems.push(t`pins.requireCertified: expected true or false`);

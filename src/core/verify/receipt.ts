@@ -408,7 +408,7 @@ function checkEntries(checks: CheckList, receipt: Receipt, m: Manifest, computed
     return ok ? receipt.entries : [];
   }
   const bad = receipt.entries.find((e) => {
-    if (!e.proof || !e.proof.every((h) => /^[0-9a-f]+$/.test(h) && h.length === root.length * 2)) return true;
+    if (!e.proof?.every((h) => /^[0-9a-f]+$/.test(h) && h.length === root.length * 2)) return true;
     return !verifyInclusion(alg, e.index, m.merkle.count, leafHash(alg, entryJson(e)), e.proof.map(fromHex), root);
   });
   if (bad) {

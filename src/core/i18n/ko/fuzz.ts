@@ -35,4 +35,8 @@ export const KO_FUZZ: Readonly<Record<string, string>> = {
   "{0}: unsupported PBMAC1 MAC {1}": "{0}: 지원하지 않는 PBMAC1 MAC {1}",
   "{0}: PBMAC1 without a PBKDF2 key length (RFC 9579 requires one)": "{0}: PBKDF2 키 길이가 없는 PBMAC1입니다 (RFC 9579는 키 길이를 요구합니다)",
   "{0}: the PBMAC1 key is {1} bytes, shorter than the HMAC-{2} output ({3})": "{0}: PBMAC1 키가 {1}바이트로, HMAC-{2} 출력({3}바이트)보다 짧습니다",
+  // Found by the fuzzing campaign (fuzz/, docs/testing.md).
+  "{0}: a UniversalString of {1} octets (not whole characters)": "{0}: {1}옥텟짜리 UniversalString입니다 (온전한 문자가 아님)",
+  "{0}: a UniversalString holds {1}, which is not a character": "{0}: UniversalString에 문자가 아닌 값 {1}이(가) 들어 있습니다",
+  "a JSON settings file": "JSON 설정 파일",
 };

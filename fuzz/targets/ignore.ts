@@ -1,0 +1,31 @@
+/** .tsproofignore patterns: reading every line, and matching paths with the rules read. */
+import { IgnoreRules, PatternError } from '../../dist/core/io/ignore.js';
+import { seeds } from '../lib/corpus.ts';
+import { textInputs } from '../lib/inputs.ts';
+import type { Target } from '../lib/target.ts';
+
+const HOSTILE = [`${'*'.repeat(200)}x`, `${'**/'.repeat(100)}a`, '[', '[]', '[!]', '[\\', '[a-', '[z-a]', '\\', '!', '/', '//', '**', '***', '{a,b}', '?'.repeat(300), 'a/**/b/**/c/**/d', '#', '\\#', '\\!', ' ', '\\ ', '\u0000', '\ud800', '도면/**/*.dwg', '[[:alpha:]]', '*'.repeat(40_000)];
+const PATHS = ['a', 'a/b/c/d/e/f/g/h', 'x'.repeat(3000), `${'a/'.repeat(500)}b`, '도면/최종.dwg', '.tsproofignore', 'node_modules/x/y.js', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab', '[a].txt', 'a b', '#x', '!x'];
+
+export const target: Target = {
+  name: 'ignore',
+  about: '.tsproofignore files: pattern parsing (globs, classes, escapes, negation) and matching',
+  seeds: () => seeds('ignore'),
+  inputs: (s) => textInputs(s, HOSTILE),
+  run(input) {
+    const lines = Buffer.from(input).toString('utf8').split(/\r?\n/);
+    const rules = new IgnoreRules();
+    for (const l of lines) {
+      try {
+        rules.add(l);
+      } catch (err) {
+        if (!(err instanceof PatternError)) throw err;
+        if (/[\r\n]/.test(err.message)) throw new Error(`PatternError message is not one line: ${JSON.stringify(err.message)}`);
+      }
+    }
+    for (const p of PATHS) {
+      rules.ignores(p, false);
+      rules.ignores(p, true);
+    }
+  },
+};
