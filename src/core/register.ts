@@ -47,6 +47,11 @@ export interface RegisterOptions {
   progress?: (read: () => HashProgress) => void;
   /** Title, project, tags, classification: signed in the manifest (docs/receipt-format.md). */
   meta?: ManifestMeta;
+  /**
+   * Computes the digests instead of the hashing engine (an escrow deposit hashes the bytes it
+   * seals as it reads them): same contract as hashFiles, results in input order.
+   */
+  hasher?: typeof hashFiles;
 }
 
 export interface Registration {
@@ -93,7 +98,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   const salts = Buffer.from(o.random(32 * o.files.length)).toString('hex');
   const h = DIGEST_LENGTH[treeAlg];
   const allLeaves = Buffer.from(new SharedArrayBuffer(o.files.length * h));
-  const hashing = hashFiles(
+  const hashing = (o.hasher ?? hashFiles)(
     o.files.map((f) => ({ path: f.absolute, display: f.name })),
     {
       algorithms: o.algorithms,

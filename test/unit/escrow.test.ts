@@ -15,7 +15,8 @@ import { END_OF_ARCHIVE, fileHeader, padding } from '../../src/core/escrow/tar-w
 import { safeRelativeName, TarError, TarReader, type TarMember } from '../../src/core/escrow/tar-read.js';
 import { decryptContent, envelopeHead, envelopeTail, macAttributeValue, readLayout } from '../../src/core/escrow/envelope.js';
 import { openContentKey, recipientInfo, recipientOf } from '../../src/core/escrow/recipients.js';
-import { sealFiles, type ContentCipherName, type SealFile } from '../../src/core/escrow/seal-stream.js';
+import { SEGMENT, sealFiles, type ContentCipherName, type SealFile } from '../../src/core/escrow/seal-stream.js';
+import { SealFailed, sealInWorker } from '../../src/core/escrow/seal.js';
 import { ArchiveCheck } from '../../src/core/escrow/archive.js';
 import { problemText } from '../../src/core/escrow/unseal.js';
 import { displaySafe } from '../../src/core/display.js';
@@ -294,6 +295,62 @@ describe('a file that changes while it is sealed', () => {
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+describe("the deposit's sealing pipeline (seal.ts: the worker reads and encrypts, this thread hashes and writes)", () => {
+  const sealFile = (p: string, name: string): SealFile => {
+    const st = statSync(p);
+    return { path: p, name, size: st.size, mode: 0o644, mtime: 0, ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+  };
+  /** Files around the segment boundaries and more than the shared slots hold (8 segments), some empty or tiny. */
+  function corpus(tag: string): SealFile[] {
+    const sizes = [0, 1, SEGMENT - 512, SEGMENT, 3 * SEGMENT + 7, 511, 0, 6 * SEGMENT + 1234, ...Array.from({ length: 40 }, (_, i) => 1 + i * 97)];
+    return sizes.map((size, i) => {
+      const p = path.join(dir, `${tag}-${i}.bin`);
+      writeFileSync(p, randomBytes(size));
+      return sealFile(p, `${tag}/${i}.bin`);
+    });
+  }
+
+  for (const cipher of ['aes-256-cbc', 'aes-256-gcm'] as const) {
+    it(`writes byte for byte what the sealing loop writes alone, and hashes exactly the files (${cipher})`, async () => {
+      const files = corpus(`pipe-${cipher}`);
+      const keys = { cipher, key: randomBytes(32), iv: randomBytes(cipher === 'aes-256-gcm' ? 12 : 16), macNonce: randomBytes(12) };
+      const alone = path.join(dir, `pipe-${cipher}.alone`);
+      const fd = openSync(alone, 'w');
+      const expected = sealFiles(files, fd, keys);
+      closeSync(fd);
+      const piped = path.join(dir, `pipe-${cipher}.piped`);
+      writeFileSync(piped, 'head'); // appended after what is there
+      const s = sealInWorker(files, piped, keys, ['sha256', 'sha512']);
+      const [result, digests] = await Promise.all([s.done, s.digests]);
+      expect(result).toEqual(expected);
+      expect(readFileSync(piped).equals(Buffer.concat([Buffer.from('head'), readFileSync(alone)]))).toBe(true);
+      expect(digests).toEqual(
+        files.map((f) => {
+          const b = readFileSync(f.path);
+          return { size: b.length, digests: { sha256: createHash('sha256').update(b).digest('hex'), sha512: createHash('sha512').update(b).digest('hex') } };
+        }),
+      );
+      expect(s.progress()).toEqual({ bytes: files.reduce((n, f) => n + f.size, 0), files: files.length });
+    });
+  }
+
+  it('fails, digests included, when a file changed since the snapshot; a cancelled sealing ends', async () => {
+    const files = corpus('pipe-changed');
+    const moved = files[5]!;
+    writeFileSync(moved.path, randomBytes(moved.size)); // same size, new content, new change time
+    const keys = { cipher: 'aes-256-gcm' as const, key: randomBytes(32), iv: randomBytes(12) };
+    const s = sealInWorker(files, path.join(dir, 'pipe-changed.p7m'), keys, ['sha256']);
+    await expect(s.done).rejects.toThrow(SealFailed);
+    await expect(s.done.catch((e: SealFailed) => e.failure)).resolves.toEqual({ kind: 'changed', index: 5 });
+    await expect(s.digests).rejects.toThrow(SealFailed);
+
+    const c = sealInWorker(corpus('pipe-cancel'), path.join(dir, 'pipe-cancel.p7m'), keys, ['sha256']);
+    await c.cancel();
+    await expect(c.done).rejects.toThrow();
+    await expect(c.digests).rejects.toThrow();
   });
 });
 

@@ -6,7 +6,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, VerificationError } from '../../core/errors.js';
-import { hashFile, takeHashPool } from '../../core/hash/engine.js';
+import { hashFile } from '../../core/hash/engine.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { parseCertificates } from '../../core/pki/certificate.js';
@@ -73,13 +73,12 @@ export async function escrowDeposit(ctx: CliContext, inputs: string[], o: Regist
   const recipients = await Promise.all(o.to.map((f) => readRecipientCertificate(ctx, f)));
   const common = await registrationInputs(ctx, o);
   const previous = o.previous ? await previousLink(ctx, o.previous, common.identity.chain[0]!.sha256) : undefined;
-  const pool = takeHashPool();
   let progress: ProgressHandle | undefined;
   try {
     const { files, skipped } = await collectFiles(inputs, ctx.cwd, { exclude: o.exclude ?? [] });
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
     progress = await hashingProgress(ctx, files.length);
-    const d = await deposit({ ...common, files, pool, progress: progress.attach, recipients, out: dest, cipher, ...(previous ? { previous } : {}) });
+    const d = await deposit({ ...common, files, progress: progress.attach, recipients, out: dest, cipher, ...(previous ? { previous } : {}) });
     progress.stop();
     const reg = d.registration;
     await saveRegistration(ctx, reg, receiptFile);
@@ -117,7 +116,6 @@ export async function escrowDeposit(ctx: CliContext, inputs: string[], o: Regist
     return ExitCode.OK;
   } finally {
     progress?.stop();
-    await pool.close();
   }
 }
 

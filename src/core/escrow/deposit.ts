@@ -2,8 +2,8 @@
  * `escrow deposit`: the files are registered exactly as `register` registers them (one receipt)
  * and, at the same time, sealed — packed as a tar stream under their registered names and
  * encrypted for the recipients (envelope.ts) — into a new file beside the destination. The
- * registration hashes on this thread and the hashing pool; the sealing runs on a worker; each
- * reads the files once. Then the receipt and the depositor's signed deposit statement are
+ * sealing worker reads each file once; this thread hashes the same bytes, segment by segment,
+ * for the registration (seal.ts), so the registered digests are of exactly what is sealed. Then the receipt and the depositor's signed deposit statement are
  * appended, and the file is renamed into place: a failure leaves nothing.
  */
 import { randomUUID, createHash } from 'node:crypto';
@@ -13,7 +13,8 @@ import { der } from '../asn1/der.js';
 import { ESCROW_MAC_ATTRIBUTE, ESCROW_RECEIPT_ATTRIBUTE, ESCROW_STATEMENT_ATTRIBUTE } from '../asn1/oids.js';
 import { attribute } from '../cms/build.js';
 import { InputError, InternalError } from '../errors.js';
-import { fileError } from '../hash/engine.js';
+import { fileError, type hashFiles } from '../hash/engine.js';
+import { writeBatchLeaf } from '../receipt/leaf.ts';
 import { exists } from '../io/fs.js';
 import { register, type RegisterOptions, type Registration } from '../register.js';
 import { serializeReceipt } from '../receipt/receipt.js';
@@ -26,7 +27,7 @@ import type { ContentCipherName, SealFile, SealKeys } from './seal-stream.ts';
 import type { FileRef } from '../io/files.js';
 import { t } from '../text.js';
 
-export interface DepositOptions extends Omit<RegisterOptions, 'skip'> {
+export interface DepositOptions extends Omit<RegisterOptions, 'skip' | 'pool' | 'hasher'> {
   /** The escrow agent first, then any beneficiaries. */
   recipients: readonly Recipient[];
   /** The deposit file to create (absolute; must not exist). */
@@ -68,13 +69,24 @@ export async function deposit(o: DepositOptions): Promise<Deposit> {
   try {
     await fh.writeFile(head);
     await fh.close();
-    sealing = sealInWorker(files, tmp, keys);
-    // Registration and sealing run side by side; the first failure ends both.
-    const registering = register(o);
-    registering.catch(() => undefined);
-    const sealed = sealing.done.catch((err: unknown) => {
+    // The worker reads each file once; this thread hashes what it read for the registration.
+    const s = sealInWorker(files, tmp, keys, o.algorithms);
+    sealing = s;
+    const mapped = (err: unknown) => {
       throw err instanceof SealFailed ? sealError(err, files) : err;
-    });
+    };
+    const hasher: typeof hashFiles = async (targets, ho) => {
+      ho.progress?.(() => s.progress());
+      const digests = await s.digests.catch(mapped);
+      // The same files in the same order (register hashes o.files, which were snapshotted).
+      if (targets.length !== files.length || targets.some((x, i) => x.path !== files[i]!.path)) throw new InternalError({ code: 'INTERNAL', message: t`the registration and the archive list different files` });
+      if (ho.leaves) digests.forEach((d, i) => writeBatchLeaf(ho.leaves!, i, d));
+      return digests;
+    };
+    // Registration and sealing run side by side; the first failure ends both.
+    const registering = register({ ...o, hasher });
+    registering.catch(() => undefined);
+    const sealed = s.done.catch(mapped);
     const [registration, seal] = await Promise.all([registering, sealed]);
     if (registration.kind !== 'registered') throw new InternalError({ code: 'INTERNAL', message: t`the registration left files out` });
     await unchanged(files, registration);

@@ -1,16 +1,18 @@
 /**
  * The sealing loop: the registered files, as a tar stream, encrypted (AES-256-CBC with an
  * AES-256-GMAC over the ciphertext, or AES-256-GCM) and appended to the deposit as the encrypted
- * content's OCTET STRING segments (envelope.ts). One reused
- * plaintext buffer; each file is read once, straight into it. Synchronous, for the worker thread
- * that runs it while the main thread registers (hashes) the same files. Self-contained (node:
- * imports and ./tar-write only) so that the worker loads it from src and dist alike.
+ * content's OCTET STRING segments (envelope.ts). Each file is read once, straight into a reused
+ * plaintext segment buffer. With a `PlainTap` (the deposit's), the segment buffers are shared
+ * memory that another thread hashes for the registration while this one encrypts: the files are
+ * read once in all, and the registered digests are of the very bytes the archive holds.
+ * Synchronous, for the worker thread that runs it. Self-contained (node: imports and
+ * ./tar-write only) so that the worker loads it from src and dist alike.
  *
  * A file that changed since the caller's snapshot (size, modification or change time, inode) is
  * an error: the archive must hold exactly the bytes that were registered.
  */
 import { createCipheriv, hkdfSync, type Cipher, type CipherGCM } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
 import { END_OF_ARCHIVE, fileHeader, padding, type TarFile } from './tar-write.ts';
 import { scavenger } from './scavenge.ts';
 
@@ -70,12 +72,15 @@ export function gmac(key: Uint8Array, nonce: Uint8Array): { update: (b: Uint8Arr
 
 /** A file changed while it was sealed (`changed`), or could not be read (`io`, with its errno code). */
 export class SealError extends Error {
-  constructor(
-    readonly kind: 'changed' | 'io',
-    readonly index: number,
-    readonly errno?: string,
-  ) {
+  // No parameter properties: the worker loads this file with Node's type stripping.
+  readonly kind: 'changed' | 'io';
+  readonly index: number;
+  readonly errno?: string;
+  constructor(kind: 'changed' | 'io', index: number, errno?: string) {
     super(`${kind} ${index} ${errno ?? ''}`);
+    this.kind = kind;
+    this.index = index;
+    if (errno !== undefined) this.errno = errno;
   }
 }
 
@@ -87,35 +92,85 @@ export function segmentHeader(n: number): Buffer {
   return Buffer.from([0x04, 0x80 | len.length, ...len]);
 }
 
-function writeAll(fd: number, b: Buffer): void {
-  for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
+/** Writes a segment's header and bytes: one system call (writev) in the usual case. */
+function writeSegmentBytes(fd: number, header: Buffer, b: Buffer): void {
+  let n = writevSync(fd, [header, b]);
+  if (n < header.length) {
+    for (let off = n; off < header.length; ) off += writeSync(fd, header, off, header.length - off);
+    n = header.length;
+  }
+  for (let off = n - header.length; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
 }
 
-/** Seals `files` into `outFd` (appending). */
-export function sealFiles(files: readonly SealFile[], outFd: number, k: SealKeys): SealResult {
+/** Bytes of an output slot: a segment's header and ciphertext, and the cipher's last block. */
+export const OUT_SLOT = SEGMENT + 64;
+
+/**
+ * The other thread of a deposit (seal.ts): it hashes the plaintext for the registration and
+ * writes the ciphertext, while this one reads and encrypts. Segment n is assembled in
+ * `slots[n % slots.length]` and its output (segment headers and ciphertext) put in
+ * `out[n % out.length]`; `segment` hands both over, with the file-content ranges the plaintext
+ * holds (flat triples: file index, offset, length — tar headers and padding are not file
+ * content) and the files whose content ended with it. `waitFor(n)` blocks until the other
+ * thread is done with segment n, before its slots are filled again. The last segment carries
+ * the cipher's final block.
+ */
+export interface PlainTap {
+  slots: readonly Buffer[];
+  out: readonly Buffer[];
+  segment(n: number, ranges: number[], ends: number[], outBytes: number): void;
+  waitFor(n: number): void;
+}
+
+/** Seals `files`, appending to the open file `out`, or handing each segment to a tap. */
+export function sealFiles(files: readonly SealFile[], out: number | PlainTap, k: SealKeys): SealResult {
+  const tap = typeof out === 'number' ? undefined : out;
   const gcmCipher: CipherGCM | undefined = k.cipher === 'aes-256-gcm' ? createCipheriv('aes-256-gcm', k.key, k.iv, { authTagLength: 16 }) : undefined;
   const cipher: Cipher = gcmCipher ?? createCipheriv('aes-256-cbc', k.key, k.iv);
   // CBC: the GMAC covers the IV and then every ciphertext byte, in order.
   const mac = gcmCipher ? undefined : gmac(macKey(k.key), k.macNonce!);
   mac?.update(k.iv);
-  const plain = Buffer.allocUnsafeSlow(SEGMENT);
+  const slots = tap?.slots ?? [Buffer.allocUnsafeSlow(SEGMENT)];
+  let segments = 0;
+  let plain = slots[0]!;
+  // What the tap is told about the segment being filled, and the fill of its output slot.
+  let ranges: number[] = [];
+  let ends: number[] = [];
+  let outFill = 0;
   let fill = 0;
   let ciphertextBytes = 0;
   let archiveBytes = 0;
   const scavenge = scavenger();
-  const writeSegment = (c: Buffer) => {
+  const emit = (c: Buffer) => {
     if (c.length === 0) return;
-    writeAll(outFd, segmentHeader(c.length));
-    writeAll(outFd, c);
+    const header = segmentHeader(c.length);
+    if (tap) {
+      const o = tap.out[segments % tap.out.length]!;
+      if (outFill + header.length + c.length > o.length) throw new Error('sealing: an output slot overflowed');
+      outFill += header.copy(o, outFill);
+      outFill += c.copy(o, outFill);
+    } else writeSegmentBytes(out as number, header, c);
     mac?.update(c);
     ciphertextBytes += c.length;
     scavenge(c.length);
   };
-  const flush = () => {
-    if (fill === 0) return;
-    writeSegment(cipher.update(plain.subarray(0, fill)));
+  const flush = (final = false) => {
+    if (fill > 0) emit(cipher.update(plain.subarray(0, fill)));
+    if (final) emit(cipher.final()); // CBC: the padded last block
     archiveBytes += fill;
     fill = 0;
+    if (tap) {
+      tap.segment(segments, ranges, ends, outFill);
+      ranges = [];
+      ends = [];
+      outFill = 0;
+    }
+    segments++;
+    if (tap && !final) {
+      // The next slots are free once the other thread finished the segment that last used them.
+      if (segments >= slots.length) tap.waitFor(segments - slots.length);
+      plain = slots[segments % slots.length]!;
+    }
   };
   const put = (b: Buffer) => {
     for (let off = 0; off < b.length; ) {
@@ -144,19 +199,24 @@ export function sealFiles(files: readonly SealFile[], outFd: number, k: SealKeys
           throw new SealError('io', index, (err as NodeJS.ErrnoException).code);
         }
         if (n === 0) throw new SealError('changed', index);
+        if (tap) {
+          const last = ranges.length - 3;
+          if (last >= 0 && ranges[last] === index && ranges[last + 1]! + ranges[last + 2]! === fill) ranges[last + 2]! += n;
+          else ranges.push(index, fill, n);
+        }
         fill += n;
         left -= n;
         if (fill === SEGMENT) flush();
       }
       if (!same(fstatSync(fd))) throw new SealError('changed', index);
+      ends.push(index);
       put(Buffer.alloc(padding(f.size)));
     } finally {
       closeSync(fd);
     }
   });
   put(Buffer.alloc(END_OF_ARCHIVE));
-  flush();
-  writeSegment(cipher.final()); // CBC: the padded last block
+  flush(true);
   const tag = gcmCipher ? gcmCipher.getAuthTag() : mac!.tag();
   return { tag: new Uint8Array(tag), ciphertextBytes, archiveBytes };
 }
