@@ -44,22 +44,52 @@ export function manifestName(absolute: string, base: string): string {
 }
 
 /**
- * Collects files from `inputs` (files, folders — recursively — and globs) relative to
- * `cwd`. Names are relative to `cwd` when the file lies below it, else the base name.
+ * Collects files from `inputs` (files, folders — recursively — and globs) given from `cwd`, and
+ * names them by one rule (docs/files.md#names), the same for hash, register and verify --dir:
+ *  - with `base` (-C): inputs are taken from `base` and named relative to it; one outside is refused;
+ *  - else a path inside the current folder is named relative to it, as typed (`d/a.txt`, `.` → its content);
+ *  - a path outside it relative to its own parent: a folder `/srv/cad/project` or `../project` gives
+ *    `project/…`, a file its name, a glob the names below its fixed folder's parent.
  */
 export interface CollectOptions {
   /** Patterns (gitignore subset) excluded inside walked folders, besides each folder's .tsproofignore. */
   exclude?: readonly string[];
+  /** -C / --base: the folder inputs are taken from and names are relative to. */
+  base?: string;
+}
+
+/** Whether `abs` is `dir` or lies below it. */
+function inside(abs: string, dir: string): boolean {
+  const rel = path.relative(dir, abs);
+  return !path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`);
+}
+
+/** The folder part of a glob before its first segment with a pattern character (`src` for `src/**\/*.c`). */
+function globFolder(pattern: string): string {
+  const segs = pattern.split(/[\\/]/);
+  const i = segs.findIndex((s) => GLOB_CHARS.test(s));
+  const fixed = segs.slice(0, i).join('/');
+  return fixed || (pattern.startsWith('/') ? '/' : '.');
 }
 
 export async function collectFiles(inputs: readonly string[], cwd: string, opts: CollectOptions = {}): Promise<CollectResult> {
   const found: FileRef[] = [];
   const skipped: CollectResult['skipped'] = [];
-  const add = (abs: string) => {
-    found.push({ absolute: abs, name: manifestName(abs, cwd) });
+  const from = opts.base !== undefined ? path.resolve(cwd, opts.base) : cwd;
+  if (opts.base !== undefined) {
+    const st = await lstat(from).catch(() => undefined);
+    if (!st?.isDirectory()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`-C ${opts.base}: not a folder` });
+  }
+  /** The folder names are relative to, for an input at `abs` (a folder, a file, a glob's fixed folder). */
+  const rootFor = (abs: string, input: string): string => {
+    if (opts.base !== undefined) {
+      if (!inside(abs, from)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${input} is outside the base folder ${opts.base} (-C), so it has no name relative to it` });
+      return from;
+    }
+    return inside(abs, cwd) ? cwd : path.dirname(abs);
   };
   for (const input of inputs) {
-    const abs = path.resolve(cwd, input);
+    const abs = path.resolve(from, input);
     let st;
     try {
       st = await lstat(abs);
@@ -68,15 +98,23 @@ export async function collectFiles(inputs: readonly string[], cwd: string, opts:
     }
     if (!st) {
       if (GLOB_CHARS.test(input)) {
+        const root = rootFor(path.resolve(from, globFolder(input)), input);
         // Loaded only for patterns: it is the costliest module to start (~12 ms).
         const { default: fg } = await import('fast-glob');
-        const matches = await fg(input.split(path.sep).join('/'), { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, dot: true });
+        const matches = await fg(input.split(path.sep).join('/'), { cwd: from, absolute: true, onlyFiles: true, followSymbolicLinks: false, dot: true });
         if (matches.length === 0) throw new InputError({ code: 'NO_FILES', message: t`${input}: no files match` });
-        for (const m of matches) add(path.normalize(m));
+        for (const m of matches) {
+          const a = path.normalize(m);
+          found.push({ absolute: a, name: manifestName(a, root) });
+        }
         continue;
       }
       throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${input}: no such file or directory` });
     }
+    const root = rootFor(abs, input);
+    const add = (a: string) => {
+      found.push({ absolute: a, name: manifestName(a, root) });
+    };
     if (st.isFile()) add(abs);
     else if (st.isDirectory()) walk(abs, '', await ignoreRules(abs, opts.exclude ?? []), add, skipped);
     else skipped.push({ path: input, reason: st.isSymbolicLink() ? t`symbolic link (not followed)` : t`not a regular file` });
@@ -89,7 +127,7 @@ export async function collectFiles(inputs: readonly string[], cwd: string, opts:
     const prev = files[files.length - 1];
     if (prev?.name !== f.name) files.push(f);
     else if (prev.absolute !== f.absolute) {
-      throw new InputError({ code: 'BAD_ARGUMENT', message: t`two files would be recorded as "${f.name}"; register them from a common parent folder` });
+      throw new InputError({ code: 'BAD_ARGUMENT', message: t`two files would be recorded as "${f.name}": ${prev.absolute} and ${f.absolute}; give them from a common parent folder, or name the base with -C <folder>` });
     }
   }
   return { files, skipped };
