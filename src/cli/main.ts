@@ -133,6 +133,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('-a, --algorithm <alg>', d(t`sha256, sha384 or sha512`), 'sha256')
     .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
     .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
+    .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
+    .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
     .action(run(async (paths: string[], o: Parameters<typeof hashCommand>[2]) => (await commands.hash()).hashCommand(ctx, paths, o)));
 
   program
@@ -148,6 +150,9 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30')
     .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
     .option('--changed-only', d(t`leave out files whose content this identity already registered (per the local index)`))
+    .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
+    .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
+    .option('--dry-run', d(t`list what would be registered, and what is left out and why; register nothing`))
     .addOption(passphraseFile)
     .action(run(async (paths: string[], o: Parameters<typeof registerCommand>[2]) => (await commands.register()).registerCommand(ctx, paths, o)));
 

@@ -133,3 +133,55 @@ describe('receipts: one placement rule, a hint that works, --out', () => {
     expectOneLineError(await ws.run(['register', 'a.txt', '--tsa', tsa.url, '--out', 'b.txt']), 2, /--out b\.txt is not a folder/);
   });
 });
+
+describe('defaults for project folders', () => {
+  /** work/proj: a git checkout with a build output, a nested .tsproofignore. */
+  function checkout(ws: CliWorkspace): void {
+    const p = path.join(ws.work, 'proj');
+    for (const d of ['.git/objects/ab', 'build', 'src/gen', 'docs']) mkdirSync(path.join(p, d), { recursive: true });
+    writeFileSync(path.join(p, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(path.join(p, '.git', 'objects', 'ab', 'cdef'), 'blob');
+    writeFileSync(path.join(p, '.gitignore'), 'build/\n*.o\n');
+    writeFileSync(path.join(p, 'build', 'app.bin'), 'binary');
+    writeFileSync(path.join(p, 'src', 'main.c'), 'int main(){}');
+    writeFileSync(path.join(p, 'src', 'main.o'), 'obj');
+    writeFileSync(path.join(p, 'src', 'gen', 'table.c'), 'generated');
+    writeFileSync(path.join(p, 'src', '.tsproofignore'), 'gen/\n');
+    writeFileSync(path.join(p, 'docs', 'spec.md'), 'spec');
+  }
+  const listed = (stdout: string) => stdout.trim().split('\n').map((l) => l.split('  ')[1]);
+
+  it('VCS folders are left out with a note; --include-vcs keeps them; .tsproofignore is read in every folder; --gitignore; hash --exclude', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    checkout(ws);
+    const h = await ws.run(['hash', 'proj']);
+    expect(h.status, h.stderr).toBe(0);
+    expect(listed(h.stdout)).toEqual(['proj/.gitignore', 'proj/build/app.bin', 'proj/docs/spec.md', 'proj/src/main.c', 'proj/src/main.o']);
+    expect(h.stderr.trim()).toBe('left out version control: proj/.git/ (--include-vcs keeps it)');
+    const all = await ws.run(['hash', 'proj', '--include-vcs']);
+    expect(listed(all.stdout)).toContain('proj/.git/objects/ab/cdef');
+    expect(all.stderr).toBe('');
+    const git = await ws.run(['hash', 'proj', '--gitignore']);
+    expect(listed(git.stdout)).toEqual(['proj/.gitignore', 'proj/docs/spec.md', 'proj/src/main.c']);
+    const ex = await ws.run(['hash', 'proj', '--exclude', 'docs/', '--exclude', '*.o', '--json']);
+    expect(JSON.parse(ex.stdout).files.map((f: { file: string }) => f.file)).toEqual(['proj/.gitignore', 'proj/build/app.bin', 'proj/src/main.c']);
+  });
+
+  it('register --dry-run lists what would be registered and why anything is left out, asks for no passphrase and writes nothing', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    checkout(ws);
+    const before = readdirSync(ws.work).sort();
+    const r = await runCli(['register', 'proj', '--gitignore', '--dry-run', '--tsa', 'http://127.0.0.1:9/'], { cwd: ws.work, env: { TSPROOF_HOME: ws.home } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}proj\/src\/main\.c {2}\(12 bytes\)$/m);
+    expect(r.stdout).toMatch(/^- proj\/\.git\/ {2}left out: version control \(--include-vcs keeps it\)$/m);
+    expect(r.stdout).toMatch(/^- proj\/build\/ {2}left out: proj\/\.gitignore:1 build\/$/m);
+    expect(r.stdout).toMatch(/^- proj\/src\/main\.o {2}left out: proj\/\.gitignore:2 \*\.o$/m);
+    expect(r.stdout).toMatch(/^- proj\/src\/gen\/ {2}left out: proj\/src\/\.tsproofignore:1 gen\/$/m);
+    expect(r.stdout).toMatch(/Would register 3 file\(s\), .*nothing was registered \(--dry-run\)\./);
+    expect(readdirSync(ws.work).sort()).toEqual(before);
+    const j = JSON.parse((await runCli(['register', 'proj', '--dry-run', '--json'], { cwd: ws.work, env: { TSPROOF_HOME: ws.home } })).stdout);
+    expect(j).toMatchObject({ ok: true, dryRun: true });
+    expect(j.excluded).toContainEqual({ path: 'proj/.git/', kind: 'vcs', reason: 'version control (--include-vcs keeps it)' });
+  });
+});

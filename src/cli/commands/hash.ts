@@ -8,6 +8,7 @@ import { collectFiles } from '../../core/io/files.js';
 import { printJson, warn } from '../output.js';
 import { hashingProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
+import { noteVcs, walkOptions, type WalkFlags } from '../common.js';
 import { t } from '../../core/text.js';
 
 export function parseAlgorithm(a: string): HashAlgorithm {
@@ -22,13 +23,14 @@ function sumLine(hex: string, name: string): string {
   return `${hex}  ${name}`;
 }
 
-export async function hashCommand(ctx: CliContext, inputs: string[], o: { algorithm: string; exclude?: string[]; base?: string }): Promise<number> {
+export async function hashCommand(ctx: CliContext, inputs: string[], o: { algorithm: string } & WalkFlags): Promise<number> {
   const alg = parseAlgorithm(o.algorithm);
   // Boot the hashing threads while the folders are walked.
   const pool = inputs.length > 1 || !(await isFile(path.resolve(ctx.cwd, o.base ?? '.', inputs[0]!))) ? takeHashPool() : (await releaseHashPool(), undefined);
   try {
-    const { files, skipped } = await collectFiles(inputs, ctx.cwd, { exclude: o.exclude ?? [], ...(o.base !== undefined ? { base: o.base } : {}) });
+    const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
+    noteVcs(ctx, excluded);
     const progress = await hashingProgress(ctx, files.length);
     let results;
     try {

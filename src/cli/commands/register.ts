@@ -14,9 +14,10 @@ import { takeHashPool } from '../../core/hash/engine.js';
 import { hashingProgress, type ProgressHandle } from '../progress.js';
 import { receiptChunks } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
-import { beginUnlock, trustAnchors } from '../common.js';
+import { beginUnlock, noteVcs, trustAnchors, walkOptions, type WalkFlags } from '../common.js';
 import { parseAlgorithm } from './hash.js';
 import { formatTimestamp } from '../render.js';
+import { humanSize as formatSize } from '../../core/limits.js';
 import { identityPhrase, shellQuote } from '../../core/verify/explain.js';
 import { dirBase } from '../../core/verify/files.js';
 import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
@@ -130,21 +131,22 @@ export async function registrationInputs(ctx: CliContext, o: RegisterFlags): Pro
   };
 }
 
-export interface RegisterCommandFlags extends RegisterFlags {
+export interface RegisterCommandFlags extends RegisterFlags, WalkFlags {
   out?: string;
-  exclude?: string[];
   changedOnly?: boolean;
-  base?: string;
+  dryRun?: boolean;
 }
 
 export async function registerCommand(ctx: CliContext, inputs: string[], o: RegisterCommandFlags): Promise<number> {
   const target = await outTarget(ctx, o.out);
+  if (o.dryRun) return dryRun(ctx, inputs, o);
   const common = await registrationInputs(ctx, o);
   const pool = takeHashPool();
   let progress: ProgressHandle | undefined;
   try {
-    const { files, skipped } = await collectFiles(inputs, ctx.cwd, { exclude: o.exclude ?? [], ...(o.base !== undefined ? { base: o.base } : {}) });
+    const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
+    noteVcs(ctx, excluded);
     if (files.length === 0) throw new InputError({ code: 'NO_FILES', message: t`no files to register` });
     const known = o.changedOnly ? await registeredDigests(ctx, common.identity.chain[0]!.sha256) : undefined;
     progress = await hashingProgress(ctx, files.length);
@@ -166,6 +168,32 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
     progress?.stop();
     await pool.close();
   }
+}
+
+/**
+ * --dry-run: what would be registered (names as recorded, sizes) and what is left out and why;
+ * no passphrase, no hashing, no TSA, nothing written.
+ */
+async function dryRun(ctx: CliContext, inputs: string[], o: RegisterCommandFlags): Promise<number> {
+  const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
+  const sizes = await Promise.all(files.map(async (f) => (await stat(f.absolute)).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (ctx.json) {
+    printJson(ctx, {
+      ok: true,
+      dryRun: true,
+      files: files.map((f, i) => ({ file: f.name, size: sizes[i] })),
+      bytes: total,
+      excluded: excluded.map((e) => ({ path: e.name, kind: e.kind, reason: e.reason.render() })),
+      skipped: skipped.map((s) => ({ path: s.path, reason: s.reason.render() })),
+    });
+    return 0;
+  }
+  for (const [i, f] of files.entries()) out(ctx, plain`  ${f.name}  (${formatSize(sizes[i]!)})`);
+  for (const e of excluded) out(ctx, t`- ${e.name}  left out: ${e.reason}`);
+  for (const s of skipped) out(ctx, t`- ${s.path}  skipped: ${s.reason}`);
+  out(ctx, t`Would register ${files.length} file(s), ${formatSize(total)}; nothing was registered (--dry-run).`);
+  return 0;
 }
 
 /** Digests this identity registered before, as "alg:hex", from the local index. */

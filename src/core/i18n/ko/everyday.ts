@@ -13,4 +13,18 @@ export const KO_EVERYDAY: Readonly<Record<string, string>> = {
   '--out {0} already exists (receipts are never overwritten)': '--out {0}이(가) 이미 있습니다 (영수증은 덮어쓰지 않습니다)',
   '--out {0} is not a folder (a receipt file name ends in .json)': '--out {0}은(는) 폴더가 아닙니다 (영수증 파일 이름은 .json으로 끝납니다)',
   'Verify later, offline, with: {0}': '나중에 오프라인으로 검증: {0}',
+
+  // default excludes, --gitignore, --dry-run
+  'keep version-control folders (.git, .hg, .svn), left out by default': '버전 관리 폴더(.git, .hg, .svn)도 포함합니다 (기본값은 제외)',
+  "also leave out what the tree's .gitignore files ignore": '트리의 .gitignore 파일이 무시하는 것도 제외합니다',
+  'list what would be registered, and what is left out and why; register nothing': '등록될 파일과 제외되는 것 및 그 이유를 보여 주고, 아무것도 등록하지 않습니다',
+  'left out version control: {0} (--include-vcs keeps it)': '버전 관리 폴더를 제외했습니다: {0} (--include-vcs로 포함)',
+  'left out {0} version-control folders: {1} (--include-vcs keeps them)': '버전 관리 폴더 {0}개를 제외했습니다: {1} (--include-vcs로 포함)',
+  "tsproof's ignore file": 'tsproof 제외 규칙 파일',
+  'a receipt': '영수증',
+  'version control (--include-vcs keeps it)': '버전 관리 (--include-vcs로 포함)',
+  'an ignore rule': '제외 규칙',
+  '- {0}  left out: {1}': '- {0}  제외: {1}',
+  '- {0}  skipped: {1}': '- {0}  건너뜀: {1}',
+  'Would register {0} file(s), {1}; nothing was registered (--dry-run).': '파일 {0}개({1})를 등록할 것입니다. 아무것도 등록하지 않았습니다 (--dry-run).',
 };
