@@ -26,7 +26,7 @@ if (step === 'prepack') {
   if (pkg.scripts?.prepare) {
     writeFileSync(kept, text);
     delete pkg.scripts.prepare;
-    writeFileSync(manifest, JSON.stringify(pkg, null, 2) + '\n');
+    writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
   }
 } else if (step === 'postpack') {
   if (existsSync(kept)) renameSync(kept, manifest);

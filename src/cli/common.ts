@@ -16,6 +16,8 @@ import { getPassphrase } from './passphrase.js';
 import type { CliContext } from './context.js';
 import { localeLang, type LangOption } from './i18n.js';
 import { t } from '../core/text.js';
+import type { CollectOptions, Excluded } from '../core/io/files.js';
+import { note } from './output.js';
 
 export async function chooseIdentityName(ctx: CliContext, requested?: string): Promise<string> {
   if (requested) return requested;
@@ -123,4 +125,29 @@ export async function newOutput(ctx: CliContext, out: string, force = false): Pr
     if ((await stat(dest)).isDirectory()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${out} is a folder; give a file name` });
   }
   return dest;
+}
+
+/** The walk flags of hash and register (docs/files.md). */
+export interface WalkFlags {
+  exclude?: string[];
+  base?: string;
+  includeVcs?: boolean;
+  gitignore?: boolean;
+}
+
+export function walkOptions(o: WalkFlags): CollectOptions {
+  return {
+    exclude: o.exclude ?? [],
+    ...(o.base !== undefined ? { base: o.base } : {}),
+    ...(o.includeVcs ? { includeVcs: true } : {}),
+    ...(o.gitignore ? { gitignore: true } : {}),
+  };
+}
+
+/** One line on stderr naming the version-control folders a walk left out (the others were asked for). */
+export function noteVcs(ctx: CliContext, excluded: readonly Excluded[]): void {
+  const vcs = excluded.filter((e) => e.kind === 'vcs').map((e) => e.name);
+  if (vcs.length === 0) return;
+  const shown = vcs.slice(0, 3).join(', ') + (vcs.length > 3 ? ', …' : '');
+  note(ctx, vcs.length === 1 ? t`left out version control: ${shown} (--include-vcs keeps it)` : t`left out ${vcs.length} version-control folders: ${shown} (--include-vcs keeps them)`);
 }

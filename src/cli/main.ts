@@ -133,6 +133,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('hash <paths...>')
     .description(d(t`fingerprint files, folders and globs (output works with sha256sum -c)`))
     .option('-a, --algorithm <alg>', d(t`sha256, sha384 or sha512`), 'sha256')
+    .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
+    .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
+    .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
+    .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
     .action(run(async (paths: string[], o: Parameters<typeof hashCommand>[2]) => (await commands.hash()).hashCommand(ctx, paths, o)));
 
   program
@@ -142,7 +146,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
     .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
     .addOption(trust)
-    .option('--out <dir>', d(t`folder for the receipt (default: beside a single file, else the current folder)`))
+    .option('--out <path>', d(t`where the receipt goes: a name ending in .json is the file, anything else a folder (default: the current folder)`))
+    .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
     .option('-a, --algorithm <alg>', d(t`digest algorithm(s) to record (repeatable; default sha256)`), collect, [])
     .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30')
     .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
@@ -151,6 +156,9 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--project <name>', d(t`the project it belongs to (signed in the manifest; log --project finds it)`))
     .option('--tag <k=v>', d(t`a tag (repeatable; signed in the manifest; log --tag finds it)`), collect, [])
     .option('--classification <level>', d(t`a classification level, e.g. 대외비 or confidential (signed in the manifest)`))
+    .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
+    .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
+    .option('--dry-run', d(t`list what would be registered, and what is left out and why; register nothing`))
     .addOption(passphraseFile)
     .action(run(async (paths: string[], o: Parameters<typeof registerCommand>[2]) => (await commands.register()).registerCommand(ctx, paths, o)));
 

@@ -76,6 +76,19 @@ export function base64Length(bytes: number): number {
 }
 
 /** A byte count for messages: a round limit as "1 MiB", any other size exactly ("1,049,627 bytes"). */
+/** A size for people: `812 bytes`, `1.5 KiB`, `3.2 MiB`, `1.1 GiB` (three significant digits at most). */
+export function humanSize(n: number): string {
+  if (n < KiB) return n === 1 ? '1 byte' : `${n} bytes`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n / KiB;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 ? Math.round(v) : v >= 10 ? v.toFixed(1).replace(/\.0$/, '') : v.toFixed(2).replace(/\.?0+$/, '')} ${units[u]}`;
+}
+
 export function formatBytes(n: number): string {
   if (n >= MiB && n % MiB === 0) return `${n / MiB} MiB`;
   if (n >= KiB && n % KiB === 0) return `${n / KiB} KiB`;

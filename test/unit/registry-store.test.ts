@@ -13,7 +13,7 @@ import { InputError } from '../../src/core/errors.js';
 import { checkChain, eventHash, GENESIS } from '../../src/core/registry/chain.js';
 import { openRegistry, registryPath } from '../../src/core/registry/open.js';
 import { entriesSha256, registrationEvent } from '../../src/core/registry/record.js';
-import { SCHEMA_VERSION, SqliteRegistry } from '../../src/core/registry/sqlite.js';
+import { SCHEMA_VERSION, type SqliteRegistry } from '../../src/core/registry/sqlite.js';
 import type { EntryRecord, RegistrationRecord } from '../../src/core/registry/types.js';
 
 const now = () => new Date('2026-12-04T10:00:00.000Z');

@@ -8,6 +8,7 @@ import { collectFiles } from '../../core/io/files.js';
 import { printJson, warn } from '../output.js';
 import { hashingProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
+import { noteVcs, walkOptions, type WalkFlags } from '../common.js';
 import { t } from '../../core/text.js';
 
 export function parseAlgorithm(a: string): HashAlgorithm {
@@ -22,13 +23,14 @@ function sumLine(hex: string, name: string): string {
   return `${hex}  ${name}`;
 }
 
-export async function hashCommand(ctx: CliContext, inputs: string[], o: { algorithm: string }): Promise<number> {
+export async function hashCommand(ctx: CliContext, inputs: string[], o: { algorithm: string } & WalkFlags): Promise<number> {
   const alg = parseAlgorithm(o.algorithm);
   // Boot the hashing threads while the folders are walked.
-  const pool = inputs.length > 1 || !(await isFile(path.resolve(ctx.cwd, inputs[0]!))) ? takeHashPool() : (await releaseHashPool(), undefined);
+  const pool = inputs.length > 1 || !(await isFile(path.resolve(ctx.cwd, o.base ?? '.', inputs[0]!))) ? takeHashPool() : (await releaseHashPool(), undefined);
   try {
-    const { files, skipped } = await collectFiles(inputs, ctx.cwd);
+    const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
+    noteVcs(ctx, excluded);
     const progress = await hashingProgress(ctx, files.length);
     let results;
     try {
@@ -40,10 +42,9 @@ export async function hashCommand(ctx: CliContext, inputs: string[], o: { algori
       printJson(ctx, { ok: true, algorithm: alg, files: files.map((f, i) => ({ file: f.name, size: results[i]!.size, digest: results[i]!.digests[alg] })) });
       return 0;
     }
-    // Names relative to the working directory, so `sha256sum -c` finds the files from here; one write.
-    const prefix = ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep;
-    const shown = (abs: string) => (abs.startsWith(prefix) ? abs.slice(prefix.length) : path.relative(ctx.cwd, abs)).split(path.sep).join('/');
-    const lines = files.map((f, i) => sumLine(results[i]!.digests[alg]!, shown(f.absolute)));
+    // The names register records (docs/files.md#names): `sha256sum -c` finds the files from the
+    // folder they are relative to — here for paths inside the current folder; one write.
+    const lines = files.map((f, i) => sumLine(results[i]!.digests[alg]!, f.name));
     if (lines.length) ctx.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {

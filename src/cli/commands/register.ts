@@ -9,7 +9,7 @@ import { recordRegistration } from '../../core/registry/record.js';
 import { proxyFromEnv } from '../../core/tsp/http.js';
 import { publicTsa } from '../../core/tsa/public-tsas.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
-import { collectFiles, RECEIPT_SUFFIX } from '../../core/io/files.js';
+import { collectFiles, RECEIPT_SUFFIX, type FileRef } from '../../core/io/files.js';
 import { register, type Registration, type RegisterOptions } from '../../core/register.js';
 import { metaProblems, type ManifestMeta } from '../../core/receipt/manifest.js';
 import type { FileDigest } from '../../core/hash/engine.js';
@@ -17,10 +17,12 @@ import { takeHashPool } from '../../core/hash/engine.js';
 import { hashingProgress, type ProgressHandle } from '../progress.js';
 import { receiptChunks } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
-import { beginUnlock, trustAnchors } from '../common.js';
+import { beginUnlock, noteVcs, trustAnchors, walkOptions, type WalkFlags } from '../common.js';
 import { parseAlgorithm } from './hash.js';
 import { formatTimestamp } from '../render.js';
-import { identityPhrase } from '../../core/verify/explain.js';
+import { humanSize as formatSize } from '../../core/limits.js';
+import { identityPhrase, shellQuote } from '../../core/verify/explain.js';
+import { dirBase } from '../../core/verify/files.js';
 import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { plain, t } from '../../core/text.js';
@@ -57,24 +59,43 @@ export async function resolveTsas(ctx: CliContext, given: readonly string[]): Pr
 }
 
 
-/** Where the receipt goes: beside a single file, else in the working directory; --out names a folder. Never overwrites. */
-async function receiptPath(ctx: CliContext, files: { absolute: string }[], id: string, outDir?: string): Promise<string> {
-  let dir: string;
-  let base: string;
-  if (files.length === 1) {
-    dir = outDir ? path.resolve(ctx.cwd, outDir) : path.dirname(files[0]!.absolute);
-    base = path.basename(files[0]!.absolute);
-  } else {
-    dir = outDir ? path.resolve(ctx.cwd, outDir) : ctx.cwd;
-    base = `registration-${new Date().toISOString().slice(0, 10)}`;
+/**
+ * `--out` (docs/files.md#receipts): a path ending in `.json` is the receipt file itself (it must not
+ * exist); an existing folder, a path ending in `/`, or any other path is a folder (created if needed).
+ * Checked before any file is read.
+ */
+export type OutTarget = { kind: 'file'; path: string } | { kind: 'folder'; path: string };
+
+export async function outTarget(ctx: CliContext, out: string | undefined): Promise<OutTarget> {
+  if (out === undefined || out === '') return { kind: 'folder', path: ctx.cwd };
+  const abs = path.resolve(ctx.cwd, out);
+  const st = await stat(abs).catch(() => undefined);
+  if (/\.json$/i.test(out) && !out.endsWith('/')) {
+    if (st) throw new InputError({ code: 'BAD_ARGUMENT', message: st.isDirectory() ? t`--out ${out}: a folder, but a name ending in .json names the receipt file; give another name` : t`--out ${out} already exists (receipts are never overwritten)` });
+    return { kind: 'file', path: abs };
   }
-  if (outDir) {
-    await mkdir(dir, { recursive: true });
-    if (!(await stat(dir)).isDirectory()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--out ${outDir} is not a folder` });
+  if (st && !st.isDirectory()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--out ${out} is not a folder (a receipt file name ends in .json)` });
+  return { kind: 'folder', path: abs };
+}
+
+/**
+ * Where the receipt goes — one rule, whatever the number of files registered or changed: in the
+ * current folder (or --out). Named after the only input when it is one file (`a.step.tsproof.json`,
+ * with the id when that name is taken), else `<folder name or "registration">-<date>.<id>.tsproof.json`.
+ * Never overwrites.
+ */
+export async function receiptPath(ctx: CliContext, inputs: readonly string[], single: string | undefined, id: string, target: OutTarget): Promise<string> {
+  if (target.kind === 'file') return target.path;
+  const dir = target.path;
+  await mkdir(dir, { recursive: true });
+  if (single) {
+    const plain = path.join(dir, `${path.basename(single)}${RECEIPT_SUFFIX}`);
+    if (!(await exists(plain))) return plain;
+    return path.join(dir, `${path.basename(single)}.${id.slice(0, 8)}${RECEIPT_SUFFIX}`);
   }
-  const plain = path.join(dir, `${base}${RECEIPT_SUFFIX}`);
-  if (files.length === 1 && !(await exists(plain))) return plain;
-  return path.join(dir, `${base}.${id.slice(0, 8)}${RECEIPT_SUFFIX}`);
+  const only = inputs.length === 1 ? path.basename(path.resolve(ctx.cwd, inputs[0]!)) : '';
+  const label = only && !/[*?[\]{}]/.test(only) ? only : 'registration';
+  return path.join(dir, `${label}-${ctx.now().toISOString().slice(0, 10)}.${id.slice(0, 8)}${RECEIPT_SUFFIX}`);
 }
 
 /** What `register` and the commands that register along the way (escrow) take from the command line. */
@@ -134,14 +155,27 @@ export function metaFlags(o: { title?: string; project?: string; tag?: string[];
   return meta;
 }
 
-export async function registerCommand(ctx: CliContext, inputs: string[], o: RegisterFlags & { out?: string; exclude?: string[]; changedOnly?: boolean; title?: string; project?: string; tag?: string[]; classification?: string }): Promise<number> {
+export interface RegisterCommandFlags extends RegisterFlags, WalkFlags {
+  out?: string;
+  changedOnly?: boolean;
+  dryRun?: boolean;
+  title?: string;
+  project?: string;
+  tag?: string[];
+  classification?: string;
+}
+
+export async function registerCommand(ctx: CliContext, inputs: string[], o: RegisterCommandFlags): Promise<number> {
   const meta = metaFlags(o);
+  const target = await outTarget(ctx, o.out);
+  if (o.dryRun) return dryRun(ctx, inputs, o);
   const common = await registrationInputs(ctx, o);
   const pool = takeHashPool();
   let progress: ProgressHandle | undefined;
   try {
-    const { files, skipped } = await collectFiles(inputs, ctx.cwd, { exclude: o.exclude ?? [] });
+    const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
+    noteVcs(ctx, excluded);
     if (files.length === 0) throw new InputError({ code: 'NO_FILES', message: t`no files to register` });
     const known = o.changedOnly ? await registeredDigests(ctx, common.identity.chain[0]!.sha256) : undefined;
     progress = await hashingProgress(ctx, files.length);
@@ -159,11 +193,37 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
       else out(ctx, t`Nothing to register: all ${result.skipped.length} file(s) are already registered by this identity.`);
       return 0;
     }
-    return await writeResult(ctx, result, inputs, o.out);
+    return await writeResult(ctx, result, { inputs, target, allFiles: files, ...(o.base !== undefined ? { base: o.base } : {}) });
   } finally {
     progress?.stop();
     await pool.close();
   }
+}
+
+/**
+ * --dry-run: what would be registered (names as recorded, sizes) and what is left out and why;
+ * no passphrase, no hashing, no TSA, nothing written.
+ */
+async function dryRun(ctx: CliContext, inputs: string[], o: RegisterCommandFlags): Promise<number> {
+  const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
+  const sizes = await Promise.all(files.map(async (f) => (await stat(f.absolute)).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (ctx.json) {
+    printJson(ctx, {
+      ok: true,
+      dryRun: true,
+      files: files.map((f, i) => ({ file: f.name, size: sizes[i] })),
+      bytes: total,
+      excluded: excluded.map((e) => ({ path: e.name, kind: e.kind, reason: e.reason.render() })),
+      skipped: skipped.map((s) => ({ path: s.path, reason: s.reason.render() })),
+    });
+    return 0;
+  }
+  for (const [i, f] of files.entries()) out(ctx, plain`  ${f.name}  (${formatSize(sizes[i]!)})`);
+  for (const e of excluded) out(ctx, t`- ${e.name}  left out: ${e.reason}`);
+  for (const s of skipped) out(ctx, t`- ${s.path}  skipped: ${s.reason}`);
+  out(ctx, t`Would register ${files.length} file(s), ${formatSize(total)}; nothing was registered (--dry-run).`);
+  return 0;
 }
 
 /** Digests this identity registered before, as "alg:hex", from the registry. */
@@ -201,8 +261,49 @@ export async function saveRegistration(ctx: CliContext, reg: Registration, file:
   }
 }
 
-async function writeResult(ctx: CliContext, reg: Registration, inputs: string[], outDir?: string): Promise<number> {
-  const file = await receiptPath(ctx, reg.files, reg.receipt.id, outDir);
+interface Placement {
+  inputs: readonly string[];
+  target: OutTarget;
+  /** Every file the inputs named (registered or left out as unchanged): the names are theirs. */
+  allFiles: readonly FileRef[];
+  base?: string;
+}
+
+/** The only input, when it is one file (the receipt is named after it). */
+function singleFile(ctx: CliContext, p: Placement): string | undefined {
+  const [input, ...more] = p.inputs;
+  if (input === undefined || more.length || p.allFiles.length !== 1 || GLOB.test(input)) return undefined;
+  const abs = path.resolve(ctx.cwd, p.base ?? '.', input);
+  return p.allFiles[0]!.absolute === abs ? abs : undefined;
+}
+
+const GLOB = /[*?[\]{}]/;
+
+/**
+ * A command that checks this registration later and works as printed: for one file, that file
+ * against the receipt; else the whole batch against a folder from which `verify --dir` finds every
+ * name (the folder given, -C, the current folder, the folder the names start from); else the first file.
+ */
+export function verifyHint(ctx: CliContext, receipt: string, p: Placement, single: string | undefined): string {
+  const q = shellQuote(receipt);
+  const rel = (abs: string) => path.relative(ctx.cwd, abs) || '.';
+  if (single) return `tsproof verify ${shellQuote(rel(single))} --receipt ${q}`;
+  const files = p.allFiles;
+  const from = path.resolve(ctx.cwd, p.base ?? '.');
+  const candidates = [...(p.inputs.length === 1 && !GLOB.test(p.inputs[0]!) ? [path.resolve(from, p.inputs[0]!)] : []), from, ctx.cwd];
+  const first = files[0]!;
+  if (first.absolute.endsWith(first.name)) candidates.push(first.absolute.slice(0, first.absolute.length - first.name.length) || path.sep);
+  const names = files.map((f) => f.name);
+  for (const dir of candidates) {
+    const b = dirBase(dir, names);
+    if (files.every((f) => path.join(b, ...f.name.split('/')) === f.absolute)) return `tsproof verify --receipt ${q} --dir ${shellQuote(rel(dir))}`;
+  }
+  return `tsproof verify ${shellQuote(rel(first.absolute))} --receipt ${q}`;
+}
+
+async function writeResult(ctx: CliContext, reg: Registration, p: Placement): Promise<number> {
+  const single = singleFile(ctx, p);
+  const file = await receiptPath(ctx, p.inputs, single, reg.receipt.id, p.target);
   await saveRegistration(ctx, reg, file);
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json) {
@@ -236,6 +337,6 @@ async function writeResult(ctx: CliContext, reg: Registration, inputs: string[],
   out(ctx, t`  id       ${reg.receipt.id}`);
   const alg = reg.manifest.algorithms[0]!;
   if (n <= 20) for (const e of reg.receipt.entries) out(ctx, plain`  ${e.digests[alg]!}  ${e.name}`);
-  note(ctx, t`Verify later, offline, with: tsproof verify ${n === 1 ? inputs[0]! : '<file>'}${outDir ? ` --receipt ${shown}` : ''}`);
+  note(ctx, t`Verify later, offline, with: ${verifyHint(ctx, shown, p, single)}`);
   return 0;
 }

@@ -234,6 +234,8 @@ interface Rule {
   negate: boolean;
   dirOnly: boolean;
   glob: Glob;
+  /** Where the rule comes from (`--exclude x`, `d/.gitignore:3`), to say why a path is left out. */
+  source: Text | undefined;
 }
 
 export class IgnoreRules {
@@ -245,7 +247,7 @@ export class IgnoreRules {
   }
 
   /** Adds one line; throws PatternError when its pattern cannot be read. */
-  add(line: string): void {
+  add(line: string, source?: Text): void {
     let p = trimTrailingBlanks(line);
     if (!p || p.startsWith('#')) return;
     const negate = p.startsWith('!');
@@ -258,7 +260,7 @@ export class IgnoreRules {
     // Unanchored patterns match at any depth: as if preceded by `**/`.
     const tokens: Token[] = anchored ? [] : [{ t: 'dirs' }];
     tokens.push(...tokenize(p));
-    this.rules.push({ negate, dirOnly, glob: new Glob(mergeWildcards(tokens)) });
+    this.rules.push({ negate, dirOnly, glob: new Glob(mergeWildcards(tokens)), source });
   }
 
   get size(): number {
@@ -267,13 +269,21 @@ export class IgnoreRules {
 
   /** Whether `rel` (POSIX, relative to the folder root) is excluded; `isDir` for folders. */
   ignores(rel: string, isDir: boolean): boolean {
-    let ignored = false;
-    for (const r of this.rules) {
+    return this.decide(rel, isDir)?.ignored ?? false;
+  }
+
+  /**
+   * What these rules say of `rel`: excluded or re-included, and by which rule — or undefined when
+   * no rule matches (so that rules of an outer folder stand, as in git).
+   */
+  decide(rel: string, isDir: boolean): { ignored: boolean; source: Text | undefined } | undefined {
+    for (let i = this.rules.length - 1; i >= 0; i--) {
+      const r = this.rules[i]!;
       if (r.dirOnly && !isDir) continue;
-      if (ignored === !r.negate) continue; // this rule could not change the outcome
-      if (r.glob.matches(rel)) ignored = !r.negate;
+      // The last matching rule wins: scanning from the end, the first match decides.
+      if (r.glob.matches(rel)) return { ignored: !r.negate, source: r.source };
     }
-    return ignored;
+    return undefined;
   }
 }
 
@@ -286,3 +296,4 @@ function trimTrailingBlanks(line: string): string {
 }
 
 export const IGNORE_FILE = '.tsproofignore';
+export const GITIGNORE_FILE = '.gitignore';

@@ -187,13 +187,21 @@ function presence(abs: string, name: string): 'file' | 'missing' | 'too-long' {
   }
 }
 
+/**
+ * The folder `verify --dir <dir>` resolves entry names against: `dir`, or its parent when every
+ * name starts with the folder's own name (registered as `tsproof register <dir>`, docs/files.md#names).
+ */
+export function dirBase(dir: string, names: readonly string[]): string {
+  const head = `${path.basename(dir).normalize('NFC')}/`;
+  return names.length && names.every((n) => n.startsWith(head)) ? path.dirname(dir) : dir;
+}
+
 export async function verifyDirectory(o: VerifyContext & { receipt: string; dir: string; cwd: string; unregistered?: boolean; progress?: ProgressStarter; pool?: HashPool }): Promise<DirVerification> {
   const receiptPath = path.resolve(o.cwd, o.receipt);
   const loaded = await loadReceiptSource(receiptPath);
   const rv = verifyReceiptFile(receiptPath, loaded.receipt, { ...o, extraCertificates: loaded.certificates });
   const dir = path.resolve(o.cwd, o.dir);
-  const head = `${path.basename(dir).normalize('NFC')}/`;
-  const base = rv.entries.length && rv.entries.every((e) => e.name.startsWith(head)) ? path.dirname(dir) : dir;
+  const base = dirBase(dir, rv.entries.map((e) => e.name));
   const algs = rv.manifest?.algorithms ?? ['sha256'];
   const present: { entry: (typeof rv.entries)[number]; abs: string }[] = [];
   const results: DirResult[] = [];

@@ -166,4 +166,5 @@ export const KO_ESCROW: Readonly<Record<string, string>> = {
   "the deposit does not check out ({0}: {1}), so nothing was released": "임치물이 검증되지 않아({0}: {1}) 아무것도 교부하지 않았습니다",
   "the archive is malformed ({0}), so nothing was released": "아카이브 형식이 잘못되어({0}) 아무것도 교부하지 않았습니다",
   "{0}, so nothing was released": "{0}. 그래서 아무것도 교부하지 않았습니다",
+  "the registration and the archive list different files": "등록과 아카이브의 파일 목록이 다릅니다",
 };

@@ -1,0 +1,187 @@
+/**
+ * Issue 14, the engineer's everyday path, end to end through the built CLI: names that keep the
+ * tree from anywhere, one receipt placement rule, a "verify later" hint that works, --out.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledTsa, type CliWorkspace } from '../helpers/setup.js';
+import { aliceWorkspace, expectOneLineError } from '../helpers/hostile.js';
+import { runCli } from '../helpers/cli.js';
+
+const PREFIX = 'tsproof-everyday-';
+const PASSPHRASE = 'hostile-input passphrase 41';
+let tsa: Awaited<ReturnType<typeof bundledTsa>>;
+
+beforeAll(async () => {
+  tsa = await bundledTsa('tsa-ec');
+});
+afterAll(async () => {
+  await tsa.close();
+});
+
+/** Runs the CLI of `ws` from another current folder. */
+function runIn(ws: CliWorkspace, cwd: string, args: string[]) {
+  mkdirSync(cwd, { recursive: true });
+  return runCli(args, { cwd, env: { TSPROOF_HOME: ws.home, TSPROOF_PASSPHRASE: PASSPHRASE } });
+}
+
+/** ws.dir/srv/cad/project with a small CAD-like tree. */
+function project(ws: CliWorkspace): string {
+  const p = path.join(ws.dir, 'srv', 'cad', 'project');
+  mkdirSync(path.join(p, 'mech', 'bracket'), { recursive: true });
+  writeFileSync(path.join(p, 'README.md'), 'readme');
+  writeFileSync(path.join(p, 'mech', 'bracket', 'part.step'), 'ISO-10303-21;');
+  writeFileSync(path.join(p, 'mech', 'assembly.dwg'), 'dwg');
+  return p;
+}
+
+const entryNames = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { entries: { name: string }[] }).entries.map((e) => e.name);
+
+/** The command after "Verify later, offline, with:" on stderr, as argv (the hint quotes with '…' only when needed). */
+function hint(stderr: string): string[] {
+  const line = stderr.split('\n').find((l) => l.includes('Verify later'));
+  expect(line, stderr).toBeDefined();
+  const cmd = line!.slice(line!.indexOf('tsproof verify'));
+  return [...cmd.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!)).slice(1);
+}
+
+describe('names that keep the tree, from anywhere', () => {
+  it('the same tree registered from three current folders gives receipts with identical entry names', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    const p = project(ws);
+    const a = await runIn(ws, path.join(ws.dir, 'srv', 'cad'), ['register', 'project', '--tsa', tsa.url, '--json']);
+    const b = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['register', p, '--tsa', tsa.url, '--json']);
+    const c = await runIn(ws, path.join(ws.dir, 'srv', 'cad', 'other'), ['register', '../project', '--tsa', tsa.url, '--json']);
+    const receipts = [[a, 'srv/cad'], [b, 'elsewhere'], [c, 'srv/cad/other']].map(([r, cwd]) => {
+      const res = r as Awaited<typeof a>;
+      expect(res.status, res.stderr).toBe(0);
+      return path.join(ws.dir, cwd as string, JSON.parse(res.stdout).receipt);
+    });
+    const want = ['project/README.md', 'project/mech/assembly.dwg', 'project/mech/bracket/part.step'];
+    for (const r of receipts) expect(entryNames(r)).toEqual(want);
+    // hash names them the same way, from the same places
+    const h = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['hash', p]);
+    expect(h.stdout.trim().split('\n').map((l) => l.split('  ')[1])).toEqual(want);
+    // and verify --dir finds them from anywhere, given the folder
+    const v = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['verify', '--receipt', receipts[0]!, '--dir', p]);
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+  });
+
+  it('-C names relative to the base; collisions name both paths', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    const p = project(ws);
+    const h = await ws.run(['hash', '-C', path.join(ws.dir, 'srv'), 'cad/project/mech', '--json']);
+    expect(JSON.parse(h.stdout).files.map((f: { file: string }) => f.file)).toEqual(['cad/project/mech/assembly.dwg', 'cad/project/mech/bracket/part.step']);
+    mkdirSync(path.join(ws.dir, 'x'));
+    writeFileSync(path.join(ws.dir, 'x', 'README.md'), 'other readme');
+    expectOneLineError(await ws.run(['register', path.join(p, 'README.md'), '../x/README.md', '--tsa', tsa.url]), 2, /two files would be recorded as "README\.md": .*project\/README\.md and .*x\/README\.md/);
+  });
+});
+
+describe('receipts: one placement rule, a hint that works, --out', () => {
+  it('--changed-only puts the receipt in the current folder whether one or two files changed', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    const p = project(ws);
+    const reg = async () => {
+      const r = await ws.run(['register', p, '--tsa', tsa.url, '--changed-only', '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { receipt: string; files: unknown[] };
+    };
+    const first = await reg();
+    expect(path.dirname(first.receipt)).toBe('.');
+    writeFileSync(path.join(p, 'mech', 'bracket', 'part.step'), 'ISO-10303-21; v2');
+    const one = await reg();
+    expect(one.files).toHaveLength(1);
+    expect(path.dirname(one.receipt)).toBe('.');
+    expect(one.receipt).toMatch(/^project-\d{4}-\d\d-\d\d\.[0-9a-f]{8}\.tsproof\.json$/);
+    expect(readdirSync(path.join(p, 'mech', 'bracket'))).toEqual(['part.step']);
+    writeFileSync(path.join(p, 'README.md'), 'readme v2');
+    writeFileSync(path.join(p, 'mech', 'assembly.dwg'), 'dwg v2');
+    const two = await reg();
+    expect(two.files).toHaveLength(2);
+    expect(path.dirname(two.receipt)).toBe('.');
+  });
+
+  it('the "verify later" hint is a command that works: a folder of one file, a file in a subfolder, a folder from elsewhere', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'one'));
+    writeFileSync(path.join(ws.work, 'one', 'only.txt'), 'only');
+    mkdirSync(path.join(ws.work, 'sub', 'deep'), { recursive: true });
+    writeFileSync(path.join(ws.work, 'sub', 'deep', 'a.txt'), 'a');
+    const p = project(ws);
+    for (const args of [['one'], ['sub/deep/a.txt'], [p], ['.'], ['one', 'sub']]) {
+      const r = await ws.run(['register', ...args, '--tsa', tsa.url]);
+      expect(r.status, r.stderr).toBe(0);
+      const cmd = hint(r.stderr);
+      const v = await ws.run(cmd);
+      expect(v.status, `${args.join(' ')} → ${cmd.join(' ')}\n${v.stdout}${v.stderr}`).toBe(0);
+    }
+  });
+
+  it('--out: a name ending in .json is the file (never overwritten); a folder otherwise', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    writeFileSync(path.join(ws.work, 'b.txt'), 'b');
+    const r = await ws.run(['register', 'a.txt', 'b.txt', '--tsa', tsa.url, '--out', 'x.tsproof.json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(entryNames(path.join(ws.work, 'x.tsproof.json'))).toEqual(['a.txt', 'b.txt']);
+    expectOneLineError(await ws.run(['register', 'a.txt', '--tsa', tsa.url, '--out', 'x.tsproof.json']), 2, /--out x\.tsproof\.json already exists/);
+    const f = await ws.run(['register', 'a.txt', '--tsa', tsa.url, '--out', 'receipts/']);
+    expect(f.status, f.stderr).toBe(0);
+    expect(existsSync(path.join(ws.work, 'receipts', 'a.txt.tsproof.json'))).toBe(true);
+    expectOneLineError(await ws.run(['register', 'a.txt', '--tsa', tsa.url, '--out', 'b.txt']), 2, /--out b\.txt is not a folder/);
+  });
+});
+
+describe('defaults for project folders', () => {
+  /** work/proj: a git checkout with a build output, a nested .tsproofignore. */
+  function checkout(ws: CliWorkspace): void {
+    const p = path.join(ws.work, 'proj');
+    for (const d of ['.git/objects/ab', 'build', 'src/gen', 'docs']) mkdirSync(path.join(p, d), { recursive: true });
+    writeFileSync(path.join(p, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(path.join(p, '.git', 'objects', 'ab', 'cdef'), 'blob');
+    writeFileSync(path.join(p, '.gitignore'), 'build/\n*.o\n');
+    writeFileSync(path.join(p, 'build', 'app.bin'), 'binary');
+    writeFileSync(path.join(p, 'src', 'main.c'), 'int main(){}');
+    writeFileSync(path.join(p, 'src', 'main.o'), 'obj');
+    writeFileSync(path.join(p, 'src', 'gen', 'table.c'), 'generated');
+    writeFileSync(path.join(p, 'src', '.tsproofignore'), 'gen/\n');
+    writeFileSync(path.join(p, 'docs', 'spec.md'), 'spec');
+  }
+  const listed = (stdout: string) => stdout.trim().split('\n').map((l) => l.split('  ')[1]);
+
+  it('VCS folders are left out with a note; --include-vcs keeps them; .tsproofignore is read in every folder; --gitignore; hash --exclude', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    checkout(ws);
+    const h = await ws.run(['hash', 'proj']);
+    expect(h.status, h.stderr).toBe(0);
+    expect(listed(h.stdout)).toEqual(['proj/.gitignore', 'proj/build/app.bin', 'proj/docs/spec.md', 'proj/src/main.c', 'proj/src/main.o']);
+    expect(h.stderr.trim()).toBe('left out version control: proj/.git/ (--include-vcs keeps it)');
+    const all = await ws.run(['hash', 'proj', '--include-vcs']);
+    expect(listed(all.stdout)).toContain('proj/.git/objects/ab/cdef');
+    expect(all.stderr).toBe('');
+    const git = await ws.run(['hash', 'proj', '--gitignore']);
+    expect(listed(git.stdout)).toEqual(['proj/.gitignore', 'proj/docs/spec.md', 'proj/src/main.c']);
+    const ex = await ws.run(['hash', 'proj', '--exclude', 'docs/', '--exclude', '*.o', '--json']);
+    expect(JSON.parse(ex.stdout).files.map((f: { file: string }) => f.file)).toEqual(['proj/.gitignore', 'proj/build/app.bin', 'proj/src/main.c']);
+  });
+
+  it('register --dry-run lists what would be registered and why anything is left out, asks for no passphrase and writes nothing', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    checkout(ws);
+    const before = readdirSync(ws.work).sort();
+    const r = await runCli(['register', 'proj', '--gitignore', '--dry-run', '--tsa', 'http://127.0.0.1:9/'], { cwd: ws.work, env: { TSPROOF_HOME: ws.home } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}proj\/src\/main\.c {2}\(12 bytes\)$/m);
+    expect(r.stdout).toMatch(/^- proj\/\.git\/ {2}left out: version control \(--include-vcs keeps it\)$/m);
+    expect(r.stdout).toMatch(/^- proj\/build\/ {2}left out: proj\/\.gitignore:1 build\/$/m);
+    expect(r.stdout).toMatch(/^- proj\/src\/main\.o {2}left out: proj\/\.gitignore:2 \*\.o$/m);
+    expect(r.stdout).toMatch(/^- proj\/src\/gen\/ {2}left out: proj\/src\/\.tsproofignore:1 gen\/$/m);
+    expect(r.stdout).toMatch(/Would register 3 file\(s\), .*nothing was registered \(--dry-run\)\./);
+    expect(readdirSync(ws.work).sort()).toEqual(before);
+    const j = JSON.parse((await runCli(['register', 'proj', '--dry-run', '--json'], { cwd: ws.work, env: { TSPROOF_HOME: ws.home } })).stdout);
+    expect(j).toMatchObject({ ok: true, dryRun: true });
+    expect(j.excluded).toContainEqual({ path: 'proj/.git/', kind: 'vcs', reason: 'version control (--include-vcs keeps it)' });
+  });
+});
