@@ -13,6 +13,7 @@ import { exists } from '../core/io/fs.js';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { getPassphrase } from './passphrase.js';
+import { agentInfo, agentSigner, agentSocket } from '../core/agent/agent.js';
 import type { CliContext } from './context.js';
 import { localeLang, type LangOption } from './i18n.js';
 import { t } from '../core/text.js';
@@ -36,20 +37,54 @@ export async function unlockIdentity(ctx: CliContext, name: string | undefined, 
   return { record, chain, key: await key };
 }
 
+/** An identity being unlocked: its key (pending), or — from the key agent — its public key and a signer. */
+export interface PendingIdentity {
+  record: IdentityRecord;
+  chain: Certificate[];
+  key: Promise<KeyObject>;
+  sign?: (toBeSigned: Uint8Array) => Promise<Uint8Array>;
+}
+
 /**
  * Asks for the passphrase now and starts deriving the key (scrypt, on the libuv pool) in the
- * background, so that it overlaps the hashing of large batches.
+ * background, so that it overlaps the walk of the folders. A wrong passphrase typed at a prompt is
+ * asked again, up to three tries in all. With `agent`, a running key agent that holds this identity
+ * signs instead (tsproof agent): no passphrase, no derivation.
  */
-export async function beginUnlock(ctx: CliContext, name: string | undefined, passphraseFile?: string): Promise<{ record: IdentityRecord; chain: Certificate[]; key: Promise<KeyObject> }> {
+export async function beginUnlock(ctx: CliContext, name: string | undefined, passphraseFile?: string, o: { agent?: boolean } = {}): Promise<PendingIdentity> {
   const chosen = await chooseIdentityName(ctx, name);
   const store = new IdentityStore(ctx.home);
   const record = await store.record(chosen); // fail fast on an unknown name, before asking for a passphrase
   const chain = await store.chain(chosen);
-  const passphrase = await getPassphrase(ctx, { env: 'TSPROOF_PASSPHRASE', ...(passphraseFile ? { file: passphraseFile } : {}), prompt: t`Passphrase for identity "${chosen}": ` });
-  const key = store.unlock(chosen, passphrase).then((u) => u.key);
+  if (o.agent) {
+    const socket = agentSocket(ctx.home);
+    const info = await agentInfo(socket);
+    const leaf = chain[0]!;
+    if (info?.identities.some((i) => i.name === chosen && i.certificateSha256 === leaf.sha256) && leaf.publicKey) {
+      return { record, chain, key: Promise.resolve(leaf.publicKey), sign: agentSigner(socket, chosen, leaf.sha256) };
+    }
+  }
+  const source = { env: 'TSPROOF_PASSPHRASE', ...(passphraseFile ? { file: passphraseFile } : {}), prompt: t`Passphrase for identity "${chosen}": ` };
+  const prompted = !passphraseFile && ctx.env.TSPROOF_PASSPHRASE === undefined;
+  const first = await getPassphrase(ctx, source);
+  const key = (async () => {
+    let passphrase = first;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await store.unlock(chosen, passphrase)).key;
+      } catch (err) {
+        if (!prompted || attempt >= MAX_TRIES || !(err instanceof InputError) || err.code !== 'WRONG_PASSPHRASE') throw err;
+        note(ctx, t`wrong passphrase; try again (${attempt + 1} of ${MAX_TRIES})`);
+        passphrase = await getPassphrase(ctx, source);
+      }
+    }
+  })();
   key.catch(() => undefined); // observed by the caller; avoid an unhandled-rejection warning meanwhile
   return { record, chain, key };
 }
+
+/** Tries at a passphrase prompt before giving up. */
+const MAX_TRIES = 3;
 
 export async function trustAnchors(ctx: CliContext, files: readonly string[] = []): Promise<TrustAnchor[]> {
   return loadTrust(ctx.home, files, ctx.cwd);

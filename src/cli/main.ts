@@ -36,6 +36,7 @@ const commands = {
   export: () => import('./commands/export.js'),
   escrow: () => import('./commands/escrow.js'),
   registry: () => import('./commands/registry.js'),
+  agent: () => import('./commands/agent.js'),
 };
 
 /** Commander collector for repeatable options. */
@@ -128,6 +129,23 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('show [name]')
     .description(d(t`show an identity`))
     .action(run(async (name?: string) => (await commands.identity()).identityShow(ctx, name)));
+
+  const agent = program.command('agent').description(d(t`a key agent: keeps an unlocked identity in memory for a while, so that register neither prompts nor derives the key (docs/home.md#agent)`));
+  agent
+    .command('start')
+    .description(d(t`unlock an identity and keep it in a background agent (Unix socket in $TSPROOF_HOME, owner only)`))
+    .option('--identity <name>', d(t`identity to keep (default: the default identity)`))
+    .option('--timeout <duration>', d(t`how long the agent keeps the key, e.g. 30m, 2h, 90s (at most 24h)`), '30m')
+    .addOption(passphraseFile)
+    .action(run(async (o: { identity?: string; passphraseFile?: string; timeout: string }) => (await commands.agent()).agentStart(ctx, o)));
+  agent.command('status').description(d(t`whether an agent runs, which identity it holds and until when`)).action(run(async () => (await commands.agent()).agentStatus(ctx)));
+  agent.command('stop').description(d(t`stop the agent; it forgets the key`)).action(run(async () => (await commands.agent()).agentStop(ctx)));
+  agent
+    .command('serve', { hidden: true })
+    .requiredOption('--identity <name>')
+    .requiredOption('--certificate <sha256>')
+    .requiredOption('--lifetime-ms <ms>')
+    .action(run(async (o: { identity: string; certificate: string; lifetimeMs: string }) => (await commands.agent()).agentServe(ctx, o)));
 
   program
     .command('hash <paths...>')

@@ -48,6 +48,8 @@ export type InputErrorCode =
   /** The registry was written by a newer tsproof (a schema version this one does not know). */
   | 'REGISTRY_TOO_NEW'
   | 'REGISTRATION_NOT_FOUND'
+  /** The key agent stopped answering in the middle of a registration. */
+  | 'AGENT_FAILED'
   | 'BAD_ARGUMENT';
 export class InputError extends TsproofError<InputErrorCode> {}
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { OID } from './asn1/oids.js';
 import { toBase64, toHex } from './bytes.js';
-import { attribute, assembleSignedData, prepareSignature } from './cms/build.js';
+import { attribute, assembleSignedData, prepareSignature, prepareSignatureWith } from './cms/build.js';
 import { hashFiles, type FileDigest, type HashPool, type HashProgress } from './hash/engine.js';
 import { InputError, InternalError, LimitError, TsaError } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -27,8 +27,11 @@ import { t, type Text } from './text.js';
 export interface RegisterOptions {
   files: readonly FileRef[];
   algorithms: readonly HashAlgorithm[];
-  /** The holder: certificate chain, and the key (or its pending unlock, awaited after hashing). */
-  identity: { chain: readonly Certificate[]; key: KeyObject | Promise<KeyObject> };
+  /**
+   * The holder: certificate chain, and the key (or its pending unlock, awaited after hashing) — or,
+   * with `sign`, a key agent that signs (agent/), `key` then being the public key.
+   */
+  identity: { chain: readonly Certificate[]; key: KeyObject | Promise<KeyObject>; sign?: (toBeSigned: Uint8Array) => Promise<Uint8Array> };
   tsas: readonly TsaEndpoint[];
   /** How many TSAs must answer validly (default: all of them). */
   minTimestamps?: number;
@@ -140,7 +143,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   const manifestBytes = encodeManifest(manifest);
   if (manifestBytes.byteLength > LIMITS.manifestBytes) throw new LimitError(t`the manifest (the TSA URLs) takes ${manifestBytes.byteLength} bytes, beyond the limit of ${LIMITS.manifestBytes}`);
 
-  const prepared = prepareSignature({
+  const signerInputs = {
     key: signingKey,
     certificate: holder,
     certificates: [...o.identity.chain],
@@ -150,7 +153,8 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
     signingTime: created,
     ess: 'v2',
     essChain: o.identity.chain.slice(1),
-  });
+  } as const;
+  const prepared = o.identity.sign ? await prepareSignatureWith(signerInputs, o.identity.sign) : prepareSignature(signerInputs);
 
   // One TSA round-trip per TSA, over the signature value, whatever the number of files.
   const { stamps, failures } = await obtainTimestamps(o.tsas, prepared.signature, o.minTimestamps ?? o.tsas.length, {

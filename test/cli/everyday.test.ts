@@ -2,12 +2,13 @@
  * Issue 14, the engineer's everyday path, end to end through the built CLI: names that keep the
  * tree from anywhere, one receipt placement rule, a "verify later" hint that works, --out.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledTsa, type CliWorkspace } from '../helpers/setup.js';
 import { aliceWorkspace, expectOneLineError } from '../helpers/hostile.js';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 
 const PREFIX = 'tsproof-everyday-';
 const PASSPHRASE = 'hostile-input passphrase 41';
@@ -183,5 +184,102 @@ describe('defaults for project folders', () => {
     const j = JSON.parse((await runCli(['register', 'proj', '--dry-run', '--json'], { cwd: ws.work, env: { TSPROOF_HOME: ws.home } })).stdout);
     expect(j).toMatchObject({ ok: true, dryRun: true });
     expect(j.excluded).toContainEqual({ path: 'proj/.git/', kind: 'vcs', reason: 'version control (--include-vcs keeps it)' });
+  });
+});
+
+/** Runs a Python pty driver (async: the test's TSA answers meanwhile). */
+function onTerminal(driver: string, argv: string[], ws: CliWorkspace): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('python3', ['-c', driver, ...argv], { cwd: ws.work, env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', NO_COLOR: '1', TSPROOF_HOME: ws.home } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+describe('passphrase first, and the key agent', () => {
+  it('a wrong passphrase is reported before any file is hashed (a 64 GiB sparse file would take minutes)', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'big'));
+    writeFileSync(path.join(ws.work, 'big', 'small.txt'), 'x');
+    spawnSync('truncate', ['-s', '64G', path.join(ws.work, 'big', 'huge.img')]);
+    const t0 = Date.now();
+    const r = await ws.run(['register', 'big', '--tsa', tsa.url], { TSPROOF_PASSPHRASE: 'not the passphrase' });
+    expectOneLineError(r, 2, /wrong passphrase/);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('on a terminal, a wrong passphrase is asked again (up to three tries)', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    // A pseudo-terminal driven by Python: type a wrong passphrase, then the right one.
+    const driver = `
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvpe(sys.argv[1], sys.argv[1:], os.environ)
+out = b''
+def until(s, limit=30):
+    global out
+    end = time.time() + limit
+    while s not in out and time.time() < end:
+        try: out += os.read(fd, 4096)
+        except OSError: break
+until(b'Passphrase for identity'); os.write(fd, b'wrong one\\r')
+until(b'try again'); until(b'Passphrase for identity', 10)
+os.write(fd, ${JSON.stringify(PASSPHRASE)}.encode() + b'\\r')
+while True:
+    try:
+        b = os.read(fd, 4096)
+        if not b: break
+        out += b
+    except OSError: break
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode('utf8', 'replace'))
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+    const r = await onTerminal(driver, [process.execPath, BIN, 'register', 'a.txt', '--tsa', tsa.url], ws);
+    expect(r.stdout).toContain('wrong passphrase; try again (2 of 3)');
+    expect(r.stdout).toMatch(/Registered 1 file → a\.txt\.tsproof\.json/);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+
+  it('tsproof agent: register neither prompts nor derives the key; the socket is owner-only; stop forgets; expiry stops it', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    const noPass = (args: string[]) => runCli(args, { cwd: ws.work, env: { TSPROOF_HOME: ws.home } });
+    try {
+      const start = await ws.run(['agent', 'start', '--timeout', '10m', '--json']);
+      expect(start.status, start.stderr).toBe(0);
+      const info = JSON.parse(start.stdout);
+      expect(Object.keys(info).sort()).toEqual(['expires', 'identities', 'ok', 'pid', 'socket']);
+      expect(JSON.stringify(info)).not.toMatch(/PRIVATE|BEGIN|key"/);
+      const st = lstatSync(path.join(ws.home, 'agent.sock'));
+      expect(st.isSocket()).toBe(true);
+      expect(st.mode & 0o777).toBe(0o600);
+      expect((await ws.run(['agent', 'start'])).status).toBe(2); // one at a time
+      // No TSPROOF_PASSPHRASE and no terminal: only the agent can sign.
+      const reg = await noPass(['register', 'a.txt', '--tsa', tsa.url, '--json']);
+      expect(reg.status, reg.stderr).toBe(0);
+      const v = await noPass(['verify', 'a.txt', '--receipt', JSON.parse(reg.stdout).receipt]);
+      expect(v.status, v.stdout).toBe(0);
+      expect((await noPass(['agent', 'status'])).stdout).toMatch(/holds \S+ until/);
+      expect((await noPass(['agent', 'stop'])).stdout).toMatch(/stopped; it forgot the key/);
+      expect(existsSync(path.join(ws.home, 'agent.sock'))).toBe(false);
+      expectOneLineError(await noPass(['register', 'a.txt', '--tsa', tsa.url]), 2, /a passphrase is needed/);
+      // A lifetime ends it by itself.
+      expect((await ws.run(['agent', 'start', '--timeout', '2s'])).status).toBe(0);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect((await noPass(['agent', 'status', '--json'])).stdout).toMatch(/"running": false/);
+      expect(existsSync(path.join(ws.home, 'agent.sock'))).toBe(false);
+    } finally {
+      await noPass(['agent', 'stop']);
+    }
   });
 });

@@ -17,7 +17,7 @@ import { takeHashPool } from '../../core/hash/engine.js';
 import { hashingProgress, type ProgressHandle } from '../progress.js';
 import { receiptChunks } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
-import { beginUnlock, noteVcs, trustAnchors, walkOptions, type WalkFlags } from '../common.js';
+import { beginUnlock, noteVcs, type PendingIdentity, trustAnchors, walkOptions, type WalkFlags } from '../common.js';
 import { parseAlgorithm } from './hash.js';
 import { formatTimestamp } from '../render.js';
 import { humanSize as formatSize } from '../../core/limits.js';
@@ -114,7 +114,7 @@ export interface RegisterFlags {
  * TSAs, trust anchors, and the identity — its passphrase asked now (a prompt must not race a
  * progress bar) and its key derived in the background while files are walked and hashed.
  */
-export async function registrationInputs(ctx: CliContext, o: RegisterFlags): Promise<Omit<RegisterOptions, 'files'>> {
+export async function registrationInputs(ctx: CliContext, o: RegisterFlags, use: { agent?: boolean } = {}): Promise<Omit<RegisterOptions, 'files'> & { identity: PendingIdentity }> {
   const algorithms = [...new Set((o.algorithm.length ? o.algorithm : ['sha256']).map(parseAlgorithm))];
   const timeoutMs = Number(o.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--timeout ${o.timeout}: expected a number of seconds` });
@@ -122,7 +122,7 @@ export async function registrationInputs(ctx: CliContext, o: RegisterFlags): Pro
   // A registry that cannot record the registration (damaged, from a newer tsproof) is refused before any TSA is asked.
   (await openExistingRegistry(ctx.home, { now: ctx.now }))?.close();
   const trust = await trustAnchors(ctx, o.trust);
-  const identity = await beginUnlock(ctx, o.identity, o.passphraseFile);
+  const identity = await beginUnlock(ctx, o.identity, o.passphraseFile, use);
   return {
     algorithms,
     identity,
@@ -169,7 +169,7 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
   const meta = metaFlags(o);
   const target = await outTarget(ctx, o.out);
   if (o.dryRun) return dryRun(ctx, inputs, o);
-  const common = await registrationInputs(ctx, o);
+  const common = await registrationInputs(ctx, o, { agent: true });
   const pool = takeHashPool();
   let progress: ProgressHandle | undefined;
   try {
@@ -177,6 +177,8 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
     noteVcs(ctx, excluded);
     if (files.length === 0) throw new InputError({ code: 'NO_FILES', message: t`no files to register` });
+    // The passphrase is checked (the key derived, during the walk) before any file is hashed.
+    await common.identity.key;
     const known = o.changedOnly ? await registeredDigests(ctx, common.identity.chain[0]!.sha256) : undefined;
     progress = await hashingProgress(ctx, files.length);
     const result = await register({

@@ -75,6 +75,22 @@ export interface PreparedSignature {
 }
 
 export function prepareSignature(inputs: SignerInputs): PreparedSignature {
+  const { scheme, algorithmId, digest, signedAttrsContent } = toBeSigned(inputs);
+  const signature = signData(inputs.key, scheme, tlv(0x31, signedAttrsContent));
+  return { inputs, digest, signedAttrsContent, signatureAlgorithm: algorithmId, signature };
+}
+
+/**
+ * The same, signed elsewhere (a key agent): `inputs.key` is the public key (it picks the scheme),
+ * `sign` returns the signature over the DER SET of signed attributes.
+ */
+export async function prepareSignatureWith(inputs: SignerInputs, sign: (toBeSigned: Uint8Array) => Promise<Uint8Array>): Promise<PreparedSignature> {
+  const { algorithmId, digest, signedAttrsContent } = toBeSigned(inputs);
+  const signature = await sign(tlv(0x31, signedAttrsContent));
+  return { inputs, digest, signedAttrsContent, signatureAlgorithm: algorithmId, signature };
+}
+
+function toBeSigned(inputs: SignerInputs) {
   const { scheme, algorithmId, digest } = signingSchemeFor(inputs.key);
   const attrs = [
     attribute(OID.contentType, der.oid(inputs.eContentType)),
@@ -84,9 +100,7 @@ export function prepareSignature(inputs: SignerInputs): PreparedSignature {
     ...(inputs.extraSignedAttributes ?? []),
   ].filter((x): x is Uint8Array => !!x);
   // The signature covers the DER SET OF (tag 0x31); the SignerInfo carries the same content under [0].
-  const signedAttrsContent = setContent(attrs);
-  const signature = signData(inputs.key, scheme, tlv(0x31, signedAttrsContent));
-  return { inputs, digest, signedAttrsContent, signatureAlgorithm: algorithmId, signature };
+  return { scheme, algorithmId, digest, signedAttrsContent: setContent(attrs) };
 }
 
 /** Encodes the ContentInfo(SignedData). `unsignedAttributes` are encoded Attribute values. */

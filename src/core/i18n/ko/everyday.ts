@@ -27,4 +27,23 @@ export const KO_EVERYDAY: Readonly<Record<string, string>> = {
   '- {0}  left out: {1}': '- {0}  제외: {1}',
   '- {0}  skipped: {1}': '- {0}  건너뜀: {1}',
   'Would register {0} file(s), {1}; nothing was registered (--dry-run).': '파일 {0}개({1})를 등록할 것입니다. 아무것도 등록하지 않았습니다 (--dry-run).',
+
+  // passphrase first, key agent
+  'wrong passphrase; try again ({0} of {1})': '암호가 틀렸습니다. 다시 입력하십시오 ({0}/{1})',
+  '--timeout {0}: expected a duration from 1s to 24h, e.g. 30m, 2h or 90s': '--timeout {0}: 1s부터 24h까지의 시간이어야 합니다 (예: 30m, 2h, 90s)',
+  'a key agent is already running (tsproof agent status; tsproof agent stop)': '키 에이전트가 이미 실행 중입니다 (tsproof agent status, tsproof agent stop)',
+  'the key agent did not start': '키 에이전트가 시작되지 않았습니다',
+  'Key agent started for "{0}" until {1} (pid {2}); register signs through it without asking for the passphrase.': '"{0}"의 키 에이전트를 {1}까지 시작했습니다 (pid {2}). register는 암호를 묻지 않고 에이전트로 서명합니다.',
+  'Stop it with: tsproof agent stop': '멈추려면: tsproof agent stop',
+  'No key agent is running.': '실행 중인 키 에이전트가 없습니다.',
+  'Key agent (pid {0}) holds {1} until {2}.': '키 에이전트(pid {0})가 {2}까지 {1}을(를) 보관합니다.',
+  'Key agent stopped; it forgot the key.': '키 에이전트를 멈췄습니다. 키는 메모리에서 지워졌습니다.',
+  "{0} exists and is not a key agent's socket; remove it": '{0}이(가) 있지만 키 에이전트의 소켓이 아닙니다. 지우십시오',
+  'a key agent: keeps an unlocked identity in memory for a while, so that register neither prompts nor derives the key (docs/home.md#agent)': '키 에이전트: 잠금 해제한 신원을 잠시 메모리에 두어 register가 암호를 묻거나 키를 유도하지 않게 합니다 (docs/home.md#agent)',
+  'unlock an identity and keep it in a background agent (Unix socket in $TSPROOF_HOME, owner only)': '신원의 잠금을 풀어 백그라운드 에이전트에 둡니다 ($TSPROOF_HOME의 유닉스 소켓, 소유자만 접근)',
+  'identity to keep (default: the default identity)': '보관할 신원 (기본값: 기본 신원)',
+  'how long the agent keeps the key, e.g. 30m, 2h, 90s (at most 24h)': '에이전트가 키를 보관할 시간 (예: 30m, 2h, 90s, 최대 24h)',
+  'whether an agent runs, which identity it holds and until when': '에이전트 실행 여부, 보관 중인 신원과 만료 시각',
+  'stop the agent; it forgets the key': '에이전트를 멈추고 키를 지웁니다',
+  'the key agent did not sign (it may have expired meanwhile): run the command again': '키 에이전트가 서명하지 않았습니다 (그 사이 만료되었을 수 있음): 명령을 다시 실행하십시오',
 };
