@@ -78,7 +78,7 @@ export function base64Length(bytes: number): number {
 /** A byte count for messages: a round limit as "1 MiB", any other size exactly ("1,049,627 bytes"). */
 /** A size for people: `812 bytes`, `1.5 KiB`, `3.2 MiB`, `1.1 GiB` (three significant digits at most). */
 export function humanSize(n: number): string {
-  if (n < KiB) return n === 1 ? '1 byte' : `${n} bytes`;
+  if (n < KiB) return Math.round(n) === 1 ? '1 byte' : `${Math.round(n)} bytes`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let v = n / KiB;
   let u = 0;

@@ -55,6 +55,8 @@ export interface RegisterOptions {
    * seals as it reads them): same contract as hashFiles, results in input order.
    */
   hasher?: typeof hashFiles;
+  /** Told when hashing is over and the TSAs are asked (for a progress display). */
+  onTimestamping?: (tsas: readonly string[]) => void;
 }
 
 export interface Registration {
@@ -157,6 +159,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   const prepared = o.identity.sign ? await prepareSignatureWith(signerInputs, o.identity.sign) : prepareSignature(signerInputs);
 
   // One TSA round-trip per TSA, over the signature value, whatever the number of files.
+  o.onTimestamping?.(o.tsas.map((x) => x.url));
   const { stamps, failures } = await obtainTimestamps(o.tsas, prepared.signature, o.minTimestamps ?? o.tsas.length, {
     ...o.client,
     random: o.random,

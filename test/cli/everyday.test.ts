@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledTsa, type CliWorkspace } from '../helpers/setup.js';
 import { aliceWorkspace, expectOneLineError } from '../helpers/hostile.js';
 import { BIN, runCli } from '../helpers/cli.js';
+import { serve } from '../helpers/servers.js';
 
 const PREFIX = 'tsproof-everyday-';
 const PASSPHRASE = 'hostile-input passphrase 41';
@@ -280,6 +281,72 @@ sys.exit(os.waitstatus_to_exitcode(status))
       expect(existsSync(path.join(ws.home, 'agent.sock'))).toBe(false);
     } finally {
       await noPass(['agent', 'stop']);
+    }
+  });
+});
+
+/** A pty driver: runs argv on a terminal, waits for `waitFor` (a regex source) on it, then sends `send` (JSON-escaped), and prints everything. */
+const PTY_DRIVER = (waitFor: string, send: string) => `
+import os, pty, re, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvpe(sys.argv[1], sys.argv[1:], os.environ)
+out = b''
+end = time.time() + 40
+while not re.search(${JSON.stringify(waitFor)}.encode(), out) and time.time() < end:
+    try:
+        b = os.read(fd, 4096)
+        if not b: break
+        out += b
+    except OSError: break
+os.write(fd, ${JSON.stringify(send)}.encode())
+while True:
+    try:
+        b = os.read(fd, 4096)
+        if not b: break
+        out += b
+    except OSError: break
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode('utf8', 'replace'))
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+
+describe('progress and Ctrl-C', () => {
+  it('progress is by bytes with a total and an ETA; Ctrl-C restores the cursor, says nothing was registered, exits 130', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'cad'));
+    writeFileSync(path.join(ws.work, 'cad', 'a.step'), 'a');
+    spawnSync('truncate', ['-s', '64G', path.join(ws.work, 'cad', 'huge.img')]);
+    const env = { TSPROOF_PASSPHRASE: PASSPHRASE };
+    const r = await onTerminal(PTY_DRIVER('of 64 GiB .* ETA \\d', '\u0003'), ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), process.execPath, BIN, 'register', 'cad', '--tsa', tsa.url], ws);
+    expect(r.stdout).toMatch(/hashing [█░]+ \d+ % · [\d.]+ [KMG]iB of 64 GiB · \d+\/2 files · [\d.]+ [KMG]iB\/s · ETA \d+ (s|min)/);
+    expect(r.stdout).not.toMatch(/NF|NaN|Infinity|LLs/);
+    expect(r.stdout).toMatch(/interrupted — nothing was registered/);
+    // the cursor hidden while drawing is shown again, after the last drawing
+    expect(r.stdout.lastIndexOf('\x1b[?25h')).toBeGreaterThan(r.stdout.lastIndexOf('\x1b[?25l'));
+    expect(r.status, r.stdout).toBe(130);
+    expect(readdirSync(ws.work).filter((n) => n.endsWith('.tsproof.json'))).toEqual([]);
+    expect(existsSync(path.join(ws.home, 'index.jsonl'))).toBe(false);
+  });
+
+  it('a slow TSA shows "timestamping at <host>…" with its own timer, not "hashing"', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    const real = await bundledTsa('tsa-ec');
+    const slow = await serve((_req, body, res) => {
+      setTimeout(async () => {
+        const answer = await fetch(real.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body });
+        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(Buffer.from(await answer.arrayBuffer()));
+      }, 3000);
+    });
+    try {
+      const r = await onTerminal(PTY_DRIVER('Registered', ''), ['env', `TSPROOF_PASSPHRASE=${PASSPHRASE}`, process.execPath, BIN, 'register', 'a.txt', '--tsa', slow.url], ws);
+      expect(r.status, r.stdout).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`timestamping at ${new URL(slow.url).host.replace(/\./g, '\\.')}… [12] s`));
+      expect(r.stdout).not.toMatch(/hashing/);
+    } finally {
+      await slow.close();
+      await real.close();
     }
   });
 });

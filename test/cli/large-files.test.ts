@@ -48,7 +48,7 @@ describe('a 3 GiB file', () => {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', NO_COLOR: '1' };
     const tty = spawnSync('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env, encoding: 'utf8' });
     expect(tty.status).toBe(0);
-    expect(tty.stdout).toMatch(/hashing \[.*\] 0\/1 files \| \d+ MiB \| \d+ MiB\/s \| ETA/);
+    expect(tty.stdout).toMatch(/hashing [█░]+ \d+ % · [\d.]+ [KMG]iB of 3 GiB · 0\/1 files · [\d.]+ [KMG]iB\/s · ETA \d+ (s|min)/);
     const piped = await runCli(['hash', 'big.bin'], { cwd: dir });
     expect(piped.stderr).toBe('');
   }, 120_000);
@@ -66,7 +66,7 @@ describe('a 3 GiB file', () => {
     const cmd = `${JSON.stringify(process.execPath)} ${bin} verify --receipt ${JSON.stringify(receipt)} --dir batch --brief`;
     const tty = spawnSync('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', NO_COLOR: '1', ...env }, encoding: 'utf8' });
     expect(tty.status, tty.stdout).toBe(0);
-    expect(tty.stdout).toMatch(/hashing \[.*\] [01]\/2 files \| \d+ MiB \| \d+ MiB\/s \| ETA/);
+    expect(tty.stdout).toMatch(/hashing [█░]+ \d+ % · [\d.]+ [KMG]iB of [\d.]+ GiB · [01]\/2 files · [\d.]+ [KMG]iB\/s · ETA \d+ (s|min)/);
     expect(tty.stdout).toContain('2 matched, 0 modified, 0 missing');
   }, 180_000);
 });

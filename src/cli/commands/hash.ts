@@ -6,7 +6,7 @@ import { isFileHash, type HashAlgorithm } from '../../core/crypto/algorithms.js'
 import { hashFiles, releaseHashPool, takeHashPool } from '../../core/hash/engine.js';
 import { collectFiles } from '../../core/io/files.js';
 import { printJson, warn } from '../output.js';
-import { hashingProgress } from '../progress.js';
+import { hashingProgress, sizeOf } from '../progress.js';
 import type { CliContext } from '../context.js';
 import { noteVcs, walkOptions, type WalkFlags } from '../common.js';
 import { t } from '../../core/text.js';
@@ -31,7 +31,7 @@ export async function hashCommand(ctx: CliContext, inputs: string[], o: { algori
     const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
     noteVcs(ctx, excluded);
-    const progress = await hashingProgress(ctx, files.length);
+    const progress = await hashingProgress(ctx, files.length, sizeOf(files));
     let results;
     try {
       results = await hashFiles(files.map((f) => ({ path: f.absolute, display: f.name })), { algorithms: [alg], progress: progress.attach, ...(pool ? { pool } : {}) });

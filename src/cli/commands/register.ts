@@ -14,7 +14,7 @@ import { register, type Registration, type RegisterOptions } from '../../core/re
 import { metaProblems, type ManifestMeta } from '../../core/receipt/manifest.js';
 import type { FileDigest } from '../../core/hash/engine.js';
 import { takeHashPool } from '../../core/hash/engine.js';
-import { hashingProgress, type ProgressHandle } from '../progress.js';
+import { hashingProgress, restoreTerminal, sizeOf, type ProgressHandle } from '../progress.js';
 import { receiptChunks } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
 import { beginUnlock, noteVcs, type PendingIdentity, trustAnchors, walkOptions, type WalkFlags } from '../common.js';
@@ -23,7 +23,7 @@ import { formatTimestamp } from '../render.js';
 import { humanSize as formatSize } from '../../core/limits.js';
 import { identityPhrase, shellQuote } from '../../core/verify/explain.js';
 import { dirBase } from '../../core/verify/files.js';
-import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
+import { note, out, printJson, printJsonStreaming, tr, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { plain, t } from '../../core/text.js';
 
@@ -172,6 +172,7 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
   const common = await registrationInputs(ctx, o, { agent: true });
   const pool = takeHashPool();
   let progress: ProgressHandle | undefined;
+  const interrupt = onInterrupt(ctx);
   try {
     const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
@@ -180,13 +181,15 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
     // The passphrase is checked (the key derived, during the walk) before any file is hashed.
     await common.identity.key;
     const known = o.changedOnly ? await registeredDigests(ctx, common.identity.chain[0]!.sha256) : undefined;
-    progress = await hashingProgress(ctx, files.length);
+    progress = await hashingProgress(ctx, files.length, sizeOf(files));
+    const shown = progress;
     const result = await register({
       ...common,
       files,
       pool,
       progress: progress.attach,
       meta,
+      onTimestamping: (urls) => shown.stage(t`timestamping at ${urls.map(hostOf).join(', ')}…`),
       ...(known ? { skip: (_f: unknown, d: FileDigest) => common.algorithms.some((a) => known.has(`${a}:${d.digests[a]}`)) } : {}),
     });
     progress.stop();
@@ -195,11 +198,45 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
       else out(ctx, t`Nothing to register: all ${result.skipped.length} file(s) are already registered by this identity.`);
       return 0;
     }
+    // From here the receipt is being written: Ctrl-C waits for it (a receipt is whole or absent).
+    interrupt.writing = true;
     return await writeResult(ctx, result, { inputs, target, allFiles: files, ...(o.base !== undefined ? { base: o.base } : {}) });
   } finally {
+    interrupt.done();
     progress?.stop();
     await pool.close();
   }
+}
+
+/** `https://tsa.example.com/tsr` → `tsa.example.com` (as given when it is not a URL). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Ctrl-C while registering: the terminal restored (cursor, progress line), one line saying that
+ * nothing was registered — true, since no receipt or index line is written before the end —, exit
+ * 130 as shells expect. Once the receipt is being written, the signal waits for it to finish.
+ */
+function onInterrupt(ctx: CliContext): { writing: boolean; done: () => void } {
+  const state = {
+    writing: false,
+    done: () => {
+      process.off('SIGINT', handler);
+    },
+  };
+  const handler = () => {
+    if (state.writing) return;
+    restoreTerminal();
+    ctx.stderr.write(`\n${tr(ctx, t`interrupted — nothing was registered`)}\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', handler);
+  return state;
 }
 
 /**

@@ -98,7 +98,7 @@ export async function verifyCommand(
     const pool = takeHashPool();
     let d;
     try {
-      d = await verifyDirectory({ receipt: o.receipt, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, progress: (n) => hashingProgress(ctx, n), pool, ...policies });
+      d = await verifyDirectory({ receipt: o.receipt, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, progress: (n, bytes) => hashingProgress(ctx, n, bytes), pool, ...policies });
     } finally {
       await pool.close();
     }

@@ -315,7 +315,6 @@ export const KO: Readonly<Record<string, string>> = {
   "the passphrases do not match": "두 암호가 일치하지 않습니다",
   "empty passphrase": "빈 암호",
   "cancelled": "취소됨",
-  "hashing [{{bar}}] {{value}}/{{total}} files | {{mib}} MiB | {{rate}} MiB/s | ETA {{eta_formatted}}": "해시 중 [{{bar}}] 파일 {{value}}/{{total}} | {{mib}} MiB | {{rate}} MiB/s | 남은 시간 {{eta_formatted}}",
   "accuracy not stated": "정확도 명시 없음",
   "±{0}": "±{0}",
   "{0} {1} — TSA \"{2}\"": "{0} {1} — TSA \"{2}\"",

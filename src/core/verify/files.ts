@@ -169,7 +169,7 @@ export interface DirVerification {
  * (registered as `tsproof register <dir>` from its parent), against its parent.
  */
 /** A progress display for the hashing of a batch, started once the number of files is known (the CLI's bar). */
-export type ProgressStarter = (totalFiles: number) => Promise<{ attach: (read: () => HashProgress) => void; stop: () => void }>;
+export type ProgressStarter = (totalFiles: number, totalBytes?: number) => Promise<{ attach: (read: () => HashProgress) => void; stop: () => void }>;
 
 /**
  * Whether a registered name is a file in the folder. A name that cannot be there — a folder on its
@@ -215,7 +215,7 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
       results.push({ file: entry.name, status: 'missing', ok: false, reason: 'missing', checks: [{ id: 'file.present', ok: false, status: 'fail', detail }] });
     }
   }
-  const bar = await o.progress?.(present.length);
+  const bar = await o.progress?.(present.length, present.reduce((sum, p) => sum + p.entry.size, 0));
   let digests;
   try {
     digests = await hashFiles(present.map((p) => ({ path: p.abs, display: p.entry.name })), { algorithms: algs, ...(bar ? { progress: bar.attach } : {}), ...(o.pool ? { pool: o.pool } : {}) });

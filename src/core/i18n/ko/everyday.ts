@@ -46,4 +46,11 @@ export const KO_EVERYDAY: Readonly<Record<string, string>> = {
   'whether an agent runs, which identity it holds and until when': '에이전트 실행 여부, 보관 중인 신원과 만료 시각',
   'stop the agent; it forgets the key': '에이전트를 멈추고 키를 지웁니다',
   'the key agent did not sign (it may have expired meanwhile): run the command again': '키 에이전트가 서명하지 않았습니다 (그 사이 만료되었을 수 있음): 명령을 다시 실행하십시오',
+
+  // progress, Ctrl-C
+  '{0}/{1} files': '파일 {0}/{1}',
+  'hashing {0} · {1} · {2}/s': '해시 계산 {0} · {1} · {2}/s',
+  'hashing {0} {1} % · {2} of {3} · {4} · {5}/s · ETA {6}': '해시 계산 {0} {1}% · {3} 중 {2} · {4} · {5}/s · 남은 시간 {6}',
+  'timestamping at {0}…': '{0}에서 타임스탬프 받는 중…',
+  'interrupted — nothing was registered': '중단됨 — 아무것도 등록하지 않았습니다',
 };
