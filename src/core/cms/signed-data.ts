@@ -9,7 +9,7 @@
  *     signedAttrs [0] IMPLICIT SignedAttributes OPTIONAL, signatureAlgorithm,
  *     signature OCTET STRING, unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
  */
-import { parse, seq, set, setNode, oid as readOid, integer, integerBytes, explicit, octets, flattenOctets, Tag, TagClass, type Node, Asn1Error } from '../asn1/der.js';
+import { parse, seq, set, setNode, oid as readOid, integerBytes, explicit, octets, flattenOctets, Tag, TagClass, type Node, Asn1Error, smallInt } from '../asn1/der.js';
 import { OID } from '../asn1/oids.js';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from '../crypto/algorithms.js';
 import { Certificate } from '../pki/certificate.js';
@@ -75,7 +75,7 @@ export function parseSignedData(der: Uint8Array, what: string): SignedData {
   const w = `${what}.signedData`;
   const f = seq(content, w);
   let i = 0;
-  const version = Number(integer(f[i++], `${w}.version`));
+  const version = smallInt(f[i++], `${w}.version`);
   const digestAlgorithms = set(f[i++], `${w}.digestAlgorithms`).map((n) => readAlgorithmIdentifier(n, `${w}.digestAlgorithm`));
   const encap = seq(f[i++], `${w}.encapContentInfo`);
   const eContentType = readOid(encap[0], `${w}.eContentType`);
@@ -129,7 +129,7 @@ function parseAttributes(n: Node, where: string): Attribute[] {
 function parseSignerInfo(n: Node, w: string): SignerInfo {
   const f = seq(n, w);
   let i = 0;
-  const version = Number(integer(f[i++], `${w}.version`));
+  const version = smallInt(f[i++], `${w}.version`);
   const sidNode = f[i++];
   let sid: SignerIdentifier;
   if (sidNode?.isContext(0)) {

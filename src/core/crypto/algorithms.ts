@@ -4,7 +4,7 @@
  */
 import { createHash, sign as nodeSign, verify as nodeVerify, constants, type KeyObject } from 'node:crypto';
 import { OID } from '../asn1/oids.js';
-import { der, oid as readOid, seq, explicit, integer, type Node, TagClass } from '../asn1/der.js';
+import { der, oid as readOid, seq, explicit, type Node, TagClass, smallInt } from '../asn1/der.js';
 import { InputError } from '../errors.js';
 import { t } from '../text.js';
 
@@ -129,7 +129,7 @@ function readPssParams(params: Node | undefined, where: string): SignatureScheme
         const inner = readAlgorithmIdentifier(a.params, `${where}.pss.mgf.hash`);
         mgfHash = digestFromOid(inner.oid) ?? unsupported(inner.oid, where);
       } else if (f.tag === 2) {
-        salt = Number(integer(explicit(f, 2, where), `${where}.pss.salt`));
+        salt = smallInt(explicit(f, 2, where), `${where}.pss.salt`);
       }
     }
   }

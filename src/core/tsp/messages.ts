@@ -30,6 +30,7 @@ import {
   type Node,
   type Asn1Time,
   Asn1Error,
+  smallInt,
 } from '../asn1/der.js';
 import { readAlgorithmIdentifier, digestOid, type AlgorithmIdentifier, type AnyDigest } from '../crypto/algorithms.js';
 import { LIMITS } from '../limits.js';
@@ -66,7 +67,7 @@ export interface ParsedTimeStampReq {
 export function parseTimeStampReq(bytes: Uint8Array): ParsedTimeStampReq {
   const f = seq(parse(bytes, 'TimeStampReq'), 'TimeStampReq');
   let i = 0;
-  const version = Number(integer(f[i++], 'TimeStampReq.version'));
+  const version = smallInt(f[i++], 'TimeStampReq.version');
   const [alg, dig] = seq(f[i++], 'TimeStampReq.messageImprint');
   const r: ParsedTimeStampReq = {
     version,
@@ -110,7 +111,7 @@ export interface ParsedTimeStampResp {
 export function parseTimeStampResp(bytes: Uint8Array): ParsedTimeStampResp {
   const f = seq(parse(bytes, 'TimeStampResp'), 'TimeStampResp');
   const si = seq(f[0], 'TimeStampResp.status');
-  const status = Number(integer(si[0], 'PKIStatusInfo.status'));
+  const status = smallInt(si[0], 'PKIStatusInfo.status');
   const out: ParsedTimeStampResp = { status, statusText: [], failInfo: [] };
   for (const n of si.slice(1)) {
     if (n.isUniversal(Tag.SEQUENCE)) out.statusText = freeText(n);
@@ -198,7 +199,7 @@ export function parseTstInfo(bytes: Uint8Array): TstInfo {
   const w = 'TSTInfo';
   const f = seq(parse(bytes, w), w);
   let i = 0;
-  const version = Number(integer(f[i++], `${w}.version`));
+  const version = smallInt(f[i++], `${w}.version`);
   const policy = readOid(f[i++], `${w}.policy`);
   const [alg, dig] = seq(f[i++], `${w}.messageImprint`);
   const serialBytes = integerBytes(f[i], `${w}.serialNumber`);
@@ -237,7 +238,7 @@ export function parseTstInfo(bytes: Uint8Array): TstInfo {
 function readAccuracy(n: Node): number {
   let micros = 0;
   for (const c of seq(n, 'Accuracy')) {
-    if (c.isUniversal(Tag.INTEGER)) micros += Number(integer(c, 'Accuracy.seconds')) * 1_000_000;
+    if (c.isUniversal(Tag.INTEGER)) micros += smallInt(c, 'Accuracy.seconds') * 1_000_000;
     else if (c.isContext(0) || c.isContext(1)) {
       // [0]/[1] IMPLICIT INTEGER: primitive content octets.
       let v = 0;
