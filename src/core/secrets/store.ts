@@ -1,0 +1,144 @@
+/**
+ * Where secrecy-measure records are kept, behind `SecretStore`. A stored record is one command's
+ * registration (its receipt) with the events it registered. `FileSecretStore` keeps them in
+ * $TSPROOF_HOME/secrets/records.jsonl, one record per line, each line chained to the previous one
+ * by a SHA-256 (docs/secrets.md, "Storage"); the embedded registry (issue 13) implements the same
+ * interface when it lands. Writers take an exclusive lock (secrets/lock) for the whole
+ * read–register–append, so the per-secret chains never fork.
+ */
+import { appendFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { canonicalJson, isObject } from '../receipt/manifest.js';
+import { t } from '../text.js';
+import type { Receipt } from '../receipt/receipt.js';
+import { sha256Hex, type SecretEvent } from './model.js';
+
+export interface StoredRecord {
+  /** 1-based position in the store. */
+  seq: number;
+  receipt: Receipt;
+  events: SecretEvent[];
+}
+
+/** A problem of the store itself (a line edited, removed or reordered), by record position. */
+export interface StoreProblem {
+  seq: number;
+  message: import('../text.js').Text;
+}
+
+export interface SecretStore {
+  /** Every record in the order written, and what is wrong with the store's own chain. */
+  load(): Promise<{ records: StoredRecord[]; problems: StoreProblem[] }>;
+  /** Appends one record; `seq` must be the next position. */
+  append(record: StoredRecord): Promise<void>;
+  /** Runs `f` holding the store's write lock. */
+  locked<T>(f: () => Promise<T>): Promise<T>;
+}
+
+interface Line {
+  seq: number;
+  prev: string;
+  hash: string;
+  receipt: Receipt;
+  events: SecretEvent[];
+}
+
+const GENESIS = '0'.repeat(64);
+const lineHash = (prev: string, r: Omit<StoredRecord, never>) => sha256Hex(`${prev}\n${canonicalJson({ seq: r.seq, receipt: r.receipt, events: r.events })}`);
+
+export class FileSecretStore implements SecretStore {
+  readonly dir: string;
+  readonly file: string;
+  constructor(home: string) {
+    this.dir = path.join(home, 'secrets');
+    this.file = path.join(this.dir, 'records.jsonl');
+  }
+
+  async load(): Promise<{ records: StoredRecord[]; problems: StoreProblem[] }> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], problems: [] };
+      throw new InputError({ code: 'FILE_UNREADABLE', message: t`${this.file}: cannot read the secrecy-measure records` });
+    }
+    const records: StoredRecord[] = [];
+    const problems: StoreProblem[] = [];
+    let prev = GENESIS;
+    const lines = text.split('\n');
+    lines.forEach((raw, i) => {
+      if (!raw.trim()) return;
+      let v: unknown;
+      try {
+        v = JSON.parse(raw);
+      } catch {
+        // A torn last line (a crash mid-write) is not a record; a torn line elsewhere is damage.
+        if (i === lines.length - 1 || lines.slice(i + 1).every((l) => !l.trim())) return;
+        problems.push({ seq: records.length + 1, message: t`line ${i + 1} of ${this.file} is not JSON` });
+        return;
+      }
+      if (!isObject(v) || typeof v.seq !== 'number' || typeof v.prev !== 'string' || typeof v.hash !== 'string' || !isObject(v.receipt) || !Array.isArray(v.events)) {
+        problems.push({ seq: records.length + 1, message: t`line ${i + 1} of ${this.file} is not a record` });
+        return;
+      }
+      const line = v as unknown as Line;
+      const expectSeq = records.length + 1;
+      if (line.seq !== expectSeq) problems.push({ seq: line.seq, message: t`record ${line.seq} is at position ${expectSeq}: a record was removed or reordered` });
+      if (line.prev !== prev) problems.push({ seq: line.seq, message: t`record ${line.seq} does not follow the record before it (chain broken)` });
+      if (lineHash(line.prev, line) !== line.hash) problems.push({ seq: line.seq, message: t`record ${line.seq} was changed after it was written (its hash differs)` });
+      prev = line.hash;
+      records.push({ seq: line.seq, receipt: line.receipt, events: line.events });
+    });
+    return { records, problems };
+  }
+
+  async append(record: StoredRecord): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    let prev = GENESIS;
+    let text = '';
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch {
+      // first record
+    }
+    const last = text.trimEnd().split('\n').pop();
+    if (last) {
+      try {
+        prev = (JSON.parse(last) as Line).hash;
+      } catch {
+        throw new InputError({ code: 'FILE_UNREADABLE', message: t`${this.file}: the last record is damaged; nothing was written` });
+      }
+    }
+    // A torn last line (no newline) is cut off by starting on a new line.
+    const sep = text && !text.endsWith('\n') ? '\n' : '';
+    const line: Line = { seq: record.seq, prev, hash: lineHash(prev, record), receipt: record.receipt, events: record.events };
+    // One write of one line with O_APPEND.
+    await appendFile(this.file, `${sep}${JSON.stringify(line)}\n`, { mode: 0o600 });
+  }
+
+  async locked<T>(f: () => Promise<T>): Promise<T> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const lock = path.join(this.dir, 'lock');
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const fh = await open(lock, 'wx', 0o600);
+        await fh.close();
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        // A lock older than two minutes was left by a process that died.
+        const st = await stat(lock).catch(() => undefined);
+        if (st && Date.now() - st.mtimeMs > 120_000) await rm(lock, { force: true });
+        else if (Date.now() > deadline) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${lock}: another tsproof is writing secrecy-measure records; try again` });
+        else await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    try {
+      return await f();
+    } finally {
+      await rm(lock, { force: true });
+    }
+  }
+}
