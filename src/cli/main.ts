@@ -461,6 +461,12 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       .option('--acknowledgement <p7s>', d(t`the person's signed statement, made elsewhere (CMS SignedData over the pledge statement, docs/secrets.md)`))
       .option('--paper <scan>', d(t`a signed paper pledge: its scan (fingerprinted), for a person without a certificate`)),
   ).action(run(async (ids: string[], o: Parameters<S['secretPledge']>[2]) => (await commands.secret()).secretPledge(ctx, ids, o)));
+  personOptions(secret.command('statement [ids...]').description(d(t`print the pledge statement a person signs elsewhere (canonical JSON), for pledge --acknowledgement`)))
+    .option('--kind <kind>', d(t`joining (입사), project (참여) or leaving (퇴사)`))
+    .option('--date <date>', d(t`the pledge's date (YYYY-MM-DD; default today)`))
+    .option('--document <file>', d(t`the pledge document (fingerprinted, never sent)`))
+    .option('--out <file>', d(t`write it to this file instead of stdout`))
+    .action(run(async (ids: string[], o: Parameters<S['secretStatement']>[2]) => (await commands.secret()).secretStatement(ctx, ids, o)));
   recorder(
     personOptions(secret.command('event <id> <action>').description(d(t`record handling (취급 이력): viewed, copied, taken-out, lent, returned or destroyed`)))
       .option('--date <date>', d(t`when (YYYY-MM-DD; default today)`))

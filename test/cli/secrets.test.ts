@@ -227,3 +227,33 @@ describe('tampering', () => {
     expect(statSync(file).size).toBeGreaterThan(0);
   });
 });
+
+describe('pledges signed elsewhere, and OpenSSL on what the people signed', () => {
+  it("OpenSSL verifies an employee's acknowledgement (from the evidence pack) up to the fixtures' root CA", () => {
+    const ack = path.join(ws.work, 'pack', 'events', '000006-pledged', 'acknowledgement.p7s');
+    const chain = path.join(ws.dir, 'ca-chain.pem');
+    writeFileSync(chain, readFileSync(path.join(PKI, 'root-ca.pem'), 'utf8') + readFileSync(path.join(PKI, 'holder-ca.pem'), 'utf8'));
+    const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', ack, '-CAfile', chain, '-purpose', 'any'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const statement = JSON.parse(r.stdout);
+    expect(statement).toMatchObject({ format: 'tsproof.secret.pledge', kind: 'joining', person: { name: '박민수', employeeId: 'E001' }, secrets: ['TS-001'] });
+  });
+
+  it('a statement signed with openssl cms -sign is recorded with --acknowledgement; a different one is refused (exit 1)', async () => {
+    const flags = ['--person', '박민수', '--employee-id', 'E001', '--kind', 'project', '--date', '2026-06-01', '--document', '서약서.pdf'];
+    ok(await ws.run(['secret', 'statement', 'TS-001', ...flags, '--out', 'statement.json']));
+    const sign = (input: string, out: string) => execFileSync('openssl', ['cms', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-in', input, '-signer', path.join(ws.dir, 'park.pem'), '-inkey', path.join(ws.dir, 'park.key'), '-certfile', path.join(PKI, 'holder-ca.pem'), '-out', out], { cwd: ws.work });
+    sign('statement.json', 'ack.p7s');
+    // The same statement with another date: a valid signature, but not this pledge.
+    writeFileSync(path.join(ws.work, 'other.json'), readFileSync(path.join(ws.work, 'statement.json'), 'utf8').replace('2026-06-01', '2026-06-02'));
+    sign('other.json', 'other.p7s');
+    const before = readFileSync(records());
+    oneLine(await rec(['secret', 'pledge', 'TS-001', ...flags, '--acknowledgement', 'other.p7s']), 1, /the signed statement is not the pledge recorded/);
+    expect(readFileSync(records()).equals(before)).toBe(true);
+    ok(await rec(['secret', 'pledge', 'TS-001', ...flags, '--acknowledgement', 'ack.p7s']));
+    const rep = JSON.parse((await ws.run(['secret', 'report', 'TS-001', '--json'])).stdout);
+    expect(rep.ok).toBe(true);
+    expect(rep.pledges.at(-1)).toMatchObject({ kind: 'project', form: 'signed', status: 'verified', date: '2026-06-01' });
+    expect(rep.pledges.at(-1).signer.subject).toContain('박민수');
+  });
+});

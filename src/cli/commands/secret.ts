@@ -14,6 +14,7 @@ import { parseCertificates } from '../../core/pki/certificate.js';
 import { loadReceipt } from '../../core/verify/files.js';
 import { verifyReceipt, type VerifyContext } from '../../core/verify/receipt.js';
 import { toBase64 } from '../../core/bytes.js';
+import { canonicalJson } from '../../core/receipt/manifest.js';
 import { checkChosenEntries, coverageOf } from '../../core/secrets/coverage.js';
 import {
   checkDate,
@@ -338,6 +339,29 @@ export async function secretPledge(
   });
   const d = w.record.events[0]!.data as Extract<EventData, { type: 'pledged' }>;
   return printWritten(ctx, w, d.form === 'signed' ? t`Recorded the ${kindText(kind)} of ${who(person)}, signed by "${d.signer!.subject}", covering ${w.record.events.map((e) => e.secret).join(', ')}` : t`Recorded the ${kindText(kind)} of ${who(person)} on paper (scan SHA-256 ${d.scan!.sha256}), covering ${w.record.events.map((e) => e.secret).join(', ')}`);
+}
+
+/**
+ * The statement a person signs for a pledge, as canonical JSON — to sign elsewhere (e.g.
+ * `openssl cms -sign -nodetach -binary -outform DER`) and record with `pledge --acknowledgement`.
+ */
+export async function secretStatement(ctx: CliContext, ids: string[], o: { person?: string; employeeId?: string; kind?: string; date?: string; document?: string; out?: string }): Promise<number> {
+  const person = personOf(o);
+  if (!o.kind || !PLEDGE_KINDS.includes(o.kind as PledgeKind)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--kind ${o.kind ?? ''}: expected joining (입사), project (참여) or leaving (퇴사)` });
+  const date = o.date ? checkDate(o.date, '--date') : today(ctx.now());
+  if (!o.document) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--document <file> (the pledge document) is required` });
+  const document = await fingerprint(ctx, o.document, '--document');
+  const ledger = await readLedger(ctx, false);
+  const secrets = ids.length ? ids.map((id) => liveSecret(ledger, id).id) : [...ledger.secrets.values()].filter((s) => !s.retired).map((s) => s.id);
+  if (!secrets.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`no secret on record for the pledge to cover` });
+  const text = canonicalJson(pledgeStatement({ person, kind: o.kind as PledgeKind, date, document, secrets }));
+  if (o.out) {
+    const dest = path.resolve(ctx.cwd, o.out);
+    if (await exists(dest)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${o.out} already exists` });
+    await writeAtomic(dest, text);
+    note(ctx, t`Wrote the statement to ${rel(ctx, dest)}; the person signs it (CMS, content encapsulated) and the pledge is recorded with --acknowledgement.`);
+  } else ctx.stdout.write(`${text}\n`);
+  return ExitCode.OK;
 }
 
 // ————— handling history —————

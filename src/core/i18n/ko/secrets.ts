@@ -182,4 +182,7 @@ export const KO_SECRETS: Readonly<Record<string, string>> = {
   "record {0} was changed after it was written (its hash differs)": "기록 {0}이(가) 쓰인 뒤 변경되었습니다 (해시가 다름)",
   "{0}: the last record is damaged; nothing was written": "{0}: 마지막 기록이 손상되었습니다. 아무것도 쓰지 않았습니다",
   "{0}: another tsproof is writing secrecy-measure records; try again": "{0}: 다른 tsproof가 비밀관리 기록을 쓰고 있습니다. 다시 시도하세요",
+  "Wrote the statement to {0}; the person signs it (CMS, content encapsulated) and the pledge is recorded with --acknowledgement.": "명세를 {0}에 썼습니다. 본인이 이것에 서명하면(CMS, 내용 포함) --acknowledgement로 서약을 기록합니다.",
+  "print the pledge statement a person signs elsewhere (canonical JSON), for pledge --acknowledgement": "본인이 다른 곳에서 서명할 서약 명세 출력 (정규 JSON, pledge --acknowledgement용)",
+  "write it to this file instead of stdout": "표준 출력 대신 이 파일에 쓰기",
 };
