@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LEVELS, EVENT_FORMAT, checkDate, eventHash, levelsFromConfig, resolveLevel, type EventData, type SecretEvent } from '../../src/core/secrets/model.js';
 import { foldRecords } from '../../src/core/secrets/state.js';
 import { secretStats } from '../../src/core/secrets/stats.js';
-import { FileSecretStore, type StoredRecord } from '../../src/core/secrets/store.js';
+import { EventLogSecretStore, FileSecretStore, SECRET_RECORD_KIND, type EventLog, type StoredRecord } from '../../src/core/secrets/store.js';
+import { canonicalJson } from '../../src/core/receipt/manifest.js';
 import { InputError } from '../../src/core/errors.js';
 import type { Receipt } from '../../src/core/receipt/receipt.js';
 
@@ -144,6 +145,9 @@ describe('FileSecretStore', () => {
     const text = readFileSync(store.file, 'utf8');
     writeFileSync(store.file, `${text}{"seq":4,"pre`);
     expect((await store.load()).records).toHaveLength(3);
+    // The next append cuts the torn line off: the store stays whole.
+    await store.append({ ...recs[2]!, seq: 4 });
+    expect(await store.load()).toMatchObject({ problems: [], records: [{ seq: 1 }, { seq: 2 }, { seq: 3 }, { seq: 4 }] });
     const lines = text.trimEnd().split('\n');
     writeFileSync(store.file, `${lines[0]}\n${lines[2]}\n`);
     expect((await store.load()).problems.map((p) => p.message.render())).toEqual(['record 3 is at position 2: a record was removed or reordered', 'record 3 does not follow the record before it (chain broken)']);
@@ -164,5 +168,49 @@ describe('FileSecretStore', () => {
       ),
     );
     expect([order[0]![1], order[1]![1]]).toEqual(['+', '-']);
+  });
+});
+
+describe('EventLogSecretStore (records as events of the registry\'s chain)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-secret-log-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** An event log shaped like the registry's: other capabilities' events interleave. */
+  function memoryLog(): EventLog & { all: { seq: number; kind: string; subject?: string; payload: string }[] } {
+    const all: { seq: number; kind: string; subject?: string; payload: string }[] = [];
+    return {
+      all,
+      append: async (e) => all.push({ seq: all.length + 1, kind: e.kind, ...(e.subject ? { subject: e.subject } : {}), payload: canonicalJson(e.payload) }),
+      events: async (o) => all.filter((e) => !o?.kind || e.kind === o.kind),
+    };
+  }
+
+  it('appends one secret.record event per record and reads them back in order', async () => {
+    const log = memoryLog();
+    const store = new EventLogSecretStore(log, dir);
+    const recs = chain([
+      ['A', created()],
+      ['B', created()],
+    ]);
+    await store.append(recs[0]!);
+    await log.append({ kind: 'registration', payload: { id: 'x' } });
+    await store.append(recs[1]!);
+    expect(log.all.map((e) => [e.kind, e.subject])).toEqual([
+      [SECRET_RECORD_KIND, 'A'],
+      ['registration', undefined],
+      [SECRET_RECORD_KIND, 'B'],
+    ]);
+    const { records, problems } = await store.load();
+    expect(problems).toEqual([]);
+    expect(foldRecords(records).secrets.size).toBe(2);
+    expect(records.map((r) => r.events[0]!.id)).toEqual(['e0', 'e1']);
+  });
+
+  it('names a record removed from the log', async () => {
+    const log = memoryLog();
+    const store = new EventLogSecretStore(log, dir);
+    for (const r of chain([['A', created()], ['A', { type: 'retired', reason: 'x' }], ['B', created()]])) await store.append(r);
+    log.all.splice(1, 1);
+    expect((await store.load()).problems.map((p) => p.message.render())).toEqual(['record 3 (registry event 3) is at position 2: a record was removed or reordered']);
   });
 });

@@ -6,7 +6,7 @@
  * interface when it lands. Writers take an exclusive lock (secrets/lock) for the whole
  * read–register–append, so the per-secret chains never fork.
  */
-import { appendFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { canonicalJson, isObject } from '../receipt/manifest.js';
@@ -102,7 +102,10 @@ export class FileSecretStore implements SecretStore {
     } catch {
       // first record
     }
-    const last = text.trimEnd().split('\n').pop();
+    // A torn last line (a crash mid-write, no newline) is cut off before appending.
+    const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+    if (complete.length !== text.length) await truncate(this.file, Buffer.byteLength(complete));
+    const last = complete.trimEnd().split('\n').pop();
     if (last) {
       try {
         prev = (JSON.parse(last) as Line).hash;
@@ -110,35 +113,95 @@ export class FileSecretStore implements SecretStore {
         throw new InputError({ code: 'FILE_UNREADABLE', message: t`${this.file}: the last record is damaged; nothing was written` });
       }
     }
-    // A torn last line (no newline) is cut off by starting on a new line.
-    const sep = text && !text.endsWith('\n') ? '\n' : '';
     const line: Line = { seq: record.seq, prev, hash: lineHash(prev, record), receipt: record.receipt, events: record.events };
     // One write of one line with O_APPEND.
-    await appendFile(this.file, `${sep}${JSON.stringify(line)}\n`, { mode: 0o600 });
+    await appendFile(this.file, `${JSON.stringify(line)}\n`, { mode: 0o600 });
   }
 
-  async locked<T>(f: () => Promise<T>): Promise<T> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const lock = path.join(this.dir, 'lock');
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        const fh = await open(lock, 'wx', 0o600);
-        await fh.close();
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        // A lock older than two minutes was left by a process that died.
-        const st = await stat(lock).catch(() => undefined);
-        if (st && Date.now() - st.mtimeMs > 120_000) await rm(lock, { force: true });
-        else if (Date.now() > deadline) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${lock}: another tsproof is writing secrecy-measure records; try again` });
-        else await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+  locked<T>(f: () => Promise<T>): Promise<T> {
+    return withLock(this.dir, f);
+  }
+}
+
+/**
+ * Runs `f` holding `<dir>/lock` (created with O_EXCL). A lock older than two minutes was left by
+ * a process that died and is taken over; after 30 s of waiting, bad luck is reported (exit 2).
+ */
+export async function withLock<T>(dir: string, f: () => Promise<T>): Promise<T> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const lock = path.join(dir, 'lock');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
     try {
-      return await f();
-    } finally {
-      await rm(lock, { force: true });
+      const fh = await open(lock, 'wx', 0o600);
+      await fh.close();
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const st = await stat(lock).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > 120_000) await rm(lock, { force: true });
+      else if (Date.now() > deadline) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${lock}: another tsproof is writing secrecy-measure records; try again` });
+      else await new Promise((r) => setTimeout(r, 50));
     }
+  }
+  try {
+    return await f();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/**
+ * What `EventLogSecretStore` needs of a hash-chained event log — the registry's
+ * (src/core/registry, RegistryStore.append/events) has this shape.
+ */
+export interface EventLog {
+  append(event: { kind: string; subject?: string; payload: Record<string, unknown> }): Promise<unknown>;
+  events(o?: { kind?: string }): Promise<readonly { seq: number; kind: string; payload: string }[]>;
+}
+
+/** The registry event kind of a secrecy-measure record. */
+export const SECRET_RECORD_KIND = 'secret.record';
+
+/**
+ * Records kept as events of a hash-chained log (the registry): one `secret.record` event per
+ * record, its payload {seq, receipt, events}, its subject the secrets it concerns. The log's own
+ * chain (checked by `registry verify`) detects edited, deleted or reordered events; here, gaps in
+ * the records' own numbering are reported as well, so `secret verify` sees a removed record too.
+ */
+export class EventLogSecretStore implements SecretStore {
+  constructor(
+    private readonly log: EventLog,
+    private readonly lockDir: string,
+  ) {}
+
+  async load(): Promise<{ records: StoredRecord[]; problems: StoreProblem[] }> {
+    const records: StoredRecord[] = [];
+    const problems: StoreProblem[] = [];
+    for (const e of await this.log.events({ kind: SECRET_RECORD_KIND })) {
+      let v: unknown;
+      try {
+        v = JSON.parse(e.payload);
+      } catch {
+        v = undefined;
+      }
+      if (!isObject(v) || typeof v.seq !== 'number' || !isObject(v.receipt) || !Array.isArray(v.events)) {
+        problems.push({ seq: records.length + 1, message: t`registry event ${e.seq} is not a secrecy-measure record` });
+        continue;
+      }
+      const expectSeq = records.length + 1;
+      if (v.seq !== expectSeq) problems.push({ seq: v.seq, message: t`record ${v.seq} (registry event ${e.seq}) is at position ${expectSeq}: a record was removed or reordered` });
+      records.push({ seq: v.seq, receipt: v.receipt as unknown as Receipt, events: v.events as SecretEvent[] });
+    }
+    return { records, problems };
+  }
+
+  async append(record: StoredRecord): Promise<void> {
+    const subject = [...new Set(record.events.map((e) => e.secret))].join(',');
+    await this.log.append({ kind: SECRET_RECORD_KIND, subject, payload: { seq: record.seq, receipt: record.receipt, events: record.events } as unknown as Record<string, unknown> });
+  }
+
+  locked<T>(f: () => Promise<T>): Promise<T> {
+    return withLock(this.lockDir, f);
   }
 }

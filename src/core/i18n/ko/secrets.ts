@@ -185,4 +185,6 @@ export const KO_SECRETS: Readonly<Record<string, string>> = {
   "Wrote the statement to {0}; the person signs it (CMS, content encapsulated) and the pledge is recorded with --acknowledgement.": "명세를 {0}에 썼습니다. 본인이 이것에 서명하면(CMS, 내용 포함) --acknowledgement로 서약을 기록합니다.",
   "print the pledge statement a person signs elsewhere (canonical JSON), for pledge --acknowledgement": "본인이 다른 곳에서 서명할 서약 명세 출력 (정규 JSON, pledge --acknowledgement용)",
   "write it to this file instead of stdout": "표준 출력 대신 이 파일에 쓰기",
+  "registry event {0} is not a secrecy-measure record": "레지스트리 이벤트 {0}이(가) 비밀관리 기록이 아닙니다",
+  "record {0} (registry event {1}) is at position {2}: a record was removed or reordered": "기록 {0} (레지스트리 이벤트 {1})이(가) {2}번째 위치에 있습니다: 기록이 삭제되었거나 순서가 바뀌었습니다",
 };
