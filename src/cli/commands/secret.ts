@@ -56,9 +56,38 @@ import { plain, t, type Text } from '../../core/text.js';
 
 const rel = (ctx: CliContext, p: string) => path.relative(ctx.cwd, p) || p;
 
-/** Where the records are kept. The embedded registry (issue 13) implements the same interface when it lands. */
-export function secretStore(ctx: CliContext): SecretStore {
-  return new FileSecretStore(ctx.home);
+/**
+ * Where the records are kept, and where registrations are found by id: today the file store and
+ * the local index; the embedded registry (issue 13) provides both when it lands.
+ */
+interface Backend {
+  store: SecretStore;
+  /** The receipt file of a registration given by its id or an unambiguous prefix. */
+  receiptOf(id: string): Promise<string>;
+  close(): void;
+}
+
+async function openBackend(ctx: CliContext): Promise<Backend> {
+  return {
+    store: new FileSecretStore(ctx.home),
+    receiptOf: async (given) => {
+      const matches = given.length >= 8 ? (await readIndex(ctx.home)).filter((e) => e.id === given || e.id.startsWith(given)) : [];
+      const ids = [...new Set(matches.map((m) => m.id))];
+      if (ids.length === 0) throw new InputError({ code: 'RECEIPT_NOT_FOUND', message: t`registration ${given}: neither a receipt file nor a registration id in the local index` });
+      if (ids.length > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registration ${given}: several registrations start so (${ids.join(', ')})` });
+      return matches[matches.length - 1]!.receipt;
+    },
+    close: () => undefined,
+  };
+}
+
+async function withBackend<T>(ctx: CliContext, f: (b: Backend) => Promise<T>): Promise<T> {
+  const b = await openBackend(ctx);
+  try {
+    return await f(b);
+  } finally {
+    b.close();
+  }
 }
 
 async function levels(ctx: CliContext): Promise<Level[]> {
@@ -108,7 +137,7 @@ type WriteFlags = Omit<RegisterFlags, 'algorithm'>;
 /** Registers the drafted events as one record (one TSA round-trip) and stores them. */
 async function record(ctx: CliContext, o: WriteFlags, draft: (ledger: Ledger, records: readonly StoredRecord[]) => Promise<Draft[]> | Draft[]): Promise<Written> {
   const inputs = await registrationInputs(ctx, { ...o, algorithm: [] });
-  return writeRecord({ ...inputs, store: secretStore(ctx), scratch: path.join(ctx.home, 'secrets') }, (records) => draft(foldRecords(records), records));
+  return withBackend(ctx, (b) => writeRecord({ ...inputs, store: b.store, scratch: path.join(ctx.home, 'secrets') }, (records) => draft(foldRecords(records), records)));
 }
 
 function printWritten(ctx: CliContext, w: Written, summary: Text): number {
@@ -135,15 +164,11 @@ function eventRef(e: StoredRecord['events'][number]) {
   return { id: e.id, secret: e.secret, seq: e.seq, type: e.data.type };
 }
 
-/** A registration by id (or an 8+ character prefix) from the local index, or a receipt file. */
+/** A registration by id (or a prefix) as the records know it, or a receipt file. */
 async function findRegistration(ctx: CliContext, given: string): Promise<{ file: string; shown: string }> {
   const abs = path.resolve(ctx.cwd, given);
   if (await exists(abs)) return { file: abs, shown: given };
-  const matches = given.length >= 8 ? (await readIndex(ctx.home)).filter((e) => e.id === given || e.id.startsWith(given)) : [];
-  const ids = [...new Set(matches.map((m) => m.id))];
-  if (ids.length === 0) throw new InputError({ code: 'RECEIPT_NOT_FOUND', message: t`registration ${given}: neither a receipt file nor a registration id in the local index` });
-  if (ids.length > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registration ${given}: several registrations start so (${ids.join(', ')})` });
-  return { file: matches[matches.length - 1]!.receipt, shown: given };
+  return { file: await withBackend(ctx, (b) => b.receiptOf(given)), shown: given };
 }
 
 async function coverages(ctx: CliContext, given: readonly string[], chosen: readonly string[], trust: readonly string[]): Promise<Coverage[]> {
@@ -382,7 +407,7 @@ export async function secretHandle(ctx: CliContext, id: string, action: string, 
 // ————— reading —————
 
 async function readLedger(ctx: CliContext, verify: boolean, trust: readonly string[] = []): Promise<Ledger> {
-  const { records, problems } = await secretStore(ctx).load();
+  const { records, problems } = await withBackend(ctx, (b) => b.store.load());
   const vctx: VerifyContext | undefined = verify ? { ...(await verifySettings(ctx, { trust })), now: ctx.now() } : undefined;
   return foldRecords(records, { ...(vctx ? { verify: vctx } : {}), storeProblems: problems });
 }
@@ -476,7 +501,7 @@ export async function secretReportCommand(ctx: CliContext, id: string, o: { trus
   if (o.evidence) {
     const dest = path.resolve(ctx.cwd, o.evidence);
     const { secretEvidence } = await import('../../core/secrets/evidence.js');
-    const { records } = await secretStore(ctx).load();
+    const { records } = await withBackend(ctx, (b) => b.store.load());
     const vctx = { ...(await verifySettings(ctx, { trust: o.trust })), now: ctx.now(), tool: `tsproof ${VERSION}` };
     const files = secretEvidence(records, s, report, vctx);
     if (!files) throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`the records of ${id} do not verify; an evidence pack of them would prove nothing` });
