@@ -3,14 +3,14 @@
  * state and the chain checks, the statistics' findings, the classification scale, and the file
  * store's own line chain. (Signing, timestamping and verification end to end: test/cli/secrets.test.ts.)
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LEVELS, EVENT_FORMAT, checkDate, eventHash, levelsFromConfig, resolveLevel, type EventData, type SecretEvent } from '../../src/core/secrets/model.js';
 import { foldRecords } from '../../src/core/secrets/state.js';
 import { secretStats } from '../../src/core/secrets/stats.js';
-import { EventLogSecretStore, FileSecretStore, SECRET_RECORD_KIND, type EventLog, type StoredRecord } from '../../src/core/secrets/store.js';
+import { EventLogSecretStore, FileSecretStore, migrateFileStore, SECRET_RECORD_KIND, type EventLog, type StoredRecord } from '../../src/core/secrets/store.js';
 import { canonicalJson } from '../../src/core/receipt/manifest.js';
 import { InputError } from '../../src/core/errors.js';
 import type { Receipt } from '../../src/core/receipt/receipt.js';
@@ -212,5 +212,34 @@ describe('EventLogSecretStore (records as events of the registry\'s chain)', () 
     for (const r of chain([['A', created()], ['A', { type: 'retired', reason: 'x' }], ['B', created()]])) await store.append(r);
     log.all.splice(1, 1);
     expect((await store.load()).problems.map((p) => p.message.render())).toEqual(['record 3 (registry event 3) is at position 2: a record was removed or reordered']);
+  });
+});
+
+describe('migrateFileStore', () => {
+  it('moves the file store\'s records into an empty log once, keeping the file as .bak; refuses a damaged file store', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tsproof-secret-migrate-'));
+    try {
+      const file = new FileSecretStore(home);
+      const recs = chain([['A', created()], ['A', { type: 'retired', reason: 'x' }]]);
+      for (const r of recs) await file.append(r);
+      const all: { seq: number; kind: string; payload: string }[] = [];
+      const log: EventLog = { append: async (e) => all.push({ seq: all.length + 1, kind: e.kind, payload: canonicalJson(e.payload) }), events: async () => all };
+      const target = new EventLogSecretStore(log, home);
+      expect(await migrateFileStore(home, target)).toBe(2);
+      expect(existsSync(file.file)).toBe(false);
+      expect(existsSync(`${file.file}.bak`)).toBe(true);
+      expect((await target.load()).records.map((r) => r.events[0]!.id)).toEqual(['e0', 'e1']);
+      expect(await migrateFileStore(home, target)).toBe(0);
+
+      const other = mkdtempSync(path.join(os.tmpdir(), 'tsproof-secret-migrate-'));
+      const damaged = new FileSecretStore(other);
+      for (const r of recs) await damaged.append(r);
+      writeFileSync(damaged.file, readFileSync(damaged.file, 'utf8').replace('"reason":"x"', '"reason":"y"'));
+      await expect(migrateFileStore(other, new EventLogSecretStore({ append: async () => undefined, events: async () => [] }, other))).rejects.toThrow(/changed after it was written.*not moved/);
+      expect(existsSync(damaged.file)).toBe(true);
+      rmSync(other, { recursive: true, force: true });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

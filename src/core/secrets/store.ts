@@ -6,7 +6,7 @@
  * interface when it lands. Writers take an exclusive lock (secrets/lock) for the whole
  * read–register–append, so the per-secret chains never fork.
  */
-import { appendFile, mkdir, open, readFile, rm, stat, truncate } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { canonicalJson, isObject } from '../receipt/manifest.js';
@@ -204,4 +204,22 @@ export class EventLogSecretStore implements SecretStore {
   locked<T>(f: () => Promise<T>): Promise<T> {
     return withLock(this.lockDir, f);
   }
+}
+
+/**
+ * Moves the records of a file store into `target` (the registry) when the target holds none yet:
+ * the file's records are appended in order, then records.jsonl is renamed records.jsonl.bak. A
+ * file store whose own chain does not hold is refused (moving it would hide the damage).
+ * Returns how many records were moved. Call it holding the lock.
+ */
+export async function migrateFileStore(home: string, target: SecretStore): Promise<number> {
+  const file = new FileSecretStore(home);
+  if (!(await stat(file.file).catch(() => undefined))) return 0;
+  const { records, problems } = await file.load();
+  if ((await target.load()).records.length === 0) {
+    if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: t`${file.file}: ${problems[0]!.message}; the records were not moved into the registry` });
+    for (const r of records) await target.append(r);
+  }
+  await rename(file.file, `${file.file}.bak`);
+  return records.length;
 }

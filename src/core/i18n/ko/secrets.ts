@@ -187,4 +187,5 @@ export const KO_SECRETS: Readonly<Record<string, string>> = {
   "write it to this file instead of stdout": "표준 출력 대신 이 파일에 쓰기",
   "registry event {0} is not a secrecy-measure record": "레지스트리 이벤트 {0}이(가) 비밀관리 기록이 아닙니다",
   "record {0} (registry event {1}) is at position {2}: a record was removed or reordered": "기록 {0} (레지스트리 이벤트 {1})이(가) {2}번째 위치에 있습니다: 기록이 삭제되었거나 순서가 바뀌었습니다",
+  "{0}: {1}; the records were not moved into the registry": "{0}: {1}; 기록을 레지스트리로 옮기지 않았습니다",
 };
