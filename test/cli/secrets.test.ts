@@ -257,3 +257,23 @@ describe('pledges signed elsewhere, and OpenSSL on what the people signed', () =
     expect(rep.pledges.at(-1).signer.subject).toContain('박민수');
   });
 });
+
+describe('Korean, concurrency, sizes', () => {
+  it('the report speaks Korean under --lang ko', async () => {
+    const r = await ws.run(['secret', 'show', 'TS-001', '--lang', 'ko']);
+    expect(r.status, r.stderr).toBe(0);
+    for (const s of ['영업비밀 TS-001 — 도료 배합비', '  등급            대외비', '등급 이력:', '접근 권한:', '서약서:', '취급 이력:', '입사 서약', '서명 검증됨', '서면 서약 (스캔 등록)']) expect(r.stdout).toContain(s);
+  });
+
+  it('two recorders at once both land, in one unbroken chain', async () => {
+    const [a, b] = await Promise.all([rec(['secret', 'event', 'TS-001', 'viewed', '--person', '김영희', '--employee-id', 'E002', '--date', '2026-07-01', '--json']), rec(['secret', 'event', 'TS-001', 'copied', '--person', '김영희', '--employee-id', 'E002', '--date', '2026-07-01', '--json'])]);
+    const seqs = [a, b].map((r) => JSON.parse(ok(r).stdout).events[0].seq).sort();
+    expect(seqs[1] - seqs[0]).toBe(1);
+    ok(await ws.run(['secret', 'verify']));
+  });
+
+  it('an acknowledgement beyond the size limit is refused at once (exit 2)', async () => {
+    writeFileSync(path.join(ws.work, 'huge.p7s'), Buffer.alloc(5 * 1024 * 1024));
+    oneLine(await rec(['secret', 'pledge', 'TS-001', '--person', '박민수', '--kind', 'leaving', '--document', '서약서.pdf', '--acknowledgement', 'huge.p7s']), 2, /beyond the limit/);
+  });
+});

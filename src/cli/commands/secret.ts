@@ -4,11 +4,13 @@
  * handling history; each command's events signed by the recorder and timestamped together,
  * chained per secret; statistics and litigation reports.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, VerificationError } from '../../core/errors.js';
 import { loadConfig, readIndex } from '../../core/home.js';
-import { exists, writeAtomic, writeNewFolder } from '../../core/io/fs.js';
+import { exists, readBounded, writeAtomic, writeNewFolder } from '../../core/io/fs.js';
+import { hashFile } from '../../core/hash/engine.js';
+import { LIMITS } from '../../core/limits.js';
 import { IdentityStore } from '../../core/identity/store.js';
 import { parseCertificates } from '../../core/pki/certificate.js';
 import { loadReceipt } from '../../core/verify/files.js';
@@ -26,7 +28,6 @@ import {
   PLEDGE_KINDS,
   resolveLevel,
   samePerson,
-  sha256Hex,
   today,
   type Coverage,
   type EditableField,
@@ -122,14 +123,18 @@ function liveSecret(ledger: Ledger, id: string): SecretState {
 
 async function fingerprint(ctx: CliContext, file: string, flag: string): Promise<FileFingerprint> {
   const abs = path.resolve(ctx.cwd, file);
-  let data: Buffer;
-  try {
-    if (!(await stat(abs)).isFile()) throw new Error('not a file');
-    data = await readFile(abs);
-  } catch {
-    throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${flag} ${file}: cannot read the file` });
-  }
-  return { name: path.basename(abs), size: data.length, sha256: sha256Hex(data) };
+  // Streamed: a scan or an NDA of any size is hashed in constant memory.
+  const st = await stat(abs).catch(() => undefined);
+  if (!st?.isFile()) throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${flag} ${file}: cannot read the file` });
+  const d = await hashFile(abs, ['sha256'], file);
+  return { name: path.basename(abs), size: d.size, sha256: d.digests.sha256! };
+}
+
+/** A small input file (a certificate, an acknowledgement), refused at once beyond `limit`. */
+async function readSmall(ctx: CliContext, file: string, flag: string, limit: number): Promise<Buffer> {
+  const data = await readBounded(path.resolve(ctx.cwd, file), limit, plain`${flag}`);
+  if (!data) throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${flag} ${file}: cannot read the file` });
+  return data;
 }
 
 type WriteFlags = Omit<RegisterFlags, 'algorithm'>;
@@ -177,9 +182,8 @@ async function coverages(ctx: CliContext, given: readonly string[], chosen: read
   for (const g of given) {
     const { file, shown } = await findRegistration(ctx, g);
     const receipt = await loadReceipt(file);
-    const bytes = await readFile(file);
     const v = verifyReceipt(receipt, { ...settings, now: ctx.now() });
-    out.push(coverageOf(receipt, sha256Hex(bytes), v, chosen, shown));
+    out.push(coverageOf(receipt, (await hashFile(file, ['sha256'], shown)).digests.sha256!, v, chosen, shown));
   }
   if (chosen.length) checkChosenEntries(chosen, out);
   return out;
@@ -265,13 +269,7 @@ export async function secretGrant(
   if (o.until && o.until < since) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--until ${o.until} is before --since ${since}` });
   let cert: { sha256: string; subject: string } | undefined;
   if (o.certificate) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path.resolve(ctx.cwd, o.certificate));
-    } catch {
-      throw new InputError({ code: 'FILE_NOT_FOUND', message: t`--certificate ${o.certificate}: cannot read the file` });
-    }
-    const c = parseCertificates(bytes, o.certificate)[0]!;
+    const c = parseCertificates(await readSmall(ctx, o.certificate, '--certificate', LIMITS.certificateFileBytes), o.certificate)[0]!;
     cert = { sha256: c.sha256, subject: c.subject };
   }
   const { randomUUID } = await import('node:crypto');
@@ -333,13 +331,7 @@ export async function secretPledge(
     signer = { key: u.key, chain: u.chain };
   }
   let given: Uint8Array | undefined;
-  if (o.acknowledgement) {
-    try {
-      given = new Uint8Array(await readFile(path.resolve(ctx.cwd, o.acknowledgement)));
-    } catch {
-      throw new InputError({ code: 'FILE_NOT_FOUND', message: t`--acknowledgement ${o.acknowledgement}: cannot read the file` });
-    }
-  }
+  if (o.acknowledgement) given = new Uint8Array(await readSmall(ctx, o.acknowledgement, '--acknowledgement', LIMITS.signatureBytes));
   const { randomUUID } = await import('node:crypto');
   const w = await record(ctx, o, (ledger) => {
     const secrets = ids.length ? ids.map((id) => liveSecret(ledger, id).id) : [...ledger.secrets.values()].filter((s) => !s.retired).map((s) => s.id);
