@@ -7,7 +7,8 @@
  * Certificates of the recorder and of 박민수 are issued here with OpenSSL by the fixtures' CA.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliWorkspace, type CliWorkspace } from '../helpers/setup.js';
@@ -21,7 +22,22 @@ const pdfText = (pdf: string) => execFileSync('pdftotext', ['-enc', 'UTF-8', pdf
 
 let tsa: Running;
 let ws: CliWorkspace;
-const records = () => path.join(ws.home, 'secrets', 'records.jsonl');
+/** The registry's events (where the records are kept), as a comparable snapshot. */
+function events(home = ws.home): { seq: number; kind: string; payload: string; hash: string }[] {
+  const d = new DatabaseSync(path.join(home, 'registry.db'));
+  try {
+    return d.prepare('SELECT seq, kind, payload, hash FROM events ORDER BY seq').all() as unknown as { seq: number; kind: string; payload: string; hash: string }[];
+  } finally {
+    d.close();
+  }
+}
+const snapshot = () => JSON.stringify(events());
+/** A copy of the home to tamper with. */
+function copyHome(name: string): string {
+  const home = path.join(ws.dir, name);
+  cpSync(ws.home, home, { recursive: true });
+  return home;
+}
 
 /** A holder certificate and key issued by the fixtures' holder CA, with OpenSSL. */
 function issue(dir: string, name: string, subject: string): { key: string; chain: string } {
@@ -157,9 +173,9 @@ describe('the story', () => {
 
 describe('bad input writes nothing', () => {
   const unchanged = async (f: () => Promise<void>) => {
-    const before = readFileSync(records());
+    const before = snapshot();
     await f();
-    expect(readFileSync(records()).equals(before)).toBe(true);
+    expect(snapshot()).toBe(before);
   };
 
   it('an unknown secret: exit 2, one line', async () => {
@@ -183,48 +199,52 @@ describe('bad input writes nothing', () => {
 });
 
 describe('tampering', () => {
-  it('an edited event is named by secret verify and the report (exit 1)', async () => {
-    const file = records();
-    const original = readFileSync(file, 'utf8');
-    try {
-      // 김영희's grant, edited to end earlier than recorded.
-      const lines = original.trimEnd().split('\n').map((l) => JSON.parse(l));
-      const line = lines.find((l) => l.events.some((e: { data: { type: string; person?: { name: string } } }) => e.data.type === 'granted' && e.data.person?.name === '김영희'));
-      const ev = line.events[0];
-      ev.data.until = '2026-01-31';
-      writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-      const v = await ws.run(['secret', 'verify']);
-      expect(v.status).toBe(1);
-      expect(v.stdout).toContain(`TS-001#${ev.seq} granted (${ev.id}) differs from what was signed and timestamped`);
-      const r = await ws.run(['secret', 'report', 'TS-001', '--json']);
-      expect(r.status).toBe(1);
-      const rep = JSON.parse(r.stdout);
-      expect(rep.ok).toBe(false);
-      expect(rep.events.find((e: { id: string }) => e.id === ev.id).ok).toBe(false);
-      expect(rep.problems.join('\n')).toContain(ev.id);
-      // No evidence pack of records that fail.
-      oneLine(await ws.run(['secret', 'report', 'TS-001', '--evidence', 'pack2']), 1, /do not verify/);
-    } finally {
-      writeFileSync(file, original);
-    }
+  it('an edited event is named by registry verify, secret verify and the report (exit 1)', async () => {
+    const home = copyHome('tampered-edit');
+    // 김영희's grant, edited in the database to end earlier than recorded.
+    const ev = events(home).find((e) => e.kind === 'secret.record' && e.payload.includes('"granted"') && e.payload.includes('김영희'))!;
+    const payload = JSON.parse(ev.payload);
+    const granted = payload.events[0];
+    granted.data.until = '2026-01-31';
+    const d = new DatabaseSync(path.join(home, 'registry.db'));
+    // Whoever edits the database by hand drops the append-only trigger first.
+    d.exec('DROP TRIGGER events_no_update');
+    d.prepare('UPDATE events SET payload = ? WHERE seq = ?').run(JSON.stringify(payload), ev.seq);
+    d.close();
+    const env = { TSPROOF_HOME: home };
+    const reg = await ws.run(['registry', 'verify'], env);
+    expect(reg.status, reg.stderr).toBe(1);
+    expect(reg.stdout).toContain(`event ${ev.seq} (secret.record) was edited`);
+    const v = await ws.run(['secret', 'verify'], env);
+    expect(v.status).toBe(1);
+    expect(v.stdout).toContain(`TS-001#${granted.seq} granted (${granted.id}) differs from what was signed and timestamped`);
+    const r = await ws.run(['secret', 'report', 'TS-001', '--json'], env);
+    expect(r.status).toBe(1);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.ok).toBe(false);
+    expect(rep.events.find((e: { id: string }) => e.id === granted.id).ok).toBe(false);
+    expect(rep.problems.join('\n')).toContain(granted.id);
+    // No evidence pack of records that fail.
+    oneLine(await ws.run(['secret', 'report', 'TS-001', '--evidence', 'pack2'], env), 1, /do not verify/);
+    // The original home is untouched and verifies.
     expect((await ws.run(['secret', 'verify'])).status).toBe(0);
+    expect((await ws.run(['registry', 'verify'])).status).toBe(0);
   });
 
-  it('a removed record breaks the chain, named', async () => {
-    const file = records();
-    const original = readFileSync(file, 'utf8');
-    try {
-      const lines = original.trimEnd().split('\n');
-      lines.splice(3, 1);
-      writeFileSync(file, `${lines.join('\n')}\n`);
-      const v = await ws.run(['secret', 'verify', '--json']);
-      expect(v.status).toBe(1);
-      const j = JSON.parse(v.stdout);
-      expect(j.problems.map((p: { message: string }) => p.message).join('\n')).toMatch(/a record was removed or reordered|chain broken/);
-    } finally {
-      writeFileSync(file, original);
-    }
-    expect(statSync(file).size).toBeGreaterThan(0);
+  it('a deleted record is named by registry verify and secret verify', async () => {
+    const home = copyHome('tampered-delete');
+    const rec3 = events(home).filter((e) => e.kind === 'secret.record')[2]!;
+    const d = new DatabaseSync(path.join(home, 'registry.db'));
+    d.exec('DROP TRIGGER events_no_delete');
+    d.prepare('DELETE FROM events WHERE seq = ?').run(rec3.seq);
+    d.close();
+    const env = { TSPROOF_HOME: home };
+    const reg = await ws.run(['registry', 'verify'], env);
+    expect(reg.status).toBe(1);
+    expect(reg.stdout).toMatch(/event\(s\) deleted|does not follow/);
+    const v = await ws.run(['secret', 'verify', '--json'], env);
+    expect(v.status).toBe(1);
+    expect(JSON.parse(v.stdout).problems.map((p: { message: string }) => p.message).join('\n')).toMatch(/a record was removed or reordered/);
   });
 });
 
@@ -247,9 +267,9 @@ describe('pledges signed elsewhere, and OpenSSL on what the people signed', () =
     // The same statement with another date: a valid signature, but not this pledge.
     writeFileSync(path.join(ws.work, 'other.json'), readFileSync(path.join(ws.work, 'statement.json'), 'utf8').replace('2026-06-01', '2026-06-02'));
     sign('other.json', 'other.p7s');
-    const before = readFileSync(records());
+    const before = snapshot();
     oneLine(await rec(['secret', 'pledge', 'TS-001', ...flags, '--acknowledgement', 'other.p7s']), 1, /the signed statement is not the pledge recorded/);
-    expect(readFileSync(records()).equals(before)).toBe(true);
+    expect(snapshot()).toBe(before);
     ok(await rec(['secret', 'pledge', 'TS-001', ...flags, '--acknowledgement', 'ack.p7s']));
     const rep = JSON.parse((await ws.run(['secret', 'report', 'TS-001', '--json'])).stdout);
     expect(rep.ok).toBe(true);

@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, VerificationError } from '../../core/errors.js';
-import { loadConfig, readIndex } from '../../core/home.js';
+import { loadConfig } from '../../core/home.js';
 import { exists, readBounded, writeAtomic, writeNewFolder } from '../../core/io/fs.js';
 import { hashFile } from '../../core/hash/engine.js';
 import { LIMITS } from '../../core/limits.js';
@@ -43,7 +43,9 @@ import { checkAcknowledgement, pledgeStatement, signPledge } from '../../core/se
 import { writeRecord, type Draft, type Written } from '../../core/secrets/record.js';
 import { certificateOnRecord, foldRecords, type Ledger, type SecretState } from '../../core/secrets/state.js';
 import { secretStats, type Finding } from '../../core/secrets/stats.js';
-import { FileSecretStore, type SecretStore, type StoredRecord } from '../../core/secrets/store.js';
+import { EventLogSecretStore, migrateFileStore, type SecretStore, type StoredRecord } from '../../core/secrets/store.js';
+import { openRegistry } from '../../core/registry/open.js';
+import { resolveRegistration } from '../../core/registry/operations.js';
 import { secretReport, type SecretReport } from '../../core/secrets/report.js';
 import { certificateLang, verifySettings } from '../common.js';
 import { getPassphrase } from '../passphrase.js';
@@ -58,8 +60,9 @@ import { plain, t, type Text } from '../../core/text.js';
 const rel = (ctx: CliContext, p: string) => path.relative(ctx.cwd, p) || p;
 
 /**
- * Where the records are kept, and where registrations are found by id: today the file store and
- * the local index; the embedded registry (issue 13) provides both when it lands.
+ * Where the records are kept, and where registrations are found by id: the embedded registry
+ * ($TSPROOF_HOME/registry.db, docs/registry.md) — each record one `secret.record` event of its
+ * hash chain — into which a file store of an earlier version is moved on first use.
  */
 interface Backend {
   store: SecretStore;
@@ -69,17 +72,16 @@ interface Backend {
 }
 
 async function openBackend(ctx: CliContext): Promise<Backend> {
-  return {
-    store: new FileSecretStore(ctx.home),
-    receiptOf: async (given) => {
-      const matches = given.length >= 8 ? (await readIndex(ctx.home)).filter((e) => e.id === given || e.id.startsWith(given)) : [];
-      const ids = [...new Set(matches.map((m) => m.id))];
-      if (ids.length === 0) throw new InputError({ code: 'RECEIPT_NOT_FOUND', message: t`registration ${given}: neither a receipt file nor a registration id in the local index` });
-      if (ids.length > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registration ${given}: several registrations start so (${ids.join(', ')})` });
-      return matches[matches.length - 1]!.receipt;
-    },
-    close: () => undefined,
-  };
+  const registry = await openRegistry(ctx.home, { now: ctx.now });
+  try {
+    const lockDir = path.join(ctx.home, 'secrets');
+    const store = new EventLogSecretStore(registry, lockDir);
+    if (await exists(path.join(lockDir, 'records.jsonl'))) await store.locked(() => migrateFileStore(ctx.home, store));
+    return { store, receiptOf: async (given) => (await resolveRegistration(registry, given)).receipt, close: () => registry.close() };
+  } catch (err) {
+    registry.close();
+    throw err;
+  }
 }
 
 async function withBackend<T>(ctx: CliContext, f: (b: Backend) => Promise<T>): Promise<T> {

@@ -6,8 +6,6 @@ export const KO_SECRETS: Readonly<Record<string, string>> = {
   "{0} {1}: cannot read the file": "{0} {1}: 파일을 읽을 수 없습니다",
   "  recorded by {0}": "  기록자      {0}",
   "  record      {0} (registration {1}, {2} event(s))": "  기록        {0} (등록 {1}, 이벤트 {2}개)",
-  "registration {0}: neither a receipt file nor a registration id in the local index": "등록 {0}: 영수증 파일도 아니고 로컬 색인의 등록 ID도 아닙니다",
-  "registration {0}: several registrations start so ({1})": "등록 {0}: 이렇게 시작하는 등록이 여러 개입니다 ({1})",
   "--title <text> is required": "--title <명칭>이 필요합니다",
   "--level <level> is required": "--level <등급>이 필요합니다",
   "--entry needs --registration": "--entry에는 --registration이 필요합니다",
