@@ -20,6 +20,7 @@ import type { certificateCommand, exportCommand, showCommand } from './commands/
 import type { escrowCertificate, escrowDeposit, escrowInspect, escrowRelease, escrowVerify } from './commands/escrow.js';
 import type { trustAdd } from './commands/trust.js';
 import type { listCommand } from './commands/registry.js';
+import type * as secretCommands from './commands/secret.js';
 
 // Commands load on demand: start-up time matters (hashing a file is ~10× slower than
 // OpenSSL if every library loads first).
@@ -37,6 +38,7 @@ const commands = {
   escrow: () => import('./commands/escrow.js'),
   registry: () => import('./commands/registry.js'),
   agent: () => import('./commands/agent.js'),
+  secret: () => import('./commands/secret.js'),
 };
 
 /** Commander collector for repeatable options. */
@@ -417,6 +419,110 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--from <folder>', d(t`where the receipts are (repeatable)`), collect, [])
     .addOption(trust)
     .action(run(async (o: { from: string[]; trust: string[] }) => (await commands.registry()).rebuildCommand(ctx, o)));
+  const secret = program.command('secret').description(d(t`secrecy-measure records (비밀관리 기록): secrets by classification, access, pledges, handling history — each signed, timestamped and chained`));
+  type S = typeof secretCommands;
+  const recorder = (c: Command) =>
+    tsaOptions(c.option('--identity <name>', d(t`the recorder's identity, which signs the record (default: the default identity)`)).addOption(trust)).addOption(passphraseFile);
+  const personOptions = (c: Command) => c.option('--person <name>', d(t`the person's name`)).option('--employee-id <id>', d(t`the person's employee id (people are matched by it when given)`));
+  recorder(
+    secret
+      .command('add <id>')
+      .description(d(t`record a secret: title, classification, custodian, review date, and the registrations (and entries) of its files`))
+      .option('--title <text>', d(t`the secret's title (stays on this machine)`))
+      .option('--description <text>', d(t`a description (stays on this machine)`))
+      .option('--level <level>', d(t`classification: a level id or name of the scale (default scale: top-secret 극비, confidential 대외비, internal 사내한정)`))
+      .option('--department <name>', d(t`the owning department`))
+      .option('--custodian <name>', d(t`the custodian (관리책임자)`))
+      .option('--review <date>', d(t`next review date (YYYY-MM-DD)`))
+      .option('--registration <id|receipt>', d(t`a registration of the secret's files: its id (from the local index) or its receipt (repeatable)`), collect, [])
+      .option('--entry <name>', d(t`only these entries of the registrations (repeatable; default: all)`), collect, []),
+  ).action(run(async (id: string, o: Parameters<S['secretAdd']>[2]) => (await commands.secret()).secretAdd(ctx, id, o)));
+  recorder(
+    secret
+      .command('edit <id>')
+      .description(d(t`record a change (e.g. a reclassification) as a signed event`))
+      .option('--title <text>', d(t`new title`))
+      .option('--description <text>', d(t`new description ("" removes it)`))
+      .option('--level <level>', d(t`new classification`))
+      .option('--department <name>', d(t`new department ("" removes it)`))
+      .option('--custodian <name>', d(t`new custodian ("" removes it)`))
+      .option('--review <date>', d(t`new review date (YYYY-MM-DD; "" removes it)`))
+      .option('--reason <text>', d(t`why`)),
+  ).action(run(async (id: string, o: Parameters<S['secretEdit']>[2]) => (await commands.secret()).secretEdit(ctx, id, o)));
+  recorder(
+    secret
+      .command('attach <id> <registration>')
+      .description(d(t`add a newer version of the secret's files: a registration id or receipt`))
+      .option('--entry <name>', d(t`only these entries (repeatable; default: all)`), collect, [])
+      .option('--note <text>', d(t`a note`)),
+  ).action(run(async (id: string, reg: string, o: Parameters<S['secretAttach']>[3]) => (await commands.secret()).secretAttach(ctx, id, reg, o)));
+  recorder(
+    personOptions(secret.command('grant <ids...>').description(d(t`record that a person may access secrets: since, until, role; granted by the recorder`)))
+      .option('--role <role>', d(t`the person's role`))
+      .option('--since <date>', d(t`from (YYYY-MM-DD; default today)`))
+      .option('--until <date>', d(t`until (YYYY-MM-DD)`))
+      .option('--certificate <pem>', d(t`the person's certificate: their pledges must be signed by its subject`)),
+  ).action(run(async (ids: string[], o: Parameters<S['secretGrant']>[2]) => (await commands.secret()).secretGrant(ctx, ids, o)));
+  recorder(
+    personOptions(secret.command('revoke [ids...]').description(d(t`record the end of a person's access (without ids: to every secret they may access)`)))
+      .option('--date <date>', d(t`when (YYYY-MM-DD; default today)`))
+      .option('--reason <text>', d(t`why`))
+      .option('--left', d(t`the person left the company (퇴사): stats then expects a leaving pledge`)),
+  ).action(run(async (ids: string[], o: Parameters<S['secretRevoke']>[2]) => (await commands.secret()).secretRevoke(ctx, ids, o)));
+  recorder(
+    personOptions(secret.command('pledge [ids...]').description(d(t`record a person's security pledge (서약서) covering secrets (default: all), signed with their own identity or on paper`)))
+      .option('--kind <kind>', d(t`joining (입사), project (참여) or leaving (퇴사)`))
+      .option('--date <date>', d(t`the pledge's date (YYYY-MM-DD; default today)`))
+      .option('--document <file>', d(t`the pledge document (fingerprinted, never sent)`))
+      .option('--signer <identity>', d(t`the person's own identity in this home (PKCS#12, PEM or NPKI, imported); passphrase from TSPROOF_SIGNER_PASSPHRASE or --signer-passphrase-file`))
+      .option('--signer-passphrase-file <file>', d(t`read the signer's passphrase from a file`))
+      .option('--acknowledgement <p7s>', d(t`the person's signed statement, made elsewhere (CMS SignedData over the pledge statement, docs/secrets.md)`))
+      .option('--paper <scan>', d(t`a signed paper pledge: its scan (fingerprinted), for a person without a certificate`)),
+  ).action(run(async (ids: string[], o: Parameters<S['secretPledge']>[2]) => (await commands.secret()).secretPledge(ctx, ids, o)));
+  personOptions(secret.command('statement [ids...]').description(d(t`print the pledge statement a person signs elsewhere (canonical JSON), for pledge --acknowledgement`)))
+    .option('--kind <kind>', d(t`joining (입사), project (참여) or leaving (퇴사)`))
+    .option('--date <date>', d(t`the pledge's date (YYYY-MM-DD; default today)`))
+    .option('--document <file>', d(t`the pledge document (fingerprinted, never sent)`))
+    .option('--out <file>', d(t`write it to this file instead of stdout`))
+    .action(run(async (ids: string[], o: Parameters<S['secretStatement']>[2]) => (await commands.secret()).secretStatement(ctx, ids, o)));
+  recorder(
+    personOptions(secret.command('event <id> <action>').description(d(t`record handling (취급 이력): viewed, copied, taken-out, lent, returned or destroyed`)))
+      .option('--date <date>', d(t`when (YYYY-MM-DD; default today)`))
+      .option('--note <text>', d(t`a note`))
+      .option('--partner <name>', d(t`lent: the partner`))
+      .option('--nda <file>', d(t`lent: the NDA (fingerprinted, never sent)`)),
+  ).action(run(async (id: string, action: string, o: Parameters<S['secretHandle']>[3]) => (await commands.secret()).secretHandle(ctx, id, action, o)));
+  recorder(secret.command('retire <id>').description(d(t`retire a secret (its records stay verifiable)`)).option('--reason <text>', d(t`why`))).action(
+    run(async (id: string, o: Parameters<S['secretRetire']>[2]) => (await commands.secret()).secretRetire(ctx, id, o)),
+  );
+  secret
+    .command('list')
+    .description(d(t`the secrets on record`))
+    .option('--all', d(t`include retired secrets`))
+    .action(run(async (o: { all?: boolean }) => (await commands.secret()).secretList(ctx, o)));
+  secret
+    .command('show <id>')
+    .description(d(t`a secret's records, each with its proof status`))
+    .addOption(trust)
+    .action(run(async (id: string, o: { trust: string[] }) => (await commands.secret()).secretShow(ctx, id, o)));
+  secret
+    .command('verify')
+    .description(d(t`check every record: signatures, timestamps, the chains; names any event that was altered`))
+    .addOption(trust)
+    .action(run(async (o: { trust: string[] }) => (await commands.secret()).secretVerify(ctx, o)));
+  secret
+    .command('stats')
+    .description(d(t`secrets per classification and what needs attention (access without pledge, leavers without a leaving pledge, expired access, overdue reviews); exit 1 when something does`))
+    .option('--date <date>', d(t`judge as of this date (YYYY-MM-DD; default today)`))
+    .addOption(trust)
+    .action(run(async (o: { trust: string[]; date?: string }) => (await commands.secret()).secretStatsCommand(ctx, o)));
+  secret
+    .command('report <id>')
+    .description(d(t`a litigation report: versions, classification history, access, pledges, handling, every event's proof; PDF and an evidence pack checked with OpenSSL alone`))
+    .option('--pdf <file>', d(t`also write the report as a PDF (--lang ko, en or both)`))
+    .option('--evidence <dir>', d(t`also write an evidence pack a third party checks with OpenSSL alone`))
+    .addOption(trust)
+    .action(run(async (id: string, o: { trust: string[]; pdf?: string; evidence?: string }) => (await commands.secret()).secretReportCommand(ctx, id, { ...o, ...(ctx.langOption ? { lang: ctx.langOption } : {}) })));
 
   program
     .command('demo')
