@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliWorkspace, importAlice, type CliWorkspace } from '../helpers/setup.js';
 import { hostileTsa, type Running } from '../helpers/servers.js';
@@ -184,7 +185,12 @@ describe('escrow release', () => {
     expect(res.status, res.stderr).toBe(0);
     for (const e of receipt.entries) expect(sha256(readFileSync(path.join(ben.work, 'released', e.name)))).toBe(e.digests.sha256);
     expect(statSync(path.join(ben.work, 'released', 'proj/build.sh')).mode & 0o111).not.toBe(0);
-    const events = readFileSync(path.join(ben.home, 'escrow', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // Recorded in the registry's event chain (docs/registry.md), as an escrow.release event.
+    const db = new DatabaseSync(path.join(ben.home, 'registry.db'), { readOnly: true });
+    const events = (db.prepare("SELECT kind, payload FROM events WHERE kind LIKE 'escrow.%' ORDER BY seq").all() as { kind: string; payload: string }[]).map((row) => ({ ...JSON.parse(row.payload), eventKind: row.kind }));
+    db.close();
+    expect(events.find((e) => e.kind === 'release').eventKind).toBe('escrow.release');
+    expect((await ben.run(['registry', 'verify'])).status).toBe(0);
     const ev = events.find((e) => e.kind === 'release');
     expect(ev).toMatchObject({ receiptId: receipt.id, actor: { subject: r.p384.cert.subject }, deposit: { sha256: sha256(readFileSync(deposit())) } });
     // The signed event opens with OpenSSL: a CMS SignedData whose content is the release event.

@@ -12,7 +12,7 @@ import { exists, writeAtomic } from '../../core/io/fs.js';
 import { parseCertificates } from '../../core/pki/certificate.js';
 import { register } from '../../core/register.js';
 import { deposit } from '../../core/escrow/deposit.js';
-import { FileEscrowEventLog, signedField, type EscrowEventLog } from '../../core/escrow/events.js';
+import { RegistryEscrowEventLog, signedField, type EscrowEventLog } from '../../core/escrow/events.js';
 import { judgeDeposit, readDeposit, type DepositFile, type DepositJudgement } from '../../core/escrow/open.js';
 import { renderDepositCertificate, renderVerificationStatementPdf } from '../../core/escrow/pdf.js';
 import { describeRecipient, recipientOf, type RecipientSummary } from '../../core/escrow/recipients.js';
@@ -37,9 +37,9 @@ const TOOL = `tsproof ${VERSION}`;
 const bytes = (n: number) => n.toLocaleString('en-US');
 const rel = (ctx: CliContext, p: string) => path.relative(ctx.cwd, p) || p;
 
-/** Where escrow events are recorded. The embedded registry will implement the same interface (docs/escrow.md, "Events"). */
+/** Where escrow events are recorded: the registry's event chain (docs/escrow.md, "Events"). */
 function eventLog(ctx: CliContext): EscrowEventLog {
-  return new FileEscrowEventLog(ctx.home);
+  return new RegistryEscrowEventLog(ctx.home, ctx.now);
 }
 
 async function readRecipientCertificate(ctx: CliContext, file: string) {

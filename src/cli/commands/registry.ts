@@ -5,25 +5,19 @@ import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { hashFile, hashFiles, takeHashPool } from '../../core/hash/engine.js';
 import { collectFiles } from '../../core/io/files.js';
-import { writeAtomic } from '../../core/io/fs.js';
 import type { HashAlgorithm } from '../../core/crypto/algorithms.js';
-import { toBase64 } from '../../core/bytes.js';
-import { fileRateState } from '../../core/home.js';
-import { proxyFromEnv } from '../../core/tsp/http.js';
-import { obtainTimestamps } from '../../core/tsp/client.js';
-import { checkRegistry, type RegistryCheck } from '../../core/registry/check.js';
 import { coveringRegistrations } from '../../core/registry/lookup.js';
 import { openExistingRegistry, openRegistry, registryPath } from '../../core/registry/open.js';
-import { adoptReceipts, endRegistration, exportLines, fileStatuses, receiptFiles, resolveRegistration, type Adoption, type FileStatus } from '../../core/registry/operations.js';
 import { SCHEMA_VERSION, SqliteRegistry } from '../../core/registry/sqlite.js';
+import { fileStatuses, resolveRegistration, type FileStatus } from '../../core/registry/query.js';
+import type { RegistryCheck } from '../../core/registry/check.js';
+import type { Adoption } from '../../core/registry/operations.js';
 import type { Coverage, RegistrationFilter, RegistrationRecord, RegistrationStatus } from '../../core/registry/types.js';
 import { plain, t, type Text } from '../../core/text.js';
-import { trustAnchors, unlockIdentity, verifySettings } from '../common.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit.js';
 import { note, out, printJson, warn, writeChunks } from '../output.js';
 import { hashingProgress } from '../progress.js';
-import { resolveTsas } from './register.js';
 
 const opts = (ctx: CliContext) => ({ now: ctx.now });
 
@@ -229,6 +223,8 @@ export async function statusCommand(ctx: CliContext, inputs: string[], o: { excl
 
 export async function verifyRegistryCommand(ctx: CliContext, o: { trust: string[]; receipts?: boolean }): Promise<number> {
   if (!existsSync(registryPath(ctx.home)) && !existsSync(path.join(ctx.home, 'index.jsonl'))) throw new InputError({ code: 'FILE_NOT_FOUND', message: t`no registry at ${registryPath(ctx.home)}: nothing registered yet` });
+  const { trustAnchors } = await import('../common.js');
+  const { checkRegistry } = await import('../../core/registry/check.js');
   const trust = await trustAnchors(ctx, o.trust);
   const r = await withStore(ctx, (s) => checkRegistry(s, { trust, now: ctx.now(), receipts: o.receipts !== false }));
   if (ctx.json) printJson(ctx, { ...r, problems: r.problems.map((p) => ({ ...p, detail: p.detail.render() })) });
@@ -245,6 +241,7 @@ function renderCheck(ctx: CliContext, r: RegistryCheck): void {
 }
 
 export async function sealCommand(ctx: CliContext, o: { tsa: string[]; trust: string[]; timeout: string; minTimestamps?: string }): Promise<number> {
+  const [{ resolveTsas }, { trustAnchors }, { obtainTimestamps }, { proxyFromEnv }, { fileRateState }, { toBase64 }] = await Promise.all([import('./register.js'), import('../common.js'), import('../../core/tsp/client.js'), import('../../core/tsp/http.js'), import('../../core/home.js'), import('../../core/bytes.js')]);
   const tsas = await resolveTsas(ctx, o.tsa);
   const trust = await trustAnchors(ctx, o.trust);
   const timeoutMs = Number(o.timeout) * 1000;
@@ -265,6 +262,8 @@ export async function sealCommand(ctx: CliContext, o: { tsa: string[]; trust: st
 }
 
 export async function endCommand(ctx: CliContext, kind: 'retire' | 'destroy', id: string, o: { reason: string; identity?: string; passphraseFile?: string; receipts?: boolean }): Promise<number> {
+  const { unlockIdentity } = await import('../common.js');
+  const { endRegistration } = await import('../../core/registry/operations.js');
   const r = await withStore(ctx, async (s) => {
     await resolveRegistration(s, id); // an unknown id is refused before any passphrase is asked
     const signer = await unlockIdentity(ctx, o.identity, o.passphraseFile);
@@ -289,6 +288,7 @@ function renderAdoptions(ctx: CliContext, list: readonly Adoption[]): void {
 const adoptionJson = (a: Adoption) => ({ receipt: a.receipt, outcome: a.outcome, ...(a.id ? { id: a.id } : {}), ...(a.reason ? { reason: a.reason.render() } : {}) });
 
 export async function importCommand(ctx: CliContext, inputs: string[], o: { trust: string[] }): Promise<number> {
+  const [{ verifySettings }, { adoptReceipts, receiptFiles }] = await Promise.all([import('../common.js'), import('../../core/registry/operations.js')]);
   const files = await receiptFiles(inputs, ctx.cwd);
   if (!files.length) throw new InputError({ code: 'NO_FILES', message: t`no receipts (*.tsproof.json) found` });
   const vctx = { ...(await verifySettings(ctx, { trust: o.trust })), now: ctx.now() };
@@ -304,6 +304,7 @@ export async function importCommand(ctx: CliContext, inputs: string[], o: { trus
 
 export async function exportCommand(ctx: CliContext, o: { out?: string; force?: boolean }): Promise<number> {
   if (ctx.json && !o.out) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registry export writes JSON Lines: with --json, give --out <file> (the summary goes to stdout)` });
+  const [{ exportLines }, { writeAtomic }] = await Promise.all([import('../../core/registry/operations.js'), import('../../core/io/fs.js')]);
   return withStore(ctx, async (s) => {
     const regs = await s.registrations();
     const lines = exportLines(s, regs, SCHEMA_VERSION);
@@ -327,6 +328,7 @@ export async function exportCommand(ctx: CliContext, o: { out?: string; force?: 
  */
 export async function rebuildCommand(ctx: CliContext, o: { from: string[]; trust: string[] }): Promise<number> {
   if (!o.from.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registry rebuild needs --from <folder> (repeatable): where the receipts are` });
+  const [{ verifySettings }, { adoptReceipts, receiptFiles }] = await Promise.all([import('../common.js'), import('../../core/registry/operations.js')]);
   const files = await receiptFiles(o.from, ctx.cwd);
   const vctx = { ...(await verifySettings(ctx, { trust: o.trust })), now: ctx.now() };
   const file = registryPath(ctx.home);

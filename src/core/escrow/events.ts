@@ -1,14 +1,16 @@
 /**
  * Escrow events — deposits made, verifications done, releases — recorded where a registry can
- * keep them. Storage is behind `EscrowEventLog`: today a JSON-lines file under $TSPROOF_HOME
- * (FileEscrowEventLog); the embedded registry implements the same interface when it arrives
- * (docs/escrow.md, "Events"). Each event carries the signed document (CMS SignedData with the
- * JSON encapsulated), so a log entry is evidence by itself, whatever stores it.
+ * keep them. Storage is behind `EscrowEventLog`: the registry's event chain (RegistryEscrowEventLog,
+ * event kinds `escrow.deposit`, `escrow.verification`, `escrow.release`), and the JSON-lines file
+ * of earlier versions (FileEscrowEventLog, still read). Each event carries the signed document
+ * (CMS SignedData with the JSON encapsulated), so a log entry is evidence by itself, whatever
+ * stores it (docs/escrow.md, "Events").
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toBase64 } from '../bytes.js';
 import type { PartyRef } from './statements.js';
+import { openExistingRegistry, openRegistry } from '../registry/open.js';
 
 export type EscrowEventKind = 'deposit' | 'verification' | 'release';
 
@@ -60,6 +62,42 @@ export class FileEscrowEventLog implements EscrowEventLog {
       } catch {
         // A torn last line (a crash mid-write) is skipped, as in the index.
       }
+    }
+    return out;
+  }
+}
+
+const KINDS: readonly EscrowEventKind[] = ['deposit', 'verification', 'release'];
+
+/**
+ * Escrow events in the registry's hash chain ($TSPROOF_HOME/registry.db, docs/registry.md): one
+ * `escrow.<kind>` event each, subject the receipt id, payload the whole event. Events of the
+ * earlier escrow/events.jsonl, when there is one, are listed first.
+ */
+export class RegistryEscrowEventLog implements EscrowEventLog {
+  constructor(
+    readonly home: string,
+    private readonly now: () => Date,
+  ) {}
+
+  async record(e: EscrowEvent): Promise<void> {
+    const store = await openRegistry(this.home, { now: this.now });
+    try {
+      await store.append({ kind: `escrow.${e.kind}`, subject: e.receiptId, payload: { ...e } });
+    } finally {
+      store.close();
+    }
+  }
+
+  async list(): Promise<EscrowEvent[]> {
+    const out = await new FileEscrowEventLog(this.home).list();
+    const store = await openExistingRegistry(this.home, { now: this.now });
+    if (!store) return out;
+    try {
+      const events = (await Promise.all(KINDS.map((k) => store.events({ kind: `escrow.${k}` })))).flat().sort((a, b) => a.seq - b.seq);
+      for (const e of events) out.push(JSON.parse(e.payload) as EscrowEvent);
+    } finally {
+      store.close();
     }
     return out;
   }

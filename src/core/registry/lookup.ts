@@ -10,7 +10,6 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { RECEIPT_SUFFIX } from '../io/files.js';
-import { loadReceiptSource } from '../receipt/source.js';
 import type { RegistrationRecord, RegistryStore } from './types.js';
 
 /** At most this many receipt files are hashed while looking for a moved receipt. */
@@ -29,7 +28,7 @@ export async function coveringRegistrations(store: RegistryStore, digests: Parti
 export async function receiptSha256(file: string): Promise<string | undefined> {
   try {
     const st = await stat(file);
-    if (st.isDirectory()) return (await loadReceiptSource(file)).sha256;
+    if (st.isDirectory()) return (await (await import('../receipt/source.js')).loadReceiptSource(file)).sha256;
     const h = createHash('sha256');
     for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
     return h.digest('hex');

@@ -9,9 +9,6 @@ import { mkdir, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readIndex, type IndexEntry } from '../home.js';
-import { loadReceiptSource } from '../receipt/source.js';
-import { decodeManifest } from '../receipt/manifest.js';
-import { fromBase64Strict } from '../bytes.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { entryRecords, registrationEvent } from './record.js';
 import { SqliteRegistry } from './sqlite.js';
@@ -69,6 +66,9 @@ async function fromIndexLine(line: IndexEntry): Promise<{ rec: RegistrationRecor
   const algorithms = Object.keys(line.digests) as HashAlgorithm[];
   const rec: RegistrationRecord = { id: line.id, time: line.time, times: [line.time], created: line.time, holder: line.holder, holderSha256: line.holderSha256 ?? '', tsas: [], algorithms, receipt: line.receipt, receiptSha256: '', count: 0, status: 'active' };
   try {
+    const { loadReceiptSource } = await import('../receipt/source.js');
+    const { decodeManifest } = await import('../receipt/manifest.js');
+    const { fromBase64Strict } = await import('../bytes.js');
     const loaded = await loadReceiptSource(line.receipt);
     const bytes = fromBase64Strict(loaded.receipt.manifest);
     const manifest = bytes ? decodeManifest(bytes).manifest : undefined;

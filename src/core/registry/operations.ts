@@ -7,7 +7,6 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { toBase64 } from '../bytes.js';
-import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { InputError, messageOf } from '../errors.js';
 import { signDocument } from '../escrow/statements.js';
 import { RECEIPT_SUFFIX } from '../io/files.js';
@@ -15,48 +14,11 @@ import type { Certificate } from '../pki/certificate.js';
 import { loadReceiptSource } from '../receipt/source.js';
 import { t, type Text } from '../text.js';
 import { verifyReceipt, type VerifyContext } from '../verify/receipt.js';
-import { coveringRegistrations, receiptSha256 } from './lookup.js';
+import { receiptSha256 } from './lookup.js';
+import { resolveRegistration } from './query.js';
 import { recordRegistration } from './record.js';
 import type { SqliteRegistry } from './sqlite.js';
 import type { RegistrationRecord, RegistryEvent, RegistryStore } from './types.js';
-
-/** A registration by its id or an unambiguous prefix of it (at least 4 characters). */
-export async function resolveRegistration(store: RegistryStore, id: string): Promise<RegistrationRecord> {
-  const exact = await store.registration(id);
-  if (exact) return exact;
-  const found = id.length >= 4 ? await store.registrationsByPrefix(id.toLowerCase(), 2) : [];
-  if (found.length === 1) return found[0]!;
-  if (found.length > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${id} names more than one registration: give more of its id` });
-  throw new InputError({ code: 'REGISTRATION_NOT_FOUND', message: t`no registration ${id} in the registry (tsproof log lists them)` });
-}
-
-export type FileState = 'registered' | 'modified' | 'unregistered';
-
-export interface FileStatus {
-  file: string;
-  status: FileState;
-  /** registered: the earliest registration covering the content; modified: the latest one of this name. */
-  registration?: { id: string; time: string; receipt: string };
-  /** registered: how many other registrations cover it too. */
-  others?: number;
-}
-
-/** Each file's state against the registry: its content registered (earliest), its name registered with other content, or neither. */
-export async function fileStatuses(store: RegistryStore, files: readonly { name: string; digests: Partial<Record<HashAlgorithm, string>> }[]): Promise<FileStatus[]> {
-  const out: FileStatus[] = [];
-  for (const f of files) {
-    const covering = (await coveringRegistrations(store, f.digests)).filter((r) => r.status !== 'destroyed');
-    const first = covering[0];
-    if (first) {
-      out.push({ file: f.name, status: 'registered', registration: { id: first.id, time: first.time, receipt: first.receipt }, others: covering.length - 1 });
-      continue;
-    }
-    const named = (await store.findByName(f.name)).filter((c) => c.registration.status !== 'destroyed').at(-1);
-    if (named) out.push({ file: f.name, status: 'modified', registration: { id: named.registration.id, time: named.registration.time, receipt: named.registration.receipt } });
-    else out.push({ file: f.name, status: 'unregistered' });
-  }
-  return out;
-}
 
 /** Receipt files under the given paths: a receipt or evidence pack (zip) as given, folders searched for *.tsproof.json. */
 export async function receiptFiles(inputs: readonly string[], cwd: string): Promise<string[]> {

@@ -1,0 +1,130 @@
+/**
+ * Benchmark of the registry's four speed targets (issue 13), in one run:
+ *
+ *   npm run bench:registry
+ *   BENCH_REG_FILES=20000 BENCH_FIND_ENTRIES=200000 BENCH_STATUS_FILES=2000 npm run bench:registry
+ *
+ * 1. Recording a registration of BENCH_REG_FILES (100,000) files: the time `register` spends in
+ *    the registry (open, insert the record, entries and event, commit) — measured in process on
+ *    the same receipt — against the wall time of that `register` (target ≤ 10 %).
+ * 2. `tsproof registry find <digest>` over a registry of BENCH_FIND_ENTRIES (1,000,000) entries,
+ *    against `tsproof --version` (start-up) in the same run (target: ≤ 50 ms beyond start-up).
+ * 3. `tsproof status` of a BENCH_STATUS_FILES (10,000) files folder, all registered, against
+ *    `tsproof hash` of it, and sha256sum as the reference tool (target ≤ 1.2 × hash).
+ * 4. The database's growth per entry for 2., less the names' bytes (target ≤ 200 bytes).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { envForLang } from '../dist/cli/i18n.js';
+import { openRegistry, registryPath } from '../dist/core/registry/open.js';
+import { entryRecords, registrationEvent } from '../dist/core/registry/record.js';
+import { parseReceiptJson } from '../dist/core/receipt/receipt.js';
+
+const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tsproof.js');
+const REG_FILES = Number(process.env.BENCH_REG_FILES ?? 100_000);
+const FIND_ENTRIES = Number(process.env.BENCH_FIND_ENTRIES ?? 1_000_000);
+const STATUS_FILES = Number(process.env.BENCH_STATUS_FILES ?? 10_000);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-bench-registry-'));
+const env = { ...envForLang(process.env, 'en'), TSPROOF_HOME: path.join(dir, 'home'), TSPROOF_PASSPHRASE: 'bench passphrase', CI: '1' };
+
+function run(args: string[], o: { home?: string; cmd?: string[] } = {}): { seconds: number; stdout: string } {
+  const t0 = process.hrtime.bigint();
+  const [command, ...argv] = o.cmd ?? [process.execPath, BIN, ...args];
+  const r = spawnSync(command!, argv, { cwd: dir, env: o.home ? { ...env, TSPROOF_HOME: o.home } : env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0 && !(args[0] === 'status' && r.status === 1)) throw new Error(`${command} ${argv.join(' ')} failed: ${r.stderr}`);
+  return { seconds, stdout: r.stdout };
+}
+const best = (n: number, f: () => { seconds: number; stdout: string }) => {
+  const runs = Array.from({ length: n }, f);
+  return { seconds: Math.min(...runs.map((r) => r.seconds)), stdout: runs[0]!.stdout };
+};
+const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`;
+
+function makeFiles(root: string, n: number, tag: string): void {
+  const data = randomBytes(1024);
+  for (let d = 0; d < 100; d++) mkdirSync(path.join(root, `d${d}`), { recursive: true });
+  for (let i = 0; i < n; i++) {
+    data.writeUInt32LE(i, 0);
+    data.write(tag, 4);
+    const fd = openSync(path.join(root, `d${i % 100}`, `f${i}.bin`), 'w');
+    writeSync(fd, data);
+    closeSync(fd);
+  }
+}
+
+let server: ReturnType<typeof spawn> | undefined;
+try {
+  run(['identity', 'new', '--name', 'Bench']);
+  run(['tsa', 'init', '--dir', 'tsa']);
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  server = spawn(process.execPath, [BIN, 'tsa', 'serve', '--dir', 'tsa', '--port', String(port)], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve) => server!.stderr!.on('data', (b: Buffer) => b.toString().includes('listening') && resolve()));
+  const url = `http://127.0.0.1:${port}/`;
+
+  // 1. Recording a large registration.
+  makeFiles(path.join(dir, 'big'), REG_FILES, 'big');
+  const reg = run(['register', 'big', '--tsa', url, '--out', 'receipts', '--json']);
+  const doc = JSON.parse(reg.stdout) as { receipt: string };
+  const receipt = parseReceiptJson(readFileSync(path.join(dir, doc.receipt), 'utf8'), doc.receipt);
+  const shadowHome = path.join(dir, 'shadow');
+  const recs = JSON.parse(run(['--json', 'log']).stdout).registrations as Record<string, unknown>[];
+  const rec = { ...(recs[0] as object), id: '00000000-0000-4000-8000-000000000001' } as Parameters<typeof registrationEvent>[1];
+  const t0 = process.hrtime.bigint();
+  const store = await openRegistry(shadowHome, { now: () => new Date() });
+  const rows = entryRecords(receipt.entries);
+  await store.addRegistration(rec, rows, registrationEvent('registration', rec, rows));
+  store.close();
+  const recordSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(`\n1. recording a registration of ${REG_FILES.toLocaleString('en-US')} files`);
+  console.log(`   tsproof register (wall)        ${reg.seconds.toFixed(2)} s`);
+  console.log(`   of which the registry          ${ms(recordSeconds)}  = ${((recordSeconds / reg.seconds) * 100).toFixed(1)} % of register (target ≤ 10 %)`);
+
+  // 2 and 4. A registry of FIND_ENTRIES entries; find one digest.
+  const findHome = path.join(dir, 'find-home');
+  const big = await openRegistry(findHome, { now: () => new Date() });
+  const empty = statSync(registryPath(findHome)).size;
+  const per = 100_000;
+  let nameBytes = 0;
+  let needle = '';
+  for (let r = 0; r * per < FIND_ENTRIES; r++) {
+    const n = Math.min(per, FIND_ENTRIES - r * per);
+    const entries = Array.from({ length: n }, (_, i) => {
+      const name = `project-${r}/src/module${i % 500}/file-${i}.cad`;
+      nameBytes += Buffer.byteLength(name);
+      return { index: i, name, size: 1024 + i, digests: { sha256: randomBytes(32).toString('hex') } };
+    });
+    if (r === Math.floor(FIND_ENTRIES / per / 2)) needle = entries[Math.floor(n / 2)]!.digests.sha256;
+    const id = `00000000-0000-4000-8000-${String(r).padStart(12, '0')}`;
+    const rr = { ...rec, id, time: new Date(Date.UTC(2026, 0, 1 + r)).toISOString(), count: n };
+    await big.addRegistration(rr, entries, registrationEvent('registration', rr, entries));
+  }
+  big.close();
+  const grown = statSync(registryPath(findHome)).size - empty;
+  const startup = best(5, () => run(['--version']));
+  const find = best(5, () => run(['registry', 'find', `sha256:${needle}`, '--json'], { home: findHome }));
+  const found = JSON.parse(find.stdout) as { registrations: unknown[] };
+  console.log(`\n2. registry find <digest> over ${FIND_ENTRIES.toLocaleString('en-US')} entries (best of 5; found ${found.registrations.length})`);
+  console.log(`   tsproof --version (start-up)   ${ms(startup.seconds)}`);
+  console.log(`   tsproof registry find          ${ms(find.seconds)}  = start-up + ${ms(find.seconds - startup.seconds)} (target ≤ 50 ms), ratio ${(find.seconds / startup.seconds).toFixed(2)}`);
+  console.log(`\n4. database growth: ${(grown / 1024 ** 2).toFixed(1)} MB for ${FIND_ENTRIES.toLocaleString('en-US')} entries = ${(grown / FIND_ENTRIES).toFixed(0)} bytes per entry, of which names ${(nameBytes / FIND_ENTRIES).toFixed(0)}: ${((grown - nameBytes) / FIND_ENTRIES).toFixed(0)} bytes plus the name (target ≤ 200)`);
+  rmSync(findHome, { recursive: true, force: true });
+
+  // 3. status of a registered folder against hash (and sha256sum).
+  makeFiles(path.join(dir, 'st'), STATUS_FILES, 'st');
+  run(['register', 'st', '--tsa', url, '--out', 'receipts']);
+  const hash = best(3, () => run(['hash', 'st']));
+  const status = best(3, () => run(['status', 'st']));
+  const sha = best(3, () => run([], { cmd: ['sh', '-c', 'find st -type f -print0 | xargs -0 sha256sum > /dev/null'] }));
+  console.log(`\n3. status of ${STATUS_FILES.toLocaleString('en-US')} registered files (best of 3)`);
+  console.log(`   tsproof hash st                ${ms(hash.seconds)}`);
+  console.log(`   tsproof status st              ${ms(status.seconds)}  = ${(status.seconds / hash.seconds).toFixed(2)} × hash (target ≤ 1.2)`);
+  console.log(`   (reference) sha256sum          ${ms(sha.seconds)}`);
+} finally {
+  server?.kill();
+  rmSync(dir, { recursive: true, force: true });
+}

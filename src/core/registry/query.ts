@@ -1,0 +1,49 @@
+/**
+ * Registry queries that need nothing but the store: a registration by id or prefix, and the
+ * state of files against the registry (`status`). Kept light: `status`, `find` and `log` load
+ * only this, the store and the hashing engine.
+ */
+import type { HashAlgorithm } from '../crypto/algorithms.js';
+import { InputError } from '../errors.js';
+import { t } from '../text.js';
+import { coveringRegistrations } from './lookup.js';
+import type { RegistrationRecord, RegistryStore } from './types.js';
+
+/** A registration by its id or an unambiguous prefix of it (at least 4 characters). */
+export async function resolveRegistration(store: RegistryStore, id: string): Promise<RegistrationRecord> {
+  const exact = await store.registration(id);
+  if (exact) return exact;
+  const found = id.length >= 4 ? await store.registrationsByPrefix(id.toLowerCase(), 2) : [];
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${id} names more than one registration: give more of its id` });
+  throw new InputError({ code: 'REGISTRATION_NOT_FOUND', message: t`no registration ${id} in the registry (tsproof log lists them)` });
+}
+
+export type FileState = 'registered' | 'modified' | 'unregistered';
+
+export interface FileStatus {
+  file: string;
+  status: FileState;
+  /** registered: the earliest registration covering the content; modified: the latest one of this name. */
+  registration?: { id: string; time: string; receipt: string };
+  /** registered: how many other registrations cover it too. */
+  others?: number;
+}
+
+/** Each file's state against the registry: its content registered (earliest), its name registered with other content, or neither. */
+export async function fileStatuses(store: RegistryStore, files: readonly { name: string; digests: Partial<Record<HashAlgorithm, string>> }[]): Promise<FileStatus[]> {
+  const out: FileStatus[] = [];
+  for (const f of files) {
+    const covering = (await coveringRegistrations(store, f.digests)).filter((r) => r.status !== 'destroyed');
+    const first = covering[0];
+    if (first) {
+      out.push({ file: f.name, status: 'registered', registration: { id: first.id, time: first.time, receipt: first.receipt }, others: covering.length - 1 });
+      continue;
+    }
+    const named = (await store.findByName(f.name)).filter((c) => c.registration.status !== 'destroyed').at(-1);
+    if (named) out.push({ file: f.name, status: 'modified', registration: { id: named.registration.id, time: named.registration.time, receipt: named.registration.receipt } });
+    else out.push({ file: f.name, status: 'unregistered' });
+  }
+  return out;
+}
+
