@@ -55,7 +55,7 @@ export async function hashingProgress(ctx: CliContext, totalFiles: number, total
   let stage: { label: Text; since: number } | undefined;
   const started = Date.now();
   const write = (s: string) => ctx.stderr.write(s);
-  const fit = (s: string) => {
+  const fitToWidth = (s: string) => {
     const cols = (ctx.stderr as { columns?: number }).columns || 120;
     return [...s].slice(0, Math.max(10, cols - 1)).join('');
   };
@@ -65,7 +65,7 @@ export async function hashingProgress(ctx: CliContext, totalFiles: number, total
       drawn = true;
       live.add(stop);
     }
-    write(`${CLEAR_LINE}${fit(line)}`);
+    write(`${CLEAR_LINE}${fitToWidth(line)}`);
   };
   const hashingLine = (): string | undefined => {
     if (!read) return undefined;

@@ -45,7 +45,7 @@ import { certificateOnRecord, foldRecords, type Ledger, type SecretState } from 
 import { secretStats, type Finding } from '../../core/secrets/stats.js';
 import { EventLogSecretStore, migrateFileStore, type SecretStore, type StoredRecord } from '../../core/secrets/store.js';
 import { openRegistry } from '../../core/registry/open.js';
-import { resolveRegistration } from '../../core/registry/operations.js';
+import { resolveRegistration } from '../../core/registry/query.js';
 import { secretReport, type SecretReport } from '../../core/secrets/report.js';
 import { certificateLang, verifySettings } from '../common.js';
 import { getPassphrase } from '../passphrase.js';

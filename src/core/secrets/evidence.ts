@@ -77,28 +77,28 @@ prev=''
 first=1
 for d in events/*/; do
   d=\${d%/}
-  echo "== \$d"
-  if ! (cd "\$d" && bash verify.sh event.json); then status=1; fi
-  want=$(grep -o '"prev":\\(null\\|"[0-9a-f]*"\\)' "\$d/event.json" | head -n 1 | sed 's/^"prev"://; s/"//g')
-  if [ -n "\$first" ]; then
-    [ "\$want" = null ] || { echo "FAIL: \$d is not the first event of the chain"; status=1; }
+  echo "== $d"
+  if ! (cd "$d" && bash verify.sh event.json); then status=1; fi
+  want=$(grep -o '"prev":\\(null\\|"[0-9a-f]*"\\)' "$d/event.json" | head -n 1 | sed 's/^"prev"://; s/"//g')
+  if [ -n "$first" ]; then
+    [ "$want" = null ] || { echo "FAIL: $d is not the first event of the chain"; status=1; }
   else
-    [ "\$want" = "\$prev" ] || { echo "FAIL: \$d does not follow the event before it (chain broken)"; status=1; }
+    [ "$want" = "$prev" ] || { echo "FAIL: $d does not follow the event before it (chain broken)"; status=1; }
   fi
   first=''
-  prev=$(openssl dgst -sha256 -r "\$d/event.json" | cut -d' ' -f1)
-  if [ -f "\$d/acknowledgement.p7s" ]; then
+  prev=$(openssl dgst -sha256 -r "$d/event.json" | cut -d' ' -f1)
+  if [ -f "$d/acknowledgement.p7s" ]; then
     tmp=$(mktemp) || exit 2
-    if openssl cms -verify -binary -noverify -inform DER -in "\$d/acknowledgement.p7s" -out "\$tmp" 2>/dev/null; then
-      doc=$(grep -o '"document":{[^}]*}' "\$d/event.json" | head -n 1)
-      if grep -qF "\$doc" "\$tmp"; then echo "ok    pledge acknowledgement: a valid signature over a statement of the same pledge document"
-      else echo "FAIL: \$d: the acknowledgement names another pledge document"; status=1; fi
+    if openssl cms -verify -binary -noverify -inform DER -in "$d/acknowledgement.p7s" -out "$tmp" 2>/dev/null; then
+      doc=$(grep -o '"document":{[^}]*}' "$d/event.json" | head -n 1)
+      if grep -qF "$doc" "$tmp"; then echo "ok    pledge acknowledgement: a valid signature over a statement of the same pledge document"
+      else echo "FAIL: $d: the acknowledgement names another pledge document"; status=1; fi
     else
-      echo "FAIL: \$d: the pledge acknowledgement's signature does not verify"; status=1
+      echo "FAIL: $d: the pledge acknowledgement's signature does not verify"; status=1
     fi
-    rm -f "\$tmp"
+    rm -f "$tmp"
   fi
 done
-if [ "\$status" = 0 ]; then echo "VERIFIED: every event is signed, timestamped and chained"; else echo "NOT VERIFIED"; fi
-exit "\$status"
+if [ "$status" = 0 ]; then echo "VERIFIED: every event is signed, timestamped and chained"; else echo "NOT VERIFIED"; fi
+exit "$status"
 `;
