@@ -106,11 +106,14 @@ try {
   big.close();
   const grown = statSync(registryPath(findHome)).size - empty;
   const startup = best(5, () => run(['--version']));
+  // The same command on a registry of one registration (the first one above): what the size costs.
+  const small = best(5, () => run(['registry', 'find', `sha256:${needle}`, '--json']));
   const find = best(5, () => run(['registry', 'find', `sha256:${needle}`, '--json'], { home: findHome }));
   const found = JSON.parse(find.stdout) as { registrations: unknown[] };
   console.log(`\n2. registry find <digest> over ${FIND_ENTRIES.toLocaleString('en-US')} entries (best of 5; found ${found.registrations.length})`);
   console.log(`   tsproof --version (start-up)   ${ms(startup.seconds)}`);
-  console.log(`   tsproof registry find          ${ms(find.seconds)}  = start-up + ${ms(find.seconds - startup.seconds)} (target ≤ 50 ms), ratio ${(find.seconds / startup.seconds).toFixed(2)}`);
+  console.log(`   registry find, 1 registration  ${ms(small.seconds)}  (the command's own start-up: modules, opening the database)`);
+  console.log(`   tsproof registry find          ${ms(find.seconds)}  = --version + ${ms(find.seconds - startup.seconds)}, = find on a small registry + ${ms(find.seconds - small.seconds)} (target ≤ 50 ms beyond start-up), ratio ${(find.seconds / startup.seconds).toFixed(2)}`);
   console.log(`\n4. database growth: ${(grown / 1024 ** 2).toFixed(1)} MB for ${FIND_ENTRIES.toLocaleString('en-US')} entries = ${(grown / FIND_ENTRIES).toFixed(0)} bytes per entry, of which names ${(nameBytes / FIND_ENTRIES).toFixed(0)}: ${((grown - nameBytes) / FIND_ENTRIES).toFixed(0)} bytes plus the name (target ≤ 200)`);
   rmSync(findHome, { recursive: true, force: true });
 

@@ -3,8 +3,6 @@ import { existsSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { hashFile, hashFiles, takeHashPool } from '../../core/hash/engine.js';
-import { collectFiles } from '../../core/io/files.js';
 import type { HashAlgorithm } from '../../core/crypto/algorithms.js';
 import { coveringRegistrations } from '../../core/registry/lookup.js';
 import { openExistingRegistry, openRegistry, registryPath } from '../../core/registry/open.js';
@@ -17,7 +15,6 @@ import { plain, t, type Text } from '../../core/text.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit.js';
 import { note, out, printJson, warn, writeChunks } from '../output.js';
-import { hashingProgress } from '../progress.js';
 
 const opts = (ctx: CliContext) => ({ now: ctx.now });
 
@@ -105,7 +102,7 @@ const HEX_ALG: Record<number, HashAlgorithm> = { 64: 'sha256', 96: 'sha384', 128
 /** What `find` was asked: a file (its content), a digest (alg:hex or bare hex), or a registered name. */
 async function findQuery(ctx: CliContext, q: string, algs: readonly HashAlgorithm[]): Promise<{ kind: 'file' | 'digest' | 'name'; digests?: Partial<Record<HashAlgorithm, string>> }> {
   const abs = path.resolve(ctx.cwd, q);
-  if ((await stat(abs).catch(() => undefined))?.isFile()) return { kind: 'file', digests: (await hashFile(abs, [...new Set<HashAlgorithm>(['sha256', ...algs])], q)).digests };
+  if ((await stat(abs).catch(() => undefined))?.isFile()) return { kind: 'file', digests: (await (await import('../../core/hash/engine.js')).hashFile(abs, [...new Set<HashAlgorithm>(['sha256', ...algs])], q)).digests };
   const m = /^(?:(sha256|sha384|sha512):)?([0-9a-fA-F]+)$/.exec(q);
   if (m) {
     const alg = (m[1] as HashAlgorithm | undefined) ?? HEX_ALG[m[2]!.length];
@@ -180,6 +177,7 @@ export async function historyCommand(ctx: CliContext, name: string): Promise<num
 }
 
 export async function statusCommand(ctx: CliContext, inputs: string[], o: { exclude?: string[] }): Promise<number> {
+  const [{ hashFiles, takeHashPool }, { collectFiles }, { hashingProgress }] = await Promise.all([import('../../core/hash/engine.js'), import('../../core/io/files.js'), import('../progress.js')]);
   const pool = takeHashPool();
   let statuses: FileStatus[];
   try {

@@ -6,7 +6,6 @@
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { InputError } from '../errors.js';
 import { t } from '../text.js';
-import { coveringRegistrations } from './lookup.js';
 import type { RegistrationRecord, RegistryStore } from './types.js';
 
 /** A registration by its id or an unambiguous prefix of it (at least 4 characters). */
@@ -32,12 +31,26 @@ export interface FileStatus {
 
 /** Each file's state against the registry: its content registered (earliest), its name registered with other content, or neither. */
 export async function fileStatuses(store: RegistryStore, files: readonly { name: string; digests: Partial<Record<HashAlgorithm, string>> }[]): Promise<FileStatus[]> {
+  const records = new Map<string, RegistrationRecord>();
+  const record = async (id: string) => {
+    let r = records.get(id);
+    if (!r) {
+      r = (await store.registration(id))!;
+      records.set(id, r);
+    }
+    return r;
+  };
   const out: FileStatus[] = [];
   for (const f of files) {
-    const covering = (await coveringRegistrations(store, f.digests)).filter((r) => r.status !== 'destroyed');
-    const first = covering[0];
-    if (first) {
-      out.push({ file: f.name, status: 'registered', registration: { id: first.id, time: first.time, receipt: first.receipt }, others: covering.length - 1 });
+    // The lean lookup (ids and times only) per algorithm; records are read once per registration.
+    const seen = new Map<string, string>();
+    for (const [alg, hex] of Object.entries(f.digests) as [HashAlgorithm, string][]) {
+      for (const x of await store.idsByDigest(alg, hex)) if (x.status !== 'destroyed' && !seen.has(x.id)) seen.set(x.id, x.time);
+    }
+    const ordered = [...seen].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+    if (ordered.length) {
+      const first = await record(ordered[0]![0]);
+      out.push({ file: f.name, status: 'registered', registration: { id: first.id, time: first.time, receipt: first.receipt }, others: ordered.length - 1 });
       continue;
     }
     const named = (await store.findByName(f.name)).filter((c) => c.registration.status !== 'destroyed').at(-1);

@@ -99,6 +99,8 @@ export class SqliteRegistry implements RegistryStore {
   private readonly db: DatabaseSync;
   private readonly now: () => Date;
   private readonly cache = new Map<string, StatementSync>();
+  /** id, time and status by row id, for idsByDigest (cleared by every change). */
+  private readonly brief = new Map<number, { id: string; time: string; status: RegistrationStatus }>();
 
   private constructor(file: string, db: DatabaseSync, now: () => Date) {
     this.location = file;
@@ -170,6 +172,7 @@ export class SqliteRegistry implements RegistryStore {
 
   /** Runs `f` in one write transaction (BEGIN IMMEDIATE: writers wait their turn, up to the busy timeout). */
   private write<T>(f: () => T): T {
+    this.brief.clear();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const r = f();
@@ -255,6 +258,27 @@ export class SqliteRegistry implements RegistryStore {
   findByDigest(alg: HashAlgorithm, hex: string): Promise<Coverage[]> {
     if (!ALGS.includes(alg)) return Promise.resolve([]);
     return this.guard(() => this.stmt(`SELECT r.*, e.idx AS e_idx, e.name AS e_name, e.size AS e_size, e.sha256 AS e_sha256, e.sha384 AS e_sha384, e.sha512 AS e_sha512 FROM entries e JOIN registrations r ON r.rid = e.rid WHERE e.${alg} = ? ORDER BY r.time, r.rid, e.idx`).all(Buffer.from(hex, 'hex')).map(coverageOf));
+  }
+
+  idsByDigest(alg: HashAlgorithm, hex: string): Promise<{ id: string; time: string; status: RegistrationStatus }[]> {
+    if (!ALGS.includes(alg)) return Promise.resolve([]);
+    // The digest index alone answers (it holds the rows' keys); each registration is read once per
+    // process. No DISTINCT or ORDER BY in SQL: a temporary sort per lookup costs more than sorting
+    // the (few) rows here. `status` runs this once per file.
+    return this.guard(() => {
+      const out: { id: string; time: string; status: RegistrationStatus }[] = [];
+      for (const row of this.stmt(`SELECT rid FROM entries WHERE ${alg} = ?`).all(Buffer.from(hex, 'hex'))) {
+        const rid = Number(row.rid);
+        let r = this.brief.get(rid);
+        if (!r) {
+          const x = this.stmt('SELECT id, time, status FROM registrations WHERE rid = ?').get(rid)!;
+          r = { id: String(x.id), time: String(x.time), status: String(x.status) as RegistrationStatus };
+          this.brief.set(rid, r);
+        }
+        if (!out.includes(r)) out.push(r);
+      }
+      return out.length > 1 ? out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)) : out;
+    });
   }
 
   findByName(name: string): Promise<Coverage[]> {
