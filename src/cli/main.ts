@@ -165,6 +165,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
     .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
     .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
+    .option('--require-revocation', d(t`fail (exit 3) when no OCSP response or CRL can be fetched for a certificate of the proof (default: note it and go on)`))
     .addOption(trust)
     .option('--out <path>', d(t`where the receipt goes: a name ending in .json is the file, anything else a folder (default: the current folder)`))
     .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
@@ -196,6 +197,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--full', d(t`list every check (default: only failed checks and warnings)`))
     .option('--policy <policy>', d(t`strict (default) or compatible: what weak or non-conforming findings do (docs/verification.md)`))
     .option('--at <time>', d(t`judge certificate validity at this time instead of the timestamp's genTime`))
+    .option('--require-revocation', d(t`fail when revocation could not be checked for a certificate of the proof (no usable data in the receipt)`))
     .option('--report <pdf>', d(t`also write a PDF certificate of verification: every file's status, the receipts, anchors and checks`))
     .option('--force', d(t`replace the --report file if it exists`))
     .action(run(async (files: string[], o: Parameters<typeof verifyCommand>[2]) => (await commands.verify()).verifyCommand(ctx, files, o)));

@@ -667,7 +667,6 @@ export const KO: Readonly<Record<string, string>> = {
   "\"{0}\" is not certified by a trusted CA: {1}": "\"{0}\"은(는) 신뢰하는 인증기관이 인증하지 않았습니다: {1}",
   "holder certificate key usage ({0}) allows neither digitalSignature nor nonRepudiation": "보유자 인증서의 키 용도({0})가 digitalSignature도 nonRepudiation도 허용하지 않습니다",
   "no valid timestamp, so the certificate cannot be judged at a proven time": "유효한 타임스탬프가 없어 증명된 시각 기준으로 인증서를 판단할 수 없습니다",
-  "no revocation data for the holder certificate in this receipt; revocation not checked": "이 영수증에 보유자 인증서의 폐지 정보가 없습니다. 폐지 여부는 확인하지 않았습니다",
   "signing-time attribute missing or malformed": "signing-time 속성이 없거나 형식이 잘못되었습니다",
   "signing-time {0} cannot be compared with a proven time": "signing-time {0}을(를) 증명된 시각과 비교할 수 없습니다",
   "signing-time {0} is not after the timestamp": "signing-time {0}이(가) 타임스탬프보다 늦지 않습니다",

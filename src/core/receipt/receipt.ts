@@ -11,6 +11,7 @@ import { writeLeafHash } from './leaf.ts';
 import { DIGEST_LENGTH } from '../crypto/algorithms.js';
 import { parseReceiptBytes } from './load.js';
 import { t, type Text } from '../text.js';
+import type { RevocationEntry } from '../revocation/judge.js';
 
 export const RECEIPT_FORMAT = 'tsproof.receipt';
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.tsproof.receipt+json';
@@ -58,8 +59,8 @@ export interface Receipt {
   timestamps: ReceiptTimestamp[];
   /** The registered files: all of them (a full receipt) or some, each with an inclusion proof (an extracted receipt). */
   entries: ReceiptEntry[];
-  /** Reserved for revocation data (OCSP responses, CRLs); empty in version 1 (anything else is refused). */
-  revocation: [];
+  /** Revocation data captured at registration: OCSP responses and CRLs for the certificates of the proof (docs/long-term.md). */
+  revocation: RevocationEntry[];
   /** Reserved for archive timestamps (renewals); empty in version 1 (anything else is refused). */
   renewals: [];
 }
@@ -79,6 +80,7 @@ export const RECEIPT_FIELDS: ReadonlySet<string> = new Set(['format', 'version',
 export function receiptProblems(v: unknown): Text[] {
   const problems = receiptHeadProblems(v);
   if (isObject(v) && Array.isArray(v.entries)) v.entries.forEach((e, i) => problems.push(...entryShapeProblems(e, i)));
+  if (isObject(v) && Array.isArray(v.revocation)) v.revocation.forEach((r, i) => problems.push(...revocationShapeProblems(r, i)));
   return problems;
 }
 
@@ -104,9 +106,26 @@ export function receiptHeadProblems(v: unknown): Text[] {
       if (!Array.isArray(ts.certificates) || !ts.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
     });
   if (!Array.isArray(v.entries) || v.entries.length === 0) p('entries', t`expected a non-empty array`);
-  // Reserved: empty in version 1 (their content will come with a format addition).
-  if (!Array.isArray(v.revocation) || v.revocation.length) p('revocation', t`expected an empty array (receipt version 1 carries no revocation data)`);
+  // Revocation entries are checked one by one as they are read ({@link revocationShapeProblems}).
+  if (!Array.isArray(v.revocation)) p('revocation', t`expected an array`);
+  // Reserved: empty in version 1 (its content will come with a format addition).
   if (!Array.isArray(v.renewals) || v.renewals.length) p('renewals', t`expected an empty array (receipt version 1 carries no renewals)`);
+  return problems;
+}
+
+const REVOCATION_FIELDS = new Set(['certificate', 'type', 'source', 'data']);
+
+/** Problems with the fields of revocation entry `i` (docs/receipt-format.md). */
+export function revocationShapeProblems(r: unknown, i: number): Text[] {
+  const at = `revocation[${i}]`;
+  if (!isObject(r)) return [t`${at}: ${t`expected an object`}`];
+  const problems: Text[] = [];
+  const p = (field: string, msg: Text) => problems.push(t`${`${at}.${field}`}: ${msg}`);
+  for (const k of Object.keys(r)) if (!REVOCATION_FIELDS.has(k)) p(k, t`unexpected field`);
+  if (typeof r.certificate !== 'string' || !/^[0-9a-f]{64}$/.test(r.certificate)) p('certificate', t`expected the certificate's SHA-256 (64 lowercase hex digits)`);
+  if (r.type !== 'ocsp' && r.type !== 'crl') p('type', t`expected "ocsp" or "crl"`);
+  if (typeof r.source !== 'string') p('source', t`expected a URL string`);
+  if (typeof r.data !== 'string' || r.data.length === 0) p('data', t`expected a base64 string`);
   return problems;
 }
 

@@ -16,6 +16,7 @@ import { decodeField, isFullReceipt, treeOfEntries, type Receipt, type ReceiptEn
 import { leafHash, treeRoot, verifyInclusion } from '../receipt/merkle.js';
 import { fromHex, toHex } from '../bytes.js';
 import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
+import { revocationEntryProblems, judgeEntries, judgePath, type JudgedEntry } from '../revocation/judge.js';
 import { CheckList, revocationStatus, type Check, type RevocationStatus } from './checks.js';
 import { checkHolderPins, checkTsaPins, hasPins, type Pins } from './pins.js';
 import { reasonOf, type Reason } from './verdict.js';
@@ -38,6 +39,8 @@ export interface VerifyContext {
   acceptedPolicies?: readonly string[];
   /** For registration's self-check only: the caller computed the Merkle root from these entries. */
   merkleAlreadyComputed?: boolean;
+  /** Revocation not checked (no usable data) fails the holder's and the TSAs' `*.revocation` checks (`--require-revocation`). */
+  requireRevocation?: boolean;
   /** Expectations about the holder and the TSAs that must hold (verify/pins.ts). */
   pins?: Pins;
   /**
@@ -144,8 +147,17 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   const holder = checkSigner(checks, sd, si, { prefix: 'signature', content: manifestBytes, candidates: [...sd.certificates], policy });
   checkEss(checks, 'signature.signing-certificate-v2', si, holder, sd.certificates, 'v2', true);
 
+  // Revocation data stored at registration, each entry read against the certificate it names.
+  const judged = judgeEntries(receipt.revocation, heldCertificates(receipt, sd, ctx), [...ctx.anchors, ...(ctx.trust ?? []).map((a) => a.certificate)]);
+  if (judged.length) {
+    const { invalid, unjudged } = revocationEntryProblems(judged);
+    if (invalid.length) checks.fail('revocation.data', joinTexts(invalid, '; '));
+    else if (unjudged.length) checks.warn('revocation.data', t`${unjudged.length} of ${judged.length} revocation entries cannot be judged here: ${joinTexts(unjudged, '; ')}`);
+    else checks.pass('revocation.data', t`${judged.length} revocation entries (OCSP responses, CRLs), each signed by the issuer of the certificate it is about`);
+  }
+
   // When (below) comes before who: holder anchors are chosen for the proven time.
-  const stamps = checkTimestamps(checks, receipt, si, manifest, ctx, policy);
+  const stamps = checkTimestamps(checks, receipt, si, manifest, ctx, policy, judged);
   const infos = stamps.map((x) => x.info);
   const earliest = (list: readonly TimestampInfo[]) => list.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
   const proven = earliest(infos.filter((x) => x.trusted));
@@ -161,8 +173,10 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   // windows always at the proven time — without one, only anchors without a window count.
   let holderInfo: HolderInfo | undefined;
   let holderRoot: UntrustedRoot | undefined;
+  let holderPath: { path: Certificate[]; anchored: boolean } | undefined;
   if (holder) {
     const chain = buildPath(holder, [...sd.certificates, ...(ctx.extraCertificates ?? [])], [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', proven)], { at: judgeAt });
+    holderPath = { path: chain.path, anchored: chain.anchored };
     const identity: IdentityStatus = chain.ok ? 'ca-verified' : isSelfAsserted(holder) ? 'self-asserted' : 'unverified';
     const top = chain.path[chain.path.length - 1]!;
     if (identity === 'unverified') holderRoot = untrustedRootOf(chain, [...ctx.anchors, ...(ctx.trust ?? []).map((a) => a.certificate)]);
@@ -221,7 +235,8 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
         t`holder certificate was valid at ${at}, the time a timestamp claims (its TSA is not trusted here, so the time is not proven)`,
         t`holder certificate was not valid at ${at}, the time a timestamp claims (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
       );
-    const revocation = checks.skip('holder.revocation', t`no revocation data for the holder certificate in this receipt; revocation not checked`);
+    const r = judgePath(holderPath!.path, holderPath!.anchored, judged, judgeAt, { skewMs: policy.clockSkewMs, require: !!ctx.requireRevocation, what: t`holder path` });
+    const revocation = checks.add('holder.revocation', r.status, r.detail);
     if (holderInfo) holderInfo.revocation = revocationStatus(revocation);
   }
   const st = signingTime(si);
@@ -266,7 +281,7 @@ interface Stamp {
 }
 
 /** When: each signature-time-stamp covers the SignerInfo signature value (CAdES-T). */
-function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, manifest: Manifest | undefined, ctx: VerifyContext, policy: VerificationPolicy): Stamp[] {
+function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, manifest: Manifest | undefined, ctx: VerifyContext, policy: VerificationPolicy, judged: readonly JudgedEntry[]): Stamp[] {
   const tokens = attr(si.unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw));
   if (tokens.length === 0 || receipt.timestamps.length === 0) checks.fail('timestamp.count', t`the receipt holds no timestamp: the time of the signature is not proven`);
   else
@@ -315,6 +330,7 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
       now: ctx.now,
       policy,
       subject: `timestamp[${i}]`,
+      revocation: { judged, require: !!ctx.requireRevocation },
     });
     sub.items.push(...v.checks);
     const unused = extra.filter((c) => !v.path?.some((p) => p.equals(c)));
@@ -329,6 +345,32 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
   });
 
   return stamps;
+}
+
+/**
+ * The certificates the proof carries: the signature's, each token's, those stored beside the
+ * tokens, and those that came with the receipt (an evidence pack's). Revocation data may only
+ * be about one of them.
+ */
+function heldCertificates(receipt: Receipt, sd: SignedData, ctx: VerifyContext): Certificate[] {
+  const held: Certificate[] = [...sd.certificates, ...(ctx.extraCertificates ?? [])];
+  for (const ts of receipt.timestamps) {
+    const token = decodeField(ts.token);
+    try {
+      if (token) held.push(...parseSignedData(token, 'TimeStampToken').certificates);
+    } catch (err) {
+      rethrowLimit(err);
+    }
+    for (const c of ts.certificates) {
+      const d = decodeField(c);
+      try {
+        if (d) held.push(Certificate.fromDER(d));
+      } catch (err) {
+        rethrowLimit(err);
+      }
+    }
+  }
+  return held;
 }
 
 export interface FileVerification {
