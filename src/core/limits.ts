@@ -57,6 +57,8 @@ export const LIMITS = {
   manifestBytes: 64 * KiB,
   /** The holder's CMS signature (DER, with its embedded timestamp tokens). */
   signatureBytes: 4 * MiB,
+  /** Renewals (archive timestamps) in one receipt: one a year for a century. */
+  renewals: 100,
   /** Revocation entries (OCSP responses, CRLs) in one receipt. */
   revocationEntries: 64,
   /** One OCSP response or CRL (DER), fetched at registration or stored in a receipt. */

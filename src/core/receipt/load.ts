@@ -65,6 +65,14 @@ function streamed(l: Limits): ReadonlyMap<string, ArraySpec> {
         check: (ts: unknown, i: number, what: string) => checkTimestamp(ts, i, what, l),
       },
     ],
+    [
+      'renewals',
+      {
+        elementBytes: base64Length(l.tokenBytes) + l.timestampCertificates * base64Length(l.certificateBytes) + 64 * 1024,
+        count: l.renewals,
+        check: (ts: unknown, i: number, what: string) => checkTimestamp(ts, i, what, l),
+      },
+    ],
     ['revocation', { elementBytes: base64Length(l.revocationBytes) + 4 * 1024, count: l.revocationEntries, check: (r: unknown, i: number) => revocationShapeProblems(r, i) }],
   ]);
 }

@@ -25,6 +25,16 @@ export interface ReceiptTimestamp {
   certificates: string[];
 }
 
+/** One renewal: an RFC 4998 ArchiveTimeStamp whose reduced hash tree leads from this receipt to the token's imprint. */
+export interface ReceiptRenewal {
+  /** The TSA URL asked. */
+  tsa: string;
+  /** The ArchiveTimeStamp, DER, base64. */
+  archiveTimeStamp: string;
+  /** Extra TSA certificates (DER, base64) not embedded in the token. */
+  certificates: string[];
+}
+
 /** A disclosed entry: its position in the tree, and an inclusion proof when not every entry is present. */
 export interface ReceiptEntry extends Entry {
   index: number;
@@ -61,8 +71,8 @@ export interface Receipt {
   entries: ReceiptEntry[];
   /** Revocation data captured at registration: OCSP responses and CRLs for the certificates of the proof (docs/long-term.md). */
   revocation: RevocationEntry[];
-  /** Reserved for archive timestamps (renewals); empty in version 1 (anything else is refused). */
-  renewals: [];
+  /** Archive timestamps (RFC 4998), oldest first: each covers the signature (the first) or the previous one's token (docs/long-term.md). */
+  renewals: ReceiptRenewal[];
 }
 
 /**
@@ -108,8 +118,16 @@ export function receiptHeadProblems(v: unknown): Text[] {
   if (!Array.isArray(v.entries) || v.entries.length === 0) p('entries', t`expected a non-empty array`);
   // Revocation entries are checked one by one as they are read ({@link revocationShapeProblems}).
   if (!Array.isArray(v.revocation)) p('revocation', t`expected an array`);
-  // Reserved: empty in version 1 (its content will come with a format addition).
-  if (!Array.isArray(v.renewals) || v.renewals.length) p('renewals', t`expected an empty array (receipt version 1 carries no renewals)`);
+  if (!Array.isArray(v.renewals)) p('renewals', t`expected an array`);
+  else
+    v.renewals.forEach((r, i) => {
+      const at = `renewals[${i}]`;
+      if (!isObject(r)) return void p(at, t`expected an object`);
+      for (const k of Object.keys(r)) if (!['tsa', 'archiveTimeStamp', 'certificates'].includes(k)) p(`${at}.${k}`, t`unexpected field`);
+      if (typeof r.tsa !== 'string' || r.tsa.length === 0) p(`${at}.tsa`, t`expected a URL string`);
+      if (typeof r.archiveTimeStamp !== 'string' || r.archiveTimeStamp.length === 0) p(`${at}.archiveTimeStamp`, t`expected a base64 string`);
+      if (!Array.isArray(r.certificates) || !r.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
+    });
   return problems;
 }
 

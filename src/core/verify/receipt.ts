@@ -16,6 +16,7 @@ import { decodeField, isFullReceipt, treeOfEntries, type Receipt, type ReceiptEn
 import { leafHash, treeRoot, verifyInclusion } from '../receipt/merkle.js';
 import { fromHex, toHex } from '../bytes.js';
 import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
+import { checkRenewals, type RenewalInfo } from '../longterm/verify-renewals.js';
 import { revocationEntryProblems, judgeEntries, judgePath, type JudgedEntry } from '../revocation/judge.js';
 import { CheckList, revocationStatus, type Check, type RevocationStatus } from './checks.js';
 import { checkHolderPins, checkTsaPins, hasPins, type Pins } from './pins.js';
@@ -100,6 +101,8 @@ export interface ReceiptVerification {
   claimedTime?: string;
   /** Roots this computer does not trust yet that the verdict depends on (with their fingerprints). */
   untrusted?: UntrustedAnchor[];
+  /** The renewals whose token verified (RFC 4998 archive timestamps), oldest first (docs/long-term.md). */
+  renewals?: RenewalInfo[];
   /** The verdict in one word (verify/verdict.ts). */
   reason: Reason;
 }
@@ -148,7 +151,8 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   checkEss(checks, 'signature.signing-certificate-v2', si, holder, sd.certificates, 'v2', true);
 
   // Revocation data stored at registration, each entry read against the certificate it names.
-  const judged = judgeEntries(receipt.revocation, heldCertificates(receipt, sd, ctx), [...ctx.anchors, ...(ctx.trust ?? []).map((a) => a.certificate)]);
+  const held = heldCertificates(receipt, sd, ctx);
+  const judged = judgeEntries(receipt.revocation, held, [...ctx.anchors, ...(ctx.trust ?? []).map((a) => a.certificate)]);
   if (judged.length) {
     const { invalid, unjudged } = revocationEntryProblems(judged);
     if (invalid.length) checks.fail('revocation.data', joinTexts(invalid, '; '));
@@ -258,6 +262,22 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
       t`signing-time ${st.toISOString()} is after the timestamp ${when.toISOString()}`,
     );
 
+  // Renewals (RFC 4998 archive timestamps): each covers what the proof rested on before it.
+  let renewals: RenewalInfo[] | undefined;
+  if (receipt.renewals.length) {
+    const originals = infos.filter((x) => x.trusted);
+    const ends = originals.flatMap((x) => held.filter((c) => c.sha256 === x.tsaCertificateSha256).map((c) => c.notAfter.getTime()));
+    const first = proven ? { genTime: proven, ...(ends.length ? { notAfter: new Date(Math.max(...ends)) } : {}), what: t`the original timestamps` } : undefined;
+    renewals = checkRenewals(checks, receipt, cmsBytes, first, {
+      anchors: ctx.anchors,
+      ...(ctx.trust ? { trust: ctx.trust } : {}),
+      ...(ctx.at ? { at: ctx.at } : {}),
+      now: ctx.now,
+      policy,
+      ...(ctx.extraCertificates ? { extraCertificates: ctx.extraCertificates } : {}),
+    });
+  }
+
   // Pins last: they judge what the checks above established.
   if (hasPins(ctx.pins)) {
     checkHolderPins(checks, ctx.pins, { ...(holderInfo ? { info: holderInfo } : {}), ...(holderRoot ? { untrustedRoot: holderRoot } : {}) });
@@ -270,6 +290,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   if (proven) result.time = proven.toISOString();
   if (claimed) result.claimedTime = claimed.toISOString();
   if (untrusted.length) result.untrusted = untrusted;
+  if (renewals) result.renewals = renewals;
   return result;
 }
 
@@ -396,6 +417,7 @@ export interface FileVerification {
   claimedTime?: string;
   timestamps: TimestampInfo[];
   untrusted?: UntrustedAnchor[];
+  renewals?: RenewalInfo[];
 }
 
 /**
@@ -518,5 +540,6 @@ export function verifyFileAgainst(rv: ReceiptVerification, file: string, localPa
   if (rv.time) r.time = rv.time;
   if (rv.claimedTime) r.claimedTime = rv.claimedTime;
   if (rv.untrusted) r.untrusted = rv.untrusted;
+  if (rv.renewals) r.renewals = rv.renewals;
   return r;
 }
