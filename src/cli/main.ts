@@ -230,9 +230,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .addOption(trust)
     .action(run(async (r: string, o: Parameters<typeof certificateCommand>[2]) => (await commands.export()).certificateCommand(ctx, r, o)));
   program
-    .command('renew <receipts...>')
+    .command('renew [receipts...]')
     .description(d(t`add one RFC 4998 archive timestamp over all the receipts to each of them, before their timestamps' certificates expire (docs/long-term.md)`))
     .option('--tsa <url|name>', d(t`the TSA to ask (default from $TSPROOF_HOME/config.json)`), collect, [])
+    .option('--registry', d(t`renew the receipts of every active registration in the registry`))
     .option('-a, --algorithm <alg>', d(t`the hash tree's digest for receipts not renewed yet (default sha256)`))
     .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30')
     .addOption(trust)

@@ -163,4 +163,19 @@ describe('tsproof renew', () => {
     expect(broken.stderr).toMatch(/broken\.json does not verify \(renewal\.covers: .*\); only a valid proof can be renewed/);
     expect((await ws.run(['export', 'c.txt.tsproof.json', '--format', 'ers', '--out', '-'])).status).toBe(2);
   });
+
+  it('renew --registry renews every active registration\'s receipt, and the registry follows (registry verify passes)', async () => {
+    expect((await ws.run(['registry', 'verify'])).status).toBe(0);
+    const before = Object.fromEntries([...names, lone].map((n) => [n, receipt(n).renewals.length]));
+    const r = await ws.run(['renew', '--registry', '--tsa', tsaA.url, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(json(r).receipts).toHaveLength(4);
+    for (const n of [...names, lone]) expect(receipt(n).renewals.length, n).toBe(before[n] + 1);
+    const rv = await ws.run(['registry', 'verify']);
+    expect(rv.status, rv.stdout + rv.stderr).toBe(0);
+    const v = await ws.run(['verify', 'c.txt', '--json']);
+    expect(v.status).toBe(0);
+    expect(json(v).results[0].renewals).toHaveLength(2);
+    expect((await ws.run(['renew', 'a.txt.tsproof.json', '--registry', '--tsa', tsaA.url])).status).toBe(2);
+  });
 });

@@ -81,4 +81,10 @@ export const KO_LONGTERM: Readonly<Record<string, string>> = {
   "made at {0}, not after {1} ({2})": "{0}에 만들어져 {1}({2}) 뒤가 아닙니다",
   "made at {0}, after the certificate of {1} expired on {2}: the chain has a gap there": "{1}의 인증서가 {2}에 만료된 뒤인 {0}에 만들어졌습니다: 체인에 빈틈이 있습니다",
   "made while the certificate of {0} was still valid (until {1})": "{0}의 인증서가 아직 유효할 때({1}까지) 만들어짐",
+  "--registry: there is no registry in {0} yet": "--registry: {0}에 아직 레지스트리가 없습니다",
+  "the receipt of {0} is not at {1}; not renewed (tsproof registry verify)": "{0}의 영수증이 {1}에 없어 갱신하지 않았습니다(tsproof registry verify)",
+  "give receipts or --registry, not both": "영수증이나 --registry 중 하나만 주십시오",
+  "give the receipts to renew, or --registry": "갱신할 영수증이나 --registry를 주십시오",
+  "Nothing to renew.": "갱신할 것이 없습니다.",
+  "renew the receipts of every active registration in the registry": "레지스트리에 있는 모든 유효한 등록의 영수증을 갱신합니다",
 };
