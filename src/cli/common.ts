@@ -130,7 +130,7 @@ export function pinSettings(ctx: CliContext, o: PinOptions, config: Config): Pin
 }
 
 /** What every command that judges receipts uses: trust store + --trust, --policy, --at, pins, and config's accepted TSA policies. */
-export async function verifySettings(ctx: CliContext, o: { trust: readonly string[]; policy?: string; at?: string } & PinOptions): Promise<Omit<VerifyContext, 'now'>> {
+export async function verifySettings(ctx: CliContext, o: { trust: readonly string[]; policy?: string; at?: string; requireRevocation?: boolean } & PinOptions): Promise<Omit<VerifyContext, 'now'>> {
   const config = await loadConfig(ctx.home);
   const at = atOption(o.at);
   const pins = pinSettings(ctx, o, config);
@@ -139,6 +139,7 @@ export async function verifySettings(ctx: CliContext, o: { trust: readonly strin
     trust: await trustAnchors(ctx, o.trust),
     policy: policyOption(o.policy),
     ...(at ? { at } : {}),
+    ...(o.requireRevocation ? { requireRevocation: true } : {}),
     ...(config.acceptedPolicies ? { acceptedPolicies: config.acceptedPolicies } : {}),
     ...(hasPins(pins) ? { pins } : {}),
   };

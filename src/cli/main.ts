@@ -17,6 +17,7 @@ import type { tsVerifyCommand } from './commands/ts.js';
 import type { tsaInit, tsaServe } from './commands/tsa.js';
 import type { receiptExtract } from './commands/receipt.js';
 import type { certificateCommand, exportCommand, showCommand } from './commands/export.js';
+import type { renewCommand } from './commands/renew.js';
 import type { escrowCertificate, escrowDeposit, escrowInspect, escrowRelease, escrowVerify } from './commands/escrow.js';
 import type { trustAdd } from './commands/trust.js';
 import type { listCommand } from './commands/registry.js';
@@ -35,6 +36,7 @@ const commands = {
   receipt: () => import('./commands/receipt.js'),
   trust: () => import('./commands/trust.js'),
   export: () => import('./commands/export.js'),
+  renew: () => import('./commands/renew.js'),
   escrow: () => import('./commands/escrow.js'),
   registry: () => import('./commands/registry.js'),
   agent: () => import('./commands/agent.js'),
@@ -165,6 +167,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
     .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
     .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
+    .option('--require-revocation', d(t`fail (exit 3) when no OCSP response or CRL can be fetched for a certificate of the proof (default: note it and go on)`))
     .addOption(trust)
     .option('--out <path>', d(t`where the receipt goes: a name ending in .json is the file, anything else a folder (default: the current folder)`))
     .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
@@ -196,6 +199,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--full', d(t`list every check (default: only failed checks and warnings)`))
     .option('--policy <policy>', d(t`strict (default) or compatible: what weak or non-conforming findings do (docs/verification.md)`))
     .option('--at <time>', d(t`judge certificate validity at this time instead of the timestamp's genTime`))
+    .option('--require-revocation', d(t`fail when revocation could not be checked for a certificate of the proof (no usable data in the receipt)`))
     .option('--report <pdf>', d(t`also write a PDF certificate of verification: every file's status, the receipts, anchors and checks`))
     .option('--force', d(t`replace the --report file if it exists`))
     .action(run(async (files: string[], o: Parameters<typeof verifyCommand>[2]) => (await commands.verify()).verifyCommand(ctx, files, o)));
@@ -226,10 +230,20 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .addOption(trust)
     .action(run(async (r: string, o: Parameters<typeof certificateCommand>[2]) => (await commands.export()).certificateCommand(ctx, r, o)));
   program
+    .command('renew [receipts...]')
+    .description(d(t`add one RFC 4998 archive timestamp over all the receipts to each of them, before their timestamps' certificates expire (docs/long-term.md)`))
+    .option('--tsa <url|name>', d(t`the TSA to ask (default from $TSPROOF_HOME/config.json)`), collect, [])
+    .option('--registry', d(t`renew the receipts of every active registration in the registry`))
+    .option('-a, --algorithm <alg>', d(t`the hash tree's digest for receipts not renewed yet (default sha256)`))
+    .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30')
+    .addOption(trust)
+    .action(run(async (r: string[], o: Parameters<typeof renewCommand>[2]) => (await commands.renew()).renewCommand(ctx, r, o)));
+
+  program
     .command('export <receipt>')
-    .description(d(t`an evidence pack that OpenSSL alone can check (--format evidence), or an in-toto Statement (--format in-toto)`))
-    .requiredOption('--format <format>', d(t`evidence or in-toto`))
-    .requiredOption('--out <path>', d(t`evidence: the folder to create, or <name>.zip; in-toto: the file to write (- for stdout)`))
+    .description(d(t`an evidence pack that OpenSSL alone can check (--format evidence), an in-toto Statement (--format in-toto), or the RFC 4998 evidence record of the receipt's renewals (--format ers)`))
+    .requiredOption('--format <format>', d(t`evidence, in-toto or ers`))
+    .requiredOption('--out <path>', d(t`evidence: the folder to create, or <name>.zip; in-toto: the file to write (- for stdout); ers: the file to write`))
     .addOption(trust)
     .action(run(async (r: string, o: Parameters<typeof exportCommand>[2]) => (await commands.export()).exportCommand(ctx, r, o)));
 

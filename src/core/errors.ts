@@ -50,6 +50,8 @@ export type InputErrorCode =
   | 'REGISTRATION_NOT_FOUND'
   /** The key agent stopped answering in the middle of a registration. */
   | 'AGENT_FAILED'
+  /** The holder's certificate (or a CA above it) was revoked before the proven time (docs/long-term.md). */
+  | 'CERTIFICATE_REVOKED'
   | 'BAD_ARGUMENT';
 export class InputError extends TsproofError<InputErrorCode> {}
 
@@ -95,7 +97,11 @@ export type TsaErrorCode =
   | 'TSA_RESPONSE_TOO_LARGE'
   | 'TSA_MALFORMED_RESPONSE'
   | 'TSA_REJECTED'
-  | 'TSA_INVALID_TOKEN';
+  | 'TSA_INVALID_TOKEN'
+  /** A TSA certificate (or a CA above it) was revoked before its token's genTime. */
+  | 'TSA_CERTIFICATE_REVOKED'
+  /** --require-revocation: no usable OCSP response or CRL for a certificate of the proof. */
+  | 'REVOCATION_UNAVAILABLE';
 export class TsaError extends TsproofError<TsaErrorCode> {
   /** Worth trying again (network errors, HTTP 5xx and 429). */
   readonly retriable: boolean;

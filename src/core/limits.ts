@@ -57,6 +57,12 @@ export const LIMITS = {
   manifestBytes: 64 * KiB,
   /** The holder's CMS signature (DER, with its embedded timestamp tokens). */
   signatureBytes: 4 * MiB,
+  /** Renewals (archive timestamps) in one receipt: one a year for a century. */
+  renewals: 100,
+  /** Revocation entries (OCSP responses, CRLs) in one receipt. */
+  revocationEntries: 64,
+  /** One OCSP response or CRL (DER), fetched at registration or stored in a receipt. */
+  revocationBytes: 1 * MiB,
   /** Any other member of a receipt as JSON text (id, format, reserved arrays). */
   otherFieldBytes: 64 * KiB,
   /** Nesting depth of JSON inside one receipt member. */

@@ -23,6 +23,11 @@ import { checkSigningCertificate } from './identity/store.js';
 import type { Certificate } from './pki/certificate.js';
 import type { TrustAnchor } from './trust.js';
 import { t, type Text } from './text.js';
+import { buildPath } from './pki/chain.js';
+import { anchorsFor } from './trust.js';
+import { STRICT } from './verify/policy.js';
+import { captureRevocation, httpRevocationFetch, pathTargets, type CaptureResult, type RevocationFetch } from './revocation/capture.js';
+import type { ObtainedTimestamp } from './tsp/client.js';
 
 export interface RegisterOptions {
   files: readonly FileRef[];
@@ -57,6 +62,12 @@ export interface RegisterOptions {
   hasher?: typeof hashFiles;
   /** Told when hashing is over and the TSAs are asked (for a progress display). */
   onTimestamping?: (tsas: readonly string[]) => void;
+  /**
+   * Revocation data capture (docs/long-term.md): `fetch` (default: HTTP with the TSA client's
+   * timeout and proxy); `require`: no usable data for a certificate fails the registration
+   * (exit 3) instead of a note. `false`: nothing is fetched.
+   */
+  revocation?: false | { fetch?: RevocationFetch; require?: boolean };
 }
 
 export interface Registration {
@@ -70,6 +81,8 @@ export interface Registration {
   skipped: FileRef[];
   /** TSAs that failed while enough others answered (--min-timestamps). */
   tsaFailures: { url: string; message: Text }[];
+  /** Certificates of the proof no usable revocation data was found for, and why (the receipt says "not checked" for them); `noSource`: the certificate names none. */
+  revocationMissing: { subject: string; message: Text; noSource: boolean }[];
 }
 
 /** Every file was left out by `skip`: nothing signed, no TSA asked. */
@@ -176,6 +189,13 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   if (cms.byteLength > LIMITS.signatureBytes) {
     throw new TsaError({ code: 'TSA_RESPONSE_TOO_LARGE', message: t`the TSAs' tokens make the signature ${cms.byteLength} bytes long, beyond the ${LIMITS.signatureBytes}-byte limit of a receipt` });
   }
+  // Revocation data for every certificate on the holder's and each TSA's path, at their proven times.
+  const proven = new Date(Math.min(...stamps.map((s) => new Date(s.verification.info!.genTime).getTime())));
+  const captured = await captureFor(o, holder, stamps, proven);
+  if (o.revocation && o.revocation.require && captured.missing.length) {
+    const m = captured.missing[0]!;
+    throw new TsaError({ code: 'REVOCATION_UNAVAILABLE', message: t`no usable revocation data for "${m.certificate.subject}" (--require-revocation): ${m.why}` });
+  }
   const receipt: Receipt = {
     format: RECEIPT_FORMAT,
     version: 1,
@@ -189,7 +209,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
       return { tsa: s.url, token: toBase64(s.token), certificates: missing.map((c) => toBase64(c.der)) };
     }),
     entries,
-    revocation: [],
+    revocation: captured.entries,
     renewals: [],
   };
 
@@ -198,9 +218,33 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   // double the cost of a 100,000-file batch and prove nothing new.)
   const verification = verifyReceipt(receipt, { anchors: o.anchors, ...(o.trust ? { trust: o.trust } : {}), now: o.now(), merkleAlreadyComputed: true });
   const failed = verification.checks.filter((c) => !c.ok);
+  // A certificate revoked before the proven time: the holder's is bad input, a TSA's a failed service.
+  const revoked = failed.find((c) => c.id === 'holder.revocation' || c.id === 'timestamp.revocation');
+  if (revoked?.id === 'holder.revocation') throw new InputError({ code: 'CERTIFICATE_REVOKED', message: revoked.detail });
+  if (revoked) throw new TsaError({ code: 'TSA_CERTIFICATE_REVOKED', message: t`${revoked.subject ?? 'timestamp'}: ${revoked.detail}` });
   if (failed.length) {
     throw new InternalError({ code: 'INTERNAL', message: t`the new receipt does not verify (${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')})` });
   }
-  return { kind: 'registered', receipt, manifest, verification, files, skipped, tsaFailures: failures.map((f) => ({ url: f.url, message: f.error.text })) };
+  return {
+    kind: 'registered',
+    receipt,
+    manifest,
+    verification,
+    files,
+    skipped,
+    tsaFailures: failures.map((f) => ({ url: f.url, message: f.error.text })),
+    revocationMissing: captured.missing.map((m) => ({ subject: m.certificate.subject, message: m.why, noSource: m.noSource })),
+  };
+}
+
+/** Fetches revocation data for the holder's path (at the proven time) and each TSA's path (at its genTime). */
+async function captureFor(o: RegisterOptions, holder: Certificate, stamps: readonly ObtainedTimestamp[], proven: Date): Promise<CaptureResult> {
+  if (o.revocation === false) return { entries: [], missing: [] };
+  const holderPath = buildPath(holder, o.identity.chain, [...o.anchors, ...anchorsFor(o.trust ?? [], 'holder', proven)], { at: proven });
+  const targets = pathTargets(holderPath.path, proven);
+  for (const s of stamps) targets.push(...pathTargets(s.verification.path ?? [], new Date(s.verification.info!.genTime)));
+  if (targets.length === 0) return { entries: [], missing: [] };
+  const fetch = o.revocation?.fetch ?? httpRevocationFetch({ timeoutMs: o.client?.timeoutMs ?? 30_000, ...(o.client?.proxy ? { proxy: o.client.proxy } : {}) });
+  return captureRevocation(targets, { fetch, skewMs: STRICT.clockSkewMs });
 }
 

@@ -224,7 +224,9 @@ describe('the receipt reader', () => {
     expect(() => parseReceiptBytes(doc((r) => (r.timestamps = [{ ...ts, token: 'A'.repeat(1_400_000) }])), 'r.json')).toThrow(/timestamps\[0\]\.token is larger than the limit of 1 MiB/);
     expect(() => parseReceiptBytes(doc((r) => (r.timestamps = [{ ...ts, certificates: new Array(17).fill('MAA=') }])), 'r.json')).toThrow(/timestamps\[0\] stores 17 certificates, beyond the limit of 16/);
     expect(() => parseReceiptBytes(doc((r) => (r.signature = 'A'.repeat(6_000_000))), 'r.json')).toThrow(/r\.json: signature is larger than the limit of 4 MiB/);
-    expect(() => parseReceiptBytes(doc((r) => (r.revocation = new Array(40_000).fill(0))), 'r.json')).toThrow(/revocation is larger than the limit of 64 KiB/);
+    expect(() => parseReceiptBytes(doc((r) => (r.revocation = new Array(40_000).fill(0))), 'r.json')).toThrow(/r\.json: more than 64 revocation \(the limit\)/);
+    const rev = { certificate: 'ab'.repeat(32), type: 'crl', source: 'http://127.0.0.1/', data: 'A'.repeat(1_500_000) };
+    expect(() => parseReceiptBytes(doc((r) => (r.revocation = [rev] as never)), 'r.json')).toThrow(/r\.json: revocation\[0\] is larger than the limit of/);
   });
 
   it('refuses a receipt whose entries would need more heap than the process may use, instead of aborting', () => {

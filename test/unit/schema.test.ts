@@ -49,6 +49,8 @@ describe('docs/receipt.schema.json', () => {
     ['extra timestamp field', (r) => (r.timestamps[0].nonce = '1')],
     ['certificates not strings', (r) => (r.timestamps[0].certificates = [1])],
     ['revocation missing', (r) => delete r.revocation],
+    ['revocation entry of an unknown type', (r) => (r.revocation = [{ certificate: 'ab'.repeat(32), type: 'scvp', source: 'http://x/', data: 'MAA=' }])],
+    ['revocation entry with an unknown field', (r) => (r.revocation = [{ certificate: 'ab'.repeat(32), type: 'ocsp', source: 'http://x/', data: 'MAA=', note: 1 }])],
     ['entries missing', (r) => delete r.entries],
     ['entry without salt', (r) => delete r.entries[0].salt],
     ['entry with an unknown field', (r) => (r.entries[0].note = 1)],

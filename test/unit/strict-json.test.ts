@@ -86,13 +86,29 @@ describe('receipts and manifests with more than one reading (issue 11)', () => {
     expect(() => parseReceiptJson(text, 'r.json')).toThrow(/r\.json: not a receipt: an object names the key "name" twice/);
   });
 
-  it('revocation and renewals, reserved in version 1, must be empty', () => {
-    for (const field of ['revocation', 'renewals'] as const) {
-      for (const bad of [['x'], [{}], [[]], {}, 'none']) {
-        const problems = receiptProblems({ ...receipt, [field]: bad }).map(String);
-        expect(problems, `${field} ${JSON.stringify(bad)}`).toEqual([expect.stringMatching(new RegExp(`^${field}: expected an empty array`))]);
-      }
-    }
+  it('renewals and revocation entries have exactly their documented fields', () => {
+    const renewal = { tsa: 'http://127.0.0.1/', archiveTimeStamp: 'MAA=', certificates: [] };
+    expect(receiptProblems({ ...receipt, renewals: [renewal] })).toEqual([]);
+    const renewalCases: [unknown, RegExp][] = [
+      [{}, /^renewals: expected an array/],
+      [['x'], /^renewals\[0\]: expected an object/],
+      [[{ ...renewal, note: 1 }], /^renewals\[0\]\.note: unexpected field/],
+      [[{ ...renewal, archiveTimeStamp: '' }], /^renewals\[0\]\.archiveTimeStamp: expected a base64 string/],
+      [[{ ...renewal, certificates: [1] }], /^renewals\[0\]\.certificates: expected an array of base64 strings/],
+    ];
+    for (const [bad, want] of renewalCases) expect(receiptProblems({ ...receipt, renewals: bad }).map(String), JSON.stringify(bad)).toEqual([expect.stringMatching(want)]);
+    const ok = { certificate: 'ab'.repeat(32), type: 'ocsp', source: 'http://127.0.0.1/', data: 'MAA=' };
+    expect(receiptProblems({ ...receipt, revocation: [ok] })).toEqual([]);
+    const cases: [unknown, RegExp][] = [
+      [{}, /^revocation: expected an array/],
+      ['none', /^revocation: expected an array/],
+      [['x'], /^revocation\[0\]: expected an object/],
+      [[{ ...ok, type: 'scvp' }], /^revocation\[0\]\.type: expected "ocsp" or "crl"/],
+      [[{ ...ok, certificate: 'AB'.repeat(32) }], /^revocation\[0\]\.certificate: expected the certificate's SHA-256/],
+      [[{ ...ok, data: '' }], /^revocation\[0\]\.data: expected a base64 string/],
+      [[{ ...ok, note: 1 }], /^revocation\[0\]\.note: unexpected field/],
+    ];
+    for (const [bad, want] of cases) expect(receiptProblems({ ...receipt, revocation: bad }).map(String), JSON.stringify(bad)).toEqual([expect.stringMatching(want)]);
     expect(receiptProblems(receipt)).toEqual([]);
   });
 });

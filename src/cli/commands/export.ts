@@ -20,6 +20,7 @@ import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { entryFor } from './receipt.js';
 import { isFullReceipt } from '../../core/receipt/receipt.js';
 import { t, type Text } from '../../core/text.js';
+import { evidenceRecordOf } from '../../core/longterm/export.js';
 
 /** A receipt (or evidence pack) and what to verify it with; the pack's own certificates are path candidates, never anchors. */
 async function verified(ctx: CliContext, receiptFile: string, o: { trust: string[] } & PinOptions) {
@@ -35,9 +36,20 @@ function refuse(receiptFile: string, v: ReceiptVerification, what: Text): never 
 }
 
 export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[] }): Promise<number> {
-  if (o.format !== 'evidence' && o.format !== 'in-toto') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format ${o.format}: expected evidence or in-toto` });
+  if (o.format !== 'evidence' && o.format !== 'in-toto' && o.format !== 'ers') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format ${o.format}: expected evidence, in-toto or ers` });
+  if (o.format === 'ers' && o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format ers writes a file: give --out <name>.ers` });
   const dest = o.out === '-' ? '-' : await newOutput(ctx, o.out);
   const { receipt, vctx } = await verified(ctx, receiptFile, { trust: o.trust });
+
+  if (o.format === 'ers') {
+    const v = verifyReceiptFile(receiptFile, receipt, vctx);
+    if (!v.ok) refuse(receiptFile, v, t`evidence record`);
+    if (receipt.renewals.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${receiptFile} has no renewals yet (tsproof renew): there is no evidence record to export` });
+    await writeAtomic(dest, evidenceRecordOf(receipt));
+    if (ctx.json) printJson(ctx, { ok: true, format: 'ers', out: o.out, archiveTimeStamps: receipt.renewals.length });
+    else out(ctx, t`Wrote ${o.out}: an RFC 4998 evidence record of ${receipt.renewals.length} archive timestamp(s) over the receipt's signature (its data object: the signature, DER).`);
+    return ExitCode.OK;
+  }
 
   if (o.format === 'in-toto') {
     const v = verifyReceiptFile(receiptFile, receipt, vctx);

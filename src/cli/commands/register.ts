@@ -107,6 +107,7 @@ export interface RegisterFlags {
   passphraseFile?: string;
   timeout: string;
   minTimestamps?: string;
+  requireRevocation?: boolean;
 }
 
 /**
@@ -132,6 +133,7 @@ export async function registrationInputs(ctx: CliContext, o: RegisterFlags, use:
     now: ctx.now,
     random: ctx.random,
     client: { timeoutMs, proxy: proxyFromEnv(ctx.env), rateState: fileRateState(ctx.home) },
+    revocation: { require: !!o.requireRevocation },
     ...(o.minTimestamps !== undefined ? { minTimestamps: Number(o.minTimestamps) } : {}),
   };
 }
@@ -290,6 +292,8 @@ function* hashing(chunks: Iterable<string>, h: Hash): Generator<string> {
  */
 export async function saveRegistration(ctx: CliContext, reg: Registration, file: string): Promise<void> {
   for (const f of reg.tsaFailures) warn(ctx, t`a TSA failed (enough others answered): ${f.message}`);
+  // A responder that is down does not fail a registration (unless --require-revocation): the receipt says "not checked".
+  for (const m of reg.revocationMissing) if (!m.noSource) warn(ctx, t`no revocation data for "${m.subject}" (revocation will show as not checked): ${m.message}`);
   const digest = createHash('sha256');
   await writeAtomic(file, hashing(receiptChunks(reg.receipt), digest));
   const store = await openRegistry(ctx.home, { now: ctx.now });
@@ -357,6 +361,7 @@ async function writeResult(ctx: CliContext, reg: Registration, p: Placement): Pr
         timestamps: reg.verification.timestamps,
         merkleRoot: reg.manifest.merkle.root,
         ...(reg.manifest.meta ? { meta: reg.manifest.meta } : {}),
+        revocation: { entries: reg.receipt.revocation.length, missing: reg.revocationMissing.map((m) => ({ certificate: m.subject, reason: m.message })) },
         skipped: reg.skipped.map((f) => f.name),
         files: [],
       },

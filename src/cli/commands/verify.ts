@@ -83,7 +83,7 @@ async function receiptGivenAsFile(ctx: CliContext, results: readonly FileVerific
 export async function verifyCommand(
   ctx: CliContext,
   files: string[],
-  o: { receipt?: string; trust: string[]; brief?: boolean; full?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; force?: boolean } & PinOptions,
+  o: { receipt?: string; trust: string[]; brief?: boolean; full?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; force?: boolean; requireRevocation?: boolean } & PinOptions,
 ): Promise<number> {
   if (o.brief && o.full) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --brief or --full, not both` });
   const detail: Detail = o.full ? 'full' : o.brief ? 'brief' : 'short';

@@ -82,6 +82,18 @@ export const OID = {
   anyExtendedKeyUsage: '2.5.29.37.0',
   timeStamping: '1.3.6.1.5.5.7.3.8',
   qcStatements: '1.3.6.1.5.5.7.1.3',
+  // revocation (RFC 5280 §4.2.2.1, §4.2.1.13, §5; RFC 6960)
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  crlDistributionPoints: '2.5.29.31',
+  adOcsp: '1.3.6.1.5.5.7.48.1',
+  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
+  crlNumber: '2.5.29.20',
+  crlReason: '2.5.29.21',
+  invalidityDate: '2.5.29.24',
+  /** RFC 5940 §4.2: an OCSP response as an OtherRevocationInfoFormat of a CMS crls field. */
+  riOcspResponse: '1.3.6.1.5.5.7.16.2',
   // names
   commonName: '2.5.4.3',
   organizationName: '2.5.4.10',

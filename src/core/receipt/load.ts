@@ -21,7 +21,7 @@ import { InputError, LimitError } from '../errors.js';
 import { base64Length, formatBytes, LIMITS, type Limits } from '../limits.js';
 import { isObject } from './manifest.js';
 import { DuplicateKeyError, parseStrictJson } from './strict-json.js';
-import { entryShapeProblems, RECEIPT_FIELDS, receiptHeadProblems, type Receipt } from './receipt.js';
+import { entryShapeProblems, revocationShapeProblems, RECEIPT_FIELDS, receiptHeadProblems, type Receipt } from './receipt.js';
 import { joinTexts, t, verbatim, type Text } from '../text.js';
 
 const CHUNK = 1 << 20;
@@ -65,6 +65,15 @@ function streamed(l: Limits): ReadonlyMap<string, ArraySpec> {
         check: (ts: unknown, i: number, what: string) => checkTimestamp(ts, i, what, l),
       },
     ],
+    [
+      'renewals',
+      {
+        elementBytes: base64Length(l.tokenBytes) + l.timestampCertificates * base64Length(l.certificateBytes) + 64 * 1024,
+        count: l.renewals,
+        check: (ts: unknown, i: number, what: string) => checkTimestamp(ts, i, what, l),
+      },
+    ],
+    ['revocation', { elementBytes: base64Length(l.revocationBytes) + 4 * 1024, count: l.revocationEntries, check: (r: unknown, i: number) => revocationShapeProblems(r, i) }],
   ]);
 }
 

@@ -11,6 +11,7 @@ import { writeLeafHash } from './leaf.ts';
 import { DIGEST_LENGTH } from '../crypto/algorithms.js';
 import { parseReceiptBytes } from './load.js';
 import { t, type Text } from '../text.js';
+import type { RevocationEntry } from '../revocation/judge.js';
 
 export const RECEIPT_FORMAT = 'tsproof.receipt';
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.tsproof.receipt+json';
@@ -21,6 +22,16 @@ export interface ReceiptTimestamp {
   /** The TimeStampToken (CMS ContentInfo, DER) — the same bytes as the signature-time-stamp attribute. */
   token: string;
   /** Extra TSA certificates (DER, base64) not embedded in the token: intermediates or the TSA certificate. */
+  certificates: string[];
+}
+
+/** One renewal: an RFC 4998 ArchiveTimeStamp whose reduced hash tree leads from this receipt to the token's imprint. */
+export interface ReceiptRenewal {
+  /** The TSA URL asked. */
+  tsa: string;
+  /** The ArchiveTimeStamp, DER, base64. */
+  archiveTimeStamp: string;
+  /** Extra TSA certificates (DER, base64) not embedded in the token. */
   certificates: string[];
 }
 
@@ -58,10 +69,10 @@ export interface Receipt {
   timestamps: ReceiptTimestamp[];
   /** The registered files: all of them (a full receipt) or some, each with an inclusion proof (an extracted receipt). */
   entries: ReceiptEntry[];
-  /** Reserved for revocation data (OCSP responses, CRLs); empty in version 1 (anything else is refused). */
-  revocation: [];
-  /** Reserved for archive timestamps (renewals); empty in version 1 (anything else is refused). */
-  renewals: [];
+  /** Revocation data captured at registration: OCSP responses and CRLs for the certificates of the proof (docs/long-term.md). */
+  revocation: RevocationEntry[];
+  /** Archive timestamps (RFC 4998), oldest first: each covers the signature (the first) or the previous one's token (docs/long-term.md). */
+  renewals: ReceiptRenewal[];
 }
 
 /**
@@ -79,6 +90,7 @@ export const RECEIPT_FIELDS: ReadonlySet<string> = new Set(['format', 'version',
 export function receiptProblems(v: unknown): Text[] {
   const problems = receiptHeadProblems(v);
   if (isObject(v) && Array.isArray(v.entries)) v.entries.forEach((e, i) => problems.push(...entryShapeProblems(e, i)));
+  if (isObject(v) && Array.isArray(v.revocation)) v.revocation.forEach((r, i) => problems.push(...revocationShapeProblems(r, i)));
   return problems;
 }
 
@@ -104,9 +116,34 @@ export function receiptHeadProblems(v: unknown): Text[] {
       if (!Array.isArray(ts.certificates) || !ts.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
     });
   if (!Array.isArray(v.entries) || v.entries.length === 0) p('entries', t`expected a non-empty array`);
-  // Reserved: empty in version 1 (their content will come with a format addition).
-  if (!Array.isArray(v.revocation) || v.revocation.length) p('revocation', t`expected an empty array (receipt version 1 carries no revocation data)`);
-  if (!Array.isArray(v.renewals) || v.renewals.length) p('renewals', t`expected an empty array (receipt version 1 carries no renewals)`);
+  // Revocation entries are checked one by one as they are read ({@link revocationShapeProblems}).
+  if (!Array.isArray(v.revocation)) p('revocation', t`expected an array`);
+  if (!Array.isArray(v.renewals)) p('renewals', t`expected an array`);
+  else
+    v.renewals.forEach((r, i) => {
+      const at = `renewals[${i}]`;
+      if (!isObject(r)) return void p(at, t`expected an object`);
+      for (const k of Object.keys(r)) if (!['tsa', 'archiveTimeStamp', 'certificates'].includes(k)) p(`${at}.${k}`, t`unexpected field`);
+      if (typeof r.tsa !== 'string' || r.tsa.length === 0) p(`${at}.tsa`, t`expected a URL string`);
+      if (typeof r.archiveTimeStamp !== 'string' || r.archiveTimeStamp.length === 0) p(`${at}.archiveTimeStamp`, t`expected a base64 string`);
+      if (!Array.isArray(r.certificates) || !r.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
+    });
+  return problems;
+}
+
+const REVOCATION_FIELDS = new Set(['certificate', 'type', 'source', 'data']);
+
+/** Problems with the fields of revocation entry `i` (docs/receipt-format.md). */
+export function revocationShapeProblems(r: unknown, i: number): Text[] {
+  const at = `revocation[${i}]`;
+  if (!isObject(r)) return [t`${at}: ${t`expected an object`}`];
+  const problems: Text[] = [];
+  const p = (field: string, msg: Text) => problems.push(t`${`${at}.${field}`}: ${msg}`);
+  for (const k of Object.keys(r)) if (!REVOCATION_FIELDS.has(k)) p(k, t`unexpected field`);
+  if (typeof r.certificate !== 'string' || !/^[0-9a-f]{64}$/.test(r.certificate)) p('certificate', t`expected the certificate's SHA-256 (64 lowercase hex digits)`);
+  if (r.type !== 'ocsp' && r.type !== 'crl') p('type', t`expected "ocsp" or "crl"`);
+  if (typeof r.source !== 'string') p('source', t`expected a URL string`);
+  if (typeof r.data !== 'string' || r.data.length === 0) p('data', t`expected a base64 string`);
   return problems;
 }
 

@@ -86,6 +86,13 @@ export async function checkRegistry(store: SqliteRegistry, o: { trust: readonly 
     } else if (e.kind === 'move' && id) {
       const x = expected.get(id);
       if (x) x.receipt = String(p.to);
+    } else if (e.kind === 'renewal' && id) {
+      // tsproof renew rewrote the receipt with one more archive timestamp (docs/long-term.md).
+      const x = expected.get(id);
+      if (x) {
+        x.receipt = String(p.receipt);
+        x.receiptSha256 = String(p.receiptSha256);
+      }
     } else if ((e.kind === 'retire' || e.kind === 'destroy') && id) {
       const x = expected.get(id);
       if (x) {

@@ -40,6 +40,8 @@ export interface TimestampClientOptions {
   retries?: number;
   retryDelayMs?: number;
   imprintAlgorithm?: HashAlgorithm;
+  /** `data` is already the digest to timestamp (an archive timestamp's hash-tree root). */
+  prehashed?: boolean;
   random: (n: number) => Uint8Array;
   now: () => Date;
   anchors: readonly Certificate[];
@@ -91,7 +93,7 @@ export function randomNonce(random: (n: number) => Uint8Array): bigint {
 export async function obtainTimestamp(endpoint: TsaEndpoint, data: Uint8Array, o: TimestampClientOptions): Promise<ObtainedTimestamp> {
   const url = parseTsaUrl(endpoint.url);
   const alg = o.imprintAlgorithm ?? 'sha256';
-  const digest = hash(alg, data);
+  const digest = o.prehashed ? data : hash(alg, data);
   const nonce = randomNonce(o.random);
   const req = encodeTimeStampReq({ digestAlgorithm: alg, digest, nonce, certReq: true, ...(endpoint.policy ? { policy: endpoint.policy } : {}) });
   const body = await postWithRetries(url, req, endpoint, o);

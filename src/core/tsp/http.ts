@@ -75,6 +75,8 @@ function proxyAuth(proxy: URL): Record<string, string> {
 }
 
 export interface PostOptions {
+  /** Default POST; GET sends no body (revocation/capture.ts fetches CRLs so). */
+  method?: 'POST' | 'GET';
   headers: Record<string, string>;
   timeoutMs: number;
   maxBytes: number;
@@ -99,7 +101,8 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
       for (const s of sockets) s.destroy();
     }, o.timeoutMs);
 
-    const headers = { ...o.headers, 'content-length': String(body.byteLength) };
+    const method = o.method ?? 'POST';
+    const headers = method === 'POST' ? { ...o.headers, 'content-length': String(body.byteLength) } : o.headers;
     const onResponse = (res: IncomingMessage) => {
       const declared = Number(res.headers['content-length'] ?? NaN);
       if (declared > o.maxBytes) {
@@ -129,16 +132,16 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
     if (!proxy) {
       const mod = url.protocol === 'https:' ? https : http;
-      const req = mod.request(url, { method: 'POST', headers, ...(o.ca ? { ca: o.ca } : {}) }, onResponse);
+      const req = mod.request(url, { method, headers, ...(o.ca ? { ca: o.ca } : {}) }, onResponse);
       sockets.push(req);
       req.on('error', onError);
-      req.end(body);
+      req.end(method === 'POST' ? body : undefined);
     } else if (url.protocol === 'http:') {
       // Plain HTTP through a proxy: the absolute URL as the request target.
-      const req = http.request({ host: proxy.hostname, port: proxy.port || 80, method: 'POST', path: url.href, headers: { ...headers, host: url.host, ...proxyAuth(proxy) } }, onResponse);
+      const req = http.request({ host: proxy.hostname, port: proxy.port || 80, method, path: url.href, headers: { ...headers, host: url.host, ...proxyAuth(proxy) } }, onResponse);
       sockets.push(req);
       req.on('error', onError);
-      req.end(body);
+      req.end(method === 'POST' ? body : undefined);
     } else {
       // HTTPS through a proxy: a CONNECT tunnel, then TLS end to end with the TSA.
       const connect = http.request({ host: proxy.hostname, port: proxy.port || 80, method: 'CONNECT', path: `${url.hostname}:${port}`, headers: { host: `${url.hostname}:${port}`, ...proxyAuth(proxy) } });
@@ -151,12 +154,12 @@ export function httpPost(url: URL, body: Uint8Array, o: PostOptions): Promise<Ht
           return done(new HttpError('proxy', t`the proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
         }
         const req = https.request(
-          { host: url.hostname, port, method: 'POST', path: `${url.pathname}${url.search}`, headers: { ...headers, host: url.host }, createConnection: () => tls.connect({ socket, servername: url.hostname, ...(o.ca ? { ca: o.ca } : {}) }) },
+          { host: url.hostname, port, method, path: `${url.pathname}${url.search}`, headers: { ...headers, host: url.host }, createConnection: () => tls.connect({ socket, servername: url.hostname, ...(o.ca ? { ca: o.ca } : {}) }) },
           onResponse,
         );
         sockets.push(req);
         req.on('error', onError);
-        req.end(body);
+        req.end(method === 'POST' ? body : undefined);
       });
       connect.end();
     }

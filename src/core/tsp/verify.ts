@@ -11,6 +11,7 @@ import { parseSignedData, type SignedData } from '../cms/signed-data.js';
 import { checkEss, checkSigner } from '../cms/verify-signer.js';
 import { buildPath, untrustedRootOf, type PathProblemKind, type UntrustedRoot } from '../pki/chain.js';
 import { formatName, readName } from '../pki/name.js';
+import { judgePath, type JudgedEntry } from '../revocation/judge.js';
 import { CheckList, revocationStatus, type Check, type RevocationStatus } from '../verify/checks.js';
 import { decide, digestFindingOf, STRICT, type FindingCode, type VerificationPolicy } from '../verify/policy.js';
 import { parseTstInfo, type TstInfo } from './messages.js';
@@ -39,6 +40,8 @@ export interface TokenVerifyOptions {
   /** The verifier's current time, for "genTime not in the future". */
   now: Date;
   policy?: VerificationPolicy;
+  /** Revocation data judged by the caller (a receipt's `revocation`): the TSA path is judged from it at genTime (or `at`). */
+  revocation?: { judged: readonly JudgedEntry[]; require: boolean };
   /** Check-id prefix. Default `timestamp`. */
   prefix?: string;
   /** Label for the checks when a report has several tokens, e.g. `timestamp[0]`. */
@@ -201,7 +204,10 @@ export function verifyTimestampToken(token: Uint8Array, o: TokenVerifyOptions): 
 
     const malformed = sd.revocationInfo.filter((r) => !wellFormedRevocation(r));
     if (malformed.length) checks.findings(`${p}.revocation`, policy, [{ code: 'revocation-data-malformed', detail: t`${malformed.length} of ${sd.revocationInfo.length} revocation entries malformed` }]);
-    else if (sd.revocationInfo.length) checks.skip(`${p}.revocation`, t`${sd.revocationInfo.length} revocation entry(ies) present but not evaluated in this version`);
+    else if (o.revocation) {
+      const r = judgePath(chain.path, chain.anchored, o.revocation.judged, validityAt, { skewMs: policy.clockSkewMs, require: o.revocation.require, what: t`TSA path` });
+      checks.add(`${p}.revocation`, r.status, r.detail);
+    } else if (sd.revocationInfo.length) checks.skip(`${p}.revocation`, t`${sd.revocationInfo.length} revocation entry(ies) present but not evaluated in this version`);
     else checks.skip(`${p}.revocation`, t`no revocation data for the TSA certificate in this proof; revocation not checked`);
   } else {
     for (const id of ['eku', 'key-usage', 'leaf-not-ca', 'intermediate-eku', 'chain', 'chain-validity', 'chain-extensions', 'name-constraints']) {

@@ -16,6 +16,8 @@ import { decodeField, isFullReceipt, treeOfEntries, type Receipt, type ReceiptEn
 import { leafHash, treeRoot, verifyInclusion } from '../receipt/merkle.js';
 import { fromHex, toHex } from '../bytes.js';
 import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
+import { checkRenewals, type RenewalInfo } from '../longterm/verify-renewals.js';
+import { revocationEntryProblems, judgeEntries, judgePath, type JudgedEntry } from '../revocation/judge.js';
 import { CheckList, revocationStatus, type Check, type RevocationStatus } from './checks.js';
 import { checkHolderPins, checkTsaPins, hasPins, type Pins } from './pins.js';
 import { reasonOf, type Reason } from './verdict.js';
@@ -38,6 +40,8 @@ export interface VerifyContext {
   acceptedPolicies?: readonly string[];
   /** For registration's self-check only: the caller computed the Merkle root from these entries. */
   merkleAlreadyComputed?: boolean;
+  /** Revocation not checked (no usable data) fails the holder's and the TSAs' `*.revocation` checks (`--require-revocation`). */
+  requireRevocation?: boolean;
   /** Expectations about the holder and the TSAs that must hold (verify/pins.ts). */
   pins?: Pins;
   /**
@@ -97,6 +101,8 @@ export interface ReceiptVerification {
   claimedTime?: string;
   /** Roots this computer does not trust yet that the verdict depends on (with their fingerprints). */
   untrusted?: UntrustedAnchor[];
+  /** The renewals whose token verified (RFC 4998 archive timestamps), oldest first (docs/long-term.md). */
+  renewals?: RenewalInfo[];
   /** The verdict in one word (verify/verdict.ts). */
   reason: Reason;
 }
@@ -144,8 +150,18 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   const holder = checkSigner(checks, sd, si, { prefix: 'signature', content: manifestBytes, candidates: [...sd.certificates], policy });
   checkEss(checks, 'signature.signing-certificate-v2', si, holder, sd.certificates, 'v2', true);
 
+  // Revocation data stored at registration, each entry read against the certificate it names.
+  const held = heldCertificates(receipt, sd, ctx);
+  const judged = judgeEntries(receipt.revocation, held, [...ctx.anchors, ...(ctx.trust ?? []).map((a) => a.certificate)]);
+  if (judged.length) {
+    const { invalid, unjudged } = revocationEntryProblems(judged);
+    if (invalid.length) checks.fail('revocation.data', joinTexts(invalid, '; '));
+    else if (unjudged.length) checks.warn('revocation.data', t`${unjudged.length} of ${judged.length} revocation entries cannot be judged here: ${joinTexts(unjudged, '; ')}`);
+    else checks.pass('revocation.data', t`${judged.length} revocation entries (OCSP responses, CRLs), each signed by the issuer of the certificate it is about`);
+  }
+
   // When (below) comes before who: holder anchors are chosen for the proven time.
-  const stamps = checkTimestamps(checks, receipt, si, manifest, ctx, policy);
+  const stamps = checkTimestamps(checks, receipt, si, manifest, ctx, policy, judged);
   const infos = stamps.map((x) => x.info);
   const earliest = (list: readonly TimestampInfo[]) => list.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
   const proven = earliest(infos.filter((x) => x.trusted));
@@ -161,8 +177,10 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   // windows always at the proven time — without one, only anchors without a window count.
   let holderInfo: HolderInfo | undefined;
   let holderRoot: UntrustedRoot | undefined;
+  let holderPath: { path: Certificate[]; anchored: boolean } | undefined;
   if (holder) {
     const chain = buildPath(holder, [...sd.certificates, ...(ctx.extraCertificates ?? [])], [...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'holder', proven)], { at: judgeAt });
+    holderPath = { path: chain.path, anchored: chain.anchored };
     const identity: IdentityStatus = chain.ok ? 'ca-verified' : isSelfAsserted(holder) ? 'self-asserted' : 'unverified';
     const top = chain.path[chain.path.length - 1]!;
     if (identity === 'unverified') holderRoot = untrustedRootOf(chain, [...ctx.anchors, ...(ctx.trust ?? []).map((a) => a.certificate)]);
@@ -221,7 +239,8 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
         t`holder certificate was valid at ${at}, the time a timestamp claims (its TSA is not trusted here, so the time is not proven)`,
         t`holder certificate was not valid at ${at}, the time a timestamp claims (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
       );
-    const revocation = checks.skip('holder.revocation', t`no revocation data for the holder certificate in this receipt; revocation not checked`);
+    const r = judgePath(holderPath!.path, holderPath!.anchored, judged, judgeAt, { skewMs: policy.clockSkewMs, require: !!ctx.requireRevocation, what: t`holder path` });
+    const revocation = checks.add('holder.revocation', r.status, r.detail);
     if (holderInfo) holderInfo.revocation = revocationStatus(revocation);
   }
   const st = signingTime(si);
@@ -243,6 +262,22 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
       t`signing-time ${st.toISOString()} is after the timestamp ${when.toISOString()}`,
     );
 
+  // Renewals (RFC 4998 archive timestamps): each covers what the proof rested on before it.
+  let renewals: RenewalInfo[] | undefined;
+  if (receipt.renewals.length) {
+    const originals = infos.filter((x) => x.trusted);
+    const ends = originals.flatMap((x) => held.filter((c) => c.sha256 === x.tsaCertificateSha256).map((c) => c.notAfter.getTime()));
+    const first = proven ? { genTime: proven, ...(ends.length ? { notAfter: new Date(Math.max(...ends)) } : {}), what: t`the original timestamps` } : undefined;
+    renewals = checkRenewals(checks, receipt, cmsBytes, first, {
+      anchors: ctx.anchors,
+      ...(ctx.trust ? { trust: ctx.trust } : {}),
+      ...(ctx.at ? { at: ctx.at } : {}),
+      now: ctx.now,
+      policy,
+      ...(ctx.extraCertificates ? { extraCertificates: ctx.extraCertificates } : {}),
+    });
+  }
+
   // Pins last: they judge what the checks above established.
   if (hasPins(ctx.pins)) {
     checkHolderPins(checks, ctx.pins, { ...(holderInfo ? { info: holderInfo } : {}), ...(holderRoot ? { untrustedRoot: holderRoot } : {}) });
@@ -255,6 +290,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   if (proven) result.time = proven.toISOString();
   if (claimed) result.claimedTime = claimed.toISOString();
   if (untrusted.length) result.untrusted = untrusted;
+  if (renewals) result.renewals = renewals;
   return result;
 }
 
@@ -266,7 +302,7 @@ interface Stamp {
 }
 
 /** When: each signature-time-stamp covers the SignerInfo signature value (CAdES-T). */
-function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, manifest: Manifest | undefined, ctx: VerifyContext, policy: VerificationPolicy): Stamp[] {
+function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, manifest: Manifest | undefined, ctx: VerifyContext, policy: VerificationPolicy, judged: readonly JudgedEntry[]): Stamp[] {
   const tokens = attr(si.unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw));
   if (tokens.length === 0 || receipt.timestamps.length === 0) checks.fail('timestamp.count', t`the receipt holds no timestamp: the time of the signature is not proven`);
   else
@@ -315,6 +351,7 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
       now: ctx.now,
       policy,
       subject: `timestamp[${i}]`,
+      revocation: { judged, require: !!ctx.requireRevocation },
     });
     sub.items.push(...v.checks);
     const unused = extra.filter((c) => !v.path?.some((p) => p.equals(c)));
@@ -329,6 +366,32 @@ function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, ma
   });
 
   return stamps;
+}
+
+/**
+ * The certificates the proof carries: the signature's, each token's, those stored beside the
+ * tokens, and those that came with the receipt (an evidence pack's). Revocation data may only
+ * be about one of them.
+ */
+function heldCertificates(receipt: Receipt, sd: SignedData, ctx: VerifyContext): Certificate[] {
+  const held: Certificate[] = [...sd.certificates, ...(ctx.extraCertificates ?? [])];
+  for (const ts of receipt.timestamps) {
+    const token = decodeField(ts.token);
+    try {
+      if (token) held.push(...parseSignedData(token, 'TimeStampToken').certificates);
+    } catch (err) {
+      rethrowLimit(err);
+    }
+    for (const c of ts.certificates) {
+      const d = decodeField(c);
+      try {
+        if (d) held.push(Certificate.fromDER(d));
+      } catch (err) {
+        rethrowLimit(err);
+      }
+    }
+  }
+  return held;
 }
 
 export interface FileVerification {
@@ -354,6 +417,7 @@ export interface FileVerification {
   claimedTime?: string;
   timestamps: TimestampInfo[];
   untrusted?: UntrustedAnchor[];
+  renewals?: RenewalInfo[];
 }
 
 /**
@@ -476,5 +540,6 @@ export function verifyFileAgainst(rv: ReceiptVerification, file: string, localPa
   if (rv.time) r.time = rv.time;
   if (rv.claimedTime) r.claimedTime = rv.claimedTime;
   if (rv.untrusted) r.untrusted = rv.untrusted;
+  if (rv.renewals) r.renewals = rv.renewals;
   return r;
 }

@@ -21,8 +21,6 @@ export const KO_HARDENING: Readonly<Record<string, string>> = {
   'manifest bytes are not the canonical serialisation of its content (sorted keys, no whitespace; docs/receipt-format.md)':
     '매니페스트 바이트가 그 내용의 정규 직렬화가 아닙니다(키 정렬, 공백 없음; docs/receipt-format.md)',
   '{0}: not a receipt: an object names the key "{1}" twice, so the receipt has more than one reading': '{0}: 영수증이 아닙니다: 한 객체에 키 "{1}"이(가) 두 번 있어 영수증이 두 가지로 읽힐 수 있습니다',
-  'expected an empty array (receipt version 1 carries no revocation data)': '빈 배열이어야 합니다(영수증 버전 1에는 폐지 정보가 없음)',
-  'expected an empty array (receipt version 1 carries no renewals)': '빈 배열이어야 합니다(영수증 버전 1에는 갱신 정보가 없음)',
   // verify --dir with names that cannot be paths here
   'registered "{0}" ({1} bytes) is missing: its name is too long for a path on this system': '등록된 "{0}"({1}바이트)이(가) 없습니다: 이름이 이 시스템의 경로로는 너무 깁니다',
 };
