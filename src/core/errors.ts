@@ -50,6 +50,10 @@ export type InputErrorCode =
   | 'REGISTRATION_NOT_FOUND'
   /** The key agent stopped answering in the middle of a registration. */
   | 'AGENT_FAILED'
+  /** The organisation registry's database schema is newer than this tsproof, or not yet migrated. */
+  | 'SCHEMA_MISMATCH'
+  /** The organisation registry refused a request (HTTP 4xx): bad token, role or project, bad input. */
+  | 'REGISTRY_REFUSED'
   | 'BAD_ARGUMENT';
 export class InputError extends TsproofError<InputErrorCode> {}
 
@@ -95,7 +99,9 @@ export type TsaErrorCode =
   | 'TSA_RESPONSE_TOO_LARGE'
   | 'TSA_MALFORMED_RESPONSE'
   | 'TSA_REJECTED'
-  | 'TSA_INVALID_TOKEN';
+  | 'TSA_INVALID_TOKEN'
+  /** The organisation registry (or its database) could not be reached or failed (HTTP 5xx, bad answer). */
+  | 'REGISTRY_UNAVAILABLE';
 export class TsaError extends TsproofError<TsaErrorCode> {
   /** Worth trying again (network errors, HTTP 5xx and 429). */
   readonly retriable: boolean;
@@ -109,7 +115,7 @@ export class TsaError extends TsproofError<TsaErrorCode> {
 export class RegistryError extends TsproofError<'REGISTRY_BUSY' | 'REGISTRY_FAILED'> {}
 
 /** Evidence that does not check out, where a command needed it to (export, certificate). Exit 1. */
-export class VerificationError extends TsproofError<'VERIFICATION_FAILED'> {}
+export class VerificationError extends TsproofError<'VERIFICATION_FAILED' | 'LOG_INCONSISTENT'> {}
 
 /** Something that should not happen: a bug. Exit 70 with a hint to report it. */
 export class InternalError extends TsproofError<'INTERNAL'> {}
