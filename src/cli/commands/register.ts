@@ -157,6 +157,8 @@ export function metaFlags(o: { title?: string; project?: string; tag?: string[];
 
 export interface RegisterCommandFlags extends RegisterFlags, WalkFlags {
   out?: string;
+  /** Push only name hashes to the organisation registry (docs/org-registry.md). */
+  redactNames?: boolean;
   changedOnly?: boolean;
   dryRun?: boolean;
   title?: string;
@@ -200,7 +202,7 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
     }
     // From here the receipt is being written: Ctrl-C waits for it (a receipt is whole or absent).
     interrupt.writing = true;
-    return await writeResult(ctx, result, { inputs, target, allFiles: files, ...(o.base !== undefined ? { base: o.base } : {}) });
+    return await writeResult(ctx, result, { inputs, target, allFiles: files, ...(o.base !== undefined ? { base: o.base } : {}), redactNames: !!o.redactNames });
   } finally {
     interrupt.done();
     progress?.stop();
@@ -306,6 +308,7 @@ interface Placement {
   /** Every file the inputs named (registered or left out as unchanged): the names are theirs. */
   allFiles: readonly FileRef[];
   base?: string;
+  redactNames?: boolean;
 }
 
 /** The only input, when it is one file (the receipt is named after it). */
@@ -344,6 +347,8 @@ async function writeResult(ctx: CliContext, reg: Registration, p: Placement): Pr
   const single = singleFile(ctx, p);
   const file = await receiptPath(ctx, p.inputs, single, reg.receipt.id, p.target);
   await saveRegistration(ctx, reg, file);
+  // With registry.url configured: pushed to the organisation registry, or queued (docs/org-registry.md).
+  const org = await (await import('./org.js')).pushAfterRegister(ctx, reg.receipt, { redactNames: !!p.redactNames, ...(reg.manifest.meta?.project ? { project: reg.manifest.meta.project } : {}) });
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json) {
     await printJsonStreaming(
@@ -357,6 +362,7 @@ async function writeResult(ctx: CliContext, reg: Registration, p: Placement): Pr
         timestamps: reg.verification.timestamps,
         merkleRoot: reg.manifest.merkle.root,
         ...(reg.manifest.meta ? { meta: reg.manifest.meta } : {}),
+        ...(org ? { registry: org } : {}),
         skipped: reg.skipped.map((f) => f.name),
         files: [],
       },

@@ -186,7 +186,7 @@ export class OrgClient {
   }
 
   /** The whole log: every record fetched, the tree rebuilt and compared with the signed head. */
-  async audit(): Promise<{ size: number; head: SignedTreeHead; projects: Record<string, number> }> {
+  async audit(): Promise<{ size: number; head: SignedTreeHead; projects: Record<string, number>; log: MerkleLog }> {
     const head = await this.contact();
     const log = new MerkleLog();
     const projects: Record<string, number> = {};
@@ -201,7 +201,7 @@ export class OrgClient {
     }
     if (log.size !== head.size || log.root().toString('hex') !== head.root)
       throw inconsistent(t`the registry's ${log.size} log records hash to ${log.root().toString('hex').slice(0, 16)}…, not the root ${head.root.slice(0, 16)}… of its signed tree head (size ${head.size})`);
-    return { size: head.size, head, projects };
+    return { size: head.size, head, projects, log };
   }
 }
 

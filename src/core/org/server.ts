@@ -82,7 +82,12 @@ const regJson = (r: StoredRegistration): RegistrationJson => ({
   entryCount: r.entryCount,
 });
 
-export function createOrgServer(o: OrgServerOptions): Server {
+/** The HTTP server, and the current signed tree head (for the periodic TSA timestamp of heads). */
+export interface OrgServer extends Server {
+  signedHead(): Promise<SignedTreeHead>;
+}
+
+export function createOrgServer(o: OrgServerOptions): OrgServer {
   const tree = new LogTree(o.store);
   const hex = (l: Buffer[]) => l.map((b) => b.toString('hex'));
 
@@ -176,6 +181,10 @@ export function createOrgServer(o: OrgServerOptions): Server {
         await authenticate(c, 'reader');
         await tree.sync();
         return [200, { ok: true, logId: o.key.logId, publicKey: o.key.publicKey.export({ type: 'spki', format: 'pem' }), algorithm: 'ed25519', hash: 'sha256', head: head(), consistency: consistency(url) }];
+      }
+      if (p === '/v1/log/stamped') {
+        await authenticate(c, 'reader');
+        return [200, { ok: true, stamped: (await o.store.latestStampedHead()) ?? null }];
       }
       if (p === '/v1/log/records') {
         await authenticate(c, 'reader');
@@ -303,7 +312,12 @@ export function createOrgServer(o: OrgServerOptions): Server {
   const server = o.tls ? createHttps({ cert: o.tls.cert, key: o.tls.key }, handler) : createHttp(handler);
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
-  return server;
+  return Object.assign(server, {
+    signedHead: async () => {
+      await tree.sync();
+      return head();
+    },
+  });
 }
 
 function errorBody(code: string, text: Text) {

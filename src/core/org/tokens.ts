@@ -29,9 +29,10 @@ export function roleOption(v: string): Role {
   return v as Role;
 }
 
-/** Project names: 1–64 characters of letters, digits, dot, dash, underscore, slash. */
+/** Project names: 1–64 characters, no control characters, no leading or trailing space (the same names as register --project). */
 export function checkProject(p: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/.test(p)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`project "${p}": use 1 to 64 letters, digits, '.', '-', '_' or '/'` });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if ([...p].length > 64 || p.length === 0 || p.trim() !== p || /[\u0000-\u001f\u007f-\u009f]/.test(p)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`project "${p}": use 1 to 64 characters, without control characters or surrounding spaces` });
   return p;
 }
 
