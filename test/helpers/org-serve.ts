@@ -1,6 +1,10 @@
 /** `tsproof registry serve` as a child process (the built CLI), for end-to-end tests and the bench. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { BIN } from './cli.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Computed here (not imported from ./cli.js) so that bench/ can load this file under Node directly.
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tsproof.js');
 
 export interface OrgServeProcess {
   url: string;

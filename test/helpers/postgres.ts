@@ -17,6 +17,8 @@ export interface PgCluster {
   url: string;
   port: number;
   dir: string;
+  /** The server's bin folder (psql, pgbench, pg_dump). */
+  bin: string;
   /** A new empty database; returns its URL. */
   database(name?: string): string;
   /** Runs SQL with psql as the superuser (for tests that tamper with rows). */
@@ -45,7 +47,8 @@ function freePort(): Promise<number> {
 
 let counter = 0;
 
-export async function startPg(): Promise<PgCluster> {
+/** `durable`: keep fsync on (benchmarks measure real commits); tests run without it. */
+export async function startPg(o: { durable?: boolean } = {}): Promise<PgCluster> {
   const bin = pgBin();
   if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql; .ci/run does this)');
   const root = process.getuid?.() === 0;
@@ -65,7 +68,7 @@ export async function startPg(): Promise<PgCluster> {
   // relies on a committed registration being durable once acknowledged).
   const port = await freePort();
   const conf = path.join(data, 'postgresql.conf');
-  writeFileSync(conf, `${readFileSync(conf, 'utf8')}\nlisten_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${dir}'\nmax_connections = 200\nshared_buffers = 32MB\nfsync = off\nfull_page_writes = off\n`);
+  writeFileSync(conf, `${readFileSync(conf, 'utf8')}\nlisten_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${dir}'\nmax_connections = 200\nshared_buffers = ${o.durable ? '128MB' : '32MB'}\n${o.durable ? '' : 'fsync = off\nfull_page_writes = off\n'}`);
   const log = path.join(dir, 'server.log');
   run(path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
   let stopped = false;
@@ -90,6 +93,7 @@ export async function startPg(): Promise<PgCluster> {
     url: url('postgres'),
     port,
     dir,
+    bin,
     database(name) {
       const db = name ?? `t${process.pid}_${++counter}`;
       psql('postgres', `CREATE DATABASE ${db}`);

@@ -17,6 +17,10 @@ import { openPgStore } from '../../src/core/org/pg-store.js';
 import { SCHEMA_VERSION } from '../../src/core/org/schema.js';
 import { VerificationError, InputError } from '../../src/core/errors.js';
 import { parseReceiptJson, serializeReceipt } from '../../src/core/receipt/receipt.js';
+import { checkStampedHead, stampHead } from '../../src/core/org/stamp.js';
+import { loadOrCreateLogKey } from '../../src/core/org/tree-head.js';
+import { party } from '../helpers/fixtures.js';
+import { randomBytes } from 'node:crypto';
 
 let pg: PgCluster;
 let tsa: Awaited<ReturnType<typeof bundledTsa>>;
@@ -240,6 +244,34 @@ describe('one tree, whatever happens', () => {
       await expect(new OrgClient({ url: other.url, token: tk, state: { ...c.state!, url: other.url } }).contact()).rejects.toThrow(/not signed by the log key pinned/);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('tree heads timestamped by the TSA', () => {
+  it('a stamped head verifies (signature, root at its size, token over its bytes); a changed root or token does not', async () => {
+    const { server, key } = await fresh();
+    try {
+      const tk = await token(server.store, 'registrar');
+      const c = new OrgClient({ url: server.url, token: tk });
+      for (let i = 0; i < 3; i++) await c.push(Buffer.from((await makeReceipt(tsa.url, 1, `s${i}`)).text), RECEIPT_TYPE);
+      const logKey = await loadOrCreateLogKey(key);
+      const head = c.state!.head;
+      const o = { random: (n: number) => new Uint8Array(randomBytes(n)), now: () => new Date(), anchors: [party('root-ca').cert], retries: 0, timeoutMs: 5000 };
+      const stamped = await stampHead(server.store, head, { url: tsa.url }, o);
+      expect(stamped?.size).toBe(3);
+      expect(await stampHead(server.store, head, { url: tsa.url }, o)).toBeUndefined(); // not again for the same size
+      const saved = (await server.store.latestStampedHead())!;
+      const audit = await c.audit();
+      const check = (s = saved, rootAt = audit.log.root(s.size).toString('hex')) => checkStampedHead(s, { publicKey: logKey.publicKey, logId: logKey.logId, rootAt, anchors: [party('root-ca').cert], now: new Date() });
+      expect(check()).toMatchObject({ ok: true, time: expect.any(String) });
+      expect(check(saved, audit.log.root(2).toString('hex')).problem?.toString()).toMatch(/records hash to/);
+      const token2 = Buffer.from(saved.tsaToken, 'base64');
+      token2[token2.length - 10] ^= 1;
+      expect(check({ ...saved, tsaToken: token2.toString('base64') }).ok).toBe(false);
+      expect(checkStampedHead(saved, { publicKey: logKey.publicKey, logId: logKey.logId, anchors: [], now: new Date() }).ok).toBe(false); // TSA not trusted here
+    } finally {
+      await server.close();
     }
   });
 });

@@ -190,14 +190,16 @@ export class OrgClient {
     const head = await this.contact();
     const log = new MerkleLog();
     const projects: Record<string, number> = {};
+    let after = -1;
     while (log.size < head.size) {
-      const { json } = await this.request('GET', 'v1/log/records', { query: { start: String(log.size), end: String(head.size) } });
-      const records = (json.records as LogRecord[]) ?? [];
+      const { json } = await this.request('GET', 'v1/log/records', { query: { after: after < 0 ? undefined : String(after) } });
+      const records = (json.records as (LogRecord & { seq: number })[]) ?? [];
       if (records.length === 0) break;
       for (const r of records.slice(0, head.size - log.size)) {
         log.append(recordLeaf(r));
         projects[r.project] = (projects[r.project] ?? 0) + 1;
       }
+      after = records[records.length - 1]!.seq;
     }
     if (log.size !== head.size || log.root().toString('hex') !== head.root)
       throw inconsistent(t`the registry's ${log.size} log records hash to ${log.root().toString('hex').slice(0, 16)}…, not the root ${head.root.slice(0, 16)}… of its signed tree head (size ${head.size})`);

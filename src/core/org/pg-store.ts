@@ -8,7 +8,7 @@ import pg from 'pg';
 import { InputError, TsaError, messageOf } from '../errors.js';
 import { t } from '../text.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import type { AuditEntry, FindQuery, LogRecord, NewRegistration, OrgStore, Role, StampedHead, StoredEntry, StoredRegistration, TokenInfo } from './records.js';
+import type { AuditEntry, FindQuery, LogRecord, NewRegistration, OrgStore, Role, SeqRecord, StampedHead, StoredEntry, StoredRegistration, TokenInfo } from './records.js';
 
 /** The advisory lock key of log appends and migrations ("tsproof" in ASCII, truncated). */
 const APPEND_LOCK = 0x7473_7072_6f6f;
@@ -51,6 +51,8 @@ function regOf(r: Record<string, unknown>): StoredRegistration {
 }
 
 const REG_COLUMNS = 'seq, id, project, pushed_at, redacted, document_sha256, pushed_by, holder, holder_sha256, proven_time, entry_count';
+const seqRecordOf = (r: Record<string, unknown>): SeqRecord => ({ seq: r.seq as number, ...recordOf(r) });
+const RECORDS_AFTER = 'SELECT seq, id, project, pushed_at, redacted, document_sha256 FROM registrations WHERE seq > $1 ORDER BY seq';
 const recordOf = (r: Record<string, unknown>): LogRecord => ({ id: r.id as string, project: r.project as string, pushedAt: (r.pushed_at as Date).toISOString(), redacted: r.redacted as boolean, documentSha256: r.document_sha256 as string });
 
 function entryOf(r: Record<string, unknown>): StoredEntry {
@@ -122,23 +124,23 @@ export class PgStore implements OrgStore {
     });
   }
 
-  async logRecords(from: number): Promise<{ generation: number; records: LogRecord[] }> {
+  async logRecords(afterSeq: number): Promise<{ generation: number; records: SeqRecord[] }> {
     return this.tx(async (c) => {
       // One snapshot for both (REPEATABLE READ): the generation matches the rows read.
       await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       const g = (await c.query<{ generation: number }>('SELECT generation FROM log_generation')).rows[0]!.generation;
-      const rows = (await c.query(`SELECT id, project, pushed_at, redacted, document_sha256 FROM registrations ORDER BY seq OFFSET $1`, [from])).rows;
-      return { generation: g, records: rows.map(recordOf) };
+      const rows = (await c.query(RECORDS_AFTER, [afterSeq])).rows;
+      return { generation: g, records: rows.map(seqRecordOf) };
     });
   }
 
-  async append(r: NewRegistration, sync: Parameters<OrgStore['append']>[1]): Promise<{ appended: true } | { appended: false; existing: LogRecord }> {
+  async append(r: NewRegistration, sync: Parameters<OrgStore['append']>[1]): Promise<{ appended: true; seq: number } | { appended: false; existing: LogRecord }> {
     return this.tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
       const existing = (await c.query('SELECT id, project, pushed_at, redacted, document_sha256 FROM registrations WHERE id = $1', [r.record.id])).rows[0];
       if (existing) return { appended: false as const, existing: recordOf(existing) };
       const generation = (await c.query<{ generation: number }>('SELECT generation FROM log_generation')).rows[0]!.generation;
-      await sync({ generation, records: async (from) => (await c.query(`SELECT id, project, pushed_at, redacted, document_sha256 FROM registrations ORDER BY seq OFFSET $1`, [from])).rows.map(recordOf) });
+      await sync({ generation, records: async (afterSeq) => (await c.query(RECORDS_AFTER, [afterSeq])).rows.map(seqRecordOf) });
       const seq = (await c.query<{ s: number }>('SELECT coalesce(max(seq) + 1, 0) AS s FROM registrations')).rows[0]!.s;
       await c.query(
         `INSERT INTO registrations (seq, id, project, pushed_at, pushed_by, redacted, document, document_sha256, holder, holder_sha256, proven_time, entry_count)
@@ -151,8 +153,12 @@ export class PgStore implements OrgStore {
          SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])`,
         [seq, e.map((x) => x.index), e.map((x) => x.name ?? null), e.map((x) => x.nameSha256), e.map((x) => x.size), e.map((x) => x.digests.sha256 ?? null), e.map((x) => x.digests.sha384 ?? null), e.map((x) => x.digests.sha512 ?? null)],
       );
-      return { appended: true as const };
+      return { appended: true as const, seq };
     });
+  }
+
+  async recordsAfter(afterSeq: number, limit: number): Promise<SeqRecord[]> {
+    return (await this.q(`${RECORDS_AFTER} LIMIT $2`, [afterSeq, limit])).map(seqRecordOf);
   }
 
   async registration(id: string): Promise<{ registration: StoredRegistration; document: Buffer } | undefined> {

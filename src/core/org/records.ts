@@ -31,6 +31,11 @@ export function recordLeaf(r: LogRecord): Buffer {
 
 export const sha256Hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
+/** A log record with its row number. */
+export interface SeqRecord extends LogRecord {
+  seq: number;
+}
+
 /** A registration as the server stores and lists it. */
 export interface StoredRegistration extends LogRecord {
   /** Row number (the leaf index while nobody tampered with the table). */
@@ -109,14 +114,16 @@ export interface OrgStore {
   schemaVersion(): Promise<number>;
   /** Applies missing migrations; refuses a database newer than this tsproof. */
   migrate(): Promise<{ from: number; to: number }>;
-  /** The change counter (bumped by any edit or deletion of registrations) and the log records from row `from` on, in order. */
-  logRecords(from: number): Promise<{ generation: number; records: LogRecord[] }>;
+  /** The change counter (bumped by any edit or deletion of registrations) and the log records after row `afterSeq` (all: -1), in order. */
+  logRecords(afterSeq: number): Promise<{ generation: number; records: SeqRecord[] }>;
   /**
    * Appends under the log's lock (one writer at a time across every server on the database):
    * `sync` brings the caller's tree up to date with the rows first and says where the new leaf goes.
    * A registration whose id is already stored is not appended: its record is returned.
    */
-  append(r: NewRegistration, sync: (o: { generation: number; records: (from: number) => Promise<LogRecord[]> }) => Promise<void>): Promise<{ appended: true } | { appended: false; existing: LogRecord }>;
+  append(r: NewRegistration, sync: (o: { generation: number; records: (afterSeq: number) => Promise<SeqRecord[]> }) => Promise<void>): Promise<{ appended: true; seq: number } | { appended: false; existing: LogRecord }>;
+  /** At most `limit` log records after row `afterSeq`, in order (for audits, page by page). */
+  recordsAfter(afterSeq: number, limit: number): Promise<SeqRecord[]>;
   registration(id: string): Promise<{ registration: StoredRegistration; document: Buffer } | undefined>;
   find(q: FindQuery): Promise<{ registration: StoredRegistration; entries: StoredEntry[] }[]>;
   list(q: { project?: string; limit: number; before?: number }): Promise<StoredRegistration[]>;

@@ -157,7 +157,7 @@ export function createOrgServer(o: OrgServerOptions): OrgServer {
       await audit(c, 'push', 409, { project, target: doc.id, detail: same ? 'replayed' : 'id already registered with other content' });
       throw refuse(409, same ? 'ALREADY_REGISTERED' : 'ID_CONFLICT', same ? t`registration ${doc.id} is already in the log` : t`registration ${doc.id} is already in the log with other content`);
     }
-    tree.committed(index, record);
+    tree.committed(index, r.seq, record);
     await audit(c, 'push', 201, { project, target: doc.id });
     return [201, { ok: true, registration: { ...record, index }, head: head(), consistency: consistency(c.url), inclusion: inclusion(index) }];
   }
@@ -188,11 +188,9 @@ export function createOrgServer(o: OrgServerOptions): OrgServer {
       }
       if (p === '/v1/log/records') {
         await authenticate(c, 'reader');
-        await tree.sync();
-        const start = intParam(url.searchParams.get('start') ?? '0', 'start');
-        const end = Math.min(intParam(url.searchParams.get('end') ?? String(start + MAX_RESULTS), 'end'), start + MAX_RESULTS);
-        const all = await o.store.logRecords(start);
-        return [200, { ok: true, start, records: all.records.slice(0, Math.max(0, end - start)), head: head() }];
+        const after = url.searchParams.get('after');
+        const limit = Math.min(intParam(url.searchParams.get('limit') ?? String(MAX_RESULTS), 'limit'), MAX_RESULTS);
+        return [200, { ok: true, records: await o.store.recordsAfter(after === null ? -1 : intParam(after, 'after'), limit) }];
       }
       if (p === '/v1/registrations') {
         await authenticate(c, 'reader');
