@@ -118,9 +118,13 @@ describe('tsproof registry (organisation)', () => {
     const r = await ws.run(['--json', 'register', 'local.txt']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).registry).toBeUndefined();
-    const l = await ws.run(['registry', 'list'], env());
-    expect(l.status).toBe(2);
+    const l = await ws.run(['registry', 'list', '--remote'], env());
     config(server.url);
+    expect(l.status).toBe(2);
+    expect(l.stderr).toMatch(/no organisation registry configured/);
+    // The embedded registry is untouched by --remote: it lists what this machine registered.
+    const local = await ws.run(['--json', 'registry', 'list']);
+    expect(local.status, local.stderr).toBe(0);
   });
 
   it('rows edited in PostgreSQL: every later client command fails, naming the inconsistency (exit 1)', async () => {
