@@ -126,6 +126,18 @@ async function check(db: string, url: string, token: string, r: Result): Promise
   return `all ${r.acked.size} acknowledged present exactly once (${counts.size} stored, ${counts.size - r.acked.size} stored but unacknowledged), log of ${audit.size} verifies`;
 }
 
+/** Server-side time of the pushes (the access log's `ms`), p50 and p99. */
+function serverMs(...servers: OrgServeProcess[]): string {
+  const ms: number[] = [];
+  for (const s of servers)
+    for (const line of s.stderr().split('\n')) {
+      const m = /"method":"POST".*"status":201,"ms":(\d+)/.exec(line);
+      if (m) ms.push(Number(m[1]));
+    }
+  return `server p50 ${pct(ms, 50)} ms p99 ${pct(ms, 99)} ms`;
+}
+
+const ONLY = process.env.ORG_BENCH_ONLY;
 const lines: string[] = [];
 const report = (r: Result, rss: string, verdict: string) => {
   const line = `${r.name.padEnd(34)} ${(r.acked.size / r.seconds).toFixed(1).padStart(7)} reg/s  p50 ${pct(r.latencies, 50).toFixed(0).padStart(5)} ms  p99 ${pct(r.latencies, 99).toFixed(0).padStart(5)} ms  errors ${String(r.errors).padStart(4)}  RSS ${rss}  — ${verdict}`;
@@ -136,29 +148,29 @@ const report = (r: Result, rss: string, verdict: string) => {
 try {
   console.log(`tsproof registry under load: ${CLIENTS} clients, ${ENTRIES}-entry registrations, ${SECONDS} s per run; PostgreSQL ${path.basename(path.dirname(pg.bin))} (fsync on), ${os.cpus().length} cores`);
   // 1. one server
-  {
+  if (!ONLY || ONLY === 'one') {
     const db = pg.database('one');
     const s = await startOrgServe(serveArgs(true), serveEnv(db));
     const token = await registrar(db);
     const r = await load('one server', () => [s.url], token);
-    const rss = `${peakRssMb(s.child.pid)} MiB`;
+    const rss = `${peakRssMb(s.child.pid)} MiB, ${serverMs(s)}`;
     report(r, rss, await check(db, s.url, token, r));
     await s.stop();
   }
   // 2. two servers, one database
-  {
+  if (!ONLY || ONLY === 'two') {
     const db = pg.database('two');
     const a = await startOrgServe(serveArgs(true), serveEnv(db));
     const b = await startOrgServe(serveArgs(false), serveEnv(db));
     const token = await registrar(db);
     const r = await load('two servers, one database', () => [a.url, b.url], token);
-    const rss = `${peakRssMb(a.child.pid)} + ${peakRssMb(b.child.pid)} MiB`;
+    const rss = `${peakRssMb(a.child.pid)} + ${peakRssMb(b.child.pid)} MiB, ${serverMs(a, b)}`;
     report(r, rss, await check(db, a.url, token, r));
     await a.stop();
     await b.stop();
   }
   // 3. SIGKILL mid-load, restarted on the same port is not guaranteed: clients follow the new URL.
-  {
+  if (!ONLY || ONLY === 'kill') {
     const db = pg.database('kill');
     let s: OrgServeProcess = await startOrgServe(serveArgs(true), serveEnv(db));
     const token = await registrar(db);
@@ -183,7 +195,7 @@ try {
     await s.stop();
   }
   // Reference: pgbench, same cluster, same writes per transaction, same clients and time.
-  {
+  if (!ONLY || ONLY === 'ref') {
     const db = pg.database('ref');
     pg.sql(db, `CREATE TABLE registrations (seq bigserial PRIMARY KEY, id text UNIQUE, project text, pushed_at timestamptz, document bytea); CREATE TABLE entries (seq bigint, idx int, name text, size bigint, sha256 text, PRIMARY KEY (seq, idx)); CREATE INDEX ON entries (sha256); CREATE INDEX ON entries (name);`);
     const script = path.join(work, 'ref.sql');

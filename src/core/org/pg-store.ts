@@ -134,27 +134,37 @@ export class PgStore implements OrgStore {
     });
   }
 
-  async append(r: NewRegistration, sync: Parameters<OrgStore['append']>[1]): Promise<{ appended: true; seq: number } | { appended: false; existing: LogRecord }> {
-    return this.tx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      const existing = (await c.query('SELECT id, project, pushed_at, redacted, document_sha256 FROM registrations WHERE id = $1', [r.record.id])).rows[0];
-      if (existing) return { appended: false as const, existing: recordOf(existing) };
-      const generation = (await c.query<{ generation: number }>('SELECT generation FROM log_generation')).rows[0]!.generation;
-      await sync({ generation, records: async (afterSeq) => (await c.query(RECORDS_AFTER, [afterSeq])).rows.map(seqRecordOf) });
-      const seq = (await c.query<{ s: number }>('SELECT coalesce(max(seq) + 1, 0) AS s FROM registrations')).rows[0]!.s;
-      await c.query(
-        `INSERT INTO registrations (seq, id, project, pushed_at, pushed_by, redacted, document, document_sha256, holder, holder_sha256, proven_time, entry_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [seq, r.record.id, r.record.project, r.record.pushedAt, r.pushedBy, r.record.redacted, r.document, r.record.documentSha256, r.holder, r.holderSha256, r.provenTime, r.entries.length],
-      );
-      const e = r.entries;
-      await c.query(
-        `INSERT INTO entries (seq, idx, name, name_sha256, size, sha256, sha384, sha512)
-         SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])`,
-        [seq, e.map((x) => x.index), e.map((x) => x.name ?? null), e.map((x) => x.nameSha256), e.map((x) => x.size), e.map((x) => x.digests.sha256 ?? null), e.map((x) => x.digests.sha384 ?? null), e.map((x) => x.digests.sha512 ?? null)],
-      );
-      return { appended: true as const, seq };
-    });
+  async append(r: NewRegistration, after: { generation: number; seq: number }): Promise<{ appended: true; seq: number; generation: number; before: SeqRecord[] } | { appended: false; existing: LogRecord }> {
+    const e = r.entries;
+    const rows = await this.q<{ status: string; seq: number | null; generation: number | null; rows: Record<string, unknown>[] | null }>(
+      'SELECT * FROM tsproof_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)',
+      [
+        APPEND_LOCK,
+        after.generation,
+        after.seq,
+        r.record.id,
+        r.record.project,
+        r.record.pushedAt,
+        r.pushedBy,
+        r.record.redacted,
+        r.document,
+        r.record.documentSha256,
+        r.holder,
+        r.holderSha256,
+        r.provenTime,
+        e.map((x) => x.index),
+        e.map((x) => x.name ?? null),
+        e.map((x) => x.nameSha256),
+        e.map((x) => x.size),
+        e.map((x) => x.digests.sha256 ?? null),
+        e.map((x) => x.digests.sha384 ?? null),
+        e.map((x) => x.digests.sha512 ?? null),
+      ],
+    );
+    const row = rows[0]!;
+    const fromJson = (j: Record<string, unknown>): SeqRecord => ({ seq: Number(j.seq), id: j.id as string, project: j.project as string, pushedAt: j.pushed_at as string, redacted: j.redacted as boolean, documentSha256: j.document_sha256 as string });
+    if (row.status === 'exists') return { appended: false, existing: fromJson(row.rows![0]!) };
+    return { appended: true, seq: row.seq!, generation: row.generation!, before: (row.rows ?? []).map(fromJson) };
   }
 
   async recordsAfter(afterSeq: number, limit: number): Promise<SeqRecord[]> {

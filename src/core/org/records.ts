@@ -117,11 +117,13 @@ export interface OrgStore {
   /** The change counter (bumped by any edit or deletion of registrations) and the log records after row `afterSeq` (all: -1), in order. */
   logRecords(afterSeq: number): Promise<{ generation: number; records: SeqRecord[] }>;
   /**
-   * Appends under the log's lock (one writer at a time across every server on the database):
-   * `sync` brings the caller's tree up to date with the rows first and says where the new leaf goes.
-   * A registration whose id is already stored is not appended: its record is returned.
+   * Appends under the log's lock (one writer at a time across every server on the database), in
+   * one statement. `after` is the caller's view (its change counter and last row); the answer
+   * carries the rows the caller lacks before the new one — all rows when the counter moved — so
+   * that it can place the new leaf. A registration whose id is already stored is not appended:
+   * its record is returned.
    */
-  append(r: NewRegistration, sync: (o: { generation: number; records: (afterSeq: number) => Promise<SeqRecord[]> }) => Promise<void>): Promise<{ appended: true; seq: number } | { appended: false; existing: LogRecord }>;
+  append(r: NewRegistration, after: { generation: number; seq: number }): Promise<{ appended: true; seq: number; generation: number; before: SeqRecord[] } | { appended: false; existing: LogRecord }>;
   /** At most `limit` log records after row `afterSeq`, in order (for audits, page by page). */
   recordsAfter(afterSeq: number, limit: number): Promise<SeqRecord[]>;
   registration(id: string): Promise<{ registration: StoredRegistration; document: Buffer } | undefined>;

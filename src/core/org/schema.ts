@@ -78,6 +78,37 @@ CREATE FUNCTION bump_log_generation() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN UPDATE log_generation SET generation = generation + 1; RETURN NULL; END $$;
 CREATE TRIGGER registrations_changed AFTER UPDATE OR DELETE OR TRUNCATE ON registrations
   FOR EACH STATEMENT EXECUTE FUNCTION bump_log_generation();
+-- One append in one statement (one round trip, its own transaction): under the log's advisory
+-- lock, refuse a known id, insert the registration and its entries as the next row, and return the
+-- rows after the caller's last seen row (all rows when the change counter moved) so that the
+-- caller's tree catches up. The lock is held until this statement's transaction commits.
+CREATE FUNCTION tsproof_append(p_lock bigint, p_generation bigint, p_after bigint, p_id text, p_project text, p_pushed_at timestamptz,
+    p_pushed_by text, p_redacted boolean, p_document bytea, p_document_sha256 text, p_holder text, p_holder_sha256 text,
+    p_proven_time timestamptz, p_idx integer[], p_name text[], p_name_sha256 text[], p_size bigint[], p_sha256 text[],
+    p_sha384 text[], p_sha512 text[])
+  RETURNS TABLE (status text, seq bigint, generation bigint, rows json) LANGUAGE plpgsql AS $$
+DECLARE
+  g bigint;
+  s bigint;
+  after bigint := p_after;
+BEGIN
+  PERFORM pg_advisory_xact_lock(p_lock);
+  IF EXISTS (SELECT 1 FROM registrations r WHERE r.id = p_id) THEN
+    RETURN QUERY SELECT 'exists'::text, NULL::bigint, NULL::bigint,
+      (SELECT json_agg(json_build_object('seq', r.seq, 'id', r.id, 'project', r.project, 'pushed_at', to_char(r.pushed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'redacted', r.redacted, 'document_sha256', r.document_sha256)) FROM registrations r WHERE r.id = p_id);
+    RETURN;
+  END IF;
+  SELECT lg.generation INTO g FROM log_generation lg;
+  IF g <> p_generation THEN after := -1; END IF;
+  SELECT coalesce(max(r.seq) + 1, 0) INTO s FROM registrations r;
+  INSERT INTO registrations (seq, id, project, pushed_at, pushed_by, redacted, document, document_sha256, holder, holder_sha256, proven_time, entry_count)
+    VALUES (s, p_id, p_project, p_pushed_at, p_pushed_by, p_redacted, p_document, p_document_sha256, p_holder, p_holder_sha256, p_proven_time, cardinality(p_idx));
+  INSERT INTO entries (seq, idx, name, name_sha256, size, sha256, sha384, sha512)
+    SELECT s, * FROM unnest(p_idx, p_name, p_name_sha256, p_size, p_sha256, p_sha384, p_sha512);
+  RETURN QUERY SELECT 'appended'::text, s, g,
+    coalesce((SELECT json_agg(json_build_object('seq', r.seq, 'id', r.id, 'project', r.project, 'pushed_at', to_char(r.pushed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'redacted', r.redacted, 'document_sha256', r.document_sha256) ORDER BY r.seq)
+       FROM registrations r WHERE r.seq > after AND r.seq < s), '[]'::json);
+END $$;
 `,
   },
 ];

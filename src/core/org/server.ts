@@ -145,19 +145,17 @@ export function createOrgServer(o: OrgServerOptions): OrgServer {
     }
     const v = doc.verification;
     const record: LogRecord = { id: doc.id, project, pushedAt: o.now().toISOString(), redacted: doc.redacted, documentSha256: sha256Hex(body) };
-    let index = -1;
+    const view = tree.view();
     const r = await o.store.append(
       { record, pushedBy: tk.id, holder: v.holder?.subject ?? '', holderSha256: v.holder?.certificateSha256 ?? '', provenTime: v.time ?? null, document: body, entries: doc.entries },
-      async (s) => {
-        index = await tree.syncLocked(s);
-      },
+      view,
     );
     if (!r.appended) {
       const same = r.existing.documentSha256 === record.documentSha256 && r.existing.project === project;
       await audit(c, 'push', 409, { project, target: doc.id, detail: same ? 'replayed' : 'id already registered with other content' });
       throw refuse(409, same ? 'ALREADY_REGISTERED' : 'ID_CONFLICT', same ? t`registration ${doc.id} is already in the log` : t`registration ${doc.id} is already in the log with other content`);
     }
-    tree.committed(index, r.seq, record);
+    const index = tree.appended(view, r, record);
     await audit(c, 'push', 201, { project, target: doc.id });
     return [201, { ok: true, registration: { ...record, index }, head: head(), consistency: consistency(c.url), inclusion: inclusion(index) }];
   }

@@ -53,18 +53,26 @@ export class LogTree {
     this.apply(all.generation, -1, all.records);
   }
 
-  /** For appends, inside the store's lock: sync with the transaction's rows; returns the new leaf's index. */
-  async syncLocked(o: { generation: number; records: (afterSeq: number) => Promise<SeqRecord[]> }): Promise<number> {
-    const after = this.generation === o.generation ? this.lastSeq : -1;
-    if (!this.apply(o.generation, after, await o.records(after))) this.apply(o.generation, -1, await o.records(-1));
-    return this.tree.size;
+  /** The view an append starts from (taken synchronously, with the tree's size it belongs to). */
+  view(): { generation: number; seq: number; size: number } {
+    return { generation: this.generation, seq: this.generation === -1 ? -1 : this.lastSeq, size: this.generation === -1 ? 0 : this.tree.size };
   }
 
-  /** After the append committed as row `seq`: its leaf at `index` (unless a concurrent sync already added it). */
-  committed(index: number, seq: number, r: LogRecord): void {
-    if (this.tree.size === index && seq > this.lastSeq) {
+  /**
+   * After an append committed as row `seq`: catch up with the rows before it, then add its leaf.
+   * Returns the leaf's index. Answers may be handled out of commit order; rows already in the tree
+   * are skipped by row number.
+   */
+  appended(view: { generation: number; seq: number; size: number }, a: { seq: number; generation: number; before: readonly SeqRecord[] }, r: LogRecord): number {
+    const full = a.generation !== view.generation;
+    const index = (full ? 0 : view.size) + a.before.length;
+    if (full) {
+      if (a.generation !== this.generation) this.apply(a.generation, -1, a.before);
+    } else this.apply(a.generation, view.seq, a.before);
+    if (this.generation === a.generation && this.tree.size === index && a.seq > this.lastSeq) {
       this.tree.append(recordLeaf(r));
-      this.lastSeq = seq;
+      this.lastSeq = a.seq;
     }
+    return index;
   }
 }
