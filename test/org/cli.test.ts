@@ -5,6 +5,7 @@
  * --remote`, and rows edited in PostgreSQL failing every later client command (exit 1).
  */
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +79,9 @@ describe('tsproof registry (organisation)', () => {
     expect(readFileSync(path.join(ws.work, 'pulled.tsproof.json'), 'utf8')).toBe(readFileSync(path.join(ws.work, 'drawing.dwg.tsproof.json'), 'utf8'));
     const v = await ws.run(['verify', 'drawing.dwg', '--receipt', 'pulled.tsproof.json']);
     expect(v.status, v.stderr).toBe(0);
+    const byFile = await ws.run(['--json', 'registry', 'find', 'drawing.dwg', '--remote'], env());
+    expect(byFile.status, byFile.stderr).toBe(0);
+    expect(JSON.parse(byFile.stdout).results[0].registration.id).toBe(j.id);
     const miss = await ws.run(['registry', 'find', 'a'.repeat(64), '--remote'], env());
     expect(miss.status).toBe(1);
   });
@@ -125,6 +129,28 @@ describe('tsproof registry (organisation)', () => {
     // The embedded registry is untouched by --remote: it lists what this machine registered.
     const local = await ws.run(['--json', 'registry', 'list']);
     expect(local.status, local.stderr).toBe(0);
+  });
+
+  it('serves HTTPS with --tls-cert/--tls-key; a client that does not trust the certificate fails (exit 3)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-orgtls-'));
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const tls = await startOrgServe([...serverArgs, '--tls-cert', cert, '--tls-key', key], { TSPROOF_REGISTRY_DATABASE: db, TSPROOF_HOME: path.dirname(serverArgs[2]!) });
+    try {
+      expect(tls.url).toMatch(/^https:/);
+      config(tls.url);
+      const ok = await ws.run(['--json', 'registry', 'list', '--remote'], { ...env(), NODE_EXTRA_CA_CERTS: cert });
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout).treeSize).toBeGreaterThanOrEqual(3);
+      const untrusted = await ws.run(['registry', 'list', '--remote'], env());
+      expect(untrusted.status).toBe(3);
+      expect(untrusted.stderr).toMatch(/cannot be reached/);
+    } finally {
+      config(server.url);
+      await tls.stop();
+    }
   });
 
   it('rows edited in PostgreSQL: every later client command fails, naming the inconsistency (exit 1)', async () => {

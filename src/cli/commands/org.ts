@@ -4,8 +4,9 @@
  * this module reads flags, configuration and secrets (database URL and tokens from the
  * environment or files, never printed) and renders.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, TsaError, VerificationError, messageOf } from '../../core/errors.js';
 import { loadConfig, type RegistryConfig } from '../../core/home.js';
@@ -13,15 +14,12 @@ import { writeAtomic, exists } from '../../core/io/fs.js';
 import { OrgClient } from '../../core/org/client.js';
 import { RECEIPT_TYPE, REDACTED_TYPE, redactReceipt } from '../../core/org/document.js';
 import { enqueue, loadRemoteState, queued, saveProof, saveRemoteState, unqueue } from '../../core/org/local.js';
-import { openPgStore } from '../../core/org/pg-store.js';
 import type { StoredEntry } from '../../core/org/records.js';
-import { createOrgServer } from '../../core/org/server.js';
-import { checkStampedHead, stampHead } from '../../core/org/stamp.js';
+import type { checkStampedHead } from '../../core/org/stamp.js';
 import { loadOrCreateLogKey } from '../../core/org/tree-head.js';
 import { checkProject, newToken, roleOption } from '../../core/org/tokens.js';
 import { parseReceiptBytes } from '../../core/receipt/load.js';
 import { serializeReceipt, type Receipt } from '../../core/receipt/receipt.js';
-import { verifyReceipt } from '../../core/verify/receipt.js';
 import { isFileHash } from '../../core/crypto/algorithms.js';
 import { plain, t } from '../../core/text.js';
 import { jsonSafe } from '../../core/display.js';
@@ -31,6 +29,9 @@ import { note, out, printJson, warn } from '../output.js';
 import { ExitCode } from '../exit.js';
 
 // ---------------------------------------------------------------- server side
+
+// The server, the database client (pg) and the verifier load only for the commands that use them.
+const openPgStore: (typeof import('../../core/org/pg-store.js'))['openPgStore'] = async (o) => (await import('../../core/org/pg-store.js')).openPgStore(o);
 
 function databaseUrl(ctx: CliContext, flag?: string): string {
   const url = flag ?? ctx.env.TSPROOF_REGISTRY_DATABASE;
@@ -71,6 +72,9 @@ export async function registryServe(ctx: CliContext, o: ServeFlags): Promise<num
   if (key.created) note(ctx, t`created the log key ${o.logKey ?? path.join(ctx.home, 'registry-log-key.pem')} (log id ${key.logId}); give the same file to every server of this registry`);
   const trust = await trustAnchors(ctx, o.trust);
   const store = await openPgStore({ url, migrate: !!o.migrate, max: o.pool ? Number(o.pool) : 10 });
+  const { createOrgServer } = await import('../../core/org/server.js');
+  const { verifyReceipt } = await import('../../core/verify/receipt.js');
+  const { stampHead } = await import('../../core/org/stamp.js');
   const server = createOrgServer({
     store,
     key,
@@ -332,10 +336,20 @@ function digestArg(v: string): string | undefined {
 
 const regLine = (r: { provenTime: string | null; project: string; holder: string; id: string; entryCount: number }) => plain`${r.provenTime ?? '-'}  ${r.project}  ${r.id}  ${r.holder}  (${String(r.entryCount)})`;
 
-/** find --remote: by digest (any algorithm) or by name; earliest proven time first. */
+/** The SHA-256 of `what` when it names a file here (find takes a file, a digest or a name). */
+async function fileDigest(ctx: CliContext, what: string): Promise<string | undefined> {
+  const file = path.resolve(ctx.cwd, what);
+  const st = await stat(file).catch(() => undefined);
+  if (!st?.isFile()) return undefined;
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return `sha256:${h.digest('hex')}`;
+}
+
+/** find --remote: by file content, digest (any algorithm) or name; earliest proven time first. */
 export async function remoteFind(ctx: CliContext, what: string, o: { project?: string; limit?: string }): Promise<number> {
   const { client } = await remote(ctx);
-  const digest = digestArg(what);
+  const digest = digestArg(what) ?? (await fileDigest(ctx, what));
   const r = await client.query({ ...(digest ? { digest } : { name: what }), ...(o.project ? { project: o.project } : {}), limit: Number(o.limit ?? 100) });
   return renderFound(ctx, r.results, r.head.size, what);
 }
@@ -385,6 +399,7 @@ export async function remoteAudit(ctx: CliContext, o: { trust: string[] }): Prom
   let stampedResult: Record<string, unknown> | null = null;
   if (stamped) {
     const { createPublicKey } = await import('node:crypto');
+    const { checkStampedHead } = await import('../../core/org/stamp.js');
     const c = checkStampedHead(stamped, { publicKey: createPublicKey(client.state!.publicKey), logId: client.state!.logId, ...(stamped.size <= a.log.size ? { rootAt: a.log.root(stamped.size).toString('hex') } : {}), anchors: [], trust: await trustAnchors(ctx, o.trust), now: ctx.now() });
     if (!c.ok) throw new VerificationError({ code: 'LOG_INCONSISTENT', message: c.problem! });
     stampedResult = { size: stamped.size, time: c.time ?? null };

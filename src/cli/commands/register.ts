@@ -348,7 +348,11 @@ async function writeResult(ctx: CliContext, reg: Registration, p: Placement): Pr
   const file = await receiptPath(ctx, p.inputs, single, reg.receipt.id, p.target);
   await saveRegistration(ctx, reg, file);
   // With registry.url configured: pushed to the organisation registry, or queued (docs/org-registry.md).
-  const org = await (await import('./org.js')).pushAfterRegister(ctx, reg.receipt, { redactNames: !!p.redactNames, ...(reg.manifest.meta?.project ? { project: reg.manifest.meta.project } : {}) });
+  // (org.js loads only then: start-up time matters.)
+  const org =
+    (await loadConfig(ctx.home)).registry || p.redactNames
+      ? await (await import('./org.js')).pushAfterRegister(ctx, reg.receipt, { redactNames: !!p.redactNames, ...(reg.manifest.meta?.project ? { project: reg.manifest.meta.project } : {}) })
+      : undefined;
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json) {
     await printJsonStreaming(
