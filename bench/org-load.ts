@@ -63,6 +63,8 @@ async function registrar(db: string): Promise<string> {
 interface Result {
   name: string;
   acked: Set<string>;
+  /** Acknowledged as already in the log (a retry of a push committed before its answer was lost). */
+  replays: number;
   latencies: number[];
   errors: number;
   seconds: number;
@@ -73,6 +75,7 @@ async function load(name: string, urls: () => string[], token: string, o: { onTi
   const acked = new Set<string>();
   const latencies: number[] = [];
   let errors = 0;
+  let replays = 0;
   const start = Date.now();
   const deadline = start + SECONDS * 1000;
   let ticking = true;
@@ -97,7 +100,7 @@ async function load(name: string, urls: () => string[], token: string, o: { onTi
         for (;;) {
           const t0 = performance.now();
           try {
-            await client().push(doc, RECEIPT_TYPE, `p${c % 5}`);
+            if ((await client().push(doc, RECEIPT_TYPE, `p${c % 5}`)).already) replays++;
             latencies.push(performance.now() - t0);
             acked.add(r.id);
             break;
@@ -112,7 +115,7 @@ async function load(name: string, urls: () => string[], token: string, o: { onTi
   );
   ticking = false;
   await ticker;
-  return { name, acked, latencies, errors, seconds: (Date.now() - start) / 1000 };
+  return { name, acked, replays, latencies, errors, seconds: (Date.now() - start) / 1000 };
 }
 
 async function check(db: string, url: string, token: string, r: Result): Promise<string> {
@@ -140,7 +143,7 @@ function serverMs(...servers: OrgServeProcess[]): string {
 const ONLY = process.env.ORG_BENCH_ONLY;
 const lines: string[] = [];
 const report = (r: Result, rss: string, verdict: string) => {
-  const line = `${r.name.padEnd(34)} ${(r.acked.size / r.seconds).toFixed(1).padStart(7)} reg/s  p50 ${pct(r.latencies, 50).toFixed(0).padStart(5)} ms  p99 ${pct(r.latencies, 99).toFixed(0).padStart(5)} ms  errors ${String(r.errors).padStart(4)}  RSS ${rss}  — ${verdict}`;
+  const line = `${r.name.padEnd(34)} ${(r.acked.size / r.seconds).toFixed(1).padStart(7)} reg/s  p50 ${pct(r.latencies, 50).toFixed(0).padStart(5)} ms  p99 ${pct(r.latencies, 99).toFixed(0).padStart(5)} ms  errors ${String(r.errors).padStart(4)}  replays ${r.replays}  RSS ${rss}  — ${verdict}`;
   lines.push(line);
   console.log(line);
 };

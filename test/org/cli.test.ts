@@ -30,7 +30,7 @@ beforeAll(async () => {
   tsa = await bundledTsa('tsa-ec');
   db = pg.database();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-orgcli-'));
-  serverArgs = ['--migrate', '--log-key', path.join(dir, 'log.pem'), '--trust', path.join(PKI, 'root-ca.pem')];
+  serverArgs = ['--migrate', '--log-key', path.join(dir, 'log.pem'), '--trust', path.join(PKI, 'root-ca.pem'), '--tsa', tsa.url];
   server = await startOrgServe(serverArgs, { TSPROOF_REGISTRY_DATABASE: db, TSPROOF_HOME: path.join(dir, 'server-home') });
   ws = cliWorkspace('tsproof-orgcli-ws-', { passphrase: PASSPHRASE });
   await importAlice(ws);
@@ -113,7 +113,8 @@ describe('tsproof registry (organisation)', () => {
     expect(existsSync(path.join(ws.home, 'org', 'queue')) ? readdirSync(path.join(ws.home, 'org', 'queue')) : []).toEqual([]);
     const a = await ws.run(['--json', 'registry', 'audit', '--remote'], env());
     expect(a.status, a.stderr).toBe(0);
-    expect(JSON.parse(a.stdout)).toMatchObject({ ok: true, size: 3, projects: { design: 3 } });
+    // The restarted server timestamped its tree head (size 2) at start with the TSA: audit checked the token.
+    expect(JSON.parse(a.stdout)).toMatchObject({ ok: true, size: 3, projects: { design: 3 }, stamped: { size: 2, time: expect.any(String) } });
   });
 
   it('without registry.url nothing changes: no push, no registry member', async () => {
