@@ -93,6 +93,12 @@ describe('tsproof registry (organisation)', () => {
     expect(JSON.parse(r.stdout).registry).toMatchObject({ status: 'pushed', redacted: true });
     expect(pg.sql(db, `SELECT count(*) FROM entries WHERE name = 'secret-plan.txt'`).trim()).toBe('0');
     expect(pg.sql(db, `SELECT count(*) FROM registrations WHERE position('secret-plan' in convert_from(document, 'UTF8')) > 0`).trim()).toBe('0');
+    // Whoever knows the name finds it (by the name's hash); the answer carries no name.
+    const f = await ws.run(['--json', 'registry', 'history', 'secret-plan.txt', '--remote'], env());
+    expect(f.status, f.stderr).toBe(0);
+    const hit = JSON.parse(f.stdout).results[0];
+    expect(hit.registration.redacted).toBe(true);
+    expect(hit.entries[0].name).toBeUndefined();
   });
 
   it('an unreachable server: register still succeeds (queued, with a note); registry push exits 3, then sends the queue', async () => {

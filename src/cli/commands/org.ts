@@ -336,6 +336,9 @@ function digestArg(v: string): string | undefined {
 
 const regLine = (r: { provenTime: string | null; project: string; holder: string; id: string; entryCount: number }) => plain`${r.provenTime ?? '-'}  ${r.project}  ${r.id}  ${r.holder}  (${String(r.entryCount)})`;
 
+/** A name is looked up by its SHA-256, which every entry has: registrations pushed with --redact-names are found too. */
+const byName = (name: string) => ({ nameSha256: createHash('sha256').update(name.normalize('NFC'), 'utf8').digest('hex') });
+
 /** The SHA-256 of `what` when it names a file here (find takes a file, a digest or a name). */
 async function fileDigest(ctx: CliContext, what: string): Promise<string | undefined> {
   const file = path.resolve(ctx.cwd, what);
@@ -350,14 +353,14 @@ async function fileDigest(ctx: CliContext, what: string): Promise<string | undef
 export async function remoteFind(ctx: CliContext, what: string, o: { project?: string; limit?: string }): Promise<number> {
   const { client } = await remote(ctx);
   const digest = digestArg(what) ?? (await fileDigest(ctx, what));
-  const r = await client.query({ ...(digest ? { digest } : { name: what }), ...(o.project ? { project: o.project } : {}), limit: Number(o.limit ?? 100) });
+  const r = await client.query({ ...(digest ? { digest } : byName(what)), ...(o.project ? { project: o.project } : {}), limit: Number(o.limit ?? 100) });
   return renderFound(ctx, r.results, r.head.size, what);
 }
 
 /** history --remote: every registration of a name, earliest first. */
 export async function remoteHistory(ctx: CliContext, name: string, o: { project?: string; limit?: string }): Promise<number> {
   const { client } = await remote(ctx);
-  const r = await client.query({ name, ...(o.project ? { project: o.project } : {}), limit: Number(o.limit ?? 100) });
+  const r = await client.query({ ...byName(name), ...(o.project ? { project: o.project } : {}), limit: Number(o.limit ?? 100) });
   return renderFound(ctx, r.results, r.head.size, name);
 }
 
