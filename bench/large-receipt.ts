@@ -27,10 +27,24 @@ export const PKI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..',
  * name and content, so that `tsproof verify <sample>` succeeds). Returns the receipt's size.
  */
 export async function writeLargeReceipt(file: string, n: number, sample: { name: string; data: Uint8Array }, when = new Date()): Promise<{ bytes: number }> {
-  const chain = parseCertificates(readFileSync(path.join(PKI, 'holder-alice-chain.pem')), 'alice');
-  const holderKey = createPrivateKey(readFileSync(path.join(PKI, 'holder-alice.key')));
-  const tsaCert = parseCertificates(readFileSync(path.join(PKI, 'tsa-ec.pem')), 'tsa')[0]!;
-  const tsaKey = createPrivateKey(readFileSync(path.join(PKI, 'tsa-ec.key')));
+  const receipt = buildLargeReceipt(n, sample, when);
+  const out = createWriteStream(file);
+  for (const chunk of receiptChunks(receipt)) if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return { bytes: out.bytesWritten };
+}
+
+let material: { chain: ReturnType<typeof parseCertificates>; holderKey: ReturnType<typeof createPrivateKey>; tsaCert: ReturnType<typeof parseCertificates>[number]; tsaKey: ReturnType<typeof createPrivateKey> } | undefined;
+
+/** The receipt itself (in memory): `n` entries, the last one `sample`. */
+export function buildLargeReceipt(n: number, sample: { name: string; data: Uint8Array }, when = new Date()) {
+  material ??= {
+    chain: parseCertificates(readFileSync(path.join(PKI, 'holder-alice-chain.pem')), 'alice'),
+    holderKey: createPrivateKey(readFileSync(path.join(PKI, 'holder-alice.key'))),
+    tsaCert: parseCertificates(readFileSync(path.join(PKI, 'tsa-ec.pem')), 'tsa')[0]!,
+    tsaKey: createPrivateKey(readFileSync(path.join(PKI, 'tsa-ec.key'))),
+  };
+  const { chain, holderKey, tsaCert, tsaKey } = material;
 
   const digests = randomBytes(32 * n).toString('hex');
   const salts = randomBytes(32 * n).toString('hex');
@@ -85,8 +99,5 @@ export async function writeLargeReceipt(file: string, n: number, sample: { name:
     revocation: [] as [],
     renewals: [] as [],
   };
-  const out = createWriteStream(file);
-  for (const chunk of receiptChunks(receipt)) if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return { bytes: out.bytesWritten };
+  return receipt;
 }

@@ -3,7 +3,7 @@
  * Errors print as one line on stderr (and as {ok:false,error} on stdout with --json).
  */
 import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
-import { isTsproofError, messageOf } from '../core/errors.js';
+import { InputError, isTsproofError, messageOf } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { EXIT_CODE_HELP, ExitCode, exitCodeOf } from './exit.js';
 import { VERSION, printJson, tr } from './output.js';
@@ -22,6 +22,7 @@ import type { escrowCertificate, escrowDeposit, escrowInspect, escrowRelease, es
 import type { trustAdd } from './commands/trust.js';
 import type { listCommand } from './commands/registry.js';
 import type * as secretCommands from './commands/secret.js';
+import type { ServeFlags } from './commands/org.js';
 
 // Commands load on demand: start-up time matters (hashing a file is ~10× slower than
 // OpenSSL if every library loads first).
@@ -41,6 +42,7 @@ const commands = {
   registry: () => import('./commands/registry.js'),
   agent: () => import('./commands/agent.js'),
   secret: () => import('./commands/secret.js'),
+  org: () => import('./commands/org.js'),
 };
 
 /** Commander collector for repeatable options. */
@@ -182,6 +184,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
     .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
     .option('--dry-run', d(t`list what would be registered, and what is left out and why; register nothing`))
+    .option('--redact-names', d(t`push only hashes of the file names to the organisation registry (registry.url), not the names`))
     .addOption(passphraseFile)
     .action(run(async (paths: string[], o: Parameters<typeof registerCommand>[2]) => (await commands.register()).registerCommand(ctx, paths, o)));
 
@@ -375,7 +378,15 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       .option('--tag <k=v>', d(t`registered with this tag (repeatable: all of them)`), collect, [])
       .option('--status <status>', d(t`active, retired or destroyed`))
       .option('--limit <n>', d(t`at most n registrations`))
-      .action(run(async (o: Parameters<typeof listCommand>[1]) => (await commands.registry()).listCommand(ctx, o)));
+      .option('--remote', d(t`ask the organisation registry (registry.url in config.json); with --project and --limit only`))
+      .action(
+        run(async (o: Parameters<typeof listCommand>[1] & { remote?: boolean }) => {
+          if (!o.remote) return (await commands.registry()).listCommand(ctx, o);
+          const { remote: _r, project, limit, tag, ...rest } = o;
+          if (tag.length || Object.values(rest).some((v) => v !== undefined)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`with --remote, list and log take only --project and --limit` });
+          return (await commands.org()).remoteList(ctx, { ...(project ? { project } : {}), ...(limit ? { limit } : {}) });
+        }),
+      );
   listOptions(program.command('log').description(d(t`registrations on record, oldest first (same as registry list)`)));
   program
     .command('status [paths...]')
@@ -384,14 +395,19 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .action(run(async (paths: string[], o: { exclude: string[] }) => (await commands.registry()).statusCommand(ctx, paths, o)));
   const registry = program.command('registry').description(d(t`the local registry of registrations ($TSPROOF_HOME/registry.db)`));
   listOptions(registry.command('list').description(d(t`registrations on record, oldest first`)));
-  registry
-    .command('find <file|digest|name>')
-    .description(d(t`every registration covering this content (a file or a digest) or this name, earliest first`))
-    .action(run(async (q: string) => (await commands.registry()).findCommand(ctx, q)));
-  registry
-    .command('history <name>')
-    .description(d(t`the versions of one registered file name over time`))
-    .action(run(async (name: string) => (await commands.registry()).historyCommand(ctx, name)));
+  // --remote: the organisation registry (docs/org-registry.md).
+  type RemoteFlags = { remote?: boolean; project?: string; limit?: string };
+  const remoteFlags = (c: Command) =>
+    c
+      .option('--remote', d(t`ask the organisation registry (registry.url in config.json)`))
+      .option('--project <project>', d(t`with --remote: only this project`))
+      .option('--limit <n>', d(t`with --remote: at most n registrations`), '100');
+  remoteFlags(registry.command('find <file|digest|name>').description(d(t`every registration covering this content (a file or a digest) or this name, earliest first`))).action(
+    run(async (q: string, o: RemoteFlags) => (o.remote ? (await commands.org()).remoteFind(ctx, q, o) : (await commands.registry()).findCommand(ctx, q))),
+  );
+  remoteFlags(registry.command('history <name>').description(d(t`the versions of one registered file name over time`))).action(
+    run(async (name: string, o: RemoteFlags) => (o.remote ? (await commands.org()).remoteHistory(ctx, name, o) : (await commands.registry()).historyCommand(ctx, name))),
+  );
   registry
     .command('verify')
     .description(d(t`check the event chain, the records against it, the receipts and the last seal`))
@@ -537,6 +553,62 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--evidence <dir>', d(t`also write an evidence pack a third party checks with OpenSSL alone`))
     .addOption(trust)
     .action(run(async (id: string, o: { trust: string[]; pdf?: string; evidence?: string }) => (await commands.secret()).secretReportCommand(ctx, id, { ...o, ...(ctx.langOption ? { lang: ctx.langOption } : {}) })));
+  // The organisation registry (docs/org-registry.md): the server, its tokens, push, pull, audit.
+  const database = () => new Option('--database <url>', d(t`the registry database, postgres://… (else TSPROOF_REGISTRY_DATABASE; keep passwords out of argv)`));
+  registry
+    .command('serve')
+    .description(d(t`serve the organisation registry: a JSON HTTP API on PostgreSQL with a signed Merkle transparency log`))
+    .addOption(database())
+    .option('--listen <host:port>', d(t`address to listen on`), '127.0.0.1:8443')
+    .option('--tls-cert <pem>', d(t`serve HTTPS with this certificate (and --tls-key)`))
+    .option('--tls-key <pem>', d(t`the TLS private key`))
+    .option('--migrate', d(t`apply missing schema migrations on start`))
+    .option('--log-key <file>', d(t`the log's Ed25519 signing key, created when missing (default $TSPROOF_HOME/registry-log-key.pem); the same file for every server`))
+    .option('--tsa <url>', d(t`have this TSA timestamp the tree head (when the log grew) every --stamp-every minutes`))
+    .option('--stamp-every <minutes>', d(t`minutes between timestamped tree heads`), '10')
+    .option('--pool <n>', d(t`database connections in the pool`), '10')
+    .addOption(trust)
+    .action(run(async (o: ServeFlags) => (await commands.org()).registryServe(ctx, o)));
+  const token = registry.command('token').description(d(t`bearer tokens of the organisation registry (stored only as hashes)`));
+  token
+    .command('create')
+    .description(d(t`create a token and print it once (through the database with --database, else through the API with an admin token)`))
+    .requiredOption('--name <name>', d(t`who or which CI job holds it`))
+    .requiredOption('--role <role>', d(t`reader, registrar or admin`))
+    .option('--project <project>', d(t`limit the token to one project`))
+    .addOption(database())
+    .action(run(async (o: { name: string; role: string; project?: string; database?: string }) => (await commands.org()).tokenCreate(ctx, o)));
+  token
+    .command('list')
+    .description(d(t`list tokens (never their secrets)`))
+    .addOption(database())
+    .action(run(async (o: { database?: string }) => (await commands.org()).tokenList(ctx, o)));
+  token
+    .command('revoke <id>')
+    .description(d(t`revoke a token`))
+    .addOption(database())
+    .action(run(async (id: string, o: { database?: string }) => (await commands.org()).tokenRevoke(ctx, id, o)));
+  registry
+    .command('push')
+    .description(d(t`send the registrations queued while the organisation registry was unreachable`))
+    .action(run(async () => (await commands.org()).registryPush(ctx)));
+  registry
+    .command('pull <digest|id>')
+    .description(d(t`fetch a receipt from the organisation registry (checked against its log) so that verify can check it offline`))
+    .option('--out <file>', d(t`where to write the receipt (default <id>.tsproof.json)`))
+    .option('--force', d(t`replace the file if it exists`))
+    .action(run(async (what: string, o: { out?: string; force?: boolean }) => (await commands.org()).registryPull(ctx, what, o)));
+  registry
+    .command('audit')
+    .description(d(t`check the whole organisation log: every record re-hashed against the signed head, and the TSA-stamped head`))
+    .option('--remote', d(t`ask the organisation registry (registry.url in config.json)`))
+    .addOption(trust)
+    .action(
+      run(async (o: { remote?: boolean; trust: string[] }) => {
+        if (!o.remote) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registry audit checks the organisation registry: add --remote (the local registry: tsproof registry verify)` });
+        return (await commands.org()).remoteAudit(ctx, o);
+      }),
+    );
 
   program
     .command('demo')

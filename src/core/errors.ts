@@ -52,6 +52,10 @@ export type InputErrorCode =
   | 'AGENT_FAILED'
   /** The holder's certificate (or a CA above it) was revoked before the proven time (docs/long-term.md). */
   | 'CERTIFICATE_REVOKED'
+  /** The organisation registry's database schema is newer than this tsproof, or not yet migrated. */
+  | 'SCHEMA_MISMATCH'
+  /** The organisation registry refused a request (HTTP 4xx): bad token, role or project, bad input. */
+  | 'REGISTRY_REFUSED'
   | 'BAD_ARGUMENT';
 export class InputError extends TsproofError<InputErrorCode> {}
 
@@ -101,7 +105,9 @@ export type TsaErrorCode =
   /** A TSA certificate (or a CA above it) was revoked before its token's genTime. */
   | 'TSA_CERTIFICATE_REVOKED'
   /** --require-revocation: no usable OCSP response or CRL for a certificate of the proof. */
-  | 'REVOCATION_UNAVAILABLE';
+  | 'REVOCATION_UNAVAILABLE'
+  /** The organisation registry (or its database) could not be reached or failed (HTTP 5xx, bad answer). */
+  | 'REGISTRY_UNAVAILABLE';
 export class TsaError extends TsproofError<TsaErrorCode> {
   /** Worth trying again (network errors, HTTP 5xx and 429). */
   readonly retriable: boolean;
@@ -115,7 +121,7 @@ export class TsaError extends TsproofError<TsaErrorCode> {
 export class RegistryError extends TsproofError<'REGISTRY_BUSY' | 'REGISTRY_FAILED'> {}
 
 /** Evidence that does not check out, where a command needed it to (export, certificate). Exit 1. */
-export class VerificationError extends TsproofError<'VERIFICATION_FAILED'> {}
+export class VerificationError extends TsproofError<'VERIFICATION_FAILED' | 'LOG_INCONSISTENT'> {}
 
 /** Something that should not happen: a bug. Exit 70 with a hint to report it. */
 export class InternalError extends TsproofError<'INTERNAL'> {}

@@ -25,6 +25,18 @@ export interface Config {
   acceptedPolicies?: string[];
   /** Expectations every verification must meet (verify/pins.ts); flags and TSPROOF_* variables override each pin. */
   pins?: Record<string, unknown>;
+  /** The organisation registry (docs/org-registry.md): `register` pushes there, `--remote` queries it. */
+  registry?: RegistryConfig;
+}
+
+export interface RegistryConfig {
+  url: string;
+  /** A file holding the bearer token (else TSPROOF_REGISTRY_TOKEN). */
+  tokenFile?: string;
+  /** Project to register into (a token limited to a project needs none). */
+  project?: string;
+  /** Push name hashes instead of names (as --redact-names). */
+  redactNames?: boolean;
 }
 
 export function resolveHome(env: NodeJS.ProcessEnv, cwd: string, homedir: string): string {
@@ -42,6 +54,12 @@ export async function loadConfig(home: string): Promise<Config> {
   if (v.defaultIdentity !== undefined && typeof v.defaultIdentity !== 'string') problems.push(t`defaultIdentity: expected a string`);
   if (v.acceptedPolicies !== undefined && !(Array.isArray(v.acceptedPolicies) && v.acceptedPolicies.every((p) => typeof p === 'string'))) problems.push(t`acceptedPolicies: expected an array of OIDs`);
   if (v.pins !== undefined) problems.push(...pinsConfigProblems(v.pins));
+  if (v.registry !== undefined) {
+    const r = v.registry;
+    if (!isObject(r) || typeof r.url !== 'string') problems.push(t`registry: expected {"url": "https://…"}`);
+    else if ((r.tokenFile !== undefined && typeof r.tokenFile !== 'string') || (r.project !== undefined && typeof r.project !== 'string') || (r.redactNames !== undefined && typeof r.redactNames !== 'boolean'))
+      problems.push(t`registry: tokenFile and project are strings, redactNames a boolean`);
+  }
   if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: ${joinTexts(problems, '; ')}` });
   return v as Config;
 }

@@ -192,7 +192,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   // Revocation data for every certificate on the holder's and each TSA's path, at their proven times.
   const proven = new Date(Math.min(...stamps.map((s) => new Date(s.verification.info!.genTime).getTime())));
   const captured = await captureFor(o, holder, stamps, proven);
-  if (o.revocation && o.revocation.require && captured.missing.length) {
+  if (o.revocation && o.revocation.require === true && captured.missing.length) {
     const m = captured.missing[0]!;
     throw new TsaError({ code: 'REVOCATION_UNAVAILABLE', message: t`no usable revocation data for "${m.certificate.subject}" (--require-revocation): ${m.why}` });
   }

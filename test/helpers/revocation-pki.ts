@@ -21,7 +21,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-const yymmdd = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+const yymmdd = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(2, 14)}Z`;
 
 export class RevocationPki {
   readonly pki = new OpensslPki('tsproof-revocation-');

@@ -159,6 +159,8 @@ export function metaFlags(o: { title?: string; project?: string; tag?: string[];
 
 export interface RegisterCommandFlags extends RegisterFlags, WalkFlags {
   out?: string;
+  /** Push only name hashes to the organisation registry (docs/org-registry.md). */
+  redactNames?: boolean;
   changedOnly?: boolean;
   dryRun?: boolean;
   title?: string;
@@ -202,7 +204,7 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
     }
     // From here the receipt is being written: Ctrl-C waits for it (a receipt is whole or absent).
     interrupt.writing = true;
-    return await writeResult(ctx, result, { inputs, target, allFiles: files, ...(o.base !== undefined ? { base: o.base } : {}) });
+    return await writeResult(ctx, result, { inputs, target, allFiles: files, ...(o.base !== undefined ? { base: o.base } : {}), redactNames: !!o.redactNames });
   } finally {
     interrupt.done();
     progress?.stop();
@@ -310,6 +312,7 @@ interface Placement {
   /** Every file the inputs named (registered or left out as unchanged): the names are theirs. */
   allFiles: readonly FileRef[];
   base?: string;
+  redactNames?: boolean;
 }
 
 /** The only input, when it is one file (the receipt is named after it). */
@@ -348,6 +351,12 @@ async function writeResult(ctx: CliContext, reg: Registration, p: Placement): Pr
   const single = singleFile(ctx, p);
   const file = await receiptPath(ctx, p.inputs, single, reg.receipt.id, p.target);
   await saveRegistration(ctx, reg, file);
+  // With registry.url configured: pushed to the organisation registry, or queued (docs/org-registry.md).
+  // (org.js loads only then: start-up time matters.)
+  const org =
+    (await loadConfig(ctx.home)).registry || p.redactNames
+      ? await (await import('./org.js')).pushAfterRegister(ctx, reg.receipt, { redactNames: !!p.redactNames, ...(reg.manifest.meta?.project ? { project: reg.manifest.meta.project } : {}) })
+      : undefined;
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json) {
     await printJsonStreaming(
@@ -362,6 +371,7 @@ async function writeResult(ctx: CliContext, reg: Registration, p: Placement): Pr
         merkleRoot: reg.manifest.merkle.root,
         ...(reg.manifest.meta ? { meta: reg.manifest.meta } : {}),
         revocation: { entries: reg.receipt.revocation.length, missing: reg.revocationMissing.map((m) => ({ certificate: m.subject, reason: m.message })) },
+        ...(org ? { registry: org } : {}),
         skipped: reg.skipped.map((f) => f.name),
         files: [],
       },

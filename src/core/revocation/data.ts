@@ -45,7 +45,7 @@ export function readRevocation(type: RevocationType, der: Uint8Array, cert: Cert
 }
 
 function enumerated(n: Node | undefined, where: string): number {
-  if (!n || !n.isUniversal(10) || n.length !== 1) throw new Asn1Error(t`${where}: expected a small ENUMERATED`);
+  if (!n?.isUniversal(10) || n.length !== 1) throw new Asn1Error(t`${where}: expected a small ENUMERATED`);
   return n.content[0]!;
 }
 
