@@ -297,3 +297,22 @@ describe('Korean, concurrency, sizes', () => {
     oneLine(await rec(['secret', 'pledge', 'TS-001', '--person', '박민수', '--kind', 'leaving', '--document', '서약서.pdf', '--acknowledgement', 'huge.p7s']), 2, /beyond the limit/);
   });
 });
+
+describe('one TSA request per command', () => {
+  it('a pledge covering two secrets writes two events under one registration, with one request to the TSA', async () => {
+    ok(await rec(['secret', 'add', 'TS-002', '--title', '고객 목록', '--level', 'internal']));
+    const before = tsa.requests;
+    const r = JSON.parse(ok(await rec(['secret', 'pledge', 'TS-001', 'TS-002', '--person', '김영희', '--employee-id', 'E002', '--kind', 'leaving', '--date', '2026-08-01', '--document', '서약서.pdf', '--signer', 'kim', '--json'], SIGNER)).stdout);
+    expect(tsa.requests - before).toBe(1);
+    expect(r.events.map((e: { secret: string; type: string }) => [e.secret, e.type])).toEqual([
+      ['TS-001', 'pledged'],
+      ['TS-002', 'pledged'],
+    ]);
+    // Each secret's report shows the pledge, verified, under the same registration.
+    for (const id of ['TS-001', 'TS-002']) {
+      const rep = JSON.parse((await ws.run(['secret', 'report', id, '--json'])).stdout);
+      expect(rep.pledges.at(-1)).toMatchObject({ kind: 'leaving', status: 'verified' });
+      expect(rep.events.at(-1).registration).toBe(r.registration);
+    }
+  });
+});
