@@ -48,7 +48,24 @@ function issue(dir: string, name: string, subject: string): { key: string; chain
   writeFileSync(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
   execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
   execFileSync('openssl', ['req', '-new', '-utf8', '-key', key, '-subj', subject, '-out', csr]);
-  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', path.join(PKI, 'holder-ca.pem'), '-CAkey', path.join(PKI, 'holder-ca.key'), '-set_serial', `0x${Date.now().toString(16)}${name.length}`, '-days', '365', '-extfile', ext, '-out', cert]);
+  execFileSync('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    path.join(PKI, 'holder-ca.pem'),
+    '-CAkey',
+    path.join(PKI, 'holder-ca.key'),
+    '-set_serial',
+    `0x${Date.now().toString(16)}${name.length}`,
+    '-days',
+    '365',
+    '-extfile',
+    ext,
+    '-out',
+    cert,
+  ]);
   const chain = path.join(dir, `${name}-chain.pem`);
   writeFileSync(chain, readFileSync(cert, 'utf8') + readFileSync(path.join(PKI, 'holder-ca.pem'), 'utf8'));
   return { key, chain };
@@ -95,7 +112,30 @@ afterAll(() => {
 
 describe('the story', () => {
   it('records a secret bound to its first registration, then a second version', async () => {
-    const add = JSON.parse(ok(await rec(['secret', 'add', 'TS-001', '--title', '도료 배합비', '--description', '신제품 도료의 배합비와 공정', '--level', '극비', '--department', '연구소', '--custodian', '이철수', '--review', '2026-06-30', '--registration', v1, '--json'])).stdout);
+    const add = JSON.parse(
+      ok(
+        await rec([
+          'secret',
+          'add',
+          'TS-001',
+          '--title',
+          '도료 배합비',
+          '--description',
+          '신제품 도료의 배합비와 공정',
+          '--level',
+          '극비',
+          '--department',
+          '연구소',
+          '--custodian',
+          '이철수',
+          '--review',
+          '2026-06-30',
+          '--registration',
+          v1,
+          '--json',
+        ]),
+      ).stdout,
+    );
     expect(add).toMatchObject({ ok: true, record: 1, events: [{ secret: 'TS-001', seq: 1, type: 'created' }] });
     expect(add.recorder.subject).toContain('이철수 보안관리자');
     ok(await rec(['secret', 'attach', 'TS-001', v2.slice(0, 8)]));
@@ -189,7 +229,13 @@ describe('bad input writes nothing', () => {
   });
 
   it('a pledge signed by the wrong key: exit 1, one line', async () => {
-    await unchanged(async () => oneLine(await rec(['secret', 'pledge', 'TS-001', '--person', '박민수', '--employee-id', 'E001', '--kind', 'leaving', '--document', '서약서.pdf', '--signer', 'kim'], SIGNER), 1, /signed by ".*김영희.*", but 박민수 \(E001\)'s certificate on record is ".*박민수.*": not their key/));
+    await unchanged(async () =>
+      oneLine(
+        await rec(['secret', 'pledge', 'TS-001', '--person', '박민수', '--employee-id', 'E001', '--kind', 'leaving', '--document', '서약서.pdf', '--signer', 'kim'], SIGNER),
+        1,
+        /signed by ".*김영희.*", but 박민수 \(E001\)'s certificate on record is ".*박민수.*": not their key/,
+      ),
+    );
   });
 
   it('a bad date or level: exit 2', async () => {
@@ -244,7 +290,11 @@ describe('tampering', () => {
     expect(reg.stdout).toMatch(/event\(s\) deleted|does not follow/);
     const v = await ws.run(['secret', 'verify', '--json'], env);
     expect(v.status).toBe(1);
-    expect(JSON.parse(v.stdout).problems.map((p: { message: string }) => p.message).join('\n')).toMatch(/a record was removed or reordered/);
+    expect(
+      JSON.parse(v.stdout)
+        .problems.map((p: { message: string }) => p.message)
+        .join('\n'),
+    ).toMatch(/a record was removed or reordered/);
   });
 });
 
@@ -262,7 +312,12 @@ describe('pledges signed elsewhere, and OpenSSL on what the people signed', () =
   it('a statement signed with openssl cms -sign is recorded with --acknowledgement; a different one is refused (exit 1)', async () => {
     const flags = ['--person', '박민수', '--employee-id', 'E001', '--kind', 'project', '--date', '2026-06-01', '--document', '서약서.pdf'];
     ok(await ws.run(['secret', 'statement', 'TS-001', ...flags, '--out', 'statement.json']));
-    const sign = (input: string, out: string) => execFileSync('openssl', ['cms', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-in', input, '-signer', path.join(ws.dir, 'park.pem'), '-inkey', path.join(ws.dir, 'park.key'), '-certfile', path.join(PKI, 'holder-ca.pem'), '-out', out], { cwd: ws.work });
+    const sign = (input: string, out: string) =>
+      execFileSync(
+        'openssl',
+        ['cms', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-in', input, '-signer', path.join(ws.dir, 'park.pem'), '-inkey', path.join(ws.dir, 'park.key'), '-certfile', path.join(PKI, 'holder-ca.pem'), '-out', out],
+        { cwd: ws.work },
+      );
     sign('statement.json', 'ack.p7s');
     // The same statement with another date: a valid signature, but not this pledge.
     writeFileSync(path.join(ws.work, 'other.json'), readFileSync(path.join(ws.work, 'statement.json'), 'utf8').replace('2026-06-01', '2026-06-02'));
@@ -286,7 +341,10 @@ describe('Korean, concurrency, sizes', () => {
   });
 
   it('two recorders at once both land, in one unbroken chain', async () => {
-    const [a, b] = await Promise.all([rec(['secret', 'event', 'TS-001', 'viewed', '--person', '김영희', '--employee-id', 'E002', '--date', '2026-07-01', '--json']), rec(['secret', 'event', 'TS-001', 'copied', '--person', '김영희', '--employee-id', 'E002', '--date', '2026-07-01', '--json'])]);
+    const [a, b] = await Promise.all([
+      rec(['secret', 'event', 'TS-001', 'viewed', '--person', '김영희', '--employee-id', 'E002', '--date', '2026-07-01', '--json']),
+      rec(['secret', 'event', 'TS-001', 'copied', '--person', '김영희', '--employee-id', 'E002', '--date', '2026-07-01', '--json']),
+    ]);
     const seqs = [a, b].map((r) => JSON.parse(ok(r).stdout).events[0].seq).sort();
     expect(seqs[1] - seqs[0]).toBe(1);
     ok(await ws.run(['secret', 'verify']));
@@ -295,5 +353,26 @@ describe('Korean, concurrency, sizes', () => {
   it('an acknowledgement beyond the size limit is refused at once (exit 2)', async () => {
     writeFileSync(path.join(ws.work, 'huge.p7s'), Buffer.alloc(5 * 1024 * 1024));
     oneLine(await rec(['secret', 'pledge', 'TS-001', '--person', '박민수', '--kind', 'leaving', '--document', '서약서.pdf', '--acknowledgement', 'huge.p7s']), 2, /beyond the limit/);
+  });
+});
+
+describe('one TSA request per command', () => {
+  it('a pledge covering two secrets writes two events under one registration, with one request to the TSA', async () => {
+    ok(await rec(['secret', 'add', 'TS-002', '--title', '고객 목록', '--level', 'internal']));
+    const before = tsa.requests;
+    const r = JSON.parse(
+      ok(await rec(['secret', 'pledge', 'TS-001', 'TS-002', '--person', '김영희', '--employee-id', 'E002', '--kind', 'leaving', '--date', '2026-08-01', '--document', '서약서.pdf', '--signer', 'kim', '--json'], SIGNER)).stdout,
+    );
+    expect(tsa.requests - before).toBe(1);
+    expect(r.events.map((e: { secret: string; type: string }) => [e.secret, e.type])).toEqual([
+      ['TS-001', 'pledged'],
+      ['TS-002', 'pledged'],
+    ]);
+    // Each secret's report shows the pledge, verified, under the same registration.
+    for (const id of ['TS-001', 'TS-002']) {
+      const rep = JSON.parse((await ws.run(['secret', 'report', id, '--json'])).stdout);
+      expect(rep.pledges.at(-1)).toMatchObject({ kind: 'leaving', status: 'verified' });
+      expect(rep.events.at(-1).registration).toBe(r.registration);
+    }
   });
 });

@@ -60,10 +60,7 @@ describe('fold', () => {
     const edited = structuredClone(recs);
     (edited[0]!.events[0]!.data as { secret: { title: string } }).secret.title = 'changed';
     const l = foldRecords(edited);
-    expect(l.problems.map((p) => p.message.render())).toEqual([
-      'event A#2 retired (e1) does not follow the previous event of A (chain broken)',
-      'event B#1 retired (e2) names a secret that was never created',
-    ]);
+    expect(l.problems.map((p) => p.message.render())).toEqual(['event A#2 retired (e1) does not follow the previous event of A (chain broken)', 'event B#1 retired (e2) names a secret that was never created']);
     const dropped = foldRecords([recs[1]!]);
     expect(dropped.problems[0]!.message.render()).toBe('event A#2 retired (e1) is out of place in the chain of A (expected position 1)');
   });
@@ -121,7 +118,19 @@ describe('classification scale and dates', () => {
     const levels = levelsFromConfig({ secrets: { levels: [{ id: 'a', ko: 'A급', en: 'Class A' }] } }, 'config.json');
     expect(resolveLevel(levels, 'A급').id).toBe('a');
     expect(() => levelsFromConfig({ secrets: { levels: [{ id: 'a', ko: 'A' }] } }, 'config.json')).toThrow(/secrets.levels/);
-    expect(() => levelsFromConfig({ secrets: { levels: [{ id: 'a', ko: 'A', en: 'A' }, { id: 'a', ko: 'B', en: 'B' }] } }, 'config.json')).toThrow(/distinct/);
+    expect(() =>
+      levelsFromConfig(
+        {
+          secrets: {
+            levels: [
+              { id: 'a', ko: 'A', en: 'A' },
+              { id: 'a', ko: 'B', en: 'B' },
+            ],
+          },
+        },
+        'config.json',
+      ),
+    ).toThrow(/distinct/);
   });
   it('accepts real dates only', () => {
     expect(checkDate('2028-02-29', '--date')).toBe('2028-02-29');
@@ -171,7 +180,7 @@ describe('FileSecretStore', () => {
   });
 });
 
-describe('EventLogSecretStore (records as events of the registry\'s chain)', () => {
+describe("EventLogSecretStore (records as events of the registry's chain)", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-secret-log-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -209,18 +218,26 @@ describe('EventLogSecretStore (records as events of the registry\'s chain)', () 
   it('names a record removed from the log', async () => {
     const log = memoryLog();
     const store = new EventLogSecretStore(log, dir);
-    for (const r of chain([['A', created()], ['A', { type: 'retired', reason: 'x' }], ['B', created()]])) await store.append(r);
+    for (const r of chain([
+      ['A', created()],
+      ['A', { type: 'retired', reason: 'x' }],
+      ['B', created()],
+    ]))
+      await store.append(r);
     log.all.splice(1, 1);
     expect((await store.load()).problems.map((p) => p.message.render())).toEqual(['record 3 (registry event 3) is at position 2: a record was removed or reordered']);
   });
 });
 
 describe('migrateFileStore', () => {
-  it('moves the file store\'s records into an empty log once, keeping the file as .bak; refuses a damaged file store', async () => {
+  it("moves the file store's records into an empty log once, keeping the file as .bak; refuses a damaged file store", async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'tsproof-secret-migrate-'));
     try {
       const file = new FileSecretStore(home);
-      const recs = chain([['A', created()], ['A', { type: 'retired', reason: 'x' }]]);
+      const recs = chain([
+        ['A', created()],
+        ['A', { type: 'retired', reason: 'x' }],
+      ]);
       for (const r of recs) await file.append(r);
       const all: { seq: number; kind: string; payload: string }[] = [];
       const log: EventLog = { append: async (e) => all.push({ seq: all.length + 1, kind: e.kind, payload: canonicalJson(e.payload) }), events: async () => all };

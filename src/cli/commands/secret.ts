@@ -260,11 +260,7 @@ export async function secretRetire(ctx: CliContext, id: string, o: WriteFlags & 
 
 // ————— access —————
 
-export async function secretGrant(
-  ctx: CliContext,
-  ids: string[],
-  o: WriteFlags & { person?: string; employeeId?: string; role?: string; since?: string; until?: string; certificate?: string },
-): Promise<number> {
+export async function secretGrant(ctx: CliContext, ids: string[], o: WriteFlags & { person?: string; employeeId?: string; role?: string; since?: string; until?: string; certificate?: string }): Promise<number> {
   const person = personOf(o);
   const since = o.since ? checkDate(o.since, '--since') : today(ctx.now());
   if (o.until) checkDate(o.until, '--until');
@@ -278,7 +274,15 @@ export async function secretGrant(
   const w = await record(ctx, o, (ledger) =>
     ids.map((id) => {
       liveSecret(ledger, id);
-      const data: EventData = { type: 'granted', grant: randomUUID(), person, since, ...(o.role ? { role: o.role } : {}), ...(o.until ? { until: o.until } : {}), ...(cert ? { certificateSha256: cert.sha256, certificateSubject: cert.subject } : {}) };
+      const data: EventData = {
+        type: 'granted',
+        grant: randomUUID(),
+        person,
+        since,
+        ...(o.role ? { role: o.role } : {}),
+        ...(o.until ? { until: o.until } : {}),
+        ...(cert ? { certificateSha256: cert.sha256, certificateSubject: cert.subject } : {}),
+      };
       return { secret: id, data };
     }),
   );
@@ -318,7 +322,8 @@ export async function secretPledge(
   const kind = o.kind as PledgeKind;
   const date = o.date ? checkDate(o.date, '--date') : today(ctx.now());
   const ways = [o.signer, o.acknowledgement, o.paper].filter((x) => x !== undefined).length;
-  if (ways === 0) throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: t`${who(person)} must sign the pledge: give --signer <their identity>, --acknowledgement <their signed statement>, or --paper <scan> for a signed paper pledge` });
+  if (ways === 0)
+    throw new InputError({ code: 'IDENTITY_NOT_FOUND', message: t`${who(person)} must sign the pledge: give --signer <their identity>, --acknowledgement <their signed statement>, or --paper <scan> for a signed paper pledge` });
   if (ways > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give only one of --signer, --acknowledgement and --paper` });
   if (!o.document && !o.paper) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--document <file> (the pledge document) is required` });
   const scan = o.paper ? await fingerprint(ctx, o.paper, '--paper') : undefined;
@@ -357,7 +362,13 @@ export async function secretPledge(
     return secrets.map((secret) => ({ secret, data }));
   });
   const d = w.record.events[0]!.data as Extract<EventData, { type: 'pledged' }>;
-  return printWritten(ctx, w, d.form === 'signed' ? t`Recorded the ${kindText(kind)} of ${who(person)}, signed by "${d.signer!.subject}", covering ${w.record.events.map((e) => e.secret).join(', ')}` : t`Recorded the ${kindText(kind)} of ${who(person)} on paper (scan SHA-256 ${d.scan!.sha256}), covering ${w.record.events.map((e) => e.secret).join(', ')}`);
+  return printWritten(
+    ctx,
+    w,
+    d.form === 'signed'
+      ? t`Recorded the ${kindText(kind)} of ${who(person)}, signed by "${d.signer!.subject}", covering ${w.record.events.map((e) => e.secret).join(', ')}`
+      : t`Recorded the ${kindText(kind)} of ${who(person)} on paper (scan SHA-256 ${d.scan!.sha256}), covering ${w.record.events.map((e) => e.secret).join(', ')}`,
+  );
 }
 
 /**
@@ -419,14 +430,24 @@ export async function secretList(ctx: CliContext, o: { all?: boolean }): Promise
     return ExitCode.OK;
   }
   for (const s of rows)
-    out(ctx, s.retired ? t`${s.id}  [${levelName(ctx, all, s.fields.level)}]  ${s.fields.title} — retired` : t`${s.id}  [${levelName(ctx, all, s.fields.level)}]  ${s.fields.title} — ${s.versions.length} version(s), ${s.grants.filter((g) => !g.revoked).length} with access`);
+    out(
+      ctx,
+      s.retired
+        ? t`${s.id}  [${levelName(ctx, all, s.fields.level)}]  ${s.fields.title} — retired`
+        : t`${s.id}  [${levelName(ctx, all, s.fields.level)}]  ${s.fields.title} — ${s.versions.length} version(s), ${s.grants.filter((g) => !g.revoked).length} with access`,
+    );
   return ExitCode.OK;
 }
 
 export async function secretVerify(ctx: CliContext, o: { trust: string[] }): Promise<number> {
   const ledger = await readLedger(ctx, true, o.trust);
   if (ctx.json) {
-    printJson(ctx, { ok: ledger.ok, records: new Set(ledger.events.map((e) => e.record)).size, events: ledger.events.length, problems: ledger.problems.map((p) => ({ message: p.message, ...(p.record ? { record: p.record } : {}), ...(p.event ? { event: p.event } : {}) })) });
+    printJson(ctx, {
+      ok: ledger.ok,
+      records: new Set(ledger.events.map((e) => e.record)).size,
+      events: ledger.events.length,
+      problems: ledger.problems.map((p) => ({ message: p.message, ...(p.record ? { record: p.record } : {}), ...(p.event ? { event: p.event } : {}) })),
+    });
     return ledger.ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
   }
   if (ledger.ok) out(ctx, t`All ${ledger.events.length} event(s) of ${ledger.secrets.size} secret(s) verify: each signed, timestamped and in its chain.`);
@@ -559,7 +580,8 @@ function reportLines(ctx: CliContext, r: SecretReport, all: readonly Level[], br
   }
   L.push(t`Handling history:`);
   if (!r.handling.length) L.push(t`  none`);
-  for (const h of r.handling) L.push(plain`  ${proofMark(ctx, h.recordOk)} ${t`${h.date}  ${h.action} by ${who(h.person)}${h.partner ? ` → ${h.partner}` : ''}${h.nda ? t` (NDA SHA-256 ${h.nda.sha256})` : plain``}${h.note ? ` — ${h.note}` : ''}`}`);
+  for (const h of r.handling)
+    L.push(plain`  ${proofMark(ctx, h.recordOk)} ${t`${h.date}  ${h.action} by ${who(h.person)}${h.partner ? ` → ${h.partner}` : ''}${h.nda ? t` (NDA SHA-256 ${h.nda.sha256})` : plain``}${h.note ? ` — ${h.note}` : ''}`}`);
   if (!brief) {
     L.push(t`Events (each signed by its recorder and timestamped):`);
     for (const e of r.events) L.push(plain`  ${proofMark(ctx, e.ok)} ${t`#${e.seq} ${e.type}  ${e.time ? formatTime(e.time) : t`no proven time`}  by ${e.recorder ?? '?'}  (record ${e.record}, SHA-256 ${e.sha256.slice(0, 16)}…)`}`);

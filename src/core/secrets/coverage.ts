@@ -15,7 +15,10 @@ export const MAX_LISTED_ENTRIES = 1000;
 export function coverageOf(receipt: Receipt, receiptSha256: string, v: ReceiptVerification, chosen: readonly string[], shown: string): Coverage {
   if (!v.ok || !v.time || !v.manifest || !v.holder) {
     const first = v.checks.find((c) => c.status === 'fail');
-    throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`registration ${shown} does not verify (${first ? `${first.id}: ${first.detail.render()}` : 'no proven time'}); a secret is bound only to registrations that verify` });
+    throw new VerificationError({
+      code: 'VERIFICATION_FAILED',
+      message: t`registration ${shown} does not verify (${first ? `${first.id}: ${first.detail.render()}` : 'no proven time'}); a secret is bound only to registrations that verify`,
+    });
   }
   const alg = v.manifest.merkle.algorithm;
   let entries = v.entries;

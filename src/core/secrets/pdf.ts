@@ -57,10 +57,10 @@ const T = {
   nda: ['비밀유지계약 SHA-256', 'NDA SHA-256'],
   note: [
     '이 보고서의 각 기록은 기록한 사람의 인증서로 서명되고 RFC 3161 타임스탬프로 시각이 증명되며, 영업비밀별 해시 체인으로 연결되어 있습니다. 파일 내용, 명칭과 사람의 이름은 이 컴퓨터 밖으로 나가지 않았고 시점확인 기관에는 다이제스트만 전송되었습니다. 기록은 누가 언제 무엇을 기록했는지를 증명하며, 기록된 사실 자체가 참인지는 증명하지 않습니다. 제3자는 tsproof secret report --evidence로 만든 증거 패키지를 OpenSSL만으로 확인할 수 있습니다.',
-    'Each record in this report is signed with its recorder\'s certificate, its time proven by an RFC 3161 timestamp, and chained per secret by hashes. No file content, title or name left this computer; only digests went to the time-stamping authority. The records prove who recorded what and when — not that what was recorded is true. A third party checks the evidence pack made by tsproof secret report --evidence with OpenSSL alone.',
+    "Each record in this report is signed with its recorder's certificate, its time proven by an RFC 3161 timestamp, and chained per secret by hashes. No file content, title or name left this computer; only digests went to the time-stamping authority. The records prove who recorded what and when — not that what was recorded is true. A third party checks the evidence pack made by tsproof secret report --evidence with OpenSSL alone.",
   ],
   action_viewed: ['열람', 'viewed'],
-  'action_copied': ['복사', 'copied'],
+  action_copied: ['복사', 'copied'],
   'action_taken-out': ['반출', 'taken out'],
   action_lent: ['대여', 'lent'],
   action_returned: ['반환', 'returned'],
@@ -96,7 +96,10 @@ export async function renderSecretReportPdf(r: SecretReport, o: { lang: Certific
   if (r.retired) field(say('retired'), `${x(r.retired.reason)} (${when(r.retired.time)})`);
 
   heading(say('verdict'));
-  doc.fillColor(r.ok ? '#1b6b1b' : '#b00020').text(r.ok ? say('allOk') : say('notOk')).fillColor('black');
+  doc
+    .fillColor(r.ok ? '#1b6b1b' : '#b00020')
+    .text(r.ok ? say('allOk') : say('notOk'))
+    .fillColor('black');
   for (const p of r.problems) doc.text(`✘ ${detail(p)}`, { indent: 12 });
 
   heading(say('versions'));
@@ -143,7 +146,12 @@ export async function renderSecretReportPdf(r: SecretReport, o: { lang: Certific
   heading(say('events'));
   for (const e of r.events) {
     doc.text(`${mark(e.ok)} #${e.seq} ${say(`type_${e.type}`)} — ${say('recorded')} ${when(e.time)}; ${say('by')} ${x(e.recorder ?? '?')}`);
-    doc.fontSize(7).fillColor('#555555').text(`SHA-256 ${e.sha256} · ${x(e.registration)} · ${x(e.id)}`, { indent: 12 }).fillColor('black').fontSize(9);
+    doc
+      .fontSize(7)
+      .fillColor('#555555')
+      .text(`SHA-256 ${e.sha256} · ${x(e.registration)} · ${x(e.id)}`, { indent: 12 })
+      .fillColor('black')
+      .fontSize(9);
     for (const q of e.problems) doc.text(`✘ ${detail(q)}`, { indent: 12 });
   }
 

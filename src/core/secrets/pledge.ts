@@ -14,9 +14,12 @@ import { PLEDGE_FORMAT, type FileFingerprint, type Person, type PledgeKind, type
 
 /** The sentence of the statement, in both languages (part of what is signed). */
 export const PLEDGE_SENTENCE: Record<PledgeKind, string> = {
-  joining: 'I have read the security pledge identified by its SHA-256 below, made on joining, and undertake to keep the listed trade secrets confidential. / 본인은 아래 SHA-256으로 특정되는 입사 보안서약서를 읽었으며, 열거된 영업비밀을 비밀로 유지할 것을 서약합니다.',
-  project: 'I have read the security pledge identified by its SHA-256 below, made on joining the project, and undertake to keep the listed trade secrets confidential. / 본인은 아래 SHA-256으로 특정되는 프로젝트 참여 보안서약서를 읽었으며, 열거된 영업비밀을 비밀로 유지할 것을 서약합니다.',
-  leaving: 'I have read the security pledge identified by its SHA-256 below, made on leaving, and undertake to keep the listed trade secrets confidential and to have returned every copy. / 본인은 아래 SHA-256으로 특정되는 퇴사 보안서약서를 읽었으며, 열거된 영업비밀을 계속 비밀로 유지하고 모든 사본을 반환하였음을 서약합니다.',
+  joining:
+    'I have read the security pledge identified by its SHA-256 below, made on joining, and undertake to keep the listed trade secrets confidential. / 본인은 아래 SHA-256으로 특정되는 입사 보안서약서를 읽었으며, 열거된 영업비밀을 비밀로 유지할 것을 서약합니다.',
+  project:
+    'I have read the security pledge identified by its SHA-256 below, made on joining the project, and undertake to keep the listed trade secrets confidential. / 본인은 아래 SHA-256으로 특정되는 프로젝트 참여 보안서약서를 읽었으며, 열거된 영업비밀을 비밀로 유지할 것을 서약합니다.',
+  leaving:
+    'I have read the security pledge identified by its SHA-256 below, made on leaving, and undertake to keep the listed trade secrets confidential and to have returned every copy. / 본인은 아래 SHA-256으로 특정되는 퇴사 보안서약서를 읽었으며, 열거된 영업비밀을 계속 비밀로 유지하고 모든 사본을 반환하였음을 서약합니다.',
 };
 
 export function pledgeStatement(o: { person: Person; kind: PledgeKind; date: string; document: FileFingerprint; secrets: readonly string[] }): PledgeStatement {

@@ -20,7 +20,19 @@ export interface SecretReport {
   versions: { registration: string; provenTime: string; holder: string; files: number; merkleRoot: string; receiptSha256: string; entries: { name: string; size: number; digest: string }[]; recordedAt?: string; recordOk: boolean }[];
   classification: { level: string; names?: { ko: string; en: string }; time: string; recordOk: boolean; reason?: string }[];
   access: { person: Person; role?: string; since: string; until?: string; grantedBy: string; grantedAt?: string; revoked?: { date: string; reason?: string; left?: boolean; at?: string }; recordOk: boolean }[];
-  pledges: { person: Person; kind: PledgeKind; date: string; form: 'signed' | 'paper'; signer?: { subject: string; certificateSha256: string }; document: FileFingerprint; scan?: FileFingerprint; status: string; problems: Text[]; recordedAt?: string; recordOk: boolean }[];
+  pledges: {
+    person: Person;
+    kind: PledgeKind;
+    date: string;
+    form: 'signed' | 'paper';
+    signer?: { subject: string; certificateSha256: string };
+    document: FileFingerprint;
+    scan?: FileFingerprint;
+    status: string;
+    problems: Text[];
+    recordedAt?: string;
+    recordOk: boolean;
+  }[];
   handling: { action: HandlingAction; person: Person; date: string; partner?: string; nda?: FileFingerprint; note?: string; recordedAt?: string; recordOk: boolean }[];
   events: { id: string; seq: number; type: string; sha256: string; record: number; registration: string; time?: string; recorder?: string; recorderIdentity?: string; ok: boolean; problems: Text[] }[];
 }

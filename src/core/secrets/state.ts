@@ -10,19 +10,7 @@ import { canonicalJson } from '../receipt/manifest.js';
 import { verifyReceipt, type VerifyContext } from '../verify/receipt.js';
 import { t, type Text } from '../text.js';
 import { acknowledgementBytes, checkAcknowledgement, pledgeStatement } from './pledge.js';
-import {
-  entryName,
-  eventBytes,
-  eventHash,
-  samePerson,
-  type Coverage,
-  type FileFingerprint,
-  type HandlingAction,
-  type Person,
-  type PledgeKind,
-  type SecretEvent,
-  type SecretFields,
-} from './model.js';
+import { entryName, eventBytes, eventHash, samePerson, type Coverage, type FileFingerprint, type HandlingAction, type Person, type PledgeKind, type SecretEvent, type SecretFields } from './model.js';
 import type { StoredRecord, StoreProblem } from './store.js';
 
 export interface Recorder {

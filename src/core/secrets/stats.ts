@@ -31,7 +31,9 @@ export function secretStats(ledger: Ledger, levels: readonly Level[], date: stri
   const live = all.filter((s) => !s.retired);
   const byLevel = levels.map((l) => ({ level: l.id, ko: l.ko, en: l.en, count: live.filter((s) => s.fields.level === l.id).length }));
   // A level no longer in the configured scale is still counted, under its id.
-  for (const s of live) if (!levels.some((l) => l.id === s.fields.level) && !byLevel.some((b) => b.level === s.fields.level)) byLevel.push({ level: s.fields.level, ko: s.fields.level, en: s.fields.level, count: live.filter((x) => x.fields.level === s.fields.level).length });
+  for (const s of live)
+    if (!levels.some((l) => l.id === s.fields.level) && !byLevel.some((b) => b.level === s.fields.level))
+      byLevel.push({ level: s.fields.level, ko: s.fields.level, en: s.fields.level, count: live.filter((x) => x.fields.level === s.fields.level).length });
   const findings: Finding[] = [];
 
   const withAccess = new Map<string, Person>();
