@@ -399,6 +399,12 @@ describe('bad deposits: one line, the documented exit code, nothing written', ()
     expect(w.status).toBe(2);
     expect(w.stderr).toContain('wrong passphrase');
     expect(readdirSync(dep.work).filter((f) => f.startsWith('never'))).toEqual([]);
+    // The agent's wrong passphrase: verify decrypts nothing and writes no statement.
+    const wv = await agent.run(['escrow', 'verify', deposit(), '--identity', 'agent-rsa', '--tsa', tsa.url, '--out', 'out-wrong.json'], { TSPROOF_PASSPHRASE: 'wrong' });
+    expect(wv.status).toBe(2);
+    expect(wv.stderr).toMatch(/^tsproof: error: .*wrong passphrase/m);
+    expect(wv.stderr.trim().split('\n')).toHaveLength(1);
+    expect(leftovers(agent)).toEqual([]);
   });
 });
 

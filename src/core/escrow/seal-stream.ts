@@ -102,23 +102,19 @@ function writeSegmentBytes(fd: number, header: Buffer, b: Buffer): void {
   for (let off = n - header.length; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
 }
 
-/** Bytes of an output slot: a segment's header and ciphertext, and the cipher's last block. */
-export const OUT_SLOT = SEGMENT + 64;
-
 /**
  * The other thread of a deposit (seal.ts): it hashes the plaintext for the registration and
  * writes the ciphertext, while this one reads and encrypts. Segment n is assembled in
- * `slots[n % slots.length]` and its output (segment headers and ciphertext) put in
- * `out[n % out.length]`; `segment` hands both over, with the file-content ranges the plaintext
- * holds (flat triples: file index, offset, length — tar headers and padding are not file
- * content) and the files whose content ended with it. `waitFor(n)` blocks until the other
- * thread is done with segment n, before its slots are filled again. The last segment carries
- * the cipher's final block.
+ * `slots[n % slots.length]` (shared memory); `segment` hands it over with its ciphertext pieces
+ * (each an OCTET STRING segment's content, in order; the last segment's include the cipher's
+ * final block), the file-content ranges the plaintext holds (flat triples: file index, offset,
+ * length — tar headers and padding are not file content) and the files whose content ended with
+ * it. `waitFor(n)` blocks until the other thread is done with segment n, before its slot is
+ * filled again.
  */
 export interface PlainTap {
   slots: readonly Buffer[];
-  out: readonly Buffer[];
-  segment(n: number, ranges: number[], ends: number[], outBytes: number): void;
+  segment(n: number, ranges: number[], ends: number[], ciphertext: Buffer[]): void;
   waitFor(n: number): void;
 }
 
@@ -136,21 +132,16 @@ export function sealFiles(files: readonly SealFile[], out: number | PlainTap, k:
   // What the tap is told about the segment being filled, and the fill of its output slot.
   let ranges: number[] = [];
   let ends: number[] = [];
-  let outFill = 0;
+  let pieces: Buffer[] = [];
   let fill = 0;
   let ciphertextBytes = 0;
   let archiveBytes = 0;
   const scavenge = scavenger();
   const emit = (c: Buffer) => {
     if (c.length === 0) return;
-    const header = segmentHeader(c.length);
-    if (tap) {
-      const o = tap.out[segments % tap.out.length]!;
-      if (outFill + header.length + c.length > o.length) throw new Error('sealing: an output slot overflowed');
-      outFill += header.copy(o, outFill);
-      outFill += c.copy(o, outFill);
-    } else writeSegmentBytes(out as number, header, c);
     mac?.update(c);
+    if (tap) pieces.push(c);
+    else writeSegmentBytes(out as number, segmentHeader(c.length), c);
     ciphertextBytes += c.length;
     scavenge(c.length);
   };
@@ -160,10 +151,10 @@ export function sealFiles(files: readonly SealFile[], out: number | PlainTap, k:
     archiveBytes += fill;
     fill = 0;
     if (tap) {
-      tap.segment(segments, ranges, ends, outFill);
+      tap.segment(segments, ranges, ends, pieces);
       ranges = [];
       ends = [];
-      outFill = 0;
+      pieces = [];
     }
     segments++;
     if (tap && !final) {

@@ -10,7 +10,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { OUT_SLOT, SEGMENT, type SealFile, type SealKeys, type SealResult } from './seal-stream.ts';
+import { SEGMENT, segmentHeader, type SealFile, type SealKeys, type SealResult } from './seal-stream.ts';
 import type { FileDigest, HashProgress } from '../hash/engine.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 
@@ -46,13 +46,13 @@ function workerUrl(): URL {
   return existsSync(js) ? js : new URL('./seal-worker.ts', import.meta.url);
 }
 
-type Segment = [n: number, ranges: number[], ends: number[], outBytes: number];
+type Segment = [n: number, ranges: number[], ends: number[], ciphertext: Uint8Array[]];
 type Message = { result?: SealResult; error?: SealFailure; segments?: Segment[] };
 
 /** Seals `files` onto the end of the file `out`, hashing them with `algorithms` on the way. */
 export function sealInWorker(files: readonly SealFile[], out: string, keys: SealKeys, algorithms: readonly HashAlgorithm[]): Sealing {
   const worker = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-  const shared = new SharedArrayBuffer(SLOTS * (SEGMENT + OUT_SLOT) + 4);
+  const shared = new SharedArrayBuffer(SLOTS * SEGMENT + 4);
   const pump = new Pump(files, algorithms, shared, out);
   const result = new Promise<SealResult>((resolve, reject) => {
     worker.on('message', (m: Message) => {
@@ -88,7 +88,6 @@ class Pump {
   /** Rejects when a write fails; never resolves. */
   readonly failed: Promise<never>;
   private readonly slots: Buffer[];
-  private readonly out: Buffer[];
   private readonly freed: Int32Array;
   private readonly hashes: (Hash[] | undefined)[];
   private readonly sizes: number[];
@@ -109,8 +108,7 @@ class Pump {
     path: string,
   ) {
     this.slots = Array.from({ length: SLOTS }, (_, i) => Buffer.from(shared, i * SEGMENT, SEGMENT));
-    this.out = Array.from({ length: SLOTS }, (_, i) => Buffer.from(shared, SLOTS * SEGMENT + i * OUT_SLOT, OUT_SLOT));
-    this.freed = new Int32Array(shared, SLOTS * (SEGMENT + OUT_SLOT), 1);
+    this.freed = new Int32Array(shared, SLOTS * SEGMENT, 1);
     this.hashes = files.map(() => undefined);
     this.sizes = files.map(() => 0);
     this.results = new Array<FileDigest>(files.length);
@@ -132,7 +130,7 @@ class Pump {
     return (this.hashes[f] ??= this.algorithms.map((a) => createHash(a)));
   }
 
-  segment(n: number, ranges: readonly number[], ends: readonly number[], outBytes: number): void {
+  segment(n: number, ranges: readonly number[], ends: readonly number[], ciphertext: Uint8Array[]): void {
     if (this.closed) return;
     const slot = this.slots[n % SLOTS]!;
     for (let i = 0; i < ranges.length; i += 3) {
@@ -150,12 +148,18 @@ class Pump {
     }
     if (ends.length && this.ended === this.files.length) this.resolveDigests(this.results);
     // Appended in order; the slots are the worker's again once written.
-    const bytes = this.out[n % SLOTS]!.subarray(0, outBytes);
+    const rest: Uint8Array[] = ciphertext.flatMap((c) => [segmentHeader(c.length), c]);
     this.writes = this.writes.then(async () => {
       const fh = await this.fh;
-      for (let off = 0; off < bytes.length; ) off += (await fh.write(bytes, off, bytes.length - off, null)).bytesWritten;
+      while (rest.length) {
+        let { bytesWritten: k } = await fh.writev(rest);
+        while (rest.length && k >= rest[0]!.length) k -= rest.shift()!.length;
+        if (k > 0) rest[0] = rest[0]!.subarray(k);
+      }
       Atomics.store(this.freed, 0, n + 1);
       Atomics.notify(this.freed, 0);
+      // Written: the ciphertext's memory is released now (a transfer to nothing), not by a collection.
+      for (const c of ciphertext) (c.buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0);
     });
     this.writes.catch((err: unknown) => this.rejectFailed(err));
   }
