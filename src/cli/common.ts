@@ -16,9 +16,10 @@ import { getPassphrase } from './passphrase.js';
 import { agentInfo, agentSigner, agentSocket } from '../core/agent/agent.js';
 import type { CliContext } from './context.js';
 import { localeLang, type LangOption } from './i18n.js';
-import { t } from '../core/text.js';
+import { t, type Text } from '../core/text.js';
 import type { CollectOptions, Excluded } from '../core/io/files.js';
-import { note } from './output.js';
+import { note, warn } from './output.js';
+import { identityFromEnv, trustFromEnv } from '../core/ci/environment.js';
 
 export async function chooseIdentityName(ctx: CliContext, requested?: string): Promise<string> {
   if (requested) return requested;
@@ -52,6 +53,15 @@ export interface PendingIdentity {
  * signs instead (tsproof agent): no passphrase, no derivation.
  */
 export async function beginUnlock(ctx: CliContext, name: string | undefined, passphraseFile?: string, o: { agent?: boolean } = {}): Promise<PendingIdentity> {
+  // A CI job's identity, in memory for this command (core/ci/environment.ts); --identity names a stored one instead.
+  if (!name) {
+    const warnings: Text[] = [];
+    const fromEnv = await identityFromEnv(ctx.env, ctx.now(), warnings);
+    if (fromEnv) {
+      for (const w of warnings) warn(ctx, w);
+      return { record: fromEnv.record, chain: fromEnv.chain, key: Promise.resolve(fromEnv.key) };
+    }
+  }
   const chosen = await chooseIdentityName(ctx, name);
   const store = new IdentityStore(ctx.home);
   const record = await store.record(chosen); // fail fast on an unknown name, before asking for a passphrase
@@ -86,8 +96,9 @@ export async function beginUnlock(ctx: CliContext, name: string | undefined, pas
 /** Tries at a passphrase prompt before giving up. */
 const MAX_TRIES = 3;
 
+/** The trust store, --trust files and the anchors in TSPROOF_TRUST. */
 export async function trustAnchors(ctx: CliContext, files: readonly string[] = []): Promise<TrustAnchor[]> {
-  return loadTrust(ctx.home, files, ctx.cwd);
+  return [...(await loadTrust(ctx.home, files, ctx.cwd)), ...trustFromEnv(ctx.env)];
 }
 
 /** --policy strict|compatible */

@@ -111,6 +111,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--chain <pem>', d(t`the CA certificates that issued it (PEM or DER; repeatable), so that verifiers who trust the root see it certified`), collect, [])
     .option('--name <name>', d(t`name of the identity in the store`))
     .option('--import-passphrase-file <file>', d(t`the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)`))
+    .option('--force', d(t`replace an identity of that name (importing the same certificate again changes nothing without it)`))
     .addOption(passphraseFile)
     .action(run(async (file: string | undefined, o: Parameters<typeof identityImport>[2]) => (await commands.identity()).identityImport(ctx, file, o)));
   identity
@@ -192,11 +193,13 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     program
       .command('verify [files...]')
       .description(d(t`verify files offline against their receipt (given, beside the file, or from the local index), or a whole folder with --dir`))
-      .option('--receipt <file>', d(t`the receipt to verify against: a receipt file, or an evidence pack (folder or zip)`)),
+      .option('--receipt <file>', d(t`the receipt to verify against: a receipt file, an evidence pack (folder or zip), or a folder of receipts (repeatable: each file against the first that registers it)`), collect, []),
   )
     .option('--tsa-cert <sha256>', d(t`every timestamp's TSA certificate, or the root it chains to, must be this one (SHA-256; repeatable)`), collect, [])
     .option('--dir <folder>', d(t`check every entry of --receipt against this folder: matched, modified or missing`))
     .option('--unregistered', d(t`with --dir: also list files in the folder that the receipt does not register`))
+    .option('--ignore-missing', d(t`leave out files (or --dir entries) that are not there, instead of failing; with none left, exit 1`))
+    .option('-q, --quiet', d(t`print nothing: the exit code is the verdict (errors still go to stderr)`))
     .addOption(trust)
     .option('--brief', d(t`only the verdict, who and when, and failed checks`))
     .option('--full', d(t`list every check (default: only failed checks and warnings)`))

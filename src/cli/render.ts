@@ -151,7 +151,14 @@ export function renderDirectory(ctx: CliContext, d: DirVerification, detail: Det
     missing: paint(ctx, 'red', t`✘ missing `),
     unregistered: paint(ctx, 'yellow', t`? not registered`),
   } as const;
+  const elsewhere = d.results.filter((x) => x.foundAs !== undefined).length;
+  if (elsewhere) lines.push(t`  ${elsewhere} file(s) matched by digest under another name (flattened download?)`);
+  if (d.missingIgnored) lines.push(t`  ${d.missingIgnored} missing file(s) ignored (--ignore-missing)`);
   for (const x of d.results) {
+    if (x.foundAs !== undefined && detail !== 'brief') {
+      lines.push(plain`  ${mark.matched}  ${x.file}${paint(ctx, 'dim', t`  (found as ${x.foundAs}, matched by digest)`)}`);
+      continue;
+    }
     if (detail !== 'full' && x.status === 'matched') continue;
     const why = x.checks.find((k) => !k.ok)?.detail;
     lines.push(why ? plain`  ${mark[x.status]}  ${x.file}${paint(ctx, 'dim', plain`  (${why})`)}` : plain`  ${mark[x.status]}  ${x.file}`);

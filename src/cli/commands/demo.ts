@@ -124,7 +124,7 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     const bytes = await readFile(partPath);
     bytes[bytes.length - 2] = bytes[bytes.length - 2]! ^ 0x01;
     await writeFile(partPath, bytes);
-    const tampered = await verifyCommand(sub, [files.part], { trust: [], receipt: receiptName, brief: true });
+    const tampered = await verifyCommand(sub, [files.part], { trust: [], receipt: [receiptName], brief: true });
     expectations.push([t`the modified file fails (exit 1)`, tampered === 1]);
     say();
 
@@ -136,7 +136,7 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     await writeFile(path.join(work, files.drawing), other);
     forged.entries.find((e: { name: string }) => e.name === drawingName).digests.sha256 = createHash('sha256').update(other).digest('hex');
     await writeFile(path.join(work, 'forged.tsproof.json'), JSON.stringify(forged, null, 2));
-    const forgedCode = await verifyCommand(sub, [files.drawing], { trust: [], receipt: 'forged.tsproof.json', brief: true });
+    const forgedCode = await verifyCommand(sub, [files.drawing], { trust: [], receipt: ['forged.tsproof.json'], brief: true });
     expectations.push([t`the forged receipt fails (exit 1)`, forgedCode === 1]);
     say();
 
@@ -145,7 +145,7 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     expectations.push([t`extract exits 0`, (await receiptExtract(sub, receiptName, { file: files.part, out: 'bracket.tsproof.json' })) === 0]);
     const single = await readFile(path.join(work, 'bracket.tsproof.json'), 'utf8');
     expectations.push([t`the per-file receipt names no other file`, !single.includes('sensor-capture') && !single.includes('회로도')]);
-    expectations.push([t`the per-file receipt verifies`, (await verifyCommand(sub, [files.part], { trust: [], receipt: 'bracket.tsproof.json', brief: true })) === 0]);
+    expectations.push([t`the per-file receipt verifies`, (await verifyCommand(sub, [files.part], { trust: [], receipt: ['bracket.tsproof.json'], brief: true })) === 0]);
     say();
 
     say(bold(t`10. For readers without tsproof: an evidence pack checked by OpenSSL alone, and a PDF certificate`));

@@ -26,16 +26,16 @@ async function readInput(ctx: CliContext, file: string): Promise<Buffer> {
 }
 
 /** Saves the identity, making it the default when it is the first one. */
-async function store(ctx: CliContext, name: string, key: KeyObject, chain: Certificate[], source: IdentityRecord['source'], passphraseFile?: string): Promise<IdentityRecord> {
+async function store(ctx: CliContext, name: string, key: KeyObject, chain: Certificate[], source: IdentityRecord['source'], passphraseFile?: string, replace = false): Promise<IdentityRecord> {
   const s = new IdentityStore(ctx.home);
-  if ((await s.list()).some((r) => r.name === name)) throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists (choose another name)` });
+  if (!replace && (await s.list()).some((r) => r.name === name)) throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists (choose another name)` });
   const passphrase = await getPassphrase(ctx, {
     env: 'TSPROOF_PASSPHRASE',
     ...(passphraseFile ? { file: passphraseFile } : {}),
     prompt: t`New passphrase for identity "${name}": `,
     confirm: true,
   });
-  const record = await s.save(name, key, chain, passphrase, source, ctx.now());
+  const record = await s.save(name, key, chain, passphrase, source, ctx.now(), { replace });
   const config = await loadConfig(ctx.home);
   if (!config.defaultIdentity) await saveConfig(ctx.home, { ...config, defaultIdentity: name });
   return record;
@@ -90,7 +90,7 @@ function sourcePassphrase(ctx: CliContext, file: string, o: { importPassphraseFi
 export async function identityImport(
   ctx: CliContext,
   file: string | undefined,
-  o: { key?: string; name?: string; npki?: string; chain?: string[]; passphraseFile?: string; importPassphraseFile?: string },
+  o: { key?: string; name?: string; npki?: string; chain?: string[]; passphraseFile?: string; importPassphraseFile?: string; force?: boolean },
 ): Promise<number> {
   let key: KeyObject;
   let chain: Certificate[];
@@ -120,8 +120,20 @@ export async function identityImport(
   }
   for (const w of checkSigningCertificate(chain[0]!, ctx.now())) warn(ctx, w);
   chain = await completeChain(ctx, chain, o);
-  const record = await store(ctx, o.name ?? suggestIdentityName(chain[0]!.commonName), key, chain, source, o.passphraseFile);
-  printRecord(ctx, record, t`Imported identity "${record.name}"`);
+  // Importing the same certificate again (a persistent CI runner, a re-run script) changes
+  // nothing and succeeds; another certificate under a taken name needs --force.
+  const existing = await new IdentityStore(ctx.home).list();
+  const same = existing.find((r) => r.certificateSha256 === chain[0]!.sha256);
+  const name = o.name ?? same?.name ?? suggestIdentityName(chain[0]!.commonName);
+  if (same && !o.force && (o.name === undefined || o.name === same.name)) {
+    if (ctx.json) printJson(ctx, { ok: true, unchanged: true, identity: same });
+    else note(ctx, t`Identity "${same.name}" already holds this certificate (SHA-256 ${same.certificateSha256}): nothing imported (--force replaces it).`);
+    return 0;
+  }
+  const taken = existing.find((r) => r.name === name);
+  if (taken && !o.force) throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists with another certificate (SHA-256 ${taken.certificateSha256}); choose another --name, or replace it with --force` });
+  const record = await store(ctx, name, key, chain, source, o.passphraseFile, !!o.force);
+  printRecord(ctx, record, taken ? t`Replaced identity "${record.name}"` : t`Imported identity "${record.name}"`);
   return 0;
 }
 

@@ -18,6 +18,7 @@ import { hashingProgress, restoreTerminal, sizeOf, type ProgressHandle } from '.
 import { receiptChunks } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
 import { beginUnlock, noteVcs, type PendingIdentity, trustAnchors, walkOptions, type WalkFlags } from '../common.js';
+import { tsasFromEnv } from '../../core/ci/environment.js';
 import { parseAlgorithm } from './hash.js';
 import { formatTimestamp } from '../render.js';
 import { humanSize as formatSize } from '../../core/limits.js';
@@ -31,13 +32,15 @@ export const NO_TSA_MESSAGE =
   t`no TSA configured: pass --tsa <url>, or add {"tsa": ["<url>"]} to $TSPROOF_HOME/config.json; for a local TSA run "tsproof tsa init" then "tsproof tsa serve" and use --tsa http://127.0.0.1:3161/`;
 
 /**
- * TSAs from --tsa (URLs or names from `tsproof tsa list`) or config.json. Credentials: the
+ * TSAs from --tsa (URLs or names from `tsproof tsa list`), TSPROOF_TSA or config.json. Credentials: the
  * config's `username` and the password in the environment variable its `passwordEnv` names
  * (else TSPROOF_TSA_USERNAME / TSPROOF_TSA_PASSWORD) — never from argv.
  */
 export async function resolveTsas(ctx: CliContext, given: readonly string[]): Promise<TsaEndpoint[]> {
+  // No --tsa: TSPROOF_TSA (a CI job's), else config.json.
   const config = await loadConfig(ctx.home);
   const configured = (config.tsa ?? []).map((tsa) => (typeof tsa === 'string' ? { url: tsa } : tsa));
+  if (!given.length) given = tsasFromEnv(ctx.env);
   const wanted = given.length ? given.map((g) => configured.find((c) => c.url === g || publicTsa(c.url)?.name === g) ?? { url: g }) : configured;
   if (wanted.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: NO_TSA_MESSAGE });
   return wanted.map((tsa) => {

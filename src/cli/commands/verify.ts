@@ -83,43 +83,53 @@ async function receiptGivenAsFile(ctx: CliContext, results: readonly FileVerific
 export async function verifyCommand(
   ctx: CliContext,
   files: string[],
-  o: { receipt?: string; trust: string[]; brief?: boolean; full?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; force?: boolean; requireRevocation?: boolean } & PinOptions,
+  o: { receipt?: string[]; trust: string[]; brief?: boolean; full?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; force?: boolean; quiet?: boolean; ignoreMissing?: boolean; requireRevocation?: boolean } & PinOptions,
 ): Promise<number> {
   if (o.brief && o.full) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --brief or --full, not both` });
+  if (o.quiet && ctx.json) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --quiet or --json, not both` });
+  const receipts = o.receipt ?? [];
+  // --quiet: the exit code is the answer; only errors (exit 2, 3) are printed.
+  const show = !o.quiet;
   const detail: Detail = o.full ? 'full' : o.brief ? 'brief' : 'short';
   const policies = await verifySettings(ctx, o);
   // Argument problems before any work: a bad --report is exit 2 with nothing written.
   const report = o.report ? { dest: await newOutput(ctx, o.report, !!o.force), lang: certificateLang(ctx, ctx.langOption) } : undefined;
   if (o.dir) {
     if (report) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--report works with files, not --dir` });
-    if (!o.receipt) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--dir needs --receipt <file>` });
+    if (receipts.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--dir needs --receipt <file>` });
+    if (receipts.length > 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--dir takes one --receipt` });
     if (files.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give either files or --dir, not both` });
     // The hashing threads may have been started while the CLI loaded (cli/prestart.ts), as for register.
     const pool = takeHashPool();
     let d;
     try {
-      d = await verifyDirectory({ receipt: o.receipt, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, progress: (n, bytes) => hashingProgress(ctx, n, bytes), pool, ...policies });
+      d = await verifyDirectory({ receipt: receipts[0]!, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, ignoreMissing: !!o.ignoreMissing, ...(show ? { progress: (n: number, bytes?: number) => hashingProgress(ctx, n, bytes) } : {}), pool, ...policies });
     } finally {
       await pool.close();
     }
     if (ctx.json) printJson(ctx, { tsproof: VERSION, ...d });
-    else for (const line of renderDirectory(ctx, d, detail)) out(ctx, line);
+    else if (show) for (const line of renderDirectory(ctx, d, detail)) out(ctx, line);
     return d.ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
   }
   if (files.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give the files to verify, or --receipt <file> --dir <folder>` });
-  if (!o.receipt) {
+  if (receipts.length === 0) {
     // A pack folder cannot even be hashed: say at once what to do with it.
     for (const f of files) {
       const abs = path.resolve(ctx.cwd, f);
       if ((await stat(abs).catch(() => undefined))?.isDirectory()) await receiptGivenAsFile(ctx, [{ file: f, ok: false, checks: [], reason: 'no-receipt', timestamps: [] }]);
     }
   }
-  const results = await verifyFiles({ files, cwd: ctx.cwd, home: ctx.home, now: ctx.now(), ...(o.receipt ? { receipt: o.receipt } : {}), ...policies });
-  if (!o.receipt) await receiptGivenAsFile(ctx, results);
-  const ok = results.every((r) => r.ok);
+  const missing: string[] = [];
+  const results = await verifyFiles({ files, cwd: ctx.cwd, home: ctx.home, now: ctx.now(), receipts, ignoreMissing: !!o.ignoreMissing, missing, ...policies });
+  if (receipts.length === 0) await receiptGivenAsFile(ctx, results);
+  // As sha256sum --ignore-missing: when every file is missing, nothing was verified.
+  const ok = results.length > 0 && results.every((r) => r.ok);
   if (report) await writeReport(ctx, results, report, ok);
-  if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results });
+  if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results, ...(o.ignoreMissing ? { missingIgnored: missing } : {}) });
+  else if (!show) return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
   else {
+    if (missing.length) note(ctx, t`${missing.length} missing file(s) ignored (--ignore-missing): ${missing.join(', ')}`);
+    if (results.length === 0) note(ctx, t`no file was verified: every file given is missing`);
     results.forEach((r, i) => {
       if (i) out(ctx);
       for (const line of renderFileResult(ctx, r, detail)) out(ctx, line);

@@ -82,6 +82,26 @@ export function isSelfAsserted(cert: Certificate): boolean {
   return cert.policies.includes(TSPROOF_SELF_ASSERTED_POLICY) || (cert.isSelfIssued && cert.isSignedBy(cert));
 }
 
+/** The public metadata of an identity (identity.json): holder certificate first in `chain`. */
+export function identityRecord(name: string, key: KeyObject, chain: readonly Certificate[], source: IdentityRecord['source'], now: Date): IdentityRecord {
+  const leaf = chain[0]!;
+  return {
+    format: 'tsproof.identity',
+    version: 1,
+    name,
+    created: now.toISOString(),
+    selfAsserted: isSelfAsserted(leaf),
+    source,
+    subject: leaf.subject,
+    issuer: leaf.issuer,
+    serial: leaf.serialHex,
+    notBefore: leaf.notBefore.toISOString(),
+    notAfter: leaf.notAfter.toISOString(),
+    key: describeKey(key),
+    certificateSha256: leaf.sha256,
+  };
+}
+
 export class IdentityStore {
   readonly dir: string;
   constructor(home: string) {
@@ -160,27 +180,14 @@ export class IdentityStore {
 
   /**
    * Saves a new identity atomically: everything is written to a temporary directory that
-   * is renamed into place, so a failure leaves no half-written identity.
+   * is renamed into place, so a failure leaves no half-written identity. With `replace`, an
+   * identity of that name is swapped for the new one only once the new one is complete.
    */
-  async save(name: string, key: KeyObject, chain: readonly Certificate[], passphrase: string, source: IdentityRecord['source'], now: Date): Promise<IdentityRecord> {
+  async save(name: string, key: KeyObject, chain: readonly Certificate[], passphrase: string, source: IdentityRecord['source'], now: Date, o: { replace?: boolean } = {}): Promise<IdentityRecord> {
     const dir = this.pathOf(name);
-    if (await exists(path.join(dir, 'identity.json'))) throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists (choose another --name)` });
-    const leaf = chain[0]!;
-    const record: IdentityRecord = {
-      format: 'tsproof.identity',
-      version: 1,
-      name,
-      created: now.toISOString(),
-      selfAsserted: isSelfAsserted(leaf),
-      source,
-      subject: leaf.subject,
-      issuer: leaf.issuer,
-      serial: leaf.serialHex,
-      notBefore: leaf.notBefore.toISOString(),
-      notAfter: leaf.notAfter.toISOString(),
-      key: describeKey(key),
-      certificateSha256: leaf.sha256,
-    };
+    const existing = await exists(path.join(dir, 'identity.json'));
+    if (existing && !o.replace) throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists (choose another --name)` });
+    const record = identityRecord(name, key, chain, source, now);
     const encrypted = await encryptKeyForStorage(key, passphrase);
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
@@ -189,7 +196,12 @@ export class IdentityStore {
       await writeFile(path.join(tmp, 'key.pem'), encrypted, { mode: 0o600 });
       await writeFile(path.join(tmp, 'chain.pem'), chain.map((c) => c.toPEM()).join(''), { mode: 0o600 });
       await writeFile(path.join(tmp, 'identity.json'), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-      await rename(tmp, dir);
+      if (existing) {
+        const old = `${dir}.old-${process.pid}-${Date.now()}`;
+        await rename(dir, old);
+        await rename(tmp, dir);
+        await rm(old, { recursive: true, force: true });
+      } else await rename(tmp, dir);
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;

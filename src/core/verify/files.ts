@@ -5,14 +5,14 @@
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { withSource } from '../errors.js';
+import { InputError, withSource } from '../errors.js';
 import { fileError, hashFile, hashFiles, type HashPool, type HashProgress } from '../hash/engine.js';
 import { openExistingRegistry } from '../registry/open.js';
 import { coveringRegistrations, locateReceipt } from '../registry/lookup.js';
 import type { RegistryStore } from '../registry/types.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
 import type { Receipt } from '../receipt/receipt.js';
-import { loadReceiptSource, type LoadedReceipt } from '../receipt/source.js';
+import { loadReceiptSource, looksLikeReceipt, type LoadedReceipt } from '../receipt/source.js';
 import { CheckList, type Check } from './checks.js';
 import { verifyFileAgainst, verifyReceipt, type FileVerification, type ReceiptVerification, type VerifyContext } from './receipt.js';
 import { reasonOf, type Reason } from './verdict.js';
@@ -53,7 +53,35 @@ export interface VerifyFilesOptions extends VerifyContext {
   files: readonly string[];
   cwd: string;
   home: string;
-  receipt?: string;
+  /** Receipts to verify against (files, evidence packs, or folders of `*.tsproof.json`): each file against the first that registers its content. */
+  receipts?: readonly string[];
+  /** Files that do not exist are left out instead of failing (their names in `missing`). */
+  ignoreMissing?: boolean;
+  /** Filled with the files left out by `ignoreMissing`. */
+  missing?: string[];
+}
+
+/**
+ * The receipts a --receipt names: itself (a receipt, an evidence pack — folder or zip), or, for a
+ * folder that is not a pack, every `*.tsproof.json` directly in it, by name.
+ */
+export async function expandReceipts(given: readonly string[], cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const g of given) {
+    const abs = path.resolve(cwd, g);
+    let isDir = false;
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch {
+      // not there: loading it says so
+    }
+    if (isDir && !(await looksLikeReceipt(abs))) {
+      const names = (await readdir(abs)).filter((n) => n.endsWith(RECEIPT_SUFFIX)).sort();
+      if (names.length === 0) throw new InputError({ code: 'RECEIPT_NOT_FOUND', message: t`${g}: a folder with no receipts (*.tsproof.json) and not an evidence pack` });
+      out.push(...names.map((n) => path.join(abs, n)));
+    } else out.push(abs);
+  }
+  return [...new Set(out)];
 }
 
 export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerification[]> {
@@ -67,13 +95,19 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
     }
     return hit;
   };
-  const given = o.receipt ? path.resolve(o.cwd, o.receipt) : undefined;
-  if (given) await judge(given); // a bad --receipt is bad input before any hashing
+  const given = o.receipts?.length ? await expandReceipts(o.receipts, o.cwd) : [];
+  for (const g of given) await judge(g); // a bad --receipt is bad input before any hashing
 
   const results: FileVerification[] = [];
-  const store = given ? undefined : await openExistingRegistry(o.home, { now: () => new Date() });
+  const store = given.length ? undefined : await openExistingRegistry(o.home, { now: () => new Date() });
   try {
-    for (const f of o.files) results.push(await verifyOne(f, store));
+    for (const f of o.files) {
+      if (o.ignoreMissing && !statSync(path.resolve(o.cwd, f), { throwIfNoEntry: false })) {
+        o.missing?.push(f);
+        continue;
+      }
+      results.push(await verifyOne(f, store));
+    }
   } finally {
     store?.close();
   }
@@ -81,9 +115,23 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
 
   async function verifyOne(f: string, store: RegistryStore | undefined): Promise<FileVerification> {
     const abs = path.resolve(o.cwd, f);
-    let receiptPath = given;
+    let receiptPath = given.length === 1 ? given[0] : undefined;
     let registry: FileVerification['registry'];
     const gone: { id: string; time: string }[] = [];
+    if (given.length > 1) {
+      // The first given receipt that registers the file's content (else the first, which says it does not).
+      const algs = new Set<HashAlgorithm>();
+      for (const g of given) for (const a of (await judge(g)).verification.manifest?.algorithms ?? ['sha256']) algs.add(a);
+      const local = await hashFile(abs, [...algs], f);
+      for (const g of given) {
+        const { receipt } = await judge(g);
+        if ([...algs].some((a) => receiptHas(receipt, a, local.digests[a]!))) {
+          receiptPath = g;
+          break;
+        }
+      }
+      receiptPath ??= given[0];
+    }
     if (!receiptPath) {
       // The registry first, earliest registration first; then a receipt beside the file — either way matched by content digest.
       const algs = new Set<HashAlgorithm>(['sha256', ...((await store?.algorithms()) ?? [])]);
@@ -135,6 +183,8 @@ export type DirStatus = 'matched' | 'modified' | 'missing' | 'unregistered';
 
 export interface DirResult {
   file: string;
+  /** Where the entry was found when not under its registered name: matched by digest (flattened downloads). */
+  foundAs?: string;
   status: DirStatus;
   ok: boolean;
   /** The verdict in one word: the file's own (`modified`, `missing`), else the receipt's. */
@@ -160,6 +210,8 @@ export interface DirVerification {
   };
   ok: boolean;
   results: DirResult[];
+  /** With `ignoreMissing`: how many registered entries were found neither by name nor by digest, and left out. */
+  missingIgnored?: number;
 }
 
 /**
@@ -196,7 +248,7 @@ export function dirBase(dir: string, names: readonly string[]): string {
   return names.length && names.every((n) => n.startsWith(head)) ? path.dirname(dir) : dir;
 }
 
-export async function verifyDirectory(o: VerifyContext & { receipt: string; dir: string; cwd: string; unregistered?: boolean; progress?: ProgressStarter; pool?: HashPool }): Promise<DirVerification> {
+export async function verifyDirectory(o: VerifyContext & { receipt: string; dir: string; cwd: string; unregistered?: boolean; ignoreMissing?: boolean; progress?: ProgressStarter; pool?: HashPool }): Promise<DirVerification> {
   const receiptPath = path.resolve(o.cwd, o.receipt);
   const loaded = await loadReceiptSource(receiptPath);
   const rv = verifyReceiptFile(receiptPath, loaded.receipt, { ...o, extraCertificates: loaded.certificates });
@@ -205,11 +257,24 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
   const algs = rv.manifest?.algorithms ?? ['sha256'];
   const present: { entry: (typeof rv.entries)[number]; abs: string }[] = [];
   const results: DirResult[] = [];
+  const absent: { entry: (typeof rv.entries)[number]; found: 'missing' | 'too-long' }[] = [];
   for (const entry of rv.entries) {
     const abs = path.join(base, ...entry.name.split('/'));
     // Synchronous: 100,000s of entries, and nothing else waits meanwhile.
     const found = presence(abs, entry.name);
     if (found === 'file') present.push({ entry, abs });
+    else absent.push({ entry, found });
+  }
+  // Entries not under their registered names may be there under others — downloaded artifacts
+  // land flattened (dist/app.tgz as app.tgz): matched by size and digest, and said so.
+  const elsewhere = absent.length ? await findByDigest(absent.map((a) => a.entry), dir, base, new Set(rv.entries.map((e) => e.name)), algs, o.pool) : new Map<string, string>();
+  let missingIgnored = 0;
+  for (const { entry, found } of absent) {
+    const other = elsewhere.get(entry.name);
+    if (other !== undefined) {
+      const detail = t`registered as "${entry.name}", found as "${other}" with the same ${algs.map((a) => a.toUpperCase()).join(', ')} and size (${entry.size} bytes)`;
+      results.push({ file: entry.name, foundAs: other, status: 'matched', ok: rv.ok, reason: rv.reason, checks: [{ id: 'file.present', ok: true, status: 'warn', detail }, { id: 'file.digest', ok: true, status: 'pass', detail: t`matched by digest` }] });
+    } else if (o.ignoreMissing) missingIgnored++;
     else {
       const detail = found === 'too-long' ? t`registered "${entry.name}" (${entry.size} bytes) is missing: its name is too long for a path on this system` : t`registered "${entry.name}" (${entry.size} bytes) is missing`;
       results.push({ file: entry.name, status: 'missing', ok: false, reason: 'missing', checks: [{ id: 'file.present', ok: false, status: 'fail', detail }] });
@@ -230,7 +295,7 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
     results.push({ file: entry.name, status: c.ok ? 'matched' : 'modified', ok: c.ok && rv.ok, reason: c.ok ? rv.reason : 'modified', checks: c.items });
   });
   if (o.unregistered) {
-    const names = new Set(rv.entries.map((e) => e.name));
+    const names = new Set([...rv.entries.map((e) => e.name), ...elsewhere.values()]);
     const { files } = await collectFiles([dir], base);
     for (const f of files) {
       if (names.has(f.name)) continue;
@@ -244,5 +309,41 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
   if (rv.claimedTime) rec.claimedTime = rv.claimedTime;
   if (rv.holder) rec.holder = rv.holder;
   if (rv.untrusted) rec.untrusted = rv.untrusted;
-  return { receipt: rec, ok: rv.ok && results.every((r) => r.ok), results };
+  return { receipt: rec, ok: rv.ok && results.every((r) => r.ok), results, ...(o.ignoreMissing ? { missingIgnored } : {}) };
+}
+
+/**
+ * Files under `dir` whose names no entry has, with the size and digests of an entry that is not
+ * under its own name: registered name → the name found (relative to `base`, '/'-separated).
+ * Only files of a wanted size are hashed.
+ */
+async function findByDigest(wanted: readonly ReceiptEntryLike[], dir: string, base: string, registered: ReadonlySet<string>, algs: readonly HashAlgorithm[], pool?: HashPool): Promise<Map<string, string>> {
+  const sizes = new Set(wanted.map((e) => e.size));
+  let files;
+  try {
+    ({ files } = await collectFiles([dir], base));
+  } catch {
+    return new Map();
+  }
+  const candidates = files.filter((f) => !registered.has(f.name) && sizes.has(statSync(f.absolute).size));
+  if (candidates.length === 0) return new Map();
+  const digests = await hashFiles(candidates.map((c) => ({ path: c.absolute, display: c.name })), { algorithms: algs, ...(pool ? { pool } : {}) });
+  const byKey = new Map<string, string>();
+  candidates.forEach((c, i) => {
+    const d = digests[i]!;
+    const key = `${d.size}:${algs.map((a) => d.digests[a]).join(':')}`;
+    if (!byKey.has(key)) byKey.set(key, c.name);
+  });
+  const out = new Map<string, string>();
+  for (const e of wanted) {
+    const hit = byKey.get(`${e.size}:${algs.map((a) => e.digests[a]).join(':')}`);
+    if (hit !== undefined) out.set(e.name, hit);
+  }
+  return out;
+}
+
+interface ReceiptEntryLike {
+  name: string;
+  size: number;
+  digests: Partial<Record<HashAlgorithm, string>>;
 }

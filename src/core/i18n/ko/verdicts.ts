@@ -65,7 +65,6 @@ export const KO_VERDICTS: Readonly<Record<string, string>> = {
   'the holder must be certified by a CA of this DN, on a path to an anchor trusted here': '보유자가 이 DN의 인증기관에게, 여기서 신뢰하는 앵커까지 이어지는 경로로 인증되어야 함',
   'fail unless a CA trusted here vouches for the holder (not self-asserted)': '여기서 신뢰하는 인증기관이 보유자를 보증하지 않으면 실패 (자기 주장 불가)',
   'the CA certificates that issued it (PEM or DER; repeatable), so that verifiers who trust the root see it certified': '그 인증서를 발급한 인증기관 인증서 (PEM 또는 DER; 반복 가능). 루트를 신뢰하는 검증자가 인증된 것으로 보게 됩니다',
-  'the receipt to verify against: a receipt file, or an evidence pack (folder or zip)': '대조할 영수증: 영수증 파일 또는 증거 패키지(폴더나 zip)',
   "every timestamp's TSA certificate, or the root it chains to, must be this one (SHA-256; repeatable)": '모든 타임스탬프의 TSA 인증서나 그 루트가 이것이어야 함 (SHA-256; 반복 가능)',
   'only the verdict, who and when, and failed checks': '판정, 누가와 언제, 실패한 검사만',
   'list every check (default: only failed checks and warnings)': '모든 검사를 보여 줌 (기본: 실패한 검사와 경고만)',
