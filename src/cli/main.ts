@@ -200,6 +200,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--unregistered', d(t`with --dir: also list files in the folder that the receipt does not register`))
     .option('--ignore-missing', d(t`leave out files (or --dir entries) that are not there, instead of failing; with none left, exit 1`))
     .option('-q, --quiet', d(t`print nothing: the exit code is the verdict (errors still go to stderr)`))
+    .option('--attestation <envelope>', d(t`check a signed in-toto attestation (export --format in-toto --sign): its signature, its signer, and that each file is one of its subjects`))
     .addOption(trust)
     .option('--brief', d(t`only the verdict, who and when, and failed checks`))
     .option('--full', d(t`list every check (default: only failed checks and warnings)`))
@@ -251,6 +252,9 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .requiredOption('--format <format>', d(t`evidence, in-toto or ers`))
     .requiredOption('--out <path>', d(t`evidence: the folder to create, or <name>.zip; in-toto: the file to write (- for stdout); ers: the file to write`))
     .addOption(trust)
+    .option('--sign', d(t`in-toto: wrap the Statement in a DSSE envelope signed by the holder (with the holder's certificate)`))
+    .option('--identity <name>', d(t`with --sign: the identity to sign with (default: TSPROOF_IDENTITY, else the default identity)`))
+    .addOption(passphraseFile)
     .action(run(async (r: string, o: Parameters<typeof exportCommand>[2]) => (await commands.export()).exportCommand(ctx, r, o)));
 
   const trustCmd = program.command('trust').description(d(t`trust anchors for TSAs and holders ($TSPROOF_HOME/trust)`));

@@ -13,7 +13,8 @@ import { identityPhrase } from '../../core/verify/explain.js';
 import { ExitCode } from '../exit.js';
 import { out, printJson, printJsonStreaming, VERSION, writeChunks } from '../output.js';
 import { formatTime, formatTimestamp, guidance } from '../render.js';
-import { certificateLang, newOutput, verifySettings, type PinOptions } from '../common.js';
+import { certificateLang, newOutput, unlockIdentity, verifySettings, type PinOptions } from '../common.js';
+import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from '../../core/export/dsse.js';
 import type { CliContext } from '../context.js';
 import type { LangOption } from '../i18n.js';
 import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
@@ -35,7 +36,8 @@ function refuse(receiptFile: string, v: ReceiptVerification, what: Text): never 
   throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`${receiptFile} does not verify (${why}), so no ${what} was written; run tsproof verify for the details` });
 }
 
-export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[] }): Promise<number> {
+export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[]; sign?: boolean; identity?: string; passphraseFile?: string }): Promise<number> {
+  if (o.sign && o.format !== 'in-toto') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--sign works with --format in-toto` });
   if (o.format !== 'evidence' && o.format !== 'in-toto' && o.format !== 'ers') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format ${o.format}: expected evidence, in-toto or ers` });
   if (o.format === 'ers' && o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format ers writes a file: give --out <name>.ers` });
   const dest = o.out === '-' ? '-' : await newOutput(ctx, o.out);
@@ -56,11 +58,21 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
     if (!v.ok) refuse(receiptFile, v, t`in-toto statement`);
     // Streamed: the subjects of a large batch would otherwise make one string of 100s of MB.
     const { statement, subjects } = inTotoParts(v);
-    const chunks = jsonChunks(statement as unknown as Record<string, unknown>, 'subject', subjects);
+    let chunks: Iterable<string> = jsonChunks(statement as unknown as Record<string, unknown>, 'subject', subjects);
+    if (o.sign) {
+      // A DSSE envelope signed by the holder (core/export/dsse.ts): only the holder the statement names may sign it.
+      const id = await unlockIdentity(ctx, o.identity, o.passphraseFile);
+      if (id.chain[0]!.sha256 !== v.holder!.certificateSha256) {
+        throw new InputError({ code: 'BAD_ARGUMENT', message: t`the statement is about a registration by "${v.holder!.subject}" (SHA-256 ${v.holder!.certificateSha256}); sign it with that identity, not "${id.record.subject}"` });
+      }
+      const body = Buffer.from([...chunks].join(''), 'utf8');
+      chunks = [`${JSON.stringify(signEnvelope(body, IN_TOTO_PAYLOAD_TYPE, id.key, id.chain), null, 2)}\n`];
+    }
     if (o.out === '-') await writeChunks(ctx, chunks);
     else {
       await writeAtomic(dest, chunks);
-      if (ctx.json) printJson(ctx, { ok: true, format: 'in-toto', out: o.out, subjects: v.entries.length });
+      if (ctx.json) printJson(ctx, { ok: true, format: 'in-toto', out: o.out, subjects: v.entries.length, signed: !!o.sign });
+      else if (o.sign) out(ctx, t`Wrote ${o.out}: a DSSE envelope signed by the holder, around an in-toto Statement v1 with ${v.entries.length} subject(s).`);
       else out(ctx, t`Wrote ${o.out}: an in-toto Statement v1 with ${v.entries.length} subject(s).`);
     }
     return ExitCode.OK;

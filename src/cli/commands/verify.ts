@@ -17,6 +17,12 @@ import { reasonOf } from '../../core/verify/verdict.js';
 import { looksLikeReceipt } from '../../core/receipt/source.js';
 import { shellQuote } from '../../core/verify/explain.js';
 import { t } from '../../core/text.js';
+import { attestationAlgorithms, verifyAttestation } from '../../core/verify/attestation.js';
+import { hashFile } from '../../core/hash/engine.js';
+import { readBounded } from '../../core/io/fs.js';
+
+/** An attestation is JSON around one statement: bounded like a receipt's largest parts. */
+const MAX_ENVELOPE_BYTES = 256 << 20;
 
 /**
  * The certificate of verification: every file's status and every check, for files of one
@@ -83,13 +89,14 @@ async function receiptGivenAsFile(ctx: CliContext, results: readonly FileVerific
 export async function verifyCommand(
   ctx: CliContext,
   files: string[],
-  o: { receipt?: string[]; trust: string[]; brief?: boolean; full?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; force?: boolean; quiet?: boolean; ignoreMissing?: boolean; requireRevocation?: boolean } & PinOptions,
+  o: { attestation?: string; receipt?: string[]; trust: string[]; brief?: boolean; full?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; force?: boolean; quiet?: boolean; ignoreMissing?: boolean; requireRevocation?: boolean } & PinOptions,
 ): Promise<number> {
   if (o.brief && o.full) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --brief or --full, not both` });
   if (o.quiet && ctx.json) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --quiet or --json, not both` });
   const receipts = o.receipt ?? [];
   // --quiet: the exit code is the answer; only errors (exit 2, 3) are printed.
   const show = !o.quiet;
+  if (o.attestation) return verifyAttestationCommand(ctx, files, o.attestation, o, show);
   const detail: Detail = o.full ? 'full' : o.brief ? 'brief' : 'short';
   const policies = await verifySettings(ctx, o);
   // Argument problems before any work: a bad --report is exit 2 with nothing written.
@@ -136,4 +143,25 @@ export async function verifyCommand(
     });
   }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
+}
+
+/** verify --attestation <envelope> [files…]: a signed in-toto attestation, and each file among its subjects. */
+async function verifyAttestationCommand(ctx: CliContext, files: string[], envelope: string, o: { trust: string[]; receipt?: string[]; dir?: string; at?: string } & PinOptions, show: boolean): Promise<number> {
+  if (o.receipt?.length || o.dir) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--attestation checks files against the attestation: give no --receipt or --dir` });
+  const settings = await verifySettings(ctx, o);
+  const file = path.resolve(ctx.cwd, envelope);
+  const bytes = await readBounded(file, MAX_ENVELOPE_BYTES, t`an attestation`);
+  if (!bytes) throw new InputError({ code: 'FILE_NOT_FOUND', message: t`${envelope}: cannot read` });
+  const algs = attestationAlgorithms(bytes, envelope);
+  const hashed = [];
+  for (const f of files) hashed.push({ file: f, digests: (await hashFile(path.resolve(ctx.cwd, f), algs, f)).digests });
+  const v = verifyAttestation(bytes, envelope, hashed, { trust: settings.trust ?? [], now: settings.at ?? ctx.now(), ...(settings.pins ? { pins: settings.pins } : {}) });
+  if (ctx.json) printJson(ctx, { tsproof: VERSION, ok: v.ok, attestation: { path: envelope, ok: v.checks.every((c) => c.ok), checks: v.checks, ...(v.signer ? { signer: v.signer } : {}), ...(v.statement ? { statement: v.statement } : {}) }, results: v.results });
+  else if (show) {
+    out(ctx, v.ok ? t`✔ VERIFIED  attestation ${envelope}` : t`✘ NOT VERIFIED  attestation ${envelope}`);
+    if (v.signer) out(ctx, t`  signer   ${v.signer.subject} (SHA-256 ${v.signer.certificateSha256}, ${v.signer.identity})`);
+    for (const c of v.checks) if (c.status !== 'pass') out(ctx, t`  ${c.status}  ${c.id}: ${c.detail}`);
+    for (const r of v.results) out(ctx, r.ok ? t`  ✔ ${r.file} (subject ${r.subject ?? ''})` : t`  ✘ ${r.file}: ${r.checks.find((c) => !c.ok)?.detail ?? t`failed`}`);
+  }
+  return v.ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
 }
