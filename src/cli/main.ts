@@ -107,7 +107,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('import [file]')
     .description(d(t`import a PKCS#12 (.p12/.pfx), a PEM certificate with its key, or a Korean NPKI folder (--npki)`))
     .option('--key <file>', d(t`PEM/DER private key (PKCS#8, encrypted PKCS#8 incl. SEED, or traditional PEM)`))
-    .option('--npki <folder>', d(t`an NPKI certificate folder (signCert.der + signPri.key)`))
+    .option('--npki <folder>', d(t`an NPKI certificate folder (signCert.der + signPri.key), or a folder above it holding exactly one`))
     .option('--chain <pem>', d(t`the CA certificates that issued it (PEM or DER; repeatable), so that verifiers who trust the root see it certified`), collect, [])
     .option('--name <name>', d(t`name of the identity in the store`))
     .option('--import-passphrase-file <file>', d(t`the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)`))
@@ -130,6 +130,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .description(d(t`delete an identity and its private key`))
     .option('--yes', d(t`confirm`))
     .action(run(async (name: string, o: { yes?: boolean }) => (await commands.identity()).identityRemove(ctx, name, o)));
+  identity
+    .command('default [name]')
+    .description(d(t`show the default identity, or make <name> the default (config.json defaultIdentity)`))
+    .action(run(async (name?: string) => (await commands.identity()).identityDefault(ctx, name)));
   identity.command('list').description(d(t`list identities`)).action(run(async () => (await commands.identity()).identityList(ctx)));
   identity
     .command('show [name]')

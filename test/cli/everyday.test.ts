@@ -3,10 +3,11 @@
  * tree from anywhere, one receipt placement rule, a "verify later" hint that works, --out.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledTsa, type CliWorkspace } from '../helpers/setup.js';
+import { bundledTsa, cliWorkspace, type CliWorkspace } from '../helpers/setup.js';
+import { KOREAN_PASSWORD, PKI, ROOT } from '../helpers/fixtures.js';
 import { aliceWorkspace, expectOneLineError } from '../helpers/hostile.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { serve } from '../helpers/servers.js';
@@ -348,5 +349,51 @@ describe('progress and Ctrl-C', () => {
       await slow.close();
       await real.close();
     }
+  });
+});
+
+describe('identities and config.json', () => {
+  const NPKI = path.join(ROOT, 'fixtures', 'npki', 'seed-cbc-sha1');
+  /** `<root>/NPKI/yessign/USER/<folder>/` holding a copy of the fixture NPKI certificate. */
+  const npkiTree = (root: string, folder: string) => {
+    const dir = path.join(root, 'NPKI', 'yessign', 'USER', folder);
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['signCert.der', 'signPri.key']) cpSync(path.join(NPKI, f), path.join(dir, f));
+    return dir;
+  };
+
+  it('import --npki searches below the folder, takes the one certificate there; importing it again says so and changes nothing', async () => {
+    const ws = cliWorkspace(PREFIX, { passphrase: PASSPHRASE });
+    npkiTree(path.join(ws.dir, 'usb'), 'cn=김영희()0001');
+    const imp = await ws.run(['identity', 'import', '--npki', path.join(ws.dir, 'usb')], { TSPROOF_IMPORT_PASSPHRASE: KOREAN_PASSWORD });
+    expect(imp.status, imp.stderr).toBe(0);
+    expect(imp.stderr).toMatch(/Found the NPKI certificate of 김영희 in .*NPKI\/yessign\/USER\/cn=김영희\(\)0001\./);
+    expect(imp.stdout).toMatch(/Imported identity/);
+    const again = await ws.run(['identity', 'import', '--npki', path.join(ws.dir, 'usb'), '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, alreadyImported: true });
+    const list = JSON.parse((await ws.run(['identity', 'list', '--json'])).stdout);
+    expect(list.identities).toHaveLength(1);
+    // The same certificate from a PEM + key: also already there.
+    const pem = await ws.run(['identity', 'import', path.join(PKI, 'holder-alice-chain.pem'), '--key', path.join(PKI, 'holder-alice.key')]);
+    expect(pem.status, pem.stderr).toBe(0);
+    expect(pem.stdout).toMatch(/already imported as identity/);
+    // Two certificates below: refused, each listed.
+    npkiTree(path.join(ws.dir, 'usb'), 'cn=other()0002');
+    expectOneLineError(await ws.run(['identity', 'import', '--npki', path.join(ws.dir, 'usb')]), 2, /2 certificates below it: .*0002 \(김영희, tsproof test, until 2045-01-01\); .*0001 .*; give the folder/);
+  });
+
+  it('identity default <name>; config.json refuses unknown keys', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    const other = await ws.run(['identity', 'new', '--name', 'Other Person', '--as', 'other']);
+    expect(other.status, other.stderr).toBe(0);
+    expect((await ws.run(['identity', 'default', 'other'])).stdout).toMatch(/"other" \(CN=Other Person\) is now the default identity\./);
+    expect(JSON.parse((await ws.run(['identity', 'list', '--json'])).stdout).default).toBe('other');
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    const reg = await ws.run(['register', 'a.txt', '--tsa', tsa.url, '--json']);
+    expect(JSON.parse(reg.stdout).holder.subject).toBe('CN=Other Person');
+    expectOneLineError(await ws.run(['identity', 'default', 'nobody']), 2, /no identity named "nobody"/);
+    writeFileSync(path.join(ws.home, 'config.json'), JSON.stringify({ defaultIdentiy: 'other', tsa: [tsa.url] }));
+    expectOneLineError(await ws.run(['register', 'a.txt']), 2, /config\.json: defaultIdentiy: unknown key \(known: tsa, defaultIdentity, acceptedPolicies, pins\)/);
   });
 });
