@@ -2,7 +2,7 @@
  * Issue 14, the engineer's everyday path, end to end through the built CLI: names that keep the
  * tree from anywhere, one receipt placement rule, a "verify later" hint that works, --out.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -395,5 +395,40 @@ describe('identities and config.json', () => {
     expectOneLineError(await ws.run(['identity', 'default', 'nobody']), 2, /no identity named "nobody"/);
     writeFileSync(path.join(ws.home, 'config.json'), JSON.stringify({ defaultIdentiy: 'other', tsa: [tsa.url] }));
     expectOneLineError(await ws.run(['register', 'a.txt']), 2, /config\.json: defaultIdentiy: unknown key \(known: tsa, defaultIdentity, acceptedPolicies, pins\)/);
+  });
+});
+
+describe('PDFs fit for a court exhibit', () => {
+  const pdfText = (pdf: string) => execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', pdf, '-'], { encoding: 'utf8' });
+
+  it('human sizes beside exact bytes, accuracy in ms or s, page numbers and the receipt id on every page, the TSA’s CA named; --file gives the per-file receipt command', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'proj'));
+    for (let i = 0; i < 90; i++) writeFileSync(path.join(ws.work, 'proj', `part-${String(i).padStart(2, '0')}.step`), Buffer.alloc(1536 + i, i));
+    const reg = JSON.parse((await ws.run(['register', 'proj', '--tsa', tsa.url, '--json'])).stdout);
+    const pdf = path.join(ws.work, 'all.pdf');
+    const r = await ws.run(['certificate', reg.receipt, '--lang', 'en', '--out', pdf]);
+    expect(r.status, r.stderr).toBe(0);
+    const text = pdfText(pdf);
+    const pages = text.split('\f').filter((p) => p.trim());
+    expect(pages.length).toBeGreaterThan(1);
+    pages.forEach((page, i) => {
+      expect(page, `page ${i + 1}`).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(page, `page ${i + 1}`).toContain(reg.id);
+    });
+    expect(text).toContain('1.5 KiB (1,536 bytes)');
+    expect(text).toMatch(/accuracy ±\d+(\.\d+)? (s|ms)/);
+    expect(text).not.toMatch(/µs/);
+    expect(text).toContain("CN=Test TSA EC, O=tsproof test, C=KR — issued by CN=root-ca, O=tsproof test, C=KR");
+    // One file: how to check it without the batch's receipt, which names every other file.
+    const one = path.join(ws.work, 'one.pdf');
+    expect((await ws.run(['certificate', reg.receipt, '--file', 'proj/part-07.step', '--lang', 'en', '--out', one])).status).toBe(0);
+    const oneText = pdfText(one).replace(/\s+/g, ' ');
+    expect(oneText).toContain(`tsproof receipt extract ${reg.receipt} --file proj/part-07.step --out part-07.step.tsproof.json`);
+    expect(oneText).toContain('tsproof verify proj/part-07.step --receipt part-07.step.tsproof.json');
+    expect(oneText).not.toContain('tsproof verify <file> --receipt <receipt>');
+    // and the commands it prints work
+    expect((await ws.run(['receipt', 'extract', reg.receipt, '--file', 'proj/part-07.step', '--out', 'part-07.step.tsproof.json'])).status).toBe(0);
+    expect((await ws.run(['verify', 'proj/part-07.step', '--receipt', 'part-07.step.tsproof.json'])).status).toBe(0);
   });
 });

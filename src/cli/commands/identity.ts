@@ -101,7 +101,7 @@ export async function identityImport(
     o = { ...o, npki: dir };
     // The same certificate already in the store: say so before asking for any passphrase.
     const cert = Certificate.fromDER(new Uint8Array(await readFile(path.join(dir, NPKI_CERT))));
-    if (await alreadyImported(ctx, cert)) return 0;
+    if (await alreadyImported(ctx, cert, o.name)) return 0;
     ({ key, chain } = await readNpkiFolder(dir, await sourcePassphrase(ctx, o.npki!, o)));
     source = 'npki';
   } else {
@@ -123,7 +123,7 @@ export async function identityImport(
       source = 'pem';
     }
   }
-  if (await alreadyImported(ctx, chain[0]!)) return 0;
+  if (await alreadyImported(ctx, chain[0]!, o.name)) return 0;
   for (const w of checkSigningCertificate(chain[0]!, ctx.now())) warn(ctx, w);
   chain = await completeChain(ctx, chain, o);
   const record = await store(ctx, o.name ?? suggestIdentityName(chain[0]!.commonName), key, chain, source, o.passphraseFile);
@@ -148,10 +148,18 @@ async function npkiFolder(ctx: CliContext, given: string): Promise<string> {
   throw new InputError({ code: 'BAD_ARGUMENT', message: t`--npki ${given}: ${found.length} certificates below it: ${list}; give the folder of the one to import` });
 }
 
-/** When an identity already holds this certificate: says so (one line, or JSON) and returns true — importing it again changes nothing. */
-async function alreadyImported(ctx: CliContext, cert: Certificate): Promise<boolean> {
+/**
+ * When an identity already holds this certificate: says so (one line, or JSON) and returns true —
+ * importing it again changes nothing. A different --name asks for a second identity on purpose
+ * (e.g. the same certificate again with its CA chain): imported, with a note.
+ */
+async function alreadyImported(ctx: CliContext, cert: Certificate, name: string | undefined): Promise<boolean> {
   const existing = (await new IdentityStore(ctx.home).list()).find((r) => r.certificateSha256 === cert.sha256);
   if (!existing) return false;
+  if (name !== undefined && name !== existing.name) {
+    note(ctx, t`This certificate is also identity "${existing.name}".`);
+    return false;
+  }
   if (ctx.json) printJson(ctx, { ok: true, alreadyImported: true, identity: existing });
   else out(ctx, t`This certificate is already imported as identity "${existing.name}" (${existing.subject}); nothing changed.`);
   return true;

@@ -59,6 +59,7 @@ export const KO_EVERYDAY: Readonly<Record<string, string>> = {
   '--npki {0}: no {1} in this folder or below it': '--npki {0}: 이 폴더와 그 아래에 {1}이(가) 없습니다',
   '--npki {0}: {1} certificates below it: {2}; give the folder of the one to import': '--npki {0}: 아래에 인증서가 {1}개 있습니다: {2}. 가져올 인증서의 폴더를 주십시오',
   'This certificate is already imported as identity "{0}" ({1}); nothing changed.': '이 인증서는 이미 신원 "{0}"({1})(으)로 가져왔습니다. 바뀐 것이 없습니다.',
+  'This certificate is also identity "{0}".': '이 인증서는 신원 "{0}"이기도 합니다.',
   'The default identity is "{0}".': '기본 신원은 "{0}"입니다.',
   'No default identity is set (tsproof identity default <name>).': '기본 신원이 정해지지 않았습니다 (tsproof identity default <이름>).',
   '"{0}" ({1}) is now the default identity.': '이제 "{0}"({1})이(가) 기본 신원입니다.',
