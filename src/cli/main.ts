@@ -396,7 +396,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('status [paths...]')
     .description(d(t`for every file: registered (earliest proven time), modified since registered, or never registered; exit 1 unless all are registered`))
     .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
-    .action(run(async (paths: string[], o: { exclude: string[] }) => (await commands.registry()).statusCommand(ctx, paths, o)));
+    .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
+    .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
+    .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
+    .action(run(async (paths: string[], o: { exclude: string[]; base?: string; includeVcs?: boolean; gitignore?: boolean }) => (await commands.registry()).statusCommand(ctx, paths, o)));
   const registry = program.command('registry').description(d(t`the local registry of registrations ($TSPROOF_HOME/registry.db)`));
   listOptions(registry.command('list').description(d(t`registrations on record, oldest first`)));
   // --remote: the organisation registry (docs/org-registry.md).

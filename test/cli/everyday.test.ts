@@ -66,6 +66,10 @@ describe('names that keep the tree, from anywhere', () => {
     // hash names them the same way, from the same places
     const h = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['hash', p]);
     expect(h.stdout.trim().split('\n').map((l) => l.split('  ')[1])).toEqual(want);
+    // status too (all registered)
+    const st = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['status', p, '--json']);
+    expect(st.status, st.stderr).toBe(0);
+    expect(JSON.parse(st.stdout).files.map((f: { file: string }) => f.file), st.stdout).toEqual(want);
     // and verify --dir finds them from anywhere, given the folder
     const v = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['verify', '--receipt', receipts[0]!, '--dir', p]);
     expect(v.status, v.stdout + v.stderr).toBe(0);
