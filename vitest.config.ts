@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Temporary folders of the run in one folder, removed at the end (test/support/temp-folders.ts).
+    globalSetup: ['./test/support/temp-folders.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

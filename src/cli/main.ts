@@ -107,7 +107,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('import [file]')
     .description(d(t`import a PKCS#12 (.p12/.pfx), a PEM certificate with its key, or a Korean NPKI folder (--npki)`))
     .option('--key <file>', d(t`PEM/DER private key (PKCS#8, encrypted PKCS#8 incl. SEED, or traditional PEM)`))
-    .option('--npki <folder>', d(t`an NPKI certificate folder (signCert.der + signPri.key)`))
+    .option('--npki <folder>', d(t`an NPKI certificate folder (signCert.der + signPri.key), or a folder above it holding exactly one`))
     .option('--chain <pem>', d(t`the CA certificates that issued it (PEM or DER; repeatable), so that verifiers who trust the root see it certified`), collect, [])
     .option('--name <name>', d(t`name of the identity in the store`))
     .option('--import-passphrase-file <file>', d(t`the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)`))
@@ -131,6 +131,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .description(d(t`delete an identity and its private key`))
     .option('--yes', d(t`confirm`))
     .action(run(async (name: string, o: { yes?: boolean }) => (await commands.identity()).identityRemove(ctx, name, o)));
+  identity
+    .command('default [name]')
+    .description(d(t`show the default identity, or make <name> the default (config.json defaultIdentity)`))
+    .action(run(async (name?: string) => (await commands.identity()).identityDefault(ctx, name)));
   identity.command('list').description(d(t`list identities`)).action(run(async () => (await commands.identity()).identityList(ctx)));
   identity
     .command('show [name]')
@@ -399,7 +403,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('status [paths...]')
     .description(d(t`for every file: registered (earliest proven time), modified since registered, or never registered; exit 1 unless all are registered`))
     .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
-    .action(run(async (paths: string[], o: { exclude: string[] }) => (await commands.registry()).statusCommand(ctx, paths, o)));
+    .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
+    .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
+    .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
+    .action(run(async (paths: string[], o: { exclude: string[]; base?: string; includeVcs?: boolean; gitignore?: boolean }) => (await commands.registry()).statusCommand(ctx, paths, o)));
   const registry = program.command('registry').description(d(t`the local registry of registrations ($TSPROOF_HOME/registry.db)`));
   listOptions(registry.command('list').description(d(t`registrations on record, oldest first`)));
   // --remote: the organisation registry (docs/org-registry.md).

@@ -39,6 +39,9 @@ export interface RegistryConfig {
   redactNames?: boolean;
 }
 
+/** The keys config.json may hold (docs/home.md); any other is refused. */
+export const CONFIG_KEYS: readonly string[] = ['tsa', 'defaultIdentity', 'acceptedPolicies', 'pins'];
+
 export function resolveHome(env: NodeJS.ProcessEnv, cwd: string, homedir: string): string {
   if (env.TSPROOF_HOME) return path.resolve(cwd, env.TSPROOF_HOME);
   return path.join(homedir, '.tsproof');
@@ -50,6 +53,8 @@ export async function loadConfig(home: string): Promise<Config> {
   if (v === undefined) return {};
   if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: expected a JSON object` });
   const problems: Text[] = [];
+  // Unknown keys are refused, as in tsa.json: a typo ("defaultIdentiy") would otherwise be ignored without a word.
+  for (const k of Object.keys(v)) if (!CONFIG_KEYS.includes(k)) problems.push(t`${k}: unknown key (known: ${CONFIG_KEYS.join(', ')})`);
   if (v.tsa !== undefined && !(Array.isArray(v.tsa) && v.tsa.every((t) => typeof t === 'string' || (isObject(t) && typeof t.url === 'string')))) problems.push(t`tsa: expected an array of URLs or {url, policy}`);
   if (v.defaultIdentity !== undefined && typeof v.defaultIdentity !== 'string') problems.push(t`defaultIdentity: expected a string`);
   if (v.acceptedPolicies !== undefined && !(Array.isArray(v.acceptedPolicies) && v.acceptedPolicies.every((p) => typeof p === 'string'))) problems.push(t`acceptedPolicies: expected an array of OIDs`);

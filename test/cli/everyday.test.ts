@@ -2,11 +2,12 @@
  * Issue 14, the engineer's everyday path, end to end through the built CLI: names that keep the
  * tree from anywhere, one receipt placement rule, a "verify later" hint that works, --out.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledTsa, type CliWorkspace } from '../helpers/setup.js';
+import { bundledTsa, cliWorkspace, type CliWorkspace } from '../helpers/setup.js';
+import { KOREAN_PASSWORD, PKI, ROOT } from '../helpers/fixtures.js';
 import { aliceWorkspace, expectOneLineError } from '../helpers/hostile.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { serve } from '../helpers/servers.js';
@@ -65,6 +66,10 @@ describe('names that keep the tree, from anywhere', () => {
     // hash names them the same way, from the same places
     const h = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['hash', p]);
     expect(h.stdout.trim().split('\n').map((l) => l.split('  ')[1])).toEqual(want);
+    // status too (all registered)
+    const st = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['status', p, '--json']);
+    expect(st.status, st.stderr).toBe(0);
+    expect(JSON.parse(st.stdout).files.map((f: { file: string }) => f.file), st.stdout).toEqual(want);
     // and verify --dir finds them from anywhere, given the folder
     const v = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['verify', '--receipt', receipts[0]!, '--dir', p]);
     expect(v.status, v.stdout + v.stderr).toBe(0);
@@ -348,5 +353,86 @@ describe('progress and Ctrl-C', () => {
       await slow.close();
       await real.close();
     }
+  });
+});
+
+describe('identities and config.json', () => {
+  const NPKI = path.join(ROOT, 'fixtures', 'npki', 'seed-cbc-sha1');
+  /** `<root>/NPKI/yessign/USER/<folder>/` holding a copy of the fixture NPKI certificate. */
+  const npkiTree = (root: string, folder: string) => {
+    const dir = path.join(root, 'NPKI', 'yessign', 'USER', folder);
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['signCert.der', 'signPri.key']) cpSync(path.join(NPKI, f), path.join(dir, f));
+    return dir;
+  };
+
+  it('import --npki searches below the folder, takes the one certificate there; importing it again says so and changes nothing', async () => {
+    const ws = cliWorkspace(PREFIX, { passphrase: PASSPHRASE });
+    npkiTree(path.join(ws.dir, 'usb'), 'cn=김영희()0001');
+    const imp = await ws.run(['identity', 'import', '--npki', path.join(ws.dir, 'usb')], { TSPROOF_IMPORT_PASSPHRASE: KOREAN_PASSWORD });
+    expect(imp.status, imp.stderr).toBe(0);
+    expect(imp.stderr).toMatch(/Found the NPKI certificate of 김영희 in .*NPKI\/yessign\/USER\/cn=김영희\(\)0001\./);
+    expect(imp.stdout).toMatch(/Imported identity/);
+    const again = await ws.run(['identity', 'import', '--npki', path.join(ws.dir, 'usb'), '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, unchanged: true });
+    const list = JSON.parse((await ws.run(['identity', 'list', '--json'])).stdout);
+    expect(list.identities).toHaveLength(1);
+    // The same certificate from a PEM + key: also already there.
+    const pem = await ws.run(['identity', 'import', path.join(PKI, 'holder-alice-chain.pem'), '--key', path.join(PKI, 'holder-alice.key')]);
+    expect(pem.status, pem.stderr).toBe(0);
+    expect(pem.stderr).toMatch(/already holds this certificate .*nothing imported/);
+    // Two certificates below: refused, each listed.
+    npkiTree(path.join(ws.dir, 'usb'), 'cn=other()0002');
+    expectOneLineError(await ws.run(['identity', 'import', '--npki', path.join(ws.dir, 'usb')]), 2, /2 certificates below it: .*0002 \(김영희, tsproof test, until 2045-01-01\); .*0001 .*; give the folder/);
+  });
+
+  it('identity default <name>; config.json refuses unknown keys', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    const other = await ws.run(['identity', 'new', '--name', 'Other Person', '--as', 'other']);
+    expect(other.status, other.stderr).toBe(0);
+    expect((await ws.run(['identity', 'default', 'other'])).stdout).toMatch(/"other" \(CN=Other Person\) is now the default identity\./);
+    expect(JSON.parse((await ws.run(['identity', 'list', '--json'])).stdout).default).toBe('other');
+    writeFileSync(path.join(ws.work, 'a.txt'), 'a');
+    const reg = await ws.run(['register', 'a.txt', '--tsa', tsa.url, '--json']);
+    expect(JSON.parse(reg.stdout).holder.subject).toBe('CN=Other Person');
+    expectOneLineError(await ws.run(['identity', 'default', 'nobody']), 2, /no identity named "nobody"/);
+    writeFileSync(path.join(ws.home, 'config.json'), JSON.stringify({ defaultIdentiy: 'other', tsa: [tsa.url] }));
+    expectOneLineError(await ws.run(['register', 'a.txt']), 2, /config\.json: defaultIdentiy: unknown key \(known: tsa, defaultIdentity, acceptedPolicies, pins\)/);
+  });
+});
+
+describe('PDFs fit for a court exhibit', () => {
+  const pdfText = (pdf: string) => execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', pdf, '-'], { encoding: 'utf8' });
+
+  it('human sizes beside exact bytes, accuracy in ms or s, page numbers and the receipt id on every page, the TSA’s CA named; --file gives the per-file receipt command', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'proj'));
+    for (let i = 0; i < 90; i++) writeFileSync(path.join(ws.work, 'proj', `part-${String(i).padStart(2, '0')}.step`), Buffer.alloc(1536 + i, i));
+    const reg = JSON.parse((await ws.run(['register', 'proj', '--tsa', tsa.url, '--json'])).stdout);
+    const pdf = path.join(ws.work, 'all.pdf');
+    const r = await ws.run(['certificate', reg.receipt, '--lang', 'en', '--out', pdf]);
+    expect(r.status, r.stderr).toBe(0);
+    const text = pdfText(pdf);
+    const pages = text.split('\f').filter((p) => p.trim());
+    expect(pages.length).toBeGreaterThan(1);
+    pages.forEach((page, i) => {
+      expect(page, `page ${i + 1}`).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(page, `page ${i + 1}`).toContain(reg.id);
+    });
+    expect(text).toContain('1.5 KiB (1,536 bytes)');
+    expect(text).toMatch(/accuracy ±\d+(\.\d+)? (s|ms)/);
+    expect(text).not.toMatch(/µs/);
+    expect(text).toContain("CN=Test TSA EC, O=tsproof test, C=KR — issued by CN=root-ca, O=tsproof test, C=KR");
+    // One file: how to check it without the batch's receipt, which names every other file.
+    const one = path.join(ws.work, 'one.pdf');
+    expect((await ws.run(['certificate', reg.receipt, '--file', 'proj/part-07.step', '--lang', 'en', '--out', one])).status).toBe(0);
+    const oneText = pdfText(one).replace(/\s+/g, ' ');
+    expect(oneText).toContain(`tsproof receipt extract ${reg.receipt} --file proj/part-07.step --out part-07.step.tsproof.json`);
+    expect(oneText).toContain('tsproof verify proj/part-07.step --receipt part-07.step.tsproof.json');
+    expect(oneText).not.toContain('tsproof verify <file> --receipt <receipt>');
+    // and the commands it prints work
+    expect((await ws.run(['receipt', 'extract', reg.receipt, '--file', 'proj/part-07.step', '--out', 'part-07.step.tsproof.json'])).status).toBe(0);
+    expect((await ws.run(['verify', 'proj/part-07.step', '--receipt', 'part-07.step.tsproof.json'])).status).toBe(0);
   });
 });

@@ -6,10 +6,10 @@ import { loadConfig, saveConfig } from '../../core/home.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
 import { createCsr, createSelfAssertedIdentity } from '../../core/identity/create.js';
 import { checkSigningCertificate, IdentityStore, suggestIdentityName, type IdentityRecord } from '../../core/identity/store.js';
-import { parseCertificates, toPem, type Certificate } from '../../core/pki/certificate.js';
+import { Certificate, parseCertificates, toPem } from '../../core/pki/certificate.js';
 import { keyMatchesCertificate, loadPrivateKey } from '../../core/pki/keys.js';
 import { looksLikePkcs12, readPkcs12, writePkcs12 } from '../../core/pki/pkcs12.js';
-import { caCertificatesNear, defaultNpkiRoots, issuersOf, readNpkiFolder, scanNpki } from '../../core/pki/npki.js';
+import { caCertificatesNear, defaultNpkiRoots, issuersOf, NPKI_CERT, readNpkiFolder, scanNpki } from '../../core/pki/npki.js';
 import os from 'node:os';
 import { getPassphrase } from '../passphrase.js';
 import { note, out, paint, printJson, warn } from '../output.js';
@@ -97,7 +97,12 @@ export async function identityImport(
   let source: IdentityRecord['source'];
   if (o.npki) {
     if (file) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give either a file or --npki <folder>, not both` });
-    ({ key, chain } = await readNpkiFolder(path.resolve(ctx.cwd, o.npki), await sourcePassphrase(ctx, o.npki, o)));
+    const dir = await npkiFolder(ctx, o.npki);
+    o = { ...o, npki: dir };
+    // The same certificate already in the store: say so before asking for any passphrase.
+    const cert = Certificate.fromDER(new Uint8Array(await readFile(path.join(dir, NPKI_CERT))));
+    if (await alreadyImported(ctx, cert, o)) return 0;
+    ({ key, chain } = await readNpkiFolder(dir, await sourcePassphrase(ctx, o.npki!, o)));
     source = 'npki';
   } else {
     if (!file) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give a .p12/.pfx or PEM file to import, or --npki <folder>` });
@@ -118,22 +123,68 @@ export async function identityImport(
       source = 'pem';
     }
   }
+  if (await alreadyImported(ctx, chain[0]!, o)) return 0;
   for (const w of checkSigningCertificate(chain[0]!, ctx.now())) warn(ctx, w);
   chain = await completeChain(ctx, chain, o);
-  // Importing the same certificate again (a persistent CI runner, a re-run script) changes
-  // nothing and succeeds; another certificate under a taken name needs --force.
+  // Another certificate under a taken name needs --force (the same one again returned above).
   const existing = await new IdentityStore(ctx.home).list();
   const same = existing.find((r) => r.certificateSha256 === chain[0]!.sha256);
   const name = o.name ?? same?.name ?? suggestIdentityName(chain[0]!.commonName);
-  if (same && !o.force && (o.name === undefined || o.name === same.name)) {
-    if (ctx.json) printJson(ctx, { ok: true, unchanged: true, identity: same });
-    else note(ctx, t`Identity "${same.name}" already holds this certificate (SHA-256 ${same.certificateSha256}): nothing imported (--force replaces it).`);
-    return 0;
-  }
   const taken = existing.find((r) => r.name === name);
   if (taken && !o.force) throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists with another certificate (SHA-256 ${taken.certificateSha256}); choose another --name, or replace it with --force` });
   const record = await store(ctx, name, key, chain, source, o.passphraseFile, !!o.force);
   printRecord(ctx, record, taken ? t`Replaced identity "${record.name}"` : t`Imported identity "${record.name}"`);
+  return 0;
+}
+
+/**
+ * The NPKI folder to import from `given`: itself when it holds signCert.der, else the one folder
+ * below it (as `identity scan` searches) that does; several are refused, each listed.
+ */
+async function npkiFolder(ctx: CliContext, given: string): Promise<string> {
+  const dir = path.resolve(ctx.cwd, given);
+  if (await exists(path.join(dir, NPKI_CERT))) return dir;
+  const { found } = await scanNpki([dir], ctx.now());
+  if (found.length === 1) {
+    note(ctx, t`Found the NPKI certificate of ${found[0]!.commonName ?? found[0]!.subject} in ${path.relative(ctx.cwd, found[0]!.dir) || found[0]!.dir}.`);
+    return found[0]!.dir;
+  }
+  if (found.length === 0) throw new InputError({ code: 'FILE_NOT_FOUND', message: t`--npki ${given}: no ${NPKI_CERT} in this folder or below it` });
+  const list = found.map((f) => `${path.relative(ctx.cwd, f.dir) || f.dir} (${f.commonName ?? f.subject}, ${f.ca}, until ${f.notAfter.slice(0, 10)})`).join('; ');
+  throw new InputError({ code: 'BAD_ARGUMENT', message: t`--npki ${given}: ${found.length} certificates below it: ${list}; give the folder of the one to import` });
+}
+
+/**
+ * When an identity already holds this certificate: says so (one line, or JSON) and returns true —
+ * importing it again changes nothing. A different --name asks for a second identity on purpose
+ * (e.g. the same certificate again with its CA chain): imported, with a note.
+ */
+async function alreadyImported(ctx: CliContext, cert: Certificate, o: { name?: string; force?: boolean }): Promise<boolean> {
+  if (o.force) return false;
+  const existing = (await new IdentityStore(ctx.home).list()).find((r) => r.certificateSha256 === cert.sha256);
+  if (!existing) return false;
+  if (o.name !== undefined && o.name !== existing.name) {
+    note(ctx, t`This certificate is also identity "${existing.name}".`);
+    return false;
+  }
+  // A persistent CI runner, a script run twice: the same certificate again changes nothing and succeeds.
+  if (ctx.json) printJson(ctx, { ok: true, unchanged: true, identity: existing });
+  else note(ctx, t`Identity "${existing.name}" already holds this certificate (SHA-256 ${existing.certificateSha256}): nothing imported (--force replaces it).`);
+  return true;
+}
+
+/** identity default [name]: shows the default identity, or makes `name` the default. */
+export async function identityDefault(ctx: CliContext, name: string | undefined): Promise<number> {
+  const config = await loadConfig(ctx.home);
+  if (name === undefined) {
+    if (ctx.json) printJson(ctx, { ok: true, default: config.defaultIdentity ?? null });
+    else out(ctx, config.defaultIdentity ? t`The default identity is "${config.defaultIdentity}".` : t`No default identity is set (tsproof identity default <name>).`);
+    return 0;
+  }
+  const record = await new IdentityStore(ctx.home).record(name); // an unknown name is exit 2, naming it
+  await saveConfig(ctx.home, { ...config, defaultIdentity: record.name });
+  if (ctx.json) printJson(ctx, { ok: true, default: record.name });
+  else out(ctx, t`"${record.name}" (${record.subject}) is now the default identity.`);
   return 0;
 }
 

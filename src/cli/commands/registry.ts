@@ -15,6 +15,7 @@ import { plain, t, type Text } from '../../core/text.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit.js';
 import { note, out, printJson, warn, writeChunks } from '../output.js';
+import type { WalkFlags } from '../common.js';
 
 const opts = (ctx: CliContext) => ({ now: ctx.now });
 
@@ -176,19 +177,21 @@ export async function historyCommand(ctx: CliContext, name: string): Promise<num
   return ExitCode.OK;
 }
 
-export async function statusCommand(ctx: CliContext, inputs: string[], o: { exclude?: string[] }): Promise<number> {
-  const [{ hashFiles, takeHashPool }, { collectFiles }, { hashingProgress }] = await Promise.all([import('../../core/hash/engine.js'), import('../../core/io/files.js'), import('../progress.js')]);
+export async function statusCommand(ctx: CliContext, inputs: string[], o: WalkFlags): Promise<number> {
+  const [{ hashFiles, takeHashPool }, { collectFiles }, { hashingProgress, sizeOf }, { noteVcs, walkOptions }] = await Promise.all([import('../../core/hash/engine.js'), import('../../core/io/files.js'), import('../progress.js'), import('../common.js')]);
   const pool = takeHashPool();
   let statuses: FileStatus[];
   try {
-    const { files, skipped } = await collectFiles(inputs.length ? inputs : ['.'], ctx.cwd, { exclude: o.exclude ?? [] });
+    // Files are named as hash and register name them (docs/files.md#names).
+    const { files, skipped, excluded } = await collectFiles(inputs.length ? inputs : ['.'], ctx.cwd, walkOptions(o));
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
+    noteVcs(ctx, excluded);
     statuses = await withExisting(
       ctx,
       () => files.map((f) => ({ file: f.name, status: 'unregistered' as const })),
       async (s) => {
         const algs = [...new Set<HashAlgorithm>(['sha256', ...(await s.algorithms())])];
-        const bar = await hashingProgress(ctx, files.length);
+        const bar = await hashingProgress(ctx, files.length, sizeOf(files));
         let digests;
         try {
           digests = await hashFiles(files.map((f) => ({ path: f.absolute, display: f.name })), { algorithms: algs, pool, progress: bar.attach });

@@ -7,12 +7,12 @@
  * Every string from the receipt, its certificates and tokens (names, subjects, URLs, policies,
  * check details) is set through displaySafe: a PDF shows the same escapes as the terminal.
  */
-import { kst, openPdf, utc, type Bilingual, type CertificateLang, type Pdf } from './pdf-layout.js';
+import { accuracyText, kst, openPdf, utc, type Bilingual, type CertificateLang, type Pdf } from './pdf-layout.js';
 import type { HolderInfo } from '../verify/receipt.js';
 import type { TimestampInfo } from '../tsp/verify.js';
 import type { Manifest } from '../receipt/manifest.js';
 import { displaySafe } from '../display.js';
-import { identityPhrase, revocationPhrase } from '../verify/explain.js';
+import { identityPhrase, revocationPhrase, shellQuote } from '../verify/explain.js';
 
 export type { CertificateLang };
 
@@ -58,6 +58,8 @@ const LABELS = {
   serial: ['일련번호', 'serial'],
   policy: ['정책', 'policy'],
   bytes: ['바이트', 'bytes'],
+  issuedBy: ['발급 기관', 'issued by'],
+  howOne: ['이 파일만의 영수증 (이 등록의 다른 파일은 공개하지 않음)', "a receipt for this file alone (it discloses none of the registration's other files)"],
 } as const satisfies Bilingual;
 
 /** A label of LABELS in the languages of `p`. */
@@ -78,14 +80,27 @@ export function holderBlock(p: Pdf, h: HolderInfo): void {
 /** One timestamp: TSA, serial, accuracy, policy; whether the TSA certificate's revocation was checked. */
 export function timestampLine(p: Pdf, ts: TimestampInfo): void {
   const s = displaySafe;
-  p.field(label(p, 'tsa'), `${s(ts.tsa)} — ${label(p, 'serial')} ${s(ts.serial)}${ts.accuracyMicros ? `, ${label(p, 'accuracy')} ±${ts.accuracyMicros / 1e6} s` : ''}, ${label(p, 'policy')} ${s(ts.policy)}; ${p.detail(revocationPhrase(ts.revocation))}`);
+  // The CA that issued the TSA's certificate: the next on its path, else the anchor it ends at.
+  const ca = ts.chain[1] ?? ts.anchor?.subject;
+  p.field(label(p, 'tsa'), `${s(ts.tsa)}${ca && ca !== ts.tsa ? ` — ${label(p, 'issuedBy')} ${s(ca)}` : ''} — ${label(p, 'serial')} ${s(ts.serial)}${ts.accuracyMicros ? `, ${label(p, 'accuracy')} ${accuracyText(ts.accuracyMicros)}` : ''}, ${label(p, 'policy')} ${s(ts.policy)}; ${p.detail(revocationPhrase(ts.revocation))}`);
 }
 
-/** The "how to verify independently" section and the closing note; ends the document. */
-export function finish(p: Pdf): Promise<Buffer> {
+/**
+ * The "how to verify independently" section and the closing note; ends the document. With
+ * `perFile` (a certificate of one file of a batch), the commands start from that file's own
+ * receipt (`receipt extract`), never from the full receipt, which names every other file.
+ */
+export function finish(p: Pdf, perFile?: { receipt: string; file: string }): Promise<Buffer> {
   p.heading(label(p, 'how'));
   p.doc.fontSize(8);
-  for (const line of HOW_TO_VERIFY) p.doc.text(line);
+  if (perFile) {
+    const own = `${perFile.file.split('/').pop()}.tsproof.json`;
+    const q = shellQuote;
+    p.doc.fillColor('#555555').text(label(p, 'howOne')).fillColor('black');
+    p.doc.text(displaySafe(`tsproof receipt extract ${q(perFile.receipt)} --file ${q(perFile.file)} --out ${q(own)}`));
+    p.doc.text(displaySafe(`tsproof verify ${q(perFile.file)} --receipt ${q(own)}`));
+    p.doc.text(displaySafe(`tsproof export ${q(own)} --format evidence --out pack && bash pack/verify.sh ${q(perFile.file)}   (OpenSSL only)`));
+  } else for (const line of HOW_TO_VERIFY) p.doc.text(line);
   p.doc.moveDown(0.6).fontSize(8).fillColor('#555555');
   for (const i of p.langs) p.doc.text(LABELS.note[i]!);
   return p.end();
@@ -94,7 +109,7 @@ export function finish(p: Pdf): Promise<Buffer> {
 export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer> {
   const v = c.verification;
   const s = displaySafe;
-  const p = await openPdf({ table: LABELS, titleKey: 'titleRegistration', lang: c.lang, author: v.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued' });
+  const p = await openPdf({ table: LABELS, titleKey: 'titleRegistration', lang: c.lang, author: v.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued', ...(v.id ? { reference: v.id } : {}) });
   const { doc, heading } = p;
   heading(label(p, 'holder'));
   if (v.holder) holderBlock(p, v.holder);
@@ -107,8 +122,9 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   heading(label(p, 'files'));
   for (const e of c.entries) {
     doc.fontSize(9).text(s(e.name));
-    doc.fontSize(7).fillColor('#333333').text(`${e.size} ${label(p, 'bytes')} · ${e.algorithm} ${s(e.digest)}`, { indent: 12 }).fillColor('black');
+    doc.fontSize(7).fillColor('#333333').text(`${p.size(e.size)} · ${e.algorithm} ${s(e.digest)}`, { indent: 12 }).fillColor('black');
   }
   if (c.omitted > 0) doc.fontSize(8).text(label(p, 'omitted', c.omitted));
-  return finish(p);
+  const only = c.entries.length === 1 && c.omitted > 0 ? c.entries[0]! : undefined;
+  return finish(p, only ? { receipt: c.receiptFile, file: only.name } : undefined);
 }

@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { KST_HOURS, wallClock } from '../time.js';
 import { displaySafe } from '../display.js';
+import { humanSize } from '../limits.js';
 import type { Catalog, Text } from '../text.js';
 
 export type CertificateLang = 'ko' | 'en' | 'both';
@@ -31,19 +32,33 @@ export interface Pdf {
   detail: (x: Text) => string;
   heading: (text: string) => void;
   field: (label: string, value: string) => void;
-  /** Ends the document; resolves with its bytes. */
+  /** A size for people with the exact count beside it: `3.2 MiB (3,355,443 bytes)`. */
+  size: (bytes: number) => string;
+  /** Ends the document (numbering every page, with the reference); resolves with its bytes. */
   end: () => Promise<Buffer>;
 }
 
+/** A timestamp's accuracy in ms or s: `±1.5 s`, `±250 ms`, `±0.5 ms`. */
+export function accuracyText(micros: number): string {
+  const trim = (v: number) => String(Number(v.toFixed(3)));
+  return micros >= 1_000_000 ? `±${trim(micros / 1_000_000)} s` : `±${trim(micros / 1000)} ms`;
+}
+
+const FOOTER: Bilingual = { page: ['{i} / {n}쪽', 'Page {i} of {n}'], bytes: ['바이트', 'bytes'] };
+
 /** Opens an A4 document with the title, the issue line and the shared styles. */
-export async function openPdf(o: { table: Bilingual; titleKey: string; lang: CertificateLang; author: string; issuedAt: Date; tool: string; issuedKey: string }): Promise<Pdf> {
+/**
+ * `reference` (a receipt id) is printed with the page number at the foot of every page, so that a
+ * page taken out of a court exhibit still says what it belongs to.
+ */
+export async function openPdf(o: { table: Bilingual; titleKey: string; lang: CertificateLang; author: string; issuedAt: Date; tool: string; issuedKey: string; reference?: string }): Promise<Pdf> {
   const { default: PDFDocument } = await import('pdfkit');
   const langs = o.lang === 'both' ? [0, 1] : o.lang === 'ko' ? [0] : [1];
   const ko: Catalog | undefined = langs.includes(0) ? (await import('../i18n/ko.js')).KO : undefined;
   const say = (k: string, n?: number) => langs.map((i) => o.table[k]![i]!.replace('{n}', String(n ?? ''))).join(' / ');
   const detail = (x: Text) => [...new Set(langs.map((i) => x.render(i === 0 ? ko : undefined, displaySafe)))].join(' / ');
   const title = say(o.titleKey);
-  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: true, info: { Title: title, Author: displaySafe(o.author), Creator: o.tool, CreationDate: o.issuedAt } });
+  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: true, bufferPages: true, info: { Title: title, Author: displaySafe(o.author), Creator: o.tool, CreationDate: o.issuedAt } });
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
@@ -58,7 +73,21 @@ export async function openPdf(o: { table: Bilingual; titleKey: string; lang: Cer
     detail,
     heading: (text) => void doc.moveDown(0.6).fontSize(11).fillColor('#1a3d6d').text(text).fillColor('black').fontSize(9),
     field: (label, value) => void doc.fontSize(9).fillColor('#555555').text(label).fillColor('black').text(value, { indent: 12 }),
+    size: (bytes) => {
+      const exact = `${bytes.toLocaleString('en-US')} ${langs.map((i) => FOOTER.bytes![i]).join(' / ')}`;
+      return bytes < 1024 ? exact : `${humanSize(bytes)} (${exact})`;
+    },
     end: () => {
+      const { start, count } = doc.bufferedPageRange();
+      for (let i = start; i < start + count; i++) {
+        doc.switchToPage(i);
+        const page = langs.map((l) => FOOTER.page![l]!.replace('{i}', String(i - start + 1)).replace('{n}', String(count))).join(' / ');
+        const bottom = doc.page.margins.bottom;
+        doc.page.margins.bottom = 0; // writing in the margin must not start a new page
+        doc.fontSize(7).fillColor('#555555').text(o.reference ? `${page} · ${displaySafe(o.reference)}` : page, 50, doc.page.height - 32, { width: doc.page.width - 100, align: 'center', lineBreak: false });
+        doc.page.margins.bottom = bottom;
+      }
+      doc.fillColor('black');
       doc.end();
       return done;
     },

@@ -109,7 +109,8 @@ function summary(files: readonly ReportFile[]): Text {
 
 export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
   const s = displaySafe;
-  const p = await openPdf({ table: R, titleKey: 'title', lang: c.lang, author: c.receipts.find((r) => r.holder)?.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued' });
+  const ids = c.receipts.flatMap((r) => (r.id ? [r.id] : []));
+  const p = await openPdf({ table: R, titleKey: 'title', lang: c.lang, author: c.receipts.find((r) => r.holder)?.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued', ...(ids.length ? { reference: ids.length === 1 ? ids[0]! : `${ids[0]!} +${ids.length - 1}` } : {}) });
   const { doc, detail, heading, field } = p;
   const say = (k: keyof typeof R) => p.say(k);
   const red = '#aa1111';
@@ -127,8 +128,8 @@ export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
     doc.fontSize(8).text(f.entry ? `${say('registeredAs')}: "${s(f.entry.name)}" — ${where}` : `${say('registeredAs')}: — (${say('notInReceipt')}) — ${where}`, { indent: 12 });
     const alg = (f.entry && (Object.keys(f.entry.digests)[0] as HashAlgorithm)) || (f.actual && (Object.keys(f.actual.digests)[0] as HashAlgorithm)) || 'sha256';
     doc.fontSize(7).fillColor('#333333');
-    if (f.entry) doc.text(`${say('registered')}: ${f.entry.size} ${say('bytes')} · ${alg} ${s(f.entry.digests[alg] ?? '—')}`, { indent: 12 });
-    if (f.actual) doc.text(`${say('thisFile')}: ${f.actual.size} ${say('bytes')} · ${alg} ${s(f.actual.digests[alg] ?? '—')}`, { indent: 12 });
+    if (f.entry) doc.text(`${say('registered')}: ${p.size(f.entry.size)} · ${alg} ${s(f.entry.digests[alg] ?? '—')}`, { indent: 12 });
+    if (f.actual) doc.text(`${say('thisFile')}: ${p.size(f.actual.size)} · ${alg} ${s(f.actual.digests[alg] ?? '—')}`, { indent: 12 });
     doc.fillColor('black');
     const receipt = f.receipt !== undefined ? c.receipts[f.receipt] : undefined;
     for (const line of explain(explained(f, receipt))) doc.fontSize(8).fillColor(bad ? red : 'black').text(detail(line), { indent: 12 }).fillColor('black');

@@ -234,7 +234,6 @@ export const KO: Readonly<Record<string, string>> = {
   "name of the identity in the store (default: from --name)": "저장소에서의 신원 이름 (기본: --name에서)",
   "import a PKCS#12 (.p12/.pfx), a PEM certificate with its key, or a Korean NPKI folder (--npki)": "PKCS#12(.p12/.pfx), 키가 있는 PEM 인증서, 또는 한국 NPKI 폴더(--npki)를 가져옵니다",
   "PEM/DER private key (PKCS#8, encrypted PKCS#8 incl. SEED, or traditional PEM)": "PEM/DER 개인키 (PKCS#8, SEED를 포함한 암호화 PKCS#8, 또는 전통적 PEM)",
-  "an NPKI certificate folder (signCert.der + signPri.key)": "NPKI 인증서 폴더 (signCert.der + signPri.key)",
   "name of the identity in the store": "저장소에서의 신원 이름",
   "the file's own passphrase (else TSPROOF_IMPORT_PASSPHRASE, else the store passphrase)": "파일 자체의 암호 (없으면 TSPROOF_IMPORT_PASSPHRASE, 그것도 없으면 저장소 암호)",
   "find NPKI certificate folders (home NPKI, AppData/LocalLow/NPKI, removable drives) and list them": "NPKI 인증서 폴더(홈의 NPKI, AppData/LocalLow/NPKI, 이동식 드라이브)를 찾아 보여 줍니다",

@@ -53,4 +53,16 @@ export const KO_EVERYDAY: Readonly<Record<string, string>> = {
   'hashing {0} {1} % · {2} of {3} · {4} · {5}/s · ETA {6}': '해시 계산 {0} {1}% · {3} 중 {2} · {4} · {5}/s · 남은 시간 {6}',
   'timestamping at {0}…': '{0}에서 타임스탬프 받는 중…',
   'interrupted — nothing was registered': '중단됨 — 아무것도 등록하지 않았습니다',
+
+  // identities, config.json
+  'Found the NPKI certificate of {0} in {1}.': '{1}에서 {0}의 NPKI 인증서를 찾았습니다.',
+  '--npki {0}: no {1} in this folder or below it': '--npki {0}: 이 폴더와 그 아래에 {1}이(가) 없습니다',
+  '--npki {0}: {1} certificates below it: {2}; give the folder of the one to import': '--npki {0}: 아래에 인증서가 {1}개 있습니다: {2}. 가져올 인증서의 폴더를 주십시오',
+  'This certificate is also identity "{0}".': '이 인증서는 신원 "{0}"이기도 합니다.',
+  'The default identity is "{0}".': '기본 신원은 "{0}"입니다.',
+  'No default identity is set (tsproof identity default <name>).': '기본 신원이 정해지지 않았습니다 (tsproof identity default <이름>).',
+  '"{0}" ({1}) is now the default identity.': '이제 "{0}"({1})이(가) 기본 신원입니다.',
+  'an NPKI certificate folder (signCert.der + signPri.key), or a folder above it holding exactly one': 'NPKI 인증서 폴더(signCert.der + signPri.key), 또는 인증서가 꼭 하나 있는 그 상위 폴더',
+  'show the default identity, or make <name> the default (config.json defaultIdentity)': '기본 신원을 보여 주거나 <이름>을 기본 신원으로 정합니다 (config.json defaultIdentity)',
+  '{0}: unknown key (known: {1})': '{0}: 알 수 없는 키 (알려진 키: {1})',
 };
