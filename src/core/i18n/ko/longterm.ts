@@ -87,4 +87,10 @@ export const KO_LONGTERM: Readonly<Record<string, string>> = {
   "give the receipts to renew, or --registry": "갱신할 영수증이나 --registry를 주십시오",
   "Nothing to renew.": "갱신할 것이 없습니다.",
   "renew the receipts of every active registration in the registry": "레지스트리에 있는 모든 유효한 등록의 영수증을 갱신합니다",
+  "the proof rests on {0}": "증명은 {0}에 기대고 있습니다",
+  "the proof rests on {0}, whose TSA certificate is valid until {1}": "증명은 {0}에 기대고 있으며, 그 TSA 인증서는 {1}까지 유효합니다",
+  "the proof rests on {0}: the timestamp's certificate expired on {1}; no renewal covers it": "증명은 {0}에 기대고 있습니다: 그 타임스탬프의 인증서가 {1}에 만료되었고, 이를 덮는 갱신이 없습니다",
+  "renewed {0}, each while the previous certificate was valid": "{0}에 갱신됨(각각 이전 인증서가 유효할 때)",
+  "{0} on {1}": "{1}의 {0}",
+  "{0} came on {1}, after the certificate of {2} expired on {3}: a gap": "{0}은(는) {2}의 인증서가 {3}에 만료된 뒤인 {1}에 만들어졌습니다: 빈틈",
 };
