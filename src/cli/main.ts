@@ -38,6 +38,7 @@ const commands = {
   trust: () => import('./commands/trust.js'),
   export: () => import('./commands/export.js'),
   renew: () => import('./commands/renew.js'),
+  expiring: () => import('./commands/expiring.js'),
   escrow: () => import('./commands/escrow.js'),
   registry: () => import('./commands/registry.js'),
   agent: () => import('./commands/agent.js'),
@@ -392,7 +393,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('status [paths...]')
     .description(d(t`for every file: registered (earliest proven time), modified since registered, or never registered; exit 1 unless all are registered`))
     .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
-    .action(run(async (paths: string[], o: { exclude: string[] }) => (await commands.registry()).statusCommand(ctx, paths, o)));
+    .option('--expiring', d(t`instead: which proofs (the receipts given, else the registry's) need renewal and why; exit 1 when one is due`))
+    .option('--within <duration>', d(t`with --expiring: the window, e.g. 365d, 12w, 2y`), '365d')
+    .addOption(trust)
+    .action(
+      run(async (paths: string[], o: { exclude: string[]; expiring?: boolean; within: string; trust: string[] }) =>
+        o.expiring ? (await commands.expiring()).expiringCommand(ctx, paths, o) : (await commands.registry()).statusCommand(ctx, paths, o),
+      ),
+    );
   const registry = program.command('registry').description(d(t`the local registry of registrations ($TSPROOF_HOME/registry.db)`));
   listOptions(registry.command('list').description(d(t`registrations on record, oldest first`)));
   // --remote: the organisation registry (docs/org-registry.md).
