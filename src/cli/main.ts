@@ -38,6 +38,7 @@ const commands = {
   trust: () => import('./commands/trust.js'),
   export: () => import('./commands/export.js'),
   renew: () => import('./commands/renew.js'),
+  expiring: () => import('./commands/expiring.js'),
   escrow: () => import('./commands/escrow.js'),
   registry: () => import('./commands/registry.js'),
   agent: () => import('./commands/agent.js'),
@@ -406,7 +407,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
     .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
     .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
-    .action(run(async (paths: string[], o: { exclude: string[]; base?: string; includeVcs?: boolean; gitignore?: boolean }) => (await commands.registry()).statusCommand(ctx, paths, o)));
+    .option('--expiring', d(t`instead: which proofs (the receipts given, else the registry's) need renewal and why; exit 1 when one is due`))
+    .option('--within <duration>', d(t`with --expiring: the window, e.g. 365d, 12w, 2y`), '365d')
+    .addOption(trust)
+    .action(
+      run(async (paths: string[], o: { exclude: string[]; base?: string; includeVcs?: boolean; gitignore?: boolean; expiring?: boolean; within: string; trust: string[] }) =>
+        o.expiring ? (await commands.expiring()).expiringCommand(ctx, paths, o) : (await commands.registry()).statusCommand(ctx, paths, o),
+      ),
+    );
   const registry = program.command('registry').description(d(t`the local registry of registrations ($TSPROOF_HOME/registry.db)`));
   listOptions(registry.command('list').description(d(t`registrations on record, oldest first`)));
   // --remote: the organisation registry (docs/org-registry.md).

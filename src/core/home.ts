@@ -27,6 +27,8 @@ export interface Config {
   pins?: Record<string, unknown>;
   /** The organisation registry (docs/org-registry.md): `register` pushes there, `--remote` queries it. */
   registry?: RegistryConfig;
+  /** Digest → date (YYYY-MM-DD) from which `status --expiring` treats it as deprecated (docs/long-term.md). */
+  deprecations?: Record<string, string>;
 }
 
 export interface RegistryConfig {
@@ -65,6 +67,7 @@ export async function loadConfig(home: string): Promise<Config> {
     else if ((r.tokenFile !== undefined && typeof r.tokenFile !== 'string') || (r.project !== undefined && typeof r.project !== 'string') || (r.redactNames !== undefined && typeof r.redactNames !== 'boolean'))
       problems.push(t`registry: tokenFile and project are strings, redactNames a boolean`);
   }
+  if (v.deprecations !== undefined && !(isObject(v.deprecations) && Object.values(v.deprecations).every((d) => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d)))) problems.push(t`deprecations: expected {"<digest>": "YYYY-MM-DD", …}`);
   if (problems.length) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: ${joinTexts(problems, '; ')}` });
   return v as Config;
 }

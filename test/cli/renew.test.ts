@@ -178,4 +178,28 @@ describe('tsproof renew', () => {
     expect(json(v).results[0].renewals).toHaveLength(2);
     expect((await ws.run(['renew', 'a.txt.tsproof.json', '--registry', '--tsa', tsaA.url])).status).toBe(2);
   });
+
+  it('status --expiring: which proofs need renewal and why (TSA certificate expiry, dated algorithm deprecation); exit 1 when one is due', async () => {
+    const ok = await ws.run(['status', '--expiring', 'c.txt.tsproof.json', '--within', '365d', '--json']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(json(ok)).toMatchObject({ ok: true, due: 0, receipts: [{ receipt: 'c.txt.tsproof.json', due: false, restsOn: { what: 'renewal[1]', notAfter: '2045-01-01T00:00:00.000Z', algorithm: 'sha256' }, reasons: [] }] });
+    // The fixtures' TSA certificates end in 2045: within 20 years, every proof is due.
+    const soon = await ws.run(['status', '--expiring', '--within', '20y', '--json']);
+    expect(soon.status).toBe(1);
+    expect(json(soon).receipts).toHaveLength(4); // the registry's active registrations
+    expect(json(soon).receipts[0].reasons).toEqual([expect.stringMatching(/^the TSA certificate of renewal\[\d\] expires on 2045-01-01T00:00:00\.000Z$/)]);
+    const human = await ws.run(['status', '--expiring', 'c.txt.tsproof.json', '--within', '20y']);
+    expect(human.status).toBe(1);
+    expect(human.stdout).toMatch(/due {3}c\.txt\.tsproof\.json: the TSA certificate of renewal\[1\] expires on 2045/);
+    expect(human.stdout).toMatch(/1 of 1 proof\(s\) need renewal within 20y \(tsproof renew\)/);
+    // A configured deprecation date for SHA-256 makes it due, from that date.
+    writeFileSync(path.join(ws.home, 'config.json'), JSON.stringify({ deprecations: { sha256: '2027-06-01' } }));
+    const dep = await ws.run(['status', '--expiring', 'c.txt.tsproof.json', '--within', '365d', '--json']);
+    expect(dep.status).toBe(1);
+    expect(json(dep).receipts[0].reasons).toEqual(['renewal[1] uses SHA256, deprecated from 2027-06-01']);
+    writeFileSync(path.join(ws.home, 'config.json'), JSON.stringify({ deprecations: { sha256: 'soon' } }));
+    expect((await ws.run(['status', '--expiring', 'c.txt.tsproof.json'])).status).toBe(2);
+    writeFileSync(path.join(ws.home, 'config.json'), '{}');
+    expect((await ws.run(['status', '--expiring', 'c.txt.tsproof.json', '--within', 'a while'])).status).toBe(2);
+  });
 });

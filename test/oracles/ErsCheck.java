@@ -1,5 +1,6 @@
 // Bouncy Castle's RFC 4998 evidence record validation (org.bouncycastle.tsp.ers, bcpkix 1.72), as an
-// independent oracle for tsproof's evidence records: java ErsCheck <record.ers> <data-object>.
+// independent oracle for tsproof's evidence records: java ErsCheck <record.ers> <data-object> [<ISO time>]
+// (the time it is judged at; default now).
 // Prints one line per archive timestamp ("ATS <chain>.<n> <genTime> <TSA subject>") and "OK",
 // or "FAIL <reason>" (exit 1).
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ public class ErsCheck {
             // The constructor checks every timestamp renewal within each chain (RFC 4998 §5.2).
             ERSEvidenceRecord record = new ERSEvidenceRecord(er, dcp);
             // The data object's hash is in the first archive timestamp's tree, which leads to its token's imprint.
-            record.validatePresent(new ERSByteData(data), new Date());
+            Date at = args.length > 2 ? Date.from(java.time.Instant.parse(args[2])) : new Date();
+            record.validatePresent(new ERSByteData(data), at);
             ArchiveTimeStampChain[] chains = EvidenceRecord.getInstance(er).getArchiveTimeStampSequence().getArchiveTimeStampChains();
             for (int c = 0; c < chains.length; c++) {
                 ArchiveTimeStamp[] list = chains[c].getArchiveTimestamps();

@@ -37,6 +37,10 @@ export interface Previous {
 export interface RenewalInfo extends TimestampInfo {
   /** The TSA URL asked. */
   url: string;
+  /** When the renewal's TSA certificate expires. */
+  tsaNotAfter?: string;
+  /** RSA modulus bits of the TSA key (for `status --expiring`). */
+  tsaRsaBits?: number;
 }
 
 export function checkRenewals(checks: CheckList, receipt: Receipt, signature: Uint8Array, first: Previous | undefined, ctx: RenewalContext): RenewalInfo[] {
@@ -103,8 +107,9 @@ export function checkRenewals(checks: CheckList, receipt: Receipt, signature: Ui
           sub.warn('renewal.continuity', t`made at ${v.info.genTime}, after the certificate of ${previous.what} expired on ${previous.notAfter.toISOString()}: the chain has a gap there`);
         else if (previous.notAfter) sub.pass('renewal.continuity', t`made while the certificate of ${previous.what} was still valid (until ${previous.notAfter.toISOString()})`);
       }
-      infos.push({ ...v.info, url: r.tsa });
       const signer = v.path?.[0];
+      const bits = signer?.publicKey?.asymmetricKeyType === 'rsa' ? signer.publicKey.asymmetricKeyDetails?.modulusLength : undefined;
+      infos.push({ ...v.info, url: r.tsa, ...(signer ? { tsaNotAfter: signer.notAfter.toISOString() } : {}), ...(bits ? { tsaRsaBits: bits } : {}) });
       previous = { genTime: gen, ...(signer ? { notAfter: signer.notAfter } : {}), what: subject };
     }
     checks.items.push(...sub.items);

@@ -17,6 +17,7 @@ import { leafHash, treeRoot, verifyInclusion } from '../receipt/merkle.js';
 import { fromHex, toHex } from '../bytes.js';
 import { tokenImprintAlgorithm, verifyTimestampToken, type TimestampInfo } from '../tsp/verify.js';
 import { checkRenewals, type RenewalInfo } from '../longterm/verify-renewals.js';
+import { coverage, restsOnCheck, type Layer } from '../longterm/coverage.js';
 import { revocationEntryProblems, judgeEntries, judgePath, type JudgedEntry } from '../revocation/judge.js';
 import { CheckList, revocationStatus, type Check, type RevocationStatus } from './checks.js';
 import { checkHolderPins, checkTsaPins, hasPins, type Pins } from './pins.js';
@@ -103,6 +104,8 @@ export interface ReceiptVerification {
   untrusted?: UntrustedAnchor[];
   /** The renewals whose token verified (RFC 4998 archive timestamps), oldest first (docs/long-term.md). */
   renewals?: RenewalInfo[];
+  /** What the proof rests on over time: the original timestamps, then each verified renewal (longterm/coverage.ts). */
+  layers?: Layer[];
   /** The verdict in one word (verify/verdict.ts). */
   reason: Reason;
 }
@@ -264,10 +267,20 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
 
   // Renewals (RFC 4998 archive timestamps): each covers what the proof rested on before it.
   let renewals: RenewalInfo[] | undefined;
+  const originals = infos.filter((x) => x.trusted);
+  const originalCerts = originals.flatMap((x) => held.filter((c) => c.sha256 === x.tsaCertificateSha256).slice(0, 1));
+  const ends = originalCerts.map((c) => c.notAfter.getTime());
+  const firstLayer: Layer | undefined = proven
+    ? {
+        what: t`the original timestamps`,
+        genTime: proven,
+        ...(ends.length ? { notAfter: new Date(Math.max(...ends)) } : {}),
+        ...(originals[0] ? { tsa: originals[0].tsa, algorithm: originals[0].imprintAlgorithm } : {}),
+        ...rsaBitsOf(originalCerts),
+      }
+    : undefined;
   if (receipt.renewals.length) {
-    const originals = infos.filter((x) => x.trusted);
-    const ends = originals.flatMap((x) => held.filter((c) => c.sha256 === x.tsaCertificateSha256).map((c) => c.notAfter.getTime()));
-    const first = proven ? { genTime: proven, ...(ends.length ? { notAfter: new Date(Math.max(...ends)) } : {}), what: t`the original timestamps` } : undefined;
+    const first = firstLayer ? { genTime: firstLayer.genTime, ...(firstLayer.notAfter ? { notAfter: firstLayer.notAfter } : {}), what: firstLayer.what } : undefined;
     renewals = checkRenewals(checks, receipt, cmsBytes, first, {
       anchors: ctx.anchors,
       ...(ctx.trust ? { trust: ctx.trust } : {}),
@@ -276,6 +289,29 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
       policy,
       ...(ctx.extraCertificates ? { extraCertificates: ctx.extraCertificates } : {}),
     });
+  }
+
+  // What the proof rests on now (or --at): the last layer reached without a gap, and whether its certificate still holds.
+  let layers: Layer[] | undefined;
+  if (firstLayer) {
+    layers = [
+      firstLayer,
+      ...(renewals ?? []).map((r, i) => ({
+        what: `renewal[${i}]`,
+        genTime: new Date(r.genTime),
+        ...(r.tsaNotAfter ? { notAfter: new Date(r.tsaNotAfter) } : {}),
+        tsa: r.tsa,
+        algorithm: r.imprintAlgorithm,
+        ...(r.tsaRsaBits ? { rsaBits: r.tsaRsaBits } : {}),
+      })),
+    ];
+    const cov = coverage(layers)!;
+    const when = ctx.at ?? ctx.now;
+    const expired = cov.restsOn.notAfter && cov.restsOn.notAfter.getTime() < when.getTime();
+    if (receipt.renewals.length || expired) {
+      const r = restsOnCheck(cov, layers, when);
+      checks.add('proof.rests-on', r.status, r.detail);
+    }
   }
 
   // Pins last: they judge what the checks above established.
@@ -291,6 +327,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   if (claimed) result.claimedTime = claimed.toISOString();
   if (untrusted.length) result.untrusted = untrusted;
   if (renewals) result.renewals = renewals;
+  if (layers) result.layers = layers;
   return result;
 }
 
@@ -542,4 +579,10 @@ export function verifyFileAgainst(rv: ReceiptVerification, file: string, localPa
   if (rv.untrusted) r.untrusted = rv.untrusted;
   if (rv.renewals) r.renewals = rv.renewals;
   return r;
+}
+
+/** The smallest RSA modulus among certificates, as `rsaBits` (nothing when none is RSA). */
+function rsaBitsOf(certs: readonly Certificate[]): { rsaBits?: number } {
+  const bits = certs.flatMap((c) => (c.publicKey?.asymmetricKeyType === 'rsa' ? [c.publicKey.asymmetricKeyDetails?.modulusLength ?? 0] : []));
+  return bits.length ? { rsaBits: Math.min(...bits) } : {};
 }
