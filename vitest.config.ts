@@ -10,5 +10,8 @@ export default defineConfig({
     // Temporary folders of the run in one folder, removed at the end (test/support/temp-folders.ts).
     globalSetup: ['./test/support/temp-folders.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // `npm run test:coverage`: what the tests run of src/ in the test processes (the end-to-end
+    // tests run the built CLI in child processes, which this does not count; docs/testing.md).
+    coverage: { provider: 'v8', include: ['src/**'], reporter: ['text-summary', 'json-summary'] },
   },
 });

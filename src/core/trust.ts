@@ -4,7 +4,7 @@
  * counts only for times inside its window. Certificates inside tokens or receipts are never
  * anchors. Stored in $TSPROOF_HOME/trust/ (docs/trust.md).
  */
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.js';
 import { readJsonFile, writeAtomic } from './io/fs.js';
@@ -14,6 +14,9 @@ import { isObject } from './receipt/manifest.js';
 import { t } from './text.js';
 
 export type TrustPurpose = 'tsa' | 'holder' | 'any';
+
+/** How `trust add` names an anchor's file: `<purpose>-<first 12 hex digits of its SHA-256>.pem`. */
+const STORE_FILE = /^(tsa|holder|any)-[0-9a-f]{12}\.pem$/;
 
 export interface TrustAnchor {
   certificate: Certificate;
@@ -88,7 +91,9 @@ export class TrustStore {
     }
     let names: string[] = [];
     try {
-      names = (await readdir(this.dir)).filter((n) => /\.(pem|crt|cer|der)$/i.test(n) && !registered.has(n)).sort();
+      // A file named as `trust add` names them but missing from the index is what a killed `trust add`
+      // left (written before the index): never trusted, and never as a loose anchor for any purpose.
+      names = (await readdir(this.dir)).filter((n) => /\.(pem|crt|cer|der)$/i.test(n) && !registered.has(n) && !STORE_FILE.test(n)).sort();
     } catch {
       // no trust directory
     }
@@ -106,7 +111,8 @@ export class TrustStore {
     if (entries.some((e) => e.id === id)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`already trusted as ${id}` });
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = `${id}.pem`;
-    await writeFile(path.join(this.dir, file), cert.toPEM(), { mode: 0o644 });
+    // The certificate first (whole or not at all), then the index that makes it an anchor.
+    await writeAtomic(path.join(this.dir, file), cert.toPEM(), 0o644);
     const entry: StoredAnchor = { id, file, purpose, subject: cert.subject, sha256: cert.sha256, added: now.toISOString() };
     if (window.validFrom) entry.validFrom = window.validFrom.toISOString();
     if (window.validTo) entry.validTo = window.validTo.toISOString();

@@ -9,7 +9,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { exists } from '../io/fs.js';
+import { exists, sweepDeadTemporaries } from '../io/fs.js';
 import { assertPrivateHome } from '../io/permissions.js';
 import { parseCertificates, type Certificate } from '../pki/certificate.js';
 import { describeKey, encryptKeyForStorage, loadPrivateKey } from '../pki/keys.js';
@@ -190,6 +190,7 @@ export class IdentityStore {
     const record = identityRecord(name, key, chain, source, now);
     const encrypted = await encryptKeyForStorage(key, passphrase);
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await sweepDeadTemporaries(this.dir, `${path.basename(dir)}.tmp-`);
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     await mkdir(tmp, { mode: 0o700 });
     try {

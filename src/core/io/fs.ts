@@ -1,6 +1,6 @@
 /** Small file-system helpers shared by the core. */
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, mkdtemp, open, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, open, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, LimitError } from '../errors.js';
 import { formatBytes, LIMITS } from '../limits.js';
@@ -30,8 +30,39 @@ export async function readJsonFile(file: string): Promise<unknown> {
   }
 }
 
+/** Whether process `pid` still runs (EPERM: it runs as someone else). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what a killed writer left of its temporary copy: entries of `dir` named `<prefix><pid>-…`
+ * whose process is gone (a SIGKILL or a power cut leaves them; the next write of the same file or
+ * folder sweeps them). A live process's temporary copy is left alone.
+ */
+export async function sweepDeadTemporaries(dir: string, prefix: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(n.slice(prefix.length))?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    await rm(path.join(dir, n), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /** Writes a file so that readers see the old content or the new, never a part. */
 export async function writeAtomic(file: string, data: string | Uint8Array | Iterable<string>, mode = 0o644): Promise<void> {
+  await sweepDeadTemporaries(path.dirname(file), `${path.basename(file)}.tmp-`);
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const fh = await open(tmp, 'wx', mode);
   try {
@@ -70,7 +101,8 @@ export async function writeNewFolder(dest: string, files: Iterable<FolderFile>, 
   let tmp: string;
   try {
     await mkdir(parent, { recursive: true });
-    tmp = await mkdtemp(path.join(parent, `.${path.basename(dest)}.tmp-`));
+    await sweepDeadTemporaries(parent, `.${path.basename(dest)}.tmp-`);
+    tmp = await mkdtemp(path.join(parent, `.${path.basename(dest)}.tmp-${process.pid}-`));
   } catch (err) {
     throw cannotWrite(shown, err);
   }
