@@ -12,6 +12,6 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     // `npm run test:coverage`: what the tests run of src/ in the test processes (the end-to-end
     // tests run the built CLI in child processes, which this does not count; docs/testing.md).
-    coverage: { provider: 'v8', include: ['src/**'], reporter: ['text-summary', 'json-summary'] },
+    coverage: { provider: 'v8', include: ['src/**'], reporter: ['text-summary', 'json-summary'], reportOnFailure: true },
   },
 });

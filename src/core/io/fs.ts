@@ -101,8 +101,7 @@ export async function writeNewFolder(dest: string, files: Iterable<FolderFile>, 
   let tmp: string;
   try {
     await mkdir(parent, { recursive: true });
-    await sweepDeadTemporaries(parent, `.${path.basename(dest)}.tmp-`);
-    tmp = await mkdtemp(path.join(parent, `.${path.basename(dest)}.tmp-${process.pid}-`));
+    tmp = await mkdtemp(path.join(parent, `.${path.basename(dest)}.tmp-`));
   } catch (err) {
     throw cannotWrite(shown, err);
   }
