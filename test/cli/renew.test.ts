@@ -100,7 +100,22 @@ describe('tsproof renew', () => {
     for (const [i, x] of receipt('a.txt').renewals.entries()) {
       const ats = parseArchiveTimeStamp(Buffer.from(x.archiveTimeStamp, 'base64'));
       writeFileSync(path.join(ws.work, `a-ats${i}.tst`), ats.timeStamp);
-      const o = openssl(['ts', '-verify', '-digest', Buffer.from(recoverRoot('sha256', ats.reducedHashtree!)).toString('hex'), '-token_in', '-in', `a-ats${i}.tst`, '-CAfile', path.join(PKI, 'root-ca.pem'), '-untrusted', path.join(PKI, 'intermediate-ca.pem')], ws.work);
+      const o = openssl(
+        [
+          'ts',
+          '-verify',
+          '-digest',
+          Buffer.from(recoverRoot('sha256', ats.reducedHashtree!)).toString('hex'),
+          '-token_in',
+          '-in',
+          `a-ats${i}.tst`,
+          '-CAfile',
+          path.join(PKI, 'root-ca.pem'),
+          '-untrusted',
+          path.join(PKI, 'intermediate-ca.pem'),
+        ],
+        ws.work,
+      );
       expect(o.stdout + o.stderr, `renewal ${i}`).toMatch(/Verification: OK/);
     }
     if (!haveJava) {
@@ -164,7 +179,7 @@ describe('tsproof renew', () => {
     expect((await ws.run(['export', 'c.txt.tsproof.json', '--format', 'ers', '--out', '-'])).status).toBe(2);
   });
 
-  it('renew --registry renews every active registration\'s receipt, and the registry follows (registry verify passes)', async () => {
+  it("renew --registry renews every active registration's receipt, and the registry follows (registry verify passes)", async () => {
     expect((await ws.run(['registry', 'verify'])).status).toBe(0);
     const before = Object.fromEntries([...names, lone].map((n) => [n, receipt(n).renewals.length]));
     const r = await ws.run(['renew', '--registry', '--tsa', tsaA.url, '--json']);

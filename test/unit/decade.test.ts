@@ -112,12 +112,20 @@ describe('a simulated decade', () => {
       detail: `the proof rests on renewal[0]: the timestamp's certificate expired on 2034-06-01T00:00:00.000Z; no renewal covers it; renewed renewal[0] on ${T1.toISOString()}, each while the previous certificate was valid`,
     });
     // And without any renewal: the original timestamp.
-    expect(check(await registered(), 'proof.rests-on')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^the proof rests on the original timestamps: the timestamp's certificate expired on 2030-01-01T00:00:00\.000Z; no renewal covers it$/) });
+    expect(check(await registered(), 'proof.rests-on')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/^the proof rests on the original timestamps: the timestamp's certificate expired on 2030-01-01T00:00:00\.000Z; no renewal covers it$/),
+    });
   });
 
   it('a renewal made after the certificate it renews expired: the gap is named', async () => {
     const late = await renew(await registered(), 'tsa3-late', LATE);
     expect(check(late, 'renewal.continuity')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/after the certificate of the original timestamps expired on 2030-01-01T00:00:00\.000Z: the chain has a gap there/) });
-    expect(check(late, 'proof.rests-on')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/rests on the original timestamps: .*expired on 2030-01-01.*; renewal\[0\] came on 2031-01-01T00:00:00\.000Z, after the certificate of the original timestamps expired on 2030-01-01T00:00:00\.000Z: a gap/) });
+    expect(check(late, 'proof.rests-on')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(
+        /rests on the original timestamps: .*expired on 2030-01-01.*; renewal\[0\] came on 2031-01-01T00:00:00\.000Z, after the certificate of the original timestamps expired on 2030-01-01T00:00:00\.000Z: a gap/,
+      ),
+    });
   });
 });

@@ -50,7 +50,16 @@ export async function expiringCommand(ctx: CliContext, paths: string[], o: { wit
       receipt: shown,
       id: receipt.id,
       due: reasons.length > 0,
-      ...(e ? { restsOn: { what: String(e.restsOn.what), ...(e.restsOn.tsa ? { tsa: e.restsOn.tsa } : {}), ...(e.restsOn.notAfter ? { notAfter: e.restsOn.notAfter.toISOString() } : {}), ...(e.restsOn.algorithm ? { algorithm: e.restsOn.algorithm } : {}) } } : {}),
+      ...(e
+        ? {
+            restsOn: {
+              what: String(e.restsOn.what),
+              ...(e.restsOn.tsa ? { tsa: e.restsOn.tsa } : {}),
+              ...(e.restsOn.notAfter ? { notAfter: e.restsOn.notAfter.toISOString() } : {}),
+              ...(e.restsOn.algorithm ? { algorithm: e.restsOn.algorithm } : {}),
+            },
+          }
+        : {}),
       reasons,
     });
   }

@@ -62,7 +62,11 @@ export async function renewCommand(ctx: CliContext, files: string[], o: { tsa: s
   });
   // Each receipt is replaced atomically; one that cannot be written leaves the others renewed.
   for (let i = 0; i < inputs.length; i++) await writeAtomic(inputs[i]!.abs, receiptChunks(r.receipts[i]!));
-  await recordRenewals(ctx, inputs.map((x, i) => ({ id: r.receipts[i]!.id, file: x.abs, renewals: r.receipts[i]!.renewals.length })), r.genTime);
+  await recordRenewals(
+    ctx,
+    inputs.map((x, i) => ({ id: r.receipts[i]!.id, file: x.abs, renewals: r.receipts[i]!.renewals.length })),
+    r.genTime,
+  );
   if (ctx.json) printJson(ctx, { ok: true, tsa: tsas[0]!.url, genTime: r.genTime, receipts: inputs.map((x, i) => ({ receipt: x.name, renewals: r.receipts[i]!.renewals.length })) });
   else out(ctx, t`Renewed ${inputs.length} receipt(s) with one archive timestamp from ${tsas[0]!.url} at ${r.genTime}.`);
   return 0;

@@ -50,7 +50,13 @@ export function restsOnCheck(c: Coverage, layers: readonly Layer[], at: Date): {
   if (!r.notAfter) parts.push(t`the proof rests on ${r.what}`);
   else if (valid) parts.push(t`the proof rests on ${r.what}, whose TSA certificate is valid until ${r.notAfter.toISOString()}`);
   else parts.push(t`the proof rests on ${r.what}: the timestamp's certificate expired on ${r.notAfter.toISOString()}; no renewal covers it`);
-  if (renewed.length) parts.push(t`renewed ${joinTexts(renewed.map((l) => t`${l.what} on ${l.genTime.toISOString()}`), ', ')}, each while the previous certificate was valid`);
+  if (renewed.length)
+    parts.push(
+      t`renewed ${joinTexts(
+        renewed.map((l) => t`${l.what} on ${l.genTime.toISOString()}`),
+        ', ',
+      )}, each while the previous certificate was valid`,
+    );
   const g = c.gaps[0];
   if (g) parts.push(t`${g.layer.what} came on ${g.layer.genTime.toISOString()}, after the certificate of ${g.after.what} expired on ${g.after.notAfter!.toISOString()}: a gap`);
   return { status: valid && !g ? 'pass' : 'warn', detail: joinTexts(parts, '; ') };

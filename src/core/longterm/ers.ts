@@ -83,11 +83,7 @@ export interface ArchiveTimeStamp {
 
 export function encodeArchiveTimeStamp(alg: AnyDigest, reduced: readonly (readonly Uint8Array[])[] | undefined, timeStamp: Uint8Array): Uint8Array {
   const algId = digestAlgorithmId(alg);
-  return der.sequence(
-    der.implicitConstructed(0, parse(algId, 'AlgorithmIdentifier').content),
-    reduced ? der.implicitConstructed(2, der.raw(...reduced.map((p) => der.sequence(...p.map((v) => der.octetString(v)))))) : undefined,
-    timeStamp,
-  );
+  return der.sequence(der.implicitConstructed(0, parse(algId, 'AlgorithmIdentifier').content), reduced ? der.implicitConstructed(2, der.raw(...reduced.map((p) => der.sequence(...p.map((v) => der.octetString(v)))))) : undefined, timeStamp);
 }
 
 export function parseArchiveTimeStamp(bytes: Uint8Array, what = 'ArchiveTimeStamp'): ArchiveTimeStamp {

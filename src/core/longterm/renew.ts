@@ -67,7 +67,10 @@ export async function renewReceipts(inputs: readonly { receipt: Receipt; name: s
   // Receipts renewed together before share their next leaf (the same token): one leaf for them all.
   // Leaves in ascending order, as Bouncy Castle's generator orders them.
   const distinct = [...new Set(leaves.map((l) => Buffer.from(l.leaf).toString('hex')))].sort();
-  const tree = hashTree(alg, distinct.map((h) => Buffer.from(h, 'hex')));
+  const tree = hashTree(
+    alg,
+    distinct.map((h) => Buffer.from(h, 'hex')),
+  );
   const stamp = await obtainTimestamp(o.tsa, tree.root, {
     ...o.client,
     prehashed: true,

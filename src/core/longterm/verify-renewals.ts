@@ -72,7 +72,12 @@ export function checkRenewals(checks: CheckList, receipt: Receipt, signature: Ui
     }
     const alg = ats.algorithm!;
     chainAlg ??= alg;
-    sub.expect('renewal.structure', alg === chainAlg, t`ArchiveTimeStamp with ${alg.toUpperCase()}`, t`digest algorithm ${alg.toUpperCase()} differs from the chain's ${chainAlg.toUpperCase()} (a change of algorithm needs a hash-tree renewal)`);
+    sub.expect(
+      'renewal.structure',
+      alg === chainAlg,
+      t`ArchiveTimeStamp with ${alg.toUpperCase()}`,
+      t`digest algorithm ${alg.toUpperCase()} differs from the chain's ${chainAlg.toUpperCase()} (a change of algorithm needs a hash-tree renewal)`,
+    );
     const h = hash(alg, covered);
     const root = coveredRoot(ats, alg, h);
     const what = i === 0 ? t`the receipt's signature (and the timestamps in it)` : t`the token of renewal[${i - 1}]`;

@@ -21,11 +21,7 @@ const REASONS = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationCha
 const OCSP_STATUS = ['successful', 'malformedRequest', 'internalError', 'tryLater', '', 'sigRequired', 'unauthorized'];
 
 /** What one OCSP response or CRL says about one certificate. */
-export type RevocationAnswer =
-  | { status: 'good'; thisUpdate: Date; nextUpdate?: Date }
-  | { status: 'revoked'; thisUpdate: Date; revokedAt: Date; reason?: string }
-  | { status: 'unknown'; thisUpdate: Date }
-  | { status: 'invalid'; why: Text };
+export type RevocationAnswer = { status: 'good'; thisUpdate: Date; nextUpdate?: Date } | { status: 'revoked'; thisUpdate: Date; revokedAt: Date; reason?: string } | { status: 'unknown'; thisUpdate: Date } | { status: 'invalid'; why: Text };
 
 class Bad extends Error {
   constructor(readonly why: Text) {

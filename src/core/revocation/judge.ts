@@ -87,17 +87,13 @@ export function judgePath(path: readonly Certificate[], anchored: boolean, judge
     const revoked = mine.flatMap((j) => (j.answer?.status === 'revoked' ? [{ j, a: j.answer }] : []));
     const before = revoked.find((r) => r.a.revokedAt.getTime() <= at.getTime());
     if (before) {
-      revokedBefore.push(
-        t`"${c.subject}" was revoked at ${before.a.revokedAt.toISOString()}${before.a.reason ? ` (${before.a.reason})` : ''}, before the proven time ${when} (${kind(before.j)})`,
-      );
+      revokedBefore.push(t`"${c.subject}" was revoked at ${before.a.revokedAt.toISOString()}${before.a.reason ? ` (${before.a.reason})` : ''}, before the proven time ${when} (${kind(before.j)})`);
       continue;
     }
     const fresh = mine.find((j) => j.answer?.status === 'good' && j.answer.thisUpdate.getTime() >= at.getTime() - o.skewMs);
     const after = revoked[0];
     if (after) {
-      notes.push(
-        t`"${c.subject}" was revoked at ${after.a.revokedAt.toISOString()}${after.a.reason ? ` (${after.a.reason})` : ''}, after the proven time ${when}: the proof was made before`,
-      );
+      notes.push(t`"${c.subject}" was revoked at ${after.a.revokedAt.toISOString()}${after.a.reason ? ` (${after.a.reason})` : ''}, after the proven time ${when}: the proof was made before`);
       continue;
     }
     if (fresh) {
