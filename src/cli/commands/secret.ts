@@ -50,7 +50,7 @@ import { secretReport, type SecretReport } from '../../core/secrets/report.js';
 import { certificateLang, verifySettings } from '../common.js';
 import { getPassphrase } from '../passphrase.js';
 import { ExitCode } from '../exit.js';
-import { note, out, paint, printJson, VERSION } from '../output.js';
+import { note, out, paint, printJson, VERSION, writeChunks } from '../output.js';
 import { formatTime } from '../render.js';
 import { registrationInputs, type RegisterFlags } from './register.js';
 import type { CliContext } from '../context.js';
@@ -390,7 +390,7 @@ export async function secretStatement(ctx: CliContext, ids: string[], o: { perso
     if (await exists(dest)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${o.out} already exists` });
     await writeAtomic(dest, text);
     note(ctx, t`Wrote the statement to ${rel(ctx, dest)}; the person signs it (CMS, content encapsulated) and the pledge is recorded with --acknowledgement.`);
-  } else ctx.stdout.write(`${text}\n`);
+  } else await writeChunks(ctx, [`${text}\n`]);
   return ExitCode.OK;
 }
 
