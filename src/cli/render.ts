@@ -112,7 +112,7 @@ export function guidance(ctx: CliContext, r: Explained, o: { receipt?: string; f
 /** How the registry found the receipt: the earliest registration, the others, a receipt that moved. */
 function registryLines(g: NonNullable<FileVerification['registry']>): Text[] {
   const lines: Text[] = [];
-  if (g.others > 0) lines.push(g.earliest ? t`  registry the earliest of ${g.others + 1} registrations of this content (registry find shows all)` : t`  registry ${g.others + 1} registrations cover this content; the earliest's receipt is missing, this is the earliest at hand (registry find shows all)`);
+  if (g.others > 0) lines.push(g.earliest ? t`  registry the earliest of ${g.others + 1} registrations of this content (registry find shows all)` : t`  registry ${g.others + 1} registrations cover this content; an earlier one's receipt is missing or does not verify here (registry find shows all)`);
   if (g.movedFrom) lines.push(t`  moved    the receipt was recorded at ${g.movedFrom}; the registry now points here`);
   return lines;
 }

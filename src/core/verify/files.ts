@@ -137,16 +137,26 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
       const algs = new Set<HashAlgorithm>(['sha256', ...((await store?.algorithms()) ?? [])]);
       const local = await hashFile(abs, [...algs], f);
       if (store) {
+        // The earliest registration whose receipt is at hand and verifies here; failing that, the earliest at hand.
         const covering = await coveringRegistrations(store, local.digests);
-        for (const rec of covering) {
+        let fallback: { path: string; registry: NonNullable<FileVerification['registry']> } | undefined;
+        for (const [i, rec] of covering.entries()) {
           const at = await locateReceipt(store, rec, [o.cwd, path.dirname(abs)]);
           if (!at) {
             gone.push({ id: rec.id, time: rec.time });
             continue;
           }
-          receiptPath = at.receipt;
-          registry = { id: rec.id, time: rec.time, others: covering.length - 1, earliest: gone.length === 0, ...(at.movedFrom ? { movedFrom: at.movedFrom } : {}) };
-          break;
+          const found = { path: at.receipt, registry: { id: rec.id, time: rec.time, others: covering.length - 1, earliest: i === 0, ...(at.movedFrom ? { movedFrom: at.movedFrom } : {}) } };
+          fallback ??= found;
+          if ((await judge(at.receipt)).verification.ok) {
+            receiptPath = found.path;
+            registry = found.registry;
+            break;
+          }
+        }
+        if (!receiptPath && fallback) {
+          receiptPath = fallback.path;
+          registry = fallback.registry;
         }
       }
       if (!receiptPath) {

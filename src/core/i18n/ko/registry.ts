@@ -1,7 +1,7 @@
 /** Korean messages of one capability (see ../ko.ts). */
 export const KO_REGISTRY: Readonly<Record<string, string>> = {
   "  registry the earliest of {0} registrations of this content (registry find shows all)": "  등록부   이 내용의 등록 {0}건 중 가장 이른 것 (모두 보려면 registry find)",
-  "  registry {0} registrations cover this content; the earliest's receipt is missing, this is the earliest at hand (registry find shows all)": "  등록부   이 내용의 등록이 {0}건 있습니다. 가장 이른 등록의 영수증이 없어, 찾을 수 있는 것 중 가장 이른 것을 썼습니다 (모두 보려면 registry find)",
+  "  registry {0} registrations cover this content; an earlier one's receipt is missing or does not verify here (registry find shows all)": "  등록부   이 내용의 등록이 {0}건 있습니다. 더 이른 등록의 영수증이 없거나 여기서 검증되지 않습니다 (모두 보려면 registry find)",
   "  moved    the receipt was recorded at {0}; the registry now points here": "  이동     영수증이 {0}에 기록되어 있었습니다. 이제 등록부가 이 위치를 가리킵니다",
   "event {0} follows event {1}: {2} event(s) deleted": "이벤트 {0}이(가) 이벤트 {1} 다음에 옵니다: 이벤트 {2}개가 삭제됨",
   "event {0} is out of order (after event {1})": "이벤트 {0}의 순서가 맞지 않습니다 (이벤트 {1} 다음)",
