@@ -29,7 +29,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = withPass): number {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`tsproof ${args.join(' ')} failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`tsproof ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`);
   return seconds;
 }
 /** Runs interleaved, so that a change of machine load touches each variant alike; the best of RUNS each. */
