@@ -42,7 +42,7 @@ export interface RegistryConfig {
 }
 
 /** The keys config.json may hold (docs/home.md); any other is refused. */
-export const CONFIG_KEYS: readonly string[] = ['tsa', 'defaultIdentity', 'acceptedPolicies', 'pins'];
+export const CONFIG_KEYS: readonly string[] = ['tsa', 'defaultIdentity', 'acceptedPolicies', 'pins', 'registry'];
 
 export function resolveHome(env: NodeJS.ProcessEnv, cwd: string, homedir: string): string {
   if (env.TSPROOF_HOME) return path.resolve(cwd, env.TSPROOF_HOME);

@@ -53,7 +53,9 @@ export async function startPg(o: { durable?: boolean } = {}): Promise<PgCluster>
   if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql; .ci/run does this)');
   const root = process.getuid?.() === 0;
   const owner = root ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) } : undefined;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-pg-'));
+  // The test run's TMPDIR (test/support/temp-folders.ts) is owner-only: as root, the cluster's own
+  // folder goes straight under /tmp, where the postgres user can reach it (removed by stop()).
+  const dir = mkdtempSync(path.join(root ? '/tmp' : os.tmpdir(), 'tsproof-pg-'));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const as = (cmd: string, args: string[]) => (root ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]];
   const run = (cmd: string, args: string[]) => {
