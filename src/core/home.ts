@@ -29,6 +29,8 @@ export interface Config {
   registry?: RegistryConfig;
   /** Digest → date (YYYY-MM-DD) from which `status --expiring` treats it as deprecated (docs/long-term.md). */
   deprecations?: Record<string, string>;
+  /** The secrecy-measure records' classification scale, `{"levels": [{id, ko, en}, …]}` (checked by core/secrets/model.ts). */
+  secrets?: unknown;
 }
 
 export interface RegistryConfig {
@@ -42,7 +44,7 @@ export interface RegistryConfig {
 }
 
 /** The keys config.json may hold (docs/home.md); any other is refused. */
-export const CONFIG_KEYS: readonly string[] = ['tsa', 'defaultIdentity', 'acceptedPolicies', 'pins', 'registry'];
+export const CONFIG_KEYS: readonly string[] = ['tsa', 'defaultIdentity', 'acceptedPolicies', 'pins', 'registry', 'deprecations', 'secrets'];
 
 export function resolveHome(env: NodeJS.ProcessEnv, cwd: string, homedir: string): string {
   if (env.TSPROOF_HOME) return path.resolve(cwd, env.TSPROOF_HOME);
