@@ -146,7 +146,7 @@ describe('verify options for scripts', () => {
     const n = await ws.run(['register', 'notes.txt', '--tsa', tsa.url, '--out', 'receipts']);
     expect(n.status, n.stderr).toBe(0);
   });
-  const batch = () => path.join('receipts', readdirSync(path.join(ws.work, 'receipts')).find((f) => f.startsWith('registration-'))!);
+  const batch = () => path.join('receipts', readdirSync(path.join(ws.work, 'receipts')).find((f) => f.startsWith('dist-'))!);
 
   it('--quiet: nothing printed, the exit code is the verdict; with --json it is a usage error', async () => {
     const ok = await ws.run(['verify', 'dist/app-1.0.tgz', '--receipt', batch(), '--quiet']);
