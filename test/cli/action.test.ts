@@ -151,7 +151,7 @@ describe('GitHub Action', () => {
     expect(reg.status, reg.stderr + reg.stdout).toBe(0);
     expect(reg.outputs.ok).toBe('true');
     expect(reg.outputs['merkle-root']).toMatch(/^[0-9a-f]{64}$/);
-    expect(reg.outputs.receipt).toMatch(/^tsproof-receipts\/registration-.*\.tsproof\.json$/);
+    expect(reg.outputs.receipt).toMatch(/^tsproof-receipts\/.*\.tsproof\.json$/);
     const doc = JSON.parse(reg.outputs.json!);
     expect(doc.files.map((f: { file: string }) => f.file).sort()).toEqual(files);
     expect(doc.merkleRoot).toBe(reg.outputs['merkle-root']);
@@ -243,7 +243,7 @@ describe('GitLab CI template', () => {
     expect(reg.status, reg.stderr + reg.stdout).toBe(0);
     expect(reg.dotenv.TSPROOF_OK).toBe('true');
     expect(reg.dotenv.TSPROOF_MERKLE_ROOT).toMatch(/^[0-9a-f]{64}$/);
-    expect(reg.dotenv.TSPROOF_RECEIPT).toMatch(/^tsproof-receipts\/registration-/);
+    expect(reg.dotenv.TSPROOF_RECEIPT).toMatch(/^tsproof-receipts\/.*\.tsproof\.json$/);
     expect((reg.json as { merkleRoot: string }).merkleRoot).toBe(reg.dotenv.TSPROOF_MERKLE_ROOT);
     for (const f of files) expect(reg.summary).toContain(`\`${sha256(path.join(a.work, f))}\``);
     expect(reg.stdout + reg.stderr).not.toContain(P12_B64().slice(0, 32));

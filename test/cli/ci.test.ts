@@ -141,12 +141,14 @@ describe('verify options for scripts', () => {
     writeFileSync(path.join(ws.work, 'dist', 'app-1.0.tgz'), 'the app');
     writeFileSync(path.join(ws.work, 'dist', 'app-1.0.sbom.json'), '{"sbom":1}');
     writeFileSync(path.join(ws.work, 'notes.txt'), 'release notes');
-    const r = await ws.run(['register', 'dist', '--tsa', tsa.url, '--out', 'receipts', '--json']);
+    const r = await ws.run(['register', 'dist', '--tsa', tsa.url, '--out', 'receipts/', '--json']);
     expect(r.status, r.stderr).toBe(0);
-    const n = await ws.run(['register', 'notes.txt', '--tsa', tsa.url, '--out', 'receipts']);
+    batchReceipt = JSON.parse(r.stdout).receipt;
+    const n = await ws.run(['register', 'notes.txt', '--tsa', tsa.url, '--out', 'receipts/']);
     expect(n.status, n.stderr).toBe(0);
   });
-  const batch = () => path.join('receipts', readdirSync(path.join(ws.work, 'receipts')).find((f) => f.startsWith('dist-'))!);
+  let batchReceipt = '';
+  const batch = () => batchReceipt;
 
   it('--quiet: nothing printed, the exit code is the verdict; with --json it is a usage error', async () => {
     const ok = await ws.run(['verify', 'dist/app-1.0.tgz', '--receipt', batch(), '--quiet']);
