@@ -323,8 +323,8 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
 }
 
 /**
- * Files under `dir` whose names no entry has, with the size and digests of an entry that is not
- * under its own name: registered name → the name found (relative to `base`, '/'-separated).
+ * Files under `dir` whose names no entry has, with the file name (the last part of the path),
+ * size and digests of an entry that is not under its own name — a download flattened: registered name → the name found (relative to `base`, '/'-separated).
  * Only files of a wanted size are hashed.
  */
 async function findByDigest(wanted: readonly ReceiptEntryLike[], dir: string, base: string, registered: ReadonlySet<string>, algs: readonly HashAlgorithm[], pool?: HashPool): Promise<Map<string, string>> {
@@ -341,12 +341,12 @@ async function findByDigest(wanted: readonly ReceiptEntryLike[], dir: string, ba
   const byKey = new Map<string, string>();
   candidates.forEach((c, i) => {
     const d = digests[i]!;
-    const key = `${d.size}:${algs.map((a) => d.digests[a]).join(':')}`;
+    const key = `${c.name.split('/').pop()}:${d.size}:${algs.map((a) => d.digests[a]).join(':')}`;
     if (!byKey.has(key)) byKey.set(key, c.name);
   });
   const out = new Map<string, string>();
   for (const e of wanted) {
-    const hit = byKey.get(`${e.size}:${algs.map((a) => e.digests[a]).join(':')}`);
+    const hit = byKey.get(`${e.name.split('/').pop()}:${e.size}:${algs.map((a) => e.digests[a]).join(':')}`);
     if (hit !== undefined) out.set(e.name, hit);
   }
   return out;
