@@ -284,6 +284,13 @@ sys.exit(os.waitstatus_to_exitcode(status))
       await new Promise((r) => setTimeout(r, 3000));
       expect((await noPass(['agent', 'status', '--json'])).stdout).toMatch(/"running": false/);
       expect(existsSync(path.join(ws.home, 'agent.sock'))).toBe(false);
+      // SIGTERM ends it at once, socket removed.
+      const again = JSON.parse((await ws.run(['agent', 'start', '--json'])).stdout);
+      process.kill(again.pid, 'SIGTERM');
+      await new Promise((r) => setTimeout(r, 1500));
+      // (the process itself may linger as a zombie where nothing reaps orphans: judged by what it serves)
+      expect((await noPass(['agent', 'status', '--json'])).stdout).toMatch(/"running": false/);
+      expect(existsSync(path.join(ws.home, 'agent.sock'))).toBe(false);
     } finally {
       await noPass(['agent', 'stop']);
     }

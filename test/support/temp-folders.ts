@@ -5,12 +5,14 @@
  * inherited environment use it. A test that wants to keep its files for a look sets
  * TSPROOF_KEEP_TEST_TMP=1.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export default function setup(): () => void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-tests-'));
+  // Other users must be able to pass through, as through /tmp: the PostgreSQL tests run initdb as postgres in a folder below.
+  chmodSync(dir, 0o755);
   const previous = process.env.TMPDIR;
   process.env.TMPDIR = dir;
   return () => {

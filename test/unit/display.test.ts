@@ -59,7 +59,7 @@ describe('texts shown to people (displaySafe at the rendering layer)', () => {
       ['hash.ts', /ctx\.stdout\.write\(`\$\{lines\.join/], // sha256sum -c lines: local names, escaped as coreutils does
       ['export.ts', /if \(o\.out === '-'\) ctx\.stdout\.write\(text\)/], // an in-toto statement (jsonSafe)
       ['context.ts', /^ {4}(stdout: process\.stdout|stderr: process\.stderr),$/], // the streams handed to the commands
-      ['progress.ts', /stream: process\.stderr/], // the progress bar: numbers only
+      ['progress.ts', /const write = \(s: string\) => ctx\.stderr\.write\(s\)/], // the progress line: texts rendered by tr, and the cursor and line controls
       ['run.ts', /process\.stdout\.on\('error'/], // EPIPE
       ['org.ts', /log: \(e\) => ctx\.stderr\.write\(`\$\{jsonSafe\(JSON\.stringify\(e\)\)\}/], // registry serve's access log, JSON (as tsa.ts)
       ['org.ts', /ctx\.stderr\.write\(`\$\{JSON\.stringify\(\{ at: ctx\.now\(\)\.toISOString\(\), stamped: s\.size \}\)\}/], // a stamped tree head: a time and a number

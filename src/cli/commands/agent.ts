@@ -67,15 +67,15 @@ export async function agentServe(ctx: CliContext, o: { identity: string; certifi
   const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   der.fill(0);
   return new Promise<number>((resolve) => {
-    let stop: (() => void) | undefined;
     serveAgent({ socketPath: agentSocket(ctx.home), keys: [{ name: o.identity, certificateSha256: o.certificate, key }], lifetimeMs: Number(o.lifetimeMs), now: ctx.now, onExit: () => resolve(0) }).then(
-      (server) => {
-        stop = () => {
-          server.close();
-          removeStale(agentSocket(ctx.home));
-          resolve(0);
+      // A signal ends it as `agent stop` does: the timer cleared, the socket removed, the key forgotten with the process.
+      ({ stop }) => {
+        const end = () => {
+          stop();
+          // Nothing is left to finish: the socket is removed, the key goes with the process.
+          setImmediate(() => process.exit(0));
         };
-        for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, stop);
+        for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, end);
       },
       () => resolve(2),
     );

@@ -100,8 +100,9 @@ export async function identityImport(
     const dir = await npkiFolder(ctx, o.npki);
     o = { ...o, npki: dir };
     // The same certificate already in the store: say so before asking for any passphrase.
-    const cert = Certificate.fromDER(new Uint8Array(await readFile(path.join(dir, NPKI_CERT))));
-    if (await alreadyImported(ctx, cert, o)) return 0;
+    // (A certificate that does not parse is reported by readNpkiFolder, naming the file.)
+    const cert = await readFile(path.join(dir, NPKI_CERT)).then((b) => Certificate.fromDER(new Uint8Array(b))).catch(() => undefined);
+    if (cert && (await alreadyImported(ctx, cert, o))) return 0;
     ({ key, chain } = await readNpkiFolder(dir, await sourcePassphrase(ctx, o.npki!, o)));
     source = 'npki';
   } else {

@@ -24,7 +24,7 @@ import { formatTimestamp } from '../render.js';
 import { humanSize as formatSize } from '../../core/limits.js';
 import { identityPhrase, shellQuote } from '../../core/verify/explain.js';
 import { dirBase } from '../../core/verify/files.js';
-import { note, out, printJson, printJsonStreaming, tr, warn } from '../output.js';
+import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { plain, t } from '../../core/text.js';
 
@@ -239,7 +239,7 @@ function onInterrupt(ctx: CliContext): { writing: boolean; done: () => void } {
   const handler = () => {
     if (state.writing) return;
     restoreTerminal();
-    ctx.stderr.write(`\n${tr(ctx, t`interrupted — nothing was registered`)}\n`);
+    note(ctx, t`interrupted — nothing was registered`);
     process.exit(130);
   };
   process.on('SIGINT', handler);

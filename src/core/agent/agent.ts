@@ -59,10 +59,13 @@ function lines(sock: Socket, onLine: (line: string) => void): void {
  * Serves `keys` on `socketPath` until `lifetimeMs` has passed or `stop` is asked; resolves once
  * listening. The socket is created owner-only (umask) and chmod 0600 before the first request.
  */
-export async function serveAgent(o: { socketPath: string; keys: readonly AgentKey[]; lifetimeMs: number; now: () => Date; onExit: () => void }): Promise<Server> {
+export async function serveAgent(o: { socketPath: string; keys: readonly AgentKey[]; lifetimeMs: number; now: () => Date; onExit: () => void }): Promise<{ server: Server; stop: () => void }> {
   const expires = new Date(o.now().getTime() + o.lifetimeMs);
   let server: Server;
+  let stopped = false;
   const stop = () => {
+    if (stopped) return;
+    stopped = true;
     clearTimeout(timer);
     server.close();
     try {
@@ -110,7 +113,7 @@ export async function serveAgent(o: { socketPath: string; keys: readonly AgentKe
     process.umask(old);
   }
   chmodSync(o.socketPath, 0o600);
-  return server;
+  return { server, stop };
 }
 
 /** One request to the agent at `socketPath`; undefined when no agent answers (none running, a stale socket). */
