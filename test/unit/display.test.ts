@@ -63,8 +63,6 @@ describe('texts shown to people (displaySafe at the rendering layer)', () => {
       ['run.ts', /process\.stdout\.on\('error'/], // EPIPE
       ['org.ts', /log: \(e\) => ctx\.stderr\.write\(`\$\{jsonSafe\(JSON\.stringify\(e\)\)\}/], // registry serve's access log, JSON (as tsa.ts)
       ['org.ts', /ctx\.stderr\.write\(`\$\{JSON\.stringify\(\{ at: ctx\.now\(\)\.toISOString\(\), stamped: s\.size \}\)\}/], // a stamped tree head: a time and a number
-      ['register.ts', /ctx\.stderr\.write\(`\\n\$\{tr\(ctx, t`interrupted — nothing was registered`\)\}/], // Ctrl-C: written synchronously from the signal handler, a fixed text
-      ['progress.ts', /const write = \(s: string\) => ctx\.stderr\.write\(s\)/], // the progress line: numbers and our own rendered labels, no names
     ];
     const cli = path.join(ROOT, 'src', 'cli');
     const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
