@@ -197,7 +197,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
   pins(
     program
       .command('verify [files...]')
-      .description(d(t`verify files offline against their receipt (given, beside the file, or from the local index), or a whole folder with --dir`))
+      .description(d(t`verify files offline against their receipt (given, beside the file, or from the local registry), or a whole folder with --dir`))
       .option('--receipt <file>', d(t`the receipt to verify against: a receipt file, an evidence pack (folder or zip), or a folder of receipts (repeatable: each file against the first that registers it)`), collect, []),
   )
     .option('--tsa-cert <sha256>', d(t`every timestamp's TSA certificate, or the root it chains to, must be this one (SHA-256; repeatable)`), collect, [])
@@ -486,7 +486,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       .option('--department <name>', d(t`the owning department`))
       .option('--custodian <name>', d(t`the custodian (관리책임자)`))
       .option('--review <date>', d(t`next review date (YYYY-MM-DD)`))
-      .option('--registration <id|receipt>', d(t`a registration of the secret's files: its id (from the local index) or its receipt (repeatable)`), collect, [])
+      .option('--registration <id|receipt>', d(t`a registration of the secret's files: its id (from the local registry) or its receipt (repeatable)`), collect, [])
       .option('--entry <name>', d(t`only these entries of the registrations (repeatable; default: all)`), collect, []),
   ).action(run(async (id: string, o: Parameters<S['secretAdd']>[2]) => (await commands.secret()).secretAdd(ctx, id, o)));
   recorder(

@@ -85,7 +85,7 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     const receiptPath = path.join(work, receiptName);
     say();
 
-    say(bold(t`5. tsproof verify — each file, offline, found through the local index`));
+    say(bold(t`5. tsproof verify — each file, offline, found through the local registry`));
     const verified = await verifyCommand(sub, Object.values(files), { trust: [], brief: true });
     expectations.push([t`all four files verify`, verified === 0]);
     say();

@@ -1,6 +1,6 @@
 /**
  * Verifying local files: find each file's receipt (given, beside the file, or through the
- * local index), stream-hash the file with the receipt's algorithms, and judge it.
+ * local registry), stream-hash the file with the receipt's algorithms, and judge it.
  */
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';

@@ -102,7 +102,7 @@ export const KO_SECRETS: Readonly<Record<string, string>> = {
   "the owning department": "관리 부서",
   "the custodian (관리책임자)": "관리책임자",
   "next review date (YYYY-MM-DD)": "다음 검토 예정일 (YYYY-MM-DD)",
-  "a registration of the secret's files: its id (from the local index) or its receipt (repeatable)": "영업비밀 파일의 등록: ID(로컬 색인) 또는 영수증 (반복 가능)",
+  "a registration of the secret's files: its id (from the local registry) or its receipt (repeatable)": "영업비밀 파일의 등록: ID(로컬 등록부) 또는 영수증 (반복 가능)",
   "only these entries of the registrations (repeatable; default: all)": "등록 중 이 항목만 (반복 가능, 기본값: 전체)",
   "record a change (e.g. a reclassification) as a signed event": "변경(예: 등급 변경)을 서명된 이벤트로 기록",
   "new title": "새 명칭",
