@@ -34,5 +34,5 @@ Exit codes:
   0   success; everything verified
   1   verification failed (a file differs, or a proof does not check out)
   2   usage error or bad input (unreadable file, malformed receipt, wrong passphrase, bad TSA URL)
-  3   a TSA or network service failed or answered badly
+  3   a TSA, network or registry service failed or answered badly
   70  unexpected internal error (please report it)`;

@@ -213,7 +213,7 @@ export const KO: Readonly<Record<string, string>> = {
   "--policy {0}: expected strict or compatible": "--policy {0}: strict 또는 compatible이어야 합니다",
   "--at {0}: expected an ISO 8601 time, e.g. 2026-03-01T12:00:00Z": "--at {0}: ISO 8601 시각이어야 합니다. 예: 2026-03-01T12:00:00Z",
   "{0} already exists": "{0}이(가) 이미 있습니다",
-  "\nExit codes:\n  0   success; everything verified\n  1   verification failed (a file differs, or a proof does not check out)\n  2   usage error or bad input (unreadable file, malformed receipt, wrong passphrase, bad TSA URL)\n  3   a TSA or network service failed or answered badly\n  70  unexpected internal error (please report it)": "\n종료 코드:\n  0   성공; 모두 검증됨\n  1   검증 실패 (파일이 다르거나 증명이 맞지 않음)\n  2   사용법 오류 또는 잘못된 입력 (읽을 수 없는 파일, 잘못된 영수증, 틀린 암호, 잘못된 TSA URL)\n  3   TSA나 네트워크 서비스가 실패했거나 잘못 응답함\n  70  예상하지 못한 내부 오류 (알려 주세요)",
+  "\nExit codes:\n  0   success; everything verified\n  1   verification failed (a file differs, or a proof does not check out)\n  2   usage error or bad input (unreadable file, malformed receipt, wrong passphrase, bad TSA URL)\n  3   a TSA, network or registry service failed or answered badly\n  70  unexpected internal error (please report it)": "\n종료 코드:\n  0   성공; 모두 검증됨\n  1   검증 실패 (파일이 다르거나 증명이 맞지 않음)\n  2   사용법 오류 또는 잘못된 입력 (읽을 수 없는 파일, 잘못된 영수증, 틀린 암호, 잘못된 TSA URL)\n  3   TSA, 네트워크 또는 등록부 서비스가 실패했거나 잘못 응답함\n  70  예상하지 못한 내부 오류 (알려 주세요)",
   "Prove you held a file at a point in time: fingerprint, sign, timestamp (RFC 3161), verify offline.": "어느 시점에 파일을 가지고 있었음을 증명합니다: 지문(해시), 서명, 타임스탬프(RFC 3161), 오프라인 검증.",
   "output the version number": "버전을 출력합니다",
   "display help for command": "명령의 도움말을 보여 줍니다",
