@@ -62,7 +62,10 @@ try {
   run(['agent', 'start', '--timeout', '2h']);
   const reg = (data: string, env: NodeJS.ProcessEnv) => () => run(['register', data, '--tsa', url, '--out', 'receipts/'], env);
 
-  for (const [name, n, size] of [['small', SMALL, 1024], ['large', LARGE, 100 * 1024]] as const) {
+  for (const [name, n, size] of [
+    ['small', SMALL, 1024],
+    ['large', LARGE, 100 * 1024],
+  ] as const) {
     makeData(name, n, size);
     run(['hash', name]); // warm the page cache and the compile cache
     const t = compare({ hash: () => run(['hash', name]), passphrase: reg(name, withPass), agent: reg(name, base) });

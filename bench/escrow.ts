@@ -120,7 +120,11 @@ try {
   tsproof(['identity', 'new', '--name', 'Bench Depositor']);
   tsproof(['tsa', 'init', '--dir', 'tsa']);
   // The escrow agent: an EC P-256 key agreement certificate, and the same as an identity for verify.
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'agent.key', '-out', 'agent.pem', '-subj', '/CN=Bench Agent', '-days', '30', '-addext', 'keyUsage=critical,digitalSignature,keyAgreement'], { cwd: dir, stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'agent.key', '-out', 'agent.pem', '-subj', '/CN=Bench Agent', '-days', '30', '-addext', 'keyUsage=critical,digitalSignature,keyAgreement'],
+    { cwd: dir, stdio: 'ignore' },
+  );
   tsproof(['identity', 'import', 'agent.pem', '--key', 'agent.key', '--name', 'agent']);
   const port = 30000 + Math.floor(Math.random() * 20000);
   server = spawn(process.execPath, [BIN, 'tsa', 'serve', '--dir', 'tsa', '--port', String(port)], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -129,7 +133,10 @@ try {
   writeFileSync(path.join(dir, 'home', 'config.json'), JSON.stringify({ tsa: [url], defaultIdentity: 'bench-depositor' }));
 
   const gb = (TOTAL / 1e9).toFixed(2);
-  const outs = (...fs: string[]) => () => fs.forEach((f) => rmSync(path.join(dir, f), { force: true }));
+  const outs =
+    (...fs: string[]) =>
+    () =>
+      fs.forEach((f) => rmSync(path.join(dir, f), { force: true }));
   console.log(`\nescrow deposit of ${gb} GB in 3 files (${os.cpus().length} cores, ${load()}; ${RUNS} repetitions${WRAP.length ? `, each command under \`${WRAP.join(' ')}\`` : ''}; median (min–max))`);
   const results: Run[][] = [];
   for (const [cipher, flag] of [
@@ -151,7 +158,10 @@ try {
     results.push(deposit!, sealing!);
     const line = (label: string, rs: Run[]) =>
       console.log(
-        `  ${cipher}  ${label.padEnd(28)} ${spread(rs.map((r) => r.seconds))} s  ${spread(rs.map((r) => TOTAL / 1e6 / r.seconds), 0)} MB/s  CPU ${spread(rs.map((r) => r.cpuSeconds))} s  peak RSS ${Math.max(...rs.map((r) => r.maxRssMb)).toFixed(0)} MB`,
+        `  ${cipher}  ${label.padEnd(28)} ${spread(rs.map((r) => r.seconds))} s  ${spread(
+          rs.map((r) => TOTAL / 1e6 / r.seconds),
+          0,
+        )} MB/s  CPU ${spread(rs.map((r) => r.cpuSeconds))} s  peak RSS ${Math.max(...rs.map((r) => r.maxRssMb)).toFixed(0)} MB`,
       );
     line('tsproof escrow deposit', deposit!);
     line('tsproof sealing alone', sealing!);

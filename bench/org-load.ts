@@ -119,13 +119,19 @@ async function load(name: string, urls: () => string[], token: string, o: { onTi
 }
 
 async function check(db: string, url: string, token: string, r: Result): Promise<string> {
-  const rows = pg.sql(db, `SELECT id, count(*) FROM registrations GROUP BY id`).trim().split('\n').filter(Boolean).map((l) => l.split('|'));
+  const rows = pg
+    .sql(db, `SELECT id, count(*) FROM registrations GROUP BY id`)
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('|'));
   const counts = new Map(rows.map(([id, n]) => [id!, Number(n)]));
   const lost = [...r.acked].filter((id) => counts.get(id) !== 1);
   const dup = rows.filter(([, n]) => Number(n) !== 1).length;
   const audit = await new OrgClient({ url, token }).audit();
   const entries = Number(pg.sql(db, 'SELECT count(*) FROM entries').trim());
-  if (lost.length || dup || audit.size !== counts.size || entries !== counts.size * ENTRIES) throw new Error(`${r.name}: ${lost.length} acknowledged registrations missing, ${dup} duplicated, log ${audit.size} vs ${counts.size} rows, ${entries} entries`);
+  if (lost.length || dup || audit.size !== counts.size || entries !== counts.size * ENTRIES)
+    throw new Error(`${r.name}: ${lost.length} acknowledged registrations missing, ${dup} duplicated, log ${audit.size} vs ${counts.size} rows, ${entries} entries`);
   return `all ${r.acked.size} acknowledged present exactly once (${counts.size} stored, ${counts.size - r.acked.size} stored but unacknowledged), log of ${audit.size} verifies`;
 }
 
@@ -200,7 +206,10 @@ try {
   // Reference: pgbench, same cluster, same writes per transaction, same clients and time.
   if (!ONLY || ONLY === 'ref') {
     const db = pg.database('ref');
-    pg.sql(db, `CREATE TABLE registrations (seq bigserial PRIMARY KEY, id text UNIQUE, project text, pushed_at timestamptz, document bytea); CREATE TABLE entries (seq bigint, idx int, name text, size bigint, sha256 text, PRIMARY KEY (seq, idx)); CREATE INDEX ON entries (sha256); CREATE INDEX ON entries (name);`);
+    pg.sql(
+      db,
+      `CREATE TABLE registrations (seq bigserial PRIMARY KEY, id text UNIQUE, project text, pushed_at timestamptz, document bytea); CREATE TABLE entries (seq bigint, idx int, name text, size bigint, sha256 text, PRIMARY KEY (seq, idx)); CREATE INDEX ON entries (sha256); CREATE INDEX ON entries (name);`,
+    );
     const script = path.join(work, 'ref.sql');
     writeFileSync(
       script,

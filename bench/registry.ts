@@ -123,8 +123,12 @@ try {
   console.log(`   tsproof --version (start-up)   ${ms(startup.seconds)}`);
   console.log(`   registry find, 1 registration  ${ms(small.seconds)}  (the command's own start-up: modules, opening the database)`);
   console.log(`   in process: open + find + close ${ms(Math.min(...inProcess))} (best of 5)`);
-  console.log(`   tsproof registry find          ${ms(find.seconds)}  = --version + ${ms(find.seconds - startup.seconds)}, = find on a small registry + ${ms(find.seconds - small.seconds)} (target ≤ 50 ms beyond start-up), ratio ${(find.seconds / startup.seconds).toFixed(2)}`);
-  console.log(`\n4. database growth: ${(grown / 1024 ** 2).toFixed(1)} MB for ${FIND_ENTRIES.toLocaleString('en-US')} entries = ${(grown / FIND_ENTRIES).toFixed(0)} bytes per entry, of which names ${(nameBytes / FIND_ENTRIES).toFixed(0)}: ${((grown - nameBytes) / FIND_ENTRIES).toFixed(0)} bytes plus the name (target ≤ 200)`);
+  console.log(
+    `   tsproof registry find          ${ms(find.seconds)}  = --version + ${ms(find.seconds - startup.seconds)}, = find on a small registry + ${ms(find.seconds - small.seconds)} (target ≤ 50 ms beyond start-up), ratio ${(find.seconds / startup.seconds).toFixed(2)}`,
+  );
+  console.log(
+    `\n4. database growth: ${(grown / 1024 ** 2).toFixed(1)} MB for ${FIND_ENTRIES.toLocaleString('en-US')} entries = ${(grown / FIND_ENTRIES).toFixed(0)} bytes per entry, of which names ${(nameBytes / FIND_ENTRIES).toFixed(0)}: ${((grown - nameBytes) / FIND_ENTRIES).toFixed(0)} bytes plus the name (target ≤ 200)`,
+  );
   rmSync(findHome, { recursive: true, force: true });
 
   // 3. status of a registered folder against hash (and sha256sum).

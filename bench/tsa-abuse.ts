@@ -95,10 +95,17 @@ async function abused<T>(url: string, round: number, during: () => Promise<T>): 
   return { result, probes, abuse: { ...JSON.parse(readFileSync(statsFile, 'utf8')), cpu: abuserCpu } };
 }
 
-const pool = (rs: LoadResult[]): LoadResult => ({ requests: rs.reduce((a, r) => a + r.requests, 0), ms: rs.flatMap((r) => r.ms).sort((a, b) => a - b), valid: rs.reduce((a, r) => a + r.valid, 0), ...(rs.find((r) => r.firstFailure) ? { firstFailure: rs.find((r) => r.firstFailure)!.firstFailure! } : {}) });
+const pool = (rs: LoadResult[]): LoadResult => ({
+  requests: rs.reduce((a, r) => a + r.requests, 0),
+  ms: rs.flatMap((r) => r.ms).sort((a, b) => a - b),
+  valid: rs.reduce((a, r) => a + r.valid, 0),
+  ...(rs.find((r) => r.firstFailure) ? { firstFailure: rs.find((r) => r.firstFailure)!.firstFailure! } : {}),
+});
 
 function line(label: string, r: LoadResult, seconds: number): void {
-  console.log(`  ${label.padEnd(24)} ${(r.requests / seconds).toFixed(0).padStart(6)} tokens/s   p50 ${quantile(r.ms, 0.5).toFixed(1).padStart(6)} ms   p99 ${quantile(r.ms, 0.99).toFixed(1).padStart(6)} ms   ${r.valid}/${r.requests} verify${r.firstFailure ? `  (first failure: ${r.firstFailure})` : ''}`);
+  console.log(
+    `  ${label.padEnd(24)} ${(r.requests / seconds).toFixed(0).padStart(6)} tokens/s   p50 ${quantile(r.ms, 0.5).toFixed(1).padStart(6)} ms   p99 ${quantile(r.ms, 0.99).toFixed(1).padStart(6)} ms   ${r.valid}/${r.requests} verify${r.firstFailure ? `  (first failure: ${r.firstFailure})` : ''}`,
+  );
 }
 
 let server: ChildProcess | undefined;
@@ -106,7 +113,12 @@ try {
   const ec = material(work, 'ec');
   const s = await start(BIN, ['tsa', 'serve', '--dir', ec.dir, '--port', '0'], 'stderr', env);
   server = s.child;
-  console.log(`TSA under abuse: ${CONCURRENCY} healthy keep-alive clients, ${ROUNDS} rounds of ${SECONDS} s plain + ${SECONDS} s abused (abusive clients at nice ${NICE}), ${os.availableParallelism()} cores, loadavg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, loopback`);
+  console.log(
+    `TSA under abuse: ${CONCURRENCY} healthy keep-alive clients, ${ROUNDS} rounds of ${SECONDS} s plain + ${SECONDS} s abused (abusive clients at nice ${NICE}), ${os.availableParallelism()} cores, loadavg ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, loopback`,
+  );
   const plain: LoadResult[] = [];
   const loaded: LoadResult[] = [];
   const probes: Probe[] = [];
@@ -132,17 +144,37 @@ try {
   line('healthy, alone', p, SECONDS * ROUNDS);
   line('healthy, beside abusers', l, SECONDS * ROUNDS);
   const ratio = quantile(l.ms, 0.99) / quantile(p.ms, 0.99);
-  const okProbes = probes.filter((x) => x.status === 200).map((x) => x.ms).sort((a, b) => a - b);
-  const connects = probes.map((x) => x.connectMs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  const okProbes = probes
+    .filter((x) => x.status === 200)
+    .map((x) => x.ms)
+    .sort((a, b) => a - b);
+  const connects = probes
+    .map((x) => x.connectMs)
+    .filter((x) => !Number.isNaN(x))
+    .sort((a, b) => a - b);
   const failed = probes.filter((x) => x.status !== 200).map((x) => `${x.status || x.error} after ${x.ms.toFixed(0)} ms`);
-  console.log(`  operator GET /health while abused: ${okProbes.length}/${probes.length} answered 200, p50 ${quantile(okProbes, 0.5)?.toFixed(1)} ms, max ${okProbes.at(-1)?.toFixed(1)} ms (connecting: p50 ${quantile(connects, 0.5)?.toFixed(1)} ms, max ${connects.at(-1)?.toFixed(1)} ms)${failed.length ? `; not answered: ${failed.join(', ')}` : ''}`);
+  console.log(
+    `  operator GET /health while abused: ${okProbes.length}/${probes.length} answered 200, p50 ${quantile(okProbes, 0.5)?.toFixed(1)} ms, max ${okProbes.at(-1)?.toFixed(1)} ms (connecting: p50 ${quantile(connects, 0.5)?.toFixed(1)} ms, max ${connects.at(-1)?.toFixed(1)} ms)${failed.length ? `; not answered: ${failed.join(', ')}` : ''}`,
+  );
   const sum = (k: string) => abuse.reduce((a, x) => a + (x[k] ?? 0), 0);
-  console.log(`  abusive sockets: ${sum('connects')} opened; closed with 503 ${sum('refused503')}, 408 ${sum('timedOut408')}, 413 ${sum('tooLarge413')}, silently ${sum('closedSilently')} (idle ones given way); 4 GiB senders got ${(sum('bigBytesSent') / 2 ** 20).toFixed(0)} MiB out`);
-  const busiest = probes.filter((x) => x.body).map((x) => JSON.parse(x.body).connections).sort((a, b) => b.open - a.open)[0];
+  console.log(
+    `  abusive sockets: ${sum('connects')} opened; closed with 503 ${sum('refused503')}, 408 ${sum('timedOut408')}, 413 ${sum('tooLarge413')}, silently ${sum('closedSilently')} (idle ones given way); 4 GiB senders got ${(sum('bigBytesSent') / 2 ** 20).toFixed(0)} MiB out`,
+  );
+  const busiest = probes
+    .filter((x) => x.body)
+    .map((x) => JSON.parse(x.body).connections)
+    .sort((a, b) => b.open - a.open)[0];
   console.log(`  server connections while abused (fullest /health seen): ${JSON.stringify(busiest)}`);
   const t = SECONDS * ROUNDS;
-  console.log(`  CPU: server ${((100 * serverCpu.plain) / t).toFixed(0)}% alone, ${((100 * serverCpu.abused) / t).toFixed(0)}% beside abusers (per healthy token: ${((1e6 * serverCpu.plain) / p.requests).toFixed(0)} vs ${((1e6 * serverCpu.abused) / l.requests).toFixed(0)} µs); abusive clients ${((100 * sum('cpu')) / t).toFixed(0)}% (of ${os.availableParallelism()} cores, shared)`);
-  console.log(`  healthy p99 beside abusers / alone: ${ratio.toFixed(2)}× (${ratio <= 2 ? 'within' : 'NOT within'} 2×); loadavg now ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `  CPU: server ${((100 * serverCpu.plain) / t).toFixed(0)}% alone, ${((100 * serverCpu.abused) / t).toFixed(0)}% beside abusers (per healthy token: ${((1e6 * serverCpu.plain) / p.requests).toFixed(0)} vs ${((1e6 * serverCpu.abused) / l.requests).toFixed(0)} µs); abusive clients ${((100 * sum('cpu')) / t).toFixed(0)}% (of ${os.availableParallelism()} cores, shared)`,
+  );
+  console.log(
+    `  healthy p99 beside abusers / alone: ${ratio.toFixed(2)}× (${ratio <= 2 ? 'within' : 'NOT within'} 2×); loadavg now ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 } finally {
   server?.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });

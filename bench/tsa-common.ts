@@ -26,7 +26,18 @@ export function material(work: string, kind: 'ec' | 'rsa'): { dir: string; root:
   const from = new Date(Date.now() - 86400_000);
   const until = new Date(Date.now() + 365 * 86400_000);
   const root = buildCertificate({ subject: [['CN', 'Bench Root']], publicKey: rootKeys.publicKey, issuerKey: rootKeys.privateKey, serial: 1n, notBefore: from, notAfter: until, ca: true, keyUsage: ['keyCertSign'] });
-  const tsa = buildCertificate({ subject: [['CN', `Bench TSA ${kind === 'ec' ? 'P-256' : 'RSA-2048'}`]], publicKey: tsaKeys.publicKey, issuer: root, issuerKey: rootKeys.privateKey, serial: 2n, notBefore: from, notAfter: until, ca: false, keyUsage: ['digitalSignature'], extKeyUsage: [OID.timeStamping] });
+  const tsa = buildCertificate({
+    subject: [['CN', `Bench TSA ${kind === 'ec' ? 'P-256' : 'RSA-2048'}`]],
+    publicKey: tsaKeys.publicKey,
+    issuer: root,
+    issuerKey: rootKeys.privateKey,
+    serial: 2n,
+    notBefore: from,
+    notAfter: until,
+    ca: false,
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: [OID.timeStamping],
+  });
   writeFileSync(path.join(dir, 'tsa.pem'), tsa.toPEM());
   writeFileSync(path.join(dir, 'root.pem'), root.toPEM());
   writeFileSync(path.join(dir, 'tsa-key.pem'), tsaKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
@@ -63,7 +74,10 @@ export interface LoadResult {
 export async function load(url: string, concurrency: number, seconds: number, out: string, root: Root): Promise<LoadResult> {
   const client = spawn(process.execPath, [path.join(HERE, 'load-client.ts'), url, String(concurrency), String(seconds), out], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((r) => client.on('exit', r));
-  const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { digest: string; nonce: string; ms: number; status: number; response: string });
+  const rows = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { digest: string; nonce: string; ms: number; status: number; response: string });
   let valid = 0;
   const bad: string[] = [];
   for (const r of rows) {
@@ -78,7 +92,13 @@ export async function load(url: string, concurrency: number, seconds: number, ou
     }
     const v = verifyTimestampToken(resp.token, { imprint: { algorithm: 'sha256', digest: new Uint8Array(Buffer.from(r.digest, 'hex')) }, anchors: [root], nonce: BigInt(`0x${r.nonce}`), now: new Date() });
     if (v.ok) valid++;
-    else bad.push(v.checks.filter((c) => !c.ok).map((c) => c.id).join(','));
+    else
+      bad.push(
+        v.checks
+          .filter((c) => !c.ok)
+          .map((c) => c.id)
+          .join(','),
+      );
   }
   return { requests: rows.length, ms: rows.map((r) => r.ms).sort((a, b) => a - b), valid, ...(bad.length ? { firstFailure: bad[0] } : {}) };
 }

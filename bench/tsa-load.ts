@@ -22,7 +22,9 @@ const env = { ...process.env, TSPROOF_HOME: path.join(work, 'home') };
 async function measure(url: string, label: string, root: Root) {
   const r = await load(url, CONCURRENCY, SECONDS, path.join(work, `${label.replace(/\W+/g, '-')}.jsonl`), root);
   const rate = r.requests / SECONDS;
-  console.log(`  ${label.padEnd(34)} ${rate.toFixed(0).padStart(6)} tokens/s   p50 ${quantile(r.ms, 0.5).toFixed(1).padStart(6)} ms   p99 ${quantile(r.ms, 0.99).toFixed(1).padStart(6)} ms   ${r.valid}/${r.requests} verify${r.firstFailure ? `  (first failure: ${r.firstFailure})` : ''}`);
+  console.log(
+    `  ${label.padEnd(34)} ${rate.toFixed(0).padStart(6)} tokens/s   p50 ${quantile(r.ms, 0.5).toFixed(1).padStart(6)} ms   p99 ${quantile(r.ms, 0.99).toFixed(1).padStart(6)} ms   ${r.valid}/${r.requests} verify${r.firstFailure ? `  (first failure: ${r.firstFailure})` : ''}`,
+  );
   return rate;
 }
 
@@ -50,7 +52,9 @@ try {
     results[label] = await measure(s.url, label, m.root);
     s.child.kill('SIGTERM');
   }
-  console.log(`  ratio tsproof/openssl: P-256 ${(results['tsproof tsa serve, ECDSA P-256']! / results['openssl ts -reply per request, P-256']!).toFixed(1)}×, RSA-2048 ${(results['tsproof tsa serve, RSA-2048']! / results['openssl ts -reply per request, RSA']!).toFixed(1)}×`);
+  console.log(
+    `  ratio tsproof/openssl: P-256 ${(results['tsproof tsa serve, ECDSA P-256']! / results['openssl ts -reply per request, P-256']!).toFixed(1)}×, RSA-2048 ${(results['tsproof tsa serve, RSA-2048']! / results['openssl ts -reply per request, RSA']!).toFixed(1)}×`,
+  );
 } finally {
   for (const s of servers) s.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });

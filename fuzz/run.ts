@@ -206,7 +206,9 @@ async function main() {
       .slice(0, 4)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    console.log(`${target.padEnd(16)} ${String(r.runs).padStart(10)} inputs ${r.seconds.toFixed(1).padStart(7)} s ${String(Math.round(r.runs / r.seconds)).padStart(7)}/s  ${r.findings.length ? `${r.findings.length} FINDING(S)` : 'ok'}${a.quiet ? '' : `  [${codes}]`}`);
+    console.log(
+      `${target.padEnd(16)} ${String(r.runs).padStart(10)} inputs ${r.seconds.toFixed(1).padStart(7)} s ${String(Math.round(r.runs / r.seconds)).padStart(7)}/s  ${r.findings.length ? `${r.findings.length} FINDING(S)` : 'ok'}${a.quiet ? '' : `  [${codes}]`}`,
+    );
     for (const f of r.findings)
       console.log(
         `  ${f.kind}: ${f.problem

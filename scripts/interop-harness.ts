@@ -104,7 +104,10 @@ export function runArtifact(row: Row, tmp = mkdtempSync(path.join(os.tmpdir(), '
   const imprintInput = `${stem}.imprint-input.bin`;
   const data = existsSync(imprintInput) ? imprintInput : row.covered_path ? path.join(CORPUS, row.covered_path) : undefined;
   const at = row.gen_time ? new Date(row.gen_time.replace(' ', 'T')).toISOString() : undefined;
-  const base = row.kind === 'CMS-with-TST' ? ['ts', 'verify', '--cms', file] : ['ts', 'verify', '--token', file, ...(data ? ['--data', data] : ['--digest', row.hash_alg ? `${row.hash_alg.replace('_', '-')}:${row.imprint}` : `sha256:${'0'.repeat(64)}`])];
+  const base =
+    row.kind === 'CMS-with-TST'
+      ? ['ts', 'verify', '--cms', file]
+      : ['ts', 'verify', '--token', file, ...(data ? ['--data', data] : ['--digest', row.hash_alg ? `${row.hash_alg.replace('_', '-')}:${row.imprint}` : `sha256:${'0'.repeat(64)}`])];
   const args = [...base, ...(certs.length ? ['--trust', trustFile] : []), ...(extra.length ? ['--tsa-cert', extraFile] : []), ...(at ? ['--at', at] : []), '--json'];
   const env = { PATH: process.env.PATH, HOME: tmp, TSPROOF_HOME: path.join(tmp, 'home'), NO_COLOR: '1' };
   const judge = (policy: string) => {

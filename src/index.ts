@@ -32,14 +32,20 @@ export type { Receipt, ReceiptVerification, FileVerification, HashAlgorithm, Fil
 export type TrustInput = readonly (string | Uint8Array | Certificate)[];
 
 function anchors(trust: TrustInput | undefined): TrustAnchor[] {
-  return anyPurpose((trust ?? []).flatMap((t) => (typeof t === 'string' || t instanceof Uint8Array ? parseCertificates(typeof t === 'string' ? Buffer.from(t) : t, 'trust') : [t])), 'api');
+  return anyPurpose(
+    (trust ?? []).flatMap((t) => (typeof t === 'string' || t instanceof Uint8Array ? parseCertificates(typeof t === 'string' ? Buffer.from(t) : t, 'trust') : [t])),
+    'api',
+  );
 }
 
 /** Fingerprints of files (paths, folders or globs, as `tsproof hash`): one entry per file. */
 export async function hashFiles(paths: readonly string[], o: { cwd?: string; algorithms?: readonly HashAlgorithm[] } = {}): Promise<{ file: string; size: number; digests: FileDigest['digests'] }[]> {
   const cwd = o.cwd ?? process.cwd();
   const { files } = await collectFiles(paths, cwd);
-  const digests = await hashTargets(files.map((f) => ({ path: f.absolute, display: f.name })), { algorithms: o.algorithms ?? ['sha256'] });
+  const digests = await hashTargets(
+    files.map((f) => ({ path: f.absolute, display: f.name })),
+    { algorithms: o.algorithms ?? ['sha256'] },
+  );
   return files.map((f, i) => ({ file: f.name, size: digests[i]!.size, digests: digests[i]!.digests }));
 }
 
@@ -112,6 +118,16 @@ export async function verifyReceipt(receiptPath: string, o: VerifyOptions = {}):
 /** A local file against receipts (each file against the first that registers its content). */
 export async function verifyFile(file: string, o: VerifyOptions & { receipts: readonly string[]; cwd?: string }): Promise<FileVerification> {
   const cwd = o.cwd ?? process.cwd();
-  const [r] = await verifyFiles({ files: [file], cwd, home: path.join(cwd, '.tsproof-unused-home'), receipts: o.receipts, anchors: [], trust: anchors(o.trust), now: o.now ?? new Date(), ...(o.pins ? { pins: o.pins } : {}), ...(o.at ? { at: o.at } : {}) });
+  const [r] = await verifyFiles({
+    files: [file],
+    cwd,
+    home: path.join(cwd, '.tsproof-unused-home'),
+    receipts: o.receipts,
+    anchors: [],
+    trust: anchors(o.trust),
+    now: o.now ?? new Date(),
+    ...(o.pins ? { pins: o.pins } : {}),
+    ...(o.at ? { at: o.at } : {}),
+  });
   return r!;
 }

@@ -255,7 +255,9 @@ export function applyPlan(plan: Plan, seeds: readonly Uint8Array[]): Uint8Array 
 export const derValueArb: fc.Arbitrary<Uint8Array> = fc.letrec<{ v: Uint8Array }>((tie) => ({
   v: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.tuple(fc.constantFrom(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x16, 0x17, 0x18, 0x1e, 0x80, 0x81, 0x82, 0x86, 0x88), fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(...CONTENTS.slice(0, 26)))).map(([id, c]) => concat(Uint8Array.of(id), lengthOf(c.length), c)),
+    fc
+      .tuple(fc.constantFrom(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x16, 0x17, 0x18, 0x1e, 0x80, 0x81, 0x82, 0x86, 0x88), fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(...CONTENTS.slice(0, 26))))
+      .map(([id, c]) => concat(Uint8Array.of(id), lengthOf(c.length), c)),
     fc.tuple(fc.constantFrom(0x30, 0x31, 0xa0, 0xa1, 0xa2, 0xa3, 0x24, 0x23), fc.array(tie('v'), { maxLength: 5 })).map(([id, kids]) => {
       const c = concat(...kids);
       return concat(Uint8Array.of(id), lengthOf(c.length), c);

@@ -4,7 +4,35 @@ import { seeds } from '../lib/corpus.ts';
 import { textInputs } from '../lib/inputs.ts';
 import type { Target } from '../lib/target.ts';
 
-const HOSTILE = [`${'*'.repeat(200)}x`, `${'**/'.repeat(100)}a`, '[', '[]', '[!]', '[\\', '[a-', '[z-a]', '\\', '!', '/', '//', '**', '***', '{a,b}', '?'.repeat(300), 'a/**/b/**/c/**/d', '#', '\\#', '\\!', ' ', '\\ ', '\u0000', '\ud800', '도면/**/*.dwg', '[[:alpha:]]', '*'.repeat(40_000)];
+const HOSTILE = [
+  `${'*'.repeat(200)}x`,
+  `${'**/'.repeat(100)}a`,
+  '[',
+  '[]',
+  '[!]',
+  '[\\',
+  '[a-',
+  '[z-a]',
+  '\\',
+  '!',
+  '/',
+  '//',
+  '**',
+  '***',
+  '{a,b}',
+  '?'.repeat(300),
+  'a/**/b/**/c/**/d',
+  '#',
+  '\\#',
+  '\\!',
+  ' ',
+  '\\ ',
+  '\u0000',
+  '\ud800',
+  '도면/**/*.dwg',
+  '[[:alpha:]]',
+  '*'.repeat(40_000),
+];
 const PATHS = ['a', 'a/b/c/d/e/f/g/h', 'x'.repeat(400), `${'a/'.repeat(100)}b`, '도면/최종.dwg', '.tsproofignore', 'node_modules/x/y.js', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab', '[a].txt', 'a b', '#x', '!x'];
 
 export const target: Target = {

@@ -5,7 +5,18 @@ import { derInputs, textInputs } from '../lib/inputs.ts';
 import fc from 'fast-check';
 import { tolerate, type Target } from '../lib/target.ts';
 
-const HOSTILE = ['-----BEGIN ENCRYPTED PRIVATE KEY-----', '-----END ENCRYPTED PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----', 'Proc-Type: 4,ENCRYPTED', 'DEK-Info: AES-256-CBC,00', 'DEK-Info: DES-EDE3-CBC,', '====', 'MIIB', '-----BEGIN CERTIFICATE-----', '\r'];
+const HOSTILE = [
+  '-----BEGIN ENCRYPTED PRIVATE KEY-----',
+  '-----END ENCRYPTED PRIVATE KEY-----',
+  '-----BEGIN PRIVATE KEY-----',
+  'Proc-Type: 4,ENCRYPTED',
+  'DEK-Info: AES-256-CBC,00',
+  'DEK-Info: DES-EDE3-CBC,',
+  '====',
+  'MIIB',
+  '-----BEGIN CERTIFICATE-----',
+  '\r',
+];
 
 export const target: Target = {
   name: 'pkcs8-pem',

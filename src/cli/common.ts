@@ -134,7 +134,10 @@ export function pinSettings(ctx: CliContext, o: PinOptions, config: Config): Pin
   if (o.holderIssuer !== undefined) flags.holderIssuer = o.holderIssuer;
   if (o.requireCertified) flags.requireCertified = true;
   if (o.tsaCert?.length) flags.tsaCert = fingerprints(o.tsaCert, '--tsa-cert');
-  for (const [flag, v] of [['--holder-subject', o.holderSubject], ['--holder-issuer', o.holderIssuer]] as const) {
+  for (const [flag, v] of [
+    ['--holder-subject', o.holderSubject],
+    ['--holder-issuer', o.holderIssuer],
+  ] as const) {
     if (v !== undefined && !v.trim()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${flag}: expected a DN, e.g. "CN=김영희, O=테스트 주식회사, C=KR" (* matches any text)` });
   }
   return mergePins(flags, pinsFromEnv(ctx.env), pinsFromConfig(config.pins));

@@ -81,7 +81,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     ctx.json = !!g.json;
     if (g.color === false) ctx.color.level = 0;
   });
-  const run = (f: (...a: never[]) => Promise<number>) => async (...args: unknown[]) => setCode(await (f as (...a: unknown[]) => Promise<number>)(...args));
+  const run =
+    (f: (...a: never[]) => Promise<number>) =>
+    async (...args: unknown[]) =>
+      setCode(await (f as (...a: unknown[]) => Promise<number>)(...args));
   const passphraseFile = new Option('--passphrase-file <file>', d(t`read the identity passphrase from a file (else TSPROOF_PASSPHRASE, else a prompt)`));
   const trust = new Option('--trust <pem>', d(t`trust anchor certificate(s) for TSAs and holders (repeatable; adds to $TSPROOF_HOME/trust/)`)).argParser(collect).default([]);
   // Pins: expectations that must hold (docs/verification.md#pins); also TSPROOF_* variables and config.json "pins".
@@ -136,7 +139,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .command('default [name]')
     .description(d(t`show the default identity, or make <name> the default (config.json defaultIdentity)`))
     .action(run(async (name?: string) => (await commands.identity()).identityDefault(ctx, name)));
-  identity.command('list').description(d(t`list identities`)).action(run(async () => (await commands.identity()).identityList(ctx)));
+  identity
+    .command('list')
+    .description(d(t`list identities`))
+    .action(run(async () => (await commands.identity()).identityList(ctx)));
   identity
     .command('show [name]')
     .description(d(t`show an identity`))
@@ -150,8 +156,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--timeout <duration>', d(t`how long the agent keeps the key, e.g. 30m, 2h, 90s (at most 24h)`), '30m')
     .addOption(passphraseFile)
     .action(run(async (o: { identity?: string; passphraseFile?: string; timeout: string }) => (await commands.agent()).agentStart(ctx, o)));
-  agent.command('status').description(d(t`whether an agent runs, which identity it holds and until when`)).action(run(async () => (await commands.agent()).agentStatus(ctx)));
-  agent.command('stop').description(d(t`stop the agent; it forgets the key`)).action(run(async () => (await commands.agent()).agentStop(ctx)));
+  agent
+    .command('status')
+    .description(d(t`whether an agent runs, which identity it holds and until when`))
+    .action(run(async () => (await commands.agent()).agentStatus(ctx)));
+  agent
+    .command('stop')
+    .description(d(t`stop the agent; it forgets the key`))
+    .action(run(async () => (await commands.agent()).agentStop(ctx)));
   agent
     .command('serve', { hidden: true })
     .requiredOption('--identity <name>')
@@ -225,11 +237,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--force', d(t`replace --out if it exists`))
     .action(run(async (r: string, o: Parameters<typeof receiptExtract>[2]) => (await commands.receipt()).receiptExtract(ctx, r, o)));
 
-  pins(
-    program
-      .command('show <receipt>')
-      .description(d(t`a readable summary of a receipt or evidence pack: holder, proven time, timestamps, files, and whether it verifies`)),
-  )
+  pins(program.command('show <receipt>').description(d(t`a readable summary of a receipt or evidence pack: holder, proven time, timestamps, files, and whether it verifies`)))
     .option('--tsa-cert <sha256>', d(t`every timestamp's TSA certificate, or the root it chains to, must be this one (SHA-256; repeatable)`), collect, [])
     .addOption(trust)
     .option('--all', d(t`list every file (default: the first 20)`))
@@ -273,7 +281,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--valid-from <time>', d(t`trust it only for times (genTime) from this one`))
     .option('--valid-to <time>', d(t`trust it only for times (genTime) until this one`))
     .action(run(async (file: string | undefined, o: Parameters<typeof trustAdd>[2]) => (await commands.trust()).trustAdd(ctx, file, o)));
-  trustCmd.command('list').description(d(t`list trust anchors`)).action(run(async () => (await commands.trust()).trustList(ctx)));
+  trustCmd
+    .command('list')
+    .description(d(t`list trust anchors`))
+    .action(run(async () => (await commands.trust()).trustList(ctx)));
   trustCmd
     .command('remove <id>')
     .description(d(t`remove a trust anchor (its id from trust list, or a file name in the trust folder)`))
@@ -304,7 +315,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--no-trust', d(t`do not add the new root to $TSPROOF_HOME/trust/`))
     .option('--csr <file>', d(t`instead: make only the TSA key and a certificate request for an external CA`))
     .action(run(async (o: Parameters<typeof tsaInit>[1]) => (await commands.tsa()).tsaInit(ctx, o)));
-  tsa.command('list').description(d(t`a curated list of public TSAs (URL, operator, notes)`)).action(run(async () => (await commands.tsa()).tsaList(ctx)));
+  tsa
+    .command('list')
+    .description(d(t`a curated list of public TSAs (URL, operator, notes)`))
+    .action(run(async () => (await commands.tsa()).tsaList(ctx)));
   tsa
     .command('probe <url|name>')
     .description(d(t`ask a TSA for timestamps (random digests, each imprint algorithm) and report status, chain, policy, latency and quirks`))
@@ -420,10 +434,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
   // --remote: the organisation registry (docs/org-registry.md).
   type RemoteFlags = { remote?: boolean; project?: string; limit?: string };
   const remoteFlags = (c: Command) =>
-    c
-      .option('--remote', d(t`ask the organisation registry (registry.url in config.json)`))
-      .option('--project <project>', d(t`with --remote: only this project`))
-      .option('--limit <n>', d(t`with --remote: at most n registrations`), '100');
+    c.option('--remote', d(t`ask the organisation registry (registry.url in config.json)`)).option('--project <project>', d(t`with --remote: only this project`)).option('--limit <n>', d(t`with --remote: at most n registrations`), '100');
   remoteFlags(registry.command('find <file|digest|name>').description(d(t`every registration covering this content (a file or a digest) or this name, earliest first`))).action(
     run(async (q: string, o: RemoteFlags) => (o.remote ? (await commands.org()).remoteFind(ctx, q, o) : (await commands.registry()).findCommand(ctx, q))),
   );
@@ -473,8 +484,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .action(run(async (o: { from: string[]; trust: string[] }) => (await commands.registry()).rebuildCommand(ctx, o)));
   const secret = program.command('secret').description(d(t`secrecy-measure records (비밀관리 기록): secrets by classification, access, pledges, handling history — each signed, timestamped and chained`));
   type S = typeof secretCommands;
-  const recorder = (c: Command) =>
-    tsaOptions(c.option('--identity <name>', d(t`the recorder's identity, which signs the record (default: the default identity)`)).addOption(trust)).addOption(passphraseFile);
+  const recorder = (c: Command) => tsaOptions(c.option('--identity <name>', d(t`the recorder's identity, which signs the record (default: the default identity)`)).addOption(trust)).addOption(passphraseFile);
   const personOptions = (c: Command) => c.option('--person <name>', d(t`the person's name`)).option('--employee-id <id>', d(t`the person's employee id (people are matched by it when given)`));
   recorder(
     secret

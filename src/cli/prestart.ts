@@ -9,7 +9,35 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Options of hash and register (and the global ones) that take a value. */
-export const TAKES_VALUE: ReadonlySet<string> = new Set(['--lang', '-a', '--algorithm', '--identity', '--tsa', '--min-timestamps', '--trust', '--out', '--timeout', '--exclude', '--passphrase-file', '--receipt', '--dir', '--policy', '--at', '--report', '--holder-cert', '--holder-subject', '--holder-issuer', '--tsa-cert', '--title', '--project', '--tag', '--classification', '-C', '--base', '--attestation']);
+export const TAKES_VALUE: ReadonlySet<string> = new Set([
+  '--lang',
+  '-a',
+  '--algorithm',
+  '--identity',
+  '--tsa',
+  '--min-timestamps',
+  '--trust',
+  '--out',
+  '--timeout',
+  '--exclude',
+  '--passphrase-file',
+  '--receipt',
+  '--dir',
+  '--policy',
+  '--at',
+  '--report',
+  '--holder-cert',
+  '--holder-subject',
+  '--holder-issuer',
+  '--tsa-cert',
+  '--title',
+  '--project',
+  '--tag',
+  '--classification',
+  '-C',
+  '--base',
+  '--attestation',
+]);
 
 export function hashesManyFiles(argv: readonly string[], cwd: string): boolean {
   const operands: string[] = [];

@@ -121,7 +121,14 @@ export function sizeOf(files: readonly { absolute: string }[]): () => Promise<nu
     const { stat } = await import('node:fs/promises');
     let sum = 0;
     for (let i = 0; i < files.length; i += 64) {
-      const sizes = await Promise.all(files.slice(i, i + 64).map((f) => stat(f.absolute).then((s) => s.size, () => 0)));
+      const sizes = await Promise.all(
+        files.slice(i, i + 64).map((f) =>
+          stat(f.absolute).then(
+            (s) => s.size,
+            () => 0,
+          ),
+        ),
+      );
       for (const s of sizes) sum += s;
     }
     return sum;

@@ -112,7 +112,12 @@ export function guidance(ctx: CliContext, r: Explained, o: { receipt?: string; f
 /** How the registry found the receipt: the earliest registration, the others, a receipt that moved. */
 function registryLines(g: NonNullable<FileVerification['registry']>): Text[] {
   const lines: Text[] = [];
-  if (g.others > 0) lines.push(g.earliest ? t`  registry the earliest of ${g.others + 1} registrations of this content (registry find shows all)` : t`  registry ${g.others + 1} registrations cover this content; an earlier one's receipt is missing or does not verify here (registry find shows all)`);
+  if (g.others > 0)
+    lines.push(
+      g.earliest
+        ? t`  registry the earliest of ${g.others + 1} registrations of this content (registry find shows all)`
+        : t`  registry ${g.others + 1} registrations cover this content; an earlier one's receipt is missing or does not verify here (registry find shows all)`,
+    );
   if (g.movedFrom) lines.push(t`  moved    the receipt was recorded at ${g.movedFrom}; the registry now points here`);
   return lines;
 }
@@ -136,7 +141,7 @@ export function renderFileResult(ctx: CliContext, r: FileVerification, detail: D
 export function renderDirectory(ctx: CliContext, d: DirVerification, detail: Detail): Text[] {
   const r = d.receipt;
   const count = (s: string) => d.results.filter((x) => x.status === s).length;
-  const lines = [verdict(ctx, d.ok, r.path, d.ok ? 'verified' : r.ok ? d.results.find((x) => !x.ok)?.reason ?? 'verified' : r.reason), ...holderAndTimes(r)];
+  const lines = [verdict(ctx, d.ok, r.path, d.ok ? 'verified' : r.ok ? (d.results.find((x) => !x.ok)?.reason ?? 'verified') : r.reason), ...holderAndTimes(r)];
   lines.push(
     d.results.some((x) => x.status === 'unregistered')
       ? t`  files    ${count('matched')} matched, ${count('modified')} modified, ${count('missing')} missing, ${count('unregistered')} not registered`

@@ -247,4 +247,3 @@ async function captureFor(o: RegisterOptions, holder: Certificate, stamps: reado
   const fetch = o.revocation?.fetch ?? httpRevocationFetch({ timeoutMs: o.client?.timeoutMs ?? 30_000, ...(o.client?.proxy ? { proxy: o.client.proxy } : {}) });
   return captureRevocation(targets, { fetch, skewMs: STRICT.clockSkewMs });
 }
-

@@ -125,7 +125,14 @@ export class TrustStore {
     const entries = await this.entries();
     const hit = entries.find((e) => e.id === idOrFile || e.sha256.startsWith(idOrFile.toLowerCase()));
     if (hit) {
-      await writeAtomic(path.join(this.dir, INDEX), `${JSON.stringify(entries.filter((e) => e !== hit), null, 2)}\n`);
+      await writeAtomic(
+        path.join(this.dir, INDEX),
+        `${JSON.stringify(
+          entries.filter((e) => e !== hit),
+          null,
+          2,
+        )}\n`,
+      );
       await rm(path.join(this.dir, hit.file), { force: true });
       return hit.id;
     }

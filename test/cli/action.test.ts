@@ -187,7 +187,7 @@ describe('GitHub Action', () => {
     expect(pinned.stdout).toMatch(/::error /);
   });
 
-  it('a register that fails (no identity) is one error annotation and tsproof\'s exit code', async () => {
+  it("a register that fails (no identity) is one error annotation and tsproof's exit code", async () => {
     const a = job('tsproof-gha-fail-');
     artifacts(a.work);
     const r = await runAction({ mode: 'register', paths: 'dist/*.tgz', tsa: tsa.url }, a);
@@ -230,7 +230,12 @@ describe('GitLab CI template', () => {
         return '';
       }
     };
-    const dotenv = Object.fromEntries(read('tsproof.env').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const dotenv = Object.fromEntries(
+      read('tsproof.env')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     return { ...r, dotenv, summary: read('tsproof-summary.md'), json: JSON.parse(read('tsproof.json') || 'null') };
   }
 

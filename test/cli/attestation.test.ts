@@ -87,7 +87,9 @@ describe('export --format in-toto --sign', () => {
 
 /** The batch receipt's file name in ws/r. */
 function batchReceipt(): string {
-  return execFileSync('ls', [path.join(ws.work, 'r')], { encoding: 'utf8' }).trim().split('\n')[0]!;
+  return execFileSync('ls', [path.join(ws.work, 'r')], { encoding: 'utf8' })
+    .trim()
+    .split('\n')[0]!;
 }
 
 describe('verify --attestation', () => {

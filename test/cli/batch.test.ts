@@ -70,7 +70,11 @@ describe('per-file receipts', () => {
     writeFileSync(path.join(s.work, 'bad.tsproof.json'), JSON.stringify(one));
     const bad = await s.run(['verify', full.entries[99].name, '--receipt', 'bad.tsproof.json', '--json']);
     expect(bad.status).toBe(1);
-    expect(JSON.parse(bad.stdout).results[0].checks.filter((c: { ok: boolean }) => !c.ok).map((c: { id: string }) => c.id)).toContain('merkle.inclusion');
+    expect(
+      JSON.parse(bad.stdout)
+        .results[0].checks.filter((c: { ok: boolean }) => !c.ok)
+        .map((c: { id: string }) => c.id),
+    ).toContain('merkle.inclusion');
   });
 
   it('extract also finds the entry from the file itself, and refuses files not in the batch', async () => {

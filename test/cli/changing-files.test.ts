@@ -27,7 +27,11 @@ describe('a file written while it is hashed', () => {
     const size = 96 << 20;
     writeFileSync(big, randomBytes(size));
     // An editor autosaving: one byte patched every millisecond, for as long as the test runs.
-    const writer = spawn(process.execPath, ['-e', `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(big)},'r+');let i=0;process.stdout.write('go\\n');setInterval(()=>fs.writeSync(fd,Buffer.from([i++&255]),0,1,(i*7919)%${size}),1)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const writer = spawn(
+      process.execPath,
+      ['-e', `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(big)},'r+');let i=0;process.stdout.write('go\\n');setInterval(()=>fs.writeSync(fd,Buffer.from([i++&255]),0,1,(i*7919)%${size}),1)`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
       await new Promise((r) => writer.stdout!.once('data', r));
       const before = readdirSync(ws.work).sort();

@@ -248,7 +248,16 @@ describe('tsproof register and verify', () => {
     const receipt = JSON.parse(readFileSync(path.join(s.work, 'a.bin.tsproof.json'), 'utf8'));
     const variants: [string, (r: any) => void, string][] = [
       ['digest', (r) => (r.entries[0].digests.sha256 = r.entries[0].digests.sha256.replace(/^..../, '0000')), 'merkle.root'],
-      ['signed root', (r) => (r.manifest = Buffer.from(Buffer.from(r.manifest, 'base64').toString().replace(/"root":"[0-9a-f]{4}/, '"root":"0000')).toString('base64')), 'signature.signed-attributes'],
+      [
+        'signed root',
+        (r) =>
+          (r.manifest = Buffer.from(
+            Buffer.from(r.manifest, 'base64')
+              .toString()
+              .replace(/"root":"[0-9a-f]{4}/, '"root":"0000'),
+          ).toString('base64')),
+        'signature.signed-attributes',
+      ],
       ['time', (r) => (r.timestamps[0].token = tweak(r.timestamps[0].token, new Date().getUTCFullYear().toString())), 'timestamp.binding'],
       ['holder', (r) => (r.signature = tweak(r.signature, '김영희')), 'signature.signing-certificate-v2'],
       ['signature', (r) => (r.signature = flipAt(r.signature, -200)), 'signature'],
@@ -260,8 +269,13 @@ describe('tsproof register and verify', () => {
       writeFileSync(path.join(s.work, `t-${name}.json`), JSON.stringify(r));
       const v = await s.run(['verify', 'a.bin', '--receipt', `t-${name}.json`, '--json']);
       expect(v.status, `${name}: ${v.stderr}`).toBe(1);
-      const failedIds = JSON.parse(v.stdout).results[0].checks.filter((c: { ok: boolean }) => !c.ok).map((c: { id: string }) => c.id);
-      expect(failedIds.some((x: string) => x.startsWith(id)), `${name}: ${failedIds}`).toBe(true);
+      const failedIds = JSON.parse(v.stdout)
+        .results[0].checks.filter((c: { ok: boolean }) => !c.ok)
+        .map((c: { id: string }) => c.id);
+      expect(
+        failedIds.some((x: string) => x.startsWith(id)),
+        `${name}: ${failedIds}`,
+      ).toBe(true);
     }
   });
 
@@ -329,7 +343,10 @@ describe('tsproof ts verify', () => {
   it('verifies an OpenSSL-made response against data and a digest; refuses other data (1) and garbage (2)', async () => {
     const s = sandbox();
     writeFileSync(path.join(s.work, 'data.txt'), 'hello');
-    writeFileSync(path.join(s.work, 'ts.cnf'), `[tsa]\ndefault_tsa=t\n[t]\ncrypto_device=builtin\nserial=${path.join(s.work, 'serial')}\nsigner_digest=sha256\ndefault_policy=1.2.3.4.77\ndigests=sha256\naccuracy=secs:1\ness_cert_id_alg=sha256\n`);
+    writeFileSync(
+      path.join(s.work, 'ts.cnf'),
+      `[tsa]\ndefault_tsa=t\n[t]\ncrypto_device=builtin\nserial=${path.join(s.work, 'serial')}\nsigner_digest=sha256\ndefault_policy=1.2.3.4.77\ndigests=sha256\naccuracy=secs:1\ness_cert_id_alg=sha256\n`,
+    );
     writeFileSync(path.join(s.work, 'serial'), '01\n');
     execFileSync('openssl', ['ts', '-query', '-data', 'data.txt', '-sha256', '-cert', '-out', 'q.tsq'], { cwd: s.work, stdio: 'ignore' });
     execFileSync('openssl', ['ts', '-reply', '-config', 'ts.cnf', '-queryfile', 'q.tsq', '-signer', path.join(PKI, 'tsa-ec.pem'), '-inkey', path.join(PKI, 'tsa-ec.key'), '-out', 'r.tsr'], { cwd: s.work, stdio: 'ignore' });
@@ -341,7 +358,11 @@ describe('tsproof ts verify', () => {
     writeFileSync(path.join(s.work, 'other.txt'), 'hellO');
     const bad = await s.run(['ts', 'verify', '--token', 'r.tsr', '--data', 'other.txt', '--json']);
     expect(bad.status).toBe(1);
-    expect(JSON.parse(bad.stdout).results[0].checks.filter((c: { ok: boolean }) => !c.ok).map((c: { id: string }) => c.id)).toEqual(['timestamp.imprint']);
+    expect(
+      JSON.parse(bad.stdout)
+        .results[0].checks.filter((c: { ok: boolean }) => !c.ok)
+        .map((c: { id: string }) => c.id),
+    ).toEqual(['timestamp.imprint']);
     // Without the root trusted the chain check fails.
     const untrusted = await s.run(['ts', 'verify', '--token', 'r.tsr', '--data', 'data.txt', '--json'], { TSPROOF_HOME: path.join(s.dir, 'empty-home') });
     expect(untrusted.status).toBe(1);
@@ -360,7 +381,11 @@ describe('tsproof tsa init / serve', () => {
     expect(eku).toMatch(/Extended Key Usage: critical\s+Time Stamping/);
     const port = 20000 + Math.floor(Math.random() * 20000);
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [path.join(path.dirname(PKI), '..', 'bin', 'tsproof.js'), 'tsa', 'serve', '--dir', 'tsa', '--port', String(port)], { cwd: s.work, env: { ...cLocale(), ...s.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(path.dirname(PKI), '..', 'bin', 'tsproof.js'), 'tsa', 'serve', '--dir', 'tsa', '--port', String(port)], {
+      cwd: s.work,
+      env: { ...cLocale(), ...s.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         child.stderr.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
@@ -395,7 +420,7 @@ describe('tsproof demo', () => {
     expect(r.stderr.slice(r.stderr.indexOf('Summary'))).not.toMatch(/✘/); // every expectation held
   });
 
-  it('speaks Korean with --lang ko, down to the evidence pack\'s verify.sh', async () => {
+  it("speaks Korean with --lang ko, down to the evidence pack's verify.sh", async () => {
     const r = await runCli(['--lang', 'ko', 'demo']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/데모 성공/);

@@ -59,8 +59,14 @@ beforeAll(async () => {
     { mode: 'bc-pbmac1', out: 'pbmac1.p12', password: PW },
   ]);
   const goodKey = pkcs12Parts.shroudedKeyBag(await encryptPrivateKeyInfo(pkcs8(), PW, { kind: 'pbes2-pbkdf2', iterations: 2048, prf: 'sha256', cipher: 'aes-256-cbc' }));
-  put('mac-10m.p12', pfx(goodKey, () => unverifiableMacData(10_000_000n, 'sha1')));
-  put('mac-max.p12', pfx(goodKey, () => unverifiableMacData(2n ** 31n - 1n, 'sha1')));
+  put(
+    'mac-10m.p12',
+    pfx(goodKey, () => unverifiableMacData(10_000_000n, 'sha1')),
+  );
+  put(
+    'mac-max.p12',
+    pfx(goodKey, () => unverifiableMacData(2n ** 31n - 1n, 'sha1')),
+  );
   put('undecodable.p12', pfx(pkcs12Parts.shroudedKeyBag(pbes2Encrypt(undecodablePrivateKeyInfo(), PW))));
   put('scrypt-2-20.key', toPem('ENCRYPTED PRIVATE KEY', encryptedPrivateKeyInfo(pbes2Alg(scryptAlg({ N: 1 << 20, r: 8, p: 1 })))));
   put('scrypt-3.key', toPem('ENCRYPTED PRIVATE KEY', encryptedPrivateKeyInfo(pbes2Alg(scryptAlg({ N: 3, r: 8, p: 1 })))));

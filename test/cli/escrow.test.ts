@@ -94,7 +94,11 @@ describe('escrow deposit', () => {
     execFileSync('openssl', ['cms', '-decrypt', '-binary', '-inform', 'DER', '-in', deposit(), '-inkey', x.keyPem, '-recip', x.certPem, '-out', tar]);
     mkdirSync(path.join(dir, 'x'));
     execFileSync('tar', ['-xf', tar, '-C', path.join(dir, 'x')]);
-    const found = execFileSync('find', ['.', '-type', 'f'], { cwd: path.join(dir, 'x'), encoding: 'utf8' }).trim().split('\n').map((f) => f.slice(2)).sort();
+    const found = execFileSync('find', ['.', '-type', 'f'], { cwd: path.join(dir, 'x'), encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((f) => f.slice(2))
+      .sort();
     expect(found).toEqual(names);
     for (const e of receipt.entries) {
       const b = readFileSync(path.join(dir, 'x', e.name));
@@ -169,7 +173,11 @@ describe('escrow verify (검증임치)', () => {
     expect(v.status, v.stdout + v.stderr).toBe(0);
     expect(v.stdout).toContain('임치기관');
     // No plaintext anywhere: only the statement, its receipt and its PDF were written.
-    expect(readdirSync(agent.work).filter((f) => f.startsWith(who)).sort()).toEqual([`${who}.json`, `${who}.json.tsproof.json`, `${who}.pdf`]);
+    expect(
+      readdirSync(agent.work)
+        .filter((f) => f.startsWith(who))
+        .sort(),
+    ).toEqual([`${who}.json`, `${who}.json.tsproof.json`, `${who}.pdf`]);
   });
 
   it.skipIf(!HAVE_POPPLER)('the statement PDF names the verdict, the parties, the deposit and every file (Korean and English)', async () => {
@@ -359,12 +367,7 @@ describe('bad deposits: one line, the documented exit code, nothing written', ()
     mkdirSync(link);
     execFileSync('ln', ['-s', '/etc/passwd', path.join(link, 'pw')]);
     const linkTar = execFileSync('tar', ['-cf', '-', 'pw'], { cwd: link });
-    const hostile = Buffer.concat([
-      fileHeader({ name: good.name, size: 0, mode: 0o644, mtime: 0 }),
-      fileHeader({ name: '../evil.txt', size: evil.length, mode: 0o644, mtime: 0 }),
-      evil,
-      Buffer.alloc(512 - evil.length),
-    ]);
+    const hostile = Buffer.concat([fileHeader({ name: good.name, size: 0, mode: 0o644, mtime: 0 }), fileHeader({ name: '../evil.txt', size: evil.length, mode: 0o644, mtime: 0 }), evil, Buffer.alloc(512 - evil.length)]);
     for (const [name, body] of [
       ['dotdot', Buffer.concat([hostile, Buffer.alloc(1024)])],
       ['link', Buffer.concat([fileHeader({ name: good.name, size: 0, mode: 0o644, mtime: 0 }), linkTar])],

@@ -56,7 +56,11 @@ describe('names that keep the tree, from anywhere', () => {
     const a = await runIn(ws, path.join(ws.dir, 'srv', 'cad'), ['register', 'project', '--tsa', tsa.url, '--json']);
     const b = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['register', p, '--tsa', tsa.url, '--json']);
     const c = await runIn(ws, path.join(ws.dir, 'srv', 'cad', 'other'), ['register', '../project', '--tsa', tsa.url, '--json']);
-    const receipts = [[a, 'srv/cad'], [b, 'elsewhere'], [c, 'srv/cad/other']].map(([r, cwd]) => {
+    const receipts = [
+      [a, 'srv/cad'],
+      [b, 'elsewhere'],
+      [c, 'srv/cad/other'],
+    ].map(([r, cwd]) => {
       const res = r as Awaited<typeof a>;
       expect(res.status, res.stderr).toBe(0);
       return path.join(ws.dir, cwd as string, JSON.parse(res.stdout).receipt);
@@ -65,11 +69,19 @@ describe('names that keep the tree, from anywhere', () => {
     for (const r of receipts) expect(entryNames(r)).toEqual(want);
     // hash names them the same way, from the same places
     const h = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['hash', p]);
-    expect(h.stdout.trim().split('\n').map((l) => l.split('  ')[1])).toEqual(want);
+    expect(
+      h.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('  ')[1]),
+    ).toEqual(want);
     // status too (all registered)
     const st = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['status', p, '--json']);
     expect(st.status, st.stderr).toBe(0);
-    expect(JSON.parse(st.stdout).files.map((f: { file: string }) => f.file), st.stdout).toEqual(want);
+    expect(
+      JSON.parse(st.stdout).files.map((f: { file: string }) => f.file),
+      st.stdout,
+    ).toEqual(want);
     // and verify --dir finds them from anywhere, given the folder
     const v = await runIn(ws, path.join(ws.dir, 'elsewhere'), ['verify', '--receipt', receipts[0]!, '--dir', p]);
     expect(v.status, v.stdout + v.stderr).toBe(0);
@@ -156,7 +168,11 @@ describe('defaults for project folders', () => {
     writeFileSync(path.join(p, 'src', '.tsproofignore'), 'gen/\n');
     writeFileSync(path.join(p, 'docs', 'spec.md'), 'spec');
   }
-  const listed = (stdout: string) => stdout.trim().split('\n').map((l) => l.split('  ')[1]);
+  const listed = (stdout: string) =>
+    stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('  ')[1]);
 
   it('VCS folders are left out with a note; --include-vcs keeps them; .tsproofignore is read in every folder; --gitignore; hash --exclude', async () => {
     const ws = await aliceWorkspace(PREFIX);
@@ -430,7 +446,7 @@ describe('PDFs fit for a court exhibit', () => {
     expect(text).toContain('1.5 KiB (1,536 bytes)');
     expect(text).toMatch(/accuracy ±\d+(\.\d+)? (s|ms)/);
     expect(text).not.toMatch(/µs/);
-    expect(text).toContain("CN=Test TSA EC, O=tsproof test, C=KR — issued by CN=root-ca, O=tsproof test, C=KR");
+    expect(text).toContain('CN=Test TSA EC, O=tsproof test, C=KR — issued by CN=root-ca, O=tsproof test, C=KR');
     // One file: how to check it without the batch's receipt, which names every other file.
     const one = path.join(ws.work, 'one.pdf');
     expect((await ws.run(['certificate', reg.receipt, '--file', 'proj/part-07.step', '--lang', 'en', '--out', one])).status).toBe(0);

@@ -240,7 +240,9 @@ describe("verify.sh's VERIFIED line says whose anchors it relied on", () => {
     expect(own.status, own.stderr).toBe(0);
     const line = own.stdout.split('\n').find((l) => l.startsWith('VERIFIED: '))!;
     // Issue 12: "certified" names the CA that vouched and says that revocation was not checked.
-    expect(line).toContain(`Holder "CN=김영희, O=테스트 주식회사, C=KR" (SHA-256 ${aliceFp}), certified by "CN=holder-ca, O=tsproof test, C=KR" through "CN=root-ca, O=tsproof test, C=KR" (SHA-256 ${rootFp}) from the pack's certs/holder-ca.pem, not an anchor of yours; revocation not checked.`);
+    expect(line).toContain(
+      `Holder "CN=김영희, O=테스트 주식회사, C=KR" (SHA-256 ${aliceFp}), certified by "CN=holder-ca, O=tsproof test, C=KR" through "CN=root-ca, O=tsproof test, C=KR" (SHA-256 ${rootFp}) from the pack's certs/holder-ca.pem, not an anchor of yours; revocation not checked.`,
+    );
     expect(line).toContain(`Timestamp 1 by TSA "CN=Test TSA EC, O=tsproof test, C=KR" (SHA-256 ${tsaFp}), trusted through "CN=root-ca, O=tsproof test, C=KR" (SHA-256 ${rootFp}) from the pack's certs/tsa-1-ca.pem, not an anchor of yours.`);
     expect(own.stdout).toMatch(/^note {2}anchors from the pack are the pack writer's choice/m);
 
@@ -281,7 +283,9 @@ describe("verify.sh's VERIFIED line says whose anchors it relied on", () => {
     const forgedPack = path.join(forger.dir, 'pack');
     expect((await forger.run(['export', JSON.parse(reg.stdout).receipt, '--format', 'evidence', '--out', forgedPack])).status).toBe(0);
 
-    const real = verify(pack, target).stdout.split('\n').find((l) => l.startsWith('VERIFIED: '))!;
+    const real = verify(pack, target)
+      .stdout.split('\n')
+      .find((l) => l.startsWith('VERIFIED: '))!;
     const fake = verify(forgedPack, target);
     expect(fake.status, fake.stderr).toBe(0); // it is a valid pack — of a self-asserted holder and a home-made TSA
     const fakeLine = fake.stdout.split('\n').find((l) => l.startsWith('VERIFIED: '))!;
@@ -447,5 +451,9 @@ describe('the pack folder is made where nobody else can reach it', () => {
 it('fingerprints agree with openssl x509 -fingerprint -sha256', () => {
   const r = ossl(['x509', '-in', ROOT_CA, '-noout', '-fingerprint', '-sha256']);
   expect(r.stdout.split('=')[1]!.trim().replace(/:/g, '').toLowerCase()).toBe(fingerprint(ROOT_CA));
-  expect(createHash('sha256').update(parseCertificates(readFileSync(ROOT_CA), 'root')[0]!.der).digest('hex')).toBe(fingerprint(ROOT_CA));
+  expect(
+    createHash('sha256')
+      .update(parseCertificates(readFileSync(ROOT_CA), 'root')[0]!.der)
+      .digest('hex'),
+  ).toBe(fingerprint(ROOT_CA));
 });

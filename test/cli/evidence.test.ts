@@ -64,11 +64,19 @@ describe('evidence pack', () => {
     const readme = readFileSync(path.join(pack, 'README.md'), 'utf8');
     expect(readme).toContain('KST');
     expect(readme).toContain('신뢰 기준');
-    expect(readme).toContain(createHash('sha256').update(readFileSync(path.join(PKI, 'root-ca.pem'), 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64').digest('hex'));
+    expect(readme).toContain(
+      createHash('sha256')
+        .update(readFileSync(path.join(PKI, 'root-ca.pem'), 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64')
+        .digest('hex'),
+    );
   });
 
   it('passes for every registered file, with OpenSSL alone', () => {
-    for (const [n, flavour] of [[s.names[0]!, 'busybox'], [s.names[5]!, 'gnu'], [s.names[12]!, 'busybox']] as const) {
+    for (const [n, flavour] of [
+      [s.names[0]!, 'busybox'],
+      [s.names[5]!, 'gnu'],
+      [s.names[12]!, 'busybox'],
+    ] as const) {
       const r = verifySh(pack, path.join(s.work, n), {}, flavour);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('VERIFIED');
@@ -233,7 +241,11 @@ describe('in-toto and show', () => {
     for (const n of s.names) {
       const subj = st.subject.find((x: { name: string }) => x.name === n.normalize('NFC'));
       expect(subj, n).toBeDefined();
-      expect(subj.digest.sha256).toBe(createHash('sha256').update(readFileSync(path.join(s.work, n))).digest('hex'));
+      expect(subj.digest.sha256).toBe(
+        createHash('sha256')
+          .update(readFileSync(path.join(s.work, n)))
+          .digest('hex'),
+      );
     }
     expect(st.predicate.holder.identity).toBe('ca-verified');
     expect(Date.parse(st.predicate.provenTime)).toBeGreaterThan(0);
@@ -283,7 +295,9 @@ describe.skipIf(!HAVE_POPPLER)('PDF certificates (read back with poppler: pdftot
     expect(text).toContain('KST');
     expect(text).toContain('UTC');
     const receipt = JSON.parse(readFileSync(path.join(s.work, s.receipt), 'utf8'));
-    const provenUtc = JSON.parse((await s.run(['show', s.receipt, '--json'])).stdout).provenTime.replace('T', ' ').replace('Z', '');
+    const provenUtc = JSON.parse((await s.run(['show', s.receipt, '--json'])).stdout)
+      .provenTime.replace('T', ' ')
+      .replace('Z', '');
     expect(text).toContain(provenUtc);
     for (const e of receipt.entries) {
       expect(text).toContain(e.digests.sha256);
@@ -303,8 +317,16 @@ describe.skipIf(!HAVE_POPPLER)('PDF certificates (read back with poppler: pdftot
     const text = pdfText(ko);
     expect(text).toContain('원본 등록 증명서');
     expect(text).not.toContain('Certificate of Registration');
-    expect(text).toContain(createHash('sha256').update(readFileSync(path.join(s.work, one))).digest('hex'));
-    expect(text).not.toContain(createHash('sha256').update(readFileSync(path.join(s.work, s.names[5]!))).digest('hex'));
+    expect(text).toContain(
+      createHash('sha256')
+        .update(readFileSync(path.join(s.work, one)))
+        .digest('hex'),
+    );
+    expect(text).not.toContain(
+      createHash('sha256')
+        .update(readFileSync(path.join(s.work, s.names[5]!)))
+        .digest('hex'),
+    );
     expect(text).toContain('다른 파일 12개');
     const en = path.join(s.dir, 'cert-en.pdf');
     expect((await s.run(['certificate', s.receipt, '--file', one, '--lang', 'en', '--out', en])).status).toBe(0);

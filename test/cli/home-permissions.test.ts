@@ -39,7 +39,10 @@ describe('home folders other users can write', () => {
       const ws = await planted();
       const p = path.join(ws.home, folder);
       chmodSync(p, 0o777);
-      for (const args of [['verify', 'a.txt'], ['trust', 'list']]) {
+      for (const args of [
+        ['verify', 'a.txt'],
+        ['trust', 'list'],
+      ]) {
         expectOneLineError(await ws.run(args), 2, new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is writable by other users \\(mode 0777\\).*chmod go-w`));
       }
       chmodSync(p, 0o700);
@@ -61,7 +64,10 @@ describe('home folders other users can write', () => {
     const ws = await aliceWorkspace(PREFIX);
     writeFileSync(path.join(ws.work, 'a.txt'), 'a');
     const dir = path.join(ws.home, 'identities', readdirSync(path.join(ws.home, 'identities'))[0]!);
-    for (const [p, mode] of [[dir, 0o770], [path.join(dir, 'key.pem'), 0o666]] as const) {
+    for (const [p, mode] of [
+      [dir, 0o770],
+      [path.join(dir, 'key.pem'), 0o666],
+    ] as const) {
       const was = mode === 0o770 ? 0o700 : 0o600;
       chmodSync(p, mode);
       expectOneLineError(await ws.run(['register', 'a.txt', '--tsa', tsa.url]), 2, /is writable by other users/);

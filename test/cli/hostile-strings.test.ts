@@ -108,7 +108,10 @@ describe('hostile strings are shown escaped, never raw (terminal and PDF)', () =
       const store = await ws.run(['identity', 'new', '--name', HOSTILE, '--as', 'eve']);
       expect(store.status, store.stderr).toBe(0);
       expectShownSafely('identity new', store.stdout + store.stderr);
-      for (const args of [['identity', 'list'], ['identity', 'show', 'eve']]) {
+      for (const args of [
+        ['identity', 'list'],
+        ['identity', 'show', 'eve'],
+      ]) {
         const out = await ws.run(args);
         expect(out.status).toBe(0);
         expectShownSafely(args.join(' '), out.stdout + out.stderr);

@@ -47,6 +47,11 @@ describe('.tsproofignore and --exclude', () => {
     writeFileSync(path.join(ws.work, 'd', '.tsproofignore'), '*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\n');
     const r = await ws.run(['hash', 'd']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => l.split('  ')[1])).toEqual([`d/${'a'.repeat(34)}`]);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('  ')[1]),
+    ).toEqual([`d/${'a'.repeat(34)}`]);
   });
 });

@@ -55,14 +55,14 @@ console.log(JSON.stringify({ hashes, root: reg.merkleRoot, holder: reg.verificat
   const r = await run(BUNDLED_NODE, ['use.mjs'], { cwd: proj, env });
   expect(r.status, r.stderr).toBe(0);
   const out = JSON.parse(r.stdout);
-  expect(out.hashes).toEqual([
-    { file: 'a.txt', size: 10, digests: { sha256: execFileSync('sha256sum', ['a.txt'], { cwd: proj, encoding: 'utf8' }).split(' ')[0] } },
-    expect.objectContaining({ file: 'b.txt', size: 10 }),
-  ]);
+  expect(out.hashes).toEqual([{ file: 'a.txt', size: 10, digests: { sha256: execFileSync('sha256sum', ['a.txt'], { cwd: proj, encoding: 'utf8' }).split(' ')[0] } }, expect.objectContaining({ file: 'b.txt', size: 10 })]);
   expect(out.root).toMatch(/^[0-9a-f]{64}$/);
   expect(out).toMatchObject({ receiptOk: true, fileOk: true, changed: [false, 'modified'], bad: { input: true, code: 'MALFORMED_RECEIPT' } });
   // The receipt it wrote is one the CLI verifies.
-  const cli = await run(BUNDLED_NODE, [path.join(proj, 'node_modules', 'tsproof', 'bin', 'tsproof.js'), 'verify', 'a.txt', '--receipt', 'r.tsproof.json', '--quiet'], { cwd: proj, env: { ...env, TSPROOF_HOME: path.join(proj, 'home'), TSPROOF_TRUST: env.ROOT_PEM } });
+  const cli = await run(BUNDLED_NODE, [path.join(proj, 'node_modules', 'tsproof', 'bin', 'tsproof.js'), 'verify', 'a.txt', '--receipt', 'r.tsproof.json', '--quiet'], {
+    cwd: proj,
+    env: { ...env, TSPROOF_HOME: path.join(proj, 'home'), TSPROOF_TRUST: env.ROOT_PEM },
+  });
   expect(cli.status, cli.stderr).toBe(0);
 }, 120_000);
 

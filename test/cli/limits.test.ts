@@ -124,7 +124,11 @@ describe('verify, show, export and certificate: hostile receipts', () => {
       },
       /zeros\.json: not a valid receipt: entries\[0\]: expected an object; .*\(\+\d+ more; reading stopped\)/,
     ],
-    ['a token with a 256 KiB serial number', () => JSON.stringify(withToken(token({ imprint: signatureValueDigest(), serialRaw: hugeSerial() }))), /serial\.json: TSTInfo\.serialNumber: an INTEGER of 262144 bytes is beyond the limit of 128 bytes/],
+    [
+      'a token with a 256 KiB serial number',
+      () => JSON.stringify(withToken(token({ imprint: signatureValueDigest(), serialRaw: hugeSerial() }))),
+      /serial\.json: TSTInfo\.serialNumber: an INTEGER of 262144 bytes is beyond the limit of 128 bytes/,
+    ],
     ['17 timestamps', () => JSON.stringify({ ...receipt, timestamps: new Array(17).fill((receipt.timestamps as object[])[0]) }), /timestamps\.json: more than 16 timestamps \(the limit\)/],
     ['an entry of 70 KiB', () => JSON.stringify({ ...receipt, entries: [{ ...(receipt.entries as object[])[0], name: 'n'.repeat(70_000) }] }), /entry\.json: entries\[0\] is larger than the limit of 64 KiB/],
   ];
@@ -132,7 +136,9 @@ describe('verify, show, export and certificate: hostile receipts', () => {
     'a well-formed receipt needing more heap than the process may use (an abort before)',
     () => {
       // 400,000 entries (~90 MB): within the limits, beyond what a 64 MB heap holds.
-      const entry = JSON.stringify((receipt.entries as object[])[0]).slice(1, -1).replace(/"index":\d+,?/, '');
+      const entry = JSON.stringify((receipt.entries as object[])[0])
+        .slice(1, -1)
+        .replace(/"index":\d+,?/, '');
       const text = JSON.stringify({ ...receipt, entries: [] });
       const at = text.indexOf('"entries":[') + 11;
       return `${text.slice(0, at)}${Array.from({ length: 400_000 }, (_, i) => `{"index":${i},${entry}}`).join(',')}${text.slice(at)}`;
@@ -170,7 +176,11 @@ describe('register: hostile TSA answers', () => {
     });
   const rejection = (statusInfo: Uint8Array) => der.sequence(statusInfo);
   const cases: [string, (base: ForgeOptions) => Uint8Array, RegExp][] = [
-    ['a rejection whose failure info is a megabyte of set bits (~1 GB)', () => rejection(der.sequence(der.integer(2), der.bitString(new Uint8Array(1_000_000).fill(0xff)))), /the TSA refused the request: rejection \(badAlg, bit1, badRequest, .*, systemFailure, … 7999988 more\)/],
+    [
+      'a rejection whose failure info is a megabyte of set bits (~1 GB)',
+      () => rejection(der.sequence(der.integer(2), der.bitString(new Uint8Array(1_000_000).fill(0xff)))),
+      /the TSA refused the request: rejection \(badAlg, bit1, badRequest, .*, systemFailure, … 7999988 more\)/,
+    ],
     ['a rejection with a megabyte of status text', () => rejection(der.sequence(der.integer(2), der.sequence(der.utf8('z'.repeat(1_000_000))))), /the TSA refused the request: rejection \(z+…\)/],
     ['a token with a 256 KiB serial number', (base) => grantedResponse(forgeToken({ ...base, serialRaw: hugeSerial() })), /TSTInfo\.serialNumber: an INTEGER of 262144 bytes is beyond the limit of 128 bytes/],
     ['a token with a 256 KiB policy OID', (base) => grantedResponse(forgeToken({ ...base, policyRaw: hugePolicy() })), /TSTInfo\.policy: an OBJECT IDENTIFIER of 262146 bytes is beyond the limit of 128 bytes/],

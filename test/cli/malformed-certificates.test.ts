@@ -71,7 +71,13 @@ describe('certificates that are cut short or malformed', () => {
     const ws = workspace();
     const pki = new OpensslPki('tsproof-malformed-');
     const root = pki.issue('root', { subject: '/C=KR/O=Some TSA/CN=Root', from: FROM, to: UNTIL, ext: CA_EXT });
-    const bad = pki.issueFiles('tsa-bad-ku', { subject: '/C=KR/O=Some TSA/CN=TSA with a malformed key usage', issuer: root, from: FROM, to: UNTIL, ext: ['basicConstraints=critical,CA:FALSE', 'extendedKeyUsage=critical,timeStamping', 'keyUsage=critical,DER:0300'] });
+    const bad = pki.issueFiles('tsa-bad-ku', {
+      subject: '/C=KR/O=Some TSA/CN=TSA with a malformed key usage',
+      issuer: root,
+      from: FROM,
+      to: UNTIL,
+      ext: ['basicConstraints=critical,CA:FALSE', 'extendedKeyUsage=critical,timeStamping', 'keyUsage=critical,DER:0300'],
+    });
     // tsproof will not parse this certificate, so the token is signed with a stand-in holding just its bytes, issuer and serial.
     const certDer = new Uint8Array(Buffer.from(readFileSync(bad.pem, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64'));
     const tbs = seq(seq(parse(certDer), 'certificate')[0], 'tbsCertificate');

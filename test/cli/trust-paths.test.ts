@@ -80,7 +80,7 @@ describe('a pinned end-entity certificate issues nothing', () => {
     expect(human.stdout + human.stderr).not.toMatch(/certified by trusted/);
   });
 
-  it('a TSA certificate minted with a pinned TSA certificate\'s key does not chain (exit 1), as openssl ts -verify says', async () => {
+  it("a TSA certificate minted with a pinned TSA certificate's key does not chain (exit 1), as openssl ts -verify says", async () => {
     const ws = workspace();
     const data = Buffer.from('data');
     const token = forgeToken({ cert: c['minted-tsa']!.cert, key: c['minted-tsa']!.key, certificates: [c['minted-tsa']!.cert, c['pinned-tsa']!.cert], imprintAlgorithm: 'sha256', imprint: hash('sha256', data), genTime: d('2026-01-01') });
@@ -88,7 +88,11 @@ describe('a pinned end-entity certificate issues nothing', () => {
     writeFileSync(path.join(ws.work, 'd.bin'), data);
     const r = await ws.run(['ts', 'verify', '--token', 't.tst', '--data', 'd.bin', '--trust', c['pinned-tsa']!.pem, '--json']);
     expect(r.status).toBe(1);
-    expect(result(r).checks.filter((x: { ok: boolean }) => !x.ok).map((x: { id: string }) => x.id)).toEqual(['timestamp.chain']);
+    expect(
+      result(r)
+        .checks.filter((x: { ok: boolean }) => !x.ok)
+        .map((x: { id: string }) => x.id),
+    ).toEqual(['timestamp.chain']);
     expect(check(r, 'timestamp.chain').detail).toMatch(/is not a CA/);
     const ossl = openssl(['ts', '-verify', '-token_in', '-in', 't.tst', '-data', 'd.bin', '-partial_chain', '-CAfile', c['pinned-tsa']!.pem, '-untrusted', c['pinned-tsa']!.pem, '-attime', String(d('2026-01-01').getTime() / 1000)], ws.work);
     expect(ossl.ok).toBe(false);

@@ -39,11 +39,14 @@ async function tsa(limits?: Partial<ServerLimits>, wrap?: string[]): Promise<Tsa
 /** One request on its own connection (no keep-alive pool holding sockets), from `from`. */
 function request(port: number, o: { path?: string; method?: string; body?: Uint8Array; from?: string; timeoutMs?: number } = {}): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: o.path ?? '/', method: o.method ?? 'GET', agent: false, localAddress: o.from ?? '127.0.0.1', headers: { connection: 'close', ...(o.body ? { 'content-type': 'application/timestamp-query' } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks) }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: o.path ?? '/', method: o.method ?? 'GET', agent: false, localAddress: o.from ?? '127.0.0.1', headers: { connection: 'close', ...(o.body ? { 'content-type': 'application/timestamp-query' } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks) }));
+      },
+    );
     req.setTimeout(o.timeoutMs ?? 10_000, () => req.destroy(new Error(`no answer within ${o.timeoutMs ?? 10_000} ms`)));
     req.on('error', reject);
     req.end(o.body);
@@ -82,7 +85,10 @@ function raw(port: number, from = '127.0.0.2'): Promise<Raw> {
  */
 async function startBody(r: Raw): Promise<void> {
   r.socket.write('POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n');
-  await until(async () => r.received(), (x) => /100 Continue/.test(x));
+  await until(
+    async () => r.received(),
+    (x) => /100 Continue/.test(x),
+  );
   r.socket.write('ab');
 }
 
@@ -109,10 +115,16 @@ describe('connection caps', () => {
     // A client with a kept-alive connection, idle while the flood comes.
     const client = await raw(s.port, '127.0.0.1');
     client.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
-    await until(async () => client.received(), (x) => x.includes('"status":"ok"'));
+    await until(
+      async () => client.received(),
+      (x) => x.includes('"status":"ok"'),
+    );
     // 400 silent sockets from eight addresses (50 each, under the per-client cap of 64).
     const idle = await Promise.all(Array.from({ length: 400 }, (_, i) => raw(s.port, `127.0.0.${2 + (i % 8)}`)));
-    await until(() => stats(s.port).catch(() => ({ evicted: 0 })), (c) => c.evicted >= 400 - 184);
+    await until(
+      () => stats(s.port).catch(() => ({ evicted: 0 })),
+      (c) => c.evicted >= 400 - 184,
+    );
     const h = await health(s.port);
     expect(h.status).toBe(200);
     // The cap was lowered to fit the limit, and the operator told.
@@ -126,7 +138,10 @@ describe('connection caps', () => {
     expect(readdirSync(`/proc/${s.child.pid}/fd`).length).toBeLessThan(256);
     // The kept-alive client's connection was not the one to give way: its client holds one only.
     client.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
-    await until(async () => client.received(), (x) => x.split('"status":"ok"').length === 3);
+    await until(
+      async () => client.received(),
+      (x) => x.split('"status":"ok"').length === 3,
+    );
     expect(client.socket.destroyed).toBe(false);
     // The oldest idle sockets were the ones closed.
     const closedEarly = idle.slice(0, 100).filter((r) => r.socket.destroyed || r.socket.readableEnded).length;
@@ -163,8 +178,14 @@ describe('connection caps', () => {
     const idle = await Promise.all(Array.from({ length: 6 }, () => raw(s.port, '127.0.0.4')));
     let gone = 0;
     for (const r of idle) void r.closed.then(() => gone++);
-    await until(async () => gone, (n) => n === 4);
-    const h = await until(() => health(s.port), (x) => JSON.parse(x.body.toString()).connections.evicted >= 4);
+    await until(
+      async () => gone,
+      (n) => n === 4,
+    );
+    const h = await until(
+      () => health(s.port),
+      (x) => JSON.parse(x.body.toString()).connections.evicted >= 4,
+    );
     expect(h.status).toBe(200);
     const c = JSON.parse(h.body.toString()).connections;
     expect(c).toMatchObject({ open: 10, reserve: 2 });
@@ -175,7 +196,10 @@ describe('connection caps', () => {
     expect(refused.body.toString()).toMatch(/connection limit/);
     // Once the busy connections go, requests are served again.
     for (const r of busy) r.socket.destroy();
-    const ok = await until(() => request(s.port, { method: 'POST', body: timestampRequest() }).catch(() => ({ status: 0, body: Buffer.alloc(0) })), (x) => x.status === 200);
+    const ok = await until(
+      () => request(s.port, { method: 'POST', body: timestampRequest() }).catch(() => ({ status: 0, body: Buffer.alloc(0) })),
+      (x) => x.status === 200,
+    );
     expect(parseTimeStampResp(new Uint8Array(ok.body)).token).toBeDefined();
   });
   it('with no reserve, a connection beyond a cap whose connections are all busy is answered 503 and closed at once', async () => {
@@ -187,7 +211,10 @@ describe('connection caps', () => {
     expect(refused.received()).toMatch(/^HTTP\/1\.1 503 [\s\S]*Retry-After: 1/);
     // Once the bodies end (here: their senders go), the server answers again.
     for (const r of busy) r.socket.destroy();
-    const h = await until(() => health(s.port).catch(() => undefined), (x) => x?.status === 200);
+    const h = await until(
+      () => health(s.port).catch(() => undefined),
+      (x) => x?.status === 200,
+    );
     expect(JSON.parse(h!.body.toString()).connections.refused).toBeGreaterThanOrEqual(1);
   });
 });
@@ -289,7 +316,10 @@ describe('logging', () => {
     try {
       const idle = await Promise.all(Array.from({ length: 12 }, () => raw(port)));
       await Promise.all(idle.slice(0, 10).map((r) => r.closed));
-      await until(async () => log.at(-1)?.evicted, (n) => n === 10);
+      await until(
+        async () => log.at(-1)?.evicted,
+        (n) => n === 10,
+      );
       expect(log.at(-1)).toMatchObject({ event: 'connections', open: 2, evicted: 10, refused: 0 });
       expect(log.length).toBeLessThanOrEqual(2); // ten evictions, within one or two intervals
       const lines = log.length;

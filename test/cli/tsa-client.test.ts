@@ -231,7 +231,11 @@ describe('trust anchors', () => {
       expect((await s.run(['trust', 'add', path.join(PKI, 'root-ca.pem'), '--for', 'holder'])).status).toBe(0);
       expect(JSON.parse((await s.run(['verify', 'a.txt', '--json'])).stdout).results[0].holder.identity).toBe('ca-verified');
       const list = await s.run(['trust', 'list', '--json']);
-      expect(JSON.parse(list.stdout).anchors.map((a: { purpose: string }) => a.purpose).sort()).toEqual(['holder', 'tsa']);
+      expect(
+        JSON.parse(list.stdout)
+          .anchors.map((a: { purpose: string }) => a.purpose)
+          .sort(),
+      ).toEqual(['holder', 'tsa']);
       // A TSA anchor trusted only for times before 2026: today's tokens no longer chain.
       expect((await s.run(['trust', 'remove', id])).status).toBe(0);
       expect((await s.run(['trust', 'add', path.join(PKI, 'root-ca.pem'), '--for', 'tsa', '--valid-to', '2025-12-31'])).status).toBe(0);

@@ -90,7 +90,14 @@ describe('configuration (tsa.json)', () => {
       expect(v.checks.filter((c) => !c.ok)).toEqual([]);
       expect(v.checks.find((c) => c.id === 'timestamp.ess-certid')!.detail.render()).toMatch(/v1 .*v2|v2 .*v1/);
       // OpenSSL prints what it sees.
-      writeFileSync(path.join(dir, 'r.tsr'), Buffer.from(await (await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: encodeTimeStampReq({ digestAlgorithm: 'sha256', digest: hash('sha256', Buffer.from('x')), certReq: true }) })).arrayBuffer()));
+      writeFileSync(
+        path.join(dir, 'r.tsr'),
+        Buffer.from(
+          await (
+            await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: encodeTimeStampReq({ digestAlgorithm: 'sha256', digest: hash('sha256', Buffer.from('x')), certReq: true }) })
+          ).arrayBuffer(),
+        ),
+      );
       const text = execFileSync('openssl', ['ts', '-reply', '-in', path.join(dir, 'r.tsr'), '-text'], { encoding: 'utf8' });
       expect(text).toMatch(/Accuracy: unspecified seconds, 0x01F4 millis/);
       expect(text).toMatch(/Ordering: yes/);
@@ -110,7 +117,20 @@ describe('configuration (tsa.json)', () => {
   it('serves from a PKCS#12 key (passphrase from the environment) and from a CSR-issued certificate', async () => {
     const dir = tmp();
     // A TSA key and certificate from elsewhere, in a PKCS#12 file.
-    execFileSync('openssl', ['pkcs12', '-export', '-in', path.join(PKI, 'tsa-rsa.pem'), '-inkey', path.join(PKI, 'tsa-rsa.key'), '-certfile', path.join(PKI, 'intermediate-ca.pem'), '-out', path.join(dir, 'tsa.p12'), '-passout', `pass:${PASSPHRASE}`]);
+    execFileSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-in',
+      path.join(PKI, 'tsa-rsa.pem'),
+      '-inkey',
+      path.join(PKI, 'tsa-rsa.key'),
+      '-certfile',
+      path.join(PKI, 'intermediate-ca.pem'),
+      '-out',
+      path.join(dir, 'tsa.p12'),
+      '-passout',
+      `pass:${PASSPHRASE}`,
+    ]);
     writeFileSync(path.join(dir, 'tsa.json'), JSON.stringify({ pkcs12: 'tsa.p12' }));
     const refused = await runCli(['tsa', 'serve', '--dir', dir, '--port', '0'], { env: { TSPROOF_HOME: path.join(dir, 'home') } });
     expect(refused.stderr).toMatch(/set TSPROOF_TSA_PASSPHRASE/);
@@ -128,7 +148,11 @@ describe('configuration (tsa.json)', () => {
     const init = await runCli(['tsa', 'init', '--dir', d2, '--csr', path.join(d2, 'tsa.csr')], { env: { TSPROOF_HOME: path.join(d2, 'home') } });
     expect(init.status, init.stderr).toBe(0);
     writeFileSync(path.join(d2, 'ext.cnf'), 'extendedKeyUsage=critical,timeStamping\nkeyUsage=critical,digitalSignature\nbasicConstraints=critical,CA:FALSE\n');
-    execFileSync('openssl', ['x509', '-req', '-in', 'tsa.csr', '-CA', path.join(PKI, 'root-ca.pem'), '-CAkey', path.join(PKI, 'root-ca.key'), '-CAserial', path.join(d2, 'root-ca.srl'), '-CAcreateserial', '-days', '365', '-extfile', 'ext.cnf', '-out', 'tsa.pem'], { cwd: d2, stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['x509', '-req', '-in', 'tsa.csr', '-CA', path.join(PKI, 'root-ca.pem'), '-CAkey', path.join(PKI, 'root-ca.key'), '-CAserial', path.join(d2, 'root-ca.srl'), '-CAcreateserial', '-days', '365', '-extfile', 'ext.cnf', '-out', 'tsa.pem'],
+      { cwd: d2, stdio: 'ignore' },
+    );
     const s2 = await startTsaServe(d2);
     try {
       const r = await ask(s2.url);
@@ -186,7 +210,10 @@ describe('accepted by real clients', () => {
     try {
       writeFileSync(path.join(dir, 'Hello.txt'), 'hello');
       execFileSync('jar', ['cf', 'app.jar', 'Hello.txt'], { cwd: dir });
-      execFileSync('keytool', ['-genkeypair', '-alias', 'dev', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=Test Developer', '-validity', '30', '-storetype', 'PKCS12', '-keystore', 'dev.p12', '-storepass', 'changeit'], { cwd: dir, stdio: 'ignore' });
+      execFileSync('keytool', ['-genkeypair', '-alias', 'dev', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=Test Developer', '-validity', '30', '-storetype', 'PKCS12', '-keystore', 'dev.p12', '-storepass', 'changeit'], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
       const sign = spawnSync('jarsigner', ['-keystore', 'dev.p12', '-storepass', 'changeit', '-tsa', s.url, 'app.jar', 'dev'], { cwd: dir, encoding: 'utf8' });
       expect(sign.status, sign.stdout + sign.stderr).toBe(0);
       const verify = spawnSync('jarsigner', ['-verify', '-verbose', '-certs', 'app.jar'], { cwd: dir, encoding: 'utf8' });

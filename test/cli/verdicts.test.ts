@@ -26,7 +26,10 @@ import { removeToolDirs, runVerifySh } from '../helpers/evidence.js';
 const PASS = 'verdicts passphrase 12';
 const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 /** SHA-256 of a PEM certificate's DER, as tsproof and OpenSSL print it. */
-const fingerprint = (pem: string) => createHash('sha256').update(Buffer.from(readFileSync(pem, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64')).digest('hex');
+const fingerprint = (pem: string) =>
+  createHash('sha256')
+    .update(Buffer.from(readFileSync(pem, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64'))
+    .digest('hex');
 const pdfText = (pdf: string) => execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\f/g, '\n');
 const json = (s: string) => JSON.parse(s) as { ok: boolean; results: Result[] };
 interface Result {
@@ -352,7 +355,10 @@ describe('wrong receipt, tampered file, packs, reports', () => {
   let ra: string;
   let rb: string;
   beforeAll(async () => {
-    for (const [dir, text] of [['proj-a', 'part A\n'], ['proj-b', 'part B\n']] as const) {
+    for (const [dir, text] of [
+      ['proj-a', 'part A\n'],
+      ['proj-b', 'part B\n'],
+    ] as const) {
       mkdirSync(path.join(real.work, dir), { recursive: true });
       writeFileSync(path.join(real.work, dir, 'part.step'), text);
     }

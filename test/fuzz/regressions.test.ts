@@ -11,7 +11,9 @@ import { contractBreach, type Target } from '../../fuzz/lib/target.ts';
 import { ROOT } from '../helpers/fixtures.js';
 
 const DIR = path.join(ROOT, 'test', 'fuzz', 'regressions');
-const targets = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const targets = readdirSync(DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 describe('fuzz findings stay fixed', () => {
   for (const name of targets) {

@@ -89,7 +89,11 @@ export function pfxParts(pfx: Uint8Array): { authSafe: Uint8Array; macData: Uint
  * gives the HMAC key. `keyLength` is what the parameters say; `derive` how many bytes the key
  * really has (to build a file whose MAC is right for a flawed parameter); `macLength` truncates.
  */
-export function pbmac1MacData(authSafe: Uint8Array, password: string, o: { salt?: Uint8Array; iterations?: bigint | number; keyLength?: number; derive?: number; hmac?: 'sha256' | 'sha512'; macLength?: number; kdf?: Uint8Array }): Uint8Array {
+export function pbmac1MacData(
+  authSafe: Uint8Array,
+  password: string,
+  o: { salt?: Uint8Array; iterations?: bigint | number; keyLength?: number; derive?: number; hmac?: 'sha256' | 'sha512'; macLength?: number; kdf?: Uint8Array },
+): Uint8Array {
   const hmac = o.hmac ?? 'sha256';
   const salt = o.salt ?? randomBytes(16);
   const iterations = o.iterations ?? 2048;

@@ -29,7 +29,11 @@ export function makeRecipient(dir: string, name: string, cn: string, kind: 'rsa'
   const keys = kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: kind === 'p256' ? 'P-256' : 'P-384' });
   const ca = party('holder-ca');
   const cert = buildCertificate({
-    subject: [['C', 'KR'], ['O', '임치 시험'], ['CN', cn]],
+    subject: [
+      ['C', 'KR'],
+      ['O', '임치 시험'],
+      ['CN', cn],
+    ],
     publicKey: keys.publicKey,
     issuer: ca.cert,
     issuerKey: ca.key,

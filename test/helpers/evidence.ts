@@ -52,12 +52,7 @@ export interface ScriptRun {
  * Runs `script` (default: the pack's own verify.sh) on `file` from a fresh copy of `pack` made
  * under `scratch`, with only the tools of `toolDir` on the PATH.
  */
-export function runVerifySh(
-  scratch: string,
-  pack: string,
-  file: string,
-  o: { env?: Record<string, string>; flavour?: Flavour; shell?: 'bash' | 'sh'; script?: string; bash?: boolean; path?: string } = {},
-): ScriptRun {
+export function runVerifySh(scratch: string, pack: string, file: string, o: { env?: Record<string, string>; flavour?: Flavour; shell?: 'bash' | 'sh'; script?: string; bash?: boolean; path?: string } = {}): ScriptRun {
   const fresh = mkdtempSync(path.join(scratch, 'pack-copy-'));
   const copy = path.join(fresh, 'pack');
   cpSync(pack, copy, { recursive: true });

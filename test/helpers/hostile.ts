@@ -57,7 +57,10 @@ export async function resigned(receipt: Receipt, manifest: Uint8Array, tsaUrl: s
     essChain: id.chain.slice(1),
   });
   const { stamps } = await obtainTimestamps([{ url: tsaUrl }], prepared.signature, 1, { random: (n) => randomBytes(n), now: () => new Date(), anchors: [party('root-ca').cert], retries: 0, timeoutMs: 5000 });
-  const cms = assembleSignedData(prepared, stamps.map((s) => attribute(OID.signatureTimeStampToken, s.token)));
+  const cms = assembleSignedData(
+    prepared,
+    stamps.map((s) => attribute(OID.signatureTimeStampToken, s.token)),
+  );
   return { ...receipt, manifest: toBase64(manifest), signature: toBase64(cms), timestamps: stamps.map((s) => ({ tsa: s.url, token: toBase64(s.token), certificates: [] })) };
 }
 

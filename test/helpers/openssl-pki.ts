@@ -40,7 +40,11 @@ export const CA_EXT = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,k
 export const HOLDER_EXT = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,nonRepudiation'];
 export const TSA_EXT = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=critical,timeStamping'];
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+const stamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 export class OpensslPki {
   readonly dir: string;
@@ -80,7 +84,30 @@ export class OpensslPki {
     const ext = ['subjectKeyIdentifier=hash', ...(o.issuer ? ['authorityKeyIdentifier=keyid'] : []), ...o.ext];
     writeFileSync(path.join(this.dir, `${name}.ext`), `[v3]\n${ext.join('\n')}\n${o.sections ?? ''}\n`);
     const signer = o.issuer ? ['-cert', o.issuer.pem, '-keyfile', o.issuer.keyFile] : ['-selfsign', '-keyfile', keyFile];
-    this.must(['ca', '-batch', '-config', 'ca.cnf', ...signer, '-in', `${name}.csr`, '-out', pem, '-startdate', stamp(o.from), '-enddate', stamp(o.to), '-extfile', `${name}.ext`, '-extensions', 'v3', '-notext', '-preserveDN', '-subj', o.subject, '-utf8']);
+    this.must([
+      'ca',
+      '-batch',
+      '-config',
+      'ca.cnf',
+      ...signer,
+      '-in',
+      `${name}.csr`,
+      '-out',
+      pem,
+      '-startdate',
+      stamp(o.from),
+      '-enddate',
+      stamp(o.to),
+      '-extfile',
+      `${name}.ext`,
+      '-extensions',
+      'v3',
+      '-notext',
+      '-preserveDN',
+      '-subj',
+      o.subject,
+      '-utf8',
+    ]);
     return { pem, keyFile };
   }
 

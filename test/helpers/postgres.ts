@@ -30,7 +30,9 @@ export interface PgCluster {
 export function pgBin(): string | undefined {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return undefined;
-  const versions = readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(path.join(base, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(base, versions[0], 'bin') : undefined;
 }
 
@@ -70,7 +72,10 @@ export async function startPg(o: { durable?: boolean } = {}): Promise<PgCluster>
   // relies on a committed registration being durable once acknowledged).
   const port = await freePort();
   const conf = path.join(data, 'postgresql.conf');
-  writeFileSync(conf, `${readFileSync(conf, 'utf8')}\nlisten_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${dir}'\nmax_connections = 200\nshared_buffers = ${o.durable ? '128MB' : '32MB'}\n${o.durable ? '' : 'fsync = off\nfull_page_writes = off\n'}`);
+  writeFileSync(
+    conf,
+    `${readFileSync(conf, 'utf8')}\nlisten_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${dir}'\nmax_connections = 200\nshared_buffers = ${o.durable ? '128MB' : '32MB'}\n${o.durable ? '' : 'fsync = off\nfull_page_writes = off\n'}`,
+  );
   const log = path.join(dir, 'server.log');
   run(path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
   let stopped = false;

@@ -144,7 +144,14 @@ describe('differential parsing of fuzz mutants', () => {
           else {
             const why = explained(kind, ours, theirs);
             c = `both accept, differ: ${why ?? 'UNEXPLAINED'}`;
-            if (!why) unexplained.push(JSON.stringify(Object.keys(ours).filter((k) => !isDeepStrictEqual(ours[k], theirs[k])).map((k) => [k, ours[k], theirs[k]])).slice(0, 600));
+            if (!why)
+              unexplained.push(
+                JSON.stringify(
+                  Object.keys(ours)
+                    .filter((k) => !isDeepStrictEqual(ours[k], theirs[k]))
+                    .map((k) => [k, ours[k], theirs[k]]),
+                ).slice(0, 600),
+              );
           }
         } else c = ours ? 'only tsproof accepts' : theirs ? 'only pkijs accepts' : 'both refuse';
         counts[c] = (counts[c] ?? 0) + 1;

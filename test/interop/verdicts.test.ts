@@ -47,7 +47,10 @@ describe.skipIf(!present)('every real-world artifact through tsproof ts verify',
       } else if (row.path.includes('untrusted-tsa')) {
         // Fails upstream because FreeTSA is not in the conformance trust root. tsproof never
         // trusts a root embedded in a token: without an explicit anchor the chain fails.
-        const r = spawnSync(process.execPath, [BIN, 'ts', 'verify', '--token', path.join(CORPUS, row.path), '--data', path.join(CORPUS, row.path.replace(/\.tsr$/, '.imprint-input.bin')), '--json'], { env: { PATH: process.env.PATH, TSPROOF_HOME: path.join(os.tmpdir(), 'tsproof-no-trust') }, encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [BIN, 'ts', 'verify', '--token', path.join(CORPUS, row.path), '--data', path.join(CORPUS, row.path.replace(/\.tsr$/, '.imprint-input.bin')), '--json'], {
+          env: { PATH: process.env.PATH, TSPROOF_HOME: path.join(os.tmpdir(), 'tsproof-no-trust') },
+          encoding: 'utf8',
+        });
         expect(r.status).toBe(1);
         expect(JSON.parse(r.stdout).results[0].checks.find((c: { id: string }) => c.id === 'timestamp.chain').ok).toBe(false);
       } else if (row.path.endsWith('_fail.tsr')) {

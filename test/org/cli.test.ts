@@ -53,7 +53,11 @@ describe('tsproof registry (organisation)', () => {
     registrar = JSON.parse(r.stdout).token;
     const l = await ws.run(['--json', 'registry', 'token', 'list'], { TSPROOF_REGISTRY_TOKEN: admin });
     expect(l.status, l.stderr).toBe(0);
-    expect(JSON.parse(l.stdout).tokens.map((k: { role: string }) => k.role).sort()).toEqual(['admin', 'registrar']);
+    expect(
+      JSON.parse(l.stdout)
+        .tokens.map((k: { role: string }) => k.role)
+        .sort(),
+    ).toEqual(['admin', 'registrar']);
     expect(l.stdout).not.toContain(registrar.slice(21));
     const bad = await ws.run(['registry', 'token', 'create', '--role', 'root', '--name', 'x'], { TSPROOF_REGISTRY_TOKEN: admin });
     expect(bad.status).toBe(2);
@@ -142,7 +146,9 @@ describe('tsproof registry (organisation)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tsproof-orgtls-'));
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     const tls = await startOrgServe([...serverArgs, '--tls-cert', cert, '--tls-key', key], { TSPROOF_REGISTRY_DATABASE: db, TSPROOF_HOME: path.dirname(serverArgs[2]!) });
     try {
@@ -164,7 +170,12 @@ describe('tsproof registry (organisation)', () => {
     const before = await ws.run(['registry', 'list', '--remote'], env());
     expect(before.status, before.stderr).toBe(0);
     pg.sql(db, `UPDATE registrations SET pushed_at = pushed_at + interval '1 second' WHERE seq = 0`);
-    for (const args of [['registry', 'list', '--remote'], ['registry', 'find', 'drawing.dwg', '--remote'], ['registry', 'audit', '--remote'], ['registry', 'push']]) {
+    for (const args of [
+      ['registry', 'list', '--remote'],
+      ['registry', 'find', 'drawing.dwg', '--remote'],
+      ['registry', 'audit', '--remote'],
+      ['registry', 'push'],
+    ]) {
       const r = await ws.run(args, env());
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(/not consistent with the tree head seen on .*history was edited, reordered or dropped/);

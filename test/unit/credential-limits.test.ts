@@ -65,7 +65,11 @@ describe('PKCS#12: iteration counts beyond the limit are refused before any work
 
   it('a MAC of 10,000,000 iterations (15 s before "wrong passphrase" until now), 2^31−1, or 2^80', async () => {
     const bag = await key();
-    for (const [n, shown] of [[10_000_000n, '10000000'], [2n ** 31n - 1n, '2147483647'], [2n ** 80n, 'more than 2\\^64']] as const) {
+    for (const [n, shown] of [
+      [10_000_000n, '10000000'],
+      [2n ** 31n - 1n, '2147483647'],
+      [2n ** 80n, 'more than 2\\^64'],
+    ] as const) {
       const authSafe = der.sequence(pkcs12Parts.data(der.sequence(bag)));
       await expect(readPkcs12(pkcs12Parts.pfx(authSafe, unverifiableMacData(n)), PW, 'f')).rejects.toSatisfy(fails('LIMIT_EXCEEDED', new RegExp(`f: PKCS#12 MAC asks for ${shown} iterations`)));
     }
@@ -106,7 +110,9 @@ describe('PKCS#12: iteration counts beyond the limit are refused before any work
     const scheme = { kind: 'pbes2-scrypt', N: 1 << 16, r: 8, p: 3 } as const;
     const keyBag = pkcs12Parts.shroudedKeyBag(await encryptPrivateKeyInfo(pkcs8(), PW, scheme));
     const certs = await pbeEncrypt(scheme, der.sequence(pkcs12Parts.certBag(party('holder-ca').cert)), PW);
-    await expect(readPkcs12(pfx(keyBag, { safes: [pkcs12Parts.encryptedData(certs.algorithm, certs.data)] }), PW, 'f')).rejects.toSatisfy(fails('LIMIT_EXCEEDED', /scrypt with N=65536, r=8, p=3 is more work than tsproof allows \(128·N·r·p at most 256 MiB per file\)/));
+    await expect(readPkcs12(pfx(keyBag, { safes: [pkcs12Parts.encryptedData(certs.algorithm, certs.data)] }), PW, 'f')).rejects.toSatisfy(
+      fails('LIMIT_EXCEEDED', /scrypt with N=65536, r=8, p=3 is more work than tsproof allows \(128·N·r·p at most 256 MiB per file\)/),
+    );
   });
 
   it('an iteration count written as a 100,000-byte INTEGER is refused without reading it as a number', async () => {

@@ -63,7 +63,18 @@ describe.skipIf(!shared)('the real NPKI test credential (yessign test CA)', () =
     const from = new Date('2019-01-01T00:00:00Z');
     const until = new Date('2030-01-01T00:00:00Z');
     const root = buildCertificate({ subject: [['CN', '2020 Root']], publicKey: rootKeys.publicKey, issuerKey: rootKeys.privateKey, serial: 1n, notBefore: from, notAfter: until, ca: true, keyUsage: ['keyCertSign'] });
-    const tsaCert = buildCertificate({ subject: [['CN', '2020 TSA']], publicKey: tsaKeys.publicKey, issuer: root, issuerKey: rootKeys.privateKey, serial: 2n, notBefore: from, notAfter: until, ca: false, keyUsage: ['digitalSignature'], extKeyUsage: [OID.timeStamping] });
+    const tsaCert = buildCertificate({
+      subject: [['CN', '2020 TSA']],
+      publicKey: tsaKeys.publicKey,
+      issuer: root,
+      issuerKey: rootKeys.privateKey,
+      serial: 2n,
+      notBefore: from,
+      notAfter: until,
+      ca: false,
+      keyUsage: ['digitalSignature'],
+      extKeyUsage: [OID.timeStamping],
+    });
     const server = createTsaServer(new LocalTimestampAuthority({ key: tsaKeys.privateKey, certificate: tsaCert, chain: [], policy: '1.2.3.4.77', clock, serials: timeOrderedSerials(clock, randomBytes) }));
     const { port } = await listen(server, '127.0.0.1', 0);
     try {
@@ -81,7 +92,11 @@ describe.skipIf(!shared)('the real NPKI test credential (yessign test CA)', () =
       writeFileSync(path.join(dir, 'manifest.json'), p.manifest);
       writeFileSync(path.join(dir, 'sig.p7s'), p.signature);
       writeFileSync(path.join(dir, 'signCert.pem'), chain[0]!.toPEM());
-      const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig.p7s', '-content', 'manifest.json', '-CAfile', 'signCert.pem', '-partial_chain', '-attime', String(Math.floor(at.getTime() / 1000)), '-purpose', 'any', '-out', '/dev/null'], { cwd: dir, encoding: 'utf8' });
+      const r = spawnSync(
+        'openssl',
+        ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig.p7s', '-content', 'manifest.json', '-CAfile', 'signCert.pem', '-partial_chain', '-attime', String(Math.floor(at.getTime() / 1000)), '-purpose', 'any', '-out', '/dev/null'],
+        { cwd: dir, encoding: 'utf8' },
+      );
       expect(r.stderr).toContain('Verification successful');
     } finally {
       server.close();
@@ -100,7 +115,11 @@ describe('NPKI folders in both encodings', () => {
   }
 
   it('OpenSSL decrypts the PBES2/SEED key tsproof wrote (legacy provider)', () => {
-    const out = execFileSync('openssl', ['pkey', '-inform', 'DER', '-in', path.join(NPKI_FIX, 'pbes2-seed', 'signPri.key'), '-passin', `file:${path.join(PKI, 'passphrase-korean.txt')}`, '-provider', 'legacy', '-provider', 'default', '-pubout'], { encoding: 'utf8' });
+    const out = execFileSync(
+      'openssl',
+      ['pkey', '-inform', 'DER', '-in', path.join(NPKI_FIX, 'pbes2-seed', 'signPri.key'), '-passin', `file:${path.join(PKI, 'passphrase-korean.txt')}`, '-provider', 'legacy', '-provider', 'default', '-pubout'],
+      { encoding: 'utf8' },
+    );
     expect(out).toBe(execFileSync('openssl', ['pkey', '-in', path.join(PKI, 'holder-alice.key'), '-pubout'], { encoding: 'utf8' }));
   });
 });

@@ -68,7 +68,11 @@ describe('texts shown to people (displaySafe at the rendering layer)', () => {
     const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
     const unlisted = files(cli)
       .filter((f) => path.basename(f) !== 'output.ts')
-      .flatMap((f) => readFileSync(f, 'utf8').split('\n').map((line) => [path.basename(f), line] as const))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((line) => [path.basename(f), line] as const),
+      )
       .filter(([, line]) => /\b(stdout|stderr)\.write\(|\bw\.write\(|process\.(stdout|stderr)\b(?!\.isTTY)/.test(line))
       .filter(([f, line]) => !allowed.some(([af, re]) => af === f && re.test(line)));
     expect(unlisted).toEqual([]);

@@ -75,7 +75,7 @@ describe('tar', () => {
     }
   });
 
-  it('carries sizes beyond ustar\'s 8 GiB in a pax header', async () => {
+  it("carries sizes beyond ustar's 8 GiB in a pax header", async () => {
     const size = 9 * 1024 ** 3 + 7;
     const header = fileHeader({ name: 'huge.bin', size, mode: 0o644, mtime: 0 });
     const seen: TarMember[] = [];
@@ -135,10 +135,20 @@ describe('tar', () => {
 describe('the archive check', () => {
   it('finds changed, missing, extra, duplicate and refused members, naming each', async () => {
     const entry = (name: string, b: Buffer) => ({ index: 0, name, size: b.length, salt: '00'.repeat(32), digests: { sha256: createHash('sha256').update(b).digest('hex') } });
-    const a = Buffer.from('a'), b = Buffer.from('b'), c = Buffer.from('c');
+    const a = Buffer.from('a'),
+      b = Buffer.from('b'),
+      c = Buffer.from('c');
     const check = new ArchiveCheck([entry('a', a), entry('b', b), entry('gone', c)], ['sha256']);
     const reader = new TarReader(check);
-    await reader.push(tarOf([['a', a], ['b', Buffer.from('B')], ['a', a], ['new', c], ['../up', c]]));
+    await reader.push(
+      tarOf([
+        ['a', a],
+        ['b', Buffer.from('B')],
+        ['a', a],
+        ['new', c],
+        ['../up', c],
+      ]),
+    );
     reader.finish();
     check.finish();
     expect(check.results.map((x) => [x.name, x.status])).toEqual([
@@ -188,7 +198,14 @@ function envelope(name: string, cipher: ContentCipherName, content: Buffer, reci
   const st = statSync(data);
   const keys = { cipher, key: randomBytes(32), iv: randomBytes(cipher === 'aes-256-gcm' ? 12 : 16), macNonce: randomBytes(12) };
   const file = path.join(dir, `${name}.p7m`);
-  writeFileSync(file, envelopeHead(cipher, recipients.map((x) => recipientInfo(recipientOf(x.cert, new Date(), x.name), keys.key)), keys.iv));
+  writeFileSync(
+    file,
+    envelopeHead(
+      cipher,
+      recipients.map((x) => recipientInfo(recipientOf(x.cert, new Date(), x.name), keys.key)),
+      keys.iv,
+    ),
+  );
   const fd = openSync(file, 'a');
   const f: SealFile = { path: data, name: 'file.bin', size: st.size, mode: 0o644, mtime: 0, ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
   const sealed = sealFiles([f], fd, keys);
@@ -291,7 +308,9 @@ describe('a file that changes while it is sealed', () => {
     writeFileSync(data, randomBytes(1000)); // same size, new content, new change time
     const fd = openSync(path.join(dir, 'moving.p7m'), 'w');
     try {
-      expect(() => sealFiles([{ path: data, name: 'm', size: st.size, mode: 0o644, mtime: 0, ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs - 1 }], fd, { cipher: 'aes-256-gcm', key: randomBytes(32), iv: randomBytes(12) })).toThrow(/changed/);
+      expect(() => sealFiles([{ path: data, name: 'm', size: st.size, mode: 0o644, mtime: 0, ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs - 1 }], fd, { cipher: 'aes-256-gcm', key: randomBytes(32), iv: randomBytes(12) })).toThrow(
+        /changed/,
+      );
     } finally {
       closeSync(fd);
     }

@@ -59,12 +59,23 @@ describe('hash engine', () => {
     rmSync(gone);
     const targets = [...paths.slice(0, 50), gone, ...paths.slice(50, 60)].map((p) => ({ path: p, display: path.basename(p) }));
     await expect(hashFiles(targets, { algorithms: ['sha256'] })).rejects.toSatisfy((e: unknown) => e instanceof InputError && e.code === 'FILE_NOT_FOUND' && e.message === 'gone.bin: no such file');
-    await expect(hashFiles([{ path: path.join(dir, 'd'), display: 'd' }, { path: paths[0]!, display: 'x' }], { algorithms: ['sha256'] })).rejects.toThrow(/d: not a regular file/);
+    await expect(
+      hashFiles(
+        [
+          { path: path.join(dir, 'd'), display: 'd' },
+          { path: paths[0]!, display: 'x' },
+        ],
+        { algorithms: ['sha256'] },
+      ),
+    ).rejects.toThrow(/d: not a regular file/);
   });
 
   it('reports progress through the reader it hands out', async () => {
     let read: (() => { bytes: number; files: number }) | undefined;
-    await hashFiles(paths.slice(0, 20).map((p) => ({ path: p, display: p })), { algorithms: ['sha256'], progress: (r) => (read = r) });
+    await hashFiles(
+      paths.slice(0, 20).map((p) => ({ path: p, display: p })),
+      { algorithms: ['sha256'], progress: (r) => (read = r) },
+    );
     const total = paths.slice(0, 20).reduce((n, p) => n + readFileSync(p).length, 0);
     expect(read!()).toEqual({ bytes: total, files: 20 });
   });
@@ -78,7 +89,10 @@ describe('Merkle leaves computed in the hashing lanes', () => {
       const out = Buffer.from(new SharedArrayBuffer(32 * paths.length));
       const pool = new HashPool(threads);
       try {
-        const r = await hashFiles(paths.map((p) => ({ path: p, display: p })), { algorithms: ['sha256', 'sha512'], leaves: { algorithm: 'sha256', names, salts, out }, pool });
+        const r = await hashFiles(
+          paths.map((p) => ({ path: p, display: p })),
+          { algorithms: ['sha256', 'sha512'], leaves: { algorithm: 'sha256', names, salts, out }, pool },
+        );
         r.forEach((d, i) => {
           const expectedLeaf = leafHash('sha256', entryJson({ name: names[i]!, size: d.size, digests: d.digests, salt: salts.slice(i * 64, i * 64 + 64) }));
           expect(out.subarray(i * 32, i * 32 + 32).equals(expectedLeaf), `leaf ${i}`).toBe(true);
@@ -106,7 +120,10 @@ describe('starting the hashing threads early', () => {
     prestartHashPool();
     await releaseHashPool();
     const fresh = takeHashPool();
-    const r = await fresh.hash(paths.slice(0, 4).map((p) => ({ path: p, display: p })), ['sha256']);
+    const r = await fresh.hash(
+      paths.slice(0, 4).map((p) => ({ path: p, display: p })),
+      ['sha256'],
+    );
     expect(r[3]!.digests.sha256).toBe(expected(paths[3]!, 'sha256'));
     await fresh.close();
   });
@@ -124,7 +141,7 @@ describe('starting the hashing threads early', () => {
     expect(hashesManyFiles(['hash', 'd/*.bin'], dir)).toBe(false); // a glob is not a path; the command starts its pool itself
   });
 
-  it("knows every option of hash, register and verify that takes a value (else it would count the value as a path)", () => {
+  it('knows every option of hash, register and verify that takes a value (else it would count the value as a path)', () => {
     const program = buildProgram(processContext(), () => undefined);
     const withValue = (c: { options: readonly { flags: string; required: boolean; optional: boolean; short?: string; long?: string }[] }) =>
       c.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
@@ -162,15 +179,21 @@ describe('a file that changes while it is read', () => {
   };
   const edits: [string, (p: string) => void][] = [
     ['overwritten in place (same size)', (p) => writeFileSync(p, randomBytes(statSync(p).size))],
-    ['one byte patched', (p) => {
-      const fd = openSync(p, 'r+');
-      writeSync(fd, Buffer.from([0x42]), 0, 1, 0);
-      closeSync(fd);
-    }],
-    ['replaced by a new file under its name (autosave)', (p) => {
-      writeFileSync(`${p}.new`, randomBytes(statSync(p).size));
-      renameSync(`${p}.new`, p);
-    }],
+    [
+      'one byte patched',
+      (p) => {
+        const fd = openSync(p, 'r+');
+        writeSync(fd, Buffer.from([0x42]), 0, 1, 0);
+        closeSync(fd);
+      },
+    ],
+    [
+      'replaced by a new file under its name (autosave)',
+      (p) => {
+        writeFileSync(`${p}.new`, randomBytes(statSync(p).size));
+        renameSync(`${p}.new`, p);
+      },
+    ],
     ['truncated', (p) => truncateSync(p, 10)],
     ['deleted', (p) => rmSync(p)],
   ];
@@ -207,15 +230,27 @@ describe('a file that changes while it is read', () => {
     const big = settled('written.bin', 48 * MiB);
     const stable = settled('quiet.bin', 48 * MiB);
     // A writer process patching one byte every millisecond while the pool reads.
-    const writer = spawn(process.execPath, ['-e', `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(big)},'r+');let i=0;process.stdout.write('go\\n');setInterval(()=>fs.writeSync(fd,Buffer.from([i++&255]),0,1,(i*7919)%${48 * MiB}),1)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const writer = spawn(
+      process.execPath,
+      ['-e', `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(big)},'r+');let i=0;process.stdout.write('go\\n');setInterval(()=>fs.writeSync(fd,Buffer.from([i++&255]),0,1,(i*7919)%${48 * MiB}),1)`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
       await new Promise((r) => writer.stdout!.once('data', r));
       const pool = new HashPool(2);
       try {
         await pool.hash([{ path: stable, display: 'quiet.bin' }], ['sha256']); // the worker is up
         // Either lane may take the written file: both must refuse it.
-        for (const order of [[stable, big], [big, stable]]) {
-          await expect(pool.hash(order.map((p) => ({ path: p, display: path.basename(p) })), ['sha256'])).rejects.toSatisfy((e: unknown) => e instanceof InputError && e.code === 'FILE_CHANGED' && e.message.startsWith('written.bin changed while it was read'));
+        for (const order of [
+          [stable, big],
+          [big, stable],
+        ]) {
+          await expect(
+            pool.hash(
+              order.map((p) => ({ path: p, display: path.basename(p) })),
+              ['sha256'],
+            ),
+          ).rejects.toSatisfy((e: unknown) => e instanceof InputError && e.code === 'FILE_CHANGED' && e.message.startsWith('written.bin changed while it was read'));
         }
       } finally {
         await pool.close();

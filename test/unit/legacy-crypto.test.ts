@@ -35,7 +35,11 @@ describe('RC2 block cipher', () => {
   }
 
   it('CBC with PKCS#5 padding agrees with openssl enc -rc2-cbc, -rc2-64-cbc and -rc2-40-cbc (legacy provider), both ways', () => {
-    for (const [cipher, keyLength] of [['rc2-cbc', 16], ['rc2-64-cbc', 8], ['rc2-40-cbc', 5]] as const) {
+    for (const [cipher, keyLength] of [
+      ['rc2-cbc', 16],
+      ['rc2-64-cbc', 8],
+      ['rc2-40-cbc', 5],
+    ] as const) {
       for (const len of [0, 1, 7, 8, 9, 100]) {
         const key = randomBytes(keyLength);
         const iv = randomBytes(8);

@@ -110,9 +110,7 @@ describe('certification path building', () => {
     const ca = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const when = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2035-01-01T00:00:00Z') };
     // Twelve self-signed CA certificates with one name and one key: each verifies as the issuer of every other.
-    const clique = Array.from({ length: 12 }, (_, i) =>
-      buildCertificate({ subject: [['CN', 'Look-alike CA']], publicKey: ca.publicKey, issuerKey: ca.privateKey, serial: BigInt(i + 1), ca: true, keyUsage: ['keyCertSign'], ...when }),
-    );
+    const clique = Array.from({ length: 12 }, (_, i) => buildCertificate({ subject: [['CN', 'Look-alike CA']], publicKey: ca.publicKey, issuerKey: ca.privateKey, serial: BigInt(i + 1), ca: true, keyUsage: ['keyCertSign'], ...when }));
     const leaf = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const tsa = buildCertificate({ subject: [['CN', 'TSA']], publicKey: leaf.publicKey, issuer: clique[0]!, issuerKey: ca.privateKey, serial: 99n, ...when });
     const at = { at: new Date('2026-01-01T00:00:00Z') };
@@ -192,7 +190,12 @@ describe('the receipt reader', () => {
   });
 
   it('counts unknown members without keeping them, and stops at the 100th', () => {
-    expect(() => parseReceiptBytes(doc((r) => (r.note = 'hi')), 'r.json')).toThrow(/^r\.json: not a valid receipt: note: unexpected field$/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => (r.note = 'hi')),
+        'r.json',
+      ),
+    ).toThrow(/^r\.json: not a valid receipt: note: unexpected field$/);
     const many = Buffer.from(`{${Array.from({ length: 1_000_000 }, (_, i) => `"k${i}":0`).join(',')}}`);
     expect(() => parseReceiptBytes(many, 'r.json')).toThrow(/k0: unexpected field; k1: .* \(\+95 more; reading stopped\)/);
   });
@@ -213,26 +216,73 @@ describe('the receipt reader', () => {
   });
 
   it('refuses an entry or a proof beyond its limit', () => {
-    expect(() => parseReceiptBytes(doc((r) => ((r.entries as object[])[1] = { index: 1, name: 'x'.repeat(70_000) })), 'r.json')).toThrow(/r\.json: entries\[1\] is larger than the limit of 64 KiB/);
-    expect(() => parseReceiptBytes(doc((r) => ((r.entries as { proof: string[] }[])[0]!.proof = new Array(65).fill('00'))), 'r.json')).toThrow(/entries\[0\]\.proof holds 65 hashes, beyond the limit of 64/);
-    expect(() => parseReceiptBytes(doc((r) => ((r.entries as object[])[0] = { a: [[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]] })), 'r.json')).toThrow(/JSON nested deeper than 16 levels/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => ((r.entries as object[])[1] = { index: 1, name: 'x'.repeat(70_000) })),
+        'r.json',
+      ),
+    ).toThrow(/r\.json: entries\[1\] is larger than the limit of 64 KiB/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => ((r.entries as { proof: string[] }[])[0]!.proof = new Array(65).fill('00'))),
+        'r.json',
+      ),
+    ).toThrow(/entries\[0\]\.proof holds 65 hashes, beyond the limit of 64/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => ((r.entries as object[])[0] = { a: [[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]] })),
+        'r.json',
+      ),
+    ).toThrow(/JSON nested deeper than 16 levels/);
   });
 
   it('refuses timestamps, tokens and stored certificates beyond their limits', () => {
     const ts = (JSON.parse(text) as Receipt).timestamps[0]!;
-    expect(() => parseReceiptBytes(doc((r) => (r.timestamps = new Array(17).fill(ts))), 'r.json')).toThrow(/r\.json: more than 16 timestamps \(the limit\)/);
-    expect(() => parseReceiptBytes(doc((r) => (r.timestamps = [{ ...ts, token: 'A'.repeat(1_400_000) }])), 'r.json')).toThrow(/timestamps\[0\]\.token is larger than the limit of 1 MiB/);
-    expect(() => parseReceiptBytes(doc((r) => (r.timestamps = [{ ...ts, certificates: new Array(17).fill('MAA=') }])), 'r.json')).toThrow(/timestamps\[0\] stores 17 certificates, beyond the limit of 16/);
-    expect(() => parseReceiptBytes(doc((r) => (r.signature = 'A'.repeat(6_000_000))), 'r.json')).toThrow(/r\.json: signature is larger than the limit of 4 MiB/);
-    expect(() => parseReceiptBytes(doc((r) => (r.revocation = new Array(40_000).fill(0))), 'r.json')).toThrow(/r\.json: more than 64 revocation \(the limit\)/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => (r.timestamps = new Array(17).fill(ts))),
+        'r.json',
+      ),
+    ).toThrow(/r\.json: more than 16 timestamps \(the limit\)/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => (r.timestamps = [{ ...ts, token: 'A'.repeat(1_400_000) }])),
+        'r.json',
+      ),
+    ).toThrow(/timestamps\[0\]\.token is larger than the limit of 1 MiB/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => (r.timestamps = [{ ...ts, certificates: new Array(17).fill('MAA=') }])),
+        'r.json',
+      ),
+    ).toThrow(/timestamps\[0\] stores 17 certificates, beyond the limit of 16/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => (r.signature = 'A'.repeat(6_000_000))),
+        'r.json',
+      ),
+    ).toThrow(/r\.json: signature is larger than the limit of 4 MiB/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => (r.revocation = new Array(40_000).fill(0))),
+        'r.json',
+      ),
+    ).toThrow(/r\.json: more than 64 revocation \(the limit\)/);
     const rev = { certificate: 'ab'.repeat(32), type: 'crl', source: 'http://127.0.0.1/', data: 'A'.repeat(1_500_000) };
-    expect(() => parseReceiptBytes(doc((r) => (r.revocation = [rev] as never)), 'r.json')).toThrow(/r\.json: revocation\[0\] is larger than the limit of/);
+    expect(() =>
+      parseReceiptBytes(
+        doc((r) => (r.revocation = [rev] as never)),
+        'r.json',
+      ),
+    ).toThrow(/r\.json: revocation\[0\] is larger than the limit of/);
   });
 
   it('refuses a receipt whose entries would need more heap than the process may use, instead of aborting', () => {
     const r = JSON.parse(text) as Receipt;
     const many = Buffer.from(JSON.stringify({ ...r, entries: Array.from({ length: 20_000 }, (_, i) => ({ ...r.entries[0], index: i })) }));
-    expect(() => parseReceiptBytes(many, 'r.json', { heapBytes: 2 << 20 })).toThrow(/^r\.json: this receipt needs more memory than this process may use \(over \d+ MB of 2 MB\); give Node more, e\.g\. NODE_OPTIONS=--max-old-space-size=1127$/);
+    expect(() => parseReceiptBytes(many, 'r.json', { heapBytes: 2 << 20 })).toThrow(
+      /^r\.json: this receipt needs more memory than this process may use \(over \d+ MB of 2 MB\); give Node more, e\.g\. NODE_OPTIONS=--max-old-space-size=1127$/,
+    );
     expect(parseReceiptBytes(many, 'r.json', { heapBytes: 64 << 20 }).entries).toHaveLength(20_000);
   });
 

@@ -47,10 +47,7 @@ describe('tokens made by OpenSSL are accepted', () => {
       expect(openssl(['ts', '-query', '-data', 'data.bin', `-${c.alg}`, '-cert', '-out', q], dir).ok).toBe(true);
       const chainFile = path.join(dir, `chain-${c.tsa}.pem`);
       writeFileSync(chainFile, c.chain.map((n) => readFileSync(path.join(PKI, `${n}.pem`), 'utf8')).join('') || readFileSync(path.join(PKI, 'root-ca.pem'), 'utf8'));
-      const made = openssl(
-        ['ts', '-reply', '-config', config(c.ess), '-queryfile', q, '-signer', path.join(PKI, `${c.tsa}.pem`), '-inkey', path.join(PKI, `${c.tsa}.key`), '-chain', chainFile, '-out', r],
-        dir,
-      );
+      const made = openssl(['ts', '-reply', '-config', config(c.ess), '-queryfile', q, '-signer', path.join(PKI, `${c.tsa}.pem`), '-inkey', path.join(PKI, `${c.tsa}.key`), '-chain', chainFile, '-out', r], dir);
       expect(made.stderr, made.stderr).not.toMatch(/error/i);
       expect(made.ok).toBe(true);
       // OpenSSL's own verdict first, then ours.

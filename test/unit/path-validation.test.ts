@@ -109,7 +109,7 @@ const cases: Case[] = [
   ['a pinned holder certificate, alone', 'pinned-holder', ['pinned-holder'], [], 'ok'],
   ['"CN=Any Name" minted with a pinned holder certificate\'s key', 'forged-by-holder', ['pinned-holder'], ['pinned-holder'], 'untrusted'],
   ['a pinned TSA certificate, alone', 'pinned-tsa', ['pinned-tsa'], [], 'ok'],
-  ['a TSA certificate minted with a pinned TSA certificate\'s key', 'forged-by-tsa', ['pinned-tsa'], ['pinned-tsa'], 'untrusted'],
+  ["a TSA certificate minted with a pinned TSA certificate's key", 'forged-by-tsa', ['pinned-tsa'], ['pinned-tsa'], 'untrusted'],
   ['the same, with the root trusted too', 'forged-by-tsa', ['root'], ['pinned-tsa'], 'untrusted'],
   ['an issuer with cA=TRUE but no keyCertSign', 'under-ca-no-keycertsign', ['root'], ['ca-no-keycertsign'], 'untrusted'],
   ['an issuer without basicConstraints', 'under-no-basic-constraints', ['root'], ['no-basic-constraints'], 'untrusted'],
@@ -176,7 +176,12 @@ describe('path validation agrees with openssl verify -attime', () => {
     // Twenty self-signed certificates with the root's name and key, each "issuing" every other
     // and the intermediate: a path search without a bound would try 20!/12! orderings.
     const copies = Array.from({ length: 20 }, (_, i) => pki.issue(`loop-${i}`, { subject: '/C=KR/O=Test/CN=Root', reuseKeyOf: c.root!, from: FROM, to: UNTIL, ext: CA_EXT }));
-    const r = buildPath(c.inter!.cert, copies.map((x) => x.cert), [], { at: AT });
+    const r = buildPath(
+      c.inter!.cert,
+      copies.map((x) => x.cert),
+      [],
+      { at: AT },
+    );
     expect(r.ok).toBe(false);
     expect(r.reason?.render()).toMatch(/^gave up building a path after/);
   });
@@ -187,12 +192,12 @@ describe('timestamp tokens: the TSA path is validated by the same rules, and ope
   type TokenCase = [what: string, tsa: string, signer: string, anchors: string[], pool: string[], genTime: Date, failed: string | undefined];
   const tokenCases: TokenCase[] = [
     ['a good TSA under an intermediate', 'tsa', 'tsa', ['root'], ['inter'], AT, undefined],
-    ['a TSA certificate minted with a pinned TSA certificate\'s key', 'forged-by-tsa', 'forged-by-tsa', ['pinned-tsa'], ['pinned-tsa'], AT, 'timestamp.chain'],
+    ["a TSA certificate minted with a pinned TSA certificate's key", 'forged-by-tsa', 'forged-by-tsa', ['pinned-tsa'], ['pinned-tsa'], AT, 'timestamp.chain'],
     ['the pinned TSA certificate itself', 'pinned-tsa', 'pinned-tsa', ['pinned-tsa'], [], AT, undefined],
     ['a TSA under an intermediate that expired in 2021, token of 2024', 'tsa-under-expired', 'tsa-under-expired', ['root'], ['inter-expired'], AT, 'timestamp.chain-validity'],
     ['the same TSA, token of 2021', 'tsa-under-expired', 'tsa-under-expired', ['root'], ['inter-expired'], d('2021-06-01'), undefined],
     ['a TSA with an unknown critical extension', 'tsa-unknown-critical', 'tsa-unknown-critical', ['root'], ['inter'], AT, 'timestamp.chain-extensions'],
-    ['a TSA outside its CA\'s name constraints', 'tsa-outside-nc', 'tsa-outside-nc', ['root'], ['inter-nc'], AT, 'timestamp.name-constraints'],
+    ["a TSA outside its CA's name constraints", 'tsa-outside-nc', 'tsa-outside-nc', ['root'], ['inter-nc'], AT, 'timestamp.name-constraints'],
   ];
   for (const [what, tsa, signer, anchors, pool, genTime, failed] of tokenCases) {
     it(`${failed ? `fails ${failed} for` : 'accepts'} ${what}`, () => {
@@ -205,8 +210,38 @@ describe('timestamp tokens: the TSA path is validated by the same rules, and ope
       const file = path.join(pki.dir, `${tsa}-${genTime.getTime()}.tst`);
       writeFileSync(file, token);
       writeFileSync(path.join(pki.dir, 'data.bin'), data);
-      const args = ['ts', '-verify', '-token_in', '-in', file, '-data', 'data.bin', '-attime', String(genTime.getTime() / 1000), '-partial_chain', '-CAfile', pki.bundle(`ts-anchors-${tsa}`, anchors.map((n) => c[n]!))];
-      const r = openssl([...args, ...(pool.length ? ['-untrusted', pki.bundle(`ts-pool-${tsa}`, pool.map((n) => c[n]!))] : [])], pki.dir);
+      const args = [
+        'ts',
+        '-verify',
+        '-token_in',
+        '-in',
+        file,
+        '-data',
+        'data.bin',
+        '-attime',
+        String(genTime.getTime() / 1000),
+        '-partial_chain',
+        '-CAfile',
+        pki.bundle(
+          `ts-anchors-${tsa}`,
+          anchors.map((n) => c[n]!),
+        ),
+      ];
+      const r = openssl(
+        [
+          ...args,
+          ...(pool.length
+            ? [
+                '-untrusted',
+                pki.bundle(
+                  `ts-pool-${tsa}`,
+                  pool.map((n) => c[n]!),
+                ),
+              ]
+            : []),
+        ],
+        pki.dir,
+      );
       expect(r.ok, r.stderr).toBe(!failed);
     });
   }

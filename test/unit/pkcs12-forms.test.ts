@@ -100,7 +100,10 @@ describe('PKCS#12 from other writers (issue 11)', () => {
 
 describe('PBMAC1 (RFC 9579)', () => {
   it('Appendix A.1 (HMAC-SHA-256) and A.3 (HMAC-SHA-512) open with "1234"', async () => {
-    for (const [name, v] of [['A.1', RFC9579_A1], ['A.3', RFC9579_A3]] as const) {
+    for (const [name, v] of [
+      ['A.1', RFC9579_A1],
+      ['A.3', RFC9579_A3],
+    ] as const) {
       const { key, chain } = await readPkcs12(v, RFC9579_PASSWORD, name);
       expect(chain[0]!.subject).toBe('CN=tt, OU=rr, O=ee, L=ww, ST=qq, C=XX');
       expect(keyMatchesCertificate(key, chain[0]!)).toBe(true);
@@ -109,7 +112,10 @@ describe('PBMAC1 (RFC 9579)', () => {
   });
 
   it('A.4 (changed iteration count) and A.5 (changed salt) fail the integrity check with the right password', async () => {
-    for (const [name, v] of [['A.4', RFC9579_A4], ['A.5', RFC9579_A5]] as const) {
+    for (const [name, v] of [
+      ['A.4', RFC9579_A4],
+      ['A.5', RFC9579_A5],
+    ] as const) {
       await expect(readPkcs12(v, RFC9579_PASSWORD, name)).rejects.toSatisfy(fails('WRONG_PASSPHRASE', /or the file was altered \(the PKCS#12 integrity check fails\)/));
     }
   });
@@ -162,7 +168,10 @@ describe('SafeContents followed by stray bytes (OpenSSL reads them)', () => {
     return pkcs12Parts.pfx(authSafe, pkcs12Parts.macData(authSafe, bmpPassword(PW)));
   }
 
-  for (const [what, stray] of [['zero bytes', new Uint8Array(7)], ['random bytes', randomBytes(33)]] as const) {
+  for (const [what, stray] of [
+    ['zero bytes', new Uint8Array(7)],
+    ['random bytes', randomBytes(33)],
+  ] as const) {
     it(what, async () => {
       writeFileSync(path.join(dir, 'stray.p12'), await strayPfx(stray));
       expect(opensslReads('stray.p12', PW)).toBe(true);

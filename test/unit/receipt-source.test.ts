@@ -64,8 +64,17 @@ describe('an evidence pack read back as a receipt', () => {
     const folder = path.join(dir, 'pack');
     writeFolder(folder, pack);
     const zipped = path.join(dir, 'pack.zip');
-    writeFileSync(zipped, zip(pack.map((f) => ({ ...f, path: `pack/${f.path}` })), new Date()));
-    for (const [where, kind] of [[folder, 'pack-folder'], [zipped, 'pack-zip']] as const) {
+    writeFileSync(
+      zipped,
+      zip(
+        pack.map((f) => ({ ...f, path: `pack/${f.path}` })),
+        new Date(),
+      ),
+    );
+    for (const [where, kind] of [
+      [folder, 'pack-folder'],
+      [zipped, 'pack-zip'],
+    ] as const) {
       const loaded = await loadReceiptSource(where);
       expect(loaded.kind).toBe(kind);
       const r = loaded.receipt;
@@ -83,7 +92,12 @@ describe('an evidence pack read back as a receipt', () => {
     }
     // Re-packed by another zip tool, deflated, at the top of the archive.
     const other = path.join(dir, 'python.zip');
-    execFileSync('python3', ['-c', 'import sys, zipfile, os\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  for root, _, files in os.walk(sys.argv[2]):\n    for f in files:\n      p = os.path.join(root, f); z.write(p, os.path.relpath(p, sys.argv[2]))', other, folder]);
+    execFileSync('python3', [
+      '-c',
+      'import sys, zipfile, os\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  for root, _, files in os.walk(sys.argv[2]):\n    for f in files:\n      p = os.path.join(root, f); z.write(p, os.path.relpath(p, sys.argv[2]))',
+      other,
+      folder,
+    ]);
     const py = await loadReceiptSource(other);
     expect(py.receipt.signature).toBe(receipt.signature);
     expect(verifyReceipt(py.receipt, { anchors: anchors(), now: new Date() }).ok).toBe(true);
@@ -91,7 +105,10 @@ describe('an evidence pack read back as a receipt', () => {
 
   it('a pack without its URL files (written before they existed) takes the URL from the manifest', async () => {
     const folder = path.join(dir, 'old-pack');
-    writeFolder(folder, pack.filter((f) => !f.path.endsWith('.url')));
+    writeFolder(
+      folder,
+      pack.filter((f) => !f.path.endsWith('.url')),
+    );
     const r = (await loadReceiptSource(folder)).receipt;
     expect(r.timestamps.map((t) => t.tsa)).toEqual([tsa.url]);
     expect(verifyReceipt(r, { anchors: anchors(), now: new Date() }).ok).toBe(true);
@@ -112,13 +129,23 @@ describe('an evidence pack read back as a receipt', () => {
     expect(await looksLikeReceipt(path.join(dir, 'src', 'a.txt'))).toBe(false);
     // A pack whose entries are not entries is bad input.
     const broken = path.join(dir, 'broken-pack');
-    writeFolder(broken, pack.map((f) => (f.path.endsWith('000000.json') ? { ...f, data: '{"name":1}' } : f)));
+    writeFolder(
+      broken,
+      pack.map((f) => (f.path.endsWith('000000.json') ? { ...f, data: '{"name":1}' } : f)),
+    );
     await expect(loadReceiptSource(broken)).rejects.toMatchObject({ code: 'MALFORMED_RECEIPT' });
   });
 });
 
 describe('the zip reader', () => {
-  const good = () => zip([{ path: 'a.txt', data: 'x'.repeat(1000) }, { path: 'b.bin', data: new Uint8Array([1, 2, 3]) }], new Date());
+  const good = () =>
+    zip(
+      [
+        { path: 'a.txt', data: 'x'.repeat(1000) },
+        { path: 'b.bin', data: new Uint8Array([1, 2, 3]) },
+      ],
+      new Date(),
+    );
 
   it('reads what tsproof writes (deflated and stored)', () => {
     const z = unzip(good(), 'good.zip');
@@ -152,7 +179,13 @@ describe('the zip reader', () => {
     z64.writeUInt32LE(0xffffffff, eocd + 16);
     expect(code(() => unzip(z64, 'z64.zip'))).toBe('MALFORMED_RECEIPT');
     // The same name twice would give two readings.
-    const twice = zip([{ path: 'a', data: '1' }, { path: 'a', data: '2' }], new Date());
+    const twice = zip(
+      [
+        { path: 'a', data: '1' },
+        { path: 'a', data: '2' },
+      ],
+      new Date(),
+    );
     expect(code(() => unzip(twice, 'twice.zip'))).toBe('MALFORMED_RECEIPT');
   });
 });

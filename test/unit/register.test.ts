@@ -61,7 +61,10 @@ afterAll(async () => {
 });
 
 const verify = (r: Receipt) => verifyReceipt(r, { anchors: anchors(), now: new Date() });
-const failed = (r: Receipt) => verify(r).checks.filter((c) => !c.ok).map((c) => c.id);
+const failed = (r: Receipt) =>
+  verify(r)
+    .checks.filter((c) => !c.ok)
+    .map((c) => c.id);
 const clone = (): Receipt => JSON.parse(serializeReceipt(reg.receipt));
 
 describe('register', () => {
@@ -193,46 +196,70 @@ describe('a tampered receipt fails a named check', () => {
     ['the signed file count', manifestEdit((m) => (m.merkle.count = 4)), 'signature.signed-attributes'],
     ['the claimed creation time', manifestEdit((m) => (m.created = '2020-01-01T00:00:00.000Z')), 'signature.signed-attributes'],
     ['the receipt id', () => ({ ...clone(), id: '00000000-0000-4000-8000-000000000000' }), 'receipt.id'],
-    ['the signature value', () => {
-      const r = clone();
-      const p = extractPieces(r);
-      const at = Buffer.from(p.signature).indexOf(Buffer.from(p.signatureValue)) + 10;
-      return { ...r, signature: flipBase64(r.signature, at) };
-    }, 'signature.signature'],
+    [
+      'the signature value',
+      () => {
+        const r = clone();
+        const p = extractPieces(r);
+        const at = Buffer.from(p.signature).indexOf(Buffer.from(p.signatureValue)) + 10;
+        return { ...r, signature: flipBase64(r.signature, at) };
+      },
+      'signature.signature',
+    ],
     ['the holder certificate', certificateEdit('김영희'), 'signature.signing-certificate-v2'],
     ["the holder's CA certificate", certificateEdit('holder-ca'), 'signature.signing-certificate-v2'],
-    ['a token (its genTime)', () => {
-      const r = clone();
-      const tok = Buffer.from(r.timestamps[0]!.token, 'base64');
-      const at = tok.indexOf(Buffer.from(new Date().getUTCFullYear().toString())) + 3;
-      tok[at]! ^= 0x01;
-      r.timestamps[0]!.token = tok.toString('base64');
-      return r;
-    }, 'timestamp.binding'],
-    ['the TSA URL', () => {
-      const r = clone();
-      r.timestamps[1]!.tsa = 'http://evil.example/';
-      return r;
-    }, 'timestamp.tsa'],
-    ['a stored certificate', () => {
-      const r = clone();
-      r.timestamps[1]!.certificates.push(Buffer.from(party('tsa-untrusted').cert.der).toString('base64'));
-      return r;
-    }, 'timestamp.stored-certificates'],
-    ['the timestamps list (one removed)', () => {
-      const r = clone();
-      r.timestamps.pop();
-      return r;
-    }, 'timestamp.count'],
+    [
+      'a token (its genTime)',
+      () => {
+        const r = clone();
+        const tok = Buffer.from(r.timestamps[0]!.token, 'base64');
+        const at = tok.indexOf(Buffer.from(new Date().getUTCFullYear().toString())) + 3;
+        tok[at]! ^= 0x01;
+        r.timestamps[0]!.token = tok.toString('base64');
+        return r;
+      },
+      'timestamp.binding',
+    ],
+    [
+      'the TSA URL',
+      () => {
+        const r = clone();
+        r.timestamps[1]!.tsa = 'http://evil.example/';
+        return r;
+      },
+      'timestamp.tsa',
+    ],
+    [
+      'a stored certificate',
+      () => {
+        const r = clone();
+        r.timestamps[1]!.certificates.push(Buffer.from(party('tsa-untrusted').cert.der).toString('base64'));
+        return r;
+      },
+      'timestamp.stored-certificates',
+    ],
+    [
+      'the timestamps list (one removed)',
+      () => {
+        const r = clone();
+        r.timestamps.pop();
+        return r;
+      },
+      'timestamp.count',
+    ],
     ['the manifest encoding', () => ({ ...clone(), manifest: '@@@' }), 'receipt.encoding'],
     // Unsigned CMS fields that OpenSSL (and the evidence pack's verify.sh) would judge differently.
     ["digestAlgorithms (no longer the signer's)", signatureEdit((cms) => editSignedData(cms, (f) => (f[1] = der.setOf(digestAlgorithmId('sha512'))))), 'signature.digest-algorithms'],
     ['the SignerInfo version (2)', signatureEdit((cms) => editSignerInfo(cms, (f) => (f[0] = der.integer(2)))), 'signature.signer-info-version'],
-    ['the signature, now encapsulating the manifest in a UTF8String', () => {
-      const r = clone();
-      const manifest = Buffer.from(r.manifest, 'base64');
-      return signatureEdit((cms) => editSignedData(cms, (f) => (f[2] = der.sequence(der.oid(OID.data), der.explicit(0, tlv(0x0c, manifest))))))();
-    }, 'signature.detached'],
+    [
+      'the signature, now encapsulating the manifest in a UTF8String',
+      () => {
+        const r = clone();
+        const manifest = Buffer.from(r.manifest, 'base64');
+        return signatureEdit((cms) => editSignedData(cms, (f) => (f[2] = der.sequence(der.oid(OID.data), der.explicit(0, tlv(0x0c, manifest))))))();
+      },
+      'signature.detached',
+    ],
   ];
   for (const [what, make, id] of cases) {
     it(`when ${what} changes → ${id}`, () => {

@@ -84,7 +84,10 @@ describe('registry store (node:sqlite)', () => {
     await add(s, rec('c1', '2026-01-01T00:00:00.000Z'), entries(hex('1'), hex('2')));
     const ev = await s.append({ kind: 'secret.create', subject: 'S-1', payload: { name: 'recipe' }, signature: 'AAAA' });
     const events = await s.events();
-    expect(events.map((e) => [e.seq, e.kind])).toEqual([[1, 'registration'], [2, 'secret.create']]);
+    expect(events.map((e) => [e.seq, e.kind])).toEqual([
+      [1, 'registration'],
+      [2, 'secret.create'],
+    ]);
     expect(events[0]!.prev).toBe(GENESIS);
     expect(ev.prev).toBe(events[0]!.hash);
     expect(eventHash(ev)).toBe(ev.hash);

@@ -12,7 +12,14 @@ interface FakeSocket {
   destroyed: boolean;
   destroy(): void;
 }
-const socket = (remoteAddress: string): Socket => ({ remoteAddress, destroyed: false, destroy() { this.destroyed = true; } }) satisfies FakeSocket as unknown as Socket;
+const socket = (remoteAddress: string): Socket =>
+  ({
+    remoteAddress,
+    destroyed: false,
+    destroy() {
+      this.destroyed = true;
+    },
+  }) satisfies FakeSocket as unknown as Socket;
 const destroyed = (s: Socket) => (s as unknown as FakeSocket).destroyed;
 
 describe('clientKey', () => {
@@ -30,7 +37,7 @@ describe('clientKey', () => {
 });
 
 describe('ConnectionGuard', () => {
-  it('at the per-client cap, the client\'s longest-idle connection gives way; busy ones never do', () => {
+  it("at the per-client cap, the client's longest-idle connection gives way; busy ones never do", () => {
     const g = new ConnectionGuard({ maxConnections: 100, maxConnectionsPerClient: 3, healthReserve: 1 });
     const [a, b, c] = [socket('10.0.0.1'), socket('10.0.0.1'), socket('10.0.0.1')];
     for (const s of [a, b, c]) expect(g.admit(s)).toBe('main');

@@ -72,7 +72,7 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
       blob: path.join('designs', 'sensor-capture.bin'),
     };
     await writeFile(path.join(work, files.drawing), '회로도 v1: 전원부 3.3V, MCU, 센서 인터페이스\n');
-    await writeFile(path.join(work, files.part), 'ISO-10303-21;\nHEADER;\nFILE_NAME(\'bracket\');\nENDSEC;\nDATA;\n#1=CARTESIAN_POINT(\'\',(0.,0.,0.));\nENDSEC;\nEND-ISO-10303-21;\n');
+    await writeFile(path.join(work, files.part), "ISO-10303-21;\nHEADER;\nFILE_NAME('bracket');\nENDSEC;\nDATA;\n#1=CARTESIAN_POINT('',(0.,0.,0.));\nENDSEC;\nEND-ISO-10303-21;\n");
     await writeFile(path.join(work, files.empty), '');
     await writeFile(path.join(work, files.blob), randomBytes(1 << 20));
     for (const f of Object.values(files)) say(plain`    ${f}`);
@@ -141,7 +141,10 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
     say();
 
     say(bold(t`9. Selective disclosure: a receipt for bracket.step alone`));
-    await writeFile(partPath, bytes.map((b, i) => (i === bytes.length - 2 ? b ^ 0x01 : b)));
+    await writeFile(
+      partPath,
+      bytes.map((b, i) => (i === bytes.length - 2 ? b ^ 0x01 : b)),
+    );
     expectations.push([t`extract exits 0`, (await receiptExtract(sub, receiptName, { file: files.part, out: 'bracket.tsproof.json' })) === 0]);
     const single = await readFile(path.join(work, 'bracket.tsproof.json'), 'utf8');
     expectations.push([t`the per-file receipt names no other file`, !single.includes('sensor-capture') && !single.includes('회로도')]);
@@ -163,7 +166,11 @@ export async function demoCommand(ctx: CliContext, o: { keep?: boolean }): Promi
   const ok = expectations.every(([, v]) => v);
   say(bold(t`Summary`));
   for (const [what, v] of expectations) say(plain`    ${v ? paint(ctx, 'green', plain`✔`) : paint(ctx, 'red', plain`✘`)} ${what}`);
-  say(ok ? paint(ctx, 'green', t`Demo OK: registered, verified offline, confirmed by OpenSSL, tampering detected, one file disclosed alone, evidence pack and certificate written.`) : paint(ctx, 'red', t`Demo FAILED: something did not behave as expected.`));
+  say(
+    ok
+      ? paint(ctx, 'green', t`Demo OK: registered, verified offline, confirmed by OpenSSL, tampering detected, one file disclosed alone, evidence pack and certificate written.`)
+      : paint(ctx, 'red', t`Demo FAILED: something did not behave as expected.`),
+  );
   if (o.keep) say(t`Files kept in ${tmp}`);
   if (ctx.json) printJson(ctx, { ok, expectations: expectations.map(([what, passed]) => ({ what, ok: passed })) });
   return ok ? 0 : 1;

@@ -174,7 +174,11 @@ export async function escrowInspect(ctx: CliContext, file: string, o: { trust: s
   if (v.holder) out(ctx, t`  holder      ${v.holder.subject} (${identityPhrase(v.holder)})`);
   for (const ts of v.timestamps) out(ctx, ts.trusted ? t`  time        ${formatTimestamp(ts)}` : t`  time        ${formatTimestamp(ts)} — CLAIMED, NOT PROVEN (the TSA's root is not trusted here)`);
   out(ctx, j.ok ? t`  checks      ${summarize(j.checks)}` : t`  checks      ${summarize(j.checks)} — the deposit does NOT check out`);
-  for (const line of renderChecks(ctx, j.checks.filter((c) => c.status === 'fail' || c.status === 'warn'))) out(ctx, line);
+  for (const line of renderChecks(
+    ctx,
+    j.checks.filter((c) => c.status === 'fail' || c.status === 'warn'),
+  ))
+    out(ctx, line);
   const shown = o.all ? files : files.slice(0, 20);
   for (const e of shown) out(ctx, plain`    ${e.digests[v.manifest?.merkle.algorithm ?? 'sha256'] ?? ''}  ${e.name}`);
   if (shown.length < files.length) out(ctx, t`    … ${files.length - shown.length} more (--all to list them)`);
@@ -194,11 +198,7 @@ async function statementPaths(ctx: CliContext, deposit: string, given?: string) 
   return paths;
 }
 
-export async function escrowVerify(
-  ctx: CliContext,
-  file: string,
-  o: RegisterFlags & { receipt?: string; previous?: string; out?: string; lang?: LangOption; all?: boolean },
-): Promise<number> {
+export async function escrowVerify(ctx: CliContext, file: string, o: RegisterFlags & { receipt?: string; previous?: string; out?: string; lang?: LangOption; all?: boolean }): Promise<number> {
   if (!o.identity) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give the escrow agent's identity with --identity <name>` });
   const paths = await statementPaths(ctx, file, o.out);
   const lang = certificateLang(ctx, o.lang ?? ctx.langOption);
@@ -215,7 +215,11 @@ export async function escrowVerify(
     else {
       out(ctx, plain`${paint(ctx, 'red', t`✘ NOT VERIFIED`)}  ${file}`);
       out(ctx, t`  checks   ${summarize(v.checks)}`);
-      for (const line of renderChecks(ctx, v.checks.filter((c) => !c.ok || c.status === 'warn'))) out(ctx, line);
+      for (const line of renderChecks(
+        ctx,
+        v.checks.filter((c) => !c.ok || c.status === 'warn'),
+      ))
+        out(ctx, line);
       for (const line of fileLines(ctx, v.files, false)) out(ctx, line);
       note(ctx, t`No verification statement was written.`);
     }
@@ -278,7 +282,11 @@ export async function escrowVerify(
   out(ctx, plain`${paint(ctx, 'green', t`✔ VERIFIED`)}  ${file}`);
   out(ctx, t`  the deposit contains exactly the ${j.receipt.entries.length} file(s) (${bytes(v.bytes)} bytes) registered by ${holder!.subject} at ${formatTime(rv.time!)}`);
   out(ctx, t`  checks   ${summarize(v.checks)}`);
-  for (const line of renderChecks(ctx, v.checks.filter((c) => c.status === 'warn'))) out(ctx, line);
+  for (const line of renderChecks(
+    ctx,
+    v.checks.filter((c) => c.status === 'warn'),
+  ))
+    out(ctx, line);
   for (const line of fileLines(ctx, v.files, !!o.all)) out(ctx, line);
   out(ctx, t`  statement ${rel(ctx, paths.json)} (signed and timestamped: ${rel(ctx, paths.receipt)}), PDF ${rel(ctx, paths.pdf)}`);
   return ExitCode.OK;
@@ -316,7 +324,14 @@ export async function escrowRelease(ctx: CliContext, file: string, o: { identity
   out(ctx, t`Released ${r.files.length} file(s) (${bytes(r.bytes)} bytes) into ${rel(ctx, dest)}; each matches its registration.`);
   out(ctx, t`  deposit   SHA-256 ${r.sha256}`);
   const layout = d.layout;
-  out(ctx, layout.kind === 'authEnvelopedData' ? t`  integrity the authentication tag (AES-GCM) checked out` : layout.gmac ? t`  integrity the MAC (AES-256-GMAC) checked out` : t`  integrity no MAC (the deposit was not written by tsproof); every file was checked against the receipt`);
+  out(
+    ctx,
+    layout.kind === 'authEnvelopedData'
+      ? t`  integrity the authentication tag (AES-GCM) checked out`
+      : layout.gmac
+        ? t`  integrity the MAC (AES-256-GMAC) checked out`
+        : t`  integrity no MAC (the deposit was not written by tsproof); every file was checked against the receipt`,
+  );
   out(ctx, t`  receipt   ${j.receipt.id}, registered by ${j.verification.holder?.subject ?? '?'} at ${formatTime(j.verification.time!)}`);
   note(ctx, t`The release was recorded, signed by "${id.chain[0]!.subject}".`);
   return ExitCode.OK;

@@ -84,7 +84,13 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
   if (/\.zip$/i.test(o.out)) {
     // One file for mail and court filings; the pack's entries sit under a folder of the zip's name.
     const top = path.basename(o.out).replace(/\.zip$/i, '');
-    await writeAtomic(dest, zip(pack.files.map((f) => ({ ...f, path: `${top}/${f.path}` })), ctx.now()));
+    await writeAtomic(
+      dest,
+      zip(
+        pack.files.map((f) => ({ ...f, path: `${top}/${f.path}` })),
+        ctx.now(),
+      ),
+    );
   } else {
     // Built in a private temporary folder beside the destination and renamed into place:
     // never a half-written pack, never into a folder or through a link someone planted.
@@ -119,9 +125,14 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
   };
   if (ctx.json) {
     // Streamed: a batch of 1,000,000 entries would otherwise be one string of ~200 MB.
-    await printJsonStreaming(ctx, { tsproof: VERSION, ...summary }, 'entries', (function* () {
-      for (const e of receipt.entries) yield { index: e.index, name: e.name, size: e.size, digests: e.digests };
-    })());
+    await printJsonStreaming(
+      ctx,
+      { tsproof: VERSION, ...summary },
+      'entries',
+      (function* () {
+        for (const e of receipt.entries) yield { index: e.index, name: e.name, size: e.size, digests: e.digests };
+      })(),
+    );
     return ExitCode.OK;
   }
   const kind = loaded.kind === 'receipt' ? (summary.kind === 'full' ? t`full receipt` : t`per-file receipt`) : loaded.kind === 'pack-zip' ? t`evidence pack, zip` : t`evidence pack, folder`;
@@ -142,7 +153,13 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
   if (!v.ok) for (const line of guidance(ctx, v, { receipt: receiptFile })) out(ctx, line);
   const shown = o.all ? receipt.entries : receipt.entries.slice(0, 20);
   out(ctx, t`  files:`);
-  for (const e of shown) out(ctx, t`    ${e.name}  ${e.size} bytes  ${Object.entries(e.digests).map(([a, d]) => `${a}:${d}`).join(' ')}`);
+  for (const e of shown)
+    out(
+      ctx,
+      t`    ${e.name}  ${e.size} bytes  ${Object.entries(e.digests)
+        .map(([a, d]) => `${a}:${d}`)
+        .join(' ')}`,
+    );
   if (shown.length < receipt.entries.length) out(ctx, t`    … ${receipt.entries.length - shown.length} more (--all to list them)`);
   return ExitCode.OK;
 }

@@ -34,7 +34,10 @@ export async function hashCommand(ctx: CliContext, inputs: string[], o: { algori
     const progress = await hashingProgress(ctx, files.length, sizeOf(files));
     let results;
     try {
-      results = await hashFiles(files.map((f) => ({ path: f.absolute, display: f.name })), { algorithms: [alg], progress: progress.attach, ...(pool ? { pool } : {}) });
+      results = await hashFiles(
+        files.map((f) => ({ path: f.absolute, display: f.name })),
+        { algorithms: [alg], progress: progress.attach, ...(pool ? { pool } : {}) },
+      );
     } finally {
       progress.stop();
     }

@@ -51,10 +51,7 @@ function printRecord(ctx: CliContext, r: IdentityRecord, heading: Text) {
   out(ctx, t`  sha256    ${r.certificateSha256}`);
 }
 
-export async function identityNew(
-  ctx: CliContext,
-  o: { name: string; org?: string; email?: string; rsa?: boolean; csr?: string; as?: string; passphraseFile?: string },
-): Promise<number> {
+export async function identityNew(ctx: CliContext, o: { name: string; org?: string; email?: string; rsa?: boolean; csr?: string; as?: string; passphraseFile?: string }): Promise<number> {
   if (!o.name.trim()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--name must not be empty` });
   const id = createSelfAssertedIdentity({ name: o.name.normalize('NFC'), ...(o.org ? { org: o.org.normalize('NFC') } : {}), ...(o.email ? { email: o.email } : {}), rsa: !!o.rsa, now: ctx.now() });
   const name = o.as ?? suggestIdentityName(o.name);
@@ -87,11 +84,7 @@ function sourcePassphrase(ctx: CliContext, file: string, o: { importPassphraseFi
   });
 }
 
-export async function identityImport(
-  ctx: CliContext,
-  file: string | undefined,
-  o: { key?: string; name?: string; npki?: string; chain?: string[]; passphraseFile?: string; importPassphraseFile?: string; force?: boolean },
-): Promise<number> {
+export async function identityImport(ctx: CliContext, file: string | undefined, o: { key?: string; name?: string; npki?: string; chain?: string[]; passphraseFile?: string; importPassphraseFile?: string; force?: boolean }): Promise<number> {
   let key: KeyObject;
   let chain: Certificate[];
   let source: IdentityRecord['source'];
@@ -101,7 +94,9 @@ export async function identityImport(
     o = { ...o, npki: dir };
     // The same certificate already in the store: say so before asking for any passphrase.
     // (A certificate that does not parse is reported by readNpkiFolder, naming the file.)
-    const cert = await readFile(path.join(dir, NPKI_CERT)).then((b) => Certificate.fromDER(new Uint8Array(b))).catch(() => undefined);
+    const cert = await readFile(path.join(dir, NPKI_CERT))
+      .then((b) => Certificate.fromDER(new Uint8Array(b)))
+      .catch(() => undefined);
     if (cert && (await alreadyImported(ctx, cert, o))) return 0;
     ({ key, chain } = await readNpkiFolder(dir, await sourcePassphrase(ctx, o.npki!, o)));
     source = 'npki';
@@ -132,7 +127,8 @@ export async function identityImport(
   const same = existing.find((r) => r.certificateSha256 === chain[0]!.sha256);
   const name = o.name ?? same?.name ?? suggestIdentityName(chain[0]!.commonName);
   const taken = existing.find((r) => r.name === name);
-  if (taken && !o.force) throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists with another certificate (SHA-256 ${taken.certificateSha256}); choose another --name, or replace it with --force` });
+  if (taken && !o.force)
+    throw new InputError({ code: 'IDENTITY_EXISTS', message: t`an identity named "${name}" already exists with another certificate (SHA-256 ${taken.certificateSha256}); choose another --name, or replace it with --force` });
   const record = await store(ctx, name, key, chain, source, o.passphraseFile, !!o.force);
   printRecord(ctx, record, taken ? t`Replaced identity "${record.name}"` : t`Imported identity "${record.name}"`);
   return 0;
@@ -287,6 +283,13 @@ export async function identityShow(ctx: CliContext, name?: string): Promise<numb
     return 0;
   }
   printRecord(ctx, record, t`Identity "${record.name}"`);
-  if (chain.length > 1) out(ctx, t`  chain     ${chain.slice(1).map((c) => c.subject).join(' → ')}`);
+  if (chain.length > 1)
+    out(
+      ctx,
+      t`  chain     ${chain
+        .slice(1)
+        .map((c) => c.subject)
+        .join(' → ')}`,
+    );
   return 0;
 }

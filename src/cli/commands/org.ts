@@ -31,7 +31,7 @@ import { ExitCode } from '../exit.js';
 // ---------------------------------------------------------------- server side
 
 // The server, the database client (pg) and the verifier load only for the commands that use them.
-const openPgStore: (typeof import('../../core/org/pg-store.js'))['openPgStore'] = async (o) => (await import('../../core/org/pg-store.js')).openPgStore(o);
+const openPgStore: typeof import('../../core/org/pg-store.js')['openPgStore'] = async (o) => (await import('../../core/org/pg-store.js')).openPgStore(o);
 
 function databaseUrl(ctx: CliContext, flag?: string): string {
   const url = flag ?? ctx.env.TSPROOF_REGISTRY_DATABASE;
@@ -403,7 +403,14 @@ export async function remoteAudit(ctx: CliContext, o: { trust: string[] }): Prom
   if (stamped) {
     const { createPublicKey } = await import('node:crypto');
     const { checkStampedHead } = await import('../../core/org/stamp.js');
-    const c = checkStampedHead(stamped, { publicKey: createPublicKey(client.state!.publicKey), logId: client.state!.logId, ...(stamped.size <= a.log.size ? { rootAt: a.log.root(stamped.size).toString('hex') } : {}), anchors: [], trust: await trustAnchors(ctx, o.trust), now: ctx.now() });
+    const c = checkStampedHead(stamped, {
+      publicKey: createPublicKey(client.state!.publicKey),
+      logId: client.state!.logId,
+      ...(stamped.size <= a.log.size ? { rootAt: a.log.root(stamped.size).toString('hex') } : {}),
+      anchors: [],
+      trust: await trustAnchors(ctx, o.trust),
+      now: ctx.now(),
+    });
     if (!c.ok) throw new VerificationError({ code: 'LOG_INCONSISTENT', message: c.problem! });
     stampedResult = { size: stamped.size, time: c.time ?? null };
   }
@@ -415,4 +422,3 @@ export async function remoteAudit(ctx: CliContext, o: { trust: string[] }): Prom
   }
   return 0;
 }
-

@@ -28,8 +28,7 @@ import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { plain, t } from '../../core/text.js';
 
-export const NO_TSA_MESSAGE =
-  t`no TSA configured: pass --tsa <url>, or add {"tsa": ["<url>"]} to $TSPROOF_HOME/config.json; for a local TSA run "tsproof tsa init" then "tsproof tsa serve" and use --tsa http://127.0.0.1:3161/`;
+export const NO_TSA_MESSAGE = t`no TSA configured: pass --tsa <url>, or add {"tsa": ["<url>"]} to $TSPROOF_HOME/config.json; for a local TSA run "tsproof tsa init" then "tsproof tsa serve" and use --tsa http://127.0.0.1:3161/`;
 
 /**
  * TSAs from --tsa (URLs or names from `tsproof tsa list`), TSPROOF_TSA or config.json. Credentials: the
@@ -61,7 +60,6 @@ export async function resolveTsas(ctx: CliContext, given: readonly string[]): Pr
   });
 }
 
-
 /**
  * `--out` (docs/files.md#receipts): a path ending in `.json` is the receipt file itself (it must not
  * exist); an existing folder, a path ending in `/`, or any other path is a folder (created if needed).
@@ -74,7 +72,11 @@ export async function outTarget(ctx: CliContext, out: string | undefined): Promi
   const abs = path.resolve(ctx.cwd, out);
   const st = await stat(abs).catch(() => undefined);
   if (/\.json$/i.test(out) && !out.endsWith('/')) {
-    if (st) throw new InputError({ code: 'BAD_ARGUMENT', message: st.isDirectory() ? t`--out ${out}: a folder, but a name ending in .json names the receipt file; give another name` : t`--out ${out} already exists (receipts are never overwritten)` });
+    if (st)
+      throw new InputError({
+        code: 'BAD_ARGUMENT',
+        message: st.isDirectory() ? t`--out ${out}: a folder, but a name ending in .json names the receipt file; give another name` : t`--out ${out} already exists (receipts are never overwritten)`,
+      });
     return { kind: 'file', path: abs };
   }
   if (st && !st.isDirectory()) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--out ${out} is not a folder (a receipt file name ends in .json)` });

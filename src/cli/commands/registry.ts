@@ -83,7 +83,11 @@ export async function listCommand(ctx: CliContext, o: ListFlags): Promise<number
     if (!Number.isInteger(n) || n < 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--limit ${o.limit}: expected a positive whole number` });
     filter.limit = n;
   }
-  const regs = await withExisting(ctx, () => [] as RegistrationRecord[], (s) => s.registrations(filter));
+  const regs = await withExisting(
+    ctx,
+    () => [] as RegistrationRecord[],
+    (s) => s.registrations(filter),
+  );
   if (ctx.json) {
     printJson(ctx, { ok: true, registrations: regs });
     return ExitCode.OK;
@@ -151,7 +155,11 @@ export async function findCommand(ctx: CliContext, q: string): Promise<number> {
 }
 
 export async function historyCommand(ctx: CliContext, name: string): Promise<number> {
-  const covers = await withExisting(ctx, () => [] as Coverage[], (s) => s.findByName(name.normalize('NFC')));
+  const covers = await withExisting(
+    ctx,
+    () => [] as Coverage[],
+    (s) => s.findByName(name.normalize('NFC')),
+  );
   // One line per distinct content, in the order first registered.
   const versions: { digests: Coverage['entry']['digests']; size: number; registrations: { id: string; time: string; status: RegistrationStatus; receipt: string }[] }[] = [];
   for (const c of covers) {
@@ -178,7 +186,12 @@ export async function historyCommand(ctx: CliContext, name: string): Promise<num
 }
 
 export async function statusCommand(ctx: CliContext, inputs: string[], o: WalkFlags): Promise<number> {
-  const [{ hashFiles, takeHashPool }, { collectFiles }, { hashingProgress, sizeOf }, { noteVcs, walkOptions }] = await Promise.all([import('../../core/hash/engine.js'), import('../../core/io/files.js'), import('../progress.js'), import('../common.js')]);
+  const [{ hashFiles, takeHashPool }, { collectFiles }, { hashingProgress, sizeOf }, { noteVcs, walkOptions }] = await Promise.all([
+    import('../../core/hash/engine.js'),
+    import('../../core/io/files.js'),
+    import('../progress.js'),
+    import('../common.js'),
+  ]);
   const pool = takeHashPool();
   let statuses: FileStatus[];
   try {
@@ -194,11 +207,17 @@ export async function statusCommand(ctx: CliContext, inputs: string[], o: WalkFl
         const bar = await hashingProgress(ctx, files.length, sizeOf(files));
         let digests;
         try {
-          digests = await hashFiles(files.map((f) => ({ path: f.absolute, display: f.name })), { algorithms: algs, pool, progress: bar.attach });
+          digests = await hashFiles(
+            files.map((f) => ({ path: f.absolute, display: f.name })),
+            { algorithms: algs, pool, progress: bar.attach },
+          );
         } finally {
           bar.stop();
         }
-        return fileStatuses(s, files.map((f, i) => ({ name: f.name, digests: digests[i]!.digests })));
+        return fileStatuses(
+          s,
+          files.map((f, i) => ({ name: f.name, digests: digests[i]!.digests })),
+        );
       },
     );
   } finally {
@@ -242,7 +261,14 @@ function renderCheck(ctx: CliContext, r: RegistryCheck): void {
 }
 
 export async function sealCommand(ctx: CliContext, o: { tsa: string[]; trust: string[]; timeout: string; minTimestamps?: string }): Promise<number> {
-  const [{ resolveTsas }, { trustAnchors }, { obtainTimestamps }, { proxyFromEnv }, { fileRateState }, { toBase64 }] = await Promise.all([import('./register.js'), import('../common.js'), import('../../core/tsp/client.js'), import('../../core/tsp/http.js'), import('../../core/home.js'), import('../../core/bytes.js')]);
+  const [{ resolveTsas }, { trustAnchors }, { obtainTimestamps }, { proxyFromEnv }, { fileRateState }, { toBase64 }] = await Promise.all([
+    import('./register.js'),
+    import('../common.js'),
+    import('../../core/tsp/client.js'),
+    import('../../core/tsp/http.js'),
+    import('../../core/home.js'),
+    import('../../core/bytes.js'),
+  ]);
   const tsas = await resolveTsas(ctx, o.tsa);
   const trust = await trustAnchors(ctx, o.trust);
   const timeoutMs = Number(o.timeout) * 1000;
@@ -250,7 +276,15 @@ export async function sealCommand(ctx: CliContext, o: { tsa: string[]; trust: st
   return withStore(ctx, async (s) => {
     const head = await s.head();
     if (!head) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the registry is empty: nothing to seal` });
-    const { stamps } = await obtainTimestamps(tsas, Buffer.from(head.hash, 'hex'), o.minTimestamps ? Number(o.minTimestamps) : tsas.length, { timeoutMs, random: ctx.random, now: ctx.now, anchors: [], trust, proxy: proxyFromEnv(ctx.env), rateState: fileRateState(ctx.home) });
+    const { stamps } = await obtainTimestamps(tsas, Buffer.from(head.hash, 'hex'), o.minTimestamps ? Number(o.minTimestamps) : tsas.length, {
+      timeoutMs,
+      random: ctx.random,
+      now: ctx.now,
+      anchors: [],
+      trust,
+      proxy: proxyFromEnv(ctx.env),
+      rateState: fileRateState(ctx.home),
+    });
     const tokens = stamps.map((st) => ({ tsa: st.url, token: toBase64(st.token), time: st.verification.info?.genTime ?? '' }));
     const ev = await s.append({ kind: 'seal', payload: { head: head.hash, events: head.seq, tokens } });
     if (ctx.json) printJson(ctx, { ok: true, seq: ev.seq, head: head.hash, events: head.seq, timestamps: tokens.map(({ tsa, time }) => ({ tsa, time })) });

@@ -13,11 +13,7 @@ import { out, printJson, warn } from '../output.js';
 import type { CliContext } from '../context.js';
 import { plain, t } from '../../core/text.js';
 
-export async function trustAdd(
-  ctx: CliContext,
-  file: string | undefined,
-  o: { for?: string; from?: string; sha256?: string; known?: string; validFrom?: string; validTo?: string },
-): Promise<number> {
+export async function trustAdd(ctx: CliContext, file: string | undefined, o: { for?: string; from?: string; sha256?: string; known?: string; validFrom?: string; validTo?: string }): Promise<number> {
   if (o.for !== undefined && !['tsa', 'holder', 'any'].includes(o.for)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--for ${o.for}: expected tsa, holder or any` });
   const sources = [file !== undefined, o.from !== undefined, o.known !== undefined].filter(Boolean).length;
   if (sources !== 1) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give one of: a certificate file, --from <receipt> --sha256 <fingerprint>, or --known <name>` });
@@ -60,7 +56,8 @@ export async function trustAdd(
       already.push(have);
       continue;
     }
-    if (!c.isCA && !c.isSelfIssued) warn(ctx, purpose === 'tsa' ? t`"${c.subject}" is not a CA certificate: trusting it pins exactly this TSA certificate` : t`"${c.subject}" is not a CA certificate: trusting it pins exactly this holder certificate`);
+    if (!c.isCA && !c.isSelfIssued)
+      warn(ctx, purpose === 'tsa' ? t`"${c.subject}" is not a CA certificate: trusting it pins exactly this TSA certificate` : t`"${c.subject}" is not a CA certificate: trusting it pins exactly this holder certificate`);
     added.push(await store.add(c, purpose, window, ctx.now()));
   }
   if (ctx.json) printJson(ctx, { ok: true, added, ...(already.length ? { already } : {}) });

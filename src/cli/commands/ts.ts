@@ -46,7 +46,10 @@ async function read(ctx: CliContext, f: string, what: Text, limit: number): Prom
 function parseDigestArg(s: string): { algorithm: AnyDigest; digest: Uint8Array } {
   const m = /^([a-z0-9-]+):([0-9a-fA-F]+)$/.exec(s);
   if (!m) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--digest ${s}: expected <algorithm>:<hex>, e.g. sha256:9f86d0…` });
-  const algorithm = m[1]!.toLowerCase().replace(/^sha(\d)/, 'sha$1').replace('_', '-') as AnyDigest;
+  const algorithm = m[1]!
+    .toLowerCase()
+    .replace(/^sha(\d)/, 'sha$1')
+    .replace('_', '-') as AnyDigest;
   if (!(algorithm in DIGEST_LENGTH)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--digest: unknown algorithm "${m[1]}"` });
   const hex = m[2]!.toLowerCase();
   if (!isHex(hex) || hex.length !== DIGEST_LENGTH[algorithm] * 2) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--digest: ${algorithm} needs ${DIGEST_LENGTH[algorithm] * 2} hex digits` });
@@ -204,7 +207,12 @@ async function cmsTimestamps(ctx: CliContext, file: string, o: { trust: string[]
     return pinned.length ? { ...r, checks: [...r.checks, ...pinned], ok: r.ok && pinned.every((c) => c.ok) } : r;
   });
   const ok = results.every((r) => r.ok);
-  if (ctx.json) printJson(ctx, { tsproof: VERSION, ok, results: results.map((r) => ({ file, ok: r.ok, reason: reasonOf(r.checks), subject: r.checks[0]?.subject, checks: r.checks, ...(r.info ? { timestamp: r.info } : {}), ...(r.untrustedRoot ? { untrustedRoot: r.untrustedRoot } : {}) })) });
+  if (ctx.json)
+    printJson(ctx, {
+      tsproof: VERSION,
+      ok,
+      results: results.map((r) => ({ file, ok: r.ok, reason: reasonOf(r.checks), subject: r.checks[0]?.subject, checks: r.checks, ...(r.info ? { timestamp: r.info } : {}), ...(r.untrustedRoot ? { untrustedRoot: r.untrustedRoot } : {}) })),
+    });
   else
     for (const r of results) {
       out(ctx, plain`${verdict(ctx, r.ok)}  ${file} ${r.checks[0]?.subject ?? ''}`);

@@ -89,7 +89,22 @@ async function receiptGivenAsFile(ctx: CliContext, results: readonly FileVerific
 export async function verifyCommand(
   ctx: CliContext,
   files: string[],
-  o: { attestation?: string; receipt?: string[]; trust: string[]; brief?: boolean; full?: boolean; dir?: string; unregistered?: boolean; policy?: string; at?: string; report?: string; force?: boolean; quiet?: boolean; ignoreMissing?: boolean; requireRevocation?: boolean } & PinOptions,
+  o: {
+    attestation?: string;
+    receipt?: string[];
+    trust: string[];
+    brief?: boolean;
+    full?: boolean;
+    dir?: string;
+    unregistered?: boolean;
+    policy?: string;
+    at?: string;
+    report?: string;
+    force?: boolean;
+    quiet?: boolean;
+    ignoreMissing?: boolean;
+    requireRevocation?: boolean;
+  } & PinOptions,
 ): Promise<number> {
   if (o.brief && o.full) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --brief or --full, not both` });
   if (o.quiet && ctx.json) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give --quiet or --json, not both` });
@@ -110,7 +125,17 @@ export async function verifyCommand(
     const pool = takeHashPool();
     let d;
     try {
-      d = await verifyDirectory({ receipt: receipts[0]!, dir: o.dir, cwd: ctx.cwd, now: ctx.now(), unregistered: !!o.unregistered, ignoreMissing: !!o.ignoreMissing, ...(show ? { progress: (n: number, bytes?: number) => hashingProgress(ctx, n, bytes) } : {}), pool, ...policies });
+      d = await verifyDirectory({
+        receipt: receipts[0]!,
+        dir: o.dir,
+        cwd: ctx.cwd,
+        now: ctx.now(),
+        unregistered: !!o.unregistered,
+        ignoreMissing: !!o.ignoreMissing,
+        ...(show ? { progress: (n: number, bytes?: number) => hashingProgress(ctx, n, bytes) } : {}),
+        pool,
+        ...policies,
+      });
     } finally {
       await pool.close();
     }
@@ -156,7 +181,13 @@ async function verifyAttestationCommand(ctx: CliContext, files: string[], envelo
   const hashed = [];
   for (const f of files) hashed.push({ file: f, digests: (await hashFile(path.resolve(ctx.cwd, f), algs, f)).digests });
   const v = verifyAttestation(bytes, envelope, hashed, { trust: settings.trust ?? [], now: settings.at ?? ctx.now(), ...(settings.pins ? { pins: settings.pins } : {}) });
-  if (ctx.json) printJson(ctx, { tsproof: VERSION, ok: v.ok, attestation: { path: envelope, ok: v.checks.every((c) => c.ok), checks: v.checks, ...(v.signer ? { signer: v.signer } : {}), ...(v.statement ? { statement: v.statement } : {}) }, results: v.results });
+  if (ctx.json)
+    printJson(ctx, {
+      tsproof: VERSION,
+      ok: v.ok,
+      attestation: { path: envelope, ok: v.checks.every((c) => c.ok), checks: v.checks, ...(v.signer ? { signer: v.signer } : {}), ...(v.statement ? { statement: v.statement } : {}) },
+      results: v.results,
+    });
   else if (show) {
     out(ctx, v.ok ? t`✔ VERIFIED  attestation ${envelope}` : t`✘ NOT VERIFIED  attestation ${envelope}`);
     if (v.signer) out(ctx, t`  signer   ${v.signer.subject} (SHA-256 ${v.signer.certificateSha256}, ${v.signer.identity})`);

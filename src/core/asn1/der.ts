@@ -435,14 +435,7 @@ export function time(node: Node | undefined, where: string): Asn1Time {
 }
 
 function checkFields(d: Date, y: number, mo: number, da: number, h: number, mi: number, s: number, where: string, text: string) {
-  if (
-    d.getUTCFullYear() !== y ||
-    d.getUTCMonth() !== mo - 1 ||
-    d.getUTCDate() !== da ||
-    d.getUTCHours() !== h ||
-    d.getUTCMinutes() !== mi ||
-    d.getUTCSeconds() !== s
-  ) {
+  if (d.getUTCFullYear() !== y || d.getUTCMonth() !== mo - 1 || d.getUTCDate() !== da || d.getUTCHours() !== h || d.getUTCMinutes() !== mi || d.getUTCSeconds() !== s) {
     throw new Asn1Error(t`${where}: invalid date "${text}"`);
   }
 }

@@ -118,13 +118,7 @@ export function assembleSignedData(p: PreparedSignature, unsignedAttributes: rea
   // RFC 5652 §5.1: version 3 when eContentType is not id-data, else 1.
   const version = i.eContentType === OID.data ? 1 : 3;
   const certs = i.certificates.length ? der.implicitConstructed(0, setContent(i.certificates.map((c) => c.der))) : undefined;
-  const signedData = der.sequence(
-    der.integer(version),
-    der.setOf(digestAlgorithmId(p.digest)),
-    der.sequence(der.oid(i.eContentType), i.encapsulate ? der.explicit(0, der.octetString(i.content)) : undefined),
-    certs,
-    der.setOf(signerInfo),
-  );
+  const signedData = der.sequence(der.integer(version), der.setOf(digestAlgorithmId(p.digest)), der.sequence(der.oid(i.eContentType), i.encapsulate ? der.explicit(0, der.octetString(i.content)) : undefined), certs, der.setOf(signerInfo));
   return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
 }
 

@@ -16,9 +16,7 @@ import { Certificate } from '../pki/certificate.js';
 import { bytesEqual } from '../bytes.js';
 import { t } from '../text.js';
 
-export type SignerIdentifier =
-  | { kind: 'issuerAndSerial'; issuerRaw: Uint8Array; serialBytes: Uint8Array }
-  | { kind: 'subjectKeyId'; keyId: Uint8Array };
+export type SignerIdentifier = { kind: 'issuerAndSerial'; issuerRaw: Uint8Array; serialBytes: Uint8Array } | { kind: 'subjectKeyId'; keyId: Uint8Array };
 
 export interface Attribute {
   oid: string;

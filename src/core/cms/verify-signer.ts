@@ -5,17 +5,7 @@
  */
 import { seq, oid as readOid, octets, integerBytes, explicit, time, TagClass, type Node } from '../asn1/der.js';
 import { OID } from '../asn1/oids.js';
-import {
-  digestFromOid,
-  hash,
-  readAlgorithmIdentifier,
-  resolveSignatureScheme,
-  verifySignature,
-  describeScheme,
-  digestParamsOk,
-  type AnyDigest,
-  type SignatureScheme,
-} from '../crypto/algorithms.js';
+import { digestFromOid, hash, readAlgorithmIdentifier, resolveSignatureScheme, verifySignature, describeScheme, digestParamsOk, type AnyDigest, type SignatureScheme } from '../crypto/algorithms.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { retag, toDer } from '../asn1/der.js';
 import { algorithmFindings, type VerificationPolicy } from '../verify/policy.js';
@@ -49,9 +39,7 @@ export function checkSigner(checks: CheckList, sd: SignedData, si: SignerInfo, o
   else
     checks.fail(
       `${p}.signer-certificate`,
-      si.sid.kind === 'issuerAndSerial'
-        ? t`no available certificate matches the signer identifier (issuer and serial ${toHex(si.sid.serialBytes)})`
-        : t`no available certificate matches the signer key identifier ${toHex(si.sid.keyId)}`,
+      si.sid.kind === 'issuerAndSerial' ? t`no available certificate matches the signer identifier (issuer and serial ${toHex(si.sid.serialBytes)})` : t`no available certificate matches the signer key identifier ${toHex(si.sid.keyId)}`,
     );
 
   // RFC 5652 §5.3: version 1 goes with an issuerAndSerialNumber sid, version 3 with a subjectKeyIdentifier.
@@ -236,15 +224,7 @@ function essMatches(id: EssCertId, cert: Certificate): boolean {
  * the holder's CA chain this way); otherwise unmatched ones are only noted (real TSAs list
  * attribute certificates there).
  */
-export function checkEss(
-  checks: CheckList,
-  id: string,
-  si: SignerInfo,
-  signer: Certificate | undefined,
-  others: readonly Certificate[],
-  required: 'either' | 'v2',
-  allIds = false,
-): void {
+export function checkEss(checks: CheckList, id: string, si: SignerInfo, signer: Certificate | undefined, others: readonly Certificate[], required: 'either' | 'v2', allIds = false): void {
   const v1 = attr(si.signedAttrs, OID.signingCertificate);
   const v2 = attr(si.signedAttrs, OID.signingCertificateV2);
   if (required === 'v2' && v2.length === 0) return void checks.fail(id, t`signing-certificate-v2 attribute is missing (required by CAdES)`);

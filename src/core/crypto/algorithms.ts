@@ -77,11 +77,7 @@ export function digestParamsOk(a: AlgorithmIdentifier): boolean {
 }
 
 /** A signature scheme resolved from (signatureAlgorithm, digestAlgorithm). */
-export type SignatureScheme =
-  | { kind: 'rsa-pkcs1'; hash: AnyDigest }
-  | { kind: 'rsa-pss'; hash: AnyDigest; saltLength: number }
-  | { kind: 'ecdsa'; hash: AnyDigest }
-  | { kind: 'ed25519' };
+export type SignatureScheme = { kind: 'rsa-pkcs1'; hash: AnyDigest } | { kind: 'rsa-pss'; hash: AnyDigest; saltLength: number } | { kind: 'ecdsa'; hash: AnyDigest } | { kind: 'ed25519' };
 
 const SIG_BY_OID: Record<string, SignatureScheme> = {
   [OID.md5WithRSA]: { kind: 'rsa-pkcs1', hash: 'md5' },

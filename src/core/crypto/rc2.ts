@@ -61,7 +61,14 @@ export function rc2EncryptBlock(K: Uint16Array, b: Uint8Array): void {
   const mash = () => {
     for (let i = 0; i < 4; i++) R[i] = (R[i]! + K[R[(i + 3) & 3]! & 63]!) & 0xffff;
   };
-  for (const [n, round] of [[5, mix], [1, mash], [6, mix], [1, mash], [5, mix]] as const) for (let k = 0; k < n; k++) round();
+  for (const [n, round] of [
+    [5, mix],
+    [1, mash],
+    [6, mix],
+    [1, mash],
+    [5, mix],
+  ] as const)
+    for (let k = 0; k < n; k++) round();
   store(R, b);
 }
 
@@ -75,7 +82,14 @@ export function rc2DecryptBlock(K: Uint16Array, b: Uint8Array): void {
   const rmash = () => {
     for (let i = 3; i >= 0; i--) R[i] = (R[i]! - K[R[(i + 3) & 3]! & 63]!) & 0xffff;
   };
-  for (const [n, round] of [[5, rmix], [1, rmash], [6, rmix], [1, rmash], [5, rmix]] as const) for (let k = 0; k < n; k++) round();
+  for (const [n, round] of [
+    [5, rmix],
+    [1, rmash],
+    [6, rmix],
+    [1, rmash],
+    [5, rmix],
+  ] as const)
+    for (let k = 0; k < n; k++) round();
   store(R, b);
 }
 

@@ -93,7 +93,11 @@ function filesSection(pdf: Pdf, algorithm: string, entries: DepositCertificateIn
   heading(say('files'));
   for (const e of entries) {
     doc.fontSize(9).text(`${displaySafe(e.name)}${status ? `  [${status}]` : ''}`);
-    doc.fontSize(7).fillColor('#333333').text(`${e.size} ${say('bytes')} · ${algorithm} ${e.digest}`, { indent: 12 }).fillColor('black');
+    doc
+      .fontSize(7)
+      .fillColor('#333333')
+      .text(`${e.size} ${say('bytes')} · ${algorithm} ${e.digest}`, { indent: 12 })
+      .fillColor('black');
   }
 }
 
@@ -110,7 +114,10 @@ export async function renderDepositCertificate(c: DepositCertificateInput): Prom
     const s = named.find((n) => n.issuer === r.issuer && n.serial === r.serial);
     heading(say(s ? s.role : 'recipient'));
     doc.text(displaySafe(s ? s.subject : `${r.issuer ?? r.keyId ?? ''}`));
-    doc.fontSize(7).text(`${r.scheme}${r.serial ? ` · serial ${r.serial}` : ''}${s ? ` · SHA-256 ${s.certificateSha256}` : ''}`).fontSize(9);
+    doc
+      .fontSize(7)
+      .text(`${r.scheme}${r.serial ? ` · serial ${r.serial}` : ''}${s ? ` · SHA-256 ${s.certificateSha256}` : ''}`)
+      .fontSize(9);
   }
   timeSection(pdf, v);
 
@@ -127,7 +134,11 @@ export async function renderDepositCertificate(c: DepositCertificateInput): Prom
 
   heading(say('registration'));
   field(say('receipt'), v.id ?? '');
-  if (v.manifest) doc.fontSize(7).text(`${say('root')} (${v.manifest.merkle.algorithm}, ${v.manifest.merkle.count}): ${v.manifest.merkle.root}`).fontSize(9);
+  if (v.manifest)
+    doc
+      .fontSize(7)
+      .text(`${say('root')} (${v.manifest.merkle.algorithm}, ${v.manifest.merkle.count}): ${v.manifest.merkle.root}`)
+      .fontSize(9);
   filesSection(pdf, v.manifest?.merkle.algorithm ?? 'sha256', c.entries);
 
   heading(say('how'));
@@ -177,7 +188,11 @@ export async function renderVerificationStatementPdf(c: VerificationStatementPdf
   filesSection(pdf, v.manifest?.merkle.algorithm ?? 'sha256', c.entries, say('matches'));
   heading(say('checks'));
   for (const k of c.checks) {
-    doc.fontSize(7).fillColor(k.status === 'fail' ? '#aa1111' : k.status === 'warn' ? '#996600' : 'black').text(`${say(k.status)}  ${k.subject ? `${displaySafe(k.subject)} ` : ''}${k.id} — ${detail(k.detail)}`).fillColor('black');
+    doc
+      .fontSize(7)
+      .fillColor(k.status === 'fail' ? '#aa1111' : k.status === 'warn' ? '#996600' : 'black')
+      .text(`${say(k.status)}  ${k.subject ? `${displaySafe(k.subject)} ` : ''}${k.id} — ${detail(k.detail)}`)
+      .fillColor('black');
   }
   heading(say('how'));
   doc.fontSize(8).text(`tsproof verify ${displaySafe(c.statementFile)}`);

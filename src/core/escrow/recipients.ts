@@ -119,15 +119,7 @@ export function recipientInfo(r: Recipient, cek: Uint8Array): Uint8Array {
       const scheme = kdf === 'sha256' ? OID.dhSinglePassStdDHSha256Kdf : OID.dhSinglePassStdDHSha384Kdf;
       const point = ecPoint(eph.publicKey);
       const originator = der.explicit(0, der.implicitConstructed(1, der.raw(der.sequence(der.oid(OID.ecPublicKey)), der.bitString(point))));
-      return der.implicitConstructed(
-        1,
-        der.raw(
-          der.integer(3),
-          originator,
-          der.sequence(der.oid(scheme), wrap),
-          der.sequence(der.sequence(issuerAndSerial(r.certificate), der.octetString(keyWrap(kek, cek)))),
-        ),
-      );
+      return der.implicitConstructed(1, der.raw(der.integer(3), originator, der.sequence(der.oid(scheme), wrap), der.sequence(der.sequence(issuerAndSerial(r.certificate), der.octetString(keyWrap(kek, cek))))));
     }
   }
 }

@@ -66,10 +66,12 @@ export function sealInWorker(files: readonly SealFile[], out: string, keys: Seal
   // A failed write ends the worker, which may be waiting for a slot.
   pump.failed.catch((err: unknown) => void worker.terminate().then(() => pump.fail(err)));
   const done = Promise.race([result.then(async (r) => (await pump.finish(), r)), pump.failed]);
-  done.then(() => worker.terminate()).catch(async (err: unknown) => {
-    await worker.terminate();
-    await pump.fail(err);
-  });
+  done
+    .then(() => worker.terminate())
+    .catch(async (err: unknown) => {
+      await worker.terminate();
+      await pump.fail(err);
+    });
   worker.postMessage({ files, keys, shared, slots: SLOTS });
   return {
     done,

@@ -38,12 +38,7 @@ export class TarError extends Error {
 /** Extended headers (pax, GNU long names) larger than this are refused. */
 const MAX_EXTENDED = 1 << 20;
 
-type State =
-  | { at: 'header' }
-  | { at: 'content'; member: TarMember; left: number; pad: number }
-  | { at: 'extended'; type: string; left: number; pad: number; parts: Buffer[] }
-  | { at: 'skip'; left: number }
-  | { at: 'end' };
+type State = { at: 'header' } | { at: 'content'; member: TarMember; left: number; pad: number } | { at: 'extended'; type: string; left: number; pad: number; parts: Buffer[] } | { at: 'skip'; left: number } | { at: 'end' };
 
 export class TarReader {
   private state: State = { at: 'header' };
@@ -170,7 +165,8 @@ export class TarReader {
 
   private onExtended(type: string, body: Buffer): void {
     if (type === 'L') this.longName = cString(body);
-    else if (type === 'K') return; // a long link name: the link itself is refused by the caller
+    else if (type === 'K')
+      return; // a long link name: the link itself is refused by the caller
     else this.pax = { ...this.pax, ...parsePax(body) };
   }
 }
@@ -178,7 +174,10 @@ export class TarReader {
 function checksumOk(h: Buffer): boolean {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
-  const stored = h.toString('latin1', 148, 156).replace(/[\0 ]+$/, '').trim();
+  const stored = h
+    .toString('latin1', 148, 156)
+    .replace(/[\0 ]+$/, '')
+    .trim();
   return /^[0-7]+$/.test(stored) && parseInt(stored, 8) === sum;
 }
 
@@ -191,7 +190,10 @@ function number(h: Buffer, at: number, width: number, what: string): number {
     if (!Number.isSafeInteger(v)) throw new TarError(t`the ${what} in a tar header is too large`);
     return v;
   }
-  const s = h.toString('latin1', at, at + width).replace(/[\0 ]+$/, '').trim();
+  const s = h
+    .toString('latin1', at, at + width)
+    .replace(/[\0 ]+$/, '')
+    .trim();
   if (s === '') return 0;
   if (!/^[0-7]+$/.test(s)) throw new TarError(t`the ${what} field of a tar header is not a number`);
   return parseInt(s, 8);

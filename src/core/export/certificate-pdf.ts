@@ -74,7 +74,10 @@ export function holderBlock(p: Pdf, h: HolderInfo): void {
   p.doc.fontSize(9).text(displaySafe(h.subject));
   p.field(label(p, 'issuer'), displaySafe(h.issuer));
   p.field(label(p, 'identity'), p.detail(identityPhrase(h)));
-  p.doc.fontSize(7).text(`${label(p, 'certificate')} ${h.certificateSha256}`).fontSize(9);
+  p.doc
+    .fontSize(7)
+    .text(`${label(p, 'certificate')} ${h.certificateSha256}`)
+    .fontSize(9);
 }
 
 /** One timestamp: TSA, serial, accuracy, policy; whether the TSA certificate's revocation was checked. */
@@ -82,7 +85,10 @@ export function timestampLine(p: Pdf, ts: TimestampInfo): void {
   const s = displaySafe;
   // The CA that issued the TSA's certificate: the next on its path, else the anchor it ends at.
   const ca = ts.chain[1] ?? ts.anchor?.subject;
-  p.field(label(p, 'tsa'), `${s(ts.tsa)}${ca && ca !== ts.tsa ? ` — ${label(p, 'issuedBy')} ${s(ca)}` : ''} — ${label(p, 'serial')} ${s(ts.serial)}${ts.accuracyMicros ? `, ${label(p, 'accuracy')} ${accuracyText(ts.accuracyMicros)}` : ''}, ${label(p, 'policy')} ${s(ts.policy)}; ${p.detail(revocationPhrase(ts.revocation))}`);
+  p.field(
+    label(p, 'tsa'),
+    `${s(ts.tsa)}${ca && ca !== ts.tsa ? ` — ${label(p, 'issuedBy')} ${s(ca)}` : ''} — ${label(p, 'serial')} ${s(ts.serial)}${ts.accuracyMicros ? `, ${label(p, 'accuracy')} ${accuracyText(ts.accuracyMicros)}` : ''}, ${label(p, 'policy')} ${s(ts.policy)}; ${p.detail(revocationPhrase(ts.revocation))}`,
+  );
 }
 
 /**
@@ -118,11 +124,19 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   for (const t of v.timestamps) timestampLine(p, t);
   heading(label(p, 'receipt'));
   doc.text(`${s(c.receiptFile)} — ${s(v.id ?? '')}`);
-  if (v.manifest) doc.fontSize(7).text(`${label(p, 'root')} (${v.manifest.merkle.algorithm}, ${v.manifest.merkle.count}): ${v.manifest.merkle.root}`).fontSize(9);
+  if (v.manifest)
+    doc
+      .fontSize(7)
+      .text(`${label(p, 'root')} (${v.manifest.merkle.algorithm}, ${v.manifest.merkle.count}): ${v.manifest.merkle.root}`)
+      .fontSize(9);
   heading(label(p, 'files'));
   for (const e of c.entries) {
     doc.fontSize(9).text(s(e.name));
-    doc.fontSize(7).fillColor('#333333').text(`${p.size(e.size)} · ${e.algorithm} ${s(e.digest)}`, { indent: 12 }).fillColor('black');
+    doc
+      .fontSize(7)
+      .fillColor('#333333')
+      .text(`${p.size(e.size)} · ${e.algorithm} ${s(e.digest)}`, { indent: 12 })
+      .fillColor('black');
   }
   if (c.omitted > 0) doc.fontSize(8).text(label(p, 'omitted', c.omitted));
   const only = c.entries.length === 1 && c.omitted > 0 ? c.entries[0]! : undefined;

@@ -59,7 +59,15 @@ export function parseEnvelope(bytes: Uint8Array, what: string): DsseEnvelope & {
   }
   const e = v as Partial<DsseEnvelope>;
   const b64 = (s: unknown) => typeof s === 'string' && /^[A-Za-z0-9+/_-]*={0,2}$/.test(s);
-  if (typeof e !== 'object' || e === null || typeof e.payloadType !== 'string' || !b64(e.payload) || !Array.isArray(e.signatures) || e.signatures.length === 0 || !e.signatures.every((s) => typeof s === 'object' && s !== null && b64(s.sig))) {
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    typeof e.payloadType !== 'string' ||
+    !b64(e.payload) ||
+    !Array.isArray(e.signatures) ||
+    e.signatures.length === 0 ||
+    !e.signatures.every((s) => typeof s === 'object' && s !== null && b64(s.sig))
+  ) {
     throw new InputError({ code: 'MALFORMED_RECEIPT', message: t`${what}: not a DSSE envelope (expected payloadType, payload and signatures)` });
   }
   return { payloadType: e.payloadType, payload: e.payload!, signatures: e.signatures as DsseSignature[], body: Buffer.from(e.payload!, 'base64') };

@@ -65,7 +65,12 @@ export async function openPdf(o: { table: Bilingual; titleKey: string; lang: Cer
   doc.registerFont('kr', FONT);
   doc.font('kr');
   doc.fontSize(18).text(title, { align: 'center' });
-  doc.moveDown(0.3).fontSize(8).fillColor('#555555').text(`${say(o.issuedKey)}: ${utc(o.issuedAt.toISOString())} · ${o.tool}`, { align: 'center' }).fillColor('black');
+  doc
+    .moveDown(0.3)
+    .fontSize(8)
+    .fillColor('#555555')
+    .text(`${say(o.issuedKey)}: ${utc(o.issuedAt.toISOString())} · ${o.tool}`, { align: 'center' })
+    .fillColor('black');
   return {
     doc,
     langs,
@@ -84,7 +89,10 @@ export async function openPdf(o: { table: Bilingual; titleKey: string; lang: Cer
         const page = langs.map((l) => FOOTER.page![l]!.replace('{i}', String(i - start + 1)).replace('{n}', String(count))).join(' / ');
         const bottom = doc.page.margins.bottom;
         doc.page.margins.bottom = 0; // writing in the margin must not start a new page
-        doc.fontSize(7).fillColor('#555555').text(o.reference ? `${page} · ${displaySafe(o.reference)}` : page, 50, doc.page.height - 32, { width: doc.page.width - 100, align: 'center', lineBreak: false });
+        doc
+          .fontSize(7)
+          .fillColor('#555555')
+          .text(o.reference ? `${page} · ${displaySafe(o.reference)}` : page, 50, doc.page.height - 32, { width: doc.page.width - 100, align: 'center', lineBreak: false });
         doc.page.margins.bottom = bottom;
       }
       doc.fillColor('black');

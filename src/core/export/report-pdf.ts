@@ -110,20 +110,38 @@ function summary(files: readonly ReportFile[]): Text {
 export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
   const s = displaySafe;
   const ids = c.receipts.flatMap((r) => (r.id ? [r.id] : []));
-  const p = await openPdf({ table: R, titleKey: 'title', lang: c.lang, author: c.receipts.find((r) => r.holder)?.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued', ...(ids.length ? { reference: ids.length === 1 ? ids[0]! : `${ids[0]!} +${ids.length - 1}` } : {}) });
+  const p = await openPdf({
+    table: R,
+    titleKey: 'title',
+    lang: c.lang,
+    author: c.receipts.find((r) => r.holder)?.holder?.subject ?? '',
+    issuedAt: c.issuedAt,
+    tool: c.tool,
+    issuedKey: 'issued',
+    ...(ids.length ? { reference: ids.length === 1 ? ids[0]! : `${ids[0]!} +${ids.length - 1}` } : {}),
+  });
   const { doc, detail, heading, field } = p;
   const say = (k: keyof typeof R) => p.say(k);
   const red = '#aa1111';
 
   heading(say('verdict'));
-  doc.fontSize(11).fillColor(c.ok ? '#116611' : red).text(c.ok ? say('verified') : say('failed')).fillColor('black').fontSize(9);
+  doc
+    .fontSize(11)
+    .fillColor(c.ok ? '#116611' : red)
+    .text(c.ok ? say('verified') : say('failed'))
+    .fillColor('black')
+    .fontSize(9);
   doc.text(detail(summary(c.files)));
 
   // Each file as verification found it: status, registered name, both fingerprints, why it failed.
   heading(say('files'));
   for (const f of c.files) {
     const bad = f.status !== 'matches';
-    doc.fontSize(9).fillColor(bad ? red : 'black').text(`${s(f.file)}  [${say(f.status)}]`).fillColor('black');
+    doc
+      .fontSize(9)
+      .fillColor(bad ? red : 'black')
+      .text(`${s(f.file)}  [${say(f.status)}]`)
+      .fillColor('black');
     const where = f.receipt !== undefined ? `${say('receipt')} ${f.receipt + 1}` : say('noReceipt');
     doc.fontSize(8).text(f.entry ? `${say('registeredAs')}: "${s(f.entry.name)}" — ${where}` : `${say('registeredAs')}: — (${say('notInReceipt')}) — ${where}`, { indent: 12 });
     const alg = (f.entry && (Object.keys(f.entry.digests)[0] as HashAlgorithm)) || (f.actual && (Object.keys(f.actual.digests)[0] as HashAlgorithm)) || 'sha256';
@@ -132,7 +150,12 @@ export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
     if (f.actual) doc.text(`${say('thisFile')}: ${p.size(f.actual.size)} · ${alg} ${s(f.actual.digests[alg] ?? '—')}`, { indent: 12 });
     doc.fillColor('black');
     const receipt = f.receipt !== undefined ? c.receipts[f.receipt] : undefined;
-    for (const line of explain(explained(f, receipt))) doc.fontSize(8).fillColor(bad ? red : 'black').text(detail(line), { indent: 12 }).fillColor('black');
+    for (const line of explain(explained(f, receipt)))
+      doc
+        .fontSize(8)
+        .fillColor(bad ? red : 'black')
+        .text(detail(line), { indent: 12 })
+        .fillColor('black');
     doc.moveDown(0.2);
   }
 
@@ -141,7 +164,9 @@ export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
     heading(`${say('receipt')} ${i + 1}: ${s(r.file)}`);
     if (r.sha256) field(say(r.kind === 'pack-zip' ? 'examinedZip' : r.kind === 'pack-folder' ? 'examinedFolder' : 'examined'), r.sha256);
     if (r.id) field(say('id'), s(r.id));
-    if (!r.ok) for (const line of explain({ reason: r.reason, checks: r.checks, ...(r.holder ? { holder: r.holder } : {}), ...(r.untrusted ? { untrusted: r.untrusted } : {}), ...(r.claimedTime ? { claimedTime: r.claimedTime } : {}) })) doc.fontSize(8).fillColor(red).text(detail(line)).fillColor('black');
+    if (!r.ok)
+      for (const line of explain({ reason: r.reason, checks: r.checks, ...(r.holder ? { holder: r.holder } : {}), ...(r.untrusted ? { untrusted: r.untrusted } : {}), ...(r.claimedTime ? { claimedTime: r.claimedTime } : {}) }))
+        doc.fontSize(8).fillColor(red).text(detail(line)).fillColor('black');
     doc.fontSize(9).fillColor('#555555').text(say('holder')).fillColor('black');
     if (r.holder) holderBlock(p, r.holder);
     if (r.time) field(say('provenTime'), `${utc(r.time)} · ${kst(r.time)}`);
@@ -175,7 +200,11 @@ export async function renderReportPdf(c: ReportInput): Promise<Buffer> {
 
   heading(say('appendixB'));
   c.receipts.forEach((r, i) => {
-    doc.fontSize(8).fillColor('#555555').text(`${say('receipt')} ${i + 1}: ${s(r.file)}`).fillColor('black');
+    doc
+      .fontSize(8)
+      .fillColor('#555555')
+      .text(`${say('receipt')} ${i + 1}: ${s(r.file)}`)
+      .fillColor('black');
     checkLines(p, r.checks);
   });
   for (const f of c.files) {
@@ -208,4 +237,3 @@ function checkLines(p: Pdf, checks: readonly Check[]): void {
       .fillColor('black');
   }
 }
-

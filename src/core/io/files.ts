@@ -145,8 +145,7 @@ export async function collectFiles(inputs: readonly string[], cwd: string, opts:
         left: (a, isDir, kind, reason) => excluded.push({ name: isDir ? folderName(a) : manifestName(a, root), kind, reason }),
         label: (a) => manifestName(a, root),
       });
-    }
-    else skipped.push({ path: input, reason: st.isSymbolicLink() ? t`symbolic link (not followed)` : t`not a regular file` });
+    } else skipped.push({ path: input, reason: st.isSymbolicLink() ? t`symbolic link (not followed)` : t`not a regular file` });
   }
   found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   // The same file given twice (a folder and a file in it, overlapping globs) counts once; two

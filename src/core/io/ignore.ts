@@ -180,7 +180,13 @@ function compile(tokens: readonly Token[]): { start: Node; count: number } {
         break;
       case 'dirs':
         // (any characters, then "/") or nothing
-        next = fork(next, loop(ANY, step((cp) => cp === SLASH, next)));
+        next = fork(
+          next,
+          loop(
+            ANY,
+            step((cp) => cp === SLASH, next),
+          ),
+        );
         break;
     }
   }

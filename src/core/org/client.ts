@@ -104,7 +104,9 @@ export class OrgClient {
     if (consistency === null || h.size < old.size) throw inconsistent(t`the registry's log has ${h.size} entries, fewer than the ${old.size} seen on ${new Date(old.timestamp).toISOString()}: history was dropped`);
     const proof = hashes(consistency, 'consistency');
     if (!verifyConsistency(old.size, h.size, Buffer.from(old.root, 'hex'), Buffer.from(h.root, 'hex'), proof))
-      throw inconsistent(t`the registry's log (size ${h.size}, root ${h.root.slice(0, 16)}…) is not consistent with the tree head seen on ${new Date(old.timestamp).toISOString()} (size ${old.size}, root ${old.root.slice(0, 16)}…): history was edited, reordered or dropped`);
+      throw inconsistent(
+        t`the registry's log (size ${h.size}, root ${h.root.slice(0, 16)}…) is not consistent with the tree head seen on ${new Date(old.timestamp).toISOString()} (size ${old.size}, root ${old.root.slice(0, 16)}…): history was edited, reordered or dropped`,
+      );
     if (h.size > old.size || h.timestamp > old.timestamp) {
       this.state = { ...this.state, head: h };
       await this.o.save?.(this.state);
@@ -171,7 +173,8 @@ export class OrgClient {
     this.checkIncluded(reg, json.inclusion, head);
     const document = Buffer.from(String(json.document ?? ''), 'base64');
     const documentSha256 = sha256Hex(document);
-    if (documentSha256 !== reg.documentSha256) throw inconsistent(t`the document of registration ${id} does not match its log entry (SHA-256 ${documentSha256.slice(0, 16)}…, logged ${reg.documentSha256.slice(0, 16)}…): the stored document was changed`);
+    if (documentSha256 !== reg.documentSha256)
+      throw inconsistent(t`the document of registration ${id} does not match its log entry (SHA-256 ${documentSha256.slice(0, 16)}…, logged ${reg.documentSha256.slice(0, 16)}…): the stored document was changed`);
     return { registration: reg, document, documentSha256, head, inclusion: json.inclusion as string[] };
   }
 
@@ -211,7 +214,17 @@ class InternalState extends Error {}
 
 function parseHead(v: unknown): SignedTreeHead {
   const h = v as SignedTreeHead;
-  if (!h || typeof h !== 'object' || !Number.isSafeInteger(h.size) || h.size < 0 || typeof h.root !== 'string' || !/^[0-9a-f]{64}$/.test(h.root) || !Number.isSafeInteger(h.timestamp) || typeof h.signature !== 'string' || typeof h.logId !== 'string')
+  if (
+    !h ||
+    typeof h !== 'object' ||
+    !Number.isSafeInteger(h.size) ||
+    h.size < 0 ||
+    typeof h.root !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(h.root) ||
+    !Number.isSafeInteger(h.timestamp) ||
+    typeof h.signature !== 'string' ||
+    typeof h.logId !== 'string'
+  )
     throw new TsaError({ code: 'REGISTRY_UNAVAILABLE', message: t`the registry sent a malformed tree head` });
   return { size: h.size, root: h.root, timestamp: h.timestamp, logId: h.logId, signature: h.signature };
 }

@@ -106,7 +106,12 @@ export function checkDocument(bytes: Buffer, type: string, verify: (r: Receipt, 
     const sorted = [...entries].sort((a, b) => a.index - b.index);
     const h = DIGEST_LENGTH[m.merkle.algorithm] * 2;
     if (sorted.length !== m.merkle.count || sorted.some((e, i) => e.index !== i || e.leaf.length !== h)) throw bad(t`the document must list all ${m.merkle.count} entries of the batch, each once, with ${m.merkle.algorithm} leaves`);
-    const root = treeRoot(buildTree(m.merkle.algorithm, sorted.map((e) => Buffer.from(e.leaf, 'hex')))).toString('hex');
+    const root = treeRoot(
+      buildTree(
+        m.merkle.algorithm,
+        sorted.map((e) => Buffer.from(e.leaf, 'hex')),
+      ),
+    ).toString('hex');
     if (root !== m.merkle.root) throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`merkle.root: the leaves hash to ${root}, not the signed Merkle root ${m.merkle.root}` });
     return { id: receipt.id, redacted: true, verification: v, entries: sorted.map((e) => ({ index: e.index, nameSha256: e.nameSha256, size: e.size, digests: e.digests })) };
   }

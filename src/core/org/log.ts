@@ -13,11 +13,18 @@ export const HASH_SIZE = 32;
 export const EMPTY_ROOT = createHash('sha256').digest();
 
 export function logLeafHash(data: Uint8Array): Buffer {
-  return createHash('sha256').update(Buffer.from([0])).update(data).digest();
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(data)
+    .digest();
 }
 
 export function logNodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest();
+  return createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
 }
 
 /** The largest power of two strictly below n (n > 1). */

@@ -62,7 +62,15 @@ function entryOf(r: Record<string, unknown>): StoredEntry {
 }
 
 function tokenOf(r: Record<string, unknown>): TokenInfo {
-  return { id: r.id as string, name: r.name as string, role: r.role as Role, project: r.project as string | null, createdAt: (r.created_at as Date).toISOString(), createdBy: r.created_by as string, revokedAt: iso(r.revoked_at as Date | null) };
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    role: r.role as Role,
+    project: r.project as string | null,
+    createdAt: (r.created_at as Date).toISOString(),
+    createdBy: r.created_by as string,
+    revokedAt: iso(r.revoked_at as Date | null),
+  };
 }
 
 export class PgStore implements OrgStore {
@@ -162,7 +170,14 @@ export class PgStore implements OrgStore {
       ],
     );
     const row = rows[0]!;
-    const fromJson = (j: Record<string, unknown>): SeqRecord => ({ seq: Number(j.seq), id: j.id as string, project: j.project as string, pushedAt: j.pushed_at as string, redacted: j.redacted as boolean, documentSha256: j.document_sha256 as string });
+    const fromJson = (j: Record<string, unknown>): SeqRecord => ({
+      seq: Number(j.seq),
+      id: j.id as string,
+      project: j.project as string,
+      pushedAt: j.pushed_at as string,
+      redacted: j.redacted as boolean,
+      documentSha256: j.document_sha256 as string,
+    });
     if (row.status === 'exists') return { appended: false, existing: fromJson(row.rows![0]!) };
     return { appended: true, seq: row.seq!, generation: row.generation!, before: (row.rows ?? []).map(fromJson) };
   }
@@ -235,16 +250,33 @@ export class PgStore implements OrgStore {
 
   async auditLog(limit: number): Promise<AuditEntry[]> {
     const rows = await this.q('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [limit]);
-    return rows.map((r) => ({ at: (r.at as Date).toISOString(), tokenId: r.token_id as string | null, action: r.action as string, project: r.project as string | null, target: r.target as string | null, status: r.status as number, detail: r.detail as string | null }));
+    return rows.map((r) => ({
+      at: (r.at as Date).toISOString(),
+      tokenId: r.token_id as string | null,
+      action: r.action as string,
+      project: r.project as string | null,
+      target: r.target as string | null,
+      status: r.status as number,
+      detail: r.detail as string | null,
+    }));
   }
 
   async saveStampedHead(h: StampedHead, at: Date): Promise<void> {
-    await this.q('INSERT INTO tree_heads (size, root, timestamp, signature, tsa_token, stamped_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (size) DO NOTHING', [h.size, h.root, h.timestamp, h.signature, Buffer.from(h.tsaToken, 'base64'), at]);
+    await this.q('INSERT INTO tree_heads (size, root, timestamp, signature, tsa_token, stamped_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (size) DO NOTHING', [
+      h.size,
+      h.root,
+      h.timestamp,
+      h.signature,
+      Buffer.from(h.tsaToken, 'base64'),
+      at,
+    ]);
   }
 
   async latestStampedHead(): Promise<(StampedHead & { stampedAt: string }) | undefined> {
     const r = (await this.q('SELECT * FROM tree_heads ORDER BY size DESC LIMIT 1'))[0];
-    return r ? { size: r.size as number, root: r.root as string, timestamp: r.timestamp as number, signature: r.signature as string, tsaToken: (r.tsa_token as Buffer).toString('base64'), stampedAt: (r.stamped_at as Date).toISOString() } : undefined;
+    return r
+      ? { size: r.size as number, root: r.root as string, timestamp: r.timestamp as number, signature: r.signature as string, tsaToken: (r.tsa_token as Buffer).toString('base64'), stampedAt: (r.stamped_at as Date).toISOString() }
+      : undefined;
   }
 
   async close(): Promise<void> {

@@ -146,10 +146,7 @@ export function createOrgServer(o: OrgServerOptions): OrgServer {
     const v = doc.verification;
     const record: LogRecord = { id: doc.id, project, pushedAt: o.now().toISOString(), redacted: doc.redacted, documentSha256: sha256Hex(body) };
     const view = tree.view();
-    const r = await o.store.append(
-      { record, pushedBy: tk.id, holder: v.holder?.subject ?? '', holderSha256: v.holder?.certificateSha256 ?? '', provenTime: v.time ?? null, document: body, entries: doc.entries },
-      view,
-    );
+    const r = await o.store.append({ record, pushedBy: tk.id, holder: v.holder?.subject ?? '', holderSha256: v.holder?.certificateSha256 ?? '', provenTime: v.time ?? null, document: body, entries: doc.entries }, view);
     if (!r.appended) {
       const same = r.existing.documentSha256 === record.documentSha256 && r.existing.project === project;
       await audit(c, 'push', 409, { project, target: doc.id, detail: same ? 'replayed' : 'id already registered with other content' });

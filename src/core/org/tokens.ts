@@ -32,7 +32,8 @@ export function roleOption(v: string): Role {
 /** Project names: 1–64 characters, no control characters, no leading or trailing space (the same names as register --project). */
 export function checkProject(p: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if ([...p].length > 64 || p.length === 0 || p.trim() !== p || /[\u0000-\u001f\u007f-\u009f]/.test(p)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`project "${p}": use 1 to 64 characters, without control characters or surrounding spaces` });
+  if ([...p].length > 64 || p.length === 0 || p.trim() !== p || /[\u0000-\u001f\u007f-\u009f]/.test(p))
+    throw new InputError({ code: 'BAD_ARGUMENT', message: t`project "${p}": use 1 to 64 characters, without control characters or surrounding spaces` });
   return p;
 }
 

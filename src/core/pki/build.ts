@@ -96,16 +96,7 @@ export function buildCertificate(s: CertificateSpec): Certificate {
     exts.push(extension(OID.subjectAltName, false, der.sequence(...s.emails.map((e) => der.implicitPrimitive(1, new Uint8Array(Buffer.from(e, 'latin1')))))));
   }
   const time = (d: Date) => (d.getUTCFullYear() < 2050 ? der.utcTime(d) : der.generalizedTime(d));
-  const tbs = der.sequence(
-    der.explicit(0, der.integer(2)),
-    der.integer(s.serial),
-    algorithmId,
-    issuerName,
-    der.sequence(time(s.notBefore), time(s.notAfter)),
-    subject,
-    spki,
-    der.explicit(3, der.sequence(...exts)),
-  );
+  const tbs = der.sequence(der.explicit(0, der.integer(2)), der.integer(s.serial), algorithmId, issuerName, der.sequence(time(s.notBefore), time(s.notAfter)), subject, spki, der.explicit(3, der.sequence(...exts)));
   const sig = signData(s.issuerKey, scheme, tbs);
   return Certificate.fromDER(der.sequence(tbs, algorithmId, der.bitString(sig)));
 }

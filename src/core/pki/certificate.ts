@@ -3,22 +3,7 @@
  * hashes (ESSCertID, fingerprints) are computed over the bytes as issued.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import {
-  parse,
-  seq,
-  explicit,
-  integer,
-  integerBytes,
-  bitString,
-  boolean,
-  time,
-  octets,
-  oid as readOid,
-  Tag,
-  TagClass,
-  type Node,
-  Asn1Error,
-} from '../asn1/der.js';
+import { parse, seq, explicit, integer, integerBytes, bitString, boolean, time, octets, oid as readOid, Tag, TagClass, type Node, Asn1Error } from '../asn1/der.js';
 import { OID } from '../asn1/oids.js';
 import { readAlgorithmIdentifier, resolveSignatureScheme, verifySignature, hash, type AlgorithmIdentifier, type SignatureScheme, digestFromOid } from '../crypto/algorithms.js';
 import { bytesEqual, toHex } from '../bytes.js';
@@ -27,17 +12,7 @@ import { readName, formatName, type NameAttribute } from './name.js';
 import { readGeneralNames, readNameConstraints, type GeneralName, type NameConstraints } from './general-name.js';
 import { t } from '../text.js';
 
-export const KEY_USAGE_BITS = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-] as const;
+export const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'] as const;
 export type KeyUsage = (typeof KEY_USAGE_BITS)[number];
 
 export interface Extension {
@@ -281,7 +256,10 @@ export class Certificate {
 }
 
 export function toPem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 

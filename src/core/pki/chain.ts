@@ -146,10 +146,7 @@ export function buildPath(leaf: Certificate, pool: readonly Certificate[], ancho
   const top = best[best.length - 1]!;
   const selfSigned = top.isSelfIssued && top.isSignedBy(top);
   const reason =
-    bestReason ??
-    (selfSigned
-      ? t`chain ends at self-signed "${top.subject}", which is not a trusted anchor`
-      : t`no issuer found for "${top.subject}" (issued by "${top.issuer}") among the embedded certificates and trust anchors`);
+    bestReason ?? (selfSigned ? t`chain ends at self-signed "${top.subject}", which is not a trusted anchor` : t`no issuer found for "${top.subject}" (issued by "${top.issuer}") among the embedded certificates and trust anchors`);
   return { ok: false, anchored: false, path: best, reason, selfSigned, untrustedTop: bestReason === undefined, problems: validatePath(best, o.at) };
 }
 

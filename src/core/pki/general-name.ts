@@ -19,17 +19,7 @@ import { toHex } from '../bytes.js';
 import { formatName, readName } from './name.js';
 import { t, type Text } from '../text.js';
 
-export const GENERAL_NAME_FORMS = [
-  'otherName',
-  'rfc822Name',
-  'dNSName',
-  'x400Address',
-  'directoryName',
-  'ediPartyName',
-  'uniformResourceIdentifier',
-  'iPAddress',
-  'registeredID',
-] as const;
+export const GENERAL_NAME_FORMS = ['otherName', 'rfc822Name', 'dNSName', 'x400Address', 'directoryName', 'ediPartyName', 'uniformResourceIdentifier', 'iPAddress', 'registeredID'] as const;
 export type GeneralNameForm = (typeof GENERAL_NAME_FORMS)[number];
 
 export type GeneralName =

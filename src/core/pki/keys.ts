@@ -10,7 +10,6 @@ import { pemBlocks, toPem, type Certificate } from './certificate.js';
 import { decryptPrivateKeyInfo, encryptPrivateKeyInfo } from './pbe.js';
 import { t } from '../text.js';
 
-
 /**
  * Loads a private key from PEM or DER bytes: PKCS#8 (plain or encrypted with any scheme in
  * pbe.ts, SEED included), PKCS#1/SEC1, and traditional `Proc-Type: 4,ENCRYPTED` PEM.

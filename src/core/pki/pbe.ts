@@ -176,10 +176,7 @@ function readRc2Params(node: Node | undefined, what: string): { bits: number; iv
   return { bits, iv };
 }
 
-export type PbeScheme =
-  | { kind: 'pbes2-scrypt'; N: number; r: number; p: number }
-  | { kind: 'pbes2-pbkdf2'; iterations: number; prf: 'sha256'; cipher: 'aes-256-cbc' | 'seed-cbc' }
-  | { kind: 'seed-cbc-sha1'; iterations: number };
+export type PbeScheme = { kind: 'pbes2-scrypt'; N: number; r: number; p: number } | { kind: 'pbes2-pbkdf2'; iterations: number; prf: 'sha256'; cipher: 'aes-256-cbc' | 'seed-cbc' } | { kind: 'seed-cbc-sha1'; iterations: number };
 
 /** Encrypts with a PBE scheme; returns the AlgorithmIdentifier (DER) and the ciphertext. */
 export async function pbeEncrypt(scheme: PbeScheme, data: Uint8Array, password: string): Promise<{ algorithm: Uint8Array; data: Uint8Array }> {

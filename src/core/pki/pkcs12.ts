@@ -77,7 +77,8 @@ export async function readPkcs12(bytes: Uint8Array, password: string, what: stri
         const type = readOid(f[0], 'SafeBag.bagId');
         const value = explicit(f[1], 0, 'SafeBag.bagValue');
         // A second key is refused before any work is spent on decrypting it.
-        if ((type === OID_P12.keyBag || type === OID_P12.shroudedKeyBag) && keys.length > 0) throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: the PKCS#12 file holds more than one private key; export one identity at a time` });
+        if ((type === OID_P12.keyBag || type === OID_P12.shroudedKeyBag) && keys.length > 0)
+          throw new InputError({ code: 'MALFORMED_KEY', message: t`${what}: the PKCS#12 file holds more than one private key; export one identity at a time` });
         if (type === OID_P12.keyBag) keys.push(value.raw);
         else if (type === OID_P12.shroudedKeyBag) keys.push(await decryptPrivateKeyInfo(value.raw, password, what, { budget, pkcs12Passwords }));
         else if (type === OID_P12.certBag) {
@@ -144,7 +145,9 @@ async function verifyMac(macData: Node, authSafe: Uint8Array, password: string, 
   const salt = octets(f[1], 'MacData.macSalt');
   const iterations = f[2] ? parameter(f[2], 'MacData.iterations') : 1n;
   const matches = (pw: Uint8Array) => {
-    const mac = createHmac(h, chargedPkcs12Kdf(h, pw, salt, 3, iterations, len, budget, 'PKCS#12 MAC')).update(authSafe).digest();
+    const mac = createHmac(h, chargedPkcs12Kdf(h, pw, salt, 3, iterations, len, budget, 'PKCS#12 MAC'))
+      .update(authSafe)
+      .digest();
     return timingSafeEqual(mac, expected);
   };
   // An empty password has two forms (pbe.ts); the one that matches is the writer's.
@@ -190,10 +193,7 @@ function bagAttributes(localKeyId: Uint8Array, friendlyName?: string): Uint8Arra
     for (let i = 0; i < s.length; i++) b.writeUInt16BE(s.charCodeAt(i), i * 2);
     return der.raw(Uint8Array.of(0x1e), lengthOf(b.length), b);
   };
-  return der.setOf(
-    der.sequence(der.oid(OID_P12.localKeyId), der.setOf(der.octetString(localKeyId))),
-    ...(friendlyName ? [der.sequence(der.oid(OID_P12.friendlyName), der.setOf(bmp(friendlyName)))] : []),
-  );
+  return der.setOf(der.sequence(der.oid(OID_P12.localKeyId), der.setOf(der.octetString(localKeyId))), ...(friendlyName ? [der.sequence(der.oid(OID_P12.friendlyName), der.setOf(bmp(friendlyName)))] : []));
 }
 
 function lengthOf(n: number): Uint8Array {
@@ -206,8 +206,7 @@ function lengthOf(n: number): Uint8Array {
  */
 export const pkcs12Parts = {
   /** A certBag SafeBag holding an X.509 certificate. */
-  certBag: (cert: Certificate, attributes?: Uint8Array) =>
-    der.sequence(der.oid(OID_P12.certBag), der.explicit(0, der.sequence(der.oid(OID_P12.x509Certificate), der.explicit(0, der.octetString(cert.der)))), attributes),
+  certBag: (cert: Certificate, attributes?: Uint8Array) => der.sequence(der.oid(OID_P12.certBag), der.explicit(0, der.sequence(der.oid(OID_P12.x509Certificate), der.explicit(0, der.octetString(cert.der)))), attributes),
   /** A pkcs8ShroudedKeyBag SafeBag holding an EncryptedPrivateKeyInfo. */
   shroudedKeyBag: (encryptedPrivateKeyInfo: Uint8Array, attributes?: Uint8Array) => der.sequence(der.oid(OID_P12.shroudedKeyBag), der.explicit(0, encryptedPrivateKeyInfo), attributes),
   /** ContentInfo of type data around SafeContents (or any bytes). */
@@ -220,7 +219,9 @@ export const pkcs12Parts = {
     const digest = o.digest ?? 'sha256';
     const iterations = o.iterations ?? 2048;
     const salt = o.salt ?? randomBytes(16);
-    const mac = createHmac(digest, pkcs12Kdf(digest, password, salt, 3, iterations, DIGEST_LENGTH[digest])).update(authSafe).digest();
+    const mac = createHmac(digest, pkcs12Kdf(digest, password, salt, 3, iterations, DIGEST_LENGTH[digest]))
+      .update(authSafe)
+      .digest();
     return der.sequence(der.sequence(der.sequence(der.oid(digestOid(digest)), der.null()), der.octetString(mac)), der.octetString(salt), der.integer(iterations));
   },
   /** PFX ::= SEQUENCE { version 3, authSafe ContentInfo (data), macData OPTIONAL }. */

@@ -125,7 +125,9 @@ export function metaProblems(m: unknown): Text[] {
   if (m.tags !== undefined) {
     const tags = m.tags;
     if (!isObject(tags) || Object.keys(tags).length === 0 || Object.keys(tags).length > META_LIMITS.tags) out.push(t`tags: expected an object of 1 to ${META_LIMITS.tags} tags`);
-    else for (const [k, val] of Object.entries(tags)) if (!shortText(k) || typeof val !== 'string' || val.length > META_LIMITS.text || val !== val.normalize('NFC')) out.push(t`tags: ${k}: expected text keys and values of at most ${META_LIMITS.text} characters (NFC)`);
+    else
+      for (const [k, val] of Object.entries(tags))
+        if (!shortText(k) || typeof val !== 'string' || val.length > META_LIMITS.text || val !== val.normalize('NFC')) out.push(t`tags: ${k}: expected text keys and values of at most ${META_LIMITS.text} characters (NFC)`);
   }
   return out;
 }

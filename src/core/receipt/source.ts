@@ -148,7 +148,10 @@ export async function loadReceiptSource(file: string): Promise<LoadedReceipt> {
 function pemCertificates(b: Uint8Array | undefined): string[] {
   if (!b) return [];
   const out: string[] = [];
-  for (const m of Buffer.from(b).toString('latin1').matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)) out.push(m[1]!.replace(/\s+/g, ''));
+  for (const m of Buffer.from(b)
+    .toString('latin1')
+    .matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g))
+    out.push(m[1]!.replace(/\s+/g, ''));
   return out;
 }
 
@@ -187,7 +190,7 @@ async function receiptFromPack(files: PackFiles, what: string): Promise<{ receip
   for (let k = 1; k <= tokens.length; k++) {
     const url = (await files.read(`timestamps/${k}.url`)) ?? undefined;
     timestamps.push({
-      tsa: url ? Buffer.from(url).toString('utf8').trim() : (tsas.length === tokens.length ? tsas[k - 1] : tsas[0]) ?? '',
+      tsa: url ? Buffer.from(url).toString('utf8').trim() : ((tsas.length === tokens.length ? tsas[k - 1] : tsas[0]) ?? ''),
       token: toBase64(tokens[k - 1]!),
       certificates: pemCertificates(await files.read(`certs/tsa-${k}-untrusted.pem`)),
     });

@@ -48,7 +48,8 @@ export function checkChain(events: Iterable<RegistryEvent>): { count: number; he
   for (const e of events) {
     count++;
     const expectedSeq = (prev?.seq ?? 0) + 1;
-    if (e.seq !== expectedSeq) problems.push({ seq: e.seq, problem: e.seq > expectedSeq ? t`event ${e.seq} follows event ${expectedSeq - 1}: ${e.seq - expectedSeq} event(s) deleted` : t`event ${e.seq} is out of order (after event ${expectedSeq - 1})` });
+    if (e.seq !== expectedSeq)
+      problems.push({ seq: e.seq, problem: e.seq > expectedSeq ? t`event ${e.seq} follows event ${expectedSeq - 1}: ${e.seq - expectedSeq} event(s) deleted` : t`event ${e.seq} is out of order (after event ${expectedSeq - 1})` });
     if (e.prev !== (prev?.hash ?? GENESIS)) problems.push({ seq: e.seq, problem: t`event ${e.seq} (${e.kind}) does not follow the event before it: an event was deleted, inserted or reordered` });
     if (eventHash(e) !== e.hash) problems.push({ seq: e.seq, problem: t`event ${e.seq} (${e.kind}) was edited: its content no longer matches its hash` });
     prev = e;

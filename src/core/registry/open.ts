@@ -64,7 +64,20 @@ const HEX_WIDTH: Record<HashAlgorithm, number> = { sha256: 64, sha384: 96, sha51
 /** A registration from an index line: from its receipt when it still reads, else from the line alone (names unknown: ""). */
 async function fromIndexLine(line: IndexEntry): Promise<{ rec: RegistrationRecord; entries: EntryRecord[] }> {
   const algorithms = Object.keys(line.digests) as HashAlgorithm[];
-  const rec: RegistrationRecord = { id: line.id, time: line.time, times: [line.time], created: line.time, holder: line.holder, holderSha256: line.holderSha256 ?? '', tsas: [], algorithms, receipt: line.receipt, receiptSha256: '', count: 0, status: 'active' };
+  const rec: RegistrationRecord = {
+    id: line.id,
+    time: line.time,
+    times: [line.time],
+    created: line.time,
+    holder: line.holder,
+    holderSha256: line.holderSha256 ?? '',
+    tsas: [],
+    algorithms,
+    receipt: line.receipt,
+    receiptSha256: '',
+    count: 0,
+    status: 'active',
+  };
   try {
     const { loadReceiptSource } = await import('../receipt/source.js');
     const { decodeManifest } = await import('../receipt/manifest.js');

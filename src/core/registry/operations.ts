@@ -92,7 +92,11 @@ export interface Signer {
  * digests (the tombstone keeps id, reason, time and count) and, with `receipts`, the receipt file
  * when it still is the one recorded.
  */
-export async function endRegistration(store: RegistryStore, id: string, o: { kind: 'retire' | 'destroy'; reason: string; signer: Signer; now: Date; receipts?: boolean }): Promise<{ registration: RegistrationRecord; event: RegistryEvent; deleted: string[] }> {
+export async function endRegistration(
+  store: RegistryStore,
+  id: string,
+  o: { kind: 'retire' | 'destroy'; reason: string; signer: Signer; now: Date; receipts?: boolean },
+): Promise<{ registration: RegistrationRecord; event: RegistryEvent; deleted: string[] }> {
   const rec = await resolveRegistration(store, id);
   if (rec.status === 'destroyed') throw new InputError({ code: 'BAD_ARGUMENT', message: t`registration ${rec.id} was destroyed already` });
   if (o.kind === 'retire' && rec.status === 'retired') throw new InputError({ code: 'BAD_ARGUMENT', message: t`registration ${rec.id} is retired already` });

@@ -59,4 +59,3 @@ export async function fileStatuses(store: RegistryStore, files: readonly { name:
   }
   return out;
 }
-

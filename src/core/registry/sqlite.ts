@@ -144,7 +144,8 @@ export class SqliteRegistry implements RegistryStore {
     const version = this.pragma('user_version');
     const app = this.pragma('application_id');
     const tables = (this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
-    if (app !== APPLICATION_ID && (app !== 0 || tables > 0)) throw new InputError({ code: 'REGISTRY_CORRUPT', message: t`${this.location} is not a tsproof registry; move it away, then recreate the registry with "tsproof registry rebuild --from <folders>"` });
+    if (app !== APPLICATION_ID && (app !== 0 || tables > 0))
+      throw new InputError({ code: 'REGISTRY_CORRUPT', message: t`${this.location} is not a tsproof registry; move it away, then recreate the registry with "tsproof registry rebuild --from <folders>"` });
     if (version > SCHEMA_VERSION) throw new InputError({ code: 'REGISTRY_TOO_NEW', message: t`${this.location} was written by a newer tsproof (registry schema ${version}; this one knows ${SCHEMA_VERSION}): it needs a newer tsproof` });
   }
 
@@ -215,7 +216,25 @@ export class SqliteRegistry implements RegistryStore {
         const { lastInsertRowid } = this.stmt(
           `INSERT INTO registrations (id, time, times, created, holder, holder_sha256, tsas, algorithms, receipt, receipt_sha256, count, status, reason, title, project, tags, classification)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(rec.id, rec.time, JSON.stringify(rec.times), rec.created, rec.holder, rec.holderSha256, JSON.stringify(rec.tsas), JSON.stringify(rec.algorithms), rec.receipt, rec.receiptSha256, rec.count, rec.status, rec.reason ?? null, rec.title ?? null, rec.project ?? null, rec.tags ? JSON.stringify(rec.tags) : null, rec.classification ?? null);
+        ).run(
+          rec.id,
+          rec.time,
+          JSON.stringify(rec.times),
+          rec.created,
+          rec.holder,
+          rec.holderSha256,
+          JSON.stringify(rec.tsas),
+          JSON.stringify(rec.algorithms),
+          rec.receipt,
+          rec.receiptSha256,
+          rec.count,
+          rec.status,
+          rec.reason ?? null,
+          rec.title ?? null,
+          rec.project ?? null,
+          rec.tags ? JSON.stringify(rec.tags) : null,
+          rec.classification ?? null,
+        );
         const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, ?, ?, ?)');
         for (const e of entries) ins.run(lastInsertRowid, e.index, e.name, e.size, blob(e.digests.sha256), blob(e.digests.sha384), blob(e.digests.sha512));
         return this.appendLocked(event);
@@ -240,7 +259,7 @@ export class SqliteRegistry implements RegistryStore {
       const args: SQLInputValue[] = [];
       if (f.since) where.push('time >= ?') && args.push(f.since);
       if (f.until) where.push('time <= ?') && args.push(f.until);
-      if (f.holder) where.push("(holder_sha256 = lower(?) OR instr(lower(holder), lower(?)) > 0)") && args.push(f.holder, f.holder);
+      if (f.holder) where.push('(holder_sha256 = lower(?) OR instr(lower(holder), lower(?)) > 0)') && args.push(f.holder, f.holder);
       if (f.project) where.push('project = ?') && args.push(f.project);
       if (f.status) where.push('status = ?') && args.push(f.status);
       for (const tag of f.tags ?? []) {
@@ -250,17 +269,30 @@ export class SqliteRegistry implements RegistryStore {
       }
       if (f.name) where.push('EXISTS (SELECT 1 FROM entries e WHERE e.rid = registrations.rid AND e.name GLOB ?)') && args.push(f.name);
       const sql = `SELECT * FROM registrations${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time, rid${f.limit ? ` LIMIT ${Math.floor(f.limit)}` : ''}`;
-      return this.db.prepare(sql).all(...args).map(registrationOf);
+      return this.db
+        .prepare(sql)
+        .all(...args)
+        .map(registrationOf);
     });
   }
 
   entries(id: string): Promise<EntryRecord[]> {
-    return this.guard(() => this.stmt('SELECT e.* FROM entries e JOIN registrations r ON r.rid = e.rid WHERE r.id = ? ORDER BY e.idx').all(id).map((r) => entryOf(r)));
+    return this.guard(() =>
+      this.stmt('SELECT e.* FROM entries e JOIN registrations r ON r.rid = e.rid WHERE r.id = ? ORDER BY e.idx')
+        .all(id)
+        .map((r) => entryOf(r)),
+    );
   }
 
   findByDigest(alg: HashAlgorithm, hex: string): Promise<Coverage[]> {
     if (!ALGS.includes(alg)) return Promise.resolve([]);
-    return this.guard(() => this.stmt(`SELECT r.*, e.idx AS e_idx, e.name AS e_name, e.size AS e_size, e.sha256 AS e_sha256, e.sha384 AS e_sha384, e.sha512 AS e_sha512 FROM entries e JOIN registrations r ON r.rid = e.rid WHERE e.${alg} = ? ORDER BY r.time, r.rid, e.idx`).all(Buffer.from(hex, 'hex')).map(coverageOf));
+    return this.guard(() =>
+      this.stmt(
+        `SELECT r.*, e.idx AS e_idx, e.name AS e_name, e.size AS e_size, e.sha256 AS e_sha256, e.sha384 AS e_sha384, e.sha512 AS e_sha512 FROM entries e JOIN registrations r ON r.rid = e.rid WHERE e.${alg} = ? ORDER BY r.time, r.rid, e.idx`,
+      )
+        .all(Buffer.from(hex, 'hex'))
+        .map(coverageOf),
+    );
   }
 
   idsByDigest(alg: HashAlgorithm, hex: string): Promise<{ id: string; time: string; status: RegistrationStatus }[]> {
@@ -285,7 +317,11 @@ export class SqliteRegistry implements RegistryStore {
   }
 
   findByName(name: string): Promise<Coverage[]> {
-    return this.guard(() => this.stmt('SELECT r.*, e.idx AS e_idx, e.name AS e_name, e.size AS e_size, e.sha256 AS e_sha256, e.sha384 AS e_sha384, e.sha512 AS e_sha512 FROM entries e JOIN registrations r ON r.rid = e.rid WHERE e.name = ? ORDER BY r.time, r.rid').all(name).map(coverageOf));
+    return this.guard(() =>
+      this.stmt('SELECT r.*, e.idx AS e_idx, e.name AS e_name, e.size AS e_size, e.sha256 AS e_sha256, e.sha384 AS e_sha384, e.sha512 AS e_sha512 FROM entries e JOIN registrations r ON r.rid = e.rid WHERE e.name = ? ORDER BY r.time, r.rid')
+        .all(name)
+        .map(coverageOf),
+    );
   }
 
   algorithms(): Promise<HashAlgorithm[]> {
@@ -330,7 +366,10 @@ export class SqliteRegistry implements RegistryStore {
       if (o.kind) where.push('kind = ?') && args.push(o.kind);
       if (o.subject) where.push('subject = ?') && args.push(o.subject);
       if (o.afterSeq) where.push('seq > ?') && args.push(o.afterSeq);
-      return this.db.prepare(`SELECT * FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`).all(...args).map(eventOf);
+      return this.db
+        .prepare(`SELECT * FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`)
+        .all(...args)
+        .map(eventOf);
     });
   }
 
@@ -418,7 +457,8 @@ export function storageError(file: string, err: unknown): Error {
   const e = err as SqliteError;
   const code = (e.errcode ?? -1) & 0xff;
   const why = e.errstr ?? e.message ?? String(err);
-  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB) return new InputError({ code: 'REGISTRY_CORRUPT', message: t`${file} is damaged (${why}); nothing was changed: move it away, then recreate the registry from the receipts with "tsproof registry rebuild --from <folders>"`, cause: err });
+  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB)
+    return new InputError({ code: 'REGISTRY_CORRUPT', message: t`${file} is damaged (${why}); nothing was changed: move it away, then recreate the registry from the receipts with "tsproof registry rebuild --from <folders>"`, cause: err });
   if (code === SQLITE_BUSY || code === SQLITE_LOCKED) return new RegistryError({ code: 'REGISTRY_BUSY', message: t`${file} stayed locked by another tsproof beyond the busy timeout; try again`, cause: err });
   return new RegistryError({ code: 'REGISTRY_FAILED', message: t`${file}: ${why}`, cause: err });
 }

@@ -27,10 +27,7 @@ export function certificatesIn(loaded: LoadedReceipt): { certificate: Certificat
   };
   const sd = signed(decodeField(loaded.receipt.signature));
   for (const c of sd?.certificates ?? []) add(c, 'holder');
-  const tokens = [
-    ...loaded.receipt.timestamps.map((ts) => decodeField(ts.token)),
-    ...(sd?.signerInfos[0] ? attr(sd.signerInfos[0].unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw)) : []),
-  ];
+  const tokens = [...loaded.receipt.timestamps.map((ts) => decodeField(ts.token)), ...(sd?.signerInfos[0] ? attr(sd.signerInfos[0].unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw)) : [])];
   for (const tok of tokens) for (const c of signed(tok)?.certificates ?? []) add(c, 'tsa');
   for (const ts of loaded.receipt.timestamps) {
     for (const b of ts.certificates) {

@@ -17,8 +17,19 @@ export interface PublicTsa {
 }
 
 export const PUBLIC_TSAS: readonly PublicTsa[] = [
-  { name: 'digicert', url: 'http://timestamp.digicert.com', operator: 'DigiCert', notes: 'Widely used. Root not included in answers; certificate set not DER-sorted; the TSA certificate is rotated at least every 15 months (trust the CA, not the leaf).' },
-  { name: 'sectigo', url: 'http://timestamp.sectigo.com', operator: 'Sectigo (formerly Comodo)', minIntervalMs: 15_000, notes: 'Asks for at least 15 s between scripted requests; intermittent connection resets; two ESSCertIDs; two possible chain paths (USERTrust or AAA cross-sign).' },
+  {
+    name: 'digicert',
+    url: 'http://timestamp.digicert.com',
+    operator: 'DigiCert',
+    notes: 'Widely used. Root not included in answers; certificate set not DER-sorted; the TSA certificate is rotated at least every 15 months (trust the CA, not the leaf).',
+  },
+  {
+    name: 'sectigo',
+    url: 'http://timestamp.sectigo.com',
+    operator: 'Sectigo (formerly Comodo)',
+    minIntervalMs: 15_000,
+    notes: 'Asks for at least 15 s between scripted requests; intermittent connection resets; two ESSCertIDs; two possible chain paths (USERTrust or AAA cross-sign).',
+  },
   { name: 'globalsign', url: 'http://timestamp.globalsign.com/tsa/r6advanced1', operator: 'GlobalSign', notes: 'Current endpoint.' },
   { name: 'apple', url: 'http://timestamp.apple.com/ts01', operator: 'Apple', notes: 'Reported flaky (~40% failures in 2026); unsorted certificate set; SHA-1-signed certificates in the chain.' },
   { name: 'entrust', url: 'http://timestamp.entrust.net/TSS/RFC3161sha2TS', operator: 'Entrust', notes: 'SHA-224/256/384/512 imprints; accuracy often omitted; connection resets seen.' },

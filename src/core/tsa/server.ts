@@ -90,8 +90,7 @@ export function createTsaServer(authority: LocalTimestampAuthority, o: TsaServer
     const socket = req.socket;
     guard.requestStarted(socket);
     res.once('close', () => guard.requestDone(socket));
-    const done = (status: number, bytes: number) =>
-      o.log?.({ time: new Date().toISOString(), method: req.method, path: req.url, status, bytes, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    const done = (status: number, bytes: number) => o.log?.({ time: new Date().toISOString(), method: req.method, path: req.url, status, bytes, ms: Number(process.hrtime.bigint() - started) / 1e6 });
     const plain = (status: number, text: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
       done(status, Buffer.byteLength(text));

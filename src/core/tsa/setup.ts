@@ -39,7 +39,10 @@ export function createTsaMaterial(o: { name: string; now: Date; rsa?: boolean; y
   const rootKeys = generateKey(!!o.rsa);
   const tsaKeys = generateKey(!!o.rsa);
   const root = buildCertificate({
-    subject: [['O', o.name], ['CN', `${o.name} Root CA`]],
+    subject: [
+      ['O', o.name],
+      ['CN', `${o.name} Root CA`],
+    ],
     publicKey: rootKeys.publicKey,
     issuerKey: rootKeys.privateKey,
     serial: randomSerial(randomBytes),
@@ -50,7 +53,10 @@ export function createTsaMaterial(o: { name: string; now: Date; rsa?: boolean; y
     keyUsage: ['keyCertSign', 'cRLSign'],
   });
   const certificate = buildCertificate({
-    subject: [['O', o.name], ['CN', `${o.name} TSA`]],
+    subject: [
+      ['O', o.name],
+      ['CN', `${o.name} TSA`],
+    ],
     publicKey: tsaKeys.publicKey,
     issuer: root,
     issuerKey: rootKeys.privateKey,
@@ -146,8 +152,14 @@ export async function createTsaCsr(dir: string, o: { name: string; rsa?: boolean
   const keys = generateKey(!!o.rsa);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (await exists(path.join(dir, TSA_FILES.key))) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${path.join(dir, TSA_FILES.key)} already exists; refusing to overwrite TSA keys` });
-  const csr = buildCsr([['O', o.name], ['CN', `${o.name} TSA`]], keys.privateKey, keys.publicKey);
+  const csr = buildCsr(
+    [
+      ['O', o.name],
+      ['CN', `${o.name} TSA`],
+    ],
+    keys.privateKey,
+    keys.publicKey,
+  );
   await writeAtomic(path.join(dir, TSA_FILES.key), keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 0o600);
   return { csr };
 }
-

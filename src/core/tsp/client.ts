@@ -198,7 +198,13 @@ async function post(url: URL, req: Uint8Array, endpoint: TsaEndpoint, o: Timesta
     throw new TsaError({ code: 'TSA_HTTP_ERROR', message: t`${where}: redirected (HTTP ${res.status}) to ${res.headers.location ?? '?'}; redirects are not followed — configure the final URL` });
   }
   if (res.status === 401 || res.status === 403) {
-    throw new TsaError({ code: 'TSA_HTTP_ERROR', message: endpoint.username !== undefined ? t`${where}: HTTP ${res.status} — the TSA wants credentials (the ones given were refused)` : t`${where}: HTTP ${res.status} — the TSA wants credentials (set username and passwordEnv for it in config.json)` });
+    throw new TsaError({
+      code: 'TSA_HTTP_ERROR',
+      message:
+        endpoint.username !== undefined
+          ? t`${where}: HTTP ${res.status} — the TSA wants credentials (the ones given were refused)`
+          : t`${where}: HTTP ${res.status} — the TSA wants credentials (set username and passwordEnv for it in config.json)`,
+    });
   }
   if (res.status !== 200) {
     const retriable = res.status >= 500 || res.status === 429;
@@ -231,7 +237,10 @@ export async function obtainTimestamps(endpoints: readonly TsaEndpoint[], data: 
   }
   if (stamps.length < minimum) {
     const first = failures[0]!.error;
-    const detail = joinTexts(failures.map((f) => f.error.text), '; ');
+    const detail = joinTexts(
+      failures.map((f) => f.error.text),
+      '; ',
+    );
     throw new TsaError({ code: first.code, message: stamps.length || failures.length > 1 ? t`${stamps.length} of ${endpoints.length} TSAs answered validly, ${minimum} needed: ${detail}` : first.text });
   }
   return { stamps, failures };

@@ -12,26 +12,7 @@
  *     tsa [0] GeneralName OPTIONAL, extensions [1] IMPLICIT Extensions OPTIONAL }
  *   Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] INTEGER (1..999) OPTIONAL, micros [1] INTEGER (1..999) OPTIONAL }
  */
-import {
-  der,
-  parse,
-  seq,
-  integer,
-  integerBytes,
-  oid as readOid,
-  octets,
-  boolean,
-  time,
-  bitString,
-  string,
-  explicit,
-  TagClass,
-  Tag,
-  type Node,
-  type Asn1Time,
-  Asn1Error,
-  smallInt,
-} from '../asn1/der.js';
+import { der, parse, seq, integer, integerBytes, oid as readOid, octets, boolean, time, bitString, string, explicit, TagClass, Tag, type Node, type Asn1Time, Asn1Error, smallInt } from '../asn1/der.js';
 import { readAlgorithmIdentifier, digestOid, type AlgorithmIdentifier, type AnyDigest } from '../crypto/algorithms.js';
 import { LIMITS } from '../limits.js';
 import { t } from '../text.js';
@@ -254,9 +235,5 @@ export function encodeAccuracy(micros: number): Uint8Array {
   const s = Math.floor(micros / 1_000_000);
   const ms = Math.floor((micros % 1_000_000) / 1000);
   const us = micros % 1000;
-  return der.sequence(
-    s ? der.integer(s) : undefined,
-    ms ? der.implicitPrimitive(0, der.integer(ms).subarray(2)) : undefined,
-    us ? der.implicitPrimitive(1, der.integer(us).subarray(2)) : undefined,
-  );
+  return der.sequence(s ? der.integer(s) : undefined, ms ? der.implicitPrimitive(0, der.integer(ms).subarray(2)) : undefined, us ? der.implicitPrimitive(1, der.integer(us).subarray(2)) : undefined);
 }

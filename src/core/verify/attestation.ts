@@ -106,7 +106,16 @@ export function verifyAttestation(bytes: Uint8Array, what: string, files: readon
     ok,
     checks: checks.items,
     ...(signer ? { signer } : {}),
-    ...(wellFormed ? { statement: { predicateType: String(statement!.predicateType), subjects: subjects.length, ...(statement!.predicate?.receipt ? { receipt: statement!.predicate.receipt } : {}), ...(statement!.predicate?.provenTime ? { provenTime: statement!.predicate.provenTime } : {}) } } : {}),
+    ...(wellFormed
+      ? {
+          statement: {
+            predicateType: String(statement!.predicateType),
+            subjects: subjects.length,
+            ...(statement!.predicate?.receipt ? { receipt: statement!.predicate.receipt } : {}),
+            ...(statement!.predicate?.provenTime ? { provenTime: statement!.predicate.provenTime } : {}),
+          },
+        }
+      : {}),
     results,
   };
 }

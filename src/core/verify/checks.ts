@@ -79,7 +79,10 @@ export class CheckList {
     if (found.length === 0) return this.pass(id, passDetail ?? t`no findings`);
     const worst = found.some((f) => decide(policy, f.code) === 'fail') ? 'fail' : 'warn';
     const top = [...found].sort((a, b) => RANK[FINDINGS[b.code].severity] - RANK[FINDINGS[a.code].severity])[0]!;
-    const what = joinTexts(found.map((f) => t`${f.detail}: ${FINDINGS[f.code].what}`), '; ');
+    const what = joinTexts(
+      found.map((f) => t`${f.detail}: ${FINDINGS[f.code].what}`),
+      '; ',
+    );
     const detail = worst === 'fail' ? t`${what} (refused under the ${policy.name} policy)` : t`${what} (accepted with a warning under the ${policy.name} policy)`;
     const c = this.add(id, worst, detail);
     c.finding = { code: top.code, severity: FINDINGS[top.code].severity };

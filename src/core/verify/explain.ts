@@ -100,10 +100,7 @@ export function explain(r: Explained): Text[] {
     case 'missing':
       return [t`A registered file is missing from the folder.`];
     case 'pin-mismatch':
-      return [
-        t`The proof is valid, but not made by whom it was expected to be (pins):`,
-        ...failed.filter((c) => c.id.startsWith('pin.') && c.cause !== 'untrusted-anchor').map((c) => t`${c.id} — ${c.detail}`),
-      ];
+      return [t`The proof is valid, but not made by whom it was expected to be (pins):`, ...failed.filter((c) => c.id.startsWith('pin.') && c.cause !== 'untrusted-anchor').map((c) => t`${c.id} — ${c.detail}`)];
     case 'untrusted-anchor':
       return [
         r.entry ? t`The file matches its receipt and the proof checks out, except for a trust decision this computer has not made:` : t`The proof checks out, except for a trust decision this computer has not made:`,

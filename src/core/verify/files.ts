@@ -173,7 +173,11 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
     if (!receiptPath) {
       const checks = new CheckList();
       const g = gone[0];
-      if (g) checks.fail('receipt.located', t`registered in ${g.id} (proven ${g.time}; ${gone.length} registration(s) cover this content), but its receipt is gone from where it was recorded and was not found in this folder or its parents: point at it with --receipt <file>`);
+      if (g)
+        checks.fail(
+          'receipt.located',
+          t`registered in ${g.id} (proven ${g.time}; ${gone.length} registration(s) cover this content), but its receipt is gone from where it was recorded and was not found in this folder or its parents: point at it with --receipt <file>`,
+        );
       else checks.fail('receipt.located', t`no receipt given, none beside the file, and no registration of its content in the local registry`);
       return { file: f, ok: false, checks: checks.items, reason: reasonOf(checks.items), timestamps: [] };
     }
@@ -263,7 +267,10 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
   const loaded = await loadReceiptSource(receiptPath);
   const rv = verifyReceiptFile(receiptPath, loaded.receipt, { ...o, extraCertificates: loaded.certificates });
   const dir = path.resolve(o.cwd, o.dir);
-  const base = dirBase(dir, rv.entries.map((e) => e.name));
+  const base = dirBase(
+    dir,
+    rv.entries.map((e) => e.name),
+  );
   const algs = rv.manifest?.algorithms ?? ['sha256'];
   const present: { entry: (typeof rv.entries)[number]; abs: string }[] = [];
   const results: DirResult[] = [];
@@ -277,30 +284,56 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
   }
   // Entries not under their registered names may be there under others — downloaded artifacts
   // land flattened (dist/app.tgz as app.tgz): matched by size and digest, and said so.
-  const elsewhere = absent.length ? await findByDigest(absent.map((a) => a.entry), dir, base, new Set(rv.entries.map((e) => e.name)), algs, o.pool) : new Map<string, string>();
+  const elsewhere = absent.length
+    ? await findByDigest(
+        absent.map((a) => a.entry),
+        dir,
+        base,
+        new Set(rv.entries.map((e) => e.name)),
+        algs,
+        o.pool,
+      )
+    : new Map<string, string>();
   let missingIgnored = 0;
   for (const { entry, found } of absent) {
     const other = elsewhere.get(entry.name);
     if (other !== undefined) {
       const detail = t`registered as "${entry.name}", found as "${other}" with the same ${algs.map((a) => a.toUpperCase()).join(', ')} and size (${entry.size} bytes)`;
-      results.push({ file: entry.name, foundAs: other, status: 'matched', ok: rv.ok, reason: rv.reason, checks: [{ id: 'file.present', ok: true, status: 'warn', detail }, { id: 'file.digest', ok: true, status: 'pass', detail: t`matched by digest` }] });
+      results.push({
+        file: entry.name,
+        foundAs: other,
+        status: 'matched',
+        ok: rv.ok,
+        reason: rv.reason,
+        checks: [
+          { id: 'file.present', ok: true, status: 'warn', detail },
+          { id: 'file.digest', ok: true, status: 'pass', detail: t`matched by digest` },
+        ],
+      });
     } else if (o.ignoreMissing) missingIgnored++;
     else {
       const detail = found === 'too-long' ? t`registered "${entry.name}" (${entry.size} bytes) is missing: its name is too long for a path on this system` : t`registered "${entry.name}" (${entry.size} bytes) is missing`;
       results.push({ file: entry.name, status: 'missing', ok: false, reason: 'missing', checks: [{ id: 'file.present', ok: false, status: 'fail', detail }] });
     }
   }
-  const bar = await o.progress?.(present.length, present.reduce((sum, p) => sum + p.entry.size, 0));
+  const bar = await o.progress?.(
+    present.length,
+    present.reduce((sum, p) => sum + p.entry.size, 0),
+  );
   let digests;
   try {
-    digests = await hashFiles(present.map((p) => ({ path: p.abs, display: p.entry.name })), { algorithms: algs, ...(bar ? { progress: bar.attach } : {}), ...(o.pool ? { pool: o.pool } : {}) });
+    digests = await hashFiles(
+      present.map((p) => ({ path: p.abs, display: p.entry.name })),
+      { algorithms: algs, ...(bar ? { progress: bar.attach } : {}), ...(o.pool ? { pool: o.pool } : {}) },
+    );
   } finally {
     bar?.stop();
   }
   present.forEach(({ entry }, i) => {
     const local = digests[i]!;
     const c = new CheckList();
-    for (const a of algs) c.expect('file.digest', local.digests[a] === entry.digests[a], t`${a.toUpperCase()} matches`, t`${a.toUpperCase()} of the file is ${local.digests[a] ?? '(not computed)'}, registered ${entry.digests[a] ?? '(none)'}`);
+    for (const a of algs)
+      c.expect('file.digest', local.digests[a] === entry.digests[a], t`${a.toUpperCase()} matches`, t`${a.toUpperCase()} of the file is ${local.digests[a] ?? '(not computed)'}, registered ${entry.digests[a] ?? '(none)'}`);
     c.expect('file.size', local.size === entry.size, t`${local.size} bytes`, t`file has ${local.size} bytes, registered ${entry.size}`);
     results.push({ file: entry.name, status: c.ok ? 'matched' : 'modified', ok: c.ok && rv.ok, reason: c.ok ? rv.reason : 'modified', checks: c.items });
   });
@@ -337,7 +370,10 @@ async function findByDigest(wanted: readonly ReceiptEntryLike[], dir: string, ba
   }
   const candidates = files.filter((f) => !registered.has(f.name) && sizes.has(statSync(f.absolute).size));
   if (candidates.length === 0) return new Map();
-  const digests = await hashFiles(candidates.map((c) => ({ path: c.absolute, display: c.name })), { algorithms: algs, ...(pool ? { pool } : {}) });
+  const digests = await hashFiles(
+    candidates.map((c) => ({ path: c.absolute, display: c.name })),
+    { algorithms: algs, ...(pool ? { pool } : {}) },
+  );
   const byKey = new Map<string, string>();
   candidates.forEach((c, i) => {
     const d = digests[i]!;

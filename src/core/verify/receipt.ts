@@ -195,12 +195,7 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
     // A certificate with a critical extension tsproof does not understand must not be relied on
     // (RFC 5280 §4.2), whoever vouches for it: its signature does not count.
     const unknown = holder.unrecognisedCriticalExtensions;
-    checks.expect(
-      'holder.extensions',
-      unknown.length === 0,
-      t`no unrecognised critical extension`,
-      t`the holder certificate has an unrecognised critical extension ${unknown.join(', ')}`,
-    );
+    checks.expect('holder.extensions', unknown.length === 0, t`no unrecognised critical extension`, t`the holder certificate has an unrecognised critical extension ${unknown.join(', ')}`);
     const ku = holder.keyUsage;
     checks.expect(
       'holder.key-usage',
@@ -232,7 +227,12 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
     const at = judgeAt.toISOString();
     if (!proven && !claimed && !ctx.at) checks.fail('holder.validity', t`no valid timestamp, so the certificate cannot be judged at a proven time`);
     else if (ctx.at)
-      checks.expect('holder.validity', holder.isValidAt(judgeAt), t`holder certificate was valid at ${at} (--at)`, t`holder certificate was not valid at ${at} (--at) (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`);
+      checks.expect(
+        'holder.validity',
+        holder.isValidAt(judgeAt),
+        t`holder certificate was valid at ${at} (--at)`,
+        t`holder certificate was not valid at ${at} (--at) (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`,
+      );
     else if (proven)
       checks.expect('holder.validity', holder.isValidAt(judgeAt), t`holder certificate was valid at ${at}`, t`holder certificate was not valid at ${at} (valid ${holder.notBefore.toISOString()} to ${holder.notAfter.toISOString()})`);
     else
@@ -342,13 +342,7 @@ interface Stamp {
 function checkTimestamps(checks: CheckList, receipt: Receipt, si: SignerInfo, manifest: Manifest | undefined, ctx: VerifyContext, policy: VerificationPolicy, judged: readonly JudgedEntry[]): Stamp[] {
   const tokens = attr(si.unsignedAttrs, OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => v.raw));
   if (tokens.length === 0 || receipt.timestamps.length === 0) checks.fail('timestamp.count', t`the receipt holds no timestamp: the time of the signature is not proven`);
-  else
-    checks.expect(
-      'timestamp.count',
-      tokens.length === receipt.timestamps.length,
-      t`${tokens.length} timestamp(s)`,
-      t`the signature carries ${tokens.length} timestamp(s) but the receipt lists ${receipt.timestamps.length}`,
-    );
+  else checks.expect('timestamp.count', tokens.length === receipt.timestamps.length, t`${tokens.length} timestamp(s)`, t`the signature carries ${tokens.length} timestamp(s) but the receipt lists ${receipt.timestamps.length}`);
   const stamps: Stamp[] = [];
   // The receipt lists its tokens in the order the TSAs were asked; the signature holds them as a
   // DER SET, sorted by encoding. Each listed token must be one of the embedded ones, each used once.

@@ -39,7 +39,8 @@ export const KO_EVERYDAY: Readonly<Record<string, string>> = {
   'Key agent (pid {0}) holds {1} until {2}.': '키 에이전트(pid {0})가 {2}까지 {1}을(를) 보관합니다.',
   'Key agent stopped; it forgot the key.': '키 에이전트를 멈췄습니다. 키는 메모리에서 지워졌습니다.',
   "{0} exists and is not a key agent's socket; remove it": '{0}이(가) 있지만 키 에이전트의 소켓이 아닙니다. 지우십시오',
-  'a key agent: keeps an unlocked identity in memory for a while, so that register neither prompts nor derives the key (docs/home.md#agent)': '키 에이전트: 잠금 해제한 신원을 잠시 메모리에 두어 register가 암호를 묻거나 키를 유도하지 않게 합니다 (docs/home.md#agent)',
+  'a key agent: keeps an unlocked identity in memory for a while, so that register neither prompts nor derives the key (docs/home.md#agent)':
+    '키 에이전트: 잠금 해제한 신원을 잠시 메모리에 두어 register가 암호를 묻거나 키를 유도하지 않게 합니다 (docs/home.md#agent)',
   'unlock an identity and keep it in a background agent (Unix socket in $TSPROOF_HOME, owner only)': '신원의 잠금을 풀어 백그라운드 에이전트에 둡니다 ($TSPROOF_HOME의 유닉스 소켓, 소유자만 접근)',
   'identity to keep (default: the default identity)': '보관할 신원 (기본값: 기본 신원)',
   'how long the agent keeps the key, e.g. 30m, 2h, 90s (at most 24h)': '에이전트가 키를 보관할 시간 (예: 30m, 2h, 90s, 최대 24h)',

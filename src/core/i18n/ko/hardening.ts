@@ -18,8 +18,7 @@ export const KO_HARDENING: Readonly<Record<string, string>> = {
     '{0}은(는) 다른 사용자(uid {1}, 현재 사용자는 {2})의 소유입니다. 그 사용자가 신뢰 앵커를 심거나 키를 바꿔치기할 수 있으므로 tsproof는 이곳에서 아무것도 불러오지 않습니다. 고치는 방법: chown {3} {4} (또는 본인 소유의 TSPROOF_HOME 사용)',
   // Ambiguous evidence
   'manifest names the key "{0}" twice in one object: it has more than one reading': '매니페스트의 한 객체에 키 "{0}"이(가) 두 번 있습니다: 두 가지로 읽힐 수 있습니다',
-  'manifest bytes are not the canonical serialisation of its content (sorted keys, no whitespace; docs/receipt-format.md)':
-    '매니페스트 바이트가 그 내용의 정규 직렬화가 아닙니다(키 정렬, 공백 없음; docs/receipt-format.md)',
+  'manifest bytes are not the canonical serialisation of its content (sorted keys, no whitespace; docs/receipt-format.md)': '매니페스트 바이트가 그 내용의 정규 직렬화가 아닙니다(키 정렬, 공백 없음; docs/receipt-format.md)',
   '{0}: not a receipt: an object names the key "{1}" twice, so the receipt has more than one reading': '{0}: 영수증이 아닙니다: 한 객체에 키 "{1}"이(가) 두 번 있어 영수증이 두 가지로 읽힐 수 있습니다',
   // verify --dir with names that cannot be paths here
   'registered "{0}" ({1} bytes) is missing: its name is too long for a path on this system': '등록된 "{0}"({1}바이트)이(가) 없습니다: 이름이 이 시스템의 경로로는 너무 깁니다',

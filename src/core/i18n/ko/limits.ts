@@ -15,8 +15,7 @@ export const KO_LIMITS: Readonly<Record<string, string>> = {
   '{0}: more than {1} {2} (the limit)': '{0}: {2}이(가) {1}개보다 많습니다 (한도)',
   '{0}: {1} is larger than the limit of {2}': '{0}: {1}이(가) 한도({2})보다 큽니다',
   '{0}: not a valid receipt: {1} (+{2} more; reading stopped)': '{0}: 올바른 영수증이 아닙니다: {1} (외 {2}건, 읽기 중단)',
-  '{0} files in one registration, beyond the limit of {1} per receipt: register them in several batches':
-    '한 번의 등록에 파일 {0}개는 영수증 하나의 한도({1}개)를 넘습니다: 여러 번에 나누어 등록하십시오',
+  '{0} files in one registration, beyond the limit of {1} per receipt: register them in several batches': '한 번의 등록에 파일 {0}개는 영수증 하나의 한도({1}개)를 넘습니다: 여러 번에 나누어 등록하십시오',
   '{0}: a time of {1} characters is beyond the limit of {2}': '{0}: {1}자의 시각은 한도({2}자)를 넘습니다',
   '{0}: this receipt needs more memory than this process may use (over {1} MB of {2} MB); give Node more, e.g. NODE_OPTIONS=--max-old-space-size={3}':
     '{0}: 이 영수증에는 이 프로세스가 쓸 수 있는 것보다 많은 메모리가 필요합니다 ({2} MB 중 {1} MB 초과). Node에 메모리를 더 주십시오. 예: NODE_OPTIONS=--max-old-space-size={3}',

@@ -36,8 +36,7 @@ export const KO_VERDICTS: Readonly<Record<string, string>> = {
 
   // verify and ts verify output
   "  when     {0} — CLAIMED, NOT PROVEN (the TSA's root is not trusted here)": '  시각     {0} — 주장일 뿐 증명되지 않음 (이 컴퓨터가 TSA의 루트를 신뢰하지 않음)',
-  "  root     \"{0}\" (SHA-256 {1}) is not trusted here; compare this fingerprint with the one the TSA's operator publishes":
-    '  루트     "{0}" (SHA-256 {1})을(를) 여기서 신뢰하지 않습니다. 이 지문을 TSA 운영자가 공개한 지문과 비교하십시오',
+  '  root     "{0}" (SHA-256 {1}) is not trusted here; compare this fingerprint with the one the TSA\'s operator publishes': '  루트     "{0}" (SHA-256 {1})을(를) 여기서 신뢰하지 않습니다. 이 지문을 TSA 운영자가 공개한 지문과 비교하십시오',
   '  root     "{0}" is issued by "{1}", which the token does not carry and this computer does not trust': '  루트     "{0}"의 발급자 "{1}"은(는) 토큰에 없고 이 컴퓨터도 신뢰하지 않습니다',
   '  next     tsproof trust add --known {0}': '  다음     tsproof trust add --known {0}',
   '  next     tsproof trust add <root.pem> --for tsa': '  다음     tsproof trust add <root.pem> --for tsa',
@@ -168,7 +167,8 @@ export const KO_VERDICTS: Readonly<Record<string, string>> = {
     '증명은 TSA "{0}"이(가) 루트 "{1}"(SHA-256 {2}) 아래에서 서명했으며, 이 컴퓨터는 그 루트를 아직 신뢰하지 않습니다. 이 지문을 TSA 운영자가 공개한 지문과 비교하십시오.',
   'The proof is signed by TSA "{0}" under "{1}", issued by "{2}" — a root the proof does not include and this computer does not trust; obtain it from the TSA\'s operator.':
     '증명은 TSA "{0}"이(가) "{1}" 아래에서 서명했고 그 발급자는 "{2}"입니다 — 증명에 없는 루트이며 이 컴퓨터가 신뢰하지 않습니다. TSA 운영자에게서 받으십시오.',
-  'No receipt was found for this file: none was given, none lies beside it, and no registration of its content is known here.': '이 파일의 영수증을 찾지 못했습니다: 주어진 것도, 파일 옆에 있는 것도 없고, 그 내용의 등록도 여기에는 알려져 있지 않습니다.',
+  'No receipt was found for this file: none was given, none lies beside it, and no registration of its content is known here.':
+    '이 파일의 영수증을 찾지 못했습니다: 주어진 것도, 파일 옆에 있는 것도 없고, 그 내용의 등록도 여기에는 알려져 있지 않습니다.',
   'The proof does not check out, so it proves nothing about this file: the receipt or pack was altered, damaged or forged, or was made with what this computer refuses.':
     '증명이 유효하지 않으므로 이 파일에 대해 아무것도 증명하지 않습니다: 영수증이나 패키지가 바뀌었거나 손상되었거나 위조되었거나, 이 컴퓨터가 거부하는 방식으로 만들어졌습니다.',
   'Failed: {0}{1} — {2}': '실패: {0}{1} — {2}',
