@@ -42,12 +42,23 @@ describe('SIGKILL during register', () => {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', LANG: 'C.UTF-8', TSPROOF_HOME: ws.home, TSPROOF_PASSPHRASE: 'hostile-input passphrase 41' };
     let completed = 0;
     let killed = 0;
+    // The kill moments are fractions of how long a whole run takes on this machine (measured on a
+    // first batch, and after every run left to finish), so they fall inside the run however fast or loaded the machine is.
+    const calibrate = path.join(ws.work, 'calibrate');
+    mkdirSync(calibrate);
+    for (let i = 0; i < 300; i++) writeFileSync(path.join(calibrate, `f${i}.txt`), `calibration file ${i}`);
+    const t0 = Date.now();
+    const first = await new Promise<number | null>((resolve) => spawn(process.execPath, [BIN, 'register', 'calibrate', '--tsa', tsa.url], { cwd: ws.work, env, stdio: 'ignore' }).on('exit', (c) => resolve(c)));
+    expect(first).toBe(0);
+    completed++;
+    let runMs = Date.now() - t0;
     for (let round = 0; round < ROUNDS; round++) {
       const dir = path.join(ws.work, `batch${round}`);
       mkdirSync(dir);
       for (let i = 0; i < 300; i++) writeFileSync(path.join(dir, `f${i}.txt`), `round ${round} file ${i}`);
       // One run in three is left to finish, so the registry grows while later runs are killed.
-      const delay = round % 3 === 2 ? undefined : 150 + Math.floor(random() * 2500);
+      const delay = round % 3 === 2 ? undefined : Math.floor((0.1 + 0.85 * random()) * runMs);
+      const started = Date.now();
       const child = spawn(process.execPath, [BIN, 'register', `batch${round}`, '--tsa', tsa.url], { cwd: ws.work, env, stdio: 'ignore' });
       const timer = delay === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), delay);
       const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (c, s) => resolve({ code: c, signal: s })));
@@ -56,6 +67,7 @@ describe('SIGKILL during register', () => {
       else {
         expect(code, `round ${round}`).toBe(0);
         completed++;
+        if (delay === undefined) runMs = Date.now() - started;
       }
       // Every receipt there is whole: it parses, and is a receipt.
       for (const n of readdirSync(ws.work).filter((x) => x.endsWith('.tsproof.json'))) {
