@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Both cores: most end-to-end time is child processes, npm installs and servers waiting (vitest's default leaves one core idle).
+    maxWorkers: 2,
     // Temporary folders of the run in one folder, removed at the end (test/support/temp-folders.ts).
     globalSetup: ['./test/support/temp-folders.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
