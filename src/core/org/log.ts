@@ -8,6 +8,7 @@
  * are kept: a proof costs O(log² n) hashes once the log is warm, not O(n).
  */
 import { createHash } from 'node:crypto';
+import { nodeHash, verifyInclusion as verifyTreeInclusion } from '../receipt/merkle.js';
 
 export const HASH_SIZE = 32;
 export const EMPTY_ROOT = createHash('sha256').digest();
@@ -19,12 +20,9 @@ export function logLeafHash(data: Uint8Array): Buffer {
     .digest();
 }
 
+/** The log's interior node: the receipts' RFC 9162 node hash with SHA-256 (core/receipt/merkle.ts). */
 export function logNodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
+  return nodeHash('sha256', left, right);
 }
 
 /** The largest power of two strictly below n (n > 1). */
@@ -130,26 +128,7 @@ const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.com
 /** RFC 9162 §2.1.3.2: does `proof` show `leafHash` at `index` in the tree of `size` leaves with `root`? */
 export function verifyInclusion(index: number, size: number, leafHash: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r: Uint8Array = leafHash;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      r = logNodeHash(p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      r = logNodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && eq(r, root);
+  return verifyTreeInclusion('sha256', index, size, leafHash, proof, root);
 }
 
 /** RFC 9162 §2.1.4.2: does `proof` show the tree (size1, root1) is a prefix of (size2, root2)? */
