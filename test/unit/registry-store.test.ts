@@ -4,6 +4,7 @@
  * of an earlier index.jsonl. Tampering is done with a second, raw SQLite connection, as an
  * attacker with the file would.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +65,32 @@ describe('registry store (node:sqlite)', () => {
     // The same id again is not a second registration.
     expect(await add(s, rec('r-late', '2026-12-03T00:00:00.000Z'), entries(hex('1'), hex('2')))).toBeUndefined();
     expect((await s.events()).length).toBe(2);
+    s.close();
+  });
+
+  it("status: each file's state over more files than one batch of lookups, earliest first, destroyed registrations left out", async () => {
+    const h = home();
+    const s = await openRegistry(h, { now });
+    const { fileStatuses } = await import('../../src/core/registry/query.js');
+    const d = (i: number) => createHash('sha256').update(String(i)).digest('hex');
+    const many = (from: number, n: number): EntryRecord[] => Array.from({ length: n }, (_, i) => ({ index: i, name: `f${from + i}`, size: 1, digests: { sha256: d(from + i) } }));
+    // Late covers 0..2499, early covers 1000..1999 (recorded second), gone (destroyed) covers 2500..2599.
+    await add(s, rec('late', '2026-12-03T00:00:00.000Z', { count: 2500 }), many(0, 2500));
+    await add(s, rec('early', '2026-01-01T00:00:00.000Z', { count: 1000 }), many(1000, 1000));
+    await add(s, rec('gone', '2025-01-01T00:00:00.000Z', { count: 100 }), many(2500, 100));
+    await s.update('gone', { status: 'destroyed', dropEntries: true }, { kind: 'destroy', subject: 'gone', payload: {} });
+    await add(s, rec('named', '2026-02-01T00:00:00.000Z', { count: 1 }), [{ index: 0, name: 'g1', size: 1, digests: { sha256: hex('9') } }]);
+    const files = [...Array.from({ length: 2600 }, (_, i) => ({ name: `f${i}`, digests: { sha256: d(i) } })), { name: 'g1', digests: { sha256: hex('8') } }];
+    const st = await fileStatuses(s, files);
+    expect(st.length).toBe(2601);
+    expect(st[5]).toMatchObject({ file: 'f5', status: 'registered', registration: { id: 'late' }, others: 0 });
+    expect(st[999]!.registration!.id).toBe('late');
+    expect(st[1000]).toMatchObject({ file: 'f1000', status: 'registered', registration: { id: 'early', receipt: '/r/early.tsproof.json' }, others: 1 });
+    expect(st[1999]!.registration!.id).toBe('early');
+    expect(st[2000]!.registration!.id).toBe('late');
+    expect(st[2550]).toEqual({ file: 'f2550', status: 'unregistered' });
+    expect(st[2600]).toMatchObject({ file: 'g1', status: 'modified', registration: { id: 'named' } });
+    expect(st.filter((x) => x.status === 'registered').length).toBe(2500);
     s.close();
   });
 

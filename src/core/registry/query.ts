@@ -40,22 +40,37 @@ export async function fileStatuses(store: RegistryStore, files: readonly { name:
     }
     return r;
   };
-  const out: FileStatus[] = [];
-  for (const f of files) {
-    // The lean lookup (ids and times only) per algorithm; records are read once per registration.
-    const seen = new Map<string, string>();
-    for (const [alg, hex] of Object.entries(f.digests) as [HashAlgorithm, string][]) {
-      for (const x of await store.idsByDigest(alg, hex)) if (x.status !== 'destroyed' && !seen.has(x.id)) seen.set(x.id, x.time);
+  // Batched lookups (ids and times only) per algorithm; records are read once per registration.
+  const covering = files.map(() => new Map<string, string>());
+  const algs = new Set(files.flatMap((f) => Object.keys(f.digests) as HashAlgorithm[]));
+  for (const alg of algs) {
+    const which = files.flatMap((f, i) => (f.digests[alg] === undefined ? [] : [i]));
+    const found = await store.idsByDigests(
+      alg,
+      which.map((i) => files[i]!.digests[alg]!),
+    );
+    for (const [n, list] of found.entries()) {
+      const seen = covering[which[n]!]!;
+      for (const x of list) if (x.status !== 'destroyed' && !seen.has(x.id)) seen.set(x.id, x.time);
     }
-    const ordered = [...seen].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  }
+  // Files whose content no registration covers: is their name registered (modified)? Also batched.
+  const uncovered = files.flatMap((_, i) => (covering[i]!.size ? [] : [i]));
+  const named = await store.idsByNames(uncovered.map((i) => files[i]!.name));
+  const latest = new Map(uncovered.map((i, n) => [i, named[n]!.filter((x) => x.status !== 'destroyed').at(-1)]));
+  const out: FileStatus[] = [];
+  for (const [i, f] of files.entries()) {
+    const ordered = [...covering[i]!].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
     if (ordered.length) {
       const first = await record(ordered[0]![0]);
       out.push({ file: f.name, status: 'registered', registration: { id: first.id, time: first.time, receipt: first.receipt }, others: ordered.length - 1 });
       continue;
     }
-    const named = (await store.findByName(f.name)).filter((c) => c.registration.status !== 'destroyed').at(-1);
-    if (named) out.push({ file: f.name, status: 'modified', registration: { id: named.registration.id, time: named.registration.time, receipt: named.registration.receipt } });
-    else out.push({ file: f.name, status: 'unregistered' });
+    const last = latest.get(i);
+    if (last) {
+      const r = await record(last.id);
+      out.push({ file: f.name, status: 'modified', registration: { id: r.id, time: r.time, receipt: r.receipt } });
+    } else out.push({ file: f.name, status: 'unregistered' });
   }
   return out;
 }

@@ -75,6 +75,10 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 const ALGS: readonly HashAlgorithm[] = ['sha256', 'sha384', 'sha512'];
+/** Keys per batched lookup (idsByDigests, idsByNames). */
+const BATCH = 1000;
+
+type Brief = { id: string; time: string; status: RegistrationStatus };
 
 interface SqliteError extends Error {
   errcode?: number;
@@ -99,8 +103,8 @@ export class SqliteRegistry implements RegistryStore {
   private readonly db: DatabaseSync;
   private readonly now: () => Date;
   private readonly cache = new Map<string, StatementSync>();
-  /** id, time and status by row id, for idsByDigest (cleared by every change). */
-  private readonly brief = new Map<number, { id: string; time: string; status: RegistrationStatus }>();
+  /** id, time and status by row id, for idsByDigests/idsByNames (cleared by every change). */
+  private readonly brief = new Map<number, Brief>();
 
   private constructor(file: string, db: DatabaseSync, now: () => Date) {
     this.location = file;
@@ -235,8 +239,9 @@ export class SqliteRegistry implements RegistryStore {
           rec.tags ? JSON.stringify(rec.tags) : null,
           rec.classification ?? null,
         );
-        const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, ?, ?, ?)');
-        for (const e of entries) ins.run(lastInsertRowid, e.index, e.name, e.size, blob(e.digests.sha256), blob(e.digests.sha384), blob(e.digests.sha512));
+        // The digests go in as hex and SQLite stores their bytes (unhex): no Buffer per digest on this side.
+        const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, unhex(?), unhex(?), unhex(?))');
+        for (const e of entries) ins.run(lastInsertRowid, e.index, e.name, e.size, e.digests.sha256 ?? null, e.digests.sha384 ?? null, e.digests.sha512 ?? null);
         return this.appendLocked(event);
       }),
     );
@@ -295,14 +300,23 @@ export class SqliteRegistry implements RegistryStore {
     );
   }
 
-  idsByDigest(alg: HashAlgorithm, hex: string): Promise<{ id: string; time: string; status: RegistrationStatus }[]> {
-    if (!ALGS.includes(alg)) return Promise.resolve([]);
-    // The digest index alone answers (it holds the rows' keys); each registration is read once per
-    // process. No DISTINCT or ORDER BY in SQL: a temporary sort per lookup costs more than sorting
-    // the (few) rows here. `status` runs this once per file.
-    return this.guard(() => {
-      const out: { id: string; time: string; status: RegistrationStatus }[] = [];
-      for (const row of this.stmt(`SELECT rid FROM entries WHERE ${alg} = ?`).all(Buffer.from(hex, 'hex'))) {
+  idsByDigests(alg: HashAlgorithm, hexes: readonly string[]): Promise<Brief[][]> {
+    if (!ALGS.includes(alg)) return Promise.resolve(hexes.map(() => []));
+    // Batched: one statement per BATCH digests, each probed through the digest index (json_each
+    // drives the join), instead of one statement per file. `status` asks for thousands.
+    return this.guard(() => this.briefs(`SELECT j.key AS k, e.rid AS rid FROM json_each(?) j JOIN entries e ON e.${alg} = unhex(j.value)`, hexes));
+  }
+
+  idsByNames(names: readonly string[]): Promise<Brief[][]> {
+    return this.guard(() => this.briefs('SELECT j.key AS k, e.rid AS rid FROM json_each(?) j JOIN entries e ON e.name = j.value', names));
+  }
+
+  /** Runs a `(k, rid)` query over `keys` in batches; per key, the registrations (each once), earliest first. */
+  private briefs(sql: string, keys: readonly string[]): Brief[][] {
+    const out: Brief[][] = keys.map(() => []);
+    const q = this.stmt(sql);
+    for (let from = 0; from < keys.length; from += BATCH) {
+      for (const row of q.all(JSON.stringify(keys.slice(from, from + BATCH)))) {
         const rid = Number(row.rid);
         let r = this.brief.get(rid);
         if (!r) {
@@ -310,10 +324,12 @@ export class SqliteRegistry implements RegistryStore {
           r = { id: String(x.id), time: String(x.time), status: String(x.status) as RegistrationStatus };
           this.brief.set(rid, r);
         }
-        if (!out.includes(r)) out.push(r);
+        const list = out[from + Number(row.k)]!;
+        if (!list.includes(r)) list.push(r);
       }
-      return out.length > 1 ? out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)) : out;
-    });
+    }
+    for (const list of out) if (list.length > 1) list.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    return out;
   }
 
   findByName(name: string): Promise<Coverage[]> {
@@ -400,10 +416,6 @@ export class SqliteRegistry implements RegistryStore {
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
-}
-
-function blob(hex: string | undefined): Uint8Array | null {
-  return hex === undefined ? null : Buffer.from(hex, 'hex');
 }
 
 type Row = Record<string, SQLOutputValue>;

@@ -110,8 +110,10 @@ export interface RegistryStore {
   entries(id: string): Promise<EntryRecord[]>;
   /** Registrations covering a digest, earliest proven time first. */
   findByDigest(alg: HashAlgorithm, hex: string): Promise<Coverage[]>;
-  /** The ids (with proven times and status) of registrations covering a digest, earliest first: the lean form of findByDigest, for many files. */
-  idsByDigest(alg: HashAlgorithm, hex: string): Promise<{ id: string; time: string; status: RegistrationStatus }[]>;
+  /** For each digest (hex), the ids (with proven times and status) of the registrations covering it, earliest first: the lean, batched form of findByDigest, for many files. */
+  idsByDigests(alg: HashAlgorithm, hexes: readonly string[]): Promise<{ id: string; time: string; status: RegistrationStatus }[][]>;
+  /** For each name, the registrations with an entry of that exact name, as idsByDigests. */
+  idsByNames(names: readonly string[]): Promise<{ id: string; time: string; status: RegistrationStatus }[][]>;
   /** Registrations with an entry of this exact name, earliest first (the versions of one file). */
   findByName(name: string): Promise<Coverage[]>;
   /** Which algorithms any registration recorded. */
