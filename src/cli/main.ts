@@ -187,6 +187,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
     .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
     .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
+    .option('--require-operators <n>', d(t`timestamp policy: succeed only with valid timestamps from at least n distinct TSA operators, and sign the policy into the receipt (default: config.json's timestamps.require)`))
     .option('--require-revocation', d(t`fail (exit 3) when no OCSP response or CRL can be fetched for a certificate of the proof (default: note it and go on)`))
     .addOption(trust)
     .option('--out <path>', d(t`where the receipt goes: a name ending in .json is the file, anything else a folder (default: the current folder)`))
@@ -338,6 +339,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     c
       .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
       .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
+      .option('--require-operators <n>', d(t`timestamp policy: succeed only with valid timestamps from at least n distinct TSA operators, and sign the policy into the receipt (default: config.json's timestamps.require)`))
       .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30');
   tsaOptions(
     escrow
@@ -449,7 +451,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .action(run(async (o: { trust: string[]; receipts?: boolean }) => (await commands.registry()).verifyRegistryCommand(ctx, o)));
   tsaOptions(registry.command('seal').description(d(t`timestamp the head of the event chain (one request per TSA), so the registry's state at this time can be proven`)))
     .addOption(trust)
-    .action(run(async (o: { tsa: string[]; trust: string[]; timeout: string; minTimestamps?: string }) => (await commands.registry()).sealCommand(ctx, o)));
+    .action(run(async (o: { tsa: string[]; trust: string[]; timeout: string; minTimestamps?: string; requireOperators?: string }) => (await commands.registry()).sealCommand(ctx, o)));
   registry
     .command('retire <id>')
     .description(d(t`mark a registration retired (it stays verifiable); signed by the holder's identity`))

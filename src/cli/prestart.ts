@@ -16,6 +16,7 @@ export const TAKES_VALUE: ReadonlySet<string> = new Set([
   '--identity',
   '--tsa',
   '--min-timestamps',
+  '--require-operators',
   '--trust',
   '--out',
   '--timeout',

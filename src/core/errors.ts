@@ -104,6 +104,8 @@ export type TsaErrorCode =
   | 'TSA_INVALID_TOKEN'
   /** A TSA certificate (or a CA above it) was revoked before its token's genTime. */
   | 'TSA_CERTIFICATE_REVOKED'
+  /** Fewer distinct TSA operators answered validly than the timestamp policy requires (docs/long-term.md). */
+  | 'TSA_POLICY_UNMET'
   /** --require-revocation: no usable OCSP response or CRL for a certificate of the proof. */
   | 'REVOCATION_UNAVAILABLE'
   /** The organisation registry (or its database) could not be reached or failed (HTTP 5xx, bad answer). */

@@ -13,6 +13,7 @@ import type { RateState } from './tsp/client.js';
 import type { HashAlgorithm } from './crypto/algorithms.js';
 import { joinTexts, t, type Text } from './text.js';
 import { pinsConfigProblems } from './verify/pins.js';
+import { policyProblems } from './timestamps/policy.js';
 
 /** A TSA in config.json: a URL or name, or an object; its password comes from the environment variable `passwordEnv`. */
 export type ConfiguredTsa = string | { url: string; policy?: string; username?: string; passwordEnv?: string; minIntervalMs?: number };
@@ -20,6 +21,8 @@ export type ConfiguredTsa = string | { url: string; policy?: string; username?: 
 export interface Config {
   /** TSAs used by `register` when no --tsa is given. */
   tsa?: ConfiguredTsa[];
+  /** Several TSAs as a policy (docs/long-term.md#several-tsas-as-a-policy): valid timestamps from `require` distinct operators, asked of `tsas` (else of `tsa`). */
+  timestamps?: { require: number; tsas?: ConfiguredTsa[] };
   defaultIdentity?: string;
   /** TSA policy OIDs accepted when verifying (empty: any). */
   acceptedPolicies?: string[];
@@ -44,7 +47,7 @@ export interface RegistryConfig {
 }
 
 /** The keys config.json may hold (docs/home.md); any other is refused. */
-export const CONFIG_KEYS: readonly string[] = ['tsa', 'defaultIdentity', 'acceptedPolicies', 'pins', 'registry', 'deprecations', 'secrets'];
+export const CONFIG_KEYS: readonly string[] = ['tsa', 'timestamps', 'defaultIdentity', 'acceptedPolicies', 'pins', 'registry', 'deprecations', 'secrets'];
 
 export function resolveHome(env: NodeJS.ProcessEnv, cwd: string, homedir: string): string {
   if (env.TSPROOF_HOME) return path.resolve(cwd, env.TSPROOF_HOME);
@@ -59,7 +62,18 @@ export async function loadConfig(home: string): Promise<Config> {
   const problems: Text[] = [];
   // Unknown keys are refused, as in tsa.json: a typo ("defaultIdentiy") would otherwise be ignored without a word.
   for (const k of Object.keys(v)) if (!CONFIG_KEYS.includes(k)) problems.push(t`${k}: unknown key (known: ${CONFIG_KEYS.join(', ')})`);
-  if (v.tsa !== undefined && !(Array.isArray(v.tsa) && v.tsa.every((t) => typeof t === 'string' || (isObject(t) && typeof t.url === 'string')))) problems.push(t`tsa: expected an array of URLs or {url, policy}`);
+  const tsaList = (x: unknown) => Array.isArray(x) && x.length > 0 && x.every((t) => typeof t === 'string' || (isObject(t) && typeof t.url === 'string'));
+  if (v.tsa !== undefined && !(Array.isArray(v.tsa) && (v.tsa.length === 0 || tsaList(v.tsa)))) problems.push(t`tsa: expected an array of URLs or {url, policy}`);
+  if (v.timestamps !== undefined) {
+    const ts = v.timestamps;
+    if (!isObject(ts)) problems.push(t`timestamps: expected {"require": <n>, "tsas": [<url> | {url, policy}, …]}`);
+    else {
+      const { tsas, ...policy } = ts;
+      problems.push(...policyProblems(policy, tsaList(tsas) ? (tsas as unknown[]).length : Array.isArray(v.tsa) && !tsas ? v.tsa.length : undefined).map((p) => t`timestamps.${p}`));
+      if (tsas !== undefined && !tsaList(tsas)) problems.push(t`timestamps.tsas: expected a non-empty array of URLs or {url, policy}`);
+      if (tsas !== undefined && v.tsa !== undefined) problems.push(t`timestamps.tsas and tsa both list TSAs: keep one list`);
+    }
+  }
   if (v.defaultIdentity !== undefined && typeof v.defaultIdentity !== 'string') problems.push(t`defaultIdentity: expected a string`);
   if (v.acceptedPolicies !== undefined && !(Array.isArray(v.acceptedPolicies) && v.acceptedPolicies.every((p) => typeof p === 'string'))) problems.push(t`acceptedPolicies: expected an array of OIDs`);
   if (v.pins !== undefined) problems.push(...pinsConfigProblems(v.pins));

@@ -11,7 +11,9 @@ import { attribute, assembleSignedData, prepareSignature, prepareSignatureWith }
 import { hashFiles, type FileDigest, type HashPool, type HashProgress } from './hash/engine.js';
 import { InputError, InternalError, LimitError, TsaError } from './errors.js';
 import { LIMITS } from './limits.js';
-import { obtainTimestamps, parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
+import { parseTsaUrl, type TimestampClientOptions, type TsaEndpoint } from './tsp/client.js';
+import { obtainUnderPolicy } from './timestamps/obtain.js';
+import { policyProblems, type TimestampPolicy } from './timestamps/policy.js';
 import { encodeManifest, metaProblems, type Manifest, type ManifestMeta } from './receipt/manifest.js';
 import { RECEIPT_FORMAT, type Receipt, type ReceiptEntry } from './receipt/receipt.js';
 import { buildTree, treeRoot } from './receipt/merkle.js';
@@ -38,8 +40,10 @@ export interface RegisterOptions {
    */
   identity: { chain: readonly Certificate[]; key: KeyObject | Promise<KeyObject>; sign?: (toBeSigned: Uint8Array) => Promise<Uint8Array> };
   tsas: readonly TsaEndpoint[];
-  /** How many TSAs must answer validly (default: all of them). */
+  /** How many TSAs must answer validly (default: all of them; with a timestamp policy, its `require`). */
   minTimestamps?: number;
+  /** Valid timestamps from at least `require` distinct TSA operators; signed in the manifest (timestamps/policy.ts). */
+  timestampPolicy?: TimestampPolicy;
   /** Trust anchors (TSAs and holders), valid at any time. */
   anchors: readonly Certificate[];
   /** Anchors with purposes and validity windows. */
@@ -98,7 +102,10 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   // (docs/limits.md): a bigger registration would write a receipt no verifier reads.
   if (o.files.length > LIMITS.receiptEntries) throw new LimitError(t`${o.files.length} files in one registration, beyond the limit of ${LIMITS.receiptEntries} per receipt: register them in several batches`);
   if (o.tsas.length > LIMITS.timestamps) throw new LimitError(t`${o.tsas.length} TSAs, beyond the limit of ${LIMITS.timestamps} timestamps per receipt`);
-  const min = o.minTimestamps ?? o.tsas.length;
+  const policy = o.timestampPolicy;
+  const badPolicy = policy ? policyProblems(policy, o.tsas.length) : [];
+  if (badPolicy.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`timestamp policy: ${badPolicy[0]!}` });
+  const min = o.minTimestamps ?? (policy ? policy.require : o.tsas.length);
   if (!Number.isInteger(min) || min < 1 || min > o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--min-timestamps ${min}: expected 1 to ${o.tsas.length} (the number of TSAs)` });
   if (new Set(o.tsas.map((t) => t.url)).size !== o.tsas.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the same TSA is listed twice; independent timestamps need different TSAs` });
   for (const t of o.tsas) parseTsaUrl(t.url);
@@ -154,6 +161,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
     algorithms: [...o.algorithms],
     merkle: { algorithm: treeAlg, count: entries.length, root: toHex(treeRoot(tree)) },
     ...(meta ? { meta } : {}),
+    ...(policy ? { timestampPolicy: { require: policy.require } } : {}),
   };
   const manifestBytes = encodeManifest(manifest);
   if (manifestBytes.byteLength > LIMITS.manifestBytes) throw new LimitError(t`the manifest (the TSA URLs) takes ${manifestBytes.byteLength} bytes, beyond the limit of ${LIMITS.manifestBytes}`);
@@ -173,13 +181,18 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
 
   // One TSA round-trip per TSA, over the signature value, whatever the number of files.
   o.onTimestamping?.(o.tsas.map((x) => x.url));
-  const { stamps, failures } = await obtainTimestamps(o.tsas, prepared.signature, o.minTimestamps ?? o.tsas.length, {
-    ...o.client,
-    random: o.random,
-    now: o.now,
-    anchors: o.anchors,
-    ...(o.trust ? { trust: o.trust } : {}),
-  });
+  const { stamps, failures } = await obtainUnderPolicy(
+    o.tsas,
+    prepared.signature,
+    { minimum: min, ...(policy ? { policy } : {}) },
+    {
+      ...o.client,
+      random: o.random,
+      now: o.now,
+      anchors: o.anchors,
+      ...(o.trust ? { trust: o.trust } : {}),
+    },
+  );
   const cms = assembleSignedData(
     prepared,
     stamps.map((s) => attribute(OID.signatureTimeStampToken, s.token)),

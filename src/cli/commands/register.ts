@@ -17,6 +17,7 @@ import { takeHashPool } from '../../core/hash/engine.js';
 import { hashingProgress, restoreTerminal, sizeOf, type ProgressHandle } from '../progress.js';
 import { receiptChunks } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
+import { policyProblems, type TimestampPolicy } from '../../core/timestamps/policy.js';
 import { beginUnlock, noteVcs, type PendingIdentity, trustAnchors, walkOptions, type WalkFlags } from '../common.js';
 import { tsasFromEnv } from '../../core/ci/environment.js';
 import { parseAlgorithm } from './hash.js';
@@ -38,7 +39,7 @@ export const NO_TSA_MESSAGE = t`no TSA configured: pass --tsa <url>, or add {"ts
 export async function resolveTsas(ctx: CliContext, given: readonly string[]): Promise<TsaEndpoint[]> {
   // No --tsa: TSPROOF_TSA (a CI job's), else config.json.
   const config = await loadConfig(ctx.home);
-  const configured = (config.tsa ?? []).map((tsa) => (typeof tsa === 'string' ? { url: tsa } : tsa));
+  const configured = (config.timestamps?.tsas ?? config.tsa ?? []).map((tsa) => (typeof tsa === 'string' ? { url: tsa } : tsa));
   if (!given.length) given = tsasFromEnv(ctx.env);
   const wanted = given.length ? given.map((g) => configured.find((c) => c.url === g || publicTsa(c.url)?.name === g) ?? { url: g }) : configured;
   if (wanted.length === 0) throw new InputError({ code: 'NO_TSA_CONFIGURED', message: NO_TSA_MESSAGE });
@@ -112,7 +113,23 @@ export interface RegisterFlags {
   passphraseFile?: string;
   timeout: string;
   minTimestamps?: string;
+  /** Valid timestamps from at least n distinct TSA operators (overrides config.json's timestamps.require). */
+  requireOperators?: string;
   requireRevocation?: boolean;
+}
+
+/**
+ * The timestamp policy (docs/long-term.md#several-tsas-as-a-policy): `--require-operators n`, else
+ * config.json's `timestamps.require`, else none.
+ */
+export async function timestampPolicy(ctx: CliContext, flag: string | undefined): Promise<TimestampPolicy | undefined> {
+  if (flag !== undefined) {
+    const n = Number(flag);
+    if (!/^\d+$/.test(flag) || policyProblems({ require: n }).length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--require-operators ${flag}: expected an integer from 1 to 16` });
+    return { require: n };
+  }
+  const require = (await loadConfig(ctx.home)).timestamps?.require;
+  return require === undefined ? undefined : { require };
 }
 
 /**
@@ -125,6 +142,9 @@ export async function registrationInputs(ctx: CliContext, o: RegisterFlags, use:
   const timeoutMs = Number(o.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--timeout ${o.timeout}: expected a number of seconds` });
   const tsas = await resolveTsas(ctx, o.tsa);
+  const policy = await timestampPolicy(ctx, o.requireOperators);
+  const badPolicy = policy ? policyProblems(policy, tsas.length) : [];
+  if (badPolicy.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`timestamp policy: ${badPolicy[0]!}` });
   // A registry that cannot record the registration (damaged, from a newer tsproof) is refused before any TSA is asked.
   (await openExistingRegistry(ctx.home, { now: ctx.now }))?.close();
   const trust = await trustAnchors(ctx, o.trust);
@@ -140,6 +160,7 @@ export async function registrationInputs(ctx: CliContext, o: RegisterFlags, use:
     client: { timeoutMs, proxy: proxyFromEnv(ctx.env), rateState: fileRateState(ctx.home) },
     revocation: { require: !!o.requireRevocation },
     ...(o.minTimestamps !== undefined ? { minTimestamps: Number(o.minTimestamps) } : {}),
+    ...(policy ? { timestampPolicy: policy } : {}),
   };
 }
 

@@ -260,31 +260,39 @@ function renderCheck(ctx: CliContext, r: RegistryCheck): void {
   else note(ctx, t`Never sealed: "tsproof registry seal" timestamps the chain head.`);
 }
 
-export async function sealCommand(ctx: CliContext, o: { tsa: string[]; trust: string[]; timeout: string; minTimestamps?: string }): Promise<number> {
-  const [{ resolveTsas }, { trustAnchors }, { obtainTimestamps }, { proxyFromEnv }, { fileRateState }, { toBase64 }] = await Promise.all([
+export async function sealCommand(ctx: CliContext, o: { tsa: string[]; trust: string[]; timeout: string; minTimestamps?: string; requireOperators?: string }): Promise<number> {
+  const [{ resolveTsas, timestampPolicy }, { trustAnchors }, { obtainUnderPolicy }, { proxyFromEnv }, { fileRateState }, { toBase64 }] = await Promise.all([
     import('./register.js'),
     import('../common.js'),
-    import('../../core/tsp/client.js'),
+    import('../../core/timestamps/obtain.js'),
     import('../../core/tsp/http.js'),
     import('../../core/home.js'),
     import('../../core/bytes.js'),
   ]);
   const tsas = await resolveTsas(ctx, o.tsa);
+  // The timestamp policy (config.json's timestamps.require, --require-operators) holds for seals too; it is not recorded in the seal.
+  const policy = await timestampPolicy(ctx, o.requireOperators);
   const trust = await trustAnchors(ctx, o.trust);
   const timeoutMs = Number(o.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--timeout ${o.timeout}: expected a number of seconds` });
   return withStore(ctx, async (s) => {
     const head = await s.head();
     if (!head) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the registry is empty: nothing to seal` });
-    const { stamps } = await obtainTimestamps(tsas, Buffer.from(head.hash, 'hex'), o.minTimestamps ? Number(o.minTimestamps) : tsas.length, {
-      timeoutMs,
-      random: ctx.random,
-      now: ctx.now,
-      anchors: [],
-      trust,
-      proxy: proxyFromEnv(ctx.env),
-      rateState: fileRateState(ctx.home),
-    });
+    const minimum = o.minTimestamps ? Number(o.minTimestamps) : (policy?.require ?? tsas.length);
+    const { stamps } = await obtainUnderPolicy(
+      tsas,
+      Buffer.from(head.hash, 'hex'),
+      { minimum, ...(policy ? { policy } : {}) },
+      {
+        timeoutMs,
+        random: ctx.random,
+        now: ctx.now,
+        anchors: [],
+        trust,
+        proxy: proxyFromEnv(ctx.env),
+        rateState: fileRateState(ctx.home),
+      },
+    );
     const tokens = stamps.map((st) => ({ tsa: st.url, token: toBase64(st.token), time: st.verification.info?.genTime ?? '' }));
     const ev = await s.append({ kind: 'seal', payload: { head: head.hash, events: head.seq, tokens } });
     if (ctx.json) printJson(ctx, { ok: true, seq: ev.seq, head: head.hash, events: head.seq, timestamps: tokens.map(({ tsa, time }) => ({ tsa, time })) });

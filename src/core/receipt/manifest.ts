@@ -6,6 +6,7 @@
 import { isFileHash, DIGEST_LENGTH, type HashAlgorithm } from '../crypto/algorithms.js';
 import { t, type Text } from '../text.js';
 import { DuplicateKeyError, parseStrictJson } from './strict-json.js';
+import { policyProblems, type TimestampPolicy } from '../timestamps/policy.js';
 
 /** One registered file: a leaf of the batch's Merkle tree. */
 export interface Entry {
@@ -46,6 +47,8 @@ export interface Manifest {
   merkle: { algorithm: HashAlgorithm; count: number; root: string };
   /** Present only when the holder gave metadata. */
   meta?: ManifestMeta;
+  /** Present only when a timestamp policy applied: timestamps from at least `require` distinct TSA operators (timestamps/policy.ts). */
+  timestampPolicy?: TimestampPolicy;
 }
 
 export { entryJson } from './leaf.ts';
@@ -90,7 +93,7 @@ export function decodeManifest(bytes: Uint8Array): { manifest?: Manifest; proble
   const problems: Text[] = [];
   const p = (path: string, msg: Text) => problems.push(t`manifest.${path}: ${msg}`);
   if (!isObject(v)) return { problems: [t`manifest is not a JSON object`] };
-  const known = new Set(['format', 'version', 'id', 'created', 'tsas', 'algorithms', 'merkle', 'meta']);
+  const known = new Set(['format', 'version', 'id', 'created', 'tsas', 'algorithms', 'merkle', 'meta', 'timestampPolicy']);
   for (const k of Object.keys(v)) if (!known.has(k)) p(k, t`unexpected field`);
   if (v.format !== 'tsproof.manifest') p('format', t`expected "tsproof.manifest"`);
   if (v.version !== 1) p('version', t`expected 1`);
@@ -111,6 +114,7 @@ export function decodeManifest(bytes: Uint8Array): { manifest?: Manifest; proble
     if (typeof m.root !== 'string' || (ok && !new RegExp(`^[0-9a-f]{${DIGEST_LENGTH[m.algorithm as HashAlgorithm] * 2}}$`).test(m.root))) p('merkle.root', t`expected lowercase hex of the tree algorithm's length`);
   }
   if (v.meta !== undefined) problems.push(...metaProblems(v.meta).map((m) => t`manifest.meta: ${m}`));
+  if (v.timestampPolicy !== undefined) problems.push(...policyProblems(v.timestampPolicy, Array.isArray(v.tsas) ? v.tsas.length : undefined).map((m) => t`manifest.timestampPolicy: ${m}`));
   return problems.length ? { problems } : { manifest: v as unknown as Manifest, problems };
 }
 

@@ -68,6 +68,8 @@ export interface TimestampInfo {
   anchor?: { subject: string; sha256: string };
   /** Whether the TSA certificate's revocation was checked (its `timestamp.revocation` check). */
   revocation: RevocationStatus;
+  /** Who runs the TSA (timestamps/policy.ts): `O=<organisation>` of its certificate, else its root; set by receipt verification. */
+  operator?: string;
 }
 
 export interface TokenVerification {

@@ -27,6 +27,7 @@ import { STRICT, type VerificationPolicy } from './policy.js';
 import { messageOf, rethrowLimit } from '../errors.js';
 import { anchorsFor, type TrustAnchor } from '../trust.js';
 import { joinTexts, t, type Text } from '../text.js';
+import { distinct, operatorOf, type Operator, type TimestampPolicy } from '../timestamps/policy.js';
 
 export interface VerifyContext {
   /** Trust anchors for holders and TSAs, valid at any time (never taken from the receipt). */
@@ -166,6 +167,15 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   // When (below) comes before who: holder anchors are chosen for the proven time.
   const stamps = checkTimestamps(checks, receipt, si, manifest, ctx, policy, judged);
   const infos = stamps.map((x) => x.info);
+  const operators = stamps.map((x) =>
+    operatorOf(
+      held.find((c) => c.sha256 === x.info.tsaCertificateSha256),
+      x.info.anchor,
+      x.info.tsa,
+    ),
+  );
+  infos.forEach((info, i) => (info.operator = operators[i]!.label));
+  if (manifest?.timestampPolicy) checkPolicy(checks, manifest.timestampPolicy, stamps, operators);
   const earliest = (list: readonly TimestampInfo[]) => list.map((x) => new Date(x.genTime)).sort((a, b) => a.getTime() - b.getTime())[0];
   const proven = earliest(infos.filter((x) => x.trusted));
   // Without a proven time, the time claimed by timestamps whose only fault is an untrusted root:
@@ -329,6 +339,27 @@ export function verifyReceipt(receipt: Receipt, ctx: VerifyContext): ReceiptVeri
   if (renewals) result.renewals = renewals;
   if (layers) result.layers = layers;
   return result;
+}
+
+/**
+ * The signed timestamp policy (timestamps/policy.ts), judged from the tokens this receipt holds:
+ * valid ones from at least `require` distinct operators. A token deleted from the receipt (and
+ * its signature) makes it fail. When only untrusted roots keep it from holding, it fails as a
+ * missing trust decision.
+ */
+function checkPolicy(checks: CheckList, policy: TimestampPolicy, stamps: readonly Stamp[], operators: readonly Operator[]): void {
+  const all = stamps.map((s, i) => ({ s, operator: operators[i]! }));
+  const valid = all.filter((x) => x.s.info.trusted);
+  const { operators: ops, duplicates } = distinct(valid);
+  const names = ops.map((o) => o.label).join('; ') || '-';
+  if (ops.length >= policy.require) {
+    checks.pass('timestamps.operators', t`${valid.length} valid timestamp(s) from ${ops.length} distinct TSA operator(s) (${names}); the signed policy requires ${policy.require}`);
+    return;
+  }
+  const same = duplicates.map((d) => t`${d.item.s.subject} is operated by ${d.item.operator.label}, as ${d.same.s.subject} is`);
+  const found = t`the signed policy requires valid timestamps from ${policy.require} distinct TSA operators, but the receipt holds ${valid.length} valid timestamp(s) from ${ops.length} (${names})`;
+  const c = checks.fail('timestamps.operators', same.length ? t`${found}: ${joinTexts(same, '; ')}` : found);
+  if (distinct(all).operators.length >= policy.require) c.cause = 'untrusted-anchor';
 }
 
 /** A timestamp that counts: valid (`info.trusted`), or faulty only for an untrusted root. */
