@@ -35,11 +35,25 @@ export function textInputs(seeds: readonly Uint8Array[], hostile: readonly strin
   );
 }
 
-/** JSON files: JSON edits, and byte edits of the text. */
-export function jsonInputs(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
-  return fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.nat(), fc.array(opArb, { minLength: 1, maxLength: 4 })).map(([s, ops]) => enc.encode(ops.reduce((t, op) => jsonEdit(t, op), dec(seeds[s % seeds.length]!)))) },
-    { weight: 2, arbitrary: planArb(3).map((p) => applyPlan({ ...p, ops: p.ops.map((o) => ({ ...o, kind: 24 + (o.kind % 8) })) }, seeds)) },
-    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => enc.encode(JSON.stringify(v))) },
-  );
+/**
+ * JSON files: JSON edits, byte edits of the text, and (rarely: each costs a megabyte) a seed padded
+ * to just over or under the settings-file limit of `limit` bytes.
+ */
+export function jsonInputs(seeds: readonly Uint8Array[], limit?: number): fc.Arbitrary<Uint8Array> {
+  const arbs = [
+    { weight: 120, arbitrary: fc.tuple(fc.nat(), fc.array(opArb, { minLength: 1, maxLength: 4 })).map(([s, ops]) => enc.encode(ops.reduce((t, op) => jsonEdit(t, op), dec(seeds[s % seeds.length]!)))) },
+    { weight: 40, arbitrary: planArb(3).map((p) => applyPlan({ ...p, ops: p.ops.map((o) => ({ ...o, kind: 24 + (o.kind % 8) })) }, seeds)) },
+    { weight: 20, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => enc.encode(JSON.stringify(v))) },
+  ];
+  if (limit !== undefined)
+    arbs.push({
+      weight: 1,
+      arbitrary: fc.tuple(fc.nat(), fc.integer({ min: -2, max: 2 })).map(([s, d]) => {
+        const seed = seeds[s % seeds.length]!;
+        const out = new Uint8Array(limit + d).fill(0x20);
+        out.set(seed.subarray(0, out.length));
+        return out;
+      }),
+    });
+  return fc.oneof(...arbs);
 }

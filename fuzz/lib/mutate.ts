@@ -265,6 +265,9 @@ export const derValueArb: fc.Arbitrary<Uint8Array> = fc.letrec<{ v: Uint8Array }
   ),
 })).v;
 
+const LONG = 'x'.repeat(70_000);
+const NEST = '\u0000tsproof-fuzz-nest\u0000';
+
 /** A JSON document with one value changed, dropped, duplicated or retyped (path chosen by the numbers). */
 export function jsonEdit(text: string, op: Op): string {
   let doc: unknown;
@@ -299,7 +302,7 @@ export function jsonEdit(text: string, op: Op): string {
     '/abs',
     'a\u0000b',
     '\u202e',
-    'x'.repeat(70_000),
+    LONG,
     [],
     {},
     [cur, cur],
@@ -327,9 +330,10 @@ export function jsonEdit(text: string, op: Op): string {
     if (Array.isArray(s.parent)) s.parent.splice(Number(s.key), 1);
     else delete s.parent[s.key as string];
   } else if (choice === 37) {
-    let v: unknown = cur;
-    for (let i = 0; i < 50 + (op.c % 5000); i++) v = [v];
-    (s.parent as Record<string | number, unknown>)[s.key] = v;
+    // Nesting written as text: thousands of levels built and stringified as values cost milliseconds.
+    const depth = 50 + (op.c % 5000);
+    (s.parent as Record<string | number, unknown>)[s.key] = NEST;
+    return JSON.stringify(doc).replace(JSON.stringify(NEST), () => `${'['.repeat(depth)}${JSON.stringify(cur) ?? 'null'}${']'.repeat(depth)}`);
   } else if (choice === 38 && !Array.isArray(s.parent)) {
     // a duplicate member, which JSON.stringify cannot write: edit the text instead
     const out = JSON.stringify(doc);
@@ -337,9 +341,18 @@ export function jsonEdit(text: string, op: Op): string {
     const i = out.indexOf(`${key}:`);
     return i < 0 ? out : `${out.slice(0, i)}${key}:${JSON.stringify(values[op.c % values.length]) ?? 'null'},${out.slice(i)}`;
   } else if (typeof cur === 'string') (s.parent as Record<string | number, unknown>)[s.key] = Buffer.from(byteEdit(Buffer.from(cur, 'utf8'), { ...op, kind: op.c }, new Uint8Array(0))).toString('utf8');
-  // Indented only when small: 5,000 levels of nesting indented would be a 50 MB input.
+  // Indented only when small and shallow: 5,000 levels of nesting indented would be a 50 MB input
+  // (the square of the depth), so deep documents stay compact.
   const compact = JSON.stringify(doc);
-  return compact.length < 100_000 && op.c % 2 ? JSON.stringify(doc, null, 2) : compact;
+  return compact.length < 100_000 && op.c % 2 && shallow(doc, 64) ? JSON.stringify(doc, null, 2) : compact;
+}
+
+/** True when `v` nests no deeper than `limit` levels. */
+function shallow(v: unknown, limit: number): boolean {
+  if (limit < 0) return false;
+  if (Array.isArray(v)) return v.every((x) => shallow(x, limit - 1));
+  if (v && typeof v === 'object') return Object.values(v).every((x) => shallow(x, limit - 1));
+  return true;
 }
 
 /** A base64 field's DER mutated in place (for receipts: the manifest, signature, tokens, certificates). */

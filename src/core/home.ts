@@ -57,7 +57,11 @@ export function resolveHome(env: NodeJS.ProcessEnv, cwd: string, homedir: string
 export async function loadConfig(home: string): Promise<Config> {
   const file = path.join(home, 'config.json');
   const v = await readJsonFile(file);
-  if (v === undefined) return {};
+  return v === undefined ? {} : checkConfig(v, file);
+}
+
+/** A parsed config.json judged: unknown keys and ill-typed values are one BAD_CONFIG error naming `file`. */
+export function checkConfig(v: unknown, file: string): Config {
   if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: expected a JSON object` });
   const problems: Text[] = [];
   // Unknown keys are refused, as in tsa.json: a typo ("defaultIdentiy") would otherwise be ignored without a word.

@@ -22,9 +22,13 @@ export async function exists(p: string): Promise<boolean> {
 export async function readJsonFile(file: string): Promise<unknown> {
   // Bounded (docs/limits.md): a huge or runaway file is refused before it is read.
   const bytes = await readBounded(file, LIMITS.configBytes, t`a JSON settings file`);
-  if (bytes === undefined) return undefined;
+  return bytes === undefined ? undefined : parseJsonSettings(bytes, file);
+}
+
+/** The bytes of a JSON settings file (read within its limit) parsed; not JSON is a BAD_CONFIG error naming `file`. */
+export function parseJsonSettings(bytes: Uint8Array, file: string): unknown {
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as unknown;
   } catch {
     throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: not valid JSON` });
   }

@@ -21,7 +21,8 @@ function dosTime(at: Date): { time: number; date: number } {
   };
 }
 
-export function zip(entries: readonly ZipEntry[], at: Date): Buffer {
+/** `store`: no compression (every entry method 0), for callers that make many zips and want them fast. */
+export function zip(entries: readonly ZipEntry[], at: Date, o: { store?: boolean } = {}): Buffer {
   if (entries.length > 0xffff) throw new InputError({ code: 'BAD_ARGUMENT', message: t`a zip holds at most 65,535 entries (this pack has ${entries.length}); write a folder instead` });
   const { time, date } = dosTime(at);
   const locals: Buffer[] = [];
@@ -30,7 +31,7 @@ export function zip(entries: readonly ZipEntry[], at: Date): Buffer {
   for (const e of entries) {
     const name = Buffer.from(e.path, 'utf8');
     const raw = typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength);
-    const deflated = deflateRawSync(raw);
+    const deflated = o.store ? raw : deflateRawSync(raw);
     const [method, body] = deflated.length < raw.length ? [8, deflated] : [0, raw];
     const crc = crc32(raw);
     const local = Buffer.alloc(30);

@@ -133,7 +133,11 @@ export async function loadReceiptSource(file: string): Promise<LoadedReceipt> {
     return { receipt, kind: 'receipt', path: file, sha256: digest.digest('hex'), certificates: [], offeredFor: [] };
   }
   if (st.size > MAX_ZIP_BYTES) throw new InputError({ code: 'LIMIT_EXCEEDED', message: t`${file}: larger than an evidence pack tsproof reads (${MAX_ZIP_BYTES} bytes)` });
-  const bytes = await readFile(file).catch(() => notFound(file));
+  return loadPackZip(await readFile(file).catch(() => notFound(file)), file);
+}
+
+/** An evidence pack zip's bytes (read within MAX_ZIP_BYTES) taken back into a receipt; `file` names it in errors. */
+export async function loadPackZip(bytes: Uint8Array, file: string): Promise<LoadedReceipt> {
   const z = unzip(bytes, file);
   const root = packRoot(z.names);
   if (root === undefined) throw new InputError({ code: 'MALFORMED_RECEIPT', message: t`${file}: a zip that holds no evidence pack (no manifest.json and signature.p7s in it)` });

@@ -33,7 +33,12 @@ const OID_RE = /^\d+(\.\d+)+$/;
 export async function loadTsaConfig(dir: string): Promise<TsaConfig> {
   const file = path.join(dir, 'tsa.json');
   const v = await readJsonFile(file);
-  if (v === undefined) return {};
+  return v === undefined ? {} : checkTsaConfig(v, dir);
+}
+
+/** A parsed tsa.json (of the TSA folder `dir`) judged: unknown fields and ill-typed values are one BAD_CONFIG error. */
+export function checkTsaConfig(v: unknown, dir: string): TsaConfig {
+  const file = path.join(dir, 'tsa.json');
   const problems: string[] = [];
   if (!isObject(v)) throw new InputError({ code: 'BAD_CONFIG', message: t`${file}: expected an object` });
   for (const k of Object.keys(v)) if (!['policy', 'acceptedPolicies', 'accuracyMicros', 'ordering', 'includeTsaName', 'ess', 'pkcs12', 'clock', 'limits'].includes(k)) problems.push(`${k}: unknown field`);
