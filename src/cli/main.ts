@@ -44,6 +44,7 @@ const commands = {
   agent: () => import('./commands/agent.js'),
   secret: () => import('./commands/secret.js'),
   org: () => import('./commands/org.js'),
+  completion: () => import('./commands/completion.js'),
 };
 
 /** Commander collector for repeatable options. */
@@ -643,6 +644,19 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         return (await commands.org()).remoteAudit(ctx, o);
       }),
     );
+
+  program
+    .command('completion <shell>')
+    .description(d(t`print a completion script for bash, zsh or fish, made from these command definitions`))
+    .addHelpText(
+      'after',
+      d(t`
+Install (docs/cli.md):
+  bash  tsproof completion bash > ~/.local/share/bash-completion/completions/tsproof
+  zsh   tsproof completion zsh > ~/.zfunc/_tsproof   (with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc)
+  fish  tsproof completion fish > ~/.config/fish/completions/tsproof.fish`),
+    )
+    .action(run(async (shell: string) => (await commands.completion()).completionCommand(ctx, program, shell)));
 
   program
     .command('demo')

@@ -111,6 +111,8 @@ for (const n of NODES) {
         const h = await run('tsproof', ['hash', 'a.txt'], { cwd: work, env });
         expect(h.status, h.stderr).toBe(0);
         expect(h.stdout).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.txt\n');
+        // The man page (package.json "man"), where man finds it.
+        expect(existsSync(path.join(prefix, 'share', 'man', 'man1', 'tsproof.1'))).toBe(true);
 
         const cache = mkdtempSync(path.join(os.tmpdir(), 'tsproof-npx-'));
         const x = await npm(node, ['exec', '--yes', '--prefer-offline', `--package=${tgz}`, '--', 'tsproof', 'hash', 'a.txt'], { cwd: work, env: { npm_config_npx_cache: cache } });

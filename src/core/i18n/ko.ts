@@ -23,6 +23,7 @@ import { KO_CI } from './ko/ci.ts';
 import { KO_EVERYDAY } from './ko/everyday.ts';
 import { KO_FUZZ } from './ko/fuzz.ts';
 import { KO_POLICY } from './ko/policy.ts';
+import { KO_TOOLING } from './ko/tooling.ts';
 
 export const KO: Readonly<Record<string, string>> = {
   ...KO_PACK,
@@ -40,6 +41,7 @@ export const KO: Readonly<Record<string, string>> = {
   ...KO_EVERYDAY,
   ...KO_FUZZ,
   ...KO_POLICY,
+  ...KO_TOOLING,
   'tsproof demo — everything happens offline in {0}': 'tsproof 데모 — 모든 작업이 오프라인으로 {0} 안에서 이루어집니다',
   '1. A local RFC 3161 time-stamping authority on loopback': '1. 루프백 주소의 로컬 RFC 3161 시점확인 기관(TSA)',
   "    {0} at {1}; its root is trusted in the demo's home": '    {0} ({1}); 데모 홈에서 그 루트 인증서를 신뢰합니다',
