@@ -58,6 +58,7 @@ describe('texts shown to people (displaySafe at the rendering layer)', () => {
       ['tsa.ts', /log: \(e\) => ctx\.stderr\.write\(`\$\{jsonSafe\(JSON\.stringify\(e\)\)\}/], // the access log, JSON
       ['hash.ts', /ctx\.stdout\.write\(`\$\{lines\.join/], // sha256sum -c lines: local names, escaped as coreutils does
       ['export.ts', /if \(o\.out === '-'\) ctx\.stdout\.write\(text\)/], // an in-toto statement (jsonSafe)
+      ['completion.ts', /^ {2}else ctx\.stdout\.write\(script\);$/], // a shell script made from the command definitions, quoted for its shell
       ['context.ts', /^ {4}(stdout: process\.stdout|stderr: process\.stderr),$/], // the streams handed to the commands
       ['progress.ts', /const write = \(s: string\) => ctx\.stderr\.write\(s\)/], // the progress line: texts rendered by tr, and the cursor and line controls
       ['run.ts', /process\.stdout\.on\('error'/], // EPIPE
