@@ -28,9 +28,9 @@ async function withStore<T>(ctx: CliContext, f: (s: SqliteRegistry) => Promise<T
   }
 }
 
-/** For commands that only read: an empty answer on a home that never registered anything (no file is created). */
+/** For commands that only read: opened read-only (works on a home nobody may write); an empty answer on a home that never registered anything (no file is created). */
 async function withExisting<T>(ctx: CliContext, empty: () => T, f: (s: SqliteRegistry) => Promise<T>): Promise<T> {
-  const store = await openExistingRegistry(ctx.home, opts(ctx));
+  const store = await openExistingRegistry(ctx.home, { ...opts(ctx), readOnly: true });
   if (!store) return empty();
   try {
     return await f(store);
@@ -242,11 +242,18 @@ export async function statusCommand(ctx: CliContext, inputs: string[], o: WalkFl
 }
 
 export async function verifyRegistryCommand(ctx: CliContext, o: { trust: string[]; receipts?: boolean }): Promise<number> {
-  if (!existsSync(registryPath(ctx.home)) && !existsSync(path.join(ctx.home, 'index.jsonl'))) throw new InputError({ code: 'FILE_NOT_FOUND', message: t`no registry at ${registryPath(ctx.home)}: nothing registered yet` });
+  const none = () => new InputError({ code: 'FILE_NOT_FOUND', message: t`no registry at ${registryPath(ctx.home)}: nothing registered yet` });
+  if (!existsSync(registryPath(ctx.home)) && !existsSync(path.join(ctx.home, 'index.jsonl'))) throw none();
   const { trustAnchors } = await import('../common.js');
   const { checkRegistry } = await import('../../core/registry/check.js');
   const trust = await trustAnchors(ctx, o.trust);
-  const r = await withStore(ctx, (s) => checkRegistry(s, { trust, now: ctx.now(), receipts: o.receipts !== false }));
+  const r = await withExisting(
+    ctx,
+    () => {
+      throw none();
+    },
+    (s) => checkRegistry(s, { trust, now: ctx.now(), receipts: o.receipts !== false }),
+  );
   if (ctx.json) printJson(ctx, { ...r, problems: r.problems.map((p) => ({ ...p, detail: p.detail.render() })) });
   else renderCheck(ctx, r);
   return r.ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
@@ -348,7 +355,9 @@ export async function importCommand(ctx: CliContext, inputs: string[], o: { trus
 export async function exportCommand(ctx: CliContext, o: { out?: string; force?: boolean }): Promise<number> {
   if (ctx.json && !o.out) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registry export writes JSON Lines: with --json, give --out <file> (the summary goes to stdout)` });
   const [{ exportLines }, { writeAtomic }] = await Promise.all([import('../../core/registry/operations.js'), import('../../core/io/fs.js')]);
-  return withStore(ctx, async (s) => {
+  // Read-only when there is a registry (an empty export, header only, when there is none).
+  const s = (await openExistingRegistry(ctx.home, { ...opts(ctx), readOnly: true })) ?? (await openRegistry(ctx.home, opts(ctx)));
+  try {
     const regs = await s.registrations();
     const lines = exportLines(s, regs, SCHEMA_VERSION);
     if (!o.out) {
@@ -362,7 +371,9 @@ export async function exportCommand(ctx: CliContext, o: { out?: string; force?: 
     if (ctx.json) printJson(ctx, { ok: true, out: o.out, ...stats });
     else out(ctx, t`Exported ${stats.registrations} registration(s), ${stats.entries} entries and ${stats.events} event(s) to ${o.out}`);
     return ExitCode.OK;
-  });
+  } finally {
+    s.close();
+  }
 }
 
 /**

@@ -6,7 +6,8 @@
  * A file that is not a readable registry is refused with one line naming it — never overwritten.
  * Schema and event chain: docs/registry.md (a contract).
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import { InputError, RegistryError } from '../errors.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
@@ -88,6 +89,7 @@ interface SqliteError extends Error {
 const SQLITE_BUSY = 5;
 const SQLITE_LOCKED = 6;
 const SQLITE_CORRUPT = 11;
+const SQLITE_CANTOPEN = 14;
 const SQLITE_NOTADB = 26;
 
 export interface SqliteRegistryOptions {
@@ -117,7 +119,7 @@ export class SqliteRegistry implements RegistryStore {
     if (!o.readOnly) closeSync(openSync(file, 'a', 0o600));
     let db: DatabaseSync;
     try {
-      db = new DatabaseSync(file, { readOnly: !!o.readOnly });
+      db = o.readOnly ? openReadOnly(file) : new DatabaseSync(file);
     } catch (err) {
       throw storageError(file, err);
     }
@@ -141,6 +143,11 @@ export class SqliteRegistry implements RegistryStore {
       throw storageError(file, err);
     }
     return reg;
+  }
+
+  /** Opened read-only on a registry of an older schema (or an empty file): a writer must migrate it first. */
+  get needsMigration(): boolean {
+    return this.pragma('user_version') < SCHEMA_VERSION;
   }
 
   /** A file written by something else, or by a newer tsproof, is refused before anything is written. */
@@ -461,6 +468,27 @@ function eventOf(row: Row): RegistryEvent {
   if (row.subject != null) e.subject = String(row.subject);
   if (row.signature != null) e.signature = String(row.signature);
   return e;
+}
+
+/**
+ * A read-only connection. SQLite reads a WAL-mode file through its -shm (and -wal) beside it,
+ * creating them when absent; in a folder nobody may write (a lawyer's copy, a read-only CI cache,
+ * a read-only mount) that fails with SQLITE_CANTOPEN. With no -wal file there is nothing beyond
+ * the main file to read, so it is then opened as immutable (no locks, no side files): nothing is
+ * ever written, also not by root.
+ */
+function openReadOnly(file: string): DatabaseSync {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    db.prepare('PRAGMA user_version').get();
+    return db;
+  } catch (err) {
+    db.close();
+    if (((err as SqliteError).errcode ?? -1) !== SQLITE_CANTOPEN || existsSync(`${file}-wal`)) throw err;
+  }
+  const url = pathToFileURL(file);
+  url.search = 'immutable=1';
+  return new DatabaseSync(url, { readOnly: true });
 }
 
 /** A SQLite failure as one line: a damaged file is bad input (exit 2, rebuild it); a lock held too long, a service failure (exit 3). */

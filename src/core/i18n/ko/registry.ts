@@ -4,6 +4,8 @@ export const KO_REGISTRY: Readonly<Record<string, string>> = {
   "  registry {0} registrations cover this content; an earlier one's receipt is missing or does not verify here (registry find shows all)":
     '  등록부   이 내용의 등록이 {0}건 있습니다. 더 이른 등록의 영수증이 없거나 여기서 검증되지 않습니다 (모두 보려면 registry find)',
   '  moved    the receipt was recorded at {0}; the registry now points here': '  이동     영수증이 {0}에 기록되어 있었습니다. 이제 등록부가 이 위치를 가리킵니다',
+  '{0} cannot be written here ({1})': '{0}에 여기서 쓸 수 없습니다({1})',
+  '  moved    the receipt was recorded at {0}; the registry could not be updated ({1}) and still points there': '  이동     영수증이 {0}에 기록되어 있었습니다. 등록부를 고칠 수 없어({1}) 여전히 그 위치를 가리킵니다',
   'event {0} follows event {1}: {2} event(s) deleted': '이벤트 {0}이(가) 이벤트 {1} 다음에 옵니다: 이벤트 {2}개가 삭제됨',
   'event {0} is out of order (after event {1})': '이벤트 {0}의 순서가 맞지 않습니다 (이벤트 {1} 다음)',
   'event {0} ({1}) does not follow the event before it: an event was deleted, inserted or reordered': '이벤트 {0} ({1})이(가) 앞 이벤트에 이어지지 않습니다: 이벤트가 삭제, 삽입되었거나 순서가 바뀜',
