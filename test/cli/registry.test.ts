@@ -196,6 +196,11 @@ describe('log, find, history, status', () => {
     expect(found.query.kind).toBe('digest');
     expect(found.registrations.map((x) => x.id)).toEqual([r1.id]);
     expect((await ws.run(['registry', 'find', 'p/a.txt'])).stdout).toMatch(/1 registration\(s\) cover p\/a\.txt, earliest first/);
+    // A digest in capitals is a digest; one cut short is a mistake (exit 2), not a name looked for.
+    expect((json((await ws.run(['--json', 'registry', 'find', `SHA256:${digest.toUpperCase()}`])).stdout).registrations as unknown[]).length).toBe(1);
+    expectOneLineError(await ws.run(['registry', 'find', `sha256:${digest.slice(0, 12)}`]), 2, /not a sha256 digest \(expected 64 hex digits/);
+    expectOneLineError(await ws.run(['registry', 'find', '']), 2, /registry find: give a file/);
+    expectOneLineError(await ws.run(['registry', 'export', '--out', path.join(ws.work, 'no-such-folder', 'x.jsonl')]), 2, /cannot write .*x\.jsonl \(ENOENT\)/);
   });
 });
 

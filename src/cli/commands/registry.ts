@@ -106,12 +106,20 @@ const HEX_ALG: Record<number, HashAlgorithm> = { 64: 'sha256', 96: 'sha384', 128
 
 /** What `find` was asked: a file (its content), a digest (alg:hex or bare hex), or a registered name. */
 async function findQuery(ctx: CliContext, q: string, algs: readonly HashAlgorithm[]): Promise<{ kind: 'file' | 'digest' | 'name'; digests?: Partial<Record<HashAlgorithm, string>> }> {
+  if (q === '') throw new InputError({ code: 'BAD_ARGUMENT', message: t`registry find: give a file, a digest (sha256:<hex>) or a registered name` });
   const abs = path.resolve(ctx.cwd, q);
   if ((await stat(abs).catch(() => undefined))?.isFile()) return { kind: 'file', digests: (await (await import('../../core/hash/engine.js')).hashFile(abs, [...new Set<HashAlgorithm>(['sha256', ...algs])], q)).digests };
-  const m = /^(?:(sha256|sha384|sha512):)?([0-9a-fA-F]+)$/.exec(q);
+  const width = { sha256: 64, sha384: 96, sha512: 128 };
+  const m = /^(?:(sha256|sha384|sha512):)?([0-9a-fA-F]+)$/i.exec(q);
   if (m) {
-    const alg = (m[1] as HashAlgorithm | undefined) ?? HEX_ALG[m[2]!.length];
-    if (alg && m[2]!.length === { sha256: 64, sha384: 96, sha512: 128 }[alg]) return { kind: 'digest', digests: { [alg]: m[2]!.toLowerCase() } };
+    const alg = (m[1]?.toLowerCase() as HashAlgorithm | undefined) ?? HEX_ALG[m[2]!.length];
+    if (alg && m[2]!.length === width[alg]) return { kind: 'digest', digests: { [alg]: m[2]!.toLowerCase() } };
+  }
+  // "sha256:…" that is not a whole digest (cut short, a typo) is a mistake, not a name to look for.
+  const typed = /^(sha256|sha384|sha512):/i.exec(q);
+  if (typed) {
+    const alg = typed[1]!.toLowerCase() as HashAlgorithm;
+    throw new InputError({ code: 'BAD_ARGUMENT', message: t`${q}: not a ${alg} digest (expected ${width[alg]} hex digits after "${alg}:"), and no such file` });
   }
   return { kind: 'name' };
 }
@@ -366,7 +374,14 @@ export async function exportCommand(ctx: CliContext, o: { out?: string; force?: 
     }
     const file = path.resolve(ctx.cwd, o.out);
     if (!o.force && existsSync(file)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${o.out} exists (--force replaces it)` });
-    await writeAtomic(file, lines, 0o600);
+    try {
+      await writeAtomic(file, lines, 0o600);
+    } catch (err) {
+      // A missing folder, no permission, a read-only disk: bad input (exit 2), not a bug. Nothing is left behind.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`cannot write ${o.out} (${code}): is its folder there and writable?`, cause: err });
+      throw err;
+    }
     const stats = s.stats();
     if (ctx.json) printJson(ctx, { ok: true, out: o.out, ...stats });
     else out(ctx, t`Exported ${stats.registrations} registration(s), ${stats.entries} entries and ${stats.events} event(s) to ${o.out}`);

@@ -4,6 +4,9 @@ export const KO_REGISTRY: Readonly<Record<string, string>> = {
   "  registry {0} registrations cover this content; an earlier one's receipt is missing or does not verify here (registry find shows all)":
     '  등록부   이 내용의 등록이 {0}건 있습니다. 더 이른 등록의 영수증이 없거나 여기서 검증되지 않습니다 (모두 보려면 registry find)',
   '  moved    the receipt was recorded at {0}; the registry now points here': '  이동     영수증이 {0}에 기록되어 있었습니다. 이제 등록부가 이 위치를 가리킵니다',
+  'cannot write {0} ({1}): is its folder there and writable?': '{0}을(를) 쓸 수 없습니다({1}). 폴더가 있고 쓸 수 있는지 확인하십시오',
+  'registry find: give a file, a digest (sha256:<hex>) or a registered name': 'registry find: 파일, 다이제스트(sha256:<hex>) 또는 등록된 이름을 주십시오',
+  '{0}: not a {1} digest (expected {2} hex digits after "{3}:"), and no such file': '{0}: {1} 다이제스트가 아니고("{3}:" 뒤에 16진수 {2}자리가 필요합니다) 그런 파일도 없습니다',
   '{0} cannot be written here ({1})': '{0}에 여기서 쓸 수 없습니다({1})',
   '  moved    the receipt was recorded at {0}; the registry could not be updated ({1}) and still points there': '  이동     영수증이 {0}에 기록되어 있었습니다. 등록부를 고칠 수 없어({1}) 여전히 그 위치를 가리킵니다',
   'event {0} follows event {1}: {2} event(s) deleted': '이벤트 {0}이(가) 이벤트 {1} 다음에 옵니다: 이벤트 {2}개가 삭제됨',
