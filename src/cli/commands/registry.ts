@@ -11,7 +11,7 @@ import { fileStatuses, resolveRegistration, type FileStatus } from '../../core/r
 import type { RegistryCheck } from '../../core/registry/check.js';
 import type { Adoption } from '../../core/registry/operations.js';
 import type { Coverage, RegistrationFilter, RegistrationRecord, RegistrationStatus } from '../../core/registry/types.js';
-import { plain, t, type Text } from '../../core/text.js';
+import { joinTexts, plain, t, type Text } from '../../core/text.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit.js';
 import { note, out, printJson, warn, writeChunks } from '../output.js';
@@ -243,8 +243,8 @@ export async function statusCommand(ctx: CliContext, inputs: string[], o: WalkFl
       else if (x.status === 'modified') out(ctx, t`  modified      ${x.file}  since ${x.registration!.time} (${shortId(x.registration!.id)})`);
       else out(ctx, t`  unregistered  ${x.file}`);
     }
-    const parts = [...by].map(([id, n]) => `${n} match ${shortId(id)}`);
-    out(ctx, t`${summary.files} file(s): ${parts.length ? parts.join(', ') : '0 registered'}; ${summary.modified} modified; ${summary.unregistered} never registered`);
+    const parts = [...by].map(([id, n]) => t`${n} match ${shortId(id)}`);
+    out(ctx, t`${summary.files} file(s): ${parts.length ? joinTexts(parts, ', ') : t`0 registered`}; ${summary.modified} modified; ${summary.unregistered} never registered`);
   }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
 }
