@@ -5,8 +5,9 @@
  *   BENCH_REG_FILES=20000 BENCH_FIND_ENTRIES=200000 BENCH_STATUS_FILES=2000 npm run bench:registry
  *
  * 1. Recording a registration of BENCH_REG_FILES (100,000) files: the time `register` spends in
- *    the registry (open, insert the record, entries and event, commit) — measured in process on
- *    the same receipt — against the wall time of that `register` (target ≤ 10 %).
+ *    the registry (open, insert the record, entries and event, commit, close) — measured in process
+ *    on the same receipt, best of 3 — against the wall time of that `register` less that time
+ *    (what recording adds, target ≤ 10 %).
  * 2. `tsproof registry find <digest>` over a registry of BENCH_FIND_ENTRIES (1,000,000) entries,
  *    against `tsproof --version` (start-up) in the same run (target: ≤ 50 ms beyond start-up).
  * 3. `tsproof status` of a BENCH_STATUS_FILES (10,000) files folder, all registered, against
@@ -57,6 +58,12 @@ function makeFiles(root: string, n: number, tag: string): void {
   }
 }
 
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+console.log(`load average at start: ${load()} (${os.cpus().length} cores)`);
 let server: ReturnType<typeof spawn> | undefined;
 try {
   run(['identity', 'new', '--name', 'Bench']);
@@ -68,21 +75,29 @@ try {
 
   // 1. Recording a large registration.
   makeFiles(path.join(dir, 'big'), REG_FILES, 'big');
-  const reg = run(['register', 'big', '--tsa', url, '--out', 'receipts', '--json']);
+  // Best of 2 (the second one records into a registry that holds the first).
+  const reg = best(2, () => run(['register', 'big', '--tsa', url, '--out', 'receipts', '--json']));
   const doc = JSON.parse(reg.stdout) as { receipt: string };
   const receipt = parseReceiptJson(readFileSync(path.join(dir, doc.receipt), 'utf8'), doc.receipt);
   const shadowHome = path.join(dir, 'shadow');
   const recs = JSON.parse(run(['--json', 'log']).stdout).registrations as Record<string, unknown>[];
   const rec = { ...(recs[0] as object), id: '00000000-0000-4000-8000-000000000001' } as Parameters<typeof registrationEvent>[1];
-  const t0 = process.hrtime.bigint();
-  const store = await openRegistry(shadowHome, { now: () => new Date() });
-  const rows = entryRecords(receipt.entries);
-  await store.addRegistration(rec, rows, registrationEvent('registration', rec, rows));
-  store.close();
-  const recordSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  // Best of 3, each into a fresh registry (as register's own recording was, into this bench's new home).
+  const records: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    rmSync(shadowHome, { recursive: true, force: true });
+    const t0 = process.hrtime.bigint();
+    const store = await openRegistry(shadowHome, { now: () => new Date() });
+    const rows = entryRecords(receipt.entries);
+    await store.addRegistration(rec, rows, registrationEvent('registration', rec, rows));
+    store.close();
+    records.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  const recordSeconds = Math.min(...records);
   console.log(`\n1. recording a registration of ${REG_FILES.toLocaleString('en-US')} files`);
   console.log(`   tsproof register (wall)        ${reg.seconds.toFixed(2)} s`);
-  console.log(`   of which the registry          ${ms(recordSeconds)}  = ${((recordSeconds / reg.seconds) * 100).toFixed(1)} % of register (target ≤ 10 %)`);
+  console.log(`   of which the registry          ${ms(recordSeconds)} (best of 3 in process: ${records.map(ms).join(', ')}) = ${((recordSeconds / reg.seconds) * 100).toFixed(1)} % of register's wall time`);
+  console.log(`   recording adds                 ${((recordSeconds / (reg.seconds - recordSeconds)) * 100).toFixed(1)} % to register without it (target ≤ 10 %)`);
 
   // 2 and 4. A registry of FIND_ENTRIES entries; find one digest.
   const findHome = path.join(dir, 'find-home');
@@ -106,7 +121,7 @@ try {
   big.close();
   const grown = statSync(registryPath(findHome)).size - empty;
   const startup = best(5, () => run(['--version']));
-  // The same command on a registry of one registration (the first one above): what the size costs.
+  // The same command on the small registry of this bench's home (the registrations above): what the size costs.
   const small = best(5, () => run(['registry', 'find', `sha256:${needle}`, '--json']));
   const find = best(5, () => run(['registry', 'find', `sha256:${needle}`, '--json'], { home: findHome }));
   const found = JSON.parse(find.stdout) as { registrations: unknown[] };
@@ -121,7 +136,7 @@ try {
   }
   console.log(`\n2. registry find <digest> over ${FIND_ENTRIES.toLocaleString('en-US')} entries (best of 5; found ${found.registrations.length})`);
   console.log(`   tsproof --version (start-up)   ${ms(startup.seconds)}`);
-  console.log(`   registry find, 1 registration  ${ms(small.seconds)}  (the command's own start-up: modules, opening the database)`);
+  console.log(`   registry find, small registry  ${ms(small.seconds)}  (the 2 registrations above; the command's own start-up: modules, opening the database)`);
   console.log(`   in process: open + find + close ${ms(Math.min(...inProcess))} (best of 5)`);
   console.log(
     `   tsproof registry find          ${ms(find.seconds)}  = --version + ${ms(find.seconds - startup.seconds)}, = find on a small registry + ${ms(find.seconds - small.seconds)} (target ≤ 50 ms beyond start-up), ratio ${(find.seconds / startup.seconds).toFixed(2)}`,
@@ -134,13 +149,22 @@ try {
   // 3. status of a registered folder against hash (and sha256sum).
   makeFiles(path.join(dir, 'st'), STATUS_FILES, 'st');
   run(['register', 'st', '--tsa', url, '--out', 'receipts']);
-  const hash = best(3, () => run(['hash', 'st']));
-  const status = best(3, () => run(['status', 'st']));
+  // Interleaved (hash, status, hash, status …) so that a change of the machine's load hits both alike.
+  const hashes: { seconds: number; stdout: string }[] = [];
+  const statuses: { seconds: number; stdout: string }[] = [];
+  for (let i = 0; i < 5; i++) {
+    hashes.push(run(['hash', 'st']));
+    statuses.push(run(['status', 'st']));
+  }
+  const fastest = (rs: { seconds: number; stdout: string }[]) => rs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const hash = fastest(hashes);
+  const status = fastest(statuses);
   const sha = best(3, () => run([], { cmd: ['sh', '-c', 'find st -type f -print0 | xargs -0 sha256sum > /dev/null'] }));
-  console.log(`\n3. status of ${STATUS_FILES.toLocaleString('en-US')} registered files (best of 3)`);
+  console.log(`\n3. status of ${STATUS_FILES.toLocaleString('en-US')} registered files (best of 5, interleaved; pairs: ${hashes.map((h, i) => `${(statuses[i]!.seconds / h.seconds).toFixed(2)}`).join(' ')})`);
   console.log(`   tsproof hash st                ${ms(hash.seconds)}`);
   console.log(`   tsproof status st              ${ms(status.seconds)}  = ${(status.seconds / hash.seconds).toFixed(2)} × hash (target ≤ 1.2)`);
   console.log(`   (reference) sha256sum          ${ms(sha.seconds)}`);
+  console.log(`\nload average at the end: ${load()}`);
 } finally {
   server?.kill();
   rmSync(dir, { recursive: true, force: true });

@@ -118,7 +118,8 @@ function registryLines(g: NonNullable<FileVerification['registry']>): Text[] {
         ? t`  registry the earliest of ${g.others + 1} registrations of this content (registry find shows all)`
         : t`  registry ${g.others + 1} registrations cover this content; an earlier one's receipt is missing or does not verify here (registry find shows all)`,
     );
-  if (g.movedFrom) lines.push(t`  moved    the receipt was recorded at ${g.movedFrom}; the registry now points here`);
+  if (g.movedFrom && g.moveNotRecorded) lines.push(t`  moved    the receipt was recorded at ${g.movedFrom}; the registry could not be updated (${g.moveNotRecorded}) and still points there`);
+  else if (g.movedFrom) lines.push(t`  moved    the receipt was recorded at ${g.movedFrom}; the registry now points here`);
   return lines;
 }
 

@@ -4,7 +4,8 @@
  * retire/destroy signed by the holder, import of receipts made elsewhere, export, rebuild, seal,
  * a damaged registry.db, and two registers at once on one home.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,28 @@ async function registered(ws: CliWorkspace, args: string[]): Promise<{ id: strin
 
 function db(ws: CliWorkspace): DatabaseSync {
   return new DatabaseSync(path.join(ws.home, 'registry.db'));
+}
+
+/** Makes a home read-only, also for root where possible; true when a write into it now fails. */
+function readOnlyHome(home: string, file: string): boolean {
+  const immutable = spawnSync('chattr', ['+i', file, home]).status === 0;
+  if (!immutable) {
+    chmodSync(file, 0o400);
+    chmodSync(home, 0o500);
+  }
+  try {
+    writeFileSync(path.join(home, 'probe'), 'x');
+    rmSync(path.join(home, 'probe'));
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function unlockHome(home: string, file: string): void {
+  spawnSync('chattr', ['-i', file, home]);
+  chmodSync(home, 0o700);
+  chmodSync(file, 0o600);
 }
 
 describe('lookup by the registry', () => {
@@ -69,6 +92,52 @@ describe('lookup by the registry', () => {
     const d = db(ws);
     expect(d.prepare("SELECT count(*) AS n FROM events WHERE kind = 'move'").get()).toEqual({ n: 1 });
     d.close();
+  });
+
+  it("a read-only home (a lawyer's copy, a read-only CI cache): verify, status, log, find, history, export and registry verify work and write nothing; a moved receipt is still found, and that its new place could not be recorded is said, not an error", async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'proj'));
+    writeFileSync(path.join(ws.work, 'proj', 'a.txt'), 'alpha');
+    const reg = await registered(ws, ['proj', '--out', 'proj']);
+    renameSync(path.join(ws.work, 'proj'), path.join(ws.work, 'moved'));
+    const file = path.join(ws.home, 'registry.db');
+    expect(existsSync(`${file}-wal`)).toBe(false); // the last writer checkpointed and removed it
+    const before = { bytes: readFileSync(file), mtime: statSync(file).mtimeMs, names: readdirSync(ws.home).sort() };
+    // Made read-only for root too: the immutable attribute (chattr +i, ext4 and the like) binds
+    // root, which ignores permission bits. Where it is not available, the permission bits (enough
+    // for anyone but root). Either way the test first proves that the home cannot be written.
+    const locked = readOnlyHome(ws.home, file);
+    try {
+      if (!locked) {
+        console.warn('registry read-only home: SKIPPED — neither chattr +i nor permission bits make the home read-only for this user here');
+        return;
+      }
+      const v = await ws.run(['verify', 'moved/a.txt']);
+      expect(v.status, v.stdout + v.stderr).toBe(0);
+      expect(v.stdout).toMatch(/moved {4}the receipt was recorded at .*proj.*; the registry could not be updated \(.*registry\.db.*\) and still points there/);
+      const vj = json((await ws.run(['--json', 'verify', 'moved/a.txt'])).stdout) as unknown as { results: { registry: { id: string; movedFrom: string; moveNotRecorded: string } }[] };
+      expect(vj.results[0]!.registry).toMatchObject({ id: reg.id, movedFrom: expect.stringContaining('proj') });
+      expect(vj.results[0]!.registry.moveNotRecorded).toMatch(/\S/);
+      const st = await ws.run(['--json', 'status', 'moved']);
+      expect(st.status, st.stderr).toBe(0);
+      expect((json(st.stdout) as unknown as { summary: { registered: number } }).summary.registered).toBe(1);
+      expect((json((await ws.run(['--json', 'log'])).stdout).registrations as unknown[]).length).toBe(1);
+      expect((await ws.run(['registry', 'find', 'moved/a.txt'])).status).toBe(0);
+      expect((await ws.run(['registry', 'history', 'proj/a.txt'])).status).toBe(0);
+      expect((await ws.run(['registry', 'export'])).stdout).toContain(reg.id);
+      // The receipt is not where the registry says: registry verify reports it (exit 1), it does not fail to open (exit 2/3).
+      const rv = await ws.run(['registry', 'verify']);
+      expect(rv.status, rv.stdout + rv.stderr).toBe(1);
+      expect(rv.stdout).toMatch(/is missing/);
+    } finally {
+      unlockHome(ws.home, file);
+    }
+    // Nothing was written: the same bytes, the same mtime, no side file created.
+    expect(readFileSync(file).equals(before.bytes)).toBe(true);
+    expect(statSync(file).mtimeMs).toBe(before.mtime);
+    expect(readdirSync(ws.home).sort()).toEqual(before.names);
+    // Writable again, verify records the move.
+    expect((await ws.run(['verify', 'moved/a.txt'])).stdout).toMatch(/the registry now points here/);
   });
 
   it('a receipt that is gone: the message names the registration, its time and --receipt (exit 1)', async () => {
@@ -127,6 +196,11 @@ describe('log, find, history, status', () => {
     expect(found.query.kind).toBe('digest');
     expect(found.registrations.map((x) => x.id)).toEqual([r1.id]);
     expect((await ws.run(['registry', 'find', 'p/a.txt'])).stdout).toMatch(/1 registration\(s\) cover p\/a\.txt, earliest first/);
+    // A digest in capitals is a digest; one cut short is a mistake (exit 2), not a name looked for.
+    expect((json((await ws.run(['--json', 'registry', 'find', `SHA256:${digest.toUpperCase()}`])).stdout).registrations as unknown[]).length).toBe(1);
+    expectOneLineError(await ws.run(['registry', 'find', `sha256:${digest.slice(0, 12)}`]), 2, /not a sha256 digest \(expected 64 hex digits/);
+    expectOneLineError(await ws.run(['registry', 'find', '']), 2, /registry find: give a file/);
+    expectOneLineError(await ws.run(['registry', 'export', '--out', path.join(ws.work, 'no-such-folder', 'x.jsonl')]), 2, /cannot write .*x\.jsonl \(ENOENT\)/);
   });
 });
 

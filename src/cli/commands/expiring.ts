@@ -13,7 +13,7 @@ import type { CliContext } from '../context.js';
 import { joinTexts, t, type Text } from '../../core/text.js';
 
 async function registryReceipts(ctx: CliContext): Promise<string[]> {
-  const store = await openExistingRegistry(ctx.home, { now: ctx.now });
+  const store = await openExistingRegistry(ctx.home, { now: ctx.now, readOnly: true });
   if (!store) throw new InputError({ code: 'BAD_ARGUMENT', message: t`status --expiring: give receipts, or keep a registry (none in ${ctx.home} yet)` });
   try {
     return (await store.registrations({ status: 'active' })).map((r) => r.receipt);

@@ -297,7 +297,7 @@ async function dryRun(ctx: CliContext, inputs: string[], o: RegisterCommandFlags
 
 /** Digests this identity registered before, as "alg:hex", from the registry. */
 async function registeredDigests(ctx: CliContext, holderSha256: string): Promise<Set<string>> {
-  const store = await openExistingRegistry(ctx.home, { now: ctx.now });
+  const store = await openExistingRegistry(ctx.home, { now: ctx.now, readOnly: true });
   if (!store) return new Set();
   try {
     return await store.holderDigests(holderSha256);

@@ -11,7 +11,7 @@ import { fileStatuses, resolveRegistration, type FileStatus } from '../../core/r
 import type { RegistryCheck } from '../../core/registry/check.js';
 import type { Adoption } from '../../core/registry/operations.js';
 import type { Coverage, RegistrationFilter, RegistrationRecord, RegistrationStatus } from '../../core/registry/types.js';
-import { plain, t, type Text } from '../../core/text.js';
+import { joinTexts, plain, t, type Text } from '../../core/text.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit.js';
 import { note, out, printJson, warn, writeChunks } from '../output.js';
@@ -28,9 +28,9 @@ async function withStore<T>(ctx: CliContext, f: (s: SqliteRegistry) => Promise<T
   }
 }
 
-/** For commands that only read: an empty answer on a home that never registered anything (no file is created). */
+/** For commands that only read: opened read-only (works on a home nobody may write); an empty answer on a home that never registered anything (no file is created). */
 async function withExisting<T>(ctx: CliContext, empty: () => T, f: (s: SqliteRegistry) => Promise<T>): Promise<T> {
-  const store = await openExistingRegistry(ctx.home, opts(ctx));
+  const store = await openExistingRegistry(ctx.home, { ...opts(ctx), readOnly: true });
   if (!store) return empty();
   try {
     return await f(store);
@@ -106,12 +106,20 @@ const HEX_ALG: Record<number, HashAlgorithm> = { 64: 'sha256', 96: 'sha384', 128
 
 /** What `find` was asked: a file (its content), a digest (alg:hex or bare hex), or a registered name. */
 async function findQuery(ctx: CliContext, q: string, algs: readonly HashAlgorithm[]): Promise<{ kind: 'file' | 'digest' | 'name'; digests?: Partial<Record<HashAlgorithm, string>> }> {
+  if (q === '') throw new InputError({ code: 'BAD_ARGUMENT', message: t`registry find: give a file, a digest (sha256:<hex>) or a registered name` });
   const abs = path.resolve(ctx.cwd, q);
   if ((await stat(abs).catch(() => undefined))?.isFile()) return { kind: 'file', digests: (await (await import('../../core/hash/engine.js')).hashFile(abs, [...new Set<HashAlgorithm>(['sha256', ...algs])], q)).digests };
-  const m = /^(?:(sha256|sha384|sha512):)?([0-9a-fA-F]+)$/.exec(q);
+  const width = { sha256: 64, sha384: 96, sha512: 128 };
+  const m = /^(?:(sha256|sha384|sha512):)?([0-9a-fA-F]+)$/i.exec(q);
   if (m) {
-    const alg = (m[1] as HashAlgorithm | undefined) ?? HEX_ALG[m[2]!.length];
-    if (alg && m[2]!.length === { sha256: 64, sha384: 96, sha512: 128 }[alg]) return { kind: 'digest', digests: { [alg]: m[2]!.toLowerCase() } };
+    const alg = (m[1]?.toLowerCase() as HashAlgorithm | undefined) ?? HEX_ALG[m[2]!.length];
+    if (alg && m[2]!.length === width[alg]) return { kind: 'digest', digests: { [alg]: m[2]!.toLowerCase() } };
+  }
+  // "sha256:…" that is not a whole digest (cut short, a typo) is a mistake, not a name to look for.
+  const typed = /^(sha256|sha384|sha512):/i.exec(q);
+  if (typed) {
+    const alg = typed[1]!.toLowerCase() as HashAlgorithm;
+    throw new InputError({ code: 'BAD_ARGUMENT', message: t`${q}: not a ${alg} digest (expected ${width[alg]} hex digits after "${alg}:"), and no such file` });
   }
   return { kind: 'name' };
 }
@@ -235,18 +243,25 @@ export async function statusCommand(ctx: CliContext, inputs: string[], o: WalkFl
       else if (x.status === 'modified') out(ctx, t`  modified      ${x.file}  since ${x.registration!.time} (${shortId(x.registration!.id)})`);
       else out(ctx, t`  unregistered  ${x.file}`);
     }
-    const parts = [...by].map(([id, n]) => `${n} match ${shortId(id)}`);
-    out(ctx, t`${summary.files} file(s): ${parts.length ? parts.join(', ') : '0 registered'}; ${summary.modified} modified; ${summary.unregistered} never registered`);
+    const parts = [...by].map(([id, n]) => t`${n} match ${shortId(id)}`);
+    out(ctx, t`${summary.files} file(s): ${parts.length ? joinTexts(parts, ', ') : t`0 registered`}; ${summary.modified} modified; ${summary.unregistered} never registered`);
   }
   return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
 }
 
 export async function verifyRegistryCommand(ctx: CliContext, o: { trust: string[]; receipts?: boolean }): Promise<number> {
-  if (!existsSync(registryPath(ctx.home)) && !existsSync(path.join(ctx.home, 'index.jsonl'))) throw new InputError({ code: 'FILE_NOT_FOUND', message: t`no registry at ${registryPath(ctx.home)}: nothing registered yet` });
+  const none = () => new InputError({ code: 'FILE_NOT_FOUND', message: t`no registry at ${registryPath(ctx.home)}: nothing registered yet` });
+  if (!existsSync(registryPath(ctx.home)) && !existsSync(path.join(ctx.home, 'index.jsonl'))) throw none();
   const { trustAnchors } = await import('../common.js');
   const { checkRegistry } = await import('../../core/registry/check.js');
   const trust = await trustAnchors(ctx, o.trust);
-  const r = await withStore(ctx, (s) => checkRegistry(s, { trust, now: ctx.now(), receipts: o.receipts !== false }));
+  const r = await withExisting(
+    ctx,
+    () => {
+      throw none();
+    },
+    (s) => checkRegistry(s, { trust, now: ctx.now(), receipts: o.receipts !== false }),
+  );
   if (ctx.json) printJson(ctx, { ...r, problems: r.problems.map((p) => ({ ...p, detail: p.detail.render() })) });
   else renderCheck(ctx, r);
   return r.ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
@@ -348,7 +363,9 @@ export async function importCommand(ctx: CliContext, inputs: string[], o: { trus
 export async function exportCommand(ctx: CliContext, o: { out?: string; force?: boolean }): Promise<number> {
   if (ctx.json && !o.out) throw new InputError({ code: 'BAD_ARGUMENT', message: t`registry export writes JSON Lines: with --json, give --out <file> (the summary goes to stdout)` });
   const [{ exportLines }, { writeAtomic }] = await Promise.all([import('../../core/registry/operations.js'), import('../../core/io/fs.js')]);
-  return withStore(ctx, async (s) => {
+  // Read-only when there is a registry (an empty export, header only, when there is none).
+  const s = (await openExistingRegistry(ctx.home, { ...opts(ctx), readOnly: true })) ?? (await openRegistry(ctx.home, opts(ctx)));
+  try {
     const regs = await s.registrations();
     const lines = exportLines(s, regs, SCHEMA_VERSION);
     if (!o.out) {
@@ -357,12 +374,21 @@ export async function exportCommand(ctx: CliContext, o: { out?: string; force?: 
     }
     const file = path.resolve(ctx.cwd, o.out);
     if (!o.force && existsSync(file)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${o.out} exists (--force replaces it)` });
-    await writeAtomic(file, lines, 0o600);
+    try {
+      await writeAtomic(file, lines, 0o600);
+    } catch (err) {
+      // A missing folder, no permission, a read-only disk: bad input (exit 2), not a bug. Nothing is left behind.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`cannot write ${o.out} (${code}): is its folder there and writable?`, cause: err });
+      throw err;
+    }
     const stats = s.stats();
     if (ctx.json) printJson(ctx, { ok: true, out: o.out, ...stats });
     else out(ctx, t`Exported ${stats.registrations} registration(s), ${stats.entries} entries and ${stats.events} event(s) to ${o.out}`);
     return ExitCode.OK;
-  });
+  } finally {
+    s.close();
+  }
 }
 
 /**

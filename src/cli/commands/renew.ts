@@ -18,7 +18,7 @@ import { t } from '../../core/text.js';
 
 /** The receipts of the registry's active registrations, where recorded (those not found are reported and left out). */
 async function registryReceipts(ctx: CliContext): Promise<string[]> {
-  const store = await openExistingRegistry(ctx.home, { now: ctx.now });
+  const store = await openExistingRegistry(ctx.home, { now: ctx.now, readOnly: true });
   if (!store) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--registry: there is no registry in ${ctx.home} yet` });
   try {
     const files: string[] = [];

@@ -2,7 +2,7 @@
  * Which registrations cover a file's content, earliest proven time first, and where their
  * receipts are now. A receipt that is no longer where it was recorded is looked for — by its
  * recorded SHA-256 — in the given folders and their parents (a moved project, a receipt copied
- * beside the files); when found there the record is updated (a `move` event).
+ * beside the files); when found there the caller records the move (a `move` event) if it can write.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -69,20 +69,25 @@ export interface Located {
   registration: RegistrationRecord;
   /** Where the receipt is now. */
   receipt: string;
-  /** Set when it was found elsewhere than recorded (and the record updated). */
+  /** Set when it was found elsewhere than recorded (record that with {@link recordMove}). */
   movedFrom?: string;
 }
 
 /**
  * The receipt of a registration: where it was recorded (with the recorded SHA-256), else found in
- * `folders` or their parents, recorded as moved. Undefined when it is gone.
+ * `folders` or their parents (then `movedFrom` says where it was recorded). Undefined when it is
+ * gone. Reads only: the caller records a move (recordMove), when it may write.
  */
-export async function locateReceipt(store: RegistryStore, rec: RegistrationRecord, folders: readonly string[]): Promise<Located | undefined> {
+export async function locateReceipt(rec: RegistrationRecord, folders: readonly string[]): Promise<Located | undefined> {
   const here = await receiptSha256(rec.receipt);
   if (here !== undefined && (here === rec.receiptSha256 || rec.receiptSha256 === '')) return { registration: rec, receipt: rec.receipt };
   if (!rec.receiptSha256) return undefined;
   const found = await searchReceipt(rec.receiptSha256, folders);
   if (!found) return undefined;
-  await store.update(rec.id, { receipt: found, receiptSha256: rec.receiptSha256 }, { kind: 'move', subject: rec.id, payload: { id: rec.id, from: rec.receipt, to: found, receiptSha256: rec.receiptSha256 } });
   return { registration: { ...rec, receipt: found }, receipt: found, movedFrom: rec.receipt };
+}
+
+/** Records that a registration's receipt, with its recorded SHA-256, is now at `to` (a `move` event). */
+export async function recordMove(store: RegistryStore, rec: RegistrationRecord, to: string): Promise<void> {
+  await store.update(rec.id, { receipt: to, receiptSha256: rec.receiptSha256 }, { kind: 'move', subject: rec.id, payload: { id: rec.id, from: rec.receipt, to, receiptSha256: rec.receiptSha256 } });
 }

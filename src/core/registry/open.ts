@@ -27,6 +27,11 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** For commands that only read: open read-only (nothing written, also on a home nobody may write). */
+export interface ExistingOptions extends OpenOptions {
+  readOnly?: boolean;
+}
+
 /** Opens (creating) the registry, migrating index.jsonl when there is one. */
 export async function openRegistry(home: string, o: OpenOptions): Promise<SqliteRegistry> {
   await mkdir(home, { recursive: true, mode: 0o700 });
@@ -40,10 +45,22 @@ export async function openRegistry(home: string, o: OpenOptions): Promise<Sqlite
   return store;
 }
 
-/** The registry when there is one (or an index to migrate); undefined on a home that never registered anything. */
-export async function openExistingRegistry(home: string, o: OpenOptions): Promise<SqliteRegistry | undefined> {
-  if (!existsSync(registryPath(home)) && !existsSync(path.join(home, INDEX_FILE))) return undefined;
-  return openRegistry(home, o);
+/**
+ * The registry when there is one (or an index to migrate); undefined on a home that never
+ * registered anything. `readOnly`: opened read-only unless it must be migrated first (an
+ * index.jsonl, an older schema), which only a writer can do.
+ */
+export async function openExistingRegistry(home: string, o: ExistingOptions): Promise<SqliteRegistry | undefined> {
+  const file = registryPath(home);
+  const index = existsSync(path.join(home, INDEX_FILE));
+  if (!existsSync(file) && !index) return undefined;
+  if (o.readOnly && !index) {
+    const store = SqliteRegistry.open(file, { now: o.now, readOnly: true, ...(o.busyTimeoutMs !== undefined ? { busyTimeoutMs: o.busyTimeoutMs } : {}) });
+    if (!store.needsMigration) return store;
+    store.close();
+  }
+  const { readOnly: _readOnly, ...writable } = o;
+  return openRegistry(home, writable);
 }
 
 async function migrateIndex(store: SqliteRegistry, home: string): Promise<void> {

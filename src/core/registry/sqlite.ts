@@ -6,7 +6,8 @@
  * A file that is not a readable registry is refused with one line naming it — never overwritten.
  * Schema and event chain: docs/registry.md (a contract).
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import { InputError, RegistryError } from '../errors.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
@@ -88,6 +89,7 @@ interface SqliteError extends Error {
 const SQLITE_BUSY = 5;
 const SQLITE_LOCKED = 6;
 const SQLITE_CORRUPT = 11;
+const SQLITE_CANTOPEN = 14;
 const SQLITE_NOTADB = 26;
 
 export interface SqliteRegistryOptions {
@@ -117,7 +119,7 @@ export class SqliteRegistry implements RegistryStore {
     if (!o.readOnly) closeSync(openSync(file, 'a', 0o600));
     let db: DatabaseSync;
     try {
-      db = new DatabaseSync(file, { readOnly: !!o.readOnly });
+      db = o.readOnly ? openReadOnly(file) : new DatabaseSync(file);
     } catch (err) {
       throw storageError(file, err);
     }
@@ -141,6 +143,11 @@ export class SqliteRegistry implements RegistryStore {
       throw storageError(file, err);
     }
     return reg;
+  }
+
+  /** Opened read-only on a registry of an older schema (or an empty file): a writer must migrate it first. */
+  get needsMigration(): boolean {
+    return this.pragma('user_version') < SCHEMA_VERSION;
   }
 
   /** A file written by something else, or by a newer tsproof, is refused before anything is written. */
@@ -214,37 +221,49 @@ export class SqliteRegistry implements RegistryStore {
   }
 
   addRegistration(rec: RegistrationRecord, entries: Iterable<EntryRecord>, event: NewEvent): Promise<RegistryEvent | undefined> {
-    return this.guard(() =>
-      this.write(() => {
-        if (this.stmt('SELECT 1 AS x FROM registrations WHERE id = ?').get(rec.id)) return undefined;
-        const { lastInsertRowid } = this.stmt(
-          `INSERT INTO registrations (id, time, times, created, holder, holder_sha256, tsas, algorithms, receipt, receipt_sha256, count, status, reason, title, project, tags, classification)
+    // The entries reference the registration row inserted just before them, in the same
+    // transaction: checking that foreign key for each of 100,000s of rows (one more B-tree probe
+    // each) costs a fifth of the recording and can never fail, so it is off for this insert only.
+    // (A no-op inside a transaction: set around it.)
+    const fk = (on: boolean) => {
+      if (!this.db.isTransaction) this.db.exec(`PRAGMA foreign_keys = ${on ? 'ON' : 'OFF'}`);
+    };
+    return this.guard(() => {
+      fk(false);
+      try {
+        return this.write(() => {
+          if (this.stmt('SELECT 1 AS x FROM registrations WHERE id = ?').get(rec.id)) return undefined;
+          const { lastInsertRowid } = this.stmt(
+            `INSERT INTO registrations (id, time, times, created, holder, holder_sha256, tsas, algorithms, receipt, receipt_sha256, count, status, reason, title, project, tags, classification)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          rec.id,
-          rec.time,
-          JSON.stringify(rec.times),
-          rec.created,
-          rec.holder,
-          rec.holderSha256,
-          JSON.stringify(rec.tsas),
-          JSON.stringify(rec.algorithms),
-          rec.receipt,
-          rec.receiptSha256,
-          rec.count,
-          rec.status,
-          rec.reason ?? null,
-          rec.title ?? null,
-          rec.project ?? null,
-          rec.tags ? JSON.stringify(rec.tags) : null,
-          rec.classification ?? null,
-        );
-        // The digests go in as hex and SQLite stores their bytes (unhex): no Buffer per digest on this side.
-        const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, unhex(?), unhex(?), unhex(?))');
-        for (const e of entries) ins.run(lastInsertRowid, e.index, e.name, e.size, e.digests.sha256 ?? null, e.digests.sha384 ?? null, e.digests.sha512 ?? null);
-        return this.appendLocked(event);
-      }),
-    );
+          ).run(
+            rec.id,
+            rec.time,
+            JSON.stringify(rec.times),
+            rec.created,
+            rec.holder,
+            rec.holderSha256,
+            JSON.stringify(rec.tsas),
+            JSON.stringify(rec.algorithms),
+            rec.receipt,
+            rec.receiptSha256,
+            rec.count,
+            rec.status,
+            rec.reason ?? null,
+            rec.title ?? null,
+            rec.project ?? null,
+            rec.tags ? JSON.stringify(rec.tags) : null,
+            rec.classification ?? null,
+          );
+          // The digests go in as hex and SQLite stores their bytes (unhex): no Buffer per digest on this side.
+          const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, unhex(?), unhex(?), unhex(?))');
+          for (const e of entries) ins.run(lastInsertRowid, e.index, e.name, e.size, e.digests.sha256 ?? null, e.digests.sha384 ?? null, e.digests.sha512 ?? null);
+          return this.appendLocked(event);
+        });
+      } finally {
+        fk(true);
+      }
+    });
   }
 
   registration(id: string): Promise<RegistrationRecord | undefined> {
@@ -461,6 +480,27 @@ function eventOf(row: Row): RegistryEvent {
   if (row.subject != null) e.subject = String(row.subject);
   if (row.signature != null) e.signature = String(row.signature);
   return e;
+}
+
+/**
+ * A read-only connection. SQLite reads a WAL-mode file through its -shm (and -wal) beside it,
+ * creating them when absent; in a folder nobody may write (a lawyer's copy, a read-only CI cache,
+ * a read-only mount) that fails with SQLITE_CANTOPEN. With no -wal file there is nothing beyond
+ * the main file to read, so it is then opened as immutable (no locks, no side files): nothing is
+ * ever written, also not by root.
+ */
+function openReadOnly(file: string): DatabaseSync {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    db.prepare('PRAGMA user_version').get();
+    return db;
+  } catch (err) {
+    db.close();
+    if (((err as SqliteError).errcode ?? -1) !== SQLITE_CANTOPEN || existsSync(`${file}-wal`)) throw err;
+  }
+  const url = pathToFileURL(file);
+  url.search = 'immutable=1';
+  return new DatabaseSync(url, { readOnly: true });
 }
 
 /** A SQLite failure as one line: a damaged file is bad input (exit 2, rebuild it); a lock held too long, a service failure (exit 3). */

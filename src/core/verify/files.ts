@@ -5,11 +5,11 @@
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, withSource } from '../errors.js';
+import { InputError, messageOf, withSource } from '../errors.js';
 import { fileError, hashFile, hashFiles, type HashPool, type HashProgress } from '../hash/engine.js';
-import { openExistingRegistry } from '../registry/open.js';
-import { coveringRegistrations, locateReceipt } from '../registry/lookup.js';
-import type { RegistryStore } from '../registry/types.js';
+import { openExistingRegistry, openRegistry, registryPath } from '../registry/open.js';
+import { coveringRegistrations, locateReceipt, recordMove } from '../registry/lookup.js';
+import type { RegistrationRecord, RegistryStore } from '../registry/types.js';
 import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
 import type { Receipt } from '../receipt/receipt.js';
 import { loadReceiptSource, looksLikeReceipt, type LoadedReceipt } from '../receipt/source.js';
@@ -99,7 +99,24 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
   for (const g of given) await judge(g); // a bad --receipt is bad input before any hashing
 
   const results: FileVerification[] = [];
-  const store = given.length ? undefined : await openExistingRegistry(o.home, { now: () => new Date() });
+  // Read-only: verifying writes nothing, so it works on a home nobody may write (a lawyer's copy, a
+  // read-only CI cache). Only a moved receipt's new place is recorded, through a second, writing
+  // connection opened when needed; when that fails, the result says so and verification goes on.
+  const store = given.length ? undefined : await openExistingRegistry(o.home, { now: () => new Date(), readOnly: true });
+  let writer: Promise<RegistryStore> | undefined;
+  const recordMoved = async (rec: RegistrationRecord, to: string): Promise<string | undefined> => {
+    try {
+      writer ??= openRegistry(o.home, { now: () => new Date() });
+      await recordMove(await writer, rec, to);
+      return undefined;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return t`${registryPath(o.home)} cannot be written here (${code})`.render();
+      return messageOf(err)
+        .render()
+        .replace(/\s*\n\s*/g, ' ');
+    }
+  };
   try {
     for (const f of o.files) {
       if (o.ignoreMissing && !statSync(path.resolve(o.cwd, f), { throwIfNoEntry: false })) {
@@ -110,6 +127,7 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
     }
   } finally {
     store?.close();
+    if (writer) (await writer.catch(() => undefined))?.close();
   }
   return results;
 
@@ -141,12 +159,16 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
         const covering = await coveringRegistrations(store, local.digests);
         let fallback: { path: string; registry: NonNullable<FileVerification['registry']> } | undefined;
         for (const [i, rec] of covering.entries()) {
-          const at = await locateReceipt(store, rec, [o.cwd, path.dirname(abs)]);
+          const at = await locateReceipt(rec, [o.cwd, path.dirname(abs)]);
           if (!at) {
             gone.push({ id: rec.id, time: rec.time });
             continue;
           }
-          const found = { path: at.receipt, registry: { id: rec.id, time: rec.time, others: covering.length - 1, earliest: i === 0, ...(at.movedFrom ? { movedFrom: at.movedFrom } : {}) } };
+          const notRecorded = at.movedFrom ? await recordMoved(rec, at.receipt) : undefined;
+          const found = {
+            path: at.receipt,
+            registry: { id: rec.id, time: rec.time, others: covering.length - 1, earliest: i === 0, ...(at.movedFrom ? { movedFrom: at.movedFrom } : {}), ...(notRecorded ? { moveNotRecorded: notRecorded } : {}) },
+          };
           fallback ??= found;
           if ((await judge(at.receipt)).verification.ok) {
             receiptPath = found.path;

@@ -469,7 +469,8 @@ export interface FileVerification {
   receiptKind?: ReceiptKind;
   receiptId?: string;
   /** Found through the registry: the registration used (the earliest whose receipt is at hand), and how many others cover the same content. */
-  registry?: { id: string; time: string; others: number; earliest: boolean; movedFrom?: string };
+  /** How the registry found the receipt; `moveNotRecorded`: why a moved receipt's new place could not be recorded (a read-only home). */
+  registry?: { id: string; time: string; others: number; earliest: boolean; movedFrom?: string; moveNotRecorded?: string };
   /** The registered entry this file was compared with (found by content, else by its registered name). */
   entry?: Entry;
   /** The local file as hashed: its size and digests (in the receipt's algorithms). */
