@@ -129,6 +129,8 @@ describe('hash-tree renewal (RFC 4998 §5.3) and per-file evidence records', () 
     expect(c.find((x) => x.id === 'renewal.files' && x.subject === 'renewal[2]')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/covers the 3 file\(s\) by their SHA512 digests/) });
     expect(c.find((x) => x.id === 'renewal.continuity' && x.subject === 'renewal[2]')).toMatchObject({ status: 'pass' });
     expect(c.find((x) => x.id === 'proof.rests-on')).toMatchObject({ detail: expect.stringMatching(/the proof rests on renewal\[2\]/) });
+    expect(c.filter((x) => x.id === 'file.digest').map((x) => x.detail)).toEqual([expect.stringMatching(/^SHA256 [0-9a-f]{64} matches$/), expect.stringMatching(/^SHA512 [0-9a-f]{128} matches \(taken by a renewal over the files\)$/)]);
+    expect(json(dir).results.map((x: { checks: { id: string }[] }) => x.checks.filter((y) => y.id === 'file.digest').length)).toEqual([2, 2, 2]);
     opensslEveryToken(r.renewals);
 
     const e = await ws.run(['export', 'proj.tsproof.json', '--format', 'ers', '--out', 'proj.ers']);
@@ -203,9 +205,11 @@ describe('hash-tree renewal (RFC 4998 §5.3) and per-file evidence records', () 
     const digest = structuredClone(r);
     digest.entries[1].renewed.sha512 = createHash('sha512').update('something else').digest('hex');
     write('digest.json', digest);
-    const d = await ws.run(['verify', 'proj/a.txt', '--receipt', 'digest.json', '--json']);
+    const d = await ws.run(['verify', digest.entries[1].name, '--receipt', 'digest.json', '--json']);
     expect(d.status).toBe(1);
     expect(checks(d).find((x) => x.id === 'renewal.files')).toMatchObject({ ok: false, subject: 'renewal[2]', detail: expect.stringMatching(/the files' tree does not lead to the root this renewal holds/) });
+    // The file is compared with the digest the renewal took too.
+    expect(checks(d).find((x) => x.id === 'file.digest' && !x.ok)).toMatchObject({ detail: expect.stringMatching(/^SHA512 of the file is [0-9a-f]{128}, taken by a renewal over the files as [0-9a-f]{128}/) });
     // The timestamp renewal before the hash-tree renewal dropped: the sequence it hashed is no longer the receipt's.
     write('dropped.json', { ...r, renewals: [r.renewals[0], ...r.renewals.slice(2)] });
     const dr = await ws.run(['verify', 'proj/a.txt', '--receipt', 'dropped.json', '--json']);
@@ -229,6 +233,21 @@ describe('hash-tree renewal (RFC 4998 §5.3) and per-file evidence records', () 
       const bc = ersCheck(path.join(ws.work, 'dropped-a.ers'), path.join(ws.work, 'proj/a.txt'));
       expect(bc.ok, bc.out).toBe(false);
     }
+  });
+
+  it('a per-file receipt of a hash-tree-renewed receipt verifies (its files\' tree is checked with the full receipt); per-file records and renewals over the files need the full receipt', async () => {
+    expect((await ws.run(['receipt', 'extract', 'proj.tsproof.json', '--file', 'proj/b.txt', '--out', 'b.tsproof.json'])).status).toBe(0);
+    expect(receipt('b.tsproof.json').entries[0].renewed).toEqual({ sha512: createHash('sha512').update(files['proj/b.txt']!).digest('hex') });
+    const v = await ws.run(['verify', 'proj/b.txt', '--receipt', 'b.tsproof.json', '--json']);
+    expect(v.status, v.stdout).toBe(0);
+    expect(checks(v).find((x) => x.id === 'renewal.files')).toMatchObject({ status: 'skip' });
+    expect(checks(v).find((x) => x.id === 'renewal.covers' && x.subject === 'renewal[2]')).toMatchObject({ ok: true });
+    const e = await ws.run(['export', 'b.tsproof.json', '--format', 'ers', '--file', 'proj/b.txt', '--out', 'b-per-file.ers']);
+    expect(e.status).toBe(2);
+    expect(e.stderr).toMatch(/b\.tsproof\.json is a per-file receipt: a file's evidence record is built from the full receipt/);
+    const r = await ws.run(['renew', 'b.tsproof.json', '-a', 'sha384', '--files', '.', '--tsa', tsaA.url]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/b\.tsproof\.json is a per-file receipt: a renewal over the files needs the full receipt/);
   });
 
   it('bad input: --file naming a file the receipt does not register, --file without ers, the same algorithm twice', async () => {

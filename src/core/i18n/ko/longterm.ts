@@ -144,4 +144,6 @@ export const KO_LONGTERM: Readonly<Record<string, string>> = {
     '다이제스트 알고리즘 {0}이(가) 체인의 {1}과(와) 다릅니다(알고리즘을 바꾸려면 파일을 포함한 해시 트리 갱신이 필요합니다)',
   'expected true': 'true여야 합니다',
   'expected an object of digests by algorithm (sha256, sha384, sha512), lowercase hex': '알고리즘(sha256, sha384, sha512)별 다이제스트(소문자 16진수) 객체여야 합니다',
+  '{0} {1} matches (taken by a renewal over the files)': '{0} {1} 일치(파일을 포함한 갱신에서 얻은 값)',
+  '{0} of the file is {1}, taken by a renewal over the files as {2}: the content of "{3}" differs': '파일의 {0}은(는) {1}이지만 파일을 포함한 갱신에서 얻은 값은 {2}입니다: "{3}"의 내용이 다릅니다',
 };
