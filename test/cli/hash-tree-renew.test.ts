@@ -235,7 +235,7 @@ describe('hash-tree renewal (RFC 4998 §5.3) and per-file evidence records', () 
     }
   });
 
-  it('a per-file receipt of a hash-tree-renewed receipt verifies (its files\' tree is checked with the full receipt); per-file records and renewals over the files need the full receipt', async () => {
+  it("a per-file receipt of a hash-tree-renewed receipt verifies (its files' tree is checked with the full receipt); per-file records and renewals over the files need the full receipt", async () => {
     expect((await ws.run(['receipt', 'extract', 'proj.tsproof.json', '--file', 'proj/b.txt', '--out', 'b.tsproof.json'])).status).toBe(0);
     expect(receipt('b.tsproof.json').entries[0].renewed).toEqual({ sha512: createHash('sha512').update(files['proj/b.txt']!).digest('hex') });
     const v = await ws.run(['verify', 'proj/b.txt', '--receipt', 'b.tsproof.json', '--json']);
