@@ -250,6 +250,29 @@ describe('hash-tree renewal (RFC 4998 §5.3) and per-file evidence records', () 
     expect(r.stderr).toMatch(/b\.tsproof\.json is a per-file receipt: a renewal over the files needs the full receipt/);
   });
 
+  it('the first renewal of a receipt over its files (no chain before): every chain covers the file itself; Bouncy Castle validates both records', async () => {
+    writeFileSync(path.join(ws.work, 'first.txt'), 'renewed over its files from the start');
+    expect((await ws.run(['register', 'first.txt', '--tsa', tsaA.url])).status).toBe(0);
+    const r = await ws.run(['renew', 'first.txt.tsproof.json', '--files', '.', '--tsa', tsaB.url, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(json(r)).toMatchObject({ algorithm: 'sha256', files: true });
+    const rec = receipt('first.txt.tsproof.json');
+    expect(rec.renewals).toHaveLength(1);
+    expect(rec.entries[0].renewed).toEqual({ sha256: rec.entries[0].digests.sha256 });
+    const v = await ws.run(['verify', 'first.txt', '--json']);
+    expect(v.status, v.stdout).toBe(0);
+    expect(checks(v).find((x) => x.id === 'renewal.covers')).toMatchObject({ ok: true, detail: expect.stringMatching(/covers the receipt's signature and its files/) });
+    opensslEveryToken(rec.renewals);
+    expect((await ws.run(['export', 'first.txt.tsproof.json', '--format', 'ers', '--file', 'first.txt', '--out', 'first-file.ers'])).status).toBe(0);
+    expect((await ws.run(['export', 'first.txt.tsproof.json', '--format', 'ers', '--out', 'first.ers'])).status).toBe(0);
+    if (!haveJava) return;
+    write('first.p7s', Buffer.from(rec.signature, 'base64'));
+    const f = ersCheck(path.join(ws.work, 'first-file.ers'), path.join(ws.work, 'first.txt'), [path.join(ws.work, 'first.p7s'), path.join(ws.work, 'lone.txt')]);
+    expect(f.ok, f.out).toBe(true);
+    const whole = ersCheck(path.join(ws.work, 'first.ers'), path.join(ws.work, 'first.p7s'), [path.join(ws.work, 'first.txt')]);
+    expect(whole.ok, whole.out).toBe(true);
+  });
+
   it('bad input: --file naming a file the receipt does not register, --file without ers, the same algorithm twice', async () => {
     const e = await ws.run(['export', 'proj.tsproof.json', '--format', 'ers', '--file', 'proj/nope.txt', '--out', 'nope.ers']);
     expect(e.status).toBe(2);
