@@ -256,7 +256,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .description(d(t`add one RFC 4998 archive timestamp over all the receipts to each of them, before their timestamps' certificates expire (docs/long-term.md)`))
     .option('--tsa <url|name>', d(t`the TSA to ask (default from $TSPROOF_HOME/config.json)`), collect, [])
     .option('--registry', d(t`renew the receipts of every active registration in the registry`))
-    .option('-a, --algorithm <alg>', d(t`the hash tree's digest for receipts not renewed yet (default sha256)`))
+    .option('-a, --algorithm <alg>', d(t`the hash tree's digest for receipts not renewed yet (default sha256); with --files, the algorithm the files are re-hashed with (default: the chain's)`))
+    .option('--files <folder>', d(t`renew over the files too, read from this folder and checked against the receipt: a hash-tree renewal (RFC 4998 §5.3), needed to change the algorithm and for per-file evidence records`))
     .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30')
     .addOption(trust)
     .action(run(async (r: string[], o: Parameters<typeof renewCommand>[2]) => (await commands.renew()).renewCommand(ctx, r, o)));
@@ -267,6 +268,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .requiredOption('--format <format>', d(t`evidence, in-toto or ers`))
     .requiredOption('--out <path>', d(t`evidence: the folder to create, or <name>.zip; in-toto: the file to write (- for stdout); ers: the file to write`))
     .addOption(trust)
+    .option('--file <name>', d(t`ers: the evidence record of this one file (its name as registered, or the file itself); needs a renewal over the files`))
     .option('--sign', d(t`in-toto: wrap the Statement in a DSSE envelope signed by the holder (with the holder's certificate)`))
     .option('--identity <name>', d(t`with --sign: the identity to sign with (default: TSPROOF_IDENTITY, else the default identity)`))
     .addOption(passphraseFile)

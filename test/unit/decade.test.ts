@@ -14,8 +14,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../src/core/register.js';
 import { collectFiles } from '../../src/core/io/files.js';
-import { renewReceipts } from '../../src/core/longterm/renew.js';
-import { evidenceRecordOf } from '../../src/core/longterm/export.js';
+import { filesLeaf, rehashFiles, renewReceipts } from '../../src/core/longterm/renew.js';
+import { evidenceRecordOf, fileEvidenceRecordOf } from '../../src/core/longterm/export.js';
+import { expiry } from '../../src/core/longterm/expiry.js';
 import { verifyReceipt } from '../../src/core/verify/receipt.js';
 import { LocalTimestampAuthority, timeOrderedSerials } from '../../src/core/tsa/authority.js';
 import { createTsaServer, listen } from '../../src/core/tsa/server.js';
@@ -101,6 +102,45 @@ describe('a simulated decade', () => {
     writeFileSync(path.join(dir, 'signature.p7s'), Buffer.from(r2.signature, 'base64'));
     const bc = spawnSync('java', ['-cp', [classes, ...BC].join(':'), 'ErsCheck', path.join(dir, 'r.ers'), path.join(dir, 'signature.p7s'), T3.toISOString()], { encoding: 'utf8' });
     expect(bc.stdout, bc.stderr).toMatch(/ATS 0\.0 2029-06-01T00:00:00Z .*CN=tsa2\nATS 0\.1 2033-01-01T00:00:00Z .*CN=tsa3\nOK/);
+  });
+
+  it("a timestamp renewal at T1, then a hash-tree renewal to SHA-512 at T2 with another TSA: valid at T3, SHA-256 deprecated no longer makes it due, Bouncy Castle validates the file's record at T3", async () => {
+    const r1 = await renew(await registered(), 'tsa2', T1);
+    const r2 = (
+      await renewReceipts([{ receipt: r1, name: 'r' }], {
+        tsa: { url: tsas.tsa3!.url },
+        anchors: anchors(),
+        now: () => T2,
+        random,
+        files: async (r, name) => filesLeaf(r, 'sha512', await rehashFiles(r, name, dir, 'sha512')),
+      })
+    ).receipts[0]!;
+    expect(r2.renewals.map((x) => x.files ?? false)).toEqual([false, true]);
+    const v = verifyReceipt(r2, { anchors: anchors(), now: T3 });
+    expect(v.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(v.renewals?.map((x) => x.imprintAlgorithm)).toEqual(['sha256', 'sha512']);
+    expect(check(r2, 'renewal.files')).toMatchObject({ status: 'pass' });
+    expect(check(r2, 'proof.rests-on')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^the proof rests on renewal\[1\], whose TSA certificate is valid until 2043-01-01/) });
+    // SHA-256 deprecated from 2036: the chain before the hash-tree renewal would be due; after it, the proof rests on SHA-512.
+    const layers = verifyReceipt(r2, { anchors: anchors(), now: T3 }).layers!;
+    const deprecations = { sha256: '2036-01-01' };
+    expect(expiry(layers, { now: T3, withinMs: 365 * 86_400_000, deprecations })!.reasons).toEqual([]);
+    expect(expiry(verifyReceipt(r1, { anchors: anchors(), now: T3 }).layers!, { now: T3, withinMs: 365 * 86_400_000, deprecations })!.reasons.map(String)).toContain('renewal[0] uses SHA256, deprecated from 2036-01-01');
+
+    const BC = ['bcprov.jar', 'bcpkix.jar', 'bcutil.jar'].map((j) => path.join('/usr/share/java', j));
+    if (spawnSync('javac', ['-version']).status !== 0 || !BC.every((j) => existsSync(j))) {
+      console.warn('SKIPPED: Bouncy Castle oracle (javac or /usr/share/java/bc*.jar missing)');
+      return;
+    }
+    const classes = path.join(dir, 'java');
+    if (!existsSync(path.join(classes, 'ErsCheck.class'))) {
+      mkdirSync(classes, { recursive: true });
+      execFileSync('javac', ['-cp', BC.join(':'), '-d', classes, path.join(ROOT, 'test', 'oracles', 'ErsCheck.java')]);
+    }
+    writeFileSync(path.join(dir, 'file.ers'), fileEvidenceRecordOf(r2, r2.entries[0]!, 'r'));
+    writeFileSync(path.join(dir, 'other.step'), 'another design');
+    const bc = spawnSync('java', ['-cp', [classes, ...BC].join(':'), 'ErsCheck', path.join(dir, 'file.ers'), `file:${path.join(dir, 'design.step')}`, T3.toISOString(), `not:${path.join(dir, 'other.step')}`], { encoding: 'utf8' });
+    expect(bc.stdout, bc.stderr).toMatch(/ATS 0\.0 2029-06-01T00:00:00Z .*CN=tsa2\nATS 1\.0 2033-01-01T00:00:00Z .*CN=tsa3\nOK/);
   });
 
   it('without the second renewal, verify at T3 says the proof rests on a certificate that expired, and no renewal covers it', async () => {

@@ -21,7 +21,7 @@ import { renderCertificatePdf } from '../../core/export/certificate-pdf.js';
 import { entryFor } from './receipt.js';
 import { isFullReceipt } from '../../core/receipt/receipt.js';
 import { t, type Text } from '../../core/text.js';
-import { evidenceRecordOf } from '../../core/longterm/export.js';
+import { evidenceRecordOf, fileEvidenceRecordOf } from '../../core/longterm/export.js';
 
 /** A receipt (or evidence pack) and what to verify it with; the pack's own certificates are path candidates, never anchors. */
 async function verified(ctx: CliContext, receiptFile: string, o: { trust: string[] } & PinOptions) {
@@ -36,9 +36,10 @@ function refuse(receiptFile: string, v: ReceiptVerification, what: Text): never 
   throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`${receiptFile} does not verify (${why}), so no ${what} was written; run tsproof verify for the details` });
 }
 
-export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[]; sign?: boolean; identity?: string; passphraseFile?: string }): Promise<number> {
+export async function exportCommand(ctx: CliContext, receiptFile: string, o: { format: string; out: string; trust: string[]; sign?: boolean; identity?: string; passphraseFile?: string; file?: string }): Promise<number> {
   if (o.sign && o.format !== 'in-toto') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--sign works with --format in-toto` });
   if (o.format !== 'evidence' && o.format !== 'in-toto' && o.format !== 'ers') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format ${o.format}: expected evidence, in-toto or ers` });
+  if (o.file !== undefined && o.format !== 'ers') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--file works with --format ers` });
   if (o.format === 'ers' && o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format ers writes a file: give --out <name>.ers` });
   const dest = o.out === '-' ? '-' : await newOutput(ctx, o.out);
   const { receipt, vctx } = await verified(ctx, receiptFile, { trust: o.trust });
@@ -47,6 +48,13 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
     const v = verifyReceiptFile(receiptFile, receipt, vctx);
     if (!v.ok) refuse(receiptFile, v, t`evidence record`);
     if (receipt.renewals.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${receiptFile} has no renewals yet (tsproof renew): there is no evidence record to export` });
+    if (o.file !== undefined) {
+      const entry = await entryFor(ctx, receipt, o.file, receiptFile);
+      await writeAtomic(dest, fileEvidenceRecordOf(receipt, entry, receiptFile));
+      if (ctx.json) printJson(ctx, { ok: true, format: 'ers', out: o.out, file: entry.name, archiveTimeStamps: receipt.renewals.length });
+      else out(ctx, t`Wrote ${o.out}: an RFC 4998 evidence record of ${receipt.renewals.length} archive timestamp(s) whose data object is the file ${entry.name}.`);
+      return ExitCode.OK;
+    }
     await writeAtomic(dest, evidenceRecordOf(receipt));
     if (ctx.json) printJson(ctx, { ok: true, format: 'ers', out: o.out, archiveTimeStamps: receipt.renewals.length });
     else out(ctx, t`Wrote ${o.out}: an RFC 4998 evidence record of ${receipt.renewals.length} archive timestamp(s) over the receipt's signature (its data object: the signature, DER).`);

@@ -6,7 +6,8 @@ import { proxyFromEnv } from '../../core/tsp/http.js';
 import { writeAtomic } from '../../core/io/fs.js';
 import { loadReceiptFile } from '../../core/receipt/load.js';
 import { receiptChunks } from '../../core/receipt/receipt.js';
-import { renewReceipts } from '../../core/longterm/renew.js';
+import { filesAlgorithm, filesLeaf, rehashFiles, renewReceipts } from '../../core/longterm/renew.js';
+import type { Receipt } from '../../core/receipt/receipt.js';
 import { openExistingRegistry } from '../../core/registry/open.js';
 import { receiptSha256 } from '../../core/registry/lookup.js';
 import { trustAnchors } from '../common.js';
@@ -32,7 +33,7 @@ async function registryReceipts(ctx: CliContext): Promise<string[]> {
   }
 }
 
-export async function renewCommand(ctx: CliContext, files: string[], o: { tsa: string[]; trust: string[]; algorithm?: string; timeout: string; registry?: boolean }): Promise<number> {
+export async function renewCommand(ctx: CliContext, files: string[], o: { tsa: string[]; trust: string[]; algorithm?: string; timeout: string; registry?: boolean; files?: string }): Promise<number> {
   const timeoutMs = Number(o.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--timeout ${o.timeout}: expected a number of seconds` });
   if (o.registry && files.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give receipts or --registry, not both` });
@@ -51,9 +52,20 @@ export async function renewCommand(ctx: CliContext, files: string[], o: { tsa: s
     const abs = path.resolve(ctx.cwd, f);
     inputs.push({ receipt: await loadReceiptFile(abs, f), name: f, abs });
   }
+  const algorithm = o.algorithm ? parseAlgorithm(o.algorithm) : undefined;
+  const filesDir = o.files === undefined ? undefined : path.resolve(ctx.cwd, o.files);
   const r = await renewReceipts(inputs, {
     tsa: tsas[0]!,
-    ...(o.algorithm ? { algorithm: parseAlgorithm(o.algorithm) } : {}),
+    ...(algorithm ? { algorithm } : {}),
+    // Over the files (a hash-tree renewal once renewed): each receipt's files read from --files, checked, re-hashed.
+    ...(filesDir !== undefined
+      ? {
+          files: async (receipt: Receipt, name: string) => {
+            const alg = filesAlgorithm(receipt, algorithm, name);
+            return filesLeaf(receipt, alg, await rehashFiles(receipt, name, filesDir, alg));
+          },
+        }
+      : {}),
     anchors: [],
     trust,
     now: ctx.now,
@@ -67,7 +79,8 @@ export async function renewCommand(ctx: CliContext, files: string[], o: { tsa: s
     inputs.map((x, i) => ({ id: r.receipts[i]!.id, file: x.abs, renewals: r.receipts[i]!.renewals.length })),
     r.genTime,
   );
-  if (ctx.json) printJson(ctx, { ok: true, tsa: tsas[0]!.url, genTime: r.genTime, receipts: inputs.map((x, i) => ({ receipt: x.name, renewals: r.receipts[i]!.renewals.length })) });
+  if (ctx.json) printJson(ctx, { ok: true, tsa: tsas[0]!.url, genTime: r.genTime, algorithm: r.algorithm, files: filesDir !== undefined, receipts: inputs.map((x, i) => ({ receipt: x.name, renewals: r.receipts[i]!.renewals.length })) });
+  else if (filesDir !== undefined) out(ctx, t`Renewed ${inputs.length} receipt(s) over their files, re-hashed with ${r.algorithm.toUpperCase()}, with one archive timestamp from ${tsas[0]!.url} at ${r.genTime}.`);
   else out(ctx, t`Renewed ${inputs.length} receipt(s) with one archive timestamp from ${tsas[0]!.url} at ${r.genTime}.`);
   return 0;
 }

@@ -118,7 +118,21 @@ export function coveredRoot(ats: ArchiveTimeStamp, alg: AnyDigest, h: Uint8Array
   return recoverRoot(alg, tree);
 }
 
-/** An EvidenceRecord (DER) of one chain of archive timestamps (timestamp renewals, RFC 4998 §5.2). */
-export function encodeEvidenceRecord(alg: AnyDigest, chain: readonly Uint8Array[]): Uint8Array {
-  return der.sequence(der.integer(1), der.sequence(digestAlgorithmId(alg)), der.sequence(der.sequence(...chain)));
+/**
+ * An EvidenceRecord (DER) of chains of archive timestamps: timestamp renewals (RFC 4998 §5.2)
+ * within a chain, a hash-tree renewal (§5.3) beginning each later chain. `algorithms` lists
+ * every digest algorithm the chains use.
+ */
+export function encodeEvidenceRecord(algorithms: readonly AnyDigest[], chains: readonly (readonly Uint8Array[])[]): Uint8Array {
+  return der.sequence(der.integer(1), der.sequence(...algorithms.map(digestAlgorithmId)), der.sequence(...chains.map((c) => der.sequence(...c))));
+}
+
+/** H(DER of an ArchiveTimeStampSequence holding `chains`): ha of RFC 4998 §5.3, as Bouncy Castle hashes the previous chains. */
+export function chainsHash(alg: AnyDigest, chains: readonly (readonly Uint8Array[])[]): Uint8Array {
+  return hash(alg, der.sequence(...chains.map((c) => der.sequence(...c))));
+}
+
+/** A data object's hash in the first archive timestamp of a later chain: H(h ‖ ha) (RFC 4998 §5.3); h itself in the first chain. */
+export function withChains(alg: AnyDigest, h: Uint8Array, ha: Uint8Array | undefined): Uint8Array {
+  return ha ? hash(alg, Buffer.concat([h, ha])) : h;
 }

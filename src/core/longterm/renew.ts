@@ -5,7 +5,11 @@
  * timestamps) when it has no renewal yet, else its last archive timestamp's token. Each receipt
  * gets an ArchiveTimeStamp with its own reduced hash tree. Nothing is written here.
  */
+import path from 'node:path';
 import { toBase64 } from '../bytes.js';
+import { decodeManifest } from '../receipt/manifest.js';
+import { hashFiles } from '../hash/engine.js';
+import { dirBase } from '../verify/files.js';
 import { hash, type HashAlgorithm } from '../crypto/algorithms.js';
 import { InputError, VerificationError } from '../errors.js';
 import { decodeField, type Receipt, type ReceiptRenewal } from '../receipt/receipt.js';
@@ -14,7 +18,9 @@ import { verifyReceipt } from '../verify/receipt.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { TrustAnchor } from '../trust.js';
 import { LIMITS } from '../limits.js';
-import { encodeArchiveTimeStamp, hashTree, parseArchiveTimeStamp } from './ers.js';
+import { branchHash, encodeArchiveTimeStamp, hashTree, parseArchiveTimeStamp } from './ers.js';
+import { byIndex, filesTree } from './files.js';
+import { replayRenewals } from './export.js';
 import { t } from '../text.js';
 
 export interface RenewOptions {
@@ -26,17 +32,34 @@ export interface RenewOptions {
   now: () => Date;
   random: (n: number) => Uint8Array;
   client?: Partial<TimestampClientOptions>;
+  /** A renewal over the files (hash-tree renewal, RFC 4998 §5.3): each receipt's leaf, from its files read now ({@link filesLeaf}). */
+  files?: (receipt: Receipt, name: string) => Promise<Leaf>;
 }
 
 export interface Renewal {
   receipts: Receipt[];
   genTime: string;
+  /** The digest algorithm of the tree. */
+  algorithm: HashAlgorithm;
   /** Leaves in the tree (receipts renewed together before share one). */
   leaves: number;
 }
 
-/** The hash an archive timestamp of `r` must cover next, with the algorithm of its chain. */
-export function nextLeaf(r: Receipt, wanted: HashAlgorithm | undefined): { alg: HashAlgorithm; leaf: Uint8Array } {
+interface Leaf {
+  alg: HashAlgorithm;
+  leaf: Uint8Array;
+  /** A renewal over the files: the receipt's own part of the path (under `leaf`), and each entry's new digest (index order). */
+  files?: { own: Uint8Array[][]; digests: string[] };
+}
+
+function chainAlgorithm(r: Receipt): HashAlgorithm | undefined {
+  const last = r.renewals[r.renewals.length - 1];
+  if (!last) return undefined;
+  return parseArchiveTimeStamp(decodeField(last.archiveTimeStamp) ?? new Uint8Array(), `renewals[${r.renewals.length - 1}]`).algorithm as HashAlgorithm;
+}
+
+/** The hash an archive timestamp of `r` must cover next (timestamp renewal), with the algorithm of its chain. */
+export function nextLeaf(r: Receipt, wanted: HashAlgorithm | undefined): Leaf {
   const last = r.renewals[r.renewals.length - 1];
   if (!last) {
     const alg = wanted ?? 'sha256';
@@ -45,9 +68,33 @@ export function nextLeaf(r: Receipt, wanted: HashAlgorithm | undefined): { alg: 
   const ats = parseArchiveTimeStamp(decodeField(last.archiveTimeStamp) ?? new Uint8Array(), `renewals[${r.renewals.length - 1}]`);
   const alg = ats.algorithm as HashAlgorithm;
   if (wanted && wanted !== alg) {
-    throw new InputError({ code: 'BAD_ARGUMENT', message: t`receipt ${r.id} is renewed with ${alg.toUpperCase()}; changing the algorithm needs a hash-tree renewal (RFC 4998 §5.3), which this version does not do` });
+    throw new InputError({ code: 'BAD_ARGUMENT', message: t`receipt ${r.id} is renewed with ${alg.toUpperCase()}; changing the algorithm is a hash-tree renewal (RFC 4998 §5.3), which re-hashes the files: give --files <folder>` });
   }
   return { alg, leaf: hash(alg, ats.timeStamp) };
+}
+
+/**
+ * The leaf of a renewal over the files (files.ts): the signature's hash and the files' tree,
+ * each joined with the hash of the chains before (a hash-tree renewal, RFC 4998 §5.3, when the
+ * receipt was renewed before). `digests`: each entry's file hashed with `alg` now, index order.
+ */
+export function filesLeaf(r: Receipt, alg: HashAlgorithm, digests: readonly string[]): Leaf {
+  const { state } = replayRenewals(r);
+  const sig = state.signatureHash(alg, decodeField(r.signature) ?? new Uint8Array());
+  const tree = filesTree(
+    alg,
+    state.fileHashes(alg, digests),
+    byIndex(r.entries).map((e) => e.salt),
+  );
+  return { alg, leaf: branchHash(alg, sig, tree.root), files: { own: [[sig], [tree.root]], digests: [...digests] } };
+}
+
+/** The digest algorithm a renewal over the files of `r` uses: `wanted`, else its chain's, else SHA-256; never one its files were re-hashed with before. */
+export function filesAlgorithm(r: Receipt, wanted: HashAlgorithm | undefined, name: string): HashAlgorithm {
+  const alg = wanted ?? chainAlgorithm(r) ?? 'sha256';
+  if (r.entries.some((e) => e.proof !== undefined)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${name} is a per-file receipt: a renewal over the files needs the full receipt` });
+  if (r.entries.some((e) => e.renewed?.[alg])) throw new InputError({ code: 'BAD_ARGUMENT', message: t`${name}: its files were already re-hashed with ${alg.toUpperCase()} by a renewal; a hash-tree renewal takes another algorithm (-a)` });
+  return alg;
 }
 
 export async function renewReceipts(inputs: readonly { receipt: Receipt; name: string }[], o: RenewOptions): Promise<Renewal> {
@@ -60,7 +107,7 @@ export async function renewReceipts(inputs: readonly { receipt: Receipt; name: s
     if (bad) throw new VerificationError({ code: 'VERIFICATION_FAILED', message: t`${name} does not verify (${bad.id}: ${bad.detail}); only a valid proof can be renewed` });
     if (receipt.renewals.length >= LIMITS.renewals) throw new InputError({ code: 'LIMIT_EXCEEDED', message: t`${name} already holds ${receipt.renewals.length} renewals, the limit` });
   }
-  const leaves = inputs.map(({ receipt }) => nextLeaf(receipt, o.algorithm));
+  const leaves = o.files ? await Promise.all(inputs.map(({ receipt, name }) => o.files!(receipt, name))) : inputs.map(({ receipt }) => nextLeaf(receipt, o.algorithm));
   const alg = leaves[0]!.alg;
   if (leaves.some((l) => l.alg !== alg)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the receipts' renewal chains use different digest algorithms; renew them separately` });
   if (new Set(inputs.map((x) => x.receipt.id)).size !== inputs.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`the same receipt is given twice` });
@@ -85,8 +132,52 @@ export async function renewReceipts(inputs: readonly { receipt: Receipt; name: s
   const receipts = inputs.map(({ receipt }) => ({ ...receipt, renewals: [...receipt.renewals] }));
   leaves.forEach((l, i) => {
     const k = distinct.indexOf(Buffer.from(l.leaf).toString('hex'));
-    const renewal: ReceiptRenewal = { tsa: stamp.url, archiveTimeStamp: toBase64(encodeArchiveTimeStamp(alg, tree.reduced[k]!, stamp.token)), certificates };
+    const reduced = tree.reduced[k]!;
+    // Over the files: the receipt's own part, then the batch above its node (the node's siblings, each alone).
+    const path = l.files ? [...l.files.own, ...reduced[0]!.slice(1).map((v) => [v]), ...reduced.slice(1)] : reduced;
+    const renewal: ReceiptRenewal = { tsa: stamp.url, archiveTimeStamp: toBase64(encodeArchiveTimeStamp(alg, path, stamp.token)), certificates, ...(l.files ? { files: true as const } : {}) };
     receipts[i]!.renewals.push(renewal);
+    if (l.files) {
+      const digests = l.files.digests;
+      const order = byIndex(receipts[i]!.entries);
+      const at = new Map(order.map((e, j) => [e, j]));
+      receipts[i]!.entries = receipts[i]!.entries.map((e) => ({ ...e, renewed: { ...e.renewed, [alg]: digests[at.get(e)!]! } }));
+    }
   });
-  return { receipts, genTime: stamp.verification.info!.genTime, leaves: distinct.length };
+  return { receipts, genTime: stamp.verification.info!.genTime, algorithm: alg, leaves: distinct.length };
+}
+
+/**
+ * Reads every registered file of `r` under `dir` (names resolved as `verify --dir` resolves
+ * them), checks that each still matches its registration (every registered digest and the
+ * size), and returns each one's digest with `alg`, in index order. A missing file is bad input
+ * (exit 2); a modified one a failed verification (exit 1), naming the file: nothing is renewed.
+ */
+export async function rehashFiles(r: Receipt, name: string, dir: string, alg: HashAlgorithm): Promise<string[]> {
+  const bytes = decodeField(r.manifest);
+  const m = bytes && decodeManifest(bytes).manifest;
+  if (!m) throw new InputError({ code: 'MALFORMED_RECEIPT', message: t`${name} has no readable manifest` });
+  const entries = byIndex(r.entries);
+  const base = dirBase(
+    dir,
+    entries.map((e) => e.name),
+  );
+  const algs = [...new Set<HashAlgorithm>([...m.algorithms, alg])];
+  const got = await hashFiles(
+    entries.map((e) => ({ path: path.join(base, ...e.name.split('/')), display: path.join(base, ...e.name.split('/')) })),
+    { algorithms: algs },
+  );
+  entries.forEach((e, i) => {
+    const g = got[i]!;
+    const bad = m.algorithms.find((a) => g.digests[a] !== e.digests[a]);
+    if (bad || g.size !== e.size) {
+      throw new VerificationError({
+        code: 'VERIFICATION_FAILED',
+        message: bad
+          ? t`${e.name} no longer matches its registration in ${name} (${bad.toUpperCase()} ${g.digests[bad] ?? ''}, registered ${e.digests[bad] ?? ''}): a hash-tree renewal re-hashes the registered content only; nothing was renewed`
+          : t`${e.name} no longer matches its registration in ${name} (${g.size} bytes, registered ${e.size}): a hash-tree renewal re-hashes the registered content only; nothing was renewed`,
+      });
+    }
+  });
+  return got.map((g) => g.digests[alg]!);
 }

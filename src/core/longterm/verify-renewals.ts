@@ -3,7 +3,9 @@
  * what the proof rested on before it — the signature (which carries the original timestamps)
  * for the first, the previous archive timestamp's token for each later one — through its
  * reduced hash tree to its token's imprint; each token is verified as any timestamp (at its own
- * genTime); the chain keeps one digest algorithm and goes forward in time; and each renewal is
+ * genTime); a chain keeps one digest algorithm — a renewal over the files (RFC 4998 §5.3) begins
+ * a new one, covering the signature and the chains before it, and the files through the entries'
+ * `renewed` digests —; the renewals go forward in time; and each renewal is
  * made while the certificate of the timestamp it renews was still valid, else the gap is named.
  */
 import { hash, type AnyDigest } from '../crypto/algorithms.js';
@@ -15,6 +17,8 @@ import type { VerificationPolicy } from '../verify/policy.js';
 import type { TrustAnchor } from '../trust.js';
 import { messageOf, rethrowLimit } from '../errors.js';
 import { coveredRoot, parseArchiveTimeStamp, type ArchiveTimeStamp } from './ers.js';
+import { RenewalChains, type FilesLayer } from './files.js';
+import { bytesEqual } from '../bytes.js';
 import { t, type Text } from '../text.js';
 
 export interface RenewalContext {
@@ -48,6 +52,7 @@ export function checkRenewals(checks: CheckList, receipt: Receipt, signature: Ui
   let previous = first;
   let chainAlg: AnyDigest | undefined;
   let covered: Uint8Array = signature;
+  const state = new RenewalChains();
   for (let i = 0; i < receipt.renewals.length; i++) {
     const r = receipt.renewals[i]!;
     const subject = `renewal[${i}]`;
@@ -71,16 +76,50 @@ export function checkRenewals(checks: CheckList, receipt: Receipt, signature: Ui
       return infos;
     }
     const alg = ats.algorithm!;
-    chainAlg ??= alg;
-    sub.expect(
-      'renewal.structure',
-      alg === chainAlg,
-      t`ArchiveTimeStamp with ${alg.toUpperCase()}`,
-      t`digest algorithm ${alg.toUpperCase()} differs from the chain's ${chainAlg.toUpperCase()} (a change of algorithm needs a hash-tree renewal)`,
-    );
-    const h = hash(alg, covered);
-    const root = coveredRoot(ats, alg, h);
-    const what = i === 0 ? t`the receipt's signature (and the timestamps in it)` : t`the token of renewal[${i - 1}]`;
+    const files = r.files === true;
+    const what = files
+      ? i === 0
+        ? t`the receipt's signature and its files`
+        : t`the receipt's signature, its files and the renewals before it (hash-tree renewal, RFC 4998 §5.3)`
+      : i === 0
+        ? t`the receipt's signature (and the timestamps in it)`
+        : t`the token of renewal[${i - 1}]`;
+    let h: Uint8Array;
+    let root: Uint8Array | undefined;
+    let layer: FilesLayer | undefined;
+    if (files) {
+      // A new chain, with any algorithm: the signature's hash joined with the hash of the chains before.
+      chainAlg = alg;
+      h = state.signatureHash(alg, signature);
+      const tree = ats.reducedHashtree;
+      const shaped = !!tree && tree.length >= 2 && tree[0]!.length === 1 && tree[1]!.length === 1;
+      root = shaped ? coveredRoot(ats, alg, h) : undefined;
+      if (!shaped) sub.fail('renewal.structure', t`a renewal over the files must hold the signature's hash, then the root of the files' tree, each alone`);
+      else sub.pass('renewal.structure', t`ArchiveTimeStamp with ${alg.toUpperCase()} over the signature and the files`);
+      if (shaped) {
+        layer = state.layer(receipt, i, ats);
+        const full = receipt.entries.every((e) => e.proof === undefined);
+        if (!full) sub.skip('renewal.files', t`a per-file receipt does not hold the other files' digests: the files' tree is checked with the full receipt`);
+        else if (!layer) sub.fail('renewal.files', t`an entry has no ${alg.toUpperCase()} digest (renewed) for this renewal over the files`);
+        else
+          sub.expect(
+            'renewal.files',
+            bytesEqual(layer.root, tree[1]![0]!),
+            t`covers the ${layer.hashes.length} file(s) by their ${alg.toUpperCase()} digests (each entry's renewed.${alg})`,
+            t`the files' tree does not lead to the root this renewal holds: an entry's renewed.${alg} digest was changed, or belongs elsewhere`,
+          );
+      }
+    } else {
+      chainAlg ??= alg;
+      sub.expect(
+        'renewal.structure',
+        alg === chainAlg,
+        t`ArchiveTimeStamp with ${alg.toUpperCase()}`,
+        t`digest algorithm ${alg.toUpperCase()} differs from the chain's ${chainAlg.toUpperCase()} (a change of algorithm needs a hash-tree renewal over the files)`,
+      );
+      h = hash(alg, covered);
+      root = coveredRoot(ats, alg, h);
+    }
     if (!root) sub.fail('renewal.covers', t`does not cover ${what}: its hash tree does not hold ${alg.toUpperCase()} ${Buffer.from(h).toString('hex')}`);
     else sub.pass('renewal.covers', t`covers ${what} through a hash tree of ${ats.reducedHashtree?.length ?? 0} level(s)`);
     const extra: Certificate[] = [];
@@ -119,6 +158,7 @@ export function checkRenewals(checks: CheckList, receipt: Receipt, signature: Ui
     }
     checks.items.push(...sub.items);
     covered = ats.timeStamp;
+    state.add(i, ats.der, layer, files);
   }
   return infos;
 }

@@ -8,7 +8,7 @@ import { fromBase64Strict } from '../bytes.js';
 import { isObject, type Entry, type Manifest } from './manifest.js';
 import { buildTree, type Tree } from './merkle.js';
 import { writeLeafHash } from './leaf.ts';
-import { DIGEST_LENGTH } from '../crypto/algorithms.js';
+import { DIGEST_LENGTH, FILE_HASHES, type HashAlgorithm } from '../crypto/algorithms.js';
 import { parseReceiptBytes } from './load.js';
 import { t, type Text } from '../text.js';
 import type { RevocationEntry } from '../revocation/judge.js';
@@ -33,6 +33,8 @@ export interface ReceiptRenewal {
   archiveTimeStamp: string;
   /** Extra TSA certificates (DER, base64) not embedded in the token. */
   certificates: string[];
+  /** Its tree holds the files too (each entry's `renewed` digest): a hash-tree renewal (RFC 4998 §5.3) when not the first. */
+  files?: true;
 }
 
 /** A disclosed entry: its position in the tree, and an inclusion proof when not every entry is present. */
@@ -40,6 +42,8 @@ export interface ReceiptEntry extends Entry {
   index: number;
   /** Sibling hashes (hex), bottom up; present in extracted (per-file) receipts. */
   proof?: string[];
+  /** The file's digests taken by renewals over the files (`renewals[].files`), by algorithm (docs/long-term.md). */
+  renewed?: Partial<Record<HashAlgorithm, string>>;
 }
 
 /** A full receipt discloses every entry of its batch, without proofs: the tree is rebuilt from them. */
@@ -123,7 +127,8 @@ export function receiptHeadProblems(v: unknown): Text[] {
     v.renewals.forEach((r, i) => {
       const at = `renewals[${i}]`;
       if (!isObject(r)) return void p(at, t`expected an object`);
-      for (const k of Object.keys(r)) if (!['tsa', 'archiveTimeStamp', 'certificates'].includes(k)) p(`${at}.${k}`, t`unexpected field`);
+      for (const k of Object.keys(r)) if (!['tsa', 'archiveTimeStamp', 'certificates', 'files'].includes(k)) p(`${at}.${k}`, t`unexpected field`);
+      if (r.files !== undefined && r.files !== true) p(`${at}.files`, t`expected true`);
       if (typeof r.tsa !== 'string' || r.tsa.length === 0) p(`${at}.tsa`, t`expected a URL string`);
       if (typeof r.archiveTimeStamp !== 'string' || r.archiveTimeStamp.length === 0) p(`${at}.archiveTimeStamp`, t`expected a base64 string`);
       if (!Array.isArray(r.certificates) || !r.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
@@ -147,7 +152,7 @@ export function revocationShapeProblems(r: unknown, i: number): Text[] {
   return problems;
 }
 
-const ENTRY_FIELDS = new Set(['index', 'name', 'size', 'digests', 'salt', 'proof']);
+const ENTRY_FIELDS = new Set(['index', 'name', 'size', 'digests', 'salt', 'proof', 'renewed']);
 const NO_PROBLEMS: readonly Text[] = Object.freeze([]);
 
 /** Problems with the fields of entry `i` (cheap when there are none: receipts hold 1,000,000s of entries). */
@@ -163,7 +168,14 @@ export function entryShapeProblems(e: unknown, i: number): readonly Text[] {
   if (typeof e.salt !== 'string') p('salt', t`expected a hex string`);
   if (!isObject(e.digests) || !Object.values(e.digests).every((d) => typeof d === 'string')) p('digests', t`expected an object of hex strings`);
   if (e.proof !== undefined && !(Array.isArray(e.proof) && e.proof.every((h) => typeof h === 'string'))) p('proof', t`expected an array of hex strings`);
+  if (e.renewed !== undefined && !renewedOk(e.renewed)) p('renewed', t`expected an object of digests by algorithm (sha256, sha384, sha512), lowercase hex`);
   return problems ?? NO_PROBLEMS;
+}
+
+function renewedOk(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys.every((k) => (FILE_HASHES as readonly string[]).includes(k) && typeof v[k] === 'string' && new RegExp(`^[0-9a-f]{${DIGEST_LENGTH[k as HashAlgorithm] * 2}}$`).test(v[k]));
 }
 
 /**

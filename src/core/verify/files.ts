@@ -14,7 +14,7 @@ import { collectFiles, RECEIPT_SUFFIX } from '../io/files.js';
 import type { Receipt } from '../receipt/receipt.js';
 import { loadReceiptSource, looksLikeReceipt, type LoadedReceipt } from '../receipt/source.js';
 import { CheckList, type Check } from './checks.js';
-import { verifyFileAgainst, verifyReceipt, type FileVerification, type ReceiptVerification, type VerifyContext } from './receipt.js';
+import { checkRenewedDigests, fileAlgorithms, verifyFileAgainst, verifyReceipt, type FileVerification, type ReceiptVerification, type VerifyContext } from './receipt.js';
 import { reasonOf, type Reason } from './verdict.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { t } from '../text.js';
@@ -203,8 +203,8 @@ export async function verifyFiles(o: VerifyFilesOptions): Promise<FileVerificati
       else checks.fail('receipt.located', t`no receipt given, none beside the file, and no registration of its content in the local registry`);
       return { file: f, ok: false, checks: checks.items, reason: reasonOf(checks.items), timestamps: [] };
     }
-    const { verification, loaded } = await judge(receiptPath);
-    const algs = verification.manifest?.algorithms ?? ['sha256'];
+    const { verification, loaded, receipt } = await judge(receiptPath);
+    const algs = fileAlgorithms(receipt, verification.manifest?.algorithms ?? ['sha256']);
     const local = await hashFile(abs, algs, f);
     const r = verifyFileAgainst(verification, f, abs, local);
     r.receipt = path.relative(o.cwd, receiptPath) || receiptPath;
@@ -294,6 +294,7 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
     rv.entries.map((e) => e.name),
   );
   const algs = rv.manifest?.algorithms ?? ['sha256'];
+  const hashed = fileAlgorithms(loaded.receipt, algs);
   const present: { entry: (typeof rv.entries)[number]; abs: string }[] = [];
   const results: DirResult[] = [];
   const absent: { entry: (typeof rv.entries)[number]; found: 'missing' | 'too-long' }[] = [];
@@ -346,7 +347,7 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
   try {
     digests = await hashFiles(
       present.map((p) => ({ path: p.abs, display: p.entry.name })),
-      { algorithms: algs, ...(bar ? { progress: bar.attach } : {}), ...(o.pool ? { pool: o.pool } : {}) },
+      { algorithms: hashed, ...(bar ? { progress: bar.attach } : {}), ...(o.pool ? { pool: o.pool } : {}) },
     );
   } finally {
     bar?.stop();
@@ -357,6 +358,7 @@ export async function verifyDirectory(o: VerifyContext & { receipt: string; dir:
     for (const a of algs)
       c.expect('file.digest', local.digests[a] === entry.digests[a], t`${a.toUpperCase()} matches`, t`${a.toUpperCase()} of the file is ${local.digests[a] ?? '(not computed)'}, registered ${entry.digests[a] ?? '(none)'}`);
     c.expect('file.size', local.size === entry.size, t`${local.size} bytes`, t`file has ${local.size} bytes, registered ${entry.size}`);
+    checkRenewedDigests(c, entry, local.digests);
     results.push({ file: entry.name, status: c.ok ? 'matched' : 'modified', ok: c.ok && rv.ok, reason: c.ok ? rv.reason : 'modified', checks: c.items });
   });
   if (o.unregistered) {

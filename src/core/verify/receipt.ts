@@ -594,6 +594,7 @@ export function verifyFileAgainst(rv: ReceiptVerification, file: string, localPa
       checks.expect(`file.digest`, got === want, t`${a.toUpperCase()} ${got ?? ''} matches`, t`${a.toUpperCase()} of the file is ${got ?? '(not computed)'}, registered ${want}: the content of "${entry.name}" differs`);
     }
     checks.expect('file.size', entry.size === local.size, t`${local.size} bytes`, t`file has ${local.size} bytes, registered ${entry.size}`);
+    checkRenewedDigests(checks, entry as ReceiptEntry, local.digests);
   }
   const all = [...rv.checks, ...checks.items];
   const r: FileVerification = { file, ok: all.every((c) => c.ok), checks: all, reason: reasonOf(all), timestamps: rv.timestamps, actual: { size: local.size, digests: local.digests } };
@@ -605,6 +606,26 @@ export function verifyFileAgainst(rv: ReceiptVerification, file: string, localPa
   if (rv.untrusted) r.untrusted = rv.untrusted;
   if (rv.renewals) r.renewals = rv.renewals;
   return r;
+}
+
+/** The digests a renewal over the files took (hash-tree renewal, docs/long-term.md): the file must match them too. */
+export function checkRenewedDigests(checks: CheckList, entry: ReceiptEntry, digests: Partial<Record<HashAlgorithm, string>>): void {
+  for (const [a, want] of Object.entries(entry.renewed ?? {}) as [HashAlgorithm, string][]) {
+    const got = digests[a];
+    checks.expect(
+      'file.digest',
+      got === want,
+      t`${a.toUpperCase()} ${got ?? ''} matches (taken by a renewal over the files)`,
+      t`${a.toUpperCase()} of the file is ${got ?? '(not computed)'}, taken by a renewal over the files as ${want}: the content of "${entry.name}" differs`,
+    );
+  }
+}
+
+/** The algorithms to hash a file with to check it against `receipt`: its manifest's, and those of renewals over the files. */
+export function fileAlgorithms(receipt: Receipt, manifestAlgorithms: readonly HashAlgorithm[]): HashAlgorithm[] {
+  const algs = new Set<HashAlgorithm>(manifestAlgorithms);
+  if (receipt.renewals.some((r) => r.files)) for (const e of receipt.entries) for (const a of Object.keys(e.renewed ?? {})) algs.add(a as HashAlgorithm);
+  return [...algs];
 }
 
 /** The smallest RSA modulus among certificates, as `rsaBits` (nothing when none is RSA). */

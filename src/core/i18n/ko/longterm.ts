@@ -57,7 +57,6 @@ export const KO_LONGTERM: Readonly<Record<string, string>> = {
   "add one RFC 4998 archive timestamp over all the receipts to each of them, before their timestamps' certificates expire (docs/long-term.md)":
     '타임스탬프 인증서가 만료되기 전에, 모든 영수증을 덮는 RFC 4998 보관 타임스탬프 하나를 각 영수증에 더합니다(docs/long-term.md)',
   'the TSA to ask (default from $TSPROOF_HOME/config.json)': '요청할 TSA(기본: $TSPROOF_HOME/config.json)',
-  "the hash tree's digest for receipts not renewed yet (default sha256)": '아직 갱신되지 않은 영수증의 해시 트리 알고리즘(기본 sha256)',
   "an evidence pack that OpenSSL alone can check (--format evidence), an in-toto Statement (--format in-toto), or the RFC 4998 evidence record of the receipt's renewals (--format ers)":
     'OpenSSL만으로 확인할 수 있는 증거 묶음(--format evidence), in-toto Statement(--format in-toto), 또는 영수증 갱신의 RFC 4998 증거 기록(--format ers)',
   'evidence, in-toto or ers': 'evidence, in-toto 또는 ers',
@@ -66,8 +65,6 @@ export const KO_LONGTERM: Readonly<Record<string, string>> = {
   '{0}.reducedHashtree: empty': '{0}.reducedHashtree: 비어 있음',
   '{0}: expected the timeStamp ContentInfo last': '{0}: 마지막에 timeStamp ContentInfo가 있어야 합니다',
   'renewals[{0}].archiveTimeStamp is not valid base64': 'renewals[{0}].archiveTimeStamp가 올바른 base64가 아닙니다',
-  'receipt {0} is renewed with {1}; changing the algorithm needs a hash-tree renewal (RFC 4998 §5.3), which this version does not do':
-    '영수증 {0}은(는) {1}로 갱신되어 있습니다. 알고리즘을 바꾸려면 해시 트리 갱신(RFC 4998 §5.3)이 필요하며, 이 버전은 아직 하지 않습니다',
   'no receipts to renew': '갱신할 영수증이 없습니다',
   '{0} does not verify ({1}: {2}); only a valid proof can be renewed': '{0}이(가) 검증되지 않습니다({1}: {2}). 유효한 증명만 갱신할 수 있습니다',
   '{0} already holds {1} renewals, the limit': '{0}에는 이미 한도인 {1}개의 갱신이 있습니다',
@@ -76,7 +73,6 @@ export const KO_LONGTERM: Readonly<Record<string, string>> = {
   'not a well-formed RFC 4998 ArchiveTimeStamp: {0}': '올바른 RFC 4998 ArchiveTimeStamp가 아닙니다: {0}',
   'follows a broken renewal': '깨진 갱신 뒤에 있습니다',
   'ArchiveTimeStamp with {0}': '{0}을(를) 쓰는 ArchiveTimeStamp',
-  "digest algorithm {0} differs from the chain's {1} (a change of algorithm needs a hash-tree renewal)": '다이제스트 알고리즘 {0}이(가) 체인의 {1}과(와) 다릅니다(알고리즘을 바꾸려면 해시 트리 갱신이 필요합니다)',
   "the receipt's signature (and the timestamps in it)": '영수증의 서명(과 그 안의 타임스탬프)',
   'the token of renewal[{0}]': 'renewal[{0}]의 토큰',
   'does not cover {0}: its hash tree does not hold {1} {2}': '{0}을(를) 덮지 않습니다: 해시 트리에 {1} {2}이(가) 없습니다',
@@ -113,4 +109,41 @@ export const KO_LONGTERM: Readonly<Record<string, string>> = {
   '{0} uses {1}, deprecated from {2}': '{0}은(는) {2}부터 폐기된 {1}을(를) 씁니다',
   'the TSA key of {0} is RSA-{1}, too weak since {2}': '{0}의 TSA 키는 RSA-{1}로, {2}부터 너무 약합니다',
   '{0} came after the certificate of {1} expired: the chain has a gap (a new renewal does not close it)': '{0}은(는) {1}의 인증서가 만료된 뒤에 만들어졌습니다: 체인에 빈틈이 있습니다(새 갱신으로 메워지지 않습니다)',
+  // Hash-tree renewal (RFC 4998 §5.3) and per-file evidence records.
+  '--file works with --format ers': '--file은 --format ers와 함께 씁니다',
+  'Wrote {0}: an RFC 4998 evidence record of {1} archive timestamp(s) whose data object is the file {2}.': '{0}을(를) 썼습니다: 데이터 객체가 파일 {2}인, 보관 타임스탬프 {1}개의 RFC 4998 증거 기록입니다.',
+  'Renewed {0} receipt(s) over their files, re-hashed with {1}, with one archive timestamp from {2} at {3}.': '영수증 {0}개를 파일까지 포함해 {1}(으)로 다시 해시하고, {2}의 보관 타임스탬프 하나로 {3}에 갱신했습니다.',
+  "the hash tree's digest for receipts not renewed yet (default sha256); with --files, the algorithm the files are re-hashed with (default: the chain's)":
+    '아직 갱신되지 않은 영수증의 해시 트리 알고리즘(기본 sha256); --files와 함께 쓰면 파일을 다시 해시할 알고리즘(기본: 체인의 알고리즘)',
+  'renew over the files too, read from this folder and checked against the receipt: a hash-tree renewal (RFC 4998 §5.3), needed to change the algorithm and for per-file evidence records':
+    '파일까지 포함해 갱신합니다. 파일은 이 폴더에서 읽어 영수증과 대조합니다: 해시 트리 갱신(RFC 4998 §5.3)으로, 알고리즘을 바꾸거나 파일별 증거 기록을 만들 때 필요합니다',
+  'ers: the evidence record of this one file (its name as registered, or the file itself); needs a renewal over the files': 'ers: 이 파일 하나의 증거 기록(등록된 이름 또는 파일 자체); 파일까지 포함한 갱신이 있어야 합니다',
+  'renewals[{0}] covers the files, but an entry has no {1} digest (renewed) for it': 'renewals[{0}]은(는) 파일을 포함하지만, {1} 다이제스트(renewed)가 없는 항목이 있습니다',
+  '{0} has no renewal over its files yet, so no evidence record can have one file as its data object: renew it with tsproof renew {1} --files <folder> (docs/long-term.md)':
+    '{0}에는 아직 파일을 포함한 갱신이 없어, 파일 하나를 데이터 객체로 하는 증거 기록을 만들 수 없습니다: tsproof renew {1} --files <폴더>로 갱신하세요(docs/long-term.md)',
+  "{0} is a per-file receipt: a file's evidence record is built from the full receipt": '{0}은(는) 파일별 영수증입니다: 파일의 증거 기록은 전체 영수증으로 만듭니다',
+  'receipt {0} is renewed with {1}; changing the algorithm is a hash-tree renewal (RFC 4998 §5.3), which re-hashes the files: give --files <folder>':
+    '영수증 {0}은(는) {1}(으)로 갱신되어 있습니다. 알고리즘을 바꾸는 것은 파일을 다시 해시하는 해시 트리 갱신(RFC 4998 §5.3)입니다: --files <폴더>를 주세요',
+  '{0} is a per-file receipt: a renewal over the files needs the full receipt': '{0}은(는) 파일별 영수증입니다: 파일을 포함한 갱신에는 전체 영수증이 필요합니다',
+  '{0}: its files were already re-hashed with {1} by a renewal; a hash-tree renewal takes another algorithm (-a)': '{0}: 파일이 이미 갱신에서 {1}(으)로 다시 해시되었습니다. 해시 트리 갱신에는 다른 알고리즘(-a)을 쓰세요',
+  '{0} has no readable manifest': '{0}에 읽을 수 있는 매니페스트가 없습니다',
+  '{0} no longer matches its registration in {1} ({2} {3}, registered {4}): a hash-tree renewal re-hashes the registered content only; nothing was renewed':
+    '{0}이(가) 더 이상 {1}의 등록과 일치하지 않습니다({2} {3}, 등록값 {4}): 해시 트리 갱신은 등록된 내용만 다시 해시합니다. 아무것도 갱신하지 않았습니다',
+  '{0} no longer matches its registration in {1} ({2} bytes, registered {3}): a hash-tree renewal re-hashes the registered content only; nothing was renewed':
+    '{0}이(가) 더 이상 {1}의 등록과 일치하지 않습니다({2}바이트, 등록값 {3}): 해시 트리 갱신은 등록된 내용만 다시 해시합니다. 아무것도 갱신하지 않았습니다',
+  "the receipt's signature and its files": '영수증의 서명과 파일들',
+  "the receipt's signature, its files and the renewals before it (hash-tree renewal, RFC 4998 §5.3)": '영수증의 서명, 파일들, 그리고 앞선 갱신들(해시 트리 갱신, RFC 4998 §5.3)',
+  "a renewal over the files must hold the signature's hash, then the root of the files' tree, each alone": '파일을 포함한 갱신은 서명의 해시와 파일 트리의 루트를 각각 단독으로 차례대로 담아야 합니다',
+  'ArchiveTimeStamp with {0} over the signature and the files': '서명과 파일들에 대한 {0} ArchiveTimeStamp',
+  "a per-file receipt does not hold the other files' digests: the files' tree is checked with the full receipt": '파일별 영수증에는 다른 파일의 다이제스트가 없습니다: 파일 트리는 전체 영수증으로 확인합니다',
+  'an entry has no {0} digest (renewed) for this renewal over the files': '이 파일 포함 갱신에 대한 {0} 다이제스트(renewed)가 없는 항목이 있습니다',
+  "covers the {0} file(s) by their {1} digests (each entry's renewed.{2})": '파일 {0}개를 {1} 다이제스트(각 항목의 renewed.{2})로 포함합니다',
+  "the files' tree does not lead to the root this renewal holds: an entry's renewed.{0} digest was changed, or belongs elsewhere":
+    '파일 트리가 이 갱신이 담은 루트로 이어지지 않습니다: 어떤 항목의 renewed.{0} 다이제스트가 바뀌었거나 다른 곳의 것입니다',
+  "digest algorithm {0} differs from the chain's {1} (a change of algorithm needs a hash-tree renewal over the files)":
+    '다이제스트 알고리즘 {0}이(가) 체인의 {1}과(와) 다릅니다(알고리즘을 바꾸려면 파일을 포함한 해시 트리 갱신이 필요합니다)',
+  'expected true': 'true여야 합니다',
+  'expected an object of digests by algorithm (sha256, sha384, sha512), lowercase hex': '알고리즘(sha256, sha384, sha512)별 다이제스트(소문자 16진수) 객체여야 합니다',
+  '{0} {1} matches (taken by a renewal over the files)': '{0} {1} 일치(파일을 포함한 갱신에서 얻은 값)',
+  '{0} of the file is {1}, taken by a renewal over the files as {2}: the content of "{3}" differs': '파일의 {0}은(는) {1}이지만 파일을 포함한 갱신에서 얻은 값은 {2}입니다: "{3}"의 내용이 다릅니다',
 };
