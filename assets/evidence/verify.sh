@@ -382,9 +382,39 @@ source_of() { # source_of <reader variable> <pack file>
   if [ -n "$1" ]; then m "your $2 ($(safe "$1"))" "사용자가 지정한 $2 ($(safe "$1"))"; else m "the pack's $3, not an anchor of yours" "묶음의 $3 (사용자가 지정한 것이 아님)"; fi
 }
 
+# token_signer <token> <untrusted pem, may be absent> <anchor> <time> <name>: the certificate whose
+# key signed the token (cms -verify finds it by the SignerInfo's sid), itself a time-stamping
+# certificate on a path to that anchor at that time, into $T/<name>.pem; FACT and FP describe it.
+token_signer() {
+  local certfile=()
+  [ ! -f "$2" ] || certfile=(-certfile "$2")
+  openssl cms -verify -inform DER -in "$1" -noverify -signer "$T/$5.pem" -out /dev/null ${certfile[@]+"${certfile[@]}"} > /dev/null 2>&1 || return 1
+  openssl pkcs7 -inform DER -in "$1" -print_certs -out "$T/$5-chain.pem" 2>/dev/null || return 1
+  [ ! -f "$2" ] || cat -- "$2" >> "$T/$5-chain.pem"
+  printf '%s\n' "$(cat -- "$T/$5.pem")" >> "$T/$5-chain.pem" # never empty
+  openssl verify -CAfile "$3" -untrusted "$T/$5-chain.pem" -partial_chain -attime "$4" -purpose timestampsign "$T/$5.pem" > /dev/null 2>&1 || return 1
+  describe "$T/$5.pem"
+}
+month_of() {
+  case $1 in Jan) MO=1 ;; Feb) MO=2 ;; Mar) MO=3 ;; Apr) MO=4 ;; May) MO=5 ;; Jun) MO=6 ;; Jul) MO=7 ;; Aug) MO=8 ;; Sep) MO=9 ;; Oct) MO=10 ;; Nov) MO=11 ;; Dec) MO=12 ;; *) return 1 ;; esac
+}
+# openssl_time <text>: OpenSSL's "Dec  4 18:29:33 2036 GMT" as seconds since 1970.
+openssl_time() {
+  local re='^([A-Z][a-z][a-z]) +([0-9]+) ([0-9][0-9]):([0-9][0-9]):([0-9][0-9])(\.[0-9]+)? ([0-9]+) GMT$'
+  [[ $1 =~ $re ]] && month_of "${BASH_REMATCH[1]}" || return 1
+  printf '%s' $(($(days_from_civil $((10#${BASH_REMATCH[7]})) "$MO" $((10#${BASH_REMATCH[2]}))) * 86400 + 10#${BASH_REMATCH[3]} * 3600 + 10#${BASH_REMATCH[4]} * 60 + 10#${BASH_REMATCH[5]}))
+}
+# cert_end <pem>: when the certificate expires (notAfter), in seconds.
+cert_end() {
+  local e
+  e=$(openssl x509 -in "$1" -noout -enddate 2>/dev/null) || return 1
+  openssl_time "${e#notAfter=}"
+}
+
 # 5. Every embedded timestamp covers that signature value; each TSA certificate is judged at
 # the token's own genTime, against TSA_CA or the pack's anchors for it.
 earliest=''
+orig_end=''
 tsa_words=''
 for ((k = 1; k <= TSAS; k++)); do
   tst=$T/$k.tst
@@ -400,15 +430,9 @@ for ((k = 1; k <= TSAS; k++)); do
   anchor=$(relied_on "$anchors" "$T/tsa-$k-anchor-" "${check[@]}") || fail "$(m "timestamp $k: cannot tell which anchor of $(safe "$anchors") it relies on" "타임스탬프 $k: $(safe "$anchors")의 어느 신뢰 기준에 의존하는지 알 수 없습니다")"
   # The TSA to name: the certificate whose key signed the token (cms -verify finds it by the
   # SignerInfo's sid), itself a time-stamping certificate on a path to that anchor at genTime.
-  certfile=()
-  [ ! -f "$PACK/certs/tsa-$k-untrusted.pem" ] || certfile=(-certfile "$PACK/certs/tsa-$k-untrusted.pem")
-  notsa() { fail "$(m "timestamp $k: cannot tell which TSA certificate signed it" "타임스탬프 $k: 어느 TSA 인증서가 서명했는지 알 수 없습니다")"; }
-  openssl cms -verify -inform DER -in "$tst" -noverify -signer "$T/tsa-$k.pem" -out /dev/null ${certfile[@]+"${certfile[@]}"} > /dev/null 2>&1 || notsa
-  openssl pkcs7 -inform DER -in "$tst" -print_certs -out "$T/tsa-$k-chain.pem" 2>/dev/null || notsa
-  [ ! -f "$PACK/certs/tsa-$k-untrusted.pem" ] || cat -- "$PACK/certs/tsa-$k-untrusted.pem" >> "$T/tsa-$k-chain.pem"
-  printf '%s\n' "$(cat -- "$T/tsa-$k.pem")" >> "$T/tsa-$k-chain.pem" # never empty
-  openssl verify -CAfile "$anchor" -untrusted "$T/tsa-$k-chain.pem" -partial_chain -attime "$t" -purpose timestampsign "$T/tsa-$k.pem" > /dev/null 2>&1 || notsa
-  describe "$T/tsa-$k.pem" || notsa
+  token_signer "$tst" "$PACK/certs/tsa-$k-untrusted.pem" "$anchor" "$t" "tsa-$k" || fail "$(m "timestamp $k: cannot tell which TSA certificate signed it" "타임스탬프 $k: 어느 TSA 인증서가 서명했는지 알 수 없습니다")"
+  end=$(cert_end "$T/tsa-$k.pem") || fail "$(m "timestamp $k: cannot read its TSA certificate's validity" "타임스탬프 $k: TSA 인증서의 유효 기간을 읽을 수 없습니다")"
+  if [ -z "$orig_end" ] || ((end > orig_end)); then orig_end=$end; fi
   tsa=$FACT
   tsa_fp=$FP
   from=$(source_of "${TSA_CA:-}" TSA_CA "certs/tsa-$k-ca.pem")
@@ -470,11 +494,133 @@ if [ -n "${TSPROOF_HOLDER_ISSUER:-}" ]; then
   say "$(m "pin: the holder certificate is issued by \"$(safe "$holder_issuer")\" (TSPROOF_HOLDER_ISSUER)" "고정값: 보유자 인증서의 발급자가 \"$(safe "$holder_issuer")\"입니다 (TSPROOF_HOLDER_ISSUER)")"
 fi
 
+# 8. Renewals (RFC 4998 archive timestamps, renewals/N.ats): each proves that what the proof rested
+# on before it — signature.p7s with its timestamps for the first, the previous renewal's token for
+# each later one — existed unchanged at the renewal's time, so the proof keeps standing after the
+# older TSA certificates expire or their algorithms weaken. The hash of what it covers must be in
+# the first list of its reduced hash tree, which folds (sorted pairs, as RFC 4998 §4.3 and Bouncy
+# Castle do) to the root its token carries; OpenSSL checks the token over that root at its genTime.
+dgst_hex() { local d; d=$(openssl dgst -"$1" -r) || return 1; d=${d%% *}; [[ $d =~ ^[0-9a-f]+$ ]] || return 1; printf '%s' "$d"; }
+# node_hash <alg> <hex…>: one value stands for itself; several for H of them in ascending order.
+node_hash() {
+  local alg=$1 i j x
+  shift
+  local -a v=("$@")
+  if ((${#v[@]} == 1)); then printf '%s' "${v[0]}"; return 0; fi
+  for ((i = 1; i < ${#v[@]}; i++)); do
+    x=${v[i]}; j=$i
+    while ((j > 0)) && [[ ${v[j - 1]} > $x ]]; do v[j]=${v[j - 1]}; j=$((j - 1)); done
+    v[j]=$x
+  done
+  for x in "${v[@]}"; do hex2bin "$x"; done | dgst_hex "$alg"
+}
+renewal_words=''
+covered=$P7S
+covered_what=$(m "signature.p7s (with its timestamps)" "signature.p7s(타임스탬프 포함)")
+prev_ms=$((${earliest% *} * 1000 + 10#${earliest#* }))
+prev_end=$orig_end
+prev_what=$(m "the original timestamps" "최초 타임스탬프")
+RALG=''
+for ((r = 1; ; r++)); do
+  ats=$PACK/renewals/$r.ats
+  [ -e "$ats" ] || break
+  bad_ats() { fail "$(m "renewal $r: renewals/$r.ats is not an RFC 4998 ArchiveTimeStamp ($1)" "갱신 $r: renewals/$r.ats는 RFC 4998 ArchiveTimeStamp가 아닙니다 ($1)")"; }
+  N=$(size_of "$ats") && ((N > 0 && N <= 1048576)) || bad_ats size
+  bytes_of "$ats"
+  tlv 0 "$N" && ((TAG == 0x30 && END == N)) && kids "$VAL" "$END" || bad_ats SEQUENCE
+  af=(${KIDS[@]+"${KIDS[@]}"})
+  i=0
+  alg=''
+  # digestAlgorithm [0] IMPLICIT AlgorithmIdentifier: SHA-256, SHA-384 or SHA-512.
+  if ((i < ${#af[@]})) && tlv "${af[i]}" "$N" && ((TAG == 0xa0)); then
+    tlv "$VAL" "$END" && ((TAG == 0x06)) || bad_ats digestAlgorithm
+    case $(hex_of "$VAL" "$END") in 608648016503040201) alg=sha256 ;; 608648016503040202) alg=sha384 ;; 608648016503040203) alg=sha512 ;; *) bad_ats digestAlgorithm ;; esac
+    i=$((i + 1))
+  fi
+  if ((i < ${#af[@]})) && tlv "${af[i]}" "$N" && ((TAG == 0xa1)); then i=$((i + 1)); fi
+  tree=()
+  if ((i < ${#af[@]})) && tlv "${af[i]}" "$N" && ((TAG == 0xa2)); then
+    kids "$VAL" "$END" && ((${#KIDS[@]} > 0)) || bad_ats reducedHashtree
+    parts=(${KIDS[@]})
+    for p in "${parts[@]}"; do
+      tlv "$p" "$N" && ((TAG == 0x30)) && kids "$VAL" "$END" && ((${#KIDS[@]} > 0)) || bad_ats reducedHashtree
+      list=''
+      for o in "${KIDS[@]}"; do
+        tlv "$o" "$N" && ((TAG == 0x04 && END > VAL)) || bad_ats reducedHashtree
+        list+=" $(hex_of "$VAL" "$END")"
+      done
+      tree+=("${list# }")
+    done
+    i=$((i + 1))
+  fi
+  ((i == ${#af[@]} - 1)) && tlv "${af[i]}" "$N" && ((TAG == 0x30 && END == N)) || bad_ats timeStamp
+  write_bytes "${af[i]}" "$N" "$T/renewal-$r.tst"
+  tst=$T/renewal-$r.tst
+  text=$(openssl ts -reply -token_in -in "$tst" -text 2>/dev/null) || fail "$(m "renewal $r: its token is not a timestamp token OpenSSL reads" "갱신 $r: 토큰이 OpenSSL이 읽을 수 있는 타임스탬프 토큰이 아닙니다")"
+  if [ -z "$alg" ]; then
+    re='Hash Algorithm: (sha256|sha384|sha512)'
+    [[ $text =~ $re ]] || bad_ats "digest algorithm"
+    alg=${BASH_REMATCH[1]}
+  fi
+  # One algorithm along the chain (changing it is a hash-tree renewal, which tsproof does not write).
+  [ -z "$RALG" ] || [ "$alg" = "$RALG" ] || fail "$(m "renewal $r: digest algorithm $alg differs from the chain's $RALG" "갱신 $r: 다이제스트 알고리즘 $alg이(가) 체인의 $RALG와 다릅니다")"
+  RALG=$alg
+  leafh=$(dgst_hex "$alg" < "$covered") || fail "$(m "renewal $r: cannot hash what it covers" "갱신 $r: 덮는 대상의 해시를 구할 수 없습니다")"
+  root=$leafh
+  if ((${#tree[@]})); then
+    [[ " ${tree[0]} " == *" $leafh "* ]] || fail "$(m "renewal $r does not cover $covered_what: its hash tree does not hold $alg $leafh" "갱신 $r이(가) $covered_what을(를) 덮지 않습니다: 해시 트리에 $alg $leafh이(가) 없습니다")"
+    root=$(node_hash "$alg" ${tree[0]})
+    for ((j = 1; j < ${#tree[@]}; j++)); do
+      x=$(node_hash "$alg" ${tree[j]})
+      if [[ $x < $root ]]; then root=$({ hex2bin "$x"; hex2bin "$root"; } | dgst_hex "$alg"); else root=$({ hex2bin "$root"; hex2bin "$x"; } | dgst_hex "$alg"); fi
+    done
+  fi
+  when=$(gen_time "$tst") || fail "$(m "renewal $r: its token is not a timestamp token OpenSSL reads" "갱신 $r: 토큰이 OpenSSL이 읽을 수 있는 타임스탬프 토큰이 아닙니다")"
+  t=${when% *}
+  ms=${when#* }
+  anchors=${TSA_CA:-$PACK/certs/renewal-$r-ca.pem}
+  [ -f "$anchors" ] || fail "$(m "no trust anchor for renewal $r (certs/renewal-$r-ca.pem, or set TSA_CA)" "갱신 $r의 신뢰 기준이 없습니다 (certs/renewal-$r-ca.pem, 또는 TSA_CA 지정)")"
+  untrusted=()
+  [ ! -f "$PACK/certs/renewal-$r-untrusted.pem" ] || untrusted=(-untrusted "$PACK/certs/renewal-$r-untrusted.pem")
+  check=(openssl ts -verify -token_in -in "$tst" -digest "$root" -partial_chain -attime "$t" ${untrusted[@]+"${untrusted[@]}"})
+  err=$("${check[@]}" -CAfile "$anchors" 2>&1 > /dev/null) || fail "$(m "renewal $r" "갱신 $r"): openssl ts -verify -digest $root: $(safe "${err##*$'\n'}")"
+  anchor=$(relied_on "$anchors" "$T/renewal-$r-anchor-" "${check[@]}") || fail "$(m "renewal $r: cannot tell which anchor of $(safe "$anchors") it relies on" "갱신 $r: $(safe "$anchors")의 어느 신뢰 기준에 의존하는지 알 수 없습니다")"
+  token_signer "$tst" "$PACK/certs/renewal-$r-untrusted.pem" "$anchor" "$t" "renewal-$r" || fail "$(m "renewal $r: cannot tell which TSA certificate signed it" "갱신 $r: 어느 TSA 인증서가 서명했는지 알 수 없습니다")"
+  tsa=$FACT
+  tsa_fp=$FP
+  end=$(cert_end "$T/renewal-$r.pem") || fail "$(m "renewal $r: cannot read its TSA certificate's validity" "갱신 $r: TSA 인증서의 유효 기간을 읽을 수 없습니다")"
+  describe "$anchor" || fail "$(m "cannot read $(safe "$anchors")" "$(safe "$anchors")을(를) 읽을 수 없습니다")"
+  anc=$FACT
+  if ((${#PIN_TSA[@]})); then
+    in_list "$tsa_fp" "${PIN_TSA[@]}" || in_list "$FP" "${PIN_TSA[@]}" || fail "$(m "pin TSPROOF_TSA_CERT: renewal $r is by TSA $tsa, trusted through $anc — neither is pinned" "고정값 TSPROOF_TSA_CERT: 갱신 $r의 TSA는 $tsa, 신뢰 기준은 $anc — 둘 다 고정값이 아닙니다")"
+  fi
+  ((t * 1000 + 10#$ms > prev_ms)) || fail "$(m "renewal $r was made at $(both_times "$t" "$ms"), not after $prev_what" "갱신 $r은(는) $(both_times "$t" "$ms")에 만들어져 $prev_what보다 나중이 아닙니다")"
+  from=$(source_of "${TSA_CA:-}" TSA_CA "certs/renewal-$r-ca.pem")
+  at=$(both_times "$t" "$ms")
+  say "$(m "renewal $r: $covered_what existed unchanged at $at: its $alg hash is in the archive timestamp's hash tree, whose root $root the token carries (openssl ts -verify -digest)" "갱신 $r: $covered_what이(가) $at에 바뀌지 않은 채 존재했습니다: 그 $alg 해시가 보관 타임스탬프의 해시 트리에 있고, 토큰이 그 루트 $root을(를) 담고 있습니다 (openssl ts -verify -digest)")"
+  say "$(m "renewal $r: TSA $tsa, trusted through $anc from $from" "갱신 $r: TSA $tsa, 신뢰 기준 $anc, 출처: $from")"
+  # Made while the certificate of what it renews was still valid? Else the chain has a gap there.
+  if [ -n "$prev_end" ] && ((t > prev_end)); then
+    printf 'note  %s\n' "$(m "renewal $r was made at $at, after the certificate of $prev_what expired on $(both_times "$prev_end" 0): the chain has a gap there, and the proof stands from $at only on this renewal's own word" "갱신 $r은(는) $prev_what의 인증서가 $(both_times "$prev_end" 0)에 만료된 뒤인 $at에 만들어졌습니다: 체인에 공백이 있으며, 증명은 그 시각부터 이 갱신에만 기댑니다")"
+  elif [ -n "$prev_end" ]; then
+    say "$(m "renewal $r was made while the certificate of $prev_what was still valid (until $(both_times "$prev_end" 0))" "갱신 $r은(는) $prev_what의 인증서가 아직 유효할 때($(both_times "$prev_end" 0)까지) 만들어졌습니다")"
+  fi
+  renewal_words+=$(m " Renewal $r at $at by TSA $tsa, trusted through $anc from $from." " 갱신 $r: $at, TSA $tsa, 신뢰 기준 $anc, 출처: $from.")
+  covered=$tst
+  covered_what=$(m "the token of renewal $r" "갱신 $r의 토큰")
+  prev_ms=$((t * 1000 + 10#$ms))
+  prev_end=$end
+  prev_what=$(m "renewal $r" "갱신 $r")
+done
+if ((r > 1)); then
+  say "$(m "the proof rests on $prev_what, whose TSA certificate is valid until $(both_times "$prev_end" 0)" "증명은 $prev_what에 기대며, 그 TSA 인증서는 $(both_times "$prev_end" 0)까지 유효합니다")"
+fi
+
 if [ -z "${HOLDER_CA:-}" ] || [ -z "${TSA_CA:-}" ]; then
   printf 'note  %s\n' "$(m "anchors from the pack are the pack writer's choice: compare their fingerprints with ones you obtained yourself, or set HOLDER_CA and TSA_CA" "묶음의 신뢰 기준은 묶음 작성자가 고른 것입니다: 지문을 직접 확보한 값과 비교하거나 HOLDER_CA와 TSA_CA를 지정하십시오")"
 fi
 
 at=$(both_times ${earliest% *} ${earliest#* })
-m "VERIFIED: $shown was registered as \"$shown_name\" and existed no later than $at. Holder $holder, $vouch.$tsa_words" \
-  "검증됨: $shown은(는) \"$shown_name\"(으)로 등록되었으며 늦어도 $at에 존재했습니다. 보유자 $holder, $vouch.$tsa_words"
+m "VERIFIED: $shown was registered as \"$shown_name\" and existed no later than $at. Holder $holder, $vouch.$tsa_words$renewal_words" \
+  "검증됨: $shown은(는) \"$shown_name\"(으)로 등록되었으며 늦어도 $at에 존재했습니다. 보유자 $holder, $vouch.$tsa_words$renewal_words"
 echo

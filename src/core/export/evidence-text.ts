@@ -98,6 +98,11 @@ verify.sh는 bash, OpenSSL과 POSIX 도구(cat, od, wc, cmp, rm, mktemp; GNU, BS
    — the TSA certifies the signature existed at genTime / 타임스탬프 기관이 서명의 존재 시각을 증명
 5. \`openssl cms -verify -binary -inform DER -in signature.p7s -content manifest.json -CAfile certs/holder-ca.pem -partial_chain -purpose any -attime <genTime> -out /dev/null\`
    — the holder signed the manifest / 보유자가 매니페스트에 서명함
+6. (renewed receipts) for each renewals/N.ats: the hash of signature.p7s (N = 1) or of the previous
+   renewal's token is in its reduced hash tree, which folds to the root its token carries:
+   \`openssl ts -verify -digest <root> -token_in -in <token> -CAfile certs/renewal-N-ca.pem -partial_chain -attime <genTime>\`
+   — everything before existed unchanged at that time, so the proof outlives the older TSA
+   certificates / 갱신 N 시각에 그 이전의 증명 전체가 바뀌지 않은 채 존재했음을 증명 (이전 TSA 인증서가 만료되어도 증명이 유지됨)
 
 ## Pins / 고정값
 
@@ -139,6 +144,7 @@ ${f.timestamps.map((t, i) => `\nTimestamp / 타임스탬프 ${i + 1}: ${x(t.url)
 | signature-value.bin | the signature value the timestamps cover (a copy; verify.sh reads it from signature.p7s) / 타임스탬프가 덮는 서명 값 |
 | timestamps/N.tst | the RFC 3161 tokens (copies of those in signature.p7s) / 타임스탬프 토큰 |
 | timestamps/N.url | the TSA each token was asked / 각 토큰을 요청한 TSA |
+| renewals/N.ats, renewals/N.url | (renewed receipts) each renewal's RFC 4998 archive timestamp and the TSA asked / 각 갱신의 RFC 4998 보관 타임스탬프와 요청한 TSA |
 | certs/ | trust anchors and TSA certificates / 신뢰 기준 및 TSA 인증서 |
 | entries.tsv, entries/ | each disclosed file: leaf and inclusion proof / 공개된 파일의 잎 노드와 포함 증명 |
 | verify.sh | the verifier / 검증 스크립트 |

@@ -8,7 +8,7 @@ import { displaySafe } from '../display.js';
 import { toHex } from '../bytes.js';
 import type { FolderFile } from '../io/fs.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
-import type { Certificate } from '../pki/certificate.js';
+import { Certificate } from '../pki/certificate.js';
 import { anchorsFor } from '../trust.js';
 import { extractPieces } from '../receipt/extract.js';
 import { entryJson } from '../receipt/leaf.js';
@@ -64,6 +64,16 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
     // The TSA URL each token was asked (the receipt's, which `tsproof verify --receipt <pack>` reads back).
     files.push({ path: `timestamps/${i + 1}.tst`, data: t.token }, { path: `timestamps/${i + 1}.url`, data: `${t.tsa}\n` }, { path: `certs/tsa-${i + 1}-ca.pem`, data: pem(tsaAnchors[i]!) });
     if (t.certificates.length) files.push({ path: `certs/tsa-${i + 1}-untrusted.pem`, data: pem(t.certificates) });
+  });
+
+  // Each renewal (RFC 4998 archive timestamp): the ArchiveTimeStamp as stored, the TSA asked,
+  // the anchor our verification ended at (at its own genTime) and the certificates the token lacks.
+  const renewals = verification.renewals ?? [];
+  receipt.renewals.forEach((r, i) => {
+    const info = renewals[i];
+    const anchors = info ? pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'tsa', new Date(info.genTime))], info.chain.at(-1)) : [];
+    files.push({ path: `renewals/${i + 1}.ats`, data: Buffer.from(r.archiveTimeStamp, 'base64') }, { path: `renewals/${i + 1}.url`, data: `${r.tsa}\n` }, { path: `certs/renewal-${i + 1}-ca.pem`, data: pem(anchors) });
+    if (r.certificates.length) files.push({ path: `certs/renewal-${i + 1}-untrusted.pem`, data: pem(r.certificates.map((c) => Certificate.fromDER(Buffer.from(c, 'base64')))) });
   });
 
   // Each entry: its leaf bytes and its proof with the side of every sibling, so a shell can fold it.

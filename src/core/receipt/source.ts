@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OID } from '../asn1/oids.js';
+import { LIMITS } from '../limits.js';
 import { toBase64 } from '../bytes.js';
 import { attr, parseSignedData } from '../cms/signed-data.js';
 import { InputError } from '../errors.js';
@@ -231,6 +232,17 @@ async function receiptFromPack(files: PackFiles, what: string): Promise<{ receip
     certificates.push(...c);
     offeredFor.push(...c.map(() => 'tsa' as const));
   }
+  // Renewals (renewals/N.ats, written since packs carry them): the archive timestamps as stored, each with its TSA URL and the certificates its token lacks.
+  const renewals: Receipt['renewals'] = [];
+  for (let r = 1; r <= LIMITS.renewals; r++) {
+    const ats = await files.read(`renewals/${r}.ats`);
+    if (!ats) break;
+    const url = await files.read(`renewals/${r}.url`);
+    renewals.push({ tsa: url ? Buffer.from(url).toString('utf8').trim() : '', archiveTimeStamp: toBase64(ats), certificates: pemCertificates(await files.read(`certs/renewal-${r}-untrusted.pem`)) });
+    const c = candidates(await files.read(`certs/renewal-${r}-ca.pem`));
+    certificates.push(...c);
+    offeredFor.push(...c.map(() => 'tsa' as const));
+  }
   const receipt: Receipt = {
     format: RECEIPT_FORMAT,
     version: 1,
@@ -240,7 +252,7 @@ async function receiptFromPack(files: PackFiles, what: string): Promise<{ receip
     timestamps,
     entries,
     revocation: [],
-    renewals: [],
+    renewals,
   };
   return { receipt, certificates, offeredFor };
 }
