@@ -27,6 +27,7 @@ import { buildEvidencePack } from '../dist/core/export/evidence.js';
 import { zip } from '../dist/core/io/zip.js';
 import { hash } from '../dist/core/crypto/algorithms.js';
 import { FUZZ_IMPRINT_DATA, FUZZ_NOW, PKI, NPKI } from './lib/corpus.ts';
+import { httpSeeds } from './lib/http.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'corpus');
@@ -105,6 +106,9 @@ for (const { name, r } of requests) {
     if (token) put('der', `token-${who}-${name}.tst`, token);
   }
 }
+
+// HTTP request streams for `tsa serve` (a control byte, then the bytes sent: fuzz/lib/http.ts).
+for (const [name, bytes] of Object.entries(httpSeeds(requests.map(({ r }) => encodeTimeStampReq(r))))) put('tsa-http', name, bytes);
 
 // Receipts: registered against the local TSA on loopback, signed by the fixture holder alice.
 const work = mkdtempSync(path.join(os.tmpdir(), 'tsproof-fuzz-corpus-'));

@@ -38,7 +38,8 @@ for (const input of inputs) {
   try {
     await target.run(input);
   } catch (err) {
-    if (contractBreach(err)) breaches++;
+    const b = contractBreach(err);
+    if (b && breaches++ < 5) console.error(`breach on ${JSON.stringify(Buffer.from(input.subarray(0, 600)).toString('latin1'))} (${input.length} B): ${b.split('\n')[0]}`);
   }
 }
 const runMs = cpuMs() - t0;

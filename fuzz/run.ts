@@ -110,7 +110,7 @@ export interface TargetReport {
 const CURRENT_MAX = 4 << 20;
 
 /** One worker's run: until its time or runs are spent, or a finding stops it. */
-function runWorker(target: string, seed: number, timeMs: number, maxRuns: number, memoryMb: number, hangMs: number): Promise<{ runs: number; codes: Record<string, number>; finding?: Finding }> {
+function runWorker(target: string, seed: number, timeMs: number, maxRuns: number, memoryMb: number, hangMs: number, progress?: (runs: number) => void): Promise<{ runs: number; codes: Record<string, number>; finding?: Finding }> {
   const control = new SharedArrayBuffer(12);
   const current = new SharedArrayBuffer(CURRENT_MAX);
   const c = new Int32Array(control);
@@ -136,8 +136,10 @@ function runWorker(target: string, seed: number, timeMs: number, maxRuns: number
       void worker.terminate();
       resolve(r);
     };
+    let ticks = 0;
     const watch = setInterval(() => {
       const n = Atomics.load(c, 0);
+      if (progress && ++ticks % 600 === 0) progress(n);
       if (n !== lastCount || Atomics.load(c, 2) === 0) {
         lastCount = n;
         since = Date.now();
@@ -164,7 +166,7 @@ function runWorker(target: string, seed: number, timeMs: number, maxRuns: number
 }
 
 /** Runs one target for `timeMs` (restarting after a finding with the next seed) and saves what it found. */
-export async function fuzzTarget(target: string, o: { timeMs: number; maxRuns: number; seed: number; memoryMb: number; out?: string }): Promise<TargetReport> {
+export async function fuzzTarget(target: string, o: { timeMs: number; maxRuns: number; seed: number; memoryMb: number; out?: string; progress?: boolean }): Promise<TargetReport> {
   const { target: t } = await import(`./targets/${target}.ts`);
   const hangMs = t.timeLimitMs ?? 2000;
   const started = Date.now();
@@ -172,7 +174,9 @@ export async function fuzzTarget(target: string, o: { timeMs: number; maxRuns: n
   let seed = o.seed;
   while (Date.now() - started < o.timeMs && report.runs < o.maxRuns && report.findings.length < 5) {
     const left = o.timeMs - (Date.now() - started);
-    const r = await runWorker(target, seed, Math.max(1000, left), o.maxRuns - report.runs, o.memoryMb, hangMs);
+    // Every minute, a line with the count so far: a campaign stopped from outside still says how far it got.
+    const progress = o.progress ? (n: number) => console.log(`  ${target}: ${report.runs + n} inputs after ${((Date.now() - started) / 1000).toFixed(0)} s (seed ${seed})`) : undefined;
+    const r = await runWorker(target, seed, Math.max(1000, left), o.maxRuns - report.runs, o.memoryMb, hangMs, progress);
     report.runs += r.runs;
     for (const [k, v] of Object.entries(r.codes)) report.codes[k] = (report.codes[k] ?? 0) + v;
     if (r.finding) {
@@ -199,7 +203,7 @@ async function main() {
   console.log(`fuzz: ${a.targets.length} target(s), ${a.runs !== undefined ? `${a.runs} inputs or ` : ''}${per.toFixed(1)} s each, seed ${seed}`);
   const reports: TargetReport[] = [];
   for (const target of a.targets) {
-    const r = await fuzzTarget(target, { timeMs: per * 1000, maxRuns: a.runs ?? Number.MAX_SAFE_INTEGER, seed, memoryMb: a.memoryMb, out: a.out });
+    const r = await fuzzTarget(target, { timeMs: per * 1000, maxRuns: a.runs ?? Number.MAX_SAFE_INTEGER, seed, memoryMb: a.memoryMb, out: a.out, progress: !a.quiet });
     reports.push(r);
     const codes = Object.entries(r.codes)
       .sort((x, y) => y[1] - x[1])

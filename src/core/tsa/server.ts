@@ -51,6 +51,9 @@ export function createTsaServer(authority: LocalTimestampAuthority, o: TsaServer
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: Math.min(1000, Math.max(25, Math.floor(limits.headersTimeoutMs / 10))),
+      // Checked in handle(), so that the 400 takes its turn among pipelined answers and the
+      // requests after it are not answered (Node's own 400 would be followed by their answers).
+      requireHostHeader: false,
     },
     (req, res) => handle(req, res),
   );
@@ -67,11 +70,41 @@ export function createTsaServer(authority: LocalTimestampAuthority, o: TsaServer
     socket.once('close', () => guard.closed(socket));
   });
 
+  // A connection that is to close once the answers owed to its earlier (pipelined) requests are
+  // sent, in order: then `last` (a status of its own, or nothing) is written and it is closed.
+  // Reading stops at once; it is closed TOO_LARGE_LINGER_MS later whatever remains.
+  const closing = new WeakMap<Socket, string>();
+  const closeWhenAnswered = (socket: Socket, last: string) => {
+    if (closing.has(socket)) return;
+    closing.set(socket, last);
+    socket.pause();
+    setTimeout(() => socket.destroy(), TOO_LARGE_LINGER_MS).unref();
+    closeIfAnswered(socket);
+  };
+  const closeIfAnswered = (socket: Socket) => {
+    const last = closing.get(socket);
+    if (last !== undefined && !owesAnswers(socket)) socket.end(last);
+  };
+  // Requests of a connection not yet answered; those wholly received are owed their answers.
+  const unanswered = new WeakMap<Socket, Set<IncomingMessage>>();
+  // The last request of each connection whose head arrived.
+  const latest = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>();
+  const owesAnswers = (socket: Socket) => [...(unanswered.get(socket) ?? [])].some((r) => r.complete);
+
   // Malformed requests and timeouts (Node's answers, counted).
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') guard.counters.timedOut++;
-    if (socket.writable && socket.bytesWritten === 0) socket.write(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    if (closing.has(socket)) return; // already closing once the answers it owes are sent
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const status = timeout ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    // Bytes after a `Connection: close` request get nothing: its answer closes the connection.
+    const answer = err.code === 'HPE_CLOSED_CONNECTION' ? '' : `HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`;
+    if (timeout) guard.counters.timedOut++;
+    // Requests before the bad one (pipelined) are answered first, in order, then the bad one.
+    if (!timeout && owesAnswers(socket)) return closeWhenAnswered(socket, answer);
+    // Not when the request in progress was answered on its head alone (405, /health): a second
+    // answer to it would be read as the answer to a request the client did not send.
+    const current = latest.get(socket);
+    if (socket.writable && !(current && !current.req.complete && current.res.writableFinished)) socket.write(answer);
     socket.destroy();
   });
 
@@ -88,13 +121,33 @@ export function createTsaServer(authority: LocalTimestampAuthority, o: TsaServer
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const started = process.hrtime.bigint();
     const socket = req.socket;
+    // A request after one that closes the connection is neither answered nor given a serial.
+    if (closing.has(socket)) return;
     guard.requestStarted(socket);
-    res.once('close', () => guard.requestDone(socket));
+    latest.set(socket, { req, res });
+    let finished = false;
+    const requestDone = () => {
+      if (finished) return;
+      finished = true;
+      guard.requestDone(socket);
+    };
+    let pending = unanswered.get(socket);
+    if (!pending) unanswered.set(socket, (pending = new Set()));
+    pending.add(req);
+    res.once('close', () => {
+      requestDone();
+      pending.delete(req);
+      closeIfAnswered(socket);
+    });
     const done = (status: number, bytes: number) => o.log?.({ time: new Date().toISOString(), method: req.method, path: req.url, status, bytes, ms: Number(process.hrtime.bigint() - started) / 1e6 });
     const plain = (status: number, text: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
       done(status, Buffer.byteLength(text));
     };
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+      plain(400, 'an HTTP/1.1 request needs a Host header\n', { connection: 'close' });
+      return closeWhenAnswered(socket, '');
+    }
     if (req.method === 'GET' && req.url === '/health') {
       const h = { ...(o.health?.() ?? { status: 'ok', issued: authority.issued }), connections: guard.stats() };
       const code = h.status === 'ok' ? 200 : 503;
@@ -104,20 +157,19 @@ export function createTsaServer(authority: LocalTimestampAuthority, o: TsaServer
     }
     if (guard.pool(socket) === 'reserve') return plain(503, 'the server is at its connection limit; only GET /health is answered on this connection\n', { 'retry-after': '1', connection: 'close' });
     if (req.method !== 'POST') return plain(405, 'POST an application/timestamp-query\n', { allow: 'POST' });
-    // Too large: answer at once and stop reading. The answer goes out on the socket itself,
-    // then reading stops and, after a grace period for the client to read it, the connection
-    // is closed: closing at once, with the client's bytes unread, would reset the connection
-    // and could destroy the answer before the client reads it.
+    // Too large: answer at once (after the answers owed to earlier pipelined requests) and stop
+    // reading. The answer goes out on the socket itself, then reading stops and, after a grace
+    // period for the client to read it, the connection is closed: closing at once, with the
+    // client's bytes unread, would reset the connection and could destroy the answer before the
+    // client reads it.
     let answered = false;
     const tooLarge = () => {
       answered = true;
       guard.counters.tooLarge++;
-      guard.requestDone(socket); // nothing more to do for it: it may give way to others
+      requestDone(); // nothing more to do for it: it may give way to others
       req.pause();
-      socket.pause();
       const text = `a TimeStampReq is at most ${MAX_REQUEST_BYTES} bytes\n`;
-      socket.end(`HTTP/1.1 413 Content Too Large\r\ncontent-type: text/plain\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`);
-      setTimeout(() => socket.destroy(), TOO_LARGE_LINGER_MS).unref();
+      closeWhenAnswered(socket, `HTTP/1.1 413 Content Too Large\r\ncontent-type: text/plain\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`);
       done(413, text.length);
     };
     const declared = req.headers['content-length'];
@@ -131,7 +183,8 @@ export function createTsaServer(authority: LocalTimestampAuthority, o: TsaServer
       else chunks.push(c);
     });
     req.on('end', () => {
-      if (answered) return;
+      // A connection already closed (a later pipelined request was malformed) gets no token: no serial is spent on it.
+      if (answered || socket.destroyed || !socket.writable) return;
       const answer = authority.respond(new Uint8Array(Buffer.concat(chunks)));
       res.writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': answer.byteLength }).end(answer);
       done(200, answer.byteLength);
