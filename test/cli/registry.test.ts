@@ -177,6 +177,7 @@ describe('log, find, history, status', () => {
 
     const hist = json((await ws.run(['--json', 'registry', 'history', 'p/b.txt'])).stdout) as unknown as { versions: { registrations: { id: string }[] }[] };
     expect(hist.versions.map((v) => v.registrations[0]!.id)).toEqual([r1.id, r2.id]);
+    expect((json((await ws.run(['--json', 'registry', 'history', './p/b.txt'])).stdout).versions as unknown[]).length).toBe(2);
 
     const st = await ws.run(['status', 'p']);
     expect(st.status, st.stderr).toBe(1);

@@ -80,10 +80,13 @@ describe('registry store (node:sqlite)', () => {
     await add(s, rec('gone', '2025-01-01T00:00:00.000Z', { count: 100 }), many(2500, 100));
     await s.update('gone', { status: 'destroyed', dropEntries: true }, { kind: 'destroy', subject: 'gone', payload: {} });
     await add(s, rec('named', '2026-02-01T00:00:00.000Z', { count: 1 }), [{ index: 0, name: 'g1', size: 1, digests: { sha256: hex('9') } }]);
-    const files = [...Array.from({ length: 2600 }, (_, i) => ({ name: `f${i}`, digests: { sha256: d(i) } })), { name: 'g1', digests: { sha256: hex('8') } }];
+    // A registration that recorded SHA-512 only, earlier than all: it covers f7 through that algorithm.
+    await add(s, rec('only512', '2020-01-01T00:00:00.000Z', { count: 1, algorithms: ['sha512'] }), [{ index: 0, name: 'x', size: 1, digests: { sha512: '7'.repeat(128) } }]);
+    const files = [...Array.from({ length: 2600 }, (_, i) => ({ name: `f${i}`, digests: i === 7 ? { sha256: d(i), sha512: '7'.repeat(128) } : { sha256: d(i) } })), { name: 'g1', digests: { sha256: hex('8') } }];
     const st = await fileStatuses(s, files);
     expect(st.length).toBe(2601);
     expect(st[5]).toMatchObject({ file: 'f5', status: 'registered', registration: { id: 'late' }, others: 0 });
+    expect(st[7]).toMatchObject({ file: 'f7', status: 'registered', registration: { id: 'only512' }, others: 1 });
     expect(st[999]!.registration!.id).toBe('late');
     expect(st[1000]).toMatchObject({ file: 'f1000', status: 'registered', registration: { id: 'early', receipt: '/r/early.tsproof.json' }, others: 1 });
     expect(st[1999]!.registration!.id).toBe('early');

@@ -104,6 +104,9 @@ function registrationLine(r: RegistrationRecord): Text {
 
 const HEX_ALG: Record<number, HashAlgorithm> = { 64: 'sha256', 96: 'sha384', 128: 'sha512' };
 
+/** A name as registered (docs/files.md#names): NFC, no leading "./" (typed by habit, never part of a registered name). */
+const registeredName = (name: string) => name.normalize('NFC').replace(/^(?:\.\/)+/, '');
+
 /** What `find` was asked: a file (its content), a digest (alg:hex or bare hex), or a registered name. */
 async function findQuery(ctx: CliContext, q: string, algs: readonly HashAlgorithm[]): Promise<{ kind: 'file' | 'digest' | 'name'; digests?: Partial<Record<HashAlgorithm, string>> }> {
   if (q === '') throw new InputError({ code: 'BAD_ARGUMENT', message: t`registry find: give a file, a digest (sha256:<hex>) or a registered name` });
@@ -139,7 +142,7 @@ export async function findCommand(ctx: CliContext, q: string): Promise<number> {
           const c = alg ? (await s.findByDigest(alg as HashAlgorithm, hex!)).find((x) => x.registration.id === r.id) : undefined;
           if (c) covers.push(c);
         }
-      } else covers = await s.findByName(q.normalize('NFC'));
+      } else covers = await s.findByName(registeredName(q));
       const found = [];
       for (const c of covers) found.push({ ...c, receiptPresent: existsSync(c.registration.receipt) });
       return { kind: query.kind, found };
@@ -166,7 +169,7 @@ export async function historyCommand(ctx: CliContext, name: string): Promise<num
   const covers = await withExisting(
     ctx,
     () => [] as Coverage[],
-    (s) => s.findByName(name.normalize('NFC')),
+    (s) => s.findByName(registeredName(name)),
   );
   // One line per distinct content, in the order first registered.
   const versions: { digests: Coverage['entry']['digests']; size: number; registrations: { id: string; time: string; status: RegistrationStatus; receipt: string }[] }[] = [];

@@ -31,17 +31,11 @@ export interface FileStatus {
 
 /** Each file's state against the registry: its content registered (earliest), its name registered with other content, or neither. */
 export async function fileStatuses(store: RegistryStore, files: readonly { name: string; digests: Partial<Record<HashAlgorithm, string>> }[]): Promise<FileStatus[]> {
-  const records = new Map<string, RegistrationRecord>();
-  const record = async (id: string) => {
-    let r = records.get(id);
-    if (!r) {
-      r = (await store.registration(id))!;
-      records.set(id, r);
-    }
-    return r;
-  };
-  // Batched lookups (ids and times only) per algorithm; records are read once per registration.
-  const covering = files.map(() => new Map<string, string>());
+  type Brief = { id: string; time: string };
+  const byTime = (a: Brief, b: Brief) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
+  // Batched lookups (ids and times only) per algorithm: per file, the registrations covering its
+  // content, earliest first, destroyed ones left out.
+  const covering: (Brief[] | undefined)[] = new Array(files.length);
   const algs = new Set(files.flatMap((f) => Object.keys(f.digests) as HashAlgorithm[]));
   for (const alg of algs) {
     const which = files.flatMap((f, i) => (f.digests[alg] === undefined ? [] : [i]));
@@ -50,27 +44,36 @@ export async function fileStatuses(store: RegistryStore, files: readonly { name:
       which.map((i) => files[i]!.digests[alg]!),
     );
     for (const [n, list] of found.entries()) {
-      const seen = covering[which[n]!]!;
-      for (const x of list) if (x.status !== 'destroyed' && !seen.has(x.id)) seen.set(x.id, x.time);
+      const live = list.filter((x) => x.status !== 'destroyed');
+      if (!live.length) continue;
+      const i = which[n]!;
+      const had = covering[i];
+      // Another algorithm's registrations too (registrations that recorded only SHA-384, say): each once.
+      covering[i] = had ? [...had, ...live.filter((x) => !had.some((h) => h.id === x.id))].sort(byTime) : live;
     }
   }
   // Files whose content no registration covers: is their name registered (modified)? Also batched.
-  const uncovered = files.flatMap((_, i) => (covering[i]!.size ? [] : [i]));
+  const uncovered = files.flatMap((_, i) => (covering[i] ? [] : [i]));
   const named = await store.idsByNames(uncovered.map((i) => files[i]!.name));
-  const latest = new Map(uncovered.map((i, n) => [i, named[n]!.filter((x) => x.status !== 'destroyed').at(-1)]));
-  const out: FileStatus[] = [];
+  const latest = new Map<number, Brief>();
+  for (const [n, i] of uncovered.entries()) {
+    const last = named[n]!.filter((x) => x.status !== 'destroyed').at(-1);
+    if (last) latest.set(i, last);
+  }
+  // Each registration named is read once.
+  const records = new Map<string, RegistrationRecord>();
+  for (const id of new Set([...covering.map((c) => c?.[0]?.id), ...[...latest.values()].map((x) => x.id)])) if (id !== undefined) records.set(id, (await store.registration(id))!);
+  const ref = (id: string) => {
+    const r = records.get(id)!;
+    return { id: r.id, time: r.time, receipt: r.receipt };
+  };
+  const out: FileStatus[] = new Array(files.length);
   for (const [i, f] of files.entries()) {
-    const ordered = [...covering[i]!].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-    if (ordered.length) {
-      const first = await record(ordered[0]![0]);
-      out.push({ file: f.name, status: 'registered', registration: { id: first.id, time: first.time, receipt: first.receipt }, others: ordered.length - 1 });
-      continue;
-    }
-    const last = latest.get(i);
-    if (last) {
-      const r = await record(last.id);
-      out.push({ file: f.name, status: 'modified', registration: { id: r.id, time: r.time, receipt: r.receipt } });
-    } else out.push({ file: f.name, status: 'unregistered' });
+    const c = covering[i];
+    const last = c ? undefined : latest.get(i);
+    if (c) out[i] = { file: f.name, status: 'registered', registration: ref(c[0]!.id), others: c.length - 1 };
+    else if (last) out[i] = { file: f.name, status: 'modified', registration: ref(last.id) };
+    else out[i] = { file: f.name, status: 'unregistered' };
   }
   return out;
 }
