@@ -19,7 +19,7 @@
  */
 import { hash, type AnyDigest, type HashAlgorithm } from '../crypto/algorithms.js';
 import type { Receipt, ReceiptEntry } from '../receipt/receipt.js';
-import { branchHash, chainsHash, encodeArchiveTimeStamp, withChains, type ArchiveTimeStamp } from './ers.js';
+import { branchHash, chainsHash, digest, encodeArchiveTimeStamp, withChains, type ArchiveTimeStamp } from './ers.js';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
 
@@ -69,7 +69,7 @@ export function byIndex(entries: readonly ReceiptEntry[]): ReceiptEntry[] {
 
 /** The salt value paired with a file's hash: H(salt). */
 export function saltValue(alg: AnyDigest, salt: string): Uint8Array {
-  return hash(alg, hex(salt));
+  return digest(alg, hex(salt));
 }
 
 /** A receipt's chains of archive timestamps so far, and the files' trees of its renewals over the files. */
