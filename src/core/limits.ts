@@ -59,6 +59,12 @@ export const LIMITS = {
   signatureBytes: 4 * MiB,
   /** Renewals (archive timestamps) in one receipt: one a year for a century. */
   renewals: 100,
+  /**
+   * Bytes hashed to join each file with the chains before a later renewal over the files
+   * (hash-tree renewal: every file has its own sequence of chains): entries × the size of those
+   * chains (real: 100,000 files under two such renewals, ≈ 1 GiB).
+   */
+  rehashChainBytes: 4 * 1024 * MiB,
   /** Revocation entries (OCSP responses, CRLs) in one receipt. */
   revocationEntries: 64,
   /** One OCSP response or CRL (DER), fetched at registration or stored in a receipt. */

@@ -282,4 +282,25 @@ describe('hash-tree renewal (RFC 4998 §5.3) and per-file evidence records', () 
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already re-hashed with SHA512/);
   });
+
+  it('a second hash-tree renewal (SHA-512 → SHA-384, TSA B): each file joins its own chains; verify passes, Bouncy Castle validates a file record of three chains and refuses another file', async () => {
+    const r = await ws.run(['renew', 'proj.tsproof.json', '-a', 'sha384', '--files', 'proj', '--tsa', tsaB.url]);
+    expect(r.status, r.stderr).toBe(0);
+    const rec = receipt();
+    expect(rec.renewals.map((x: { files?: boolean }) => x.files ?? false)).toEqual([false, false, true, false, true]);
+    for (const e of rec.entries) expect(Object.keys(e.renewed).sort()).toEqual(['sha384', 'sha512']);
+    const v = await ws.run(['verify', '--receipt', 'proj.tsproof.json', '--dir', 'proj', '--json']);
+    expect(v.status, v.stdout).toBe(0);
+    const one = await ws.run(['verify', 'proj/sub/c.txt', '--receipt', 'proj.tsproof.json', '--json']);
+    expect(checks(one).find((x) => x.id === 'renewal.files' && x.subject === 'renewal[4]')).toMatchObject({ status: 'pass' });
+    opensslEveryToken(rec.renewals);
+    expect((await ws.run(['export', 'proj.tsproof.json', '--format', 'ers', '--file', 'proj/sub/c.txt', '--out', 'c3.ers'])).status).toBe(0);
+    expect((await ws.run(['export', 'proj.tsproof.json', '--format', 'ers', '--out', 'proj3.ers'])).status).toBe(0);
+    if (!haveJava) return;
+    const c = ersCheck(path.join(ws.work, 'c3.ers'), `file:${path.join(ws.work, 'proj/sub/c.txt')}`, [path.join(ws.work, 'proj/a.txt'), path.join(ws.work, 'proj.p7s')]);
+    expect(c.ok, c.out).toBe(true);
+    expect(c.out).toMatch(/ATS 2\.0 .*CN=Test TSA RSA/);
+    const whole = ersCheck(path.join(ws.work, 'proj3.ers'), path.join(ws.work, 'proj.p7s'), [path.join(ws.work, 'proj/sub/c.txt')]);
+    expect(whole.ok, whole.out).toBe(true);
+  });
 });

@@ -16,22 +16,28 @@
  * and a list of several for H of them sorted (RFC 4998 §4.2, §4.3).
  */
 import { der, octets, parse, seq, Tag, type Node } from '../asn1/der.js';
-import { digestAlgorithmId, digestFromOid, hash, readAlgorithmIdentifier, type AnyDigest } from '../crypto/algorithms.js';
+import { digestAlgorithmId, digestFromOid, readAlgorithmIdentifier, type AnyDigest } from '../crypto/algorithms.js';
 import { t } from '../text.js';
 import { Asn1Error } from '../asn1/der.js';
+import { hash as oneShot } from 'node:crypto';
 
-const cmp = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+const cmp = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b);
+
+/** H(data), one-shot: trees over 100,000s of files compute several hashes per file. */
+export function digest(alg: AnyDigest, data: Uint8Array): Uint8Array {
+  return oneShot(alg, data, 'buffer');
+}
 
 /** H(a ‖ b) with a and b in ascending byte order. */
 export function branchHash(alg: AnyDigest, a: Uint8Array, b: Uint8Array): Uint8Array {
   const [x, y] = cmp(a, b) <= 0 ? [a, b] : [b, a];
-  return hash(alg, Buffer.concat([x, y]));
+  return digest(alg, Buffer.concat([x, y]));
 }
 
 /** The value a partial hash tree stands for: itself when it holds one hash, else H of its hashes sorted. */
 export function nodeHash(alg: AnyDigest, values: readonly Uint8Array[]): Uint8Array {
   if (values.length === 1) return values[0]!;
-  return hash(alg, Buffer.concat([...values].sort(cmp)));
+  return digest(alg, Buffer.concat([...values].sort(cmp)));
 }
 
 /** The root a reduced hash tree leads to (Bouncy Castle's recoverRootHash). */
@@ -129,10 +135,10 @@ export function encodeEvidenceRecord(algorithms: readonly AnyDigest[], chains: r
 
 /** H(DER of an ArchiveTimeStampSequence holding `chains`): ha of RFC 4998 §5.3, as Bouncy Castle hashes the previous chains. */
 export function chainsHash(alg: AnyDigest, chains: readonly (readonly Uint8Array[])[]): Uint8Array {
-  return hash(alg, der.sequence(...chains.map((c) => der.sequence(...c))));
+  return digest(alg, der.sequence(...chains.map((c) => der.sequence(...c))));
 }
 
 /** A data object's hash in the first archive timestamp of a later chain: H(h ‖ ha) (RFC 4998 §5.3); h itself in the first chain. */
 export function withChains(alg: AnyDigest, h: Uint8Array, ha: Uint8Array | undefined): Uint8Array {
-  return ha ? hash(alg, Buffer.concat([h, ha])) : h;
+  return ha ? digest(alg, Buffer.concat([h, ha])) : h;
 }

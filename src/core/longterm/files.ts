@@ -19,7 +19,10 @@
  */
 import { hash, type AnyDigest, type HashAlgorithm } from '../crypto/algorithms.js';
 import type { Receipt, ReceiptEntry } from '../receipt/receipt.js';
-import { branchHash, chainsHash, encodeArchiveTimeStamp, withChains, type ArchiveTimeStamp } from './ers.js';
+import { formatBytes, LIMITS } from '../limits.js';
+import { LimitError } from '../errors.js';
+import { t } from '../text.js';
+import { branchHash, chainsHash, digest, encodeArchiveTimeStamp, withChains, type ArchiveTimeStamp } from './ers.js';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
 
@@ -69,7 +72,7 @@ export function byIndex(entries: readonly ReceiptEntry[]): ReceiptEntry[] {
 
 /** The salt value paired with a file's hash: H(salt). */
 export function saltValue(alg: AnyDigest, salt: string): Uint8Array {
-  return hash(alg, hex(salt));
+  return digest(alg, hex(salt));
 }
 
 /** A receipt's chains of archive timestamps so far, and the files' trees of its renewals over the files. */
@@ -100,6 +103,13 @@ export class RenewalChains {
     if (this.chains.length === 0) return digests.map(hex);
     // Until a chain begins over the files, every file shares the signature's sequence.
     const shared = this.layers.size === 0 ? this.ha(alg) : undefined;
+    if (!shared) {
+      // Else each file hashes its own sequence: bounded work for a hostile receipt (docs/limits.md).
+      const bytes = this.chains.reduce((n, c) => c.ats.reduce((m, a) => m + a.length, n), 0) * digests.length;
+      if (bytes > LIMITS.rehashChainBytes) {
+        throw new LimitError(t`a renewal over the files would hash ${formatBytes(bytes)} to join each of ${digests.length} file(s) with the chains before it, beyond the limit of ${formatBytes(LIMITS.rehashChainBytes)}`);
+      }
+    }
     return digests.map((d, e) => withChains(alg, hex(d), shared ?? chainsHash(alg, this.entryChains(e))));
   }
 

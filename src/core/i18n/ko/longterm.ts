@@ -146,4 +146,5 @@ export const KO_LONGTERM: Readonly<Record<string, string>> = {
   'expected an object of digests by algorithm (sha256, sha384, sha512), lowercase hex': '알고리즘(sha256, sha384, sha512)별 다이제스트(소문자 16진수) 객체여야 합니다',
   '{0} {1} matches (taken by a renewal over the files)': '{0} {1} 일치(파일을 포함한 갱신에서 얻은 값)',
   '{0} of the file is {1}, taken by a renewal over the files as {2}: the content of "{3}" differs': '파일의 {0}은(는) {1}이지만 파일을 포함한 갱신에서 얻은 값은 {2}입니다: "{3}"의 내용이 다릅니다',
+  'a renewal over the files would hash {0} to join each of {1} file(s) with the chains before it, beyond the limit of {2}': '파일을 포함한 갱신이 파일 {1}개 각각을 앞선 체인과 잇기 위해 {0}을(를) 해시해야 하며, 이는 한도 {2}를 넘습니다',
 };
