@@ -411,6 +411,38 @@ cert_end() {
   openssl_time "${e#notAfter=}"
 }
 
+# operator_of <TSA certificate pem>: who runs the TSA, as the timestamp policy counts operators
+# (docs/long-term.md): its subject's O values (whitespace collapsed, ASCII letters compared
+# without case, sorted), else — set later from the anchor — its root. OP_KEY compares, OP_LABEL shows.
+operator_of() {
+  local text line v c lower key='' label='' i j x
+  local -a orgs=()
+  OP_KEY=''; OP_LABEL=''
+  text=$(openssl x509 -in "$1" -noout -subject -nameopt utf8,sep_multiline,sname 2>/dev/null) || return 0
+  while IFS= read -r line; do
+    line=${line#"${line%%[![:space:]]*}"}
+    [[ $line == O=* ]] || continue
+    v=${line#O=}
+    label+="${label:+ + }$v"
+    # ASCII letters without case, whitespace collapsed and trimmed (tsproof also folds Unicode width).
+    lower=${v//$'\t'/ }
+    for c in A:a B:b C:c D:d E:e F:f G:g H:h I:i J:j K:k L:l M:m N:n O:o P:p Q:q R:r S:s T:t U:u V:v W:w X:x Y:y Z:z; do lower=${lower//${c%:*}/${c#*:}}; done
+    while [[ $lower == *'  '* ]]; do lower=${lower//'  '/ }; done
+    lower=${lower# }
+    lower=${lower% }
+    orgs+=("${lower}")
+  done <<< "$text"
+  ((${#orgs[@]})) || return 0
+  for ((i = 1; i < ${#orgs[@]}; i++)); do
+    x=${orgs[i]}; j=$i
+    while ((j > 0)) && [[ ${orgs[j - 1]} > $x ]]; do orgs[j]=${orgs[j - 1]}; j=$((j - 1)); done
+    orgs[j]=$x
+  done
+  for x in "${orgs[@]}"; do key+="${key:++}$x"; done
+  OP_KEY="O=$key"
+  OP_LABEL="O=$label"
+}
+
 # 5. Every embedded timestamp covers that signature value; each TSA certificate is judged at
 # the token's own genTime, against TSA_CA or the pack's anchors for it.
 earliest=''
@@ -437,11 +469,15 @@ for ((k = 1; k <= TSAS; k++)); do
   tsa_fp=$FP
   TSA_FP[k]=$FP
   TSA_T[k]=$t
+  operator_of "$T/tsa-$k.pem"
+  TSA_OP[k]=$OP_KEY
+  TSA_OPL[k]=$OP_LABEL
   from=$(source_of "${TSA_CA:-}" TSA_CA "certs/tsa-$k-ca.pem")
   at=$(both_times "$t" "$ms")
   say "$(m "timestamp $k: the signature existed at $at (openssl ts -verify)" "타임스탬프 $k: 서명이 $at에 존재했습니다 (openssl ts -verify)")"
   describe "$anchor" || fail "$(m "cannot read $(safe "$anchors")" "$(safe "$anchors")을(를) 읽을 수 없습니다")"
   anc=$FACT
+  if [ -z "${TSA_OP[k]}" ]; then TSA_OP[k]="root:$FP"; TSA_OPL[k]="root \"$(safe "$SUBJ")\""; fi
   # TSPROOF_TSA_CERT: the TSA certificate, or the anchor it chains to.
   if ((${#PIN_TSA[@]})); then
     if in_list "$tsa_fp" "${PIN_TSA[@]}" || in_list "$FP" "${PIN_TSA[@]}"; then
@@ -454,6 +490,26 @@ for ((k = 1; k <= TSAS; k++)); do
   tsa_words+=$(m " Timestamp $k by TSA $tsa, trusted through $anc from $from." " 타임스탬프 $k: TSA $tsa, 신뢰 기준 $anc, 출처: $from.")
   if [ -z "$earliest" ] || ((t * 1000 + 10#$ms < ${earliest% *} * 1000 + 10#${earliest#* })); then earliest="$t $ms"; fi
 done
+
+# 5b. The timestamp policy the holder signed in the manifest ("timestampPolicy":{"require":N}):
+# the timestamps signature.p7s carries come from at least N distinct TSA operators. A token
+# removed from the pack (the holder's signature does not cover the tokens) makes this fail.
+re_policy='"timestampPolicy":[{]"require":([0-9]+)[}]'
+rest=${manifest#*\"timestampPolicy\":}
+if [ "$rest" != "$manifest" ]; then
+  [ "${rest#*\"timestampPolicy\":}" = "$rest" ] && [[ $manifest =~ $re_policy ]] || fail "$(m "manifest.json must state one timestamp policy" "manifest.json에는 타임스탬프 정책이 하나만 있어야 합니다")"
+  need=$((10#${BASH_REMATCH[1]}))
+  ops=''
+  nops=0
+  seen=$'\n'
+  for ((k = 1; k <= TSAS; k++)); do
+    if [[ $seen != *$'\n'"${TSA_OP[k]}"$'\n'* ]]; then
+      seen+="${TSA_OP[k]}"$'\n'; nops=$((nops + 1)); ops+="${ops:+; }$(safe "${TSA_OPL[k]}")"
+    fi
+  done
+  ((nops >= need)) || fail "$(m "timestamp policy: the signed manifest requires timestamps from $need distinct TSA operators, but signature.p7s carries $TSAS timestamp(s) from $nops ($ops)" "타임스탬프 정책: 서명된 매니페스트는 서로 다른 TSA 운영자 $need곳의 타임스탬프를 요구하지만, signature.p7s에는 $nops곳($ops)의 타임스탬프 $TSAS개만 있습니다")"
+  say "$(m "timestamp policy: $TSAS timestamp(s) from $nops distinct TSA operator(s) ($ops); the signed manifest requires $need" "타임스탬프 정책: 서로 다른 TSA 운영자 $nops곳($ops)의 타임스탬프 $TSAS개; 서명된 매니페스트가 요구하는 수는 $need곳")"
+fi
 
 # 6. The holder signed the manifest, with a certificate valid at the proven time.
 proven=${earliest% *}
