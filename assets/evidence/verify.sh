@@ -411,6 +411,38 @@ cert_end() {
   openssl_time "${e#notAfter=}"
 }
 
+# operator_of <TSA certificate pem>: who runs the TSA, as the timestamp policy counts operators
+# (docs/long-term.md): its subject's O values (whitespace collapsed, ASCII letters compared
+# without case, sorted), else — set later from the anchor — its root. OP_KEY compares, OP_LABEL shows.
+operator_of() {
+  local text line v c lower key='' label='' i j x
+  local -a orgs=()
+  OP_KEY=''; OP_LABEL=''
+  text=$(openssl x509 -in "$1" -noout -subject -nameopt utf8,sep_multiline,sname 2>/dev/null) || return 0
+  while IFS= read -r line; do
+    line=${line#"${line%%[![:space:]]*}"}
+    [[ $line == O=* ]] || continue
+    v=${line#O=}
+    label+="${label:+ + }$v"
+    # ASCII letters without case, whitespace collapsed and trimmed (tsproof also folds Unicode width).
+    lower=${v//$'\t'/ }
+    for c in A:a B:b C:c D:d E:e F:f G:g H:h I:i J:j K:k L:l M:m N:n O:o P:p Q:q R:r S:s T:t U:u V:v W:w X:x Y:y Z:z; do lower=${lower//${c%:*}/${c#*:}}; done
+    while [[ $lower == *'  '* ]]; do lower=${lower//'  '/ }; done
+    lower=${lower# }
+    lower=${lower% }
+    orgs+=("${lower}")
+  done <<< "$text"
+  ((${#orgs[@]})) || return 0
+  for ((i = 1; i < ${#orgs[@]}; i++)); do
+    x=${orgs[i]}; j=$i
+    while ((j > 0)) && [[ ${orgs[j - 1]} > $x ]]; do orgs[j]=${orgs[j - 1]}; j=$((j - 1)); done
+    orgs[j]=$x
+  done
+  for x in "${orgs[@]}"; do key+="${key:++}$x"; done
+  OP_KEY="O=$key"
+  OP_LABEL="O=$label"
+}
+
 # 5. Every embedded timestamp covers that signature value; each TSA certificate is judged at
 # the token's own genTime, against TSA_CA or the pack's anchors for it.
 earliest=''
@@ -435,11 +467,17 @@ for ((k = 1; k <= TSAS; k++)); do
   if [ -z "$orig_end" ] || ((end > orig_end)); then orig_end=$end; fi
   tsa=$FACT
   tsa_fp=$FP
+  TSA_FP[k]=$FP
+  TSA_T[k]=$t
+  operator_of "$T/tsa-$k.pem"
+  TSA_OP[k]=$OP_KEY
+  TSA_OPL[k]=$OP_LABEL
   from=$(source_of "${TSA_CA:-}" TSA_CA "certs/tsa-$k-ca.pem")
   at=$(both_times "$t" "$ms")
   say "$(m "timestamp $k: the signature existed at $at (openssl ts -verify)" "타임스탬프 $k: 서명이 $at에 존재했습니다 (openssl ts -verify)")"
   describe "$anchor" || fail "$(m "cannot read $(safe "$anchors")" "$(safe "$anchors")을(를) 읽을 수 없습니다")"
   anc=$FACT
+  if [ -z "${TSA_OP[k]}" ]; then TSA_OP[k]="root:$FP"; TSA_OPL[k]="root \"$(safe "$SUBJ")\""; fi
   # TSPROOF_TSA_CERT: the TSA certificate, or the anchor it chains to.
   if ((${#PIN_TSA[@]})); then
     if in_list "$tsa_fp" "${PIN_TSA[@]}" || in_list "$FP" "${PIN_TSA[@]}"; then
@@ -452,6 +490,26 @@ for ((k = 1; k <= TSAS; k++)); do
   tsa_words+=$(m " Timestamp $k by TSA $tsa, trusted through $anc from $from." " 타임스탬프 $k: TSA $tsa, 신뢰 기준 $anc, 출처: $from.")
   if [ -z "$earliest" ] || ((t * 1000 + 10#$ms < ${earliest% *} * 1000 + 10#${earliest#* })); then earliest="$t $ms"; fi
 done
+
+# 5b. The timestamp policy the holder signed in the manifest ("timestampPolicy":{"require":N}):
+# the timestamps signature.p7s carries come from at least N distinct TSA operators. A token
+# removed from the pack (the holder's signature does not cover the tokens) makes this fail.
+re_policy='"timestampPolicy":[{]"require":([0-9]+)[}]'
+rest=${manifest#*\"timestampPolicy\":}
+if [ "$rest" != "$manifest" ]; then
+  [ "${rest#*\"timestampPolicy\":}" = "$rest" ] && [[ $manifest =~ $re_policy ]] || fail "$(m "manifest.json must state one timestamp policy" "manifest.json에는 타임스탬프 정책이 하나만 있어야 합니다")"
+  need=$((10#${BASH_REMATCH[1]}))
+  ops=''
+  nops=0
+  seen=$'\n'
+  for ((k = 1; k <= TSAS; k++)); do
+    if [[ $seen != *$'\n'"${TSA_OP[k]}"$'\n'* ]]; then
+      seen+="${TSA_OP[k]}"$'\n'; nops=$((nops + 1)); ops+="${ops:+; }$(safe "${TSA_OPL[k]}")"
+    fi
+  done
+  ((nops >= need)) || fail "$(m "timestamp policy: the signed manifest requires timestamps from $need distinct TSA operators, but signature.p7s carries $TSAS timestamp(s) from $nops ($ops)" "타임스탬프 정책: 서명된 매니페스트는 서로 다른 TSA 운영자 $need곳의 타임스탬프를 요구하지만, signature.p7s에는 $nops곳($ops)의 타임스탬프 $TSAS개만 있습니다")"
+  say "$(m "timestamp policy: $TSAS timestamp(s) from $nops distinct TSA operator(s) ($ops); the signed manifest requires $need" "타임스탬프 정책: 서로 다른 TSA 운영자 $nops곳($ops)의 타임스탬프 $TSAS개; 서명된 매니페스트가 요구하는 수는 $need곳")"
+fi
 
 # 6. The holder signed the manifest, with a certificate valid at the proven time.
 proven=${earliest% *}
@@ -472,7 +530,7 @@ if [ "$FP" = "$holder_fp" ]; then
   vouch=$(m "self-asserted: its own certificate is the anchor, from $from; no CA vouches for the name" "자기 주장: 자신의 인증서가 신뢰 기준이며 출처는 $from; 이름을 보증하는 인증기관 없음")
 else
   certified=1
-  vouch=$(m "certified by \"$(safe "$holder_issuer")\" through $FACT from $from; revocation not checked" "\"$(safe "$holder_issuer")\"이(가) 인증함, 신뢰 기준 $FACT, 출처: $from; 폐지 여부 확인 안 함")
+  vouch=$(m "certified by \"$(safe "$holder_issuer")\" through $FACT from $from" "\"$(safe "$holder_issuer")\"이(가) 인증함, 신뢰 기준 $FACT, 출처: $from")
 fi
 say "$(m "the holder's signature over manifest.json verifies (openssl cms -verify)" "manifest.json에 대한 보유자의 서명이 검증됩니다 (openssl cms -verify)")"
 say "$(m "holder $holder, $vouch" "보유자 $holder, $vouch")"
@@ -494,7 +552,103 @@ if [ -n "${TSPROOF_HOLDER_ISSUER:-}" ]; then
   say "$(m "pin: the holder certificate is issued by \"$(safe "$holder_issuer")\" (TSPROOF_HOLDER_ISSUER)" "고정값: 보유자 인증서의 발급자가 \"$(safe "$holder_issuer")\"입니다 (TSPROOF_HOLDER_ISSUER)")"
 fi
 
-# 8. Renewals (RFC 4998 archive timestamps, renewals/N.ats): each proves that what the proof rested
+# 8. Revocation data captured at registration (revocation/N.ocsp or N.crl, with N.cert.pem — the
+# certificate it is about — and N.issuer.pem, its issuer): OpenSSL checks that the issuer issued
+# the certificate and signed the OCSP response (or authorised its responder) or the CRL; the status
+# is judged at the time the certificate had to be valid — the proven time for the holder's path,
+# each token's genTime for a TSA's. Only data about the holder certificate, a TSA certificate of
+# this pack, or the CA that issued one of them is judged: anything else is reported and left alone.
+holder_rev=''
+# rev_time <openssl text> <label>: seconds of the "<label>: <time>" line.
+rev_time() {
+  local line re="^[[:space:]]*$2: (.*)$"
+  while IFS= read -r line; do
+    [[ $line =~ $re ]] && { openssl_time "${BASH_REMATCH[1]}"; return; }
+  done <<< "$1"
+  return 1
+}
+for ((n = 1; ; n++)); do
+  if [ -e "$PACK/revocation/$n.ocsp" ]; then kind=ocsp; elif [ -e "$PACK/revocation/$n.crl" ]; then kind=crl; else break; fi
+  data=$PACK/revocation/$n.$kind
+  cert=$PACK/revocation/$n.cert.pem
+  issuer=$PACK/revocation/$n.issuer.pem
+  describe "$issuer" || fail "$(m "revocation $n: cannot read revocation/$n.issuer.pem" "폐지 정보 $n: revocation/$n.issuer.pem을 읽을 수 없습니다")"
+  by=$FACT
+  describe "$cert" || fail "$(m "revocation $n: cannot read revocation/$n.cert.pem" "폐지 정보 $n: revocation/$n.cert.pem을 읽을 수 없습니다")"
+  about=$FACT
+  openssl verify -partial_chain -no_check_time -purpose any -CAfile "$issuer" "$cert" > /dev/null 2>&1 || fail "$(m "revocation $n: revocation/$n.issuer.pem ($by) did not issue $about" "폐지 정보 $n: revocation/$n.issuer.pem($by)이(가) $about을(를) 발급하지 않았습니다")"
+  # Which part of the proof it is about, and so at which time it must not have been revoked.
+  what=''
+  if [ "$FP" = "$holder_fp" ]; then
+    what=$(m "the holder certificate $about" "보유자 인증서 $about"); when=$proven; holder_part=1
+  else
+    holder_part=''
+    for ((k = 1; k <= TSAS; k++)); do
+      if [ "$FP" = "${TSA_FP[k]}" ]; then what=$(m "the certificate of TSA $k, $about" "TSA $k의 인증서 $about"); when=${TSA_T[k]}; break; fi
+    done
+    if [ -z "$what" ] && openssl verify -partial_chain -no_check_time -purpose any -CAfile "$cert" "$T/holder.pem" > /dev/null 2>&1; then
+      what=$(m "the holder's CA $about" "보유자의 인증기관 $about"); when=$proven; holder_part=1
+    fi
+    for ((k = 1; k <= TSAS && ${#what} == 0; k++)); do
+      if openssl verify -partial_chain -no_check_time -purpose any -CAfile "$cert" "$T/tsa-$k.pem" > /dev/null 2>&1; then what=$(m "the CA of TSA $k, $about" "TSA $k의 인증기관 $about"); when=${TSA_T[k]}; fi
+    done
+  fi
+  if [ -z "$what" ]; then
+    printf 'note  %s\n' "$(m "revocation $n is about $about, which verify.sh cannot place on the proof's paths: not judged here" "폐지 정보 $n은(는) $about에 관한 것으로, verify.sh가 증명의 경로에 놓을 수 없어 여기서 판단하지 않습니다")"
+    continue
+  fi
+  at=$(both_times "$when" 0)
+  if [ $kind = ocsp ]; then
+    # The response must be signed by the issuer, or by a responder it authorised (id-kp-OCSPSigning),
+    # and hold a status for exactly this certificate (its CertID: issuer name and key hashes, serial).
+    out=$(openssl ocsp -respin "$data" -issuer "$issuer" -cert "$cert" -CAfile "$issuer" -partial_chain -no_nonce -attime "$when" -validity_period 3153600000 2>"$T/ocsp.err")
+    rc=$?
+    err=$(cat -- "$T/ocsp.err")
+    [[ $err == *"Response verify OK"* ]] || fail "$(m "revocation $n: the OCSP response is not signed by $by or a responder it authorised" "폐지 정보 $n: OCSP 응답이 $by 또는 그가 위임한 응답 서버의 서명이 아닙니다"): $(safe "${err##*$'\n'}")"
+    line=${out%%$'\n'*}
+    status=${line##*: }
+    ((rc == 0)) && [ "$status" = good ] || [ "$status" = revoked ] || [ "$status" = unknown ] || fail "$(m "revocation $n: the OCSP response is not about $about" "폐지 정보 $n: OCSP 응답이 $about에 관한 것이 아닙니다") ($(safe "$line"))"
+    this=$(rev_time "$out" "This Update") || fail "$(m "revocation $n: the OCSP response has no thisUpdate" "폐지 정보 $n: OCSP 응답에 thisUpdate가 없습니다")"
+    revoked_at=''
+    [ "$status" != revoked ] || revoked_at=$(rev_time "$out" "Revocation Time") || fail "$(m "revocation $n: no revocation time" "폐지 정보 $n: 폐지 시각이 없습니다")"
+    source=$(m "OCSP response of $by of $(both_times "$this" 0) (openssl ocsp -respin)" "$by의 OCSP 응답, $(both_times "$this" 0) 기준 (openssl ocsp -respin)")
+  else
+    # The CRL must be issued and signed by the issuer; the certificate revoked if its serial is listed.
+    err=$(openssl crl -inform DER -in "$data" -CAfile "$issuer" -noout 2>&1) || fail "$(m "revocation $n: the CRL is not signed by $by" "폐지 정보 $n: CRL이 $by의 서명이 아닙니다"): $(safe "${err##*$'\n'}")"
+    out=$(openssl crl -inform DER -in "$data" -noout -text 2>/dev/null) || fail "$(m "revocation $n: OpenSSL cannot read the CRL" "폐지 정보 $n: OpenSSL이 CRL을 읽을 수 없습니다")"
+    this=$(rev_time "$out" "Last Update") || fail "$(m "revocation $n: the CRL has no thisUpdate" "폐지 정보 $n: CRL에 thisUpdate가 없습니다")"
+    serial=$(openssl x509 -in "$cert" -noout -serial 2>/dev/null) || fail "$(m "revocation $n: cannot read revocation/$n.cert.pem" "폐지 정보 $n: revocation/$n.cert.pem을 읽을 수 없습니다")"
+    serial=${serial#serial=}
+    status=good
+    revoked_at=''
+    mine=''
+    while IFS= read -r line; do
+      if [[ $line =~ ^[[:space:]]*Serial\ Number:\ ([0-9A-F]+)$ ]]; then
+        if [ "${BASH_REMATCH[1]}" = "$serial" ]; then mine=1; else mine=''; fi
+      elif [ -n "$mine" ] && [[ $line =~ ^[[:space:]]*Revocation\ Date:\ (.*)$ ]]; then
+        status=revoked; revoked_at=$(openssl_time "${BASH_REMATCH[1]}") || fail "$(m "revocation $n: no revocation time" "폐지 정보 $n: 폐지 시각이 없습니다")"; mine=''
+      fi
+    done <<< "$out"
+    source=$(m "CRL of $by of $(both_times "$this" 0) (openssl crl)" "$by의 CRL, $(both_times "$this" 0) 기준 (openssl crl)")
+  fi
+  case $status in
+    revoked)
+      ((revoked_at > when)) || fail "$(m "revocation $n: $what was revoked at $(both_times "$revoked_at" 0), not after $at, when it had to be valid ($source)" "폐지 정보 $n: $what은(는) $(both_times "$revoked_at" 0)에 폐지되어, 유효해야 했던 $at보다 나중이 아닙니다 ($source)")"
+      say "$(m "revocation $n: $what was revoked at $(both_times "$revoked_at" 0), after $at: the proof was made before ($source)" "폐지 정보 $n: $what은(는) $at 이후인 $(both_times "$revoked_at" 0)에 폐지되었습니다: 증명은 그 전에 만들어졌습니다 ($source)")"
+      [ -z "$holder_part" ] || holder_rev=1 ;;
+    good)
+      # Data older than the time it must speak for (2 minutes' tolerance) says nothing about it.
+      if ((this + 120 < when)); then
+        printf 'note  %s\n' "$(m "revocation $n: $source dates from before $at: stale, so revocation is not checked by it" "폐지 정보 $n: $source은(는) $at보다 앞선 것이라 오래된 정보이므로 폐지 여부를 확인하지 못합니다")"
+      else
+        say "$(m "revocation $n: $what was not revoked at $at ($source)" "폐지 정보 $n: $what은(는) $at에 폐지되지 않았습니다 ($source)")"
+        [ -z "$holder_part" ] || holder_rev=1
+      fi ;;
+    *) printf 'note  %s\n' "$(m "revocation $n: the responder does not know $about: revocation not checked by it" "폐지 정보 $n: 응답 서버가 $about을(를) 모릅니다: 폐지 여부를 확인하지 못합니다")" ;;
+  esac
+done
+
+# 9. Renewals (RFC 4998 archive timestamps, renewals/N.ats): each proves that what the proof rested
 # on before it — signature.p7s with its timestamps for the first, the previous renewal's token for
 # each later one — existed unchanged at the renewal's time, so the proof keeps standing after the
 # older TSA certificates expire or their algorithms weaken. The hash of what it covers must be in
@@ -620,6 +774,11 @@ if [ -z "${HOLDER_CA:-}" ] || [ -z "${TSA_CA:-}" ]; then
   printf 'note  %s\n' "$(m "anchors from the pack are the pack writer's choice: compare their fingerprints with ones you obtained yourself, or set HOLDER_CA and TSA_CA" "묶음의 신뢰 기준은 묶음 작성자가 고른 것입니다: 지문을 직접 확보한 값과 비교하거나 HOLDER_CA와 TSA_CA를 지정하십시오")"
 fi
 
+if [ -n "$holder_rev" ]; then
+  vouch+=$(m "; revocation checked (revocation data in the pack)" "; 폐지 여부 확인함 (묶음의 폐지 정보)")
+elif [ -n "$certified" ]; then
+  vouch+=$(m "; revocation not checked" "; 폐지 여부 확인 안 함")
+fi
 at=$(both_times ${earliest% *} ${earliest#* })
 m "VERIFIED: $shown was registered as \"$shown_name\" and existed no later than $at. Holder $holder, $vouch.$tsa_words$renewal_words" \
   "검증됨: $shown은(는) \"$shown_name\"(으)로 등록되었으며 늦어도 $at에 존재했습니다. 보유자 $holder, $vouch.$tsa_words$renewal_words"

@@ -5,12 +5,13 @@
  * on a receipt from which a token was removed (from the receipt and from the signature).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { party } from '../helpers/fixtures.js';
 import { editSignerInfo } from '../helpers/forge.js';
 import { freePort } from '../helpers/revocation-pki.js';
+import { removeToolDirs, runVerifySh } from '../helpers/evidence.js';
 import { bundledTsa, cliWorkspace, importAlice, type CliWorkspace } from '../helpers/setup.js';
 import { buildCertificate, randomSerial } from '../../src/core/pki/build.js';
 import { OID } from '../../src/core/asn1/oids.js';
@@ -51,6 +52,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([tsaA, tsaB, tsaSame].map((t) => t?.close()));
+  removeToolDirs();
 });
 
 async function workspace(config?: unknown): Promise<CliWorkspace> {
@@ -174,4 +176,28 @@ describe('timestamp policy at verification', () => {
     expect(v.status).toBe(0);
     expect(JSON.parse(v.stdout).results[0].checks.some((c: { id: string }) => c.id === 'timestamps.operators')).toBe(false);
   });
+});
+
+describe('timestamp policy in an evidence pack', () => {
+  it('verify.sh counts the distinct operators of the tokens in signature.p7s against the signed policy; a token removed from the pack fails by name', async () => {
+    const ws = await workspace({ timestamps: { require: 2, tsas: [tsaA.url, tsaB.url] } });
+    expect((await ws.run(['register', 'a.txt'])).status).toBe(0);
+    expect((await ws.run(['export', 'a.txt.tsproof.json', '--format', 'evidence', '--out', 'pack'])).status).toBe(0);
+    const pack = path.join(ws.work, 'pack');
+    const ok = runVerifySh(ws.dir, pack, path.join(ws.work, 'a.txt'));
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^ok {4}timestamp policy: 2 timestamp\(s\) from 2 distinct TSA operator\(s\) \(O=(tsproof test|Second Operator); O=(tsproof test|Second Operator)\); the signed manifest requires 2$/m);
+    // The second token taken out of signature.p7s (the holder's signature does not cover it) and its loose files removed.
+    const kept = readFileSync(path.join(pack, 'timestamps', '1.tst'));
+    const cms = editSignerInfo(readFileSync(path.join(pack, 'signature.p7s')), (f) => {
+      f[f.length - 1] = der.implicitConstructed(1, attribute(OID.signatureTimeStampToken, new Uint8Array(kept)));
+    });
+    writeFileSync(path.join(pack, 'signature.p7s'), cms);
+    for (const f of ['timestamps/2.tst', 'timestamps/2.url', 'certs/tsa-2-ca.pem', 'certs/tsa-2-untrusted.pem']) rmSync(path.join(pack, f), { force: true });
+    const cut = runVerifySh(ws.dir, pack, path.join(ws.work, 'a.txt'));
+    expect(cut.status).toBe(1);
+    expect(cut.stderr).toMatch(/^FAIL: timestamp policy: the signed manifest requires timestamps from 2 distinct TSA operators, but signature\.p7s carries 1 timestamp\(s\) from 1 \(O=/m);
+    const ko = runVerifySh(ws.dir, pack, path.join(ws.work, 'a.txt'), { env: { LANG: 'ko_KR.UTF-8' } });
+    expect(ko.stderr).toMatch(/^실패: 타임스탬프 정책: 서명된 매니페스트는 서로 다른 TSA 운영자 2곳의 타임스탬프를 요구하지만/m);
+  }, 240_000);
 });

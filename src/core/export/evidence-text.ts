@@ -98,7 +98,10 @@ verify.sh는 bash, OpenSSL과 POSIX 도구(cat, od, wc, cmp, rm, mktemp; GNU, BS
    — the TSA certifies the signature existed at genTime / 타임스탬프 기관이 서명의 존재 시각을 증명
 5. \`openssl cms -verify -binary -inform DER -in signature.p7s -content manifest.json -CAfile certs/holder-ca.pem -partial_chain -purpose any -attime <genTime> -out /dev/null\`
    — the holder signed the manifest / 보유자가 매니페스트에 서명함
-6. (renewed receipts) for each renewals/N.ats: the hash of signature.p7s (N = 1) or of the previous
+6. (with revocation data) \`openssl ocsp -respin revocation/N.ocsp -issuer revocation/N.issuer.pem -cert revocation/N.cert.pem -CAfile revocation/N.issuer.pem -partial_chain -no_nonce\`
+   or \`openssl crl -inform DER -in revocation/N.crl -CAfile revocation/N.issuer.pem -noout -text\`
+   — the certificate was not revoked at the time it had to be valid / 인증서가 유효해야 했던 시각에 폐지되지 않았음
+7. (renewed receipts) for each renewals/N.ats: the hash of signature.p7s (N = 1) or of the previous
    renewal's token is in its reduced hash tree, which folds to the root its token carries:
    \`openssl ts -verify -digest <root> -token_in -in <token> -CAfile certs/renewal-N-ca.pem -partial_chain -attime <genTime>\`
    — everything before existed unchanged at that time, so the proof outlives the older TSA
@@ -144,6 +147,7 @@ ${f.timestamps.map((t, i) => `\nTimestamp / 타임스탬프 ${i + 1}: ${x(t.url)
 | signature-value.bin | the signature value the timestamps cover (a copy; verify.sh reads it from signature.p7s) / 타임스탬프가 덮는 서명 값 |
 | timestamps/N.tst | the RFC 3161 tokens (copies of those in signature.p7s) / 타임스탬프 토큰 |
 | timestamps/N.url | the TSA each token was asked / 각 토큰을 요청한 TSA |
+| revocation/N.ocsp, revocation/N.crl | revocation data captured at registration (OCSP response or CRL), with N.cert.pem (the certificate it is about), N.issuer.pem and N.url / 등록 시 받은 폐지 정보(OCSP 응답 또는 CRL)와 대상 인증서, 발급자, 출처 |
 | renewals/N.ats, renewals/N.url | (renewed receipts) each renewal's RFC 4998 archive timestamp and the TSA asked / 각 갱신의 RFC 4998 보관 타임스탬프와 요청한 TSA |
 | certs/ | trust anchors and TSA certificates / 신뢰 기준 및 TSA 인증서 |
 | entries.tsv, entries/ | each disclosed file: leaf and inclusion proof / 공개된 파일의 잎 노드와 포함 증명 |

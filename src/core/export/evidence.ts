@@ -11,6 +11,7 @@ import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { Certificate } from '../pki/certificate.js';
 import { anchorsFor } from '../trust.js';
 import { extractPieces } from '../receipt/extract.js';
+import { parseSignedData } from '../cms/signed-data.js';
 import { entryJson } from '../receipt/leaf.js';
 import { inclusionProof, proofSides } from '../receipt/merkle.js';
 import { isFullReceipt, treeOfEntries, type Receipt } from '../receipt/receipt.js';
@@ -66,6 +67,23 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
     if (t.certificates.length) files.push({ path: `certs/tsa-${i + 1}-untrusted.pem`, data: pem(t.certificates) });
   });
 
+  // Revocation data captured at registration: each OCSP response or CRL with the certificate it is
+  // about and that certificate's issuer, so that OpenSSL can check it (openssl ocsp -respin, openssl crl).
+  const held = dedupe([...pieces.holderCertificates, ...pieces.tokens.flatMap((t) => [...tokenCertificates(t.token), ...t.certificates]), ...ctx.anchors, ...(ctx.trust ?? []).map((a) => a.certificate)]);
+  let n = 0;
+  for (const e of receipt.revocation) {
+    const cert = held.find((c) => c.sha256 === e.certificate);
+    const issuer = cert && held.find((c) => c.subject === cert.issuer && !c.equals(cert) && cert.isSignedBy(c));
+    if (!cert || !issuer) continue;
+    n++;
+    files.push(
+      { path: `revocation/${n}.${e.type}`, data: Buffer.from(e.data, 'base64') },
+      { path: `revocation/${n}.cert.pem`, data: pem([cert]) },
+      { path: `revocation/${n}.issuer.pem`, data: pem([issuer]) },
+      { path: `revocation/${n}.url`, data: `${e.source}\n` },
+    );
+  }
+
   // Each renewal (RFC 4998 archive timestamp): the ArchiveTimeStamp as stored, the TSA asked,
   // the anchor our verification ended at (at its own genTime) and the certificates the token lacks.
   const renewals = verification.renewals ?? [];
@@ -104,6 +122,15 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
   };
   files.push({ path: 'verify.sh', data: verifyScript(), executable: true }, { path: 'README.md', data: evidenceReadme(facts) });
   return { verification, files };
+}
+
+/** The certificates a token carries (none when it does not parse: the verification already judged it). */
+function tokenCertificates(token: Uint8Array): Certificate[] {
+  try {
+    return parseSignedData(token, 'TimeStampToken').certificates;
+  } catch {
+    return [];
+  }
 }
 
 function pem(certs: readonly Certificate[]): string {

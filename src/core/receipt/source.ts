@@ -243,6 +243,16 @@ async function receiptFromPack(files: PackFiles, what: string): Promise<{ receip
     certificates.push(...c);
     offeredFor.push(...c.map(() => 'tsa' as const));
   }
+  // Revocation data (revocation/N.ocsp or N.crl, about revocation/N.cert.pem, fetched from N.url).
+  const revocation: Receipt['revocation'] = [];
+  for (let n = 1; n <= LIMITS.revocationEntries; n++) {
+    const type = (await files.read(`revocation/${n}.ocsp`)) ? 'ocsp' : (await files.read(`revocation/${n}.crl`)) ? 'crl' : undefined;
+    if (!type) break;
+    const about = candidates(await files.read(`revocation/${n}.cert.pem`))[0];
+    if (!about) continue;
+    const url = await files.read(`revocation/${n}.url`);
+    revocation.push({ certificate: about.sha256, type, source: url ? Buffer.from(url).toString('utf8').trim() : '', data: toBase64((await files.read(`revocation/${n}.${type}`))!) });
+  }
   const receipt: Receipt = {
     format: RECEIPT_FORMAT,
     version: 1,
@@ -251,7 +261,7 @@ async function receiptFromPack(files: PackFiles, what: string): Promise<{ receip
     signature: toBase64(signature),
     timestamps,
     entries,
-    revocation: [],
+    revocation,
     renewals,
   };
   return { receipt, certificates, offeredFor };
