@@ -1,4 +1,5 @@
 /** .tsproofignore patterns: reading every line, and matching paths with the rules read. */
+import { displaySafe } from '../../dist/core/display.js';
 import { IgnoreRules, PatternError } from '../../dist/core/io/ignore.js';
 import { seeds } from '../lib/corpus.ts';
 import { textInputs } from '../lib/inputs.ts';
@@ -48,7 +49,9 @@ export const target: Target = {
         rules.add(l);
       } catch (err) {
         if (!(err instanceof PatternError)) throw err;
-        if (/[\r\n]/.test(err.message)) throw new Error(`PatternError message is not one line: ${JSON.stringify(err.message)}`);
+        // As the CLI prints it (src/core/io/files.ts wraps it in an InputError): arguments through displaySafe.
+        const shown = err.text.render(undefined, displaySafe);
+        if (/[\r\n]/.test(shown)) throw new Error(`PatternError message is not one line as printed: ${JSON.stringify(shown)}`);
       }
     }
     for (const p of PATHS) {

@@ -23,6 +23,11 @@ export const LIMITS = {
   oidArcBytes: 20,
   /** Characters of a GeneralizedTime or UTCTime (real: ≤ 19; nanoseconds need 25). */
   timeChars: 64,
+  /**
+   * A certificate's SubjectPublicKeyInfo (real: RSA-4096 550 bytes; RSA-16384 about 2.1 KiB). A
+   * larger key (a 70 KB RSA exponent) cost a second of node:crypto's time per certificate read.
+   */
+  publicKeyBytes: 4 * KiB,
 
   // --- RFC 3161 and CMS (src/core/tsp, src/core/cms) ---
   /** A TimeStampToken or TimeStampResp: a TSA's answer, a token file, a token in a receipt (real: ≤ 33 KiB). */

@@ -6,7 +6,7 @@
  * end-to-end tests in test/cli/limits.test.ts.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, ftruncateSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, ftruncateSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +16,12 @@ import { LIMITS, type Limits } from '../../src/core/limits.js';
 import { buildCertificate } from '../../src/core/pki/build.js';
 import { buildPath } from '../../src/core/pki/chain.js';
 import { encodePkiStatusInfo, parseTimeStampReq, parseTimeStampResp } from '../../src/core/tsp/messages.js';
+import { verifyTimestampToken } from '../../src/core/tsp/verify.js';
 import { loadReceiptFile, parseReceiptBytes, parseReceiptChunks } from '../../src/core/receipt/load.js';
 import { serializeReceipt, type Receipt } from '../../src/core/receipt/receipt.js';
 import { register, type Registration } from '../../src/core/register.js';
 import { collectFiles } from '../../src/core/io/files.js';
-import { party } from '../helpers/fixtures.js';
+import { party, ROOT } from '../helpers/fixtures.js';
 import { forgeToken, grantedResponse } from '../helpers/forge.js';
 import { serve } from '../helpers/servers.js';
 import { alice, bundledTsa } from '../helpers/setup.js';
@@ -81,6 +82,19 @@ describe('the DER reader', () => {
     const flat = flattenOctets(parse(nested), 'x');
     expect([...flat.subarray(-3)]).toEqual([1, 2, 3]);
     expect(flat.byteLength).toBe(43);
+  });
+});
+
+describe('certificates', () => {
+  it('refuses a public key over LIMITS.publicKeyBytes before node:crypto reads it (a token whose certificate had a 70 KB RSA exponent cost a second)', () => {
+    // Found by the tsp-token fuzz target (test/fuzz/regressions/tsp-token/rsa-exponent-70kb.bin).
+    const token = readFileSync(path.join(ROOT, 'test', 'fuzz', 'regressions', 'tsp-token', 'rsa-exponent-70kb.bin'));
+    const started = performance.now();
+    expect(() => verifyTimestampToken(token, { imprint: { algorithm: 'sha256', digest: new Uint8Array(32) }, anchors: [], now: new Date('2026-06-02T00:00:00Z') })).toThrow(/subjectPublicKeyInfo: a public key of 70297 bytes is beyond the limit of 4096 bytes/);
+    expect(performance.now() - started).toBeLessThan(500);
+    // An RSA-4096 key (550 bytes) is well within.
+    const rsa4096 = generateKeyPairSync('rsa', { modulusLength: 4096 }).publicKey.export({ type: 'spki', format: 'der' });
+    expect(rsa4096.length).toBeLessThan(LIMITS.publicKeyBytes / 4);
   });
 });
 

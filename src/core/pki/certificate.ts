@@ -11,6 +11,7 @@ import { InputError, LimitError, rethrowLimit } from '../errors.js';
 import { readName, formatName, type NameAttribute } from './name.js';
 import { readGeneralNames, readNameConstraints, type GeneralName, type NameConstraints } from './general-name.js';
 import { t } from '../text.js';
+import { LIMITS } from '../limits.js';
 
 export const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'] as const;
 export type KeyUsage = (typeof KEY_USAGE_BITS)[number];
@@ -108,6 +109,7 @@ export class Certificate {
     const spkiNode = f[i++];
     seq(spkiNode, `${where}.subjectPublicKeyInfo`);
     this.spki = spkiNode!.raw;
+    if (this.spki.length > LIMITS.publicKeyBytes) throw new LimitError(t`${where}.subjectPublicKeyInfo: a public key of ${this.spki.length} bytes is beyond the limit of ${LIMITS.publicKeyBytes} bytes`);
     const exts = new Map<string, Extension>();
     // Optional issuerUniqueID [1], subjectUniqueID [2], extensions [3], in that order; nothing else.
     let lastTag = 0;

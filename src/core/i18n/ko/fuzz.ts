@@ -1,5 +1,7 @@
 /** Korean messages of one capability (see ../ko.ts). */
 export const KO_FUZZ: Readonly<Record<string, string>> = {
+  // Certificates: a public key too large to load.
+  '{0}.subjectPublicKeyInfo: a public key of {1} bytes is beyond the limit of {2} bytes': '{0}.subjectPublicKeyInfo: {1}바이트 공개키는 한도({2}바이트)를 넘습니다',
   // Credentials: passphrases, key-derivation limits, PBES2/RC2, PBMAC1, keys that do not decode.
   '{0} is set but empty, and this passphrase may not be empty: set it, or unset it to be asked': '{0}이(가) 빈 값으로 설정되어 있는데, 이 암호는 비어 있을 수 없습니다: 값을 설정하거나, 설정을 해제해 입력 요청을 받으세요',
   'RC2 needs a key of 1 to 128 bytes': 'RC2에는 1~128바이트 키가 필요합니다',
