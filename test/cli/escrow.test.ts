@@ -233,6 +233,9 @@ describe.skipIf(!HAVE_POPPLER)('escrow certificate (임치증서)', () => {
     for (const s of ['발급자 / Issuer', '인증서 SHA-256 / Certificate SHA-256']) expect(text).toContain(s);
     expect(text).toMatch(/1 \/ \d+쪽 \/ Page 1 of \d+ · \S+/);
     expect(text).toMatch(/[\d.]+ [KM]iB \([\d,]+ 바이트 \/ bytes\)/);
+    // The cipher this deposit was sealed with (the default, --cipher aes-256-cbc), not another.
+    expect(text).toContain('CMS EnvelopedData (RFC 5652), AES-256-CBC, AES-256-GMAC');
+    expect(text).not.toContain('AuthEnvelopedData');
     const en = path.join(dep.dir, 'deposit-cert-en.pdf');
     expect((await dep.run(['escrow', 'certificate', deposit(), '--out', en, '--lang', 'en'])).status).toBe(0);
     expect(pdfText(en)).not.toContain('기술자료 임치증서');

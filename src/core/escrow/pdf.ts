@@ -44,8 +44,8 @@ const T = {
   fail: ['실패', 'FAIL'],
   skip: ['생략', 'skipped'],
   noteDeposit: [
-    '임치물은 위 수신자만 열 수 있도록 암호화되어 있습니다 (CMS AuthEnvelopedData, AES-256-GCM). 이 증서는 임치물과 그 안의 등록 영수증을 요약한 것이며, 임치물 파일의 SHA-256으로 같은 임치물인지 확인할 수 있습니다. 내용 확인은 임치기관이 tsproof escrow verify로 합니다.',
-    'The deposit is encrypted so that only the recipients above can open it (CMS AuthEnvelopedData, AES-256-GCM). This certificate summarises the deposit and the registration receipt it carries; the SHA-256 identifies the deposit file. The escrow agent checks the content with tsproof escrow verify.',
+    '임치물은 위 수신자만 열 수 있도록 암호화되어 있습니다 (위 암호화 항목). 이 증서는 임치물과 그 안의 등록 영수증을 요약한 것이며, 임치물 파일의 SHA-256으로 같은 임치물인지 확인할 수 있습니다. 내용 확인은 임치기관이 tsproof escrow verify로 합니다.',
+    'The deposit is encrypted so that only the recipients above can open it (see Encryption above). This certificate summarises the deposit and the registration receipt it carries; the SHA-256 identifies the deposit file. The escrow agent checks the content with tsproof escrow verify.',
   ],
   noteVerification: [
     '이 확인서는 임치기관이 임치물을 복호화하여 모든 파일을 등록 영수증과 대조한 결과입니다. 확인서 원본(JSON)은 임치기관의 서명과 타임스탬프로 등록되어 있습니다.',
@@ -64,7 +64,17 @@ export interface DepositCertificateInput {
   recipients: readonly RecipientSummary[];
   verification: ReceiptVerification;
   entries: readonly { name: string; size: number; digest: string }[];
+  /** How the content is encrypted: as tsproof writes it (--cipher), or plain EnvelopedData (OpenSSL's). */
+  encryption: DepositEncryption;
 }
+
+export type DepositEncryption = 'aes-256-gcm' | 'aes-256-cbc+gmac' | 'cbc';
+
+const ENCRYPTION: Record<DepositEncryption, string> = {
+  'aes-256-gcm': 'CMS AuthEnvelopedData (RFC 5083), AES-256-GCM',
+  'aes-256-cbc+gmac': 'CMS EnvelopedData (RFC 5652), AES-256-CBC, AES-256-GMAC',
+  cbc: 'CMS EnvelopedData (RFC 5652), CBC',
+};
 
 function holderSection(pdf: Pdf, v: ReceiptVerification, titleKey: 'depositor'): void {
   pdf.heading(pdf.say(titleKey));
@@ -110,7 +120,7 @@ export async function renderDepositCertificate(c: DepositCertificateInput): Prom
   }
   field(say('size'), pdf.size(c.bytes));
   field(say('sha256'), c.sha256);
-  field(say('encryption'), 'CMS AuthEnvelopedData (RFC 5083), AES-256-GCM');
+  field(say('encryption'), ENCRYPTION[c.encryption]);
   if (c.statement?.previous) field(say('previous'), `${c.statement.previous.id} — SHA-256 ${c.statement.previous.sha256}`);
 
   heading(say('registration'));
