@@ -184,6 +184,7 @@ describe('escrow verify (검증임치)', () => {
     const text = pdfText(path.join(agent.work, 'agent-rsa.pdf')).normalize('NFC');
     for (const s of ['검증임치 확인서', 'Escrow Verification Statement', '검증 완료', 'VERIFIED', '김영희', '임치기관 RSA', 'KST', sha256(readFileSync(deposit()))]) expect(text).toContain(s);
     for (const e of receipt.entries) expect(text).toContain(e.digests.sha256);
+    expect(text).toMatch(/Page 1 of \d+ · \S+/);
   });
 });
 
@@ -227,6 +228,14 @@ describe.skipIf(!HAVE_POPPLER)('escrow certificate (임치증서)', () => {
     const text = pdfText(pdf).normalize('NFC');
     for (const s of ['기술자료 임치증서', 'Certificate of Deposit', '임치기관', 'Escrow agent', '임치기관 RSA', '사용기업 P-384', '김영희', 'KST', 'UTC', sha256(readFileSync(deposit()))]) expect(text).toContain(s);
     for (const e of receipt.entries) expect(text).toContain(e.digests.sha256);
+    // The layout every certificate shares (export/pdf-layout.ts): the holder's issuer and certificate, the
+    // page and the deposit's id at the foot of every page, the deposit's size for people beside the bytes.
+    for (const s of ['발급자 / Issuer', '인증서 SHA-256 / Certificate SHA-256']) expect(text).toContain(s);
+    expect(text).toMatch(/1 \/ \d+쪽 \/ Page 1 of \d+ · \S+/);
+    expect(text).toMatch(/[\d.]+ [KM]iB \([\d,]+ 바이트 \/ bytes\)/);
+    // The cipher this deposit was sealed with (the default, --cipher aes-256-cbc), not another.
+    expect(text).toContain('CMS EnvelopedData (RFC 5652), AES-256-CBC, AES-256-GMAC');
+    expect(text).not.toContain('AuthEnvelopedData');
     const en = path.join(dep.dir, 'deposit-cert-en.pdf');
     expect((await dep.run(['escrow', 'certificate', deposit(), '--out', en, '--lang', 'en'])).status).toBe(0);
     expect(pdfText(en)).not.toContain('기술자료 임치증서');

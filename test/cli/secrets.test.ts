@@ -200,6 +200,8 @@ describe('the story', () => {
     ok(await ws.run(['secret', 'report', 'TS-001', '--pdf', 'report.pdf', '--lang', 'both']));
     const text = pdfText(path.join(ws.work, 'report.pdf')).replace(/\s+/g, ' ');
     for (const s of ['도료 배합비', '대외비', '극비', '박민수', '김영희', '최지훈', '협력사 주식회사', '퇴사', v1, v2, 'signature verified', 'paper pledge']) expect(text).toContain(s);
+    // The foot of every page (export/pdf-layout.ts): the page, the secret and the last record of its chain.
+    expect(text).toMatch(/1 \/ \d+쪽 \/ Page 1 of \d+ · TS-001 · #\d+ SHA-256 [0-9a-f]{16}…/);
   });
 
   it('the evidence pack is checked with bash and OpenSSL alone', async () => {

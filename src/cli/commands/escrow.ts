@@ -354,6 +354,7 @@ export async function escrowCertificate(ctx: CliContext, file: string, o: { out:
     depositFile: path.basename(file),
     sha256,
     bytes: d.size,
+    encryption: d.layout.mac ? 'aes-256-gcm' : d.layout.gmac ? 'aes-256-cbc+gmac' : 'cbc',
     ...(j.statement ? { statement: j.statement } : {}),
     recipients: d.recipients,
     verification: j.verification,

@@ -3,7 +3,7 @@
  * (export/pdf-layout.ts): the certificate of deposit (임치증서), from a deposit whose receipt
  * and statement check out, and the agent's verification statement (검증임치 확인서).
  */
-import { kst, openPdf, utc, type CertificateLang, type Pdf } from '../export/pdf-layout.js';
+import { entryLines, holderBlock, kst, openPdf, provenTimeBlock, utc, type CertificateLang, type Pdf } from '../export/pdf-layout.js';
 import { displaySafe } from '../display.js';
 import type { Check } from '../verify/checks.js';
 import type { ReceiptVerification } from '../verify/receipt.js';
@@ -19,7 +19,6 @@ const T = {
   beneficiary: ['수혜기업 (사용권자)', 'Beneficiary (licensee)'],
   recipient: ['수신자', 'Recipient'],
   provenTime: ['증명 시각 (등록)', 'Proven time (of the registration)'],
-  tsa: ['시점확인 기관 (TSA)', 'Timestamp authority (TSA)'],
   deposit: ['임치물', 'Deposit'],
   file: ['파일', 'File'],
   id: ['임치 ID', 'Deposit id'],
@@ -32,7 +31,6 @@ const T = {
   receipt: ['영수증', 'Receipt'],
   root: ['머클 루트', 'Merkle root'],
   files: ['임치 파일', 'Deposited files'],
-  identity: ['신원', 'Identity'],
   verdict: ['결과', 'Result'],
   verified: ['검증 완료: 임치물에는 등록된 파일이 정확히 들어 있습니다', 'VERIFIED: the deposit contains exactly the registered files'],
   verifiedBy: ['검증한 임치기관', 'Verified by the escrow agent'],
@@ -40,18 +38,14 @@ const T = {
   statementFile: ['확인서 원본 (서명·타임스탬프)', 'Statement (signed and timestamped)'],
   checks: ['검증 항목', 'Checks'],
   how: ['독립 확인 방법', 'How to check independently'],
-  bytes: ['바이트', 'bytes'],
   matches: ['일치', 'matches'],
   pass: ['통과', 'pass'],
   warn: ['경고', 'warning'],
   fail: ['실패', 'FAIL'],
   skip: ['생략', 'skipped'],
-  'ca-verified': ['인증기관 확인', 'certified by a trusted CA'],
-  'self-asserted': ['자기 주장 (인증기관 보증 없음)', 'self-asserted (no CA vouches for the name)'],
-  unverified: ['확인되지 않음', 'not verified'],
   noteDeposit: [
-    '임치물은 위 수신자만 열 수 있도록 암호화되어 있습니다 (CMS AuthEnvelopedData, AES-256-GCM). 이 증서는 임치물과 그 안의 등록 영수증을 요약한 것이며, 임치물 파일의 SHA-256으로 같은 임치물인지 확인할 수 있습니다. 내용 확인은 임치기관이 tsproof escrow verify로 합니다.',
-    'The deposit is encrypted so that only the recipients above can open it (CMS AuthEnvelopedData, AES-256-GCM). This certificate summarises the deposit and the registration receipt it carries; the SHA-256 identifies the deposit file. The escrow agent checks the content with tsproof escrow verify.',
+    '임치물은 위 수신자만 열 수 있도록 암호화되어 있습니다 (위 암호화 항목). 이 증서는 임치물과 그 안의 등록 영수증을 요약한 것이며, 임치물 파일의 SHA-256으로 같은 임치물인지 확인할 수 있습니다. 내용 확인은 임치기관이 tsproof escrow verify로 합니다.',
+    'The deposit is encrypted so that only the recipients above can open it (see Encryption above). This certificate summarises the deposit and the registration receipt it carries; the SHA-256 identifies the deposit file. The escrow agent checks the content with tsproof escrow verify.',
   ],
   noteVerification: [
     '이 확인서는 임치기관이 임치물을 복호화하여 모든 파일을 등록 영수증과 대조한 결과입니다. 확인서 원본(JSON)은 임치기관의 서명과 타임스탬프로 등록되어 있습니다.',
@@ -70,41 +64,38 @@ export interface DepositCertificateInput {
   recipients: readonly RecipientSummary[];
   verification: ReceiptVerification;
   entries: readonly { name: string; size: number; digest: string }[];
+  /** How the content is encrypted: as tsproof writes it (--cipher), or plain EnvelopedData (OpenSSL's). */
+  encryption: DepositEncryption;
 }
 
+export type DepositEncryption = 'aes-256-gcm' | 'aes-256-cbc+gmac' | 'cbc';
+
+const ENCRYPTION: Record<DepositEncryption, string> = {
+  'aes-256-gcm': 'CMS AuthEnvelopedData (RFC 5083), AES-256-GCM',
+  'aes-256-cbc+gmac': 'CMS EnvelopedData (RFC 5652), AES-256-CBC, AES-256-GMAC',
+  cbc: 'CMS EnvelopedData (RFC 5652), CBC',
+};
+
 function holderSection(pdf: Pdf, v: ReceiptVerification, titleKey: 'depositor'): void {
-  const { doc, heading, field, say } = pdf;
-  heading(say(titleKey));
-  if (!v.holder) return;
-  doc.text(displaySafe(v.holder.subject));
-  field(say('identity'), `${say(v.holder.identity)} — ${v.holder.chain.map(displaySafe).join(' ← ')}`);
-  doc.fontSize(7).text(`SHA-256 ${v.holder.certificateSha256}`).fontSize(9);
+  pdf.heading(pdf.say(titleKey));
+  if (v.holder) holderBlock(pdf, v.holder);
 }
 
 function timeSection(pdf: Pdf, v: ReceiptVerification): void {
-  const { doc, heading, field, say } = pdf;
-  heading(say('provenTime'));
-  if (v.time) doc.fontSize(11).text(utc(v.time)).text(kst(v.time)).fontSize(9);
-  for (const ts of v.timestamps) field(say('tsa'), `${displaySafe(ts.tsa)} — serial ${ts.serial}`);
+  pdf.heading(pdf.say('provenTime'));
+  provenTimeBlock(pdf, v.time, v.timestamps);
 }
 
 function filesSection(pdf: Pdf, algorithm: string, entries: DepositCertificateInput['entries'], status?: string): void {
-  const { doc, heading, say } = pdf;
-  heading(say('files'));
-  for (const e of entries) {
-    doc.fontSize(9).text(`${displaySafe(e.name)}${status ? `  [${status}]` : ''}`);
-    doc
-      .fontSize(7)
-      .fillColor('#333333')
-      .text(`${e.size} ${say('bytes')} · ${algorithm} ${e.digest}`, { indent: 12 })
-      .fillColor('black');
-  }
+  pdf.heading(pdf.say('files'));
+  entryLines(pdf, entries, algorithm, status);
 }
 
 /** 임치증서: who deposited what, for whom, when it is proven to have existed, and which file the deposit is. */
 export async function renderDepositCertificate(c: DepositCertificateInput): Promise<Buffer> {
   const v = c.verification;
-  const pdf = await openPdf({ table: T, titleKey: 'titleDeposit', lang: c.lang, author: v.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued' });
+  const reference = c.statement?.id ?? v.id;
+  const pdf = await openPdf({ table: T, titleKey: 'titleDeposit', lang: c.lang, author: v.holder?.subject ?? '', issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued', ...(reference ? { reference } : {}) });
   const { doc, heading, field, say, langs } = pdf;
   holderSection(pdf, v, 'depositor');
 
@@ -127,9 +118,9 @@ export async function renderDepositCertificate(c: DepositCertificateInput): Prom
     field(say('id'), c.statement.id);
     field(say('created'), `${utc(c.statement.created)} (${kst(c.statement.created)})`);
   }
-  field(say('size'), `${c.bytes.toLocaleString('en-US')} ${say('bytes')}`);
+  field(say('size'), pdf.size(c.bytes));
   field(say('sha256'), c.sha256);
-  field(say('encryption'), 'CMS AuthEnvelopedData (RFC 5083), AES-256-GCM');
+  field(say('encryption'), ENCRYPTION[c.encryption]);
   if (c.statement?.previous) field(say('previous'), `${c.statement.previous.id} — SHA-256 ${c.statement.previous.sha256}`);
 
   heading(say('registration'));
@@ -168,7 +159,8 @@ export interface VerificationStatementPdfInput {
 /** 검증임치 확인서: the agent's verdict, every file, every check. */
 export async function renderVerificationStatementPdf(c: VerificationStatementPdfInput): Promise<Buffer> {
   const v = c.verification;
-  const pdf = await openPdf({ table: T, titleKey: 'titleVerification', lang: c.lang, author: c.agent.subject, issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued' });
+  const reference = c.statement?.id ?? v.id;
+  const pdf = await openPdf({ table: T, titleKey: 'titleVerification', lang: c.lang, author: c.agent.subject, issuedAt: c.issuedAt, tool: c.tool, issuedKey: 'issued', ...(reference ? { reference } : {}) });
   const { doc, heading, field, say, detail, langs } = pdf;
   heading(say('verdict'));
   doc.fontSize(11).fillColor('#116611').text(say('verified')).fillColor('black').fontSize(9);
@@ -181,7 +173,7 @@ export async function renderVerificationStatementPdf(c: VerificationStatementPdf
   heading(say('deposit'));
   field(say('file'), displaySafe(c.depositFile));
   if (c.statement) field(say('id'), c.statement.id);
-  field(say('size'), `${c.bytes.toLocaleString('en-US')} ${say('bytes')}`);
+  field(say('size'), pdf.size(c.bytes));
   field(say('sha256'), c.sha256);
   if (c.statement?.previous) field(say('previous'), `${c.statement.previous.id} — SHA-256 ${c.statement.previous.sha256}`);
   field(say('statementFile'), `${displaySafe(c.statementFile)} (+ ${displaySafe(c.statementFile)}.tsproof.json)`);

@@ -7,14 +7,16 @@
  * Every string from the receipt, its certificates and tokens (names, subjects, URLs, policies,
  * check details) is set through displaySafe: a PDF shows the same escapes as the terminal.
  */
-import { accuracyText, kst, openPdf, utc, type Bilingual, type CertificateLang, type Pdf } from './pdf-layout.js';
+import { entryLines, holderBlock, openPdf, provenTimeBlock, type Bilingual, type CertificateLang, type Pdf } from './pdf-layout.js';
 import type { HolderInfo } from '../verify/receipt.js';
 import type { TimestampInfo } from '../tsp/verify.js';
 import type { Manifest } from '../receipt/manifest.js';
 import { displaySafe } from '../display.js';
-import { identityPhrase, revocationPhrase, shellQuote } from '../verify/explain.js';
+import { shellQuote } from '../verify/explain.js';
 
 export type { CertificateLang };
+/** The blocks report-pdf.ts shares with this certificate (pdf-layout.ts). */
+export { holderBlock, timestampLine } from './pdf-layout.js';
 
 export interface CertificateEntry {
   name: string;
@@ -39,11 +41,7 @@ export interface CertificateInput {
 const LABELS = {
   titleRegistration: ['원본 등록 증명서', 'Certificate of Registration'],
   holder: ['보유자', 'Holder'],
-  identity: ['신원', 'Identity'],
-  issuer: ['발급자', 'Issuer'],
-  certificate: ['인증서 SHA-256', 'Certificate SHA-256'],
   provenTime: ['증명 시각', 'Proven time'],
-  tsa: ['시점확인 기관 (TSA)', 'Timestamp authority (TSA)'],
   receipt: ['영수증', 'Receipt'],
   root: ['머클 루트', 'Merkle root'],
   files: ['파일', 'Files'],
@@ -54,11 +52,6 @@ const LABELS = {
     '이 증명서는 영수증의 요약입니다. 증거는 영수증 자체이며, 누구나 파일과 영수증만으로 오프라인 검증할 수 있습니다.',
     'This certificate summarises the receipt. The receipt is the evidence; anyone can verify it offline with the file and the receipt.',
   ],
-  accuracy: ['정확도', 'accuracy'],
-  serial: ['일련번호', 'serial'],
-  policy: ['정책', 'policy'],
-  bytes: ['바이트', 'bytes'],
-  issuedBy: ['발급 기관', 'issued by'],
   howOne: ['이 파일만의 영수증 (이 등록의 다른 파일은 공개하지 않음)', "a receipt for this file alone (it discloses none of the registration's other files)"],
 } as const satisfies Bilingual;
 
@@ -68,28 +61,6 @@ function label(p: Pdf, k: keyof typeof LABELS, n?: number): string {
 }
 
 const HOW_TO_VERIFY = ['tsproof verify <file> --receipt <receipt>', 'tsproof export <receipt> --format evidence --out pack && bash pack/verify.sh <file>   (OpenSSL only)'];
-
-/** The holder: subject, issuer, who vouches (and whether revocation was checked), certificate fingerprint. */
-export function holderBlock(p: Pdf, h: HolderInfo): void {
-  p.doc.fontSize(9).text(displaySafe(h.subject));
-  p.field(label(p, 'issuer'), displaySafe(h.issuer));
-  p.field(label(p, 'identity'), p.detail(identityPhrase(h)));
-  p.doc
-    .fontSize(7)
-    .text(`${label(p, 'certificate')} ${h.certificateSha256}`)
-    .fontSize(9);
-}
-
-/** One timestamp: TSA, serial, accuracy, policy; whether the TSA certificate's revocation was checked. */
-export function timestampLine(p: Pdf, ts: TimestampInfo): void {
-  const s = displaySafe;
-  // The CA that issued the TSA's certificate: the next on its path, else the anchor it ends at.
-  const ca = ts.chain[1] ?? ts.anchor?.subject;
-  p.field(
-    label(p, 'tsa'),
-    `${s(ts.tsa)}${ca && ca !== ts.tsa ? ` — ${label(p, 'issuedBy')} ${s(ca)}` : ''} — ${label(p, 'serial')} ${s(ts.serial)}${ts.accuracyMicros ? `, ${label(p, 'accuracy')} ${accuracyText(ts.accuracyMicros)}` : ''}, ${label(p, 'policy')} ${s(ts.policy)}; ${p.detail(revocationPhrase(ts.revocation))}`,
-  );
-}
 
 /**
  * The "how to verify independently" section and the closing note; ends the document. With
@@ -120,8 +91,7 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
   heading(label(p, 'holder'));
   if (v.holder) holderBlock(p, v.holder);
   heading(label(p, 'provenTime'));
-  if (v.time) doc.fontSize(11).text(utc(v.time)).text(kst(v.time)).fontSize(9);
-  for (const t of v.timestamps) timestampLine(p, t);
+  provenTimeBlock(p, v.time, v.timestamps);
   heading(label(p, 'receipt'));
   doc.text(`${s(c.receiptFile)} — ${s(v.id ?? '')}`);
   if (v.manifest)
@@ -130,14 +100,7 @@ export async function renderCertificatePdf(c: CertificateInput): Promise<Buffer>
       .text(`${label(p, 'root')} (${v.manifest.merkle.algorithm}, ${v.manifest.merkle.count}): ${v.manifest.merkle.root}`)
       .fontSize(9);
   heading(label(p, 'files'));
-  for (const e of c.entries) {
-    doc.fontSize(9).text(s(e.name));
-    doc
-      .fontSize(7)
-      .fillColor('#333333')
-      .text(`${p.size(e.size)} · ${e.algorithm} ${s(e.digest)}`, { indent: 12 })
-      .fillColor('black');
-  }
+  entryLines(p, c.entries);
   if (c.omitted > 0) doc.fontSize(8).text(label(p, 'omitted', c.omitted));
   const only = c.entries.length === 1 && c.omitted > 0 ? c.entries[0]! : undefined;
   return finish(p, only ? { receipt: c.receiptFile, file: only.name } : undefined);

@@ -1,14 +1,20 @@
 /**
  * What every tsproof PDF shares (certificates of registration and verification, escrow
- * certificates of deposit and verification statements): A4 pages set in the vendored Noto Sans
- * KR (SIL OFL, embedded as a subset of the glyphs used), a centred title with the issue line,
- * blue section headings, grey-labelled fields, and texts in Korean, English or both.
+ * certificates of deposit and verification statements, secrets reports): A4 pages set in the
+ * vendored Noto Sans KR (SIL OFL, embedded as a subset of the glyphs used), a centred title with
+ * the issue line, blue section headings, grey-labelled fields, "Page i of n" and the reference
+ * (a receipt or record id) at the foot of every page, sizes for people beside exact bytes, texts
+ * in Korean, English or both — and the blocks that say who signed, when it is proven and which
+ * files (holder, timestamps, entries).
  */
 import { fileURLToPath } from 'node:url';
 import { KST_HOURS, wallClock } from '../time.js';
 import { displaySafe } from '../display.js';
 import { humanSize } from '../limits.js';
 import type { Catalog, Text } from '../text.js';
+import type { HolderInfo } from '../verify/receipt.js';
+import type { TimestampInfo } from '../tsp/verify.js';
+import { identityPhrase, revocationPhrase } from '../verify/explain.js';
 
 export type CertificateLang = 'ko' | 'en' | 'both';
 
@@ -100,4 +106,60 @@ export async function openPdf(o: { table: Bilingual; titleKey: string; lang: Cer
       return done;
     },
   };
+}
+
+/** Labels of the shared blocks below. */
+const BLOCKS = {
+  identity: ['신원', 'Identity'],
+  issuer: ['발급자', 'Issuer'],
+  certificate: ['인증서 SHA-256', 'Certificate SHA-256'],
+  tsa: ['시점확인 기관 (TSA)', 'Timestamp authority (TSA)'],
+  accuracy: ['정확도', 'accuracy'],
+  serial: ['일련번호', 'serial'],
+  policy: ['정책', 'policy'],
+  issuedBy: ['발급 기관', 'issued by'],
+} as const satisfies Bilingual;
+
+function label(p: Pdf, k: keyof typeof BLOCKS): string {
+  return p.langs.map((i) => BLOCKS[k][i]!).join(' / ');
+}
+
+/** The holder: subject, issuer, who vouches (and whether revocation was checked), certificate fingerprint. */
+export function holderBlock(p: Pdf, h: HolderInfo): void {
+  p.doc.fontSize(9).text(displaySafe(h.subject));
+  p.field(label(p, 'issuer'), displaySafe(h.issuer));
+  p.field(label(p, 'identity'), p.detail(identityPhrase(h)));
+  p.doc
+    .fontSize(7)
+    .text(`${label(p, 'certificate')} ${h.certificateSha256}`)
+    .fontSize(9);
+}
+
+/** One timestamp: TSA, serial, accuracy, policy; whether the TSA certificate's revocation was checked. */
+export function timestampLine(p: Pdf, ts: TimestampInfo): void {
+  const s = displaySafe;
+  // The CA that issued the TSA's certificate: the next on its path, else the anchor it ends at.
+  const ca = ts.chain[1] ?? ts.anchor?.subject;
+  p.field(
+    label(p, 'tsa'),
+    `${s(ts.tsa)}${ca && ca !== ts.tsa ? ` — ${label(p, 'issuedBy')} ${s(ca)}` : ''} — ${label(p, 'serial')} ${s(ts.serial)}${ts.accuracyMicros ? `, ${label(p, 'accuracy')} ${accuracyText(ts.accuracyMicros)}` : ''}, ${label(p, 'policy')} ${s(ts.policy)}; ${p.detail(revocationPhrase(ts.revocation))}`,
+  );
+}
+
+/** The proven time (UTC and KST), then each timestamp that proves it. */
+export function provenTimeBlock(p: Pdf, time: string | undefined, timestamps: readonly TimestampInfo[]): void {
+  if (time) p.doc.fontSize(11).text(utc(time)).text(kst(time)).fontSize(9);
+  for (const ts of timestamps) timestampLine(p, ts);
+}
+
+/** Files: each name, and below it its size and digest (`algorithm`: of those that do not say; `status`: after each name). */
+export function entryLines(p: Pdf, entries: readonly { name: string; size: number; digest: string; algorithm?: string }[], algorithm = 'sha256', status?: string): void {
+  for (const e of entries) {
+    p.doc.fontSize(9).text(`${displaySafe(e.name)}${status ? `  [${status}]` : ''}`);
+    p.doc
+      .fontSize(7)
+      .fillColor('#333333')
+      .text(`${p.size(e.size)} · ${e.algorithm ?? algorithm} ${displaySafe(e.digest)}`, { indent: 12 })
+      .fillColor('black');
+  }
 }

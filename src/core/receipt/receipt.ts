@@ -109,31 +109,32 @@ export function receiptHeadProblems(v: unknown): Text[] {
   if (typeof v.id !== 'string' || v.id.length === 0) p('id', t`expected a string`);
   if (typeof v.manifest !== 'string' || v.manifest.length === 0) p('manifest', t`expected a base64 string`);
   if (typeof v.signature !== 'string' || v.signature.length === 0) p('signature', t`expected a base64 string`);
-  if (!Array.isArray(v.timestamps)) p('timestamps', t`expected an array`);
-  else
-    v.timestamps.forEach((ts, i) => {
-      const at = `timestamps[${i}]`;
-      if (!isObject(ts)) return void p(at, t`expected an object`);
-      for (const k of Object.keys(ts)) if (!['tsa', 'token', 'certificates'].includes(k)) p(`${at}.${k}`, t`unexpected field`);
-      if (typeof ts.tsa !== 'string' || ts.tsa.length === 0) p(`${at}.tsa`, t`expected a URL string`);
-      if (typeof ts.token !== 'string' || ts.token.length === 0) p(`${at}.token`, t`expected a base64 string`);
-      if (!Array.isArray(ts.certificates) || !ts.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
-    });
+  tokenListProblems(v.timestamps, 'timestamps', 'token', p);
   if (!Array.isArray(v.entries) || v.entries.length === 0) p('entries', t`expected a non-empty array`);
   // Revocation entries are checked one by one as they are read ({@link revocationShapeProblems}).
   if (!Array.isArray(v.revocation)) p('revocation', t`expected an array`);
-  if (!Array.isArray(v.renewals)) p('renewals', t`expected an array`);
-  else
-    v.renewals.forEach((r, i) => {
-      const at = `renewals[${i}]`;
-      if (!isObject(r)) return void p(at, t`expected an object`);
-      for (const k of Object.keys(r)) if (!['tsa', 'archiveTimeStamp', 'certificates', 'files'].includes(k)) p(`${at}.${k}`, t`unexpected field`);
-      if (r.files !== undefined && r.files !== true) p(`${at}.files`, t`expected true`);
-      if (typeof r.tsa !== 'string' || r.tsa.length === 0) p(`${at}.tsa`, t`expected a URL string`);
-      if (typeof r.archiveTimeStamp !== 'string' || r.archiveTimeStamp.length === 0) p(`${at}.archiveTimeStamp`, t`expected a base64 string`);
-      if (!Array.isArray(r.certificates) || !r.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
-    });
+  tokenListProblems(v.renewals, 'renewals', 'archiveTimeStamp', p);
   return problems;
+}
+
+/**
+ * `timestamps` and `renewals`: arrays of { tsa, <token>, certificates } — the token (a
+ * TimeStampToken, or an RFC 4998 ArchiveTimeStamp) and the certificates in base64; a renewal
+ * may also say `files: true` (a hash-tree renewal over the files, docs/receipt-format.md).
+ */
+function tokenListProblems(list: unknown, name: string, token: 'token' | 'archiveTimeStamp', p: (path: string, msg: Text) => void): void {
+  if (!Array.isArray(list)) return p(name, t`expected an array`);
+  list.forEach((x, i) => {
+    const at = `${name}[${i}]`;
+    if (!isObject(x)) return p(at, t`expected an object`);
+    const renewal = token === 'archiveTimeStamp';
+    for (const k of Object.keys(x)) if (k !== 'tsa' && k !== token && k !== 'certificates' && !(renewal && k === 'files')) p(`${at}.${k}`, t`unexpected field`);
+    if (renewal && x.files !== undefined && x.files !== true) p(`${at}.files`, t`expected true`);
+    if (typeof x.tsa !== 'string' || x.tsa.length === 0) p(`${at}.tsa`, t`expected a URL string`);
+    const value = x[token];
+    if (typeof value !== 'string' || value.length === 0) p(`${at}.${token}`, t`expected a base64 string`);
+    if (!Array.isArray(x.certificates) || !x.certificates.every((c) => typeof c === 'string')) p(`${at}.certificates`, t`expected an array of base64 strings`);
+  });
 }
 
 const REVOCATION_FIELDS = new Set(['certificate', 'type', 'source', 'data']);

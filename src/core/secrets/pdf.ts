@@ -3,7 +3,7 @@
  * other tsproof PDFs (export/pdf-layout.ts): the same facts as `secret report`, with every event's
  * proof status. Strings from the records go through displaySafe.
  */
-import { kst, openPdf, utc, type CertificateLang } from '../export/pdf-layout.js';
+import { entryLines, kst, openPdf, utc, type CertificateLang } from '../export/pdf-layout.js';
 import { displaySafe } from '../display.js';
 import type { SecretReport } from './report.js';
 import type { Person } from './model.js';
@@ -79,7 +79,10 @@ const x = displaySafe;
 const who = (p: Person) => x(p.employeeId ? `${p.name} (${p.employeeId})` : p.name);
 
 export async function renderSecretReportPdf(r: SecretReport, o: { lang: CertificateLang; tool: string; issuedAt: Date }): Promise<Buffer> {
-  const pdf = await openPdf({ table: T, titleKey: 'title', lang: o.lang, author: r.secret.custodian ?? r.secret.id, issuedAt: o.issuedAt, tool: o.tool, issuedKey: 'issued' });
+  // At the foot of every page: the secret, and the last record of its chain (which the report covers).
+  const last = r.events.at(-1);
+  const reference = last ? `${r.secret.id} · #${last.seq} SHA-256 ${last.sha256.slice(0, 16)}…` : r.secret.id;
+  const pdf = await openPdf({ table: T, titleKey: 'title', lang: o.lang, author: r.secret.custodian ?? r.secret.id, issuedAt: o.issuedAt, tool: o.tool, issuedKey: 'issued', reference });
   const { doc, say, detail, heading, field, langs } = pdf;
   const when = (iso: string | undefined) => (iso ? (langs.includes(0) ? kst(iso) : utc(iso)) : '—');
   const mark = (ok: boolean) => (ok ? `[${say('ok')}]` : `[${say('bad')}]`);
@@ -107,7 +110,7 @@ export async function renderSecretReportPdf(r: SecretReport, o: { lang: Certific
   for (const v of r.versions) {
     doc.text(`${mark(v.recordOk)} ${x(v.registration)} — ${say('proven')} ${when(v.provenTime)}; ${say('holder')} ${x(v.holder)}; ${say('files')} ${v.files}`);
     doc.text(`${say('root')} ${v.merkleRoot}`, { indent: 12 }).text(`${say('receipt')} ${v.receiptSha256}`, { indent: 12 });
-    for (const e of v.entries.slice(0, 30)) doc.text(`${e.digest}  ${x(e.name)}`, { indent: 12 });
+    entryLines(pdf, v.entries.slice(0, 30));
     if (v.entries.length > 30) doc.text(`… ${v.entries.length - 30}`, { indent: 12 });
   }
 
