@@ -157,6 +157,10 @@ try {
   console.log(
     `   tsproof registry find          ${ms(find.seconds)}  = --version + ${ms(find.seconds - startup.seconds)}, = find on a small registry + ${ms(find.seconds - small.seconds)} (target ≤ 50 ms beyond start-up), ratio ${(find.seconds / startup.seconds).toFixed(2)}`,
   );
+  if (find.cpu !== undefined && startup.cpu !== undefined && small.cpu !== undefined)
+    console.log(
+      `   CPU time: --version ${ms(startup.cpu)}, find on the small registry ${ms(small.cpu)}, find over ${FIND_ENTRIES.toLocaleString('en-US')} entries ${ms(find.cpu)} = --version + ${ms(find.cpu - startup.cpu)} (least of 5 each)`,
+    );
   console.log(
     `\n4. database growth: ${(grown / 1024 ** 2).toFixed(1)} MB for ${FIND_ENTRIES.toLocaleString('en-US')} entries = ${(grown / FIND_ENTRIES).toFixed(0)} bytes per entry, of which names ${(nameBytes / FIND_ENTRIES).toFixed(0)}: ${((grown - nameBytes) / FIND_ENTRIES).toFixed(0)} bytes plus the name (target ≤ 200)`,
   );
