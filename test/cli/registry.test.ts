@@ -185,6 +185,8 @@ describe('log, find, history, status', () => {
     expect(st.stdout).toMatch(/modified {6}p\/c\.txt/);
     expect(st.stdout).toMatch(/unregistered {2}p\/d\.txt/);
     expect(st.stdout).toMatch(new RegExp(`4 file\\(s\\): 1 match ${r1.id.slice(0, 8)}, 1 match ${r2.id.slice(0, 8)}; 1 modified; 1 never registered`));
+    // Each registration named, once, with its proven time and receipt.
+    expect(st.stdout).toContain(`  ${r1.id.slice(0, 8)}  proven ${r1.time}, receipt ${r1.receipt}`);
     const stj = json((await ws.run(['--json', 'status', 'p'])).stdout) as unknown as { ok: boolean; summary: Record<string, unknown> };
     expect(stj.ok).toBe(false);
     expect(stj.summary).toMatchObject({ files: 4, registered: 2, modified: 1, unregistered: 1 });

@@ -37,6 +37,7 @@ export const KO_REGISTRY: Readonly<Record<string, string>> = {
   '  registered    {0}  {1} ({2})': '  등록됨        {0}  {1} ({2})',
   '  modified      {0}  since {1} ({2})': '  변경됨        {0}  {1} 이후 ({2})',
   '  unregistered  {0}': '  미등록        {0}',
+  '  {0}  proven {1}, receipt {2}': '  {0}  증명 시각 {1}, 영수증 {2}',
   '{0} match {1}': '{0}개 {1}와 일치',
   '0 registered': '등록됨 0개',
   '{0} file(s): {1}; {2} modified; {3} never registered': '파일 {0}개: {1}; 변경됨 {2}개; 미등록 {3}개',
