@@ -90,11 +90,14 @@ function whenLine(ts: TimestampInfo): Text {
   return ts.trusted ? t`  when     ${formatTimestamp(ts)}` : t`  when     ${formatTimestamp(ts)} — CLAIMED, NOT PROVEN (the TSA's root is not trusted here)`;
 }
 
-function holderAndTimes(r: { holder?: HolderInfo; timestamps: readonly TimestampInfo[] }): Text[] {
+function holderAndTimes(r: { holder?: HolderInfo; timestamps: readonly TimestampInfo[]; checks?: readonly Check[] }): Text[] {
   const lines: Text[] = [];
   if (r.holder) lines.push(t`  who      ${r.holder.subject} — ${identityPhrase(r.holder)}`);
   for (const ts of r.timestamps) lines.push(whenLine(ts));
   if (r.timestamps.length === 0) lines.push(t`  when     not proven: no valid timestamp`);
+  // A receipt made under a timestamp policy: whether it holds (docs/long-term.md#several-tsas-as-a-policy).
+  const policy = r.checks?.find((c) => c.id === 'timestamps.operators');
+  if (policy) lines.push(policy.ok ? t`  policy   ${policy.detail}` : t`  policy   NOT MET: ${policy.detail}`);
   return lines;
 }
 

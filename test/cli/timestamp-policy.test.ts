@@ -83,6 +83,10 @@ describe('timestamp policy at registration', () => {
     const human = await ws.run(['verify', 'a.txt', '--full']);
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/✔ timestamps\.operators +2 valid timestamp/);
+    const plainOut = await ws.run(['verify', 'a.txt']);
+    expect(plainOut.stdout).toMatch(/^ {2}policy {3}2 valid timestamp\(s\) from 2 distinct TSA operator\(s\)/m);
+    const shown = await ws.run(['show', JSON.parse(r.stdout).receipt, '--json']);
+    expect(JSON.parse(shown.stdout).timestampPolicy).toEqual({ require: 2 });
     expect(human.stdout).toMatch(/when .* TSA "CN=Second TSA, O=Second Operator, C=KR"/);
   });
 
@@ -136,6 +140,19 @@ describe('timestamp policy at registration', () => {
   });
 });
 
+describe('timestamp policy for the other commands that timestamp', () => {
+  it('registry seal keeps the policy of config.json (exit 3 with one operator), --require-operators overrides it', async () => {
+    const ws = await workspace({ tsa: [tsaA.url, tsaSame.url], timestamps: { require: 2 } });
+    expect((await ws.run(['register', 'a.txt', '--require-operators', '1'])).status).toBe(0);
+    const seal = await ws.run(['registry', 'seal', '--json']);
+    expect(seal.status).toBe(3);
+    expect(JSON.parse(seal.stdout).error).toMatchObject({ code: 'TSA_POLICY_UNMET', exitCode: 3 });
+    expect(JSON.parse(seal.stdout).error.message).toMatch(/timestamp policy not met: 1 distinct TSA operator\(s\) answered validly \(2 of 2 TSAs\), 2 required/);
+    const one = await ws.run(['registry', 'seal', '--require-operators', '1']);
+    expect(one.status, one.stderr).toBe(0);
+  });
+});
+
 describe('timestamp policy at verification', () => {
   it('a token removed from the receipt and from the signature: timestamps.operators fails (exit 1), in --json too', async () => {
     const ws = await workspace({ timestamps: { require: 2, tsas: [tsaA.url, tsaB.url] } });
@@ -156,6 +173,7 @@ describe('timestamp policy at verification', () => {
     expect(checks.find((c) => c.id === 'timestamps.operators')!.detail).toMatch(/the signed policy requires valid timestamps from 2 distinct TSA operators, but the receipt holds 1 valid timestamp\(s\) from 1 \(O=/);
     const human = await ws.run(['verify', 'a.txt', '--receipt', file]);
     expect(human.status).toBe(1);
+    expect(human.stdout).toMatch(/^ {2}policy {3}NOT MET: the signed policy requires/m);
     expect(human.stdout + human.stderr).toMatch(/timestamps\.operators|distinct TSA operators/);
     // Removing the policy too breaks the holder's signature over the manifest.
     const { timestampPolicy: _, ...rest } = manifestOf(receipt);

@@ -123,7 +123,7 @@ export async function showCommand(ctx: CliContext, receiptFile: string, o: { tru
     reason: v.reason,
     source: { kind: loaded.kind, sha256: loaded.sha256 },
     ...(failed.length ? { failed: failed.map((c) => ({ id: c.id, detail: c.detail, ...(c.subject ? { subject: c.subject } : {}), ...(c.cause ? { cause: c.cause } : {}) })) } : {}),
-    ...(m ? { created: m.created, algorithms: m.algorithms, merkle: m.merkle, tsas: m.tsas } : {}),
+    ...(m ? { created: m.created, algorithms: m.algorithms, merkle: m.merkle, tsas: m.tsas, ...(m.timestampPolicy ? { timestampPolicy: m.timestampPolicy } : {}) } : {}),
     ...(v.time ? { provenTime: v.time } : {}),
     ...(v.claimedTime ? { claimedTime: v.claimedTime } : {}),
     ...(v.holder ? { holder: v.holder } : {}),

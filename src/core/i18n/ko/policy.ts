@@ -18,4 +18,6 @@ export const KO_POLICY: Readonly<Record<string, string>> = {
   '{0} valid timestamp(s) from {1} distinct TSA operator(s) ({2}); the signed policy requires {3}': '서로 다른 TSA 운영자 {1}곳({2})의 유효한 타임스탬프 {0}개; 서명된 정책이 요구하는 수는 {3}곳입니다',
   'the signed policy requires valid timestamps from {0} distinct TSA operators, but the receipt holds {1} valid timestamp(s) from {2} ({3})':
     '서명된 정책은 서로 다른 TSA 운영자 {0}곳의 유효한 타임스탬프를 요구하지만, 영수증에는 {2}곳({3})의 유효한 타임스탬프 {1}개만 있습니다',
+  '  policy   {0}': '  정책     {0}',
+  '  policy   NOT MET: {0}': '  정책     충족 안 됨: {0}',
 };
