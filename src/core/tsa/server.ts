@@ -108,6 +108,14 @@ export function createTsaServer(authority: LocalTimestampAuthority, o: TsaServer
     socket.destroy();
   });
 
+  // `Expect: 100-continue`: Node writes its `100 Continue` on the socket at once, which, while an
+  // earlier pipelined request's answer is still queued, lands inside that answer. It is sent only
+  // when nothing else is owed on the connection; otherwise the body is simply read (RFC 9110 §10.1.1).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (!closing.has(req.socket) && !unanswered.get(req.socket)?.size) res.writeContinue();
+    handle(req, res);
+  });
+
   // Abuse shows up in the log as one summary line per interval, not one line per socket.
   let logged = JSON.stringify(guard.counters);
   const summary = setInterval(() => {
