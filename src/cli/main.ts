@@ -172,39 +172,44 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .requiredOption('--lifetime-ms <ms>')
     .action(run(async (o: { identity: string; certificate: string; lifetimeMs: string }) => (await commands.agent()).agentServe(ctx, o)));
 
-  program
-    .command('hash <paths...>')
-    .description(d(t`fingerprint files, folders and globs (output works with sha256sum -c)`))
-    .option('-a, --algorithm <alg>', d(t`sha256, sha384 or sha512`), 'sha256')
-    .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
-    .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
-    .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
-    .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
-    .action(run(async (paths: string[], o: Parameters<typeof hashCommand>[2]) => (await commands.hash()).hashCommand(ctx, paths, o)));
+  // The options of every command that walks folders (docs/files.md): hash, register, status, escrow deposit.
+  const walk = (cmd: Command) =>
+    cmd
+      .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
+      .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
+      .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
+      .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`));
 
-  program
-    .command('register <paths...>')
-    .description(d(t`hash files, sign the manifest, timestamp the signature, write a receipt`))
-    .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
-    .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
-    .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
-    .option('--require-operators <n>', d(t`timestamp policy: succeed only with valid timestamps from at least n distinct TSA operators, and sign the policy into the receipt (default: config.json's timestamps.require)`))
-    .option('--require-revocation', d(t`fail (exit 3) when no OCSP response or CRL can be fetched for a certificate of the proof (default: note it and go on)`))
-    .addOption(trust)
-    .option('--out <path>', d(t`where the receipt goes: a name ending in .json is the file, anything else a folder (default: the current folder)`))
-    .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
-    .option('-a, --algorithm <alg>', d(t`digest algorithm(s) to record (repeatable; default sha256)`), collect, [])
-    .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30')
-    .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
-    .option('--changed-only', d(t`leave out files whose content this identity already registered (per the local registry)`))
-    .option('--title <text>', d(t`a title for the registration (signed in the manifest)`))
-    .option('--project <name>', d(t`the project it belongs to (signed in the manifest; log --project finds it)`))
-    .option('--tag <k=v>', d(t`a tag (repeatable; signed in the manifest; log --tag finds it)`), collect, [])
-    .option('--classification <level>', d(t`a classification level, e.g. 대외비 or confidential (signed in the manifest)`))
-    .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
-    .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
-    .option('--dry-run', d(t`list what would be registered, and what is left out and why; register nothing`))
-    .option('--redact-names', d(t`push only hashes of the file names to the organisation registry (registry.url), not the names`))
+  walk(program.command('hash <paths...>').description(d(t`fingerprint files, folders and globs (output works with sha256sum -c)`)).option('-a, --algorithm <alg>', d(t`sha256, sha384 or sha512`), 'sha256')).action(
+    run(async (paths: string[], o: Parameters<typeof hashCommand>[2]) => (await commands.hash()).hashCommand(ctx, paths, o)),
+  );
+
+  // The TSA options of every command that asks for timestamps (register, escrow deposit and verify, secret records, registry seal).
+  const tsaOptions = (c: Command) =>
+    c
+      .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
+      .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
+      .option('--require-operators <n>', d(t`timestamp policy: succeed only with valid timestamps from at least n distinct TSA operators, and sign the policy into the receipt (default: config.json's timestamps.require)`))
+      .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30');
+  walk(
+    tsaOptions(
+      program
+        .command('register <paths...>')
+        .description(d(t`hash files, sign the manifest, timestamp the signature, write a receipt`))
+        .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
+        .option('--require-revocation', d(t`fail (exit 3) when no OCSP response or CRL can be fetched for a certificate of the proof (default: note it and go on)`))
+        .addOption(trust)
+        .option('--out <path>', d(t`where the receipt goes: a name ending in .json is the file, anything else a folder (default: the current folder)`))
+        .option('-a, --algorithm <alg>', d(t`digest algorithm(s) to record (repeatable; default sha256)`), collect, [])
+        .option('--changed-only', d(t`leave out files whose content this identity already registered (per the local registry)`))
+        .option('--title <text>', d(t`a title for the registration (signed in the manifest)`))
+        .option('--project <name>', d(t`the project it belongs to (signed in the manifest; log --project finds it)`))
+        .option('--tag <k=v>', d(t`a tag (repeatable; signed in the manifest; log --tag finds it)`), collect, [])
+        .option('--classification <level>', d(t`a classification level, e.g. 대외비 or confidential (signed in the manifest)`))
+        .option('--dry-run', d(t`list what would be registered, and what is left out and why; register nothing`))
+        .option('--redact-names', d(t`push only hashes of the file names to the organisation registry (registry.url), not the names`)),
+    ),
+  )
     .addOption(passphraseFile)
     .action(run(async (paths: string[], o: Parameters<typeof registerCommand>[2]) => (await commands.register()).registerCommand(ctx, paths, o)));
 
@@ -338,24 +343,19 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .action(run(async (o: Parameters<typeof tsaServe>[1]) => (await commands.tsa()).tsaServe(ctx, o)));
 
   const escrow = program.command('escrow').description(d(t`technology escrow (기술자료 임치): encrypted deposits of registered files for an escrow agent and beneficiaries`));
-  const tsaOptions = (c: Command) =>
-    c
-      .option('--tsa <url|name>', d(t`TSA URL or a name from \`tsproof tsa list\` (repeatable: one timestamp each; default from $TSPROOF_HOME/config.json)`), collect, [])
-      .option('--min-timestamps <n>', d(t`with several TSAs: succeed when at least n answered validly (default: all)`))
-      .option('--require-operators <n>', d(t`timestamp policy: succeed only with valid timestamps from at least n distinct TSA operators, and sign the policy into the receipt (default: config.json's timestamps.require)`))
-      .option('--timeout <seconds>', d(t`per-request TSA timeout`), '30');
   tsaOptions(
-    escrow
-      .command('deposit <paths...>')
-      .description(d(t`register files and seal them into one deposit encrypted for the escrow agent (first --to) and beneficiaries (CMS, streamed)`))
-      .option('--to <pem>', d(t`a recipient certificate (RSA, EC P-256 or P-384); the first is the escrow agent, the others beneficiaries (repeatable)`), collect, [])
-      .requiredOption('--out <file>', d(t`the deposit file to write (its receipt goes beside it: <file>.tsproof.json)`))
-      .option('--previous <deposit>', d(t`the deposit this one updates (갱신): the new one names it, so the versions form a chain`))
-      .option('--cipher <cipher>', d(t`aes-256-cbc (EnvelopedData with an AES-256-GMAC; every OpenSSL opens it) or aes-256-gcm (AuthEnvelopedData; needs a reader that follows RFC 5083)`), 'aes-256-cbc')
-      .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
-      .addOption(trust)
-      .option('-a, --algorithm <alg>', d(t`digest algorithm(s) to record (repeatable; default sha256)`), collect, [])
-      .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, []),
+    walk(
+      escrow
+        .command('deposit <paths...>')
+        .description(d(t`register files and seal them into one deposit encrypted for the escrow agent (first --to) and beneficiaries (CMS, streamed)`))
+        .option('--to <pem>', d(t`a recipient certificate (RSA, EC P-256 or P-384); the first is the escrow agent, the others beneficiaries (repeatable)`), collect, [])
+        .requiredOption('--out <file>', d(t`the deposit file to write (its receipt goes beside it: <file>.tsproof.json)`))
+        .option('--previous <deposit>', d(t`the deposit this one updates (갱신): the new one names it, so the versions form a chain`))
+        .option('--cipher <cipher>', d(t`aes-256-cbc (EnvelopedData with an AES-256-GMAC; every OpenSSL opens it) or aes-256-gcm (AuthEnvelopedData; needs a reader that follows RFC 5083)`), 'aes-256-cbc')
+        .option('--identity <name>', d(t`identity to sign with (default: the default identity)`))
+        .addOption(trust)
+        .option('-a, --algorithm <alg>', d(t`digest algorithm(s) to record (repeatable; default sha256)`), collect, []),
+    ),
   )
     .addOption(passphraseFile)
     .action(run(async (paths: string[], o: Parameters<typeof escrowDeposit>[2]) => (await commands.escrow()).escrowDeposit(ctx, paths, o)));
@@ -419,13 +419,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         }),
       );
   listOptions(program.command('log').description(d(t`registrations on record, oldest first (same as registry list)`)));
-  program
-    .command('status [paths...]')
+  walk(program.command('status [paths...]'))
     .description(d(t`for every file: registered (earliest proven time), modified since registered, or never registered; exit 1 unless all are registered`))
-    .option('--exclude <pattern>', d(t`leave out matching paths inside folders (repeatable; gitignore syntax, like .tsproofignore)`), collect, [])
-    .option('-C, --base <dir>', d(t`take the paths from this folder and name files relative to it (default: docs/files.md#names)`))
-    .option('--include-vcs', d(t`keep version-control folders (.git, .hg, .svn), left out by default`))
-    .option('--gitignore', d(t`also leave out what the tree's .gitignore files ignore`))
     .option('--expiring', d(t`instead: which proofs (the receipts given, else the registry's) need renewal and why; exit 1 when one is due`))
     .option('--within <duration>', d(t`with --expiring: the window, e.g. 365d, 12w, 2y`), '365d')
     .addOption(trust)

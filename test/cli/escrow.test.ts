@@ -107,6 +107,33 @@ describe('escrow deposit', () => {
     }
     expect(statSync(path.join(dir, 'x', 'proj/build.sh')).mode & 0o111).not.toBe(0);
   });
+
+  it('takes folders as register and hash do: -C/--base, .tsproofignore, version control left out (--include-vcs), --gitignore', async () => {
+    const tree = path.join(dep.work, 'tree', 'app');
+    for (const [n, b] of [
+      ['src/main.c', 'int main;'],
+      ['src/main.o', 'object'],
+      ['notes.tmp', 'scratch'],
+      ['build/out.bin', 'built'],
+      ['.git/HEAD', 'ref: refs/heads/main'],
+      ['.tsproofignore', '*.tmp\n'],
+      ['.gitignore', 'build/\n*.o\n'],
+    ] as const) {
+      mkdirSync(path.dirname(path.join(tree, n)), { recursive: true });
+      writeFileSync(path.join(tree, n), b);
+    }
+    const names = async (out: string, ...args: string[]) => {
+      const res = await dep.run(['escrow', 'deposit', '-C', 'tree', 'app', '--to', r.rsa.certPem, '--out', out, '--tsa', tsa.url, '--json', ...args]);
+      expect(res.status, res.stderr).toBe(0);
+      return { names: (JSON.parse(res.stdout).files as { file: string }[]).map((f) => f.file).sort(), stderr: res.stderr };
+    };
+    // Named relative to -C tree; .tsproofignore read (and itself left out); .git left out with the same note as register's.
+    const plain = await names('walk-1.p7m');
+    expect(plain.names).toEqual(['app/.gitignore', 'app/build/out.bin', 'app/src/main.c', 'app/src/main.o']);
+    expect(plain.stderr).toContain('left out version control: app/.git/ (--include-vcs keeps it)');
+    expect((await names('walk-2.p7m', '--gitignore')).names).toEqual(['app/.gitignore', 'app/src/main.c']);
+    expect((await names('walk-3.p7m', '--include-vcs', '--exclude', 'build/')).names).toEqual(['app/.git/HEAD', 'app/.gitignore', 'app/src/main.c', 'app/src/main.o']);
+  });
 });
 
 describe('docs/escrow.md, "Opening a deposit with OpenSSL alone"', () => {

@@ -421,7 +421,7 @@ describe('identities and config.json', () => {
     expect(JSON.parse(reg.stdout).holder.subject).toBe('CN=Other Person');
     expectOneLineError(await ws.run(['identity', 'default', 'nobody']), 2, /no identity named "nobody"/);
     writeFileSync(path.join(ws.home, 'config.json'), JSON.stringify({ defaultIdentiy: 'other', tsa: [tsa.url] }));
-    expectOneLineError(await ws.run(['register', 'a.txt']), 2, /config\.json: defaultIdentiy: unknown key \(known: tsa, defaultIdentity, acceptedPolicies, pins, registry, deprecations, secrets\)/);
+    expectOneLineError(await ws.run(['register', 'a.txt']), 2, /config\.json: defaultIdentiy: unknown key \(known: tsa, timestamps, defaultIdentity, acceptedPolicies, pins, registry, deprecations, secrets\)/);
   });
 });
 

@@ -7,7 +7,7 @@
  * suite's thousands of processes do not fill the disk. The result, <folder>/processes.json,
  * is what scripts/coverage.js maps back to src/ (through dist/'s source maps).
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mergeProcessCovs, type ProcessCov } from '@bcoe/v8-coverage';
@@ -25,7 +25,7 @@ export default function setup(): (() => void) | undefined {
   let files = 0;
   const gather = (all: boolean) => {
     for (const name of readdirSync(dir)) {
-      if (!/^coverage-.*\.json$/.test(name)) continue;
+      if (!/^coverage-.*\.json$/.test(name)) continue; // processes.json, and its .tmp
       const file = path.join(dir, name);
       // A process may still be writing a file that has just appeared.
       if (!all && Date.now() - statSync(file).mtimeMs < 5_000) continue;
@@ -44,10 +44,20 @@ export default function setup(): (() => void) | undefined {
       rmSync(file, { force: true });
     }
   };
-  const timer = setInterval(() => gather(false), 15_000);
+  // Written after every gathering, so that a run cut short still leaves what its processes ran.
+  const save = () => {
+    const out = path.join(dir, 'processes.json');
+    writeFileSync(`${out}.tmp`, JSON.stringify({ processes: files, ...merged }));
+    renameSync(`${out}.tmp`, out);
+  };
+  const timer = setInterval(() => {
+    const before = files;
+    gather(false);
+    if (files !== before) save();
+  }, 15_000);
   return () => {
     clearInterval(timer);
     gather(true);
-    writeFileSync(path.join(dir, 'processes.json'), JSON.stringify({ processes: files, ...merged }));
+    save();
   };
 }

@@ -22,7 +22,7 @@ import { loadReceipt } from '../../core/verify/files.js';
 import type { FileResult } from '../../core/escrow/archive.js';
 import type { ContentCipherName } from '../../core/escrow/seal-stream.js';
 import type { Receipt } from '../../core/receipt/receipt.js';
-import { certificateLang, newOutput, unlockIdentity, verifySettings } from '../common.js';
+import { certificateLang, newOutput, noteVcs, unlockIdentity, verifySettings, walkOptions, type WalkFlags } from '../common.js';
 import { ExitCode } from '../exit.js';
 import { note, out, paint, printJson, VERSION, warn } from '../output.js';
 import { formatTime, formatTimestamp, renderChecks, summarize } from '../render.js';
@@ -63,7 +63,7 @@ async function previousLink(ctx: CliContext, file: string, holderSha256: string)
   return { id: statement.id, sha256: (await hashFile(abs, ['sha256'], file)).digests.sha256! };
 }
 
-export async function escrowDeposit(ctx: CliContext, inputs: string[], o: RegisterFlags & { to: string[]; out: string; previous?: string; exclude?: string[]; cipher: string }): Promise<number> {
+export async function escrowDeposit(ctx: CliContext, inputs: string[], o: RegisterFlags & WalkFlags & { to: string[]; out: string; previous?: string; cipher: string }): Promise<number> {
   if (o.cipher !== 'aes-256-cbc' && o.cipher !== 'aes-256-gcm') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--cipher ${o.cipher}: expected aes-256-cbc or aes-256-gcm` });
   const cipher: ContentCipherName = o.cipher;
   if (o.to.length === 0) throw new InputError({ code: 'BAD_ARGUMENT', message: t`give the escrow agent's certificate with --to <pem> (and --to for each beneficiary)` });
@@ -75,8 +75,9 @@ export async function escrowDeposit(ctx: CliContext, inputs: string[], o: Regist
   const previous = o.previous ? await previousLink(ctx, o.previous, common.identity.chain[0]!.sha256) : undefined;
   let progress: ProgressHandle | undefined;
   try {
-    const { files, skipped } = await collectFiles(inputs, ctx.cwd, { exclude: o.exclude ?? [] });
+    const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
     for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
+    noteVcs(ctx, excluded);
     progress = await hashingProgress(ctx, files.length);
     const d = await deposit({ ...common, files, progress: progress.attach, recipients, out: dest, cipher, ...(previous ? { previous } : {}) });
     progress.stop();
