@@ -89,9 +89,10 @@ describe('certificates', () => {
   it('refuses a public key over LIMITS.publicKeyBytes before node:crypto reads it (a token whose certificate had a 70 KB RSA exponent cost a second)', () => {
     // Found by the tsp-token fuzz target (test/fuzz/regressions/tsp-token/rsa-exponent-70kb.bin).
     const token = readFileSync(path.join(ROOT, 'test', 'fuzz', 'regressions', 'tsp-token', 'rsa-exponent-70kb.bin'));
-    const started = performance.now();
-    expect(() => verifyTimestampToken(token, { imprint: { algorithm: 'sha256', digest: new Uint8Array(32) }, anchors: [], now: new Date('2026-06-02T00:00:00Z') })).toThrow(/subjectPublicKeyInfo: a public key of 70297 bytes is beyond the limit of 4096 bytes/);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(() => verifyTimestampToken(token, { imprint: { algorithm: 'sha256', digest: new Uint8Array(32) }, anchors: [], now: new Date('2026-06-02T00:00:00Z') })).toThrow(
+      /subjectPublicKeyInfo: a public key of 70297 bytes is beyond the limit of 4096 bytes/,
+    );
+    // The error names the limit, so node:crypto never saw the key (the second it cost is bench material, not a test's).
     // An RSA-4096 key (550 bytes) is well within.
     const rsa4096 = generateKeyPairSync('rsa', { modulusLength: 4096 }).publicKey.export({ type: 'spki', format: 'der' });
     expect(rsa4096.length).toBeLessThan(LIMITS.publicKeyBytes / 4);
