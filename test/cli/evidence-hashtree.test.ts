@@ -43,6 +43,12 @@ beforeAll(async () => {
     // proj: a timestamp renewal, then a hash-tree renewal to SHA-512 (a new chain, §5.3).
     ['renew', 'proj.tsproof.json', '--tsa', tsaB.url],
     ['renew', 'proj.tsproof.json', '-a', 'sha512', '--files', 'proj', '--tsa', tsaA.url],
+    // multi: two hash-tree renewals — three chains (1, 2–3, 4), three algorithms.
+    ['register', 'proj', '--out', 'multi.tsproof.json', '--tsa', tsaA.url],
+    ['renew', 'multi.tsproof.json', '--tsa', tsaB.url],
+    ['renew', 'multi.tsproof.json', '-a', 'sha512', '--files', 'proj', '--tsa', tsaA.url],
+    ['renew', 'multi.tsproof.json', '--tsa', tsaB.url],
+    ['renew', 'multi.tsproof.json', '-a', 'sha384', '--files', 'proj', '--tsa', tsaA.url],
     // lone.txt: its first renewal is over its files (it begins the one chain), then a timestamp renewal.
     ['renew', 'lone.txt.tsproof.json', '-a', 'sha512', '--files', '.', '--tsa', tsaA.url],
     ['renew', 'lone.txt.tsproof.json', '--tsa', tsaB.url],
@@ -122,6 +128,22 @@ describe('an evidence pack of a receipt renewed over its files', () => {
     const u = runVerifySh(ws.dir, unmarked, path.join(ws.work, 'proj/a.txt'));
     expect(u.status).toBe(1);
     expect(u.stderr).toMatch(/FAIL: renewal 2: digest algorithm sha512 differs from the chain's sha256/);
+  }, 240_000);
+
+  it('two hash-tree renewals: verify.sh hashes every chain before each (ha over chains 1 and 2–3) and follows three algorithms', async () => {
+    expect(receipt('multi.tsproof.json').renewals.map((x: { files?: boolean }) => x.files ?? false)).toEqual([false, true, false, true]);
+    const x = await ws.run(['export', 'multi.tsproof.json', '--format', 'evidence', '--out', 'multi.pack']);
+    expect(x.status, x.stderr).toBe(0);
+    const r = runVerifySh(ws.dir, path.join(ws.work, 'multi.pack'), path.join(ws.work, 'proj/sub/b.txt'));
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ok {4}renewal 1: signature\.p7s \(with its timestamps\) existed unchanged at .*: its sha256 hash/);
+    expect(r.stdout).toMatch(/ok {4}renewal 2: signature\.p7s and renewals 1–1 \(hash-tree renewal, RFC 4998 §5\.3\) existed unchanged at .*: the sha512 hash H\(H\(signature\.p7s\) ‖ ha\)/);
+    expect(r.stdout).toMatch(/ok {4}renewal 3: the token of renewal 2 existed unchanged at .*: its sha512 hash/);
+    expect(r.stdout).toMatch(/ok {4}renewal 4: signature\.p7s and renewals 1–3 \(hash-tree renewal, RFC 4998 §5\.3\) existed unchanged at .*: the sha384 hash H\(H\(signature\.p7s\) ‖ ha\).*; a new sha384 chain begins here/);
+    expect(r.stdout).toMatch(/ok {4}the proof rests on renewal 4, /);
+    expect(r.stdout).toMatch(/VERIFIED: .* Renewal 4 at /);
+    const v = await ws.run(['verify', 'proj/sub/b.txt', '--receipt', 'multi.pack', '--json']);
+    expect(v.status, v.stdout).toBe(0);
   }, 240_000);
 
   it('a first renewal over the files begins the one chain: its pack exports and verify.sh VERIFIES the signature through both renewals', async () => {
