@@ -142,8 +142,17 @@ describe('an evidence pack of a receipt renewed over its files', () => {
     expect(r.stdout).toMatch(/ok {4}renewal 4: signature\.p7s and renewals 1–3 \(hash-tree renewal, RFC 4998 §5\.3\) existed unchanged at .*: the sha384 hash H\(H\(signature\.p7s\) ‖ ha\).*; a new sha384 chain begins here/);
     expect(r.stdout).toMatch(/ok {4}the proof rests on renewal 4, /);
     expect(r.stdout).toMatch(/VERIFIED: .* Renewal 4 at /);
-    const v = await ws.run(['verify', 'proj/sub/b.txt', '--receipt', 'multi.pack', '--json']);
-    expect(v.status, v.stdout).toBe(0);
+    // tsproof reads the marks back from the folder and from the zip.
+    expect((await ws.run(['export', 'multi.tsproof.json', '--format', 'evidence', '--out', 'multi.zip'])).status).toBe(0);
+    for (const from of ['multi.pack', 'multi.zip']) {
+      const v = await ws.run(['verify', 'proj/sub/b.txt', '--receipt', from, '--json']);
+      expect(v.status, v.stdout).toBe(0);
+      const res = JSON.parse(v.stdout).results[0];
+      expect(res.renewals).toHaveLength(4);
+      const covers = (res.checks as { id: string; ok: boolean; subject?: string; detail: string }[]).filter((c) => c.id === 'renewal.covers');
+      expect(covers.map((c) => c.ok)).toEqual([true, true, true, true]);
+      expect(covers.map((c) => /hash-tree renewal/.test(c.detail))).toEqual([false, true, false, true]);
+    }
   }, 240_000);
 
   it('a first renewal over the files begins the one chain: its pack exports and verify.sh VERIFIES the signature through both renewals', async () => {
