@@ -163,6 +163,11 @@ describe('an evidence pack of a receipt renewed over its files', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ok {4}renewal 1: signature\.p7s \(with its timestamps\) existed unchanged at .*: its sha512 hash is in the archive timestamp's hash tree, whose root [0-9a-f]{128} the token carries/);
     expect(r.stdout).toMatch(/ok {4}renewal 2: the token of renewal 1 existed unchanged at /);
+    expect(r.stdout).toMatch(/ok {4}renewal 1 is over the files too: it proves the signature, hence each file by its registered digests; the files' renewed sha512 digests are not judged by verify\.sh/);
+    expect(r.stdout).not.toMatch(/hash-tree renewal/);
     expect(r.stdout).toMatch(/VERIFIED: .* Renewal 1 at .* Renewal 2 at /);
+    expect(readFileSync(path.join(ws.work, 'lone.pack', 'renewals', '1.files'), 'utf8')).toBe('renewal over the files\n');
+    const v = await ws.run(['verify', 'lone.txt', '--receipt', 'lone.pack', '--json']);
+    expect(v.status, v.stdout).toBe(0);
   }, 240_000);
 });
