@@ -668,6 +668,36 @@ node_hash() {
   done
   for x in "${v[@]}"; do hex2bin "$x"; done | dgst_hex "$alg"
 }
+# der_seq <length>: the DER header (hex) of a SEQUENCE of that many content bytes.
+der_seq() { local n=$1; if ((n < 128)); then printf '30%02x' "$n"; elif ((n < 256)); then printf '3081%02x' "$n"; elif ((n < 65536)); then printf '3082%04x' "$n"; elif ((n < 16777216)); then printf '3083%06x' "$n"; else printf '3084%08x' "$n"; fi; }
+# chains_hash <alg> <last>: ha, the hash of the ArchiveTimeStampSequence of renewals 1..last (RFC
+# 4998 §5.3): a SEQUENCE of chains, each a SEQUENCE of its archive timestamps as stored; a chain
+# begins at renewal 1 and at each hash-tree renewal (CHAIN_STARTS).
+chains_hash() {
+  local alg=$1 last=$2 c k from to len hdr total=0
+  local -a lens=()
+  for ((c = 0; c < ${#CHAIN_STARTS[@]}; c++)); do
+    from=${CHAIN_STARTS[c]}
+    to=$last
+    ((c + 1 < ${#CHAIN_STARTS[@]})) && to=$((${CHAIN_STARTS[c + 1]} - 1))
+    len=0
+    for ((k = from; k <= to; k++)); do len=$((len + $(size_of "$PACK/renewals/$k.ats"))); done
+    lens+=("$len")
+    hdr=$(der_seq "$len")
+    total=$((total + len + ${#hdr} / 2))
+  done
+  {
+    hex2bin "$(der_seq "$total")"
+    for ((c = 0; c < ${#CHAIN_STARTS[@]}; c++)); do
+      from=${CHAIN_STARTS[c]}
+      to=$last
+      ((c + 1 < ${#CHAIN_STARTS[@]})) && to=$((${CHAIN_STARTS[c + 1]} - 1))
+      hex2bin "$(der_seq "${lens[c]}")"
+      for ((k = from; k <= to; k++)); do cat "$PACK/renewals/$k.ats"; done
+    done
+  } | dgst_hex "$alg"
+}
+CHAIN_STARTS=()
 renewal_words=''
 covered=$P7S
 covered_what=$(m "signature.p7s (with its timestamps)" "signature.p7s(타임스탬프 포함)")
@@ -716,10 +746,20 @@ for ((r = 1; ; r++)); do
     [[ $text =~ $re ]] || bad_ats "digest algorithm"
     alg=${BASH_REMATCH[1]}
   fi
-  # One algorithm along the chain (changing it is a hash-tree renewal, which tsproof does not write).
-  [ -z "$RALG" ] || [ "$alg" = "$RALG" ] || fail "$(m "renewal $r: digest algorithm $alg differs from the chain's $RALG" "갱신 $r: 다이제스트 알고리즘 $alg이(가) 체인의 $RALG와 다릅니다")"
+  # renewals/N.files marks a renewal over the files. After the first, it is a hash-tree renewal
+  # (RFC 4998 §5.3): it begins a new chain, in any algorithm, and covers the signature joined with
+  # ha, the hash of the chains before it: H(H(signature.p7s) ‖ ha).
+  hashtree=''
+  if ((r > 1)) && [ -e "$PACK/renewals/$r.files" ]; then
+    hashtree=1
+    ha=$(chains_hash "$alg" $((r - 1))) && sigh=$(dgst_hex "$alg" < "$P7S") && leafh=$({ hex2bin "$sigh"; hex2bin "$ha"; } | dgst_hex "$alg") || fail "$(m "renewal $r: cannot hash what it covers" "갱신 $r: 덮는 대상의 해시를 구할 수 없습니다")"
+    covered_what=$(m "signature.p7s and renewals 1–$((r - 1)) (hash-tree renewal, RFC 4998 §5.3)" "signature.p7s와 갱신 1–$((r - 1))(해시 트리 갱신, RFC 4998 §5.3)")
+  else
+    # One algorithm along a chain (changing it takes a hash-tree renewal).
+    [ -z "$RALG" ] || [ "$alg" = "$RALG" ] || fail "$(m "renewal $r: digest algorithm $alg differs from the chain's $RALG" "갱신 $r: 다이제스트 알고리즘 $alg이(가) 체인의 $RALG와 다릅니다")"
+    leafh=$(dgst_hex "$alg" < "$covered") || fail "$(m "renewal $r: cannot hash what it covers" "갱신 $r: 덮는 대상의 해시를 구할 수 없습니다")"
+  fi
   RALG=$alg
-  leafh=$(dgst_hex "$alg" < "$covered") || fail "$(m "renewal $r: cannot hash what it covers" "갱신 $r: 덮는 대상의 해시를 구할 수 없습니다")"
   root=$leafh
   if ((${#tree[@]})); then
     [[ " ${tree[0]} " == *" $leafh "* ]] || fail "$(m "renewal $r does not cover $covered_what: its hash tree does not hold $alg $leafh" "갱신 $r이(가) $covered_what을(를) 덮지 않습니다: 해시 트리에 $alg $leafh이(가) 없습니다")"
@@ -751,7 +791,14 @@ for ((r = 1; ; r++)); do
   ((t * 1000 + 10#$ms > prev_ms)) || fail "$(m "renewal $r was made at $(both_times "$t" "$ms"), not after $prev_what" "갱신 $r은(는) $(both_times "$t" "$ms")에 만들어져 $prev_what보다 나중이 아닙니다")"
   from=$(source_of "${TSA_CA:-}" TSA_CA "certs/renewal-$r-ca.pem")
   at=$(both_times "$t" "$ms")
-  say "$(m "renewal $r: $covered_what existed unchanged at $at: its $alg hash is in the archive timestamp's hash tree, whose root $root the token carries (openssl ts -verify -digest)" "갱신 $r: $covered_what이(가) $at에 바뀌지 않은 채 존재했습니다: 그 $alg 해시가 보관 타임스탬프의 해시 트리에 있고, 토큰이 그 루트 $root을(를) 담고 있습니다 (openssl ts -verify -digest)")"
+  if [ -n "$hashtree" ]; then
+    say "$(m "renewal $r: $covered_what existed unchanged at $at: the $alg hash H(H(signature.p7s) ‖ ha), ha the hash of the chains of renewals before it, is in the archive timestamp's hash tree, whose root $root the token carries (openssl ts -verify -digest); a new $alg chain begins here" "갱신 $r: $covered_what이(가) $at에 바뀌지 않은 채 존재했습니다: $alg 해시 H(H(signature.p7s) ‖ ha)(ha는 그 앞 갱신 체인들의 해시)가 보관 타임스탬프의 해시 트리에 있고, 토큰이 그 루트 $root을(를) 담고 있습니다 (openssl ts -verify -digest); 여기서 새 $alg 체인이 시작됩니다")"
+  else
+    say "$(m "renewal $r: $covered_what existed unchanged at $at: its $alg hash is in the archive timestamp's hash tree, whose root $root the token carries (openssl ts -verify -digest)" "갱신 $r: $covered_what이(가) $at에 바뀌지 않은 채 존재했습니다: 그 $alg 해시가 보관 타임스탬프의 해시 트리에 있고, 토큰이 그 루트 $root을(를) 담고 있습니다 (openssl ts -verify -digest)")"
+  fi
+  if [ -e "$PACK/renewals/$r.files" ]; then
+    say "$(m "renewal $r is over the files too: it proves the signature, hence each file by its registered digests; the files' renewed $alg digests are not judged by verify.sh (tsproof verify, or tsproof export --format ers --file, checks them)" "갱신 $r은(는) 파일들도 덮습니다: 서명을, 따라서 등록된 다이제스트로 각 파일을 증명합니다; 파일들의 갱신된 $alg 다이제스트는 verify.sh가 판단하지 않습니다 (tsproof verify 또는 tsproof export --format ers --file이 확인합니다)")"
+  fi
   say "$(m "renewal $r: TSA $tsa, trusted through $anc from $from" "갱신 $r: TSA $tsa, 신뢰 기준 $anc, 출처: $from")"
   # Made while the certificate of what it renews was still valid? Else the chain has a gap there.
   if [ -n "$prev_end" ] && ((t > prev_end)); then
@@ -760,6 +807,7 @@ for ((r = 1; ; r++)); do
     say "$(m "renewal $r was made while the certificate of $prev_what was still valid (until $(both_times "$prev_end" 0))" "갱신 $r은(는) $prev_what의 인증서가 아직 유효할 때($(both_times "$prev_end" 0)까지) 만들어졌습니다")"
   fi
   renewal_words+=$(m " Renewal $r at $at by TSA $tsa, trusted through $anc from $from." " 갱신 $r: $at, TSA $tsa, 신뢰 기준 $anc, 출처: $from.")
+  if ((r == 1)) || [ -n "$hashtree" ]; then CHAIN_STARTS+=("$r"); fi
   covered=$tst
   covered_what=$(m "the token of renewal $r" "갱신 $r의 토큰")
   prev_ms=$((t * 1000 + 10#$ms))

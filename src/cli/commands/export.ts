@@ -87,14 +87,6 @@ export async function exportCommand(ctx: CliContext, receiptFile: string, o: { f
   }
 
   if (o.out === '-') throw new InputError({ code: 'BAD_ARGUMENT', message: t`--format evidence writes a folder or a zip: give --out <dir> or --out <name>.zip` });
-  // verify.sh follows one chain of timestamp renewals (§5.2); a hash-tree renewal (§5.3) begins a new one it cannot follow yet.
-  const hashTree = receipt.renewals.findIndex((r, i) => i > 0 && r.files);
-  if (hashTree >= 0) {
-    throw new InputError({
-      code: 'BAD_ARGUMENT',
-      message: t`${receiptFile}: renewal ${hashTree + 1} is a hash-tree renewal (RFC 4998 §5.3), which an evidence pack's verify.sh cannot follow yet; export each file's evidence record instead (checked by Bouncy Castle): tsproof export ${receiptFile} --format ers --file <name>`,
-    });
-  }
   const pack = withSource(receiptFile, () => buildEvidencePack(receipt, { ...vctx, tool: `tsproof ${VERSION}` }));
   if (!pack.files) refuse(receiptFile, pack.verification, t`evidence pack`);
   if (/\.zip$/i.test(o.out)) {

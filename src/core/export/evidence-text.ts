@@ -106,6 +106,13 @@ verify.sh는 bash, OpenSSL과 POSIX 도구(cat, od, wc, cmp, rm, mktemp; GNU, BS
    \`openssl ts -verify -digest <root> -token_in -in <token> -CAfile certs/renewal-N-ca.pem -partial_chain -attime <genTime>\`
    — everything before existed unchanged at that time, so the proof outlives the older TSA
    certificates / 갱신 N 시각에 그 이전의 증명 전체가 바뀌지 않은 채 존재했음을 증명 (이전 TSA 인증서가 만료되어도 증명이 유지됨)
+   A renewal N > 1 marked by renewals/N.files is a hash-tree renewal (RFC 4998 §5.3): it begins a
+   new chain, and its tree holds H(H(signature.p7s) ‖ ha) instead, ha being the hash of the DER
+   SEQUENCE of the chains before it (each a SEQUENCE of its renewals/K.ats); it proves the
+   signature, hence each file by its registered digests — the files' renewed digests are not in
+   the pack / renewals/N.files로 표시된 갱신 N > 1은 해시 트리 갱신(RFC 4998 §5.3)으로 새 체인을
+   시작하며, 그 트리에는 H(H(signature.p7s) ‖ ha)(ha는 앞선 체인들의 DER SEQUENCE 해시)가 있음;
+   서명을, 따라서 등록된 다이제스트로 각 파일을 증명함 — 파일들의 갱신된 다이제스트는 묶음에 없음
 
 ## Pins / 고정값
 
@@ -149,6 +156,7 @@ ${f.timestamps.map((t, i) => `\nTimestamp / 타임스탬프 ${i + 1}: ${x(t.url)
 | timestamps/N.url | the TSA each token was asked / 각 토큰을 요청한 TSA |
 | revocation/N.ocsp, revocation/N.crl | revocation data captured at registration (OCSP response or CRL), with N.cert.pem (the certificate it is about), N.issuer.pem and N.url / 등록 시 받은 폐지 정보(OCSP 응답 또는 CRL)와 대상 인증서, 발급자, 출처 |
 | renewals/N.ats, renewals/N.url | (renewed receipts) each renewal's RFC 4998 archive timestamp and the TSA asked / 각 갱신의 RFC 4998 보관 타임스탬프와 요청한 TSA |
+| renewals/N.files | (renewals over the files) marks renewal N as one over the files / 갱신 N이 파일들을 덮는 갱신임을 표시 |
 | certs/ | trust anchors and TSA certificates / 신뢰 기준 및 TSA 인증서 |
 | entries.tsv, entries/ | each disclosed file: leaf and inclusion proof / 공개된 파일의 잎 노드와 포함 증명 |
 | verify.sh | the verifier / 검증 스크립트 |

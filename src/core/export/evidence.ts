@@ -91,6 +91,8 @@ export function buildEvidencePack(receipt: Receipt, ctx: VerifyContext & { tool:
     const info = renewals[i];
     const anchors = info ? pick([...ctx.anchors, ...anchorsFor(ctx.trust ?? [], 'tsa', new Date(info.genTime))], info.chain.at(-1)) : [];
     files.push({ path: `renewals/${i + 1}.ats`, data: Buffer.from(r.archiveTimeStamp, 'base64') }, { path: `renewals/${i + 1}.url`, data: `${r.tsa}\n` }, { path: `certs/renewal-${i + 1}-ca.pem`, data: pem(anchors) });
+    // A renewal over the files (docs/long-term.md): marked, so that verify.sh follows a hash-tree renewal's new chain and tsproof reads the mark back.
+    if (r.files) files.push({ path: `renewals/${i + 1}.files`, data: i > 0 ? 'hash-tree renewal (RFC 4998 §5.3)\n' : 'renewal over the files\n' });
     if (r.certificates.length) files.push({ path: `certs/renewal-${i + 1}-untrusted.pem`, data: pem(r.certificates.map((c) => Certificate.fromDER(Buffer.from(c, 'base64')))) });
   });
 

@@ -238,7 +238,13 @@ async function receiptFromPack(files: PackFiles, what: string): Promise<{ receip
     const ats = await files.read(`renewals/${r}.ats`);
     if (!ats) break;
     const url = await files.read(`renewals/${r}.url`);
-    renewals.push({ tsa: url ? Buffer.from(url).toString('utf8').trim() : '', archiveTimeStamp: toBase64(ats), certificates: pemCertificates(await files.read(`certs/renewal-${r}-untrusted.pem`)) });
+    const overFiles = (await files.read(`renewals/${r}.files`)) !== undefined;
+    renewals.push({
+      tsa: url ? Buffer.from(url).toString('utf8').trim() : '',
+      archiveTimeStamp: toBase64(ats),
+      certificates: pemCertificates(await files.read(`certs/renewal-${r}-untrusted.pem`)),
+      ...(overFiles ? { files: true as const } : {}),
+    });
     const c = candidates(await files.read(`certs/renewal-${r}-ca.pem`));
     certificates.push(...c);
     offeredFor.push(...c.map(() => 'tsa' as const));
