@@ -223,6 +223,8 @@ describe('metadata', () => {
     expect(byProject.registrations).toMatchObject([{ id: reg.id, title: '엔진 도면', classification: '대외비' }]);
     expect((json((await ws.run(['--json', 'log', '--tag', 'team=cad', '--tag', 'phase=v2'])).stdout).registrations as unknown[]).length).toBe(1);
     expect((json((await ws.run(['--json', 'log', '--tag', 'team=other'])).stdout).registrations as unknown[]).length).toBe(0);
+    expect((json((await ws.run(['--json', 'log', '--tag', 'team'])).stdout).registrations as unknown[]).length).toBe(1); // a key alone: the tag is there
+    expectOneLineError(await ws.run(['log', '--tag', '=cad']), 2, /--tag =cad: expected key or key=value/); // an empty key would match nothing, silently
     expect((await ws.run(['verify', 'a.txt'])).status).toBe(0);
     expectOneLineError(await ws.run(['register', 'b.txt', '--tsa', tsa.url, '--tag', 'novalue']), 2, /--tag novalue: expected key=value/);
     expectOneLineError(await ws.run(['register', 'b.txt', '--tsa', tsa.url, '--title', 'x'.repeat(2000)]), 2, /registration metadata: title/);

@@ -73,6 +73,8 @@ export async function listCommand(ctx: CliContext, o: ListFlags): Promise<number
   if (o.holder) filter.holder = o.holder;
   if (o.name) filter.name = o.name;
   if (o.project) filter.project = o.project;
+  // A tag filter is a key (the tag is there) or key=value; an empty key matches nothing ever.
+  for (const tag of o.tag) if (tag.length === 0 || tag.startsWith('=')) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--tag ${tag}: expected key or key=value` });
   if (o.tag.length) filter.tags = o.tag;
   if (o.status) {
     if (!STATUSES.includes(o.status as RegistrationStatus)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--status ${o.status}: expected active, retired or destroyed` });

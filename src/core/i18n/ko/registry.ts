@@ -113,6 +113,7 @@ export const KO_REGISTRY: Readonly<Record<string, string>> = {
   '--reason: say why': '--reason: 사유를 적으세요',
   "registration {0} was made by {1}; only that holder's identity can {2} it (--identity)": '등록 {0}은(는) {1}이(가) 했습니다; 그 보유자의 신원만 {2}할 수 있습니다 (--identity)',
   '--tag {0}: expected key=value': '--tag {0}: 키=값 형식이어야 합니다',
+  '--tag {0}: expected key or key=value': '--tag {0}: 키 또는 키=값 형식이어야 합니다',
   '--tag {0} is given twice': '--tag {0}이(가) 두 번 주어졌습니다',
   'registration metadata: {0}': '등록 메타데이터: {0}',
   'a title for the registration (signed in the manifest)': '등록의 제목 (매니페스트에 서명됨)',
