@@ -202,6 +202,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         .option('--out <path>', d(t`where the receipt goes: a name ending in .json is the file, anything else a folder (default: the current folder)`))
         .option('-a, --algorithm <alg>', d(t`digest algorithm(s) to record (repeatable; default sha256)`), collect, [])
         .option('--changed-only', d(t`leave out files whose content this identity already registered (per the local registry)`))
+        .option('--no-record', d(t`do not record the registration in the local registry (a throwaway home, as in CI; "registry import" adopts the receipt later)`))
         .option('--title <text>', d(t`a title for the registration (signed in the manifest)`))
         .option('--project <name>', d(t`the project it belongs to (signed in the manifest; log --project finds it)`))
         .option('--tag <k=v>', d(t`a tag (repeatable; signed in the manifest; log --tag finds it)`), collect, [])

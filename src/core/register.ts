@@ -64,6 +64,11 @@ export interface RegisterOptions {
    * seals as it reads them): same contract as hashFiles, results in input order.
    */
   hasher?: typeof hashFiles;
+  /**
+   * Told the batch's entries as soon as the files are hashed, before the tree, the signature and
+   * the timestamps (the registry starts recording them meanwhile: registry/background.ts).
+   */
+  onEntries?: (entries: readonly ReceiptEntry[]) => void;
   /** Told when hashing is over and the TSAs are asked (for a progress display). */
   onTimestamping?: (tsas: readonly string[]) => void;
   /**
@@ -145,6 +150,7 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   // The batch: one salted leaf per file, in name order, under one Merkle root. Leaves are
   // one packed buffer (100,000s of small objects would cost RSS).
   const entries: ReceiptEntry[] = kept.map((i, index) => ({ index, name: o.files[i]!.name, size: digests[i]!.size, digests: digests[i]!.digests, salt: salts.slice(i * 64, i * 64 + 64) }));
+  o.onEntries?.(entries);
   let leaves: Buffer = allLeaves;
   if (kept.length !== o.files.length) {
     leaves = Buffer.allocUnsafe(kept.length * h);

@@ -15,6 +15,7 @@ import { checkChain, eventHash, GENESIS } from '../../src/core/registry/chain.js
 import { openRegistry, registryPath } from '../../src/core/registry/open.js';
 import { entriesSha256, registrationEvent } from '../../src/core/registry/record.js';
 import { SCHEMA_VERSION, type SqliteRegistry } from '../../src/core/registry/sqlite.js';
+import { packEntries, unpackEntries } from '../../src/core/registry/background.js';
 import type { EntryRecord, RegistrationRecord } from '../../src/core/registry/types.js';
 
 const now = () => new Date('2026-12-04T10:00:00.000Z');
@@ -226,5 +227,92 @@ describe('registry store (node:sqlite)', () => {
     const s2 = await openRegistry(h, { now });
     expect((await s2.events()).length).toBe(1);
     s2.close();
+  });
+});
+
+describe('recording in two steps (register records while it signs and timestamps)', () => {
+  const count = (h: string, sql: string) => {
+    const d = raw(h);
+    try {
+      return (d.prepare(sql).get() as { n: number }).n;
+    } finally {
+      d.close();
+    }
+  };
+
+  it('entries inserted first are seen by nobody until the registration commits, and then with it and its event', async () => {
+    const h = home();
+    const s = await openRegistry(h, { now });
+    await add(s, rec('r-1', '2026-01-01T00:00:00.000Z'), entries(hex('1'), hex('2')));
+    const e = entries(hex('3'), hex('4'));
+    const pending = s.beginRegistration(e);
+    // Another connection (a reader, as status or verify would be) sees none of it yet.
+    expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(2);
+    // And cannot write meanwhile: the write lock is held.
+    const other = raw(h);
+    other.exec('PRAGMA busy_timeout = 0');
+    expect(() => other.exec('BEGIN IMMEDIATE')).toThrow(/locked|busy/i);
+    other.close();
+    const r = rec('r-2', '2026-02-01T00:00:00.000Z');
+    const ev = pending.commit(r, () => registrationEvent('registration', r, e));
+    expect(ev?.kind).toBe('registration');
+    expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(4);
+    expect((await s.findByDigest('sha256', hex('4'))).map((c) => c.registration.id)).toEqual(['r-2']);
+    // The event covers exactly these entries (registry verify's entries check), and the chain holds.
+    expect(JSON.parse(ev!.payload).entriesSha256).toBe(entriesSha256(e));
+    expect(checkChain(await s.events()).problems).toEqual([]);
+    s.close();
+  });
+
+  it('a rollback leaves nothing, and the next registration takes the row id it would have had', async () => {
+    const h = home();
+    const s = await openRegistry(h, { now });
+    const pending = s.beginRegistration(entries(hex('5'), hex('6')));
+    pending.rollback();
+    pending.rollback(); // twice is harmless
+    expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(0);
+    expect(await s.events()).toEqual([]);
+    await add(s, rec('r-3', '2026-03-01T00:00:00.000Z'), entries(hex('7'), hex('8')));
+    expect(count(h, 'SELECT count(*) AS n FROM entries WHERE rid = (SELECT rid FROM registrations)')).toBe(2);
+    expect(await s.findByDigest('sha256', hex('5'))).toEqual([]);
+    s.close();
+  });
+
+  it('an id on record already: rolled back, nothing added, undefined', async () => {
+    const h = home();
+    const s = await openRegistry(h, { now });
+    const r = rec('r-dup', '2026-01-01T00:00:00.000Z');
+    await add(s, r, entries(hex('1'), hex('2')));
+    const e = entries(hex('9'), hex('a'));
+    expect(s.beginRegistration(e).commit(r, () => registrationEvent('registration', r, e))).toBeUndefined();
+    expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(2);
+    expect(await s.events()).toHaveLength(1);
+    s.close();
+  });
+});
+
+describe('packing entries for the recording worker', () => {
+  it('round-trips names (any Unicode, newlines), sizes and every algorithm', () => {
+    const e: EntryRecord[] = [
+      { index: 0, name: '도면/부품 1.step', size: 0, digests: { sha256: hex('1'), sha512: 'f'.repeat(128) } },
+      { index: 1, name: 'a\nb', size: 2 ** 40, digests: { sha256: hex('2'), sha512: 'e'.repeat(128) } },
+      { index: 2, name: '', size: 7, digests: { sha256: hex('3'), sha512: 'd'.repeat(128) } },
+    ];
+    const p = packEntries(e)!;
+    expect(p.digests.sha384).toBeUndefined();
+    expect([...unpackEntries(p)]).toEqual(e);
+    expect([...unpackEntries(packEntries([])!)]).toEqual([]);
+  });
+
+  it('refuses what it cannot carry faithfully (the caller then records the ordinary way)', () => {
+    expect(packEntries([{ index: 1, name: 'a', size: 1, digests: { sha256: hex('1') } }])).toBeUndefined();
+    expect(packEntries([{ index: 0, name: 'a\0b', size: 1, digests: { sha256: hex('1') } }])).toBeUndefined();
+    expect(packEntries([{ index: 0, name: 'a', size: 1, digests: { sha256: 'abc' } }])).toBeUndefined();
+    expect(
+      packEntries([
+        { index: 0, name: 'a', size: 1, digests: { sha256: hex('1') } },
+        { index: 1, name: 'b', size: 1, digests: {} },
+      ]),
+    ).toBeUndefined();
   });
 });

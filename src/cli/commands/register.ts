@@ -5,7 +5,8 @@ import { InputError } from '../../core/errors.js';
 import { fileRateState, loadConfig } from '../../core/home.js';
 import { createHash, type Hash } from 'node:crypto';
 import { openExistingRegistry, openRegistry } from '../../core/registry/open.js';
-import { recordRegistration } from '../../core/registry/record.js';
+import { recordRegistration, registrationRecord } from '../../core/registry/record.js';
+import { startRecorder, type Recorder } from '../../core/registry/background.js';
 import { proxyFromEnv } from '../../core/tsp/http.js';
 import { publicTsa } from '../../core/tsa/public-tsas.js';
 import { exists, writeAtomic } from '../../core/io/fs.js';
@@ -15,7 +16,7 @@ import { metaProblems, type ManifestMeta } from '../../core/receipt/manifest.js'
 import type { FileDigest } from '../../core/hash/engine.js';
 import { takeHashPool } from '../../core/hash/engine.js';
 import { hashingProgress, restoreTerminal, sizeOf, type ProgressHandle } from '../progress.js';
-import { receiptChunks } from '../../core/receipt/receipt.js';
+import { receiptChunks, type ReceiptEntry } from '../../core/receipt/receipt.js';
 import type { TsaEndpoint } from '../../core/tsp/client.js';
 import { policyProblems, type TimestampPolicy } from '../../core/timestamps/policy.js';
 import { beginUnlock, noteVcs, type PendingIdentity, trustAnchors, walkOptions, type WalkFlags } from '../common.js';
@@ -25,7 +26,8 @@ import { formatTimestamp } from '../render.js';
 import { humanSize as formatSize } from '../../core/limits.js';
 import { identityPhrase, shellQuote } from '../../core/verify/explain.js';
 import { dirBase } from '../../core/verify/files.js';
-import { note, out, printJson, printJsonStreaming, warn } from '../output.js';
+import { note, out, printJson, printJsonStreaming, warn, writeChunks } from '../output.js';
+import { jsonChunks } from '../../core/io/json.js';
 import type { CliContext } from '../context.js';
 import { plain, t } from '../../core/text.js';
 
@@ -137,7 +139,7 @@ export async function timestampPolicy(ctx: CliContext, flag: string | undefined)
  * TSAs, trust anchors, and the identity — its passphrase asked now (a prompt must not race a
  * progress bar) and its key derived in the background while files are walked and hashed.
  */
-export async function registrationInputs(ctx: CliContext, o: RegisterFlags, use: { agent?: boolean } = {}): Promise<Omit<RegisterOptions, 'files'> & { identity: PendingIdentity }> {
+export async function registrationInputs(ctx: CliContext, o: RegisterFlags, use: { agent?: boolean; record?: boolean } = {}): Promise<Omit<RegisterOptions, 'files'> & { identity: PendingIdentity }> {
   const algorithms = [...new Set((o.algorithm.length ? o.algorithm : ['sha256']).map(parseAlgorithm))];
   const timeoutMs = Number(o.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new InputError({ code: 'BAD_ARGUMENT', message: t`--timeout ${o.timeout}: expected a number of seconds` });
@@ -146,7 +148,7 @@ export async function registrationInputs(ctx: CliContext, o: RegisterFlags, use:
   const badPolicy = policy ? policyProblems(policy, tsas.length) : [];
   if (badPolicy.length) throw new InputError({ code: 'BAD_ARGUMENT', message: t`timestamp policy: ${badPolicy[0]!}` });
   // A registry that cannot record the registration (damaged, from a newer tsproof) is refused before any TSA is asked.
-  (await openExistingRegistry(ctx.home, { now: ctx.now }))?.close();
+  if (use.record !== false) (await openExistingRegistry(ctx.home, { now: ctx.now }))?.close();
   const trust = await trustAnchors(ctx, o.trust);
   const identity = await beginUnlock(ctx, o.identity, o.passphraseFile, use);
   return {
@@ -188,6 +190,8 @@ export interface RegisterCommandFlags extends RegisterFlags, WalkFlags {
   /** Push only name hashes to the organisation registry (docs/org-registry.md). */
   redactNames?: boolean;
   changedOnly?: boolean;
+  /** false with --no-record: the registry is neither opened nor written. */
+  record?: boolean;
   dryRun?: boolean;
   title?: string;
   project?: string;
@@ -199,9 +203,12 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
   const meta = metaFlags(o);
   const target = await outTarget(ctx, o.out);
   if (o.dryRun) return dryRun(ctx, inputs, o);
-  const common = await registrationInputs(ctx, o, { agent: true });
+  const record = o.record !== false;
+  const common = await registrationInputs(ctx, o, { agent: true, record });
   const pool = takeHashPool();
   let progress: ProgressHandle | undefined;
+  // The registry records the entries in a worker thread (opening it meanwhile) while the tree, signature, timestamps and receipt are made (registry/background.ts).
+  const background = record ? startRecorder(ctx.home) : undefined;
   const interrupt = onInterrupt(ctx);
   try {
     const { files, skipped, excluded } = await collectFiles(inputs, ctx.cwd, walkOptions(o));
@@ -219,6 +226,7 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
       pool,
       progress: progress.attach,
       meta,
+      ...(background ? { onEntries: (entries: readonly ReceiptEntry[]) => background.record(entries) } : {}),
       onTimestamping: (urls) => shown.stage(t`timestamping at ${urls.map(hostOf).join(', ')}…`),
       ...(known ? { skip: (_f: unknown, d: FileDigest) => common.algorithms.some((a) => known.has(`${a}:${d.digests[a]}`)) } : {}),
     });
@@ -230,11 +238,11 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
     }
     // From here the receipt is being written: Ctrl-C waits for it (a receipt is whole or absent).
     interrupt.writing = true;
-    return await writeResult(ctx, result, { inputs, target, allFiles: files, ...(o.base !== undefined ? { base: o.base } : {}), redactNames: !!o.redactNames });
+    return await writeResult(ctx, result, { inputs, target, allFiles: files, ...(o.base !== undefined ? { base: o.base } : {}), redactNames: !!o.redactNames }, record ? { background } : false);
   } finally {
     interrupt.done();
     progress?.stop();
-    await pool.close();
+    await Promise.all([pool.close(), background?.close()]);
   }
 }
 
@@ -316,20 +324,59 @@ function* hashing(chunks: Iterable<string>, h: Hash): Generator<string> {
 /**
  * Writes the receipt (atomically), then records the registration in the registry. In that
  * order: a crash in between leaves a receipt the registry does not list yet (`registry import`
- * adopts it), never a record of a receipt that is not there.
+ * adopts it), never a record of a receipt that is not there. With `background`, the entries are
+ * in the registry already (uncommitted) and only the registration is added and committed; if that
+ * cannot be done, it is recorded here the ordinary way. `false`: not recorded (--no-record).
  */
-export async function saveRegistration(ctx: CliContext, reg: Registration, file: string): Promise<void> {
+export async function saveRegistration(ctx: CliContext, reg: Registration, file: string, recording: Recording = {}): Promise<void> {
+  await (await writeRegistration(ctx, reg, file, recording)).recorded;
+}
+
+type Recording = { background?: Recorder | undefined } | false;
+
+/** saveRegistration in two steps: returns once the receipt is in place, with its recording under way (`recorded`). */
+async function writeRegistration(ctx: CliContext, reg: Registration, file: string, recording: Recording): Promise<{ recorded: Promise<void> }> {
   for (const f of reg.tsaFailures) warn(ctx, t`a TSA failed (enough others answered): ${f.message}`);
   // A responder that is down does not fail a registration (unless --require-revocation): the receipt says "not checked".
   for (const m of reg.revocationMissing) if (!m.noSource) warn(ctx, t`no revocation data for "${m.subject}" (revocation will show as not checked): ${m.message}`);
   const digest = createHash('sha256');
   await writeAtomic(file, hashing(receiptChunks(reg.receipt), digest));
-  const store = await openRegistry(ctx.home, { now: ctx.now });
-  try {
-    await recordRegistration(store, 'registration', { ...reg.verification, manifest: reg.manifest }, reg.receipt.entries, { path: file, sha256: digest.digest('hex') });
-  } finally {
-    store.close();
+  if (recording === false) return { recorded: Promise.resolve() };
+  const verified = { ...reg.verification, manifest: reg.manifest };
+  const receipt = { path: file, sha256: digest.digest('hex') };
+  const record = async () => {
+    if (recording.background && (await recording.background.commit(registrationRecord(verified, receipt), ctx.now()))) return;
+    const store = await openRegistry(ctx.home, { now: ctx.now });
+    try {
+      await recordRegistration(store, 'registration', verified, reg.receipt.entries, receipt);
+    } finally {
+      store.close();
+    }
+  };
+  const recorded = record();
+  recorded.catch(() => undefined); // awaited by the caller
+  return { recorded };
+}
+
+/** Up to `bytes` of `chunks` made now (while something else runs in another thread), then the rest as they are asked for. */
+function madeAhead(chunks: Iterable<string>, bytes: number): Iterable<string> {
+  const it = chunks[Symbol.iterator]();
+  const ahead: string[] = [];
+  let size = 0;
+  let done = false;
+  while (size < bytes) {
+    const r = it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    ahead.push(r.value);
+    size += r.value.length;
   }
+  return (function* () {
+    yield* ahead.splice(0);
+    if (!done) yield* { [Symbol.iterator]: () => it };
+  })();
 }
 
 interface Placement {
@@ -373,39 +420,47 @@ export function verifyHint(ctx: CliContext, receipt: string, p: Placement, singl
   return `tsproof verify ${shellQuote(rel(first.absolute))} --receipt ${q}`;
 }
 
-async function writeResult(ctx: CliContext, reg: Registration, p: Placement): Promise<number> {
+/** register --json: the document (docs/json-output.md), less its `files`. */
+function jsonResult(reg: Registration, shown: string, org: unknown): Record<string, unknown> {
+  return {
+    ok: true,
+    receipt: shown,
+    id: reg.receipt.id,
+    time: reg.verification.time,
+    holder: reg.verification.holder,
+    timestamps: reg.verification.timestamps,
+    merkleRoot: reg.manifest.merkle.root,
+    ...(reg.manifest.meta ? { meta: reg.manifest.meta } : {}),
+    revocation: { entries: reg.receipt.revocation.length, missing: reg.revocationMissing.map((m) => ({ certificate: m.subject, reason: m.message })) },
+    ...(org ? { registry: org } : {}),
+    skipped: reg.skipped.map((f) => f.name),
+    files: [],
+  };
+}
+
+function* jsonFiles(reg: Registration): Generator<unknown> {
+  for (const e of reg.receipt.entries) yield { file: e.name, size: e.size, digests: e.digests };
+}
+
+async function writeResult(ctx: CliContext, reg: Registration, p: Placement, recording: Recording): Promise<number> {
   const single = singleFile(ctx, p);
   const file = await receiptPath(ctx, p.inputs, single, reg.receipt.id, p.target);
-  await saveRegistration(ctx, reg, file);
+  const toOrg = (await loadConfig(ctx.home)).registry || p.redactNames;
+  const { recorded } = await writeRegistration(ctx, reg, file, recording);
+  const shown = path.relative(ctx.cwd, file) || file;
+  if (ctx.json && !toOrg) {
+    // The document is made while the registry commits (in its worker), and printed once it has.
+    const chunks = madeAhead(jsonChunks(jsonResult(reg, shown, undefined), 'files', jsonFiles(reg)), 32 << 20);
+    await recorded;
+    await writeChunks(ctx, chunks);
+    return 0;
+  }
+  await recorded;
   // With registry.url configured: pushed to the organisation registry, or queued (docs/org-registry.md).
   // (org.js loads only then: start-up time matters.)
-  const org =
-    (await loadConfig(ctx.home)).registry || p.redactNames
-      ? await (await import('./org.js')).pushAfterRegister(ctx, reg.receipt, { redactNames: !!p.redactNames, ...(reg.manifest.meta?.project ? { project: reg.manifest.meta.project } : {}) })
-      : undefined;
-  const shown = path.relative(ctx.cwd, file) || file;
+  const org = toOrg ? await (await import('./org.js')).pushAfterRegister(ctx, reg.receipt, { redactNames: !!p.redactNames, ...(reg.manifest.meta?.project ? { project: reg.manifest.meta.project } : {}) }) : undefined;
   if (ctx.json) {
-    await printJsonStreaming(
-      ctx,
-      {
-        ok: true,
-        receipt: shown,
-        id: reg.receipt.id,
-        time: reg.verification.time,
-        holder: reg.verification.holder,
-        timestamps: reg.verification.timestamps,
-        merkleRoot: reg.manifest.merkle.root,
-        ...(reg.manifest.meta ? { meta: reg.manifest.meta } : {}),
-        revocation: { entries: reg.receipt.revocation.length, missing: reg.revocationMissing.map((m) => ({ certificate: m.subject, reason: m.message })) },
-        ...(org ? { registry: org } : {}),
-        skipped: reg.skipped.map((f) => f.name),
-        files: [],
-      },
-      'files',
-      (function* () {
-        for (const e of reg.receipt.entries) yield { file: e.name, size: e.size, digests: e.digests };
-      })(),
-    );
+    await printJsonStreaming(ctx, jsonResult(reg, shown, org), 'files', jsonFiles(reg));
     return 0;
   }
   const n = reg.files.length;

@@ -64,8 +64,13 @@ export function cleanMeta(m: RegistrationMeta): RegistrationMeta {
 
 /** The `registration` (or `import`, `rebuild`, `migrate`) event of a record and its entries. */
 export function registrationEvent(kind: 'registration' | 'import' | 'rebuild' | 'migrate', rec: RegistrationRecord, entries: readonly EntryRecord[]): NewEvent {
+  return registrationEventOf(kind, rec, entriesSha256(entries));
+}
+
+/** The same, with the entries' digest (entriesSha256) already computed. */
+export function registrationEventOf(kind: 'registration' | 'import' | 'rebuild' | 'migrate', rec: RegistrationRecord, entriesDigest: string): NewEvent {
   const { status: _status, reason: _reason, ...fields } = rec;
-  return { kind, subject: rec.id, payload: { ...fields, entriesSha256: entriesSha256(entries) } };
+  return { kind, subject: rec.id, payload: { ...fields, entriesSha256: entriesDigest } };
 }
 
 /** Records a verified registration (register, import, rebuild) with its entries and event; false when it was on record already. */

@@ -100,6 +100,14 @@ export interface SqliteRegistryOptions {
   readOnly?: boolean;
 }
 
+/** The open half of a two-step registration (SqliteRegistry.beginRegistration). */
+export interface PendingRegistration {
+  /** Adds the registration row and its event (made now: it may cover the entries' digest) and commits; undefined (rolled back) when the id is on record already. */
+  commit(rec: RegistrationRecord, event: () => NewEvent): RegistryEvent | undefined;
+  /** Drops the entries inserted (nothing of them stays). */
+  rollback(): void;
+}
+
 export class SqliteRegistry implements RegistryStore {
   readonly location: string;
   private readonly db: DatabaseSync;
@@ -221,49 +229,98 @@ export class SqliteRegistry implements RegistryStore {
   }
 
   addRegistration(rec: RegistrationRecord, entries: Iterable<EntryRecord>, event: NewEvent): Promise<RegistryEvent | undefined> {
-    // The entries reference the registration row inserted just before them, in the same
-    // transaction: checking that foreign key for each of 100,000s of rows (one more B-tree probe
-    // each) costs a fifth of the recording and can never fail, so it is off for this insert only.
-    // (A no-op inside a transaction: set around it.)
-    const fk = (on: boolean) => {
-      if (!this.db.isTransaction) this.db.exec(`PRAGMA foreign_keys = ${on ? 'ON' : 'OFF'}`);
-    };
     return this.guard(() => {
-      fk(false);
+      if (this.stmt('SELECT 1 AS x FROM registrations WHERE id = ?').get(rec.id)) return undefined;
+      return this.beginRegistrationSync(entries).commit(rec, () => event);
+    });
+  }
+
+  /**
+   * A registration recorded in two steps (register's background recording, background.ts): the
+   * entries go in now, in a write transaction left open (so nobody sees them, and a crash or a
+   * rollback leaves nothing); the registration row and its event follow in `commit`, which
+   * commits. The row id the entries reference is taken now, under the write lock.
+   */
+  beginRegistration(entries: Iterable<EntryRecord>): PendingRegistration {
+    try {
+      return this.beginRegistrationSync(entries);
+    } catch (err) {
+      throw storageError(this.location, err);
+    }
+  }
+
+  private beginRegistrationSync(entries: Iterable<EntryRecord>): PendingRegistration {
+    // The entries reference the registration row inserted with them, in the same transaction:
+    // checking that foreign key for each of 100,000s of rows (one more B-tree probe each) costs a
+    // fifth of the recording and can never fail, so it is off for this transaction only.
+    // (A no-op inside a transaction: set around it.)
+    const fk = (on: boolean) => this.db.exec(`PRAGMA foreign_keys = ${on ? 'ON' : 'OFF'}`);
+    fk(false);
+    let open = false;
+    const end = (how: 'COMMIT' | 'ROLLBACK') => {
+      open = false;
       try {
-        return this.write(() => {
-          if (this.stmt('SELECT 1 AS x FROM registrations WHERE id = ?').get(rec.id)) return undefined;
-          const { lastInsertRowid } = this.stmt(
-            `INSERT INTO registrations (id, time, times, created, holder, holder_sha256, tsas, algorithms, receipt, receipt_sha256, count, status, reason, title, project, tags, classification)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            rec.id,
-            rec.time,
-            JSON.stringify(rec.times),
-            rec.created,
-            rec.holder,
-            rec.holderSha256,
-            JSON.stringify(rec.tsas),
-            JSON.stringify(rec.algorithms),
-            rec.receipt,
-            rec.receiptSha256,
-            rec.count,
-            rec.status,
-            rec.reason ?? null,
-            rec.title ?? null,
-            rec.project ?? null,
-            rec.tags ? JSON.stringify(rec.tags) : null,
-            rec.classification ?? null,
-          );
-          // The digests go in as hex and SQLite stores their bytes (unhex): no Buffer per digest on this side.
-          const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, unhex(?), unhex(?), unhex(?))');
-          for (const e of entries) ins.run(lastInsertRowid, e.index, e.name, e.size, e.digests.sha256 ?? null, e.digests.sha384 ?? null, e.digests.sha512 ?? null);
-          return this.appendLocked(event);
-        });
+        if (this.db.isTransaction) this.db.exec(how);
       } finally {
         fk(true);
       }
-    });
+    };
+    try {
+      this.brief.clear();
+      this.db.exec('BEGIN IMMEDIATE');
+      open = true;
+      const rid = Number((this.stmt('SELECT coalesce(max(rid), 0) + 1 AS rid FROM registrations').get() as { rid: number }).rid);
+      // The digests go in as hex and SQLite stores their bytes (unhex): no Buffer per digest on this side.
+      const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, unhex(?), unhex(?), unhex(?))');
+      for (const e of entries) ins.run(rid, e.index, e.name, e.size, e.digests.sha256 ?? null, e.digests.sha384 ?? null, e.digests.sha512 ?? null);
+      return {
+        commit: (rec, event) => {
+          if (!open) throw new Error('registration transaction already ended');
+          try {
+            if (this.stmt('SELECT 1 AS x FROM registrations WHERE id = ?').get(rec.id)) {
+              end('ROLLBACK');
+              return undefined;
+            }
+            this.stmt(
+              `INSERT INTO registrations (rid, id, time, times, created, holder, holder_sha256, tsas, algorithms, receipt, receipt_sha256, count, status, reason, title, project, tags, classification)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            ).run(
+              rid,
+              rec.id,
+              rec.time,
+              JSON.stringify(rec.times),
+              rec.created,
+              rec.holder,
+              rec.holderSha256,
+              JSON.stringify(rec.tsas),
+              JSON.stringify(rec.algorithms),
+              rec.receipt,
+              rec.receiptSha256,
+              rec.count,
+              rec.status,
+              rec.reason ?? null,
+              rec.title ?? null,
+              rec.project ?? null,
+              rec.tags ? JSON.stringify(rec.tags) : null,
+              rec.classification ?? null,
+            );
+            const ev = this.appendLocked(event());
+            end('COMMIT');
+            return ev;
+          } catch (err) {
+            if (open) end('ROLLBACK');
+            throw err;
+          }
+        },
+        rollback: () => {
+          if (open) end('ROLLBACK');
+        },
+      };
+    } catch (err) {
+      if (open) end('ROLLBACK');
+      else fk(true);
+      throw err;
+    }
   }
 
   registration(id: string): Promise<RegistrationRecord | undefined> {

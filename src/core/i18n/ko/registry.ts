@@ -126,4 +126,6 @@ export const KO_REGISTRY: Readonly<Record<string, string>> = {
   'tags: expected an object of 1 to {0} tags': 'tags: 태그 1~{0}개의 객체여야 합니다',
   'tags: {0}: expected text keys and values of at most {1} characters (NFC)': 'tags: {0}: 키와 값이 {1}자 이하의 글(NFC)이어야 합니다',
   'expected an object with at least one of title, project, tags, classification': 'title, project, tags, classification 중 하나 이상이 있는 객체여야 합니다',
+  'do not record the registration in the local registry (a throwaway home, as in CI; "registry import" adopts the receipt later)':
+    '등록을 로컬 등록부에 기록하지 않습니다 (CI처럼 버려지는 홈; 나중에 "registry import"로 영수증을 들일 수 있습니다)',
 };

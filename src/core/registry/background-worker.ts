@@ -1,0 +1,87 @@
+/**
+ * The worker of background.ts: opens the registry at once; on { kind: 'entries', packed } inserts
+ * them in a write transaction left open and computes their digest for the event; on
+ * { kind: 'commit', rec, time } adds the registration and its event and commits; on
+ * { kind: 'close' } (or any failure) rolls back. Then it closes the registry and ends. Messages
+ * are handled in order, those that come while the registry opens once it is open. Runs from
+ * dist/ only (background.ts workerUrl).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PackedEntries, WorkerReply } from './background.js';
+import { unpackEntries } from './background.js';
+import { openExistingRegistry, openRegistry } from './open.js';
+import { entriesSha256, registrationEventOf } from './record.js';
+import type { PendingRegistration, SqliteRegistry } from './sqlite.js';
+import type { RegistrationRecord } from './types.js';
+
+const { home, lockWaitMs } = workerData as { home: string; lockWaitMs: number };
+const port = parentPort!;
+const reply = (m: WorkerReply) => port.postMessage(m);
+const why = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+type Message = { kind: 'entries'; packed: PackedEntries } | { kind: 'commit'; rec: RegistrationRecord; time: string } | { kind: 'close' };
+
+let time = new Date();
+let store: SqliteRegistry | undefined;
+let pending: PendingRegistration | undefined;
+let digest = '';
+let ended = false;
+
+function end(): void {
+  if (ended) return;
+  ended = true;
+  try {
+    pending?.rollback();
+  } catch {
+    // Nothing committed: the transaction ends with the connection.
+  }
+  pending = undefined;
+  try {
+    store?.close();
+  } catch {
+    // Closing a connection that failed: nothing of ours was committed.
+  }
+  store = undefined;
+  port.close();
+}
+
+async function handle(m: Message): Promise<void> {
+  if (ended) return;
+  if (m.kind === 'entries' && !pending) {
+    try {
+      // A home that never registered anything gets its registry only now that there is something to record.
+      store ??= await openRegistry(home, { now: () => time, busyTimeoutMs: lockWaitMs });
+      pending = store.beginRegistration(unpackEntries(m.packed));
+      reply({ kind: 'inserted' });
+      digest = entriesSha256(unpackEntries(m.packed));
+    } catch (err) {
+      reply({ kind: 'failed', stage: 'insert', message: why(err) });
+      end();
+    }
+  } else if (m.kind === 'commit' && pending) {
+    time = new Date(m.time);
+    try {
+      const p = pending;
+      pending = undefined;
+      const ev = p.commit(m.rec, () => registrationEventOf('registration', m.rec, digest));
+      // undefined: that id was on record already (rolled back): on record all the same.
+      reply({ kind: 'committed', recorded: ev !== undefined });
+    } catch (err) {
+      reply({ kind: 'failed', stage: 'commit', message: why(err) });
+    }
+    end();
+  } else end();
+}
+
+// Messages are handled one after the other, in order; the first waits for the registry to open.
+let turn: Promise<unknown> = (async () => {
+  try {
+    store = await openExistingRegistry(home, { now: () => time, busyTimeoutMs: lockWaitMs });
+  } catch (err) {
+    reply({ kind: 'failed', stage: 'insert', message: why(err) });
+    end();
+  }
+})();
+port.on('message', (m: Message) => {
+  turn = turn.then(() => handle(m));
+});

@@ -1,0 +1,149 @@
+/**
+ * Recording a registration in the background (docs/registry.md#recording-a-registration):
+ * `register` starts a worker thread that opens the registry (when there is one) while the files
+ * are walked and hashed, and hands it the entries as soon as they are. The worker inserts them in a write transaction it leaves open, while the main
+ * thread builds the Merkle tree, signs, asks the TSAs and writes the receipt; once the receipt is
+ * in place, `commit` adds the registration row and its event and commits. The order of the
+ * synchronous path holds: a crash before the commit leaves a receipt the registry does not list
+ * yet (`registry import` adopts it), never a record of a receipt that is not there — the open
+ * transaction dies with the process.
+ *
+ * It is an optimisation only. When the worker cannot be used (running from source in tests, a
+ * registry busy for longer than `lockWaitMs`, any storage error), `commit` answers false and the
+ * caller records the registration the ordinary way, which reports the error, if any, as always.
+ */
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { EntryRecord, RegistrationRecord } from './types.js';
+
+/** What the worker is given: the entries packed into a few strings and one typed array (cheap to copy). */
+export interface PackedEntries {
+  count: number;
+  /** The names, NUL-separated (a NUL cannot occur in a path). */
+  names: string;
+  sizes: Float64Array;
+  /** Per algorithm, every entry's hex digest end to end (fixed width); absent when no entry has it. */
+  digests: { sha256?: string; sha384?: string; sha512?: string };
+}
+
+export interface BackgroundOptions {
+  /** How long the worker waits for the registry's write lock before giving up (the caller then records the ordinary way). */
+  lockWaitMs?: number;
+}
+
+/** Messages from the worker. */
+export type WorkerReply = { kind: 'inserted' } | { kind: 'committed'; recorded: boolean } | { kind: 'failed'; stage: 'insert' | 'commit'; message: string };
+
+export interface Recorder {
+  /** Hands over the registration's entries, once (false: they cannot go this way: record the ordinary way). */
+  record(entries: readonly EntryRecord[]): boolean;
+  /**
+   * Adds the registration and commits (call it once the receipt is in place). `time` is the
+   * event's time. True: on record (or found on record already); false: not recorded — record it
+   * the ordinary way.
+   */
+  commit(rec: RegistrationRecord, time: Date): Promise<boolean>;
+  /** Rolls back what is not committed and waits for the worker to end. */
+  close(): Promise<void>;
+}
+
+const HEX: Record<keyof PackedEntries['digests'], number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+/** The entries of a registration packed for the worker; undefined when they do not pack (indexes not 0…n−1, a NUL in a name). */
+export function packEntries(entries: readonly EntryRecord[]): PackedEntries | undefined {
+  const sizes = new Float64Array(entries.length);
+  const names: string[] = new Array(entries.length);
+  const digests: PackedEntries['digests'] = {};
+  for (const alg of Object.keys(HEX) as (keyof typeof HEX)[]) {
+    if (!entries.some((e) => e.digests[alg] !== undefined)) continue;
+    const parts: string[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const d = entries[i]!.digests[alg];
+      if (d === undefined || d.length !== HEX[alg]) return undefined;
+      parts[i] = d;
+    }
+    digests[alg] = parts.join('');
+  }
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.index !== i || e.name.includes('\0')) return undefined;
+    names[i] = e.name;
+    sizes[i] = e.size;
+  }
+  return { count: entries.length, names: names.join('\0'), sizes, digests };
+}
+
+/** The entries back from their packed form, one at a time (no array of 100,000s of objects). */
+export function* unpackEntries(p: PackedEntries): Generator<EntryRecord> {
+  let from = 0;
+  for (let i = 0; i < p.count; i++) {
+    const to = i === p.count - 1 ? p.names.length : p.names.indexOf('\0', from);
+    const digests: EntryRecord['digests'] = {};
+    for (const alg of Object.keys(p.digests) as (keyof typeof HEX)[]) digests[alg] = p.digests[alg]!.slice(i * HEX[alg], (i + 1) * HEX[alg]);
+    yield { index: i, name: p.names.slice(from, to), size: p.sizes[i]!, digests };
+    from = to + 1;
+  }
+}
+
+function workerUrl(): URL | undefined {
+  // Only from a build: the worker loads the registry's modules, which run from dist/ alone.
+  const js = new URL('./background-worker.js', import.meta.url);
+  return existsSync(js) ? js : undefined;
+}
+
+/**
+ * A worker thread that opens the registry of `home` now (it loads and opens while the files are
+ * walked and hashed) and records the entries it is given with `record`; undefined when that cannot
+ * be done here (then record the ordinary way).
+ */
+export function startRecorder(home: string, o: BackgroundOptions = {}): Recorder | undefined {
+  const url = workerUrl();
+  if (!url) return undefined;
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { workerData: { home, lockWaitMs: o.lockWaitMs ?? 2000 }, stdout: true, stderr: true });
+  } catch {
+    return undefined;
+  }
+  let failed = false;
+  let exited = false;
+  let given = false;
+  const waiting: ((r: WorkerReply | undefined) => void)[] = [];
+  const exit = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      exited = true;
+      for (const w of waiting.splice(0)) w(undefined);
+      resolve();
+    }),
+  );
+  worker.on('error', () => {
+    failed = true;
+  });
+  worker.on('message', (m: WorkerReply) => {
+    if (m.kind === 'failed') failed = true;
+    if (m.kind !== 'inserted') waiting.shift()?.(m);
+  });
+  let ended = false;
+  return {
+    record(entries) {
+      const packed = !given && !ended && !exited ? packEntries(entries) : undefined;
+      if (!packed) return false;
+      given = true;
+      worker.postMessage({ kind: 'entries', packed });
+      return true;
+    },
+    async commit(rec, time) {
+      if (!given || ended || failed || exited) return false;
+      ended = true;
+      const reply = new Promise<WorkerReply | undefined>((resolve) => waiting.push(resolve));
+      worker.postMessage({ kind: 'commit', rec, time: time.toISOString() });
+      const r = await reply;
+      return r?.kind === 'committed';
+    },
+    async close() {
+      ended = true;
+      if (!exited) worker.postMessage({ kind: 'close' });
+      await exit;
+    },
+  };
+}

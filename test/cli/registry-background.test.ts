@@ -1,0 +1,226 @@
+/**
+ * How `register` records (issue 13, docs/registry.md#recording-a-registration), through the built
+ * CLI: a worker thread inserts the entries while the TSA is asked — in a transaction nobody sees
+ * and that a kill leaves no trace of — and commits once the receipt is in place; a registry busy
+ * for longer than the worker waits is recorded the ordinary way; `--no-record` leaves the
+ * registry alone and `registry import` adopts the receipt later.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+import { aliceWorkspace } from '../helpers/hostile.js';
+import { bundledTsa, type CliWorkspace } from '../helpers/setup.js';
+
+const PREFIX = 'tsproof-registry-bg-';
+let tsa: Awaited<ReturnType<typeof bundledTsa>>;
+beforeAll(async () => {
+  tsa = await bundledTsa('tsa-ec');
+});
+afterAll(async () => {
+  await tsa.close();
+});
+
+/**
+ * A TSA in front of the bundled one that holds each request until the test lets it through
+ * (`release`), telling the test when one arrives (`arrived`).
+ */
+async function gatedTsa(): Promise<{ url: string; arrived: () => Promise<void>; release: () => void; close: () => Promise<void> }> {
+  let arrive!: () => void;
+  const arrivedP = new Promise<void>((r) => (arrive = r));
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const server = http.createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (b: Buffer) => body.push(b));
+    req.on('end', async () => {
+      arrive();
+      await gate;
+      const up = await fetch(tsa.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: Buffer.concat(body) });
+      res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/timestamp-reply' }).end(Buffer.from(await up.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    arrived: () => arrivedP,
+    release: () => open(),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+const dbOf = (ws: CliWorkspace) => path.join(ws.home, 'registry.db');
+const entryCount = (ws: CliWorkspace) => {
+  const d = new DatabaseSync(dbOf(ws), { readOnly: true });
+  try {
+    return (d.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
+  } finally {
+    d.close();
+  }
+};
+/** True when another writer holds the registry's write lock (a write cannot begin without waiting). */
+const writeLocked = (ws: CliWorkspace) => {
+  const d = new DatabaseSync(dbOf(ws));
+  try {
+    d.exec('PRAGMA busy_timeout = 0');
+    d.exec('BEGIN IMMEDIATE');
+    d.exec('ROLLBACK');
+    return false;
+  } catch (err) {
+    if (/locked|busy/i.test(String(err))) return true;
+    throw err;
+  } finally {
+    d.close();
+  }
+};
+const receiptsIn = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.tsproof.json'));
+
+function files(ws: CliWorkspace, folder: string, n: number): void {
+  mkdirSync(path.join(ws.work, folder));
+  for (let i = 0; i < n; i++) writeFileSync(path.join(ws.work, folder, `part-${i}.step`), `${folder} ${i}`);
+}
+
+/** `register` as a child process whose life the test controls. */
+function startRegister(ws: CliWorkspace, args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ws.work, env: { ...process.env, TSPROOF_HOME: ws.home, TSPROOF_PASSPHRASE: 'hostile-input passphrase 41', LANG: 'C', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b));
+  child.stderr.on('data', (b: Buffer) => (stderr += b));
+  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
+  return { child, done };
+}
+
+async function until(cond: () => boolean, ms = 20_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return cond();
+}
+
+describe('register records in the background', () => {
+  it('the entries are in before the TSA answers, seen by nobody until the receipt is written; then committed with it', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    files(ws, 'first', 3);
+    expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
+    const before = entryCount(ws);
+    files(ws, 'batch', 40);
+    const gate = await gatedTsa();
+    try {
+      const reg = startRegister(ws, ['--json', 'register', 'batch', '--tsa', gate.url]);
+      await gate.arrived();
+      // While the TSA is asked, the worker holds the write lock with the 40 entries inserted, uncommitted.
+      expect(await until(() => writeLocked(ws))).toBe(true);
+      expect(entryCount(ws)).toBe(before);
+      expect(receiptsIn(ws.work)).toHaveLength(1);
+      gate.release();
+      const r = await reg.done;
+      expect(r.status, r.stderr).toBe(0);
+      expect(entryCount(ws)).toBe(before + 40);
+      const id = (JSON.parse(r.stdout) as { id: string }).id;
+      const log = JSON.parse((await ws.run(['--json', 'log'])).stdout) as { registrations: { id: string; count: number }[] };
+      expect(log.registrations.find((x) => x.id === id)?.count).toBe(40);
+      const v = await ws.run(['registry', 'verify']);
+      expect(v.status, v.stdout + v.stderr).toBe(0);
+      expect(v.stdout).toMatch(/2 event\(s\).*2 registration\(s\), 43 entries/s);
+      expect((await ws.run(['status', 'batch'])).status).toBe(0);
+    } finally {
+      await gate.close();
+    }
+  });
+
+  it('killed while the TSA is asked: no trace in the registry, no receipt, and the next register works', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    files(ws, 'first', 2);
+    expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
+    const before = entryCount(ws);
+    files(ws, 'batch', 30);
+    const gate = await gatedTsa();
+    try {
+      const reg = startRegister(ws, ['register', 'batch', '--tsa', gate.url]);
+      await gate.arrived();
+      expect(await until(() => writeLocked(ws))).toBe(true);
+      reg.child.kill('SIGKILL');
+      expect((await reg.done).signal).toBe('SIGKILL');
+    } finally {
+      await gate.close();
+    }
+    expect(writeLocked(ws)).toBe(false);
+    expect(entryCount(ws)).toBe(before);
+    expect(receiptsIn(ws.work)).toHaveLength(1);
+    const v = await ws.run(['registry', 'verify']);
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/1 event\(s\).*1 registration\(s\), 2 entries/s);
+    const again = await ws.run(['register', 'batch', '--tsa', tsa.url]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(entryCount(ws)).toBe(before + 30);
+  });
+
+  it('a registry busy for longer than the worker waits: recorded the ordinary way, once', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    files(ws, 'first', 2);
+    expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
+    files(ws, 'batch', 5);
+    // Another writer holds the lock for 3.5 s (the worker gives up after 2 s).
+    const other = new DatabaseSync(dbOf(ws));
+    other.exec('BEGIN IMMEDIATE');
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.exec('COMMIT');
+        other.close();
+        resolve();
+      }, 3500),
+    );
+    const r = await ws.run(['--json', 'register', 'batch', '--tsa', tsa.url]);
+    await released;
+    expect(r.status, r.stderr).toBe(0);
+    const id = (JSON.parse(r.stdout) as { id: string }).id;
+    const log = JSON.parse((await ws.run(['--json', 'log'])).stdout) as { registrations: { id: string }[] };
+    expect(log.registrations.filter((x) => x.id === id)).toHaveLength(1);
+    expect(entryCount(ws)).toBe(7);
+    expect((await ws.run(['registry', 'verify'])).status).toBe(0);
+  });
+});
+
+describe('register --no-record', () => {
+  it('writes the receipt and leaves the registry alone (none made on a fresh home); registry import adopts it later', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    files(ws, 'ci', 4);
+    const r = await ws.run(['--json', 'register', 'ci', '--tsa', tsa.url, '--no-record']);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { id: string; receipt: string; files: unknown[] };
+    expect(doc.files).toHaveLength(4);
+    expect(existsSync(path.join(ws.work, doc.receipt))).toBe(true);
+    expect(existsSync(dbOf(ws))).toBe(false);
+    expect((await ws.run(['verify', '--receipt', doc.receipt, '--dir', 'ci'])).status).toBe(0);
+    // status knows nothing of it …
+    expect((await ws.run(['status', 'ci'])).status).toBe(1);
+    // … until the receipt is adopted.
+    const imp = await ws.run(['registry', 'import', doc.receipt]);
+    expect(imp.status, imp.stderr).toBe(0);
+    expect((await ws.run(['status', 'ci'])).status).toBe(0);
+    const log = JSON.parse((await ws.run(['--json', 'log'])).stdout) as { registrations: { id: string }[] };
+    expect(log.registrations.map((x) => x.id)).toEqual([doc.id]);
+  });
+
+  it('on a home with a registry: nothing added, not even an event', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    files(ws, 'a', 2);
+    expect((await ws.run(['register', 'a', '--tsa', tsa.url])).status).toBe(0);
+    const before = entryCount(ws);
+    files(ws, 'b', 3);
+    expect((await ws.run(['register', 'b', '--tsa', tsa.url, '--no-record'])).status).toBe(0);
+    expect(entryCount(ws)).toBe(before);
+    const v = await ws.run(['registry', 'verify']);
+    expect(v.stdout).toMatch(/1 event\(s\)/);
+  });
+});
