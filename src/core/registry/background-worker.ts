@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PackedEntries, WorkerReply } from './background.js';
 import { unpackEntries } from './background.js';
-import { openExistingRegistry, openRegistry } from './open.js';
+import { openExistingRegistry } from './open.js';
 import { entriesSha256, registrationEventOf } from './record.js';
 import type { PendingRegistration, SqliteRegistry } from './sqlite.js';
 import type { RegistrationRecord } from './types.js';
@@ -49,8 +49,7 @@ async function handle(m: Message): Promise<void> {
   if (ended) return;
   if (m.kind === 'entries' && !pending) {
     try {
-      // A home that never registered anything gets its registry only now that there is something to record.
-      store ??= await openRegistry(home, { now: () => time, busyTimeoutMs: lockWaitMs });
+      if (!store) throw new Error('no registry to record into');
       pending = store.beginRegistration(unpackEntries(m.packed));
       reply({ kind: 'inserted' });
       digest = entriesSha256(unpackEntries(m.packed));

@@ -1,7 +1,7 @@
 /**
  * Recording a registration in the background (docs/registry.md#recording-a-registration):
- * `register` starts a worker thread that opens the registry (when there is one) while the files
- * are walked and hashed, and hands it the entries as soon as they are. The worker inserts them in a write transaction it leaves open, while the main
+ * `register` starts a worker thread that opens the registry (when there is one already) while the
+ * files are walked and hashed, and hands it the entries as soon as they are. The worker inserts them in a write transaction it leaves open, while the main
  * thread builds the Merkle tree, signs, asks the TSAs and writes the receipt; once the receipt is
  * in place, `commit` adds the registration row and its event and commits. The order of the
  * synchronous path holds: a crash before the commit leaves a receipt the registry does not list
@@ -13,6 +13,7 @@
  * caller records the registration the ordinary way, which reports the error, if any, as always.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EntryRecord, RegistrationRecord } from './types.js';
 
@@ -94,11 +95,13 @@ function workerUrl(): URL | undefined {
 /**
  * A worker thread that opens the registry of `home` now (it loads and opens while the files are
  * walked and hashed) and records the entries it is given with `record`; undefined when that cannot
- * be done here (then record the ordinary way).
+ * be done here, or there is no registry yet (then record the ordinary way).
  */
 export function startRecorder(home: string, o: BackgroundOptions = {}): Recorder | undefined {
   const url = workerUrl();
-  if (!url) return undefined;
+  // A home without a registry yet gets it the ordinary way, after its first receipt: a
+  // registration that fails or is killed leaves no registry behind (as before there was a worker).
+  if (!url || !existsSync(path.join(home, 'registry.db'))) return undefined;
   let worker: Worker;
   try {
     worker = new Worker(url, { workerData: { home, lockWaitMs: o.lockWaitMs ?? 2000 }, stdout: true, stderr: true });
