@@ -160,8 +160,9 @@ export function createTsaServer(authority: LocalTimestampAuthority, o: TsaServer
       const h = { ...(o.health?.() ?? { status: 'ok', issued: authority.issued }), connections: guard.stats() };
       const code = h.status === 'ok' ? 200 : 503;
       const text = `${JSON.stringify(h)}\n`;
-      res.writeHead(code, { 'content-type': 'application/json' }).end(text);
-      return done(code, text.length);
+      // Content-Length always: without it an HTTP/1.0 client gets an answer framed only by the close.
+      res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+      return done(code, Buffer.byteLength(text));
     }
     if (guard.pool(socket) === 'reserve') return plain(503, 'the server is at its connection limit; only GET /health is answered on this connection\n', { 'retry-after': '1', connection: 'close' });
     if (req.method !== 'POST') return plain(405, 'POST an application/timestamp-query\n', { allow: 'POST' });
