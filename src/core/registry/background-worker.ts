@@ -27,7 +27,8 @@ let pending: PendingRegistration | undefined;
 let digest = '';
 let ended = false;
 
-function end(): void {
+/** Rolls back what is not committed, closes the registry, answers `last` (after that: a failure's answer comes once nothing is held) and ends. */
+function end(last?: WorkerReply): void {
   if (ended) return;
   ended = true;
   try {
@@ -42,6 +43,7 @@ function end(): void {
     // Closing a connection that failed: nothing of ours was committed.
   }
   store = undefined;
+  if (last) reply(last);
   port.close();
 }
 
@@ -54,20 +56,21 @@ async function handle(m: Message): Promise<void> {
       reply({ kind: 'inserted' });
       digest = entriesSha256(unpackEntries(m.packed));
     } catch (err) {
-      reply({ kind: 'failed', stage: 'insert', message: why(err) });
-      end();
+      end({ kind: 'failed', stage: 'insert', message: why(err) });
     }
   } else if (m.kind === 'commit' && pending) {
     time = new Date(m.time);
+    const p = pending;
+    pending = undefined;
+    let ev: ReturnType<PendingRegistration['commit']>;
     try {
-      const p = pending;
-      pending = undefined;
-      const ev = p.commit(m.rec, () => registrationEventOf('registration', m.rec, digest));
-      // undefined: that id was on record already (rolled back): on record all the same.
-      reply({ kind: 'committed', recorded: ev !== undefined });
+      ev = p.commit(m.rec, () => registrationEventOf('registration', m.rec, digest));
     } catch (err) {
-      reply({ kind: 'failed', stage: 'commit', message: why(err) });
+      return end({ kind: 'failed', stage: 'commit', message: why(err) });
     }
+    // Committed: answered at once (the main thread goes on), then the registry is closed.
+    // undefined: that id was on record already (rolled back): on record all the same.
+    reply({ kind: 'committed', recorded: ev !== undefined });
     end();
   } else end();
 }
@@ -77,8 +80,7 @@ let turn: Promise<unknown> = (async () => {
   try {
     store = await openExistingRegistry(home, { now: () => time, busyTimeoutMs: lockWaitMs });
   } catch (err) {
-    reply({ kind: 'failed', stage: 'insert', message: why(err) });
-    end();
+    end({ kind: 'failed', stage: 'insert', message: why(err) });
   }
 })();
 port.on('message', (m: Message) => {
