@@ -165,6 +165,22 @@ describe('hash pool after a failure', () => {
   });
 });
 
+describe('closing the pool while it hashes', () => {
+  for (const threads of [1, 2, 3]) {
+    it(`${threads} lane(s): the call under way rejects (hashing cancelled) instead of waiting for the closed threads`, async () => {
+      const pool = new HashPool(threads);
+      const targets = Array.from({ length: 10 }, () => paths)
+        .flat()
+        .map((p) => ({ path: p, display: path.basename(p) }));
+      const call = pool.hash(targets, ['sha256', 'sha512']);
+      call.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 5));
+      await pool.close();
+      await expect(call).rejects.toThrow('hashing cancelled');
+    });
+  }
+});
+
 // Issue 11: a file overwritten while it was hashed (an editor's autosave) got a digest that
 // matches neither the old nor the new content. Every hashing loop now compares the open file's
 // identity, size and times before and after reading, and the path's, and refuses a change.

@@ -90,6 +90,8 @@ export class HashPool {
   private closed = false;
   /** Tags each hash() call's batches, so a late answer from a failed call is never taken for a later call's. */
   private generation = 0;
+  /** Ends the hash() call under way (close() while hashing): it rejects instead of waiting for terminated workers. */
+  private cancel: (() => void) | undefined;
 
   constructor(readonly threads = os.availableParallelism()) {
     const lanes = Math.max(1, threads);
@@ -127,6 +129,10 @@ export class HashPool {
     let wake: () => void = () => undefined;
     const allDone = new Promise<void>((r) => (wake = r));
     const settle = () => (failure || done === targets.length) && wake();
+    this.cancel = () => {
+      fail(new Error('hashing cancelled'));
+      settle();
+    };
     const listeners: [Worker, (b: Batch) => void, (e: Error) => void][] = [];
     const paths = targets.map((x) => x.path);
     for (const w of workers) {
@@ -166,6 +172,7 @@ export class HashPool {
     }
     settle();
     await allDone;
+    this.cancel = undefined;
     for (const [w, onMessage, onError] of listeners) {
       w.off('message', onMessage);
       w.off('error', onError);
@@ -176,6 +183,7 @@ export class HashPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.cancel?.();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -18,6 +18,15 @@ export async function resolveRegistration(store: RegistryStore, id: string): Pro
   throw new InputError({ code: 'REGISTRATION_NOT_FOUND', message: t`no registration ${id} in the registry (tsproof log lists them)` });
 }
 
+/**
+ * The algorithms to hash files with so that every registration covering one is found: SHA-256,
+ * and the algorithms of registrations that recorded no SHA-256 (`register -a sha512`). A
+ * registration that recorded SHA-256 and others is found by its SHA-256 digests alone.
+ */
+export function lookupAlgorithms(sets: readonly (readonly HashAlgorithm[])[]): HashAlgorithm[] {
+  return [...new Set<HashAlgorithm>(['sha256', ...sets.filter((s) => !s.includes('sha256')).flat()])];
+}
+
 export type FileState = 'registered' | 'modified' | 'unregistered';
 
 export interface FileStatus {
@@ -29,51 +38,64 @@ export interface FileStatus {
   others?: number;
 }
 
-/** Each file's state against the registry: its content registered (earliest), its name registered with other content, or neither. */
+/**
+ * Each file's state against the registry: its content registered (earliest), its name registered
+ * with other content, or neither. Written for 10,000s of files: batched lookups, and per file
+ * nothing but its result (the registrations' references are shared).
+ */
 export async function fileStatuses(store: RegistryStore, files: readonly { name: string; digests: Partial<Record<HashAlgorithm, string>> }[]): Promise<FileStatus[]> {
-  type Brief = { id: string; time: string };
+  type Brief = { id: string; time: string; status: string };
   const byTime = (a: Brief, b: Brief) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
+  const live = (list: readonly Brief[]) => (list.some((x) => x.status === 'destroyed') ? list.filter((x) => x.status !== 'destroyed') : list);
   // Batched lookups (ids and times only) per algorithm: per file, the registrations covering its
   // content, earliest first, destroyed ones left out.
-  const covering: (Brief[] | undefined)[] = new Array(files.length);
-  const algs = new Set(files.flatMap((f) => Object.keys(f.digests) as HashAlgorithm[]));
+  const covering: (readonly Brief[] | undefined)[] = new Array(files.length);
+  const algs = new Set<HashAlgorithm>();
+  for (const f of files) for (const a in f.digests) algs.add(a as HashAlgorithm);
   for (const alg of algs) {
-    const which = files.flatMap((f, i) => (f.digests[alg] === undefined ? [] : [i]));
-    const found = await store.idsByDigests(
-      alg,
-      which.map((i) => files[i]!.digests[alg]!),
-    );
-    for (const [n, list] of found.entries()) {
-      const live = list.filter((x) => x.status !== 'destroyed');
-      if (!live.length) continue;
+    const which: number[] = [];
+    const hexes: string[] = [];
+    files.forEach((f, i) => {
+      const hex = f.digests[alg];
+      if (hex !== undefined) which.push(i), hexes.push(hex);
+    });
+    const found = await store.idsByDigests(alg, hexes);
+    for (let n = 0; n < found.length; n++) {
+      if (!found[n]!.length) continue;
+      const list = live(found[n]!);
+      if (!list.length) continue;
       const i = which[n]!;
       const had = covering[i];
       // Another algorithm's registrations too (registrations that recorded only SHA-384, say): each once.
-      covering[i] = had ? [...had, ...live.filter((x) => !had.some((h) => h.id === x.id))].sort(byTime) : live;
+      covering[i] = had ? [...had, ...list.filter((x) => !had.some((h) => h.id === x.id))].sort(byTime) : list;
     }
   }
   // Files whose content no registration covers: is their name registered (modified)? Also batched.
-  const uncovered = files.flatMap((_, i) => (covering[i] ? [] : [i]));
+  const uncovered: number[] = [];
+  for (let i = 0; i < files.length; i++) if (!covering[i]) uncovered.push(i);
   const named = await store.idsByNames(uncovered.map((i) => files[i]!.name));
   const latest = new Map<number, Brief>();
   for (const [n, i] of uncovered.entries()) {
-    const last = named[n]!.filter((x) => x.status !== 'destroyed').at(-1);
+    const last = live(named[n]!).at(-1);
     if (last) latest.set(i, last);
   }
-  // Each registration named is read once.
-  const records = new Map<string, RegistrationRecord>();
-  for (const id of new Set([...covering.map((c) => c?.[0]?.id), ...[...latest.values()].map((x) => x.id)])) if (id !== undefined) records.set(id, (await store.registration(id))!);
-  const ref = (id: string) => {
-    const r = records.get(id)!;
-    return { id: r.id, time: r.time, receipt: r.receipt };
-  };
+  // Each registration named is read once, and its reference shared by its files.
+  const refs = new Map<string, FileStatus['registration']>();
+  for (const c of covering) if (c) refs.set(c[0]!.id, undefined);
+  for (const last of latest.values()) refs.set(last.id, undefined);
+  for (const id of refs.keys()) {
+    const r = (await store.registration(id))!;
+    refs.set(id, { id: r.id, time: r.time, receipt: r.receipt });
+  }
   const out: FileStatus[] = new Array(files.length);
-  for (const [i, f] of files.entries()) {
+  for (let i = 0; i < files.length; i++) {
     const c = covering[i];
-    const last = c ? undefined : latest.get(i);
-    if (c) out[i] = { file: f.name, status: 'registered', registration: ref(c[0]!.id), others: c.length - 1 };
-    else if (last) out[i] = { file: f.name, status: 'modified', registration: ref(last.id) };
-    else out[i] = { file: f.name, status: 'unregistered' };
+    const file = files[i]!.name;
+    if (c) out[i] = { file, status: 'registered', registration: refs.get(c[0]!.id)!, others: c.length - 1 };
+    else {
+      const last = latest.get(i);
+      out[i] = last ? { file, status: 'modified', registration: refs.get(last.id)! } : { file, status: 'unregistered' };
+    }
   }
   return out;
 }
