@@ -41,6 +41,7 @@ const commands = {
   expiring: () => import('./commands/expiring.js'),
   escrow: () => import('./commands/escrow.js'),
   registry: () => import('./commands/registry.js'),
+  status: () => import('./commands/status.js'),
   agent: () => import('./commands/agent.js'),
   secret: () => import('./commands/secret.js'),
   org: () => import('./commands/org.js'),
@@ -427,7 +428,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .addOption(trust)
     .action(
       run(async (paths: string[], o: { exclude: string[]; base?: string; includeVcs?: boolean; gitignore?: boolean; expiring?: boolean; within: string; trust: string[] }) =>
-        o.expiring ? (await commands.expiring()).expiringCommand(ctx, paths, o) : (await commands.registry()).statusCommand(ctx, paths, o),
+        o.expiring ? (await commands.expiring()).expiringCommand(ctx, paths, o) : (await commands.status()).statusCommand(ctx, paths, o),
       ),
     );
   const registry = program.command('registry').description(d(t`the local registry of registrations ($TSPROOF_HOME/registry.db)`));

@@ -9,7 +9,7 @@
 import type { CliContext } from './context.js';
 import { displaySafe, jsonSafe } from '../core/display.js';
 import { jsonChunks } from '../core/io/json.js';
-import { preformatted, t, type Text } from '../core/text.js';
+import { preformatted, t, textRenderer, type Text } from '../core/text.js';
 
 export const VERSION = '0.1.0';
 
@@ -57,6 +57,11 @@ export function warn(ctx: CliContext, line: Text): void {
  */
 export function tr(ctx: CliContext, x: Text): string {
   return x.render(ctx.catalog, displaySafe);
+}
+
+/** `tr` for many texts of few templates (one line per file): each template translated and split once. */
+export function translator(ctx: CliContext): (x: Text) => string {
+  return textRenderer(ctx.catalog, displaySafe);
 }
 
 export type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold';

@@ -48,6 +48,50 @@ export class Text {
   }
 }
 
+/**
+ * Renders many texts fast, each as `text.render(catalog, escape)` would: per key, the template is
+ * looked up in the catalog and split at its placeholders once, and each rendering only joins the
+ * parts and the arguments (`status` of 10,000 files renders 10,000 lines from three templates).
+ */
+export function textRenderer(catalog?: Catalog, escape?: (s: string) => string): (text: Text) => string {
+  const compiled = new Map<string, { parts: string[]; slots: number[]; raw: string[] }>();
+  return (text) => {
+    // Joined lists and texts that render themselves (preformatted) go the usual way.
+    if (text.separator !== undefined || text.constructor !== Text) return text.render(catalog, escape);
+    let c = compiled.get(text.key);
+    if (!c) compiled.set(text.key, (c = split(catalog?.[text.key] ?? text.key)));
+    let out = c.parts[0]!;
+    for (let i = 0; i < c.slots.length; i++) {
+      const n = c.slots[i]!;
+      const a = text.args[n];
+      out += (a === undefined ? c.raw[i]! : a instanceof Text ? a.render(catalog, escape) : escape && typeof a === 'string' ? escape(a) : String(a)) + c.parts[i + 1]!;
+    }
+    return out;
+  };
+}
+
+/** A template as its literal parts (braces undoubled) and the placeholder between each two, as `fill` reads it. */
+function split(template: string): { parts: string[]; slots: number[]; raw: string[] } {
+  const parts: string[] = [];
+  const slots: number[] = [];
+  const raw: string[] = [];
+  let part = '';
+  let last = 0;
+  for (const m of template.matchAll(/\{\{|\}\}|\{(\d+)\}/g)) {
+    part += template.slice(last, m.index);
+    last = m.index + m[0].length;
+    if (m[1] === undefined) part += m[0][0];
+    else {
+      parts.push(part);
+      slots.push(Number(m[1]));
+      raw.push(m[0]);
+      part = '';
+    }
+  }
+  parts.push(part + template.slice(last));
+  return { parts, slots, raw };
+}
+
 /** Keys by call site: a template's strings array is the same object at every evaluation. */
 const keys = new WeakMap<TemplateStringsArray, string>();
 

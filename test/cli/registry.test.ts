@@ -207,6 +207,67 @@ describe('log, find, history, status', () => {
   });
 });
 
+describe('status', () => {
+  it('finds registrations that recorded no SHA-256 (register -a sha512) as well as SHA-256 ones, earliest first; a registry with SHA-256 and SHA-512 in one registration needs no second reading', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    mkdirSync(path.join(ws.work, 'q'));
+    for (const n of ['a', 'b', 'c', 'd']) writeFileSync(path.join(ws.work, 'q', `${n}.txt`), n);
+    const both = await registered(ws, ['q/a.txt', 'q/b.txt', '-a', 'sha256', '-a', 'sha512']);
+    const st1 = json((await ws.run(['--json', 'status', 'q'])).stdout) as unknown as { files: { file: string; status: string; registration?: { id: string } }[] };
+    expect(st1.files.map((f) => [f.file, f.status, f.registration?.id])).toEqual([
+      ['q/a.txt', 'registered', both.id],
+      ['q/b.txt', 'registered', both.id],
+      ['q/c.txt', 'unregistered', undefined],
+      ['q/d.txt', 'unregistered', undefined],
+    ]);
+    const only512 = await registered(ws, ['q/b.txt', 'q/c.txt', '-a', 'sha512']);
+    const st2 = json((await ws.run(['--json', 'status', 'q'])).stdout) as unknown as { summary: Record<string, unknown>; files: { file: string; status: string; registration?: { id: string }; others?: number }[] };
+    expect(st2.files.map((f) => [f.file, f.status, f.registration?.id, f.others])).toEqual([
+      ['q/a.txt', 'registered', both.id, 0],
+      ['q/b.txt', 'registered', both.id, 1],
+      ['q/c.txt', 'registered', only512.id, 0],
+      ['q/d.txt', 'unregistered', undefined, undefined],
+    ]);
+    expect(st2.summary).toMatchObject({ files: 4, registered: 3, modified: 0, unregistered: 1 });
+    const text = await ws.run(['status', 'q']);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(new RegExp(`registered {4}q/c\\.txt  \\S+ \\(${only512.id.slice(0, 8)}\\)`));
+  });
+
+  it('a folder of more files than one lookup batch: every line and the JSON as registered, modified and new files are, in the walk order, Korean too', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    const dir = path.join(ws.work, 'm');
+    for (let d = 0; d < 7; d++) mkdirSync(path.join(dir, `d${d}`), { recursive: true });
+    const names = Array.from({ length: 1300 }, (_, i) => `d${i % 7}/f${i}.txt`);
+    for (const n of names) writeFileSync(path.join(dir, n), n);
+    const reg = await registered(ws, ['m']);
+    const changed = new Set(names.filter((_, i) => i % 97 === 5));
+    for (const n of changed) writeFileSync(path.join(dir, n), `${n} changed`);
+    for (let i = 0; i < 3; i++) writeFileSync(path.join(dir, `d${i}`, `new${i}.txt`), `new ${i}`);
+    const r = await ws.run(['--json', 'status', 'm']);
+    expect(r.status, r.stderr).toBe(1);
+    const doc = json(r.stdout) as unknown as { summary: Record<string, unknown>; files: { file: string; status: string; registration?: { id: string; time: string } }[] };
+    const want = (f: string) => (f.includes('/new') ? 'unregistered' : changed.has(f.slice(2)) ? 'modified' : 'registered');
+    expect(doc.files.length).toBe(1303);
+    expect(doc.files.filter((f) => f.status !== want(f.file))).toEqual([]);
+    expect(doc.files.filter((f) => f.registration && f.registration.id !== reg.id)).toEqual([]);
+    expect(doc.summary).toMatchObject({ files: 1303, registered: 1300 - changed.size, modified: changed.size, unregistered: 3 });
+    const text = await ws.run(['status', 'm']);
+    const lines = text.stdout.split('\n').slice(0, 1303);
+    // The lines in the order of the JSON (the walk's), each as its state says.
+    lines.forEach((l, i) => {
+      const f = doc.files[i]!;
+      const shown =
+        f.status === 'registered' ? `  registered    ${f.file}  ${reg.time} (${reg.id.slice(0, 8)})` : f.status === 'modified' ? `  modified      ${f.file}  since ${reg.time} (${reg.id.slice(0, 8)})` : `  unregistered  ${f.file}`;
+      expect(l).toBe(shown);
+    });
+    expect(text.stdout.split('\n')[1303]).toBe(`1303 file(s): ${1300 - changed.size} match ${reg.id.slice(0, 8)}; ${changed.size} modified; 3 never registered`);
+    const ko = await ws.run(['--lang', 'ko', 'status', 'm']);
+    expect(ko.stdout.split('\n').filter((l) => l.startsWith('  변경됨')).length).toBe(changed.size);
+    expect(ko.stdout).toContain(`  등록됨        ${doc.files[0]!.file}  ${reg.time} (${reg.id.slice(0, 8)})`);
+  });
+});
+
 describe('metadata', () => {
   it('register --title --project --tag --classification: signed in the manifest, recorded and queryable; the receipt verifies', async () => {
     const ws = await aliceWorkspace(PREFIX);
@@ -333,7 +394,10 @@ describe('import, export, rebuild, a damaged registry', () => {
     const file = path.join(ws.home, 'registry.db');
     const garbage = Buffer.alloc(4096, 0x42);
     writeFileSync(file, garbage);
-    for (const args of [['log'], ['verify', 'a.txt'], ['register', 'a.txt', '--tsa', tsa.url]]) {
+    // status hashes while it opens the registry: the registry's error is still the one reported, for a folder (the hashing lanes) as for one file.
+    mkdirSync(path.join(ws.work, 'many'));
+    for (let i = 0; i < 50; i++) writeFileSync(path.join(ws.work, 'many', `f${i}.txt`), String(i));
+    for (const args of [['log'], ['verify', 'a.txt'], ['register', 'a.txt', '--tsa', tsa.url], ['status', 'many'], ['status', 'a.txt']]) {
       const r = await ws.run(args);
       expectOneLineError(r, 2, /registry\.db is damaged .*tsproof registry rebuild --from <folders>/);
       expect(r.stderr).toContain(file);

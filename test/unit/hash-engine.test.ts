@@ -165,6 +165,68 @@ describe('hash pool after a failure', () => {
   });
 });
 
+describe('results as they come (onResult)', () => {
+  for (const threads of [1, 2, 3]) {
+    it(`${threads} lane(s): each file once, with the digests the call resolves with, before it resolves`, async () => {
+      const pool = new HashPool(threads);
+      try {
+        const targets = paths.map((p) => ({ path: p, display: path.basename(p) }));
+        const seen = new Map<number, unknown>();
+        let resolved = false;
+        const call = hashFiles(targets, {
+          algorithms: ['sha256', 'sha512'],
+          pool,
+          onResult: (i, d) => {
+            expect(resolved).toBe(false);
+            expect(seen.has(i)).toBe(false);
+            seen.set(i, d);
+          },
+        }).then((r) => ((resolved = true), r));
+        const r = await call;
+        expect(seen.size).toBe(paths.length);
+        r.forEach((d, i) => expect(seen.get(i)).toEqual(d));
+        expect(r[3]!.digests).toEqual({ sha256: expected(paths[3]!, 'sha256'), sha512: expected(paths[3]!, 'sha512') });
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
+  it('one file without a pool: once; an unreadable file: not at all', async () => {
+    const got: number[] = [];
+    const [one] = await hashFiles([{ path: paths[2]!, display: 'x' }], { algorithms: ['sha256'], onResult: (i) => got.push(i) });
+    expect(got).toEqual([0]);
+    expect(one!.digests.sha256).toBe(expected(paths[2]!, 'sha256'));
+    const gone = path.join(dir, 'gone-3.bin');
+    const bad: number[] = [];
+    await expect(hashFiles([{ path: gone, display: 'gone-3.bin' }], { algorithms: ['sha256'], onResult: (i) => bad.push(i) })).rejects.toThrow(/gone-3\.bin/);
+    const pool = new HashPool(2);
+    try {
+      const targets = [...paths.slice(0, 5), gone].map((p) => ({ path: p, display: path.basename(p) }));
+      await expect(pool.hash(targets, ['sha256'], undefined, (i) => bad.push(i))).rejects.toThrow(/gone-3\.bin/);
+    } finally {
+      await pool.close();
+    }
+    expect(bad).not.toContain(5);
+  });
+});
+
+describe('closing the pool while it hashes', () => {
+  for (const threads of [1, 2, 3]) {
+    it(`${threads} lane(s): the call under way rejects (hashing cancelled) instead of waiting for the closed threads`, async () => {
+      const pool = new HashPool(threads);
+      const targets = Array.from({ length: 10 }, () => paths)
+        .flat()
+        .map((p) => ({ path: p, display: path.basename(p) }));
+      const call = pool.hash(targets, ['sha256', 'sha512']);
+      call.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 5));
+      await pool.close();
+      await expect(call).rejects.toThrow('hashing cancelled');
+    });
+  }
+});
+
 // Issue 11: a file overwritten while it was hashed (an editor's autosave) got a digest that
 // matches neither the old nor the new content. Every hashing loop now compares the open file's
 // identity, size and times before and after reading, and the path's, and refuses a change.

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanKeys } from '../../scripts/i18n-keys.ts';
 import { KO } from '../../src/core/i18n/ko.js';
-import { joinTexts, placeholders, t, templateKey, verbatim } from '../../src/core/text.js';
+import { joinTexts, placeholders, plain, preformatted, t, templateKey, textRenderer, Text, verbatim } from '../../src/core/text.js';
+import { displaySafe } from '../../src/core/display.js';
 import { InputError, messageOf } from '../../src/core/errors.js';
 import { commanderText, helpTitle, langOption, localeLang, messageLang } from '../../src/cli/i18n.js';
 import { certificateLang } from '../../src/cli/common.js';
@@ -71,6 +72,36 @@ describe('t`` text', () => {
     expect(joinTexts([t`no extensions`, verbatim('x')], '; ').render(KO)).toBe('확장 없음; x');
     expect(JSON.stringify({ detail: x })).toBe('{"detail":"skipped dev/tty: not a regular file"}');
     expect(t`literal {braces} ${1}`.render()).toBe('literal {braces} 1');
+  });
+
+  it('textRenderer (a template split once, for many lines) renders every text exactly as render does', () => {
+    const texts = [
+      t`  registered    ${'st/a\x1b[2J.txt'}  ${'2026-12-04T21:00:00Z'} (${'0f3c2a1b'})`,
+      t`  registered    ${'b\u202e.txt'}  ${'2026-12-04T21:00:00Z'} (${'12345678'})`,
+      t`  modified      ${'c.txt'}  since ${'2026-12-04T21:00:00Z'} (${'0f3c2a1b'})`,
+      t`  unregistered  ${'d\n.txt'}`,
+      t`copied ${'a.txt'} to ${'b/'}`,
+      t`skipped ${'dev/tty'}: ${t`not a regular file`}`,
+      t`literal {braces} ${1} and ${2n} {{x}}`,
+      t`${3} file(s): ${joinTexts([t`${2} match ${'abc'}`, t`${1} match ${'def'}`], ', ')}; ${0} modified`,
+      new Text('{0} and {1} {01} {{0}} {2}', ['x\x07']), // missing arguments stay as written
+      new Text('no placeholders {{}}'),
+      preformatted('\x1b[32mgreen\x1b[0m'),
+      plain`  ${'name\x1b'}  ${'x'}`,
+      verbatim('\x1b[31m'),
+    ];
+    const catalog = { ...KO, 'copied {0} to {1}': '{1}(으)로 {0} 복사', '{0} and {1} {01} {{0}} {2}': '{{ {1} }} {0}' };
+    for (const cat of [undefined, KO, catalog])
+      for (const esc of [undefined, displaySafe]) {
+        const render = textRenderer(cat, esc);
+        for (const x of texts) {
+          expect(render(x), x.key).toBe(x.render(cat, esc));
+          expect(render(x), x.key).toBe(x.render(cat, esc)); // the second time from the split template
+        }
+      }
+    // Names are escaped, Korean translated.
+    expect(textRenderer(KO, displaySafe)(texts[0]!)).toBe(texts[0]!.render(KO, displaySafe));
+    expect(textRenderer(undefined, displaySafe)(texts[0]!)).toBe('  registered    st/a\\x1b[2J.txt  2026-12-04T21:00:00Z (0f3c2a1b)');
   });
 
   it('errors carry the text; their message is the English rendering', () => {

@@ -1,4 +1,4 @@
-/** tsproof log, status, registry list|find|history|verify|seal|retire|destroy|import|export|rebuild (docs/registry.md). */
+/** tsproof log, registry list|find|history|verify|seal|retire|destroy|import|export|rebuild (docs/registry.md); status is status.ts. */
 import { existsSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,15 +7,14 @@ import type { HashAlgorithm } from '../../core/crypto/algorithms.js';
 import { coveringRegistrations } from '../../core/registry/lookup.js';
 import { openExistingRegistry, openRegistry, registryPath } from '../../core/registry/open.js';
 import { SCHEMA_VERSION, SqliteRegistry } from '../../core/registry/sqlite.js';
-import { fileStatuses, resolveRegistration, type FileStatus } from '../../core/registry/query.js';
+import { resolveRegistration } from '../../core/registry/query.js';
 import type { RegistryCheck } from '../../core/registry/check.js';
 import type { Adoption } from '../../core/registry/operations.js';
 import type { Coverage, RegistrationFilter, RegistrationRecord, RegistrationStatus } from '../../core/registry/types.js';
-import { joinTexts, plain, t, type Text } from '../../core/text.js';
+import { plain, t, type Text } from '../../core/text.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit.js';
-import { note, out, printJson, tr, warn, writeChunks } from '../output.js';
-import type { WalkFlags } from '../common.js';
+import { note, out, printJson, writeChunks } from '../output.js';
 
 const opts = (ctx: CliContext) => ({ now: ctx.now });
 
@@ -196,82 +195,6 @@ export async function historyCommand(ctx: CliContext, name: string): Promise<num
     out(ctx, plain`  ${String(i + 1).padStart(3)}. ${first.time}  ${alg}:${hex}  ${v.size} bytes  ${shortId(first.id)}${v.registrations.length > 1 ? ` (+${v.registrations.length - 1})` : ''}`);
   });
   return ExitCode.OK;
-}
-
-export async function statusCommand(ctx: CliContext, inputs: string[], o: WalkFlags): Promise<number> {
-  const [{ hashFiles, takeHashPool }, { collectFiles }, { hashingProgress, sizeOf }, { noteVcs, walkOptions }] = await Promise.all([
-    import('../../core/hash/engine.js'),
-    import('../../core/io/files.js'),
-    import('../progress.js'),
-    import('../common.js'),
-  ]);
-  const pool = takeHashPool();
-  let statuses: FileStatus[];
-  try {
-    // Files are named as hash and register name them (docs/files.md#names).
-    const { files, skipped, excluded } = await collectFiles(inputs.length ? inputs : ['.'], ctx.cwd, walkOptions(o));
-    for (const s of skipped) warn(ctx, t`skipped ${s.path}: ${s.reason}`);
-    noteVcs(ctx, excluded);
-    statuses = await withExisting(
-      ctx,
-      () => files.map((f) => ({ file: f.name, status: 'unregistered' as const })),
-      async (s) => {
-        const algs = [...new Set<HashAlgorithm>(['sha256', ...(await s.algorithms())])];
-        const bar = await hashingProgress(ctx, files.length, sizeOf(files));
-        let digests;
-        try {
-          digests = await hashFiles(
-            files.map((f) => ({ path: f.absolute, display: f.name })),
-            { algorithms: algs, pool, progress: bar.attach },
-          );
-        } finally {
-          bar.stop();
-        }
-        return fileStatuses(
-          s,
-          files.map((f, i) => ({ name: f.name, digests: digests[i]!.digests })),
-        );
-      },
-    );
-  } finally {
-    await pool.close();
-  }
-  const count = (st: string) => statuses.filter((x) => x.status === st).length;
-  const by = new Map<string, number>();
-  for (const x of statuses) if (x.status === 'registered') by.set(x.registration!.id, (by.get(x.registration!.id) ?? 0) + 1);
-  const summary = { files: statuses.length, registered: count('registered'), modified: count('modified'), unregistered: count('unregistered'), byRegistration: Object.fromEntries(by) };
-  const ok = summary.registered === summary.files;
-  if (ctx.json) printJson(ctx, { ok, summary, files: statuses });
-  else {
-    const line = (x: FileStatus) =>
-      x.status === 'registered'
-        ? t`  registered    ${x.file}  ${x.registration!.time} (${shortId(x.registration!.id)})`
-        : x.status === 'modified'
-          ? t`  modified      ${x.file}  since ${x.registration!.time} (${shortId(x.registration!.id)})`
-          : t`  unregistered  ${x.file}`;
-    // In 64 KiB writes, not one per file: 10,000 files were 10,000 write calls to a pipe.
-    await writeChunks(
-      ctx,
-      (function* () {
-        let chunk = '';
-        for (const x of statuses) {
-          chunk += `${tr(ctx, line(x))}\n`;
-          if (chunk.length > 1 << 16) {
-            yield chunk;
-            chunk = '';
-          }
-        }
-        if (chunk) yield chunk;
-      })(),
-    );
-    const parts = [...by].map(([id, n]) => t`${n} match ${shortId(id)}`);
-    out(ctx, t`${summary.files} file(s): ${parts.length ? joinTexts(parts, ', ') : t`0 registered`}; ${summary.modified} modified; ${summary.unregistered} never registered`);
-    // Where the proof of each registration named above is (once each, not on every file's line).
-    const receipts = new Map<string, { time: string; receipt: string }>();
-    for (const x of statuses) if (x.registration && !receipts.has(x.registration.id)) receipts.set(x.registration.id, x.registration);
-    for (const [id, r] of receipts) out(ctx, t`  ${shortId(id)}  proven ${r.time}, receipt ${shown(ctx, r.receipt)}`);
-  }
-  return ok ? ExitCode.OK : ExitCode.VERIFY_FAILED;
 }
 
 export async function verifyRegistryCommand(ctx: CliContext, o: { trust: string[]; receipts?: boolean }): Promise<number> {

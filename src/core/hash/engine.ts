@@ -48,7 +48,15 @@ export interface HashOptions {
   threads?: number;
   /** Called with running totals; the caller decides how often to render. */
   progress?: (read: () => HashProgress) => void;
+  /**
+   * Called once for each file as soon as its digests are known (in no particular order, on this
+   * thread, before the call resolves), so that a caller can use them while the other files are
+   * still being hashed. Must not throw. Not called for a file that could not be read.
+   */
+  onResult?: OnResult;
 }
+
+export type OnResult = (index: number, digest: FileDigest) => void;
 
 export function fileError(code: string | undefined, display: string): InputError {
   if (code === CHANGED) return new InputError({ code: 'FILE_CHANGED', message: t`${display} changed while it was read (written or replaced meanwhile), so no digest of it was taken; try again once it is no longer being written` });
@@ -90,6 +98,8 @@ export class HashPool {
   private closed = false;
   /** Tags each hash() call's batches, so a late answer from a failed call is never taken for a later call's. */
   private generation = 0;
+  /** Ends the hash() call under way (close() while hashing): it rejects instead of waiting for terminated workers. */
+  private cancel: (() => void) | undefined;
 
   constructor(readonly threads = os.availableParallelism()) {
     const lanes = Math.max(1, threads);
@@ -108,7 +118,7 @@ export class HashPool {
   }
 
   /** Results in input order. The first unreadable file rejects with a one-line InputError. */
-  async hash(targets: readonly HashTarget[], algorithms: readonly HashAlgorithm[], leaves?: LeafSpec): Promise<FileDigest[]> {
+  async hash(targets: readonly HashTarget[], algorithms: readonly HashAlgorithm[], leaves?: LeafSpec, onResult?: OnResult): Promise<FileDigest[]> {
     const results = new Array<FileDigest>(targets.length);
     if (targets.length === 0) return results;
     const gen = ++this.generation;
@@ -127,12 +137,19 @@ export class HashPool {
     let wake: () => void = () => undefined;
     const allDone = new Promise<void>((r) => (wake = r));
     const settle = () => (failure || done === targets.length) && wake();
+    this.cancel = () => {
+      fail(new Error('hashing cancelled'));
+      settle();
+    };
     const listeners: [Worker, (b: Batch) => void, (e: Error) => void][] = [];
     const paths = targets.map((x) => x.path);
     for (const w of workers) {
       const onMessage = (batch: Batch) => {
         if (batch.gen !== gen) return;
-        for (const m of batch.results) results[m.id] = { size: m.size, digests: m.digests };
+        for (const m of batch.results) {
+          const r = (results[m.id] = { size: m.size, digests: m.digests });
+          onResult?.(m.id, r);
+        }
         done += batch.results.length;
         if (batch.error) fail(fileError(batch.error.code, targets[batch.error.id]!.display));
         settle();
@@ -158,6 +175,7 @@ export class HashPool {
         if (leaves) writeBatchLeaf(leaves, id, results[id]!);
         this.counters[1]! += 1;
         done++;
+        onResult?.(id, results[id]!);
       } catch (err) {
         fail(fileError((err as NodeJS.ErrnoException).code, targets[id]!.display));
         break;
@@ -166,6 +184,7 @@ export class HashPool {
     }
     settle();
     await allDone;
+    this.cancel = undefined;
     for (const [w, onMessage, onError] of listeners) {
       w.off('message', onMessage);
       w.off('error', onError);
@@ -176,6 +195,7 @@ export class HashPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.cancel?.();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
@@ -216,12 +236,13 @@ export async function hashFiles(targets: readonly HashTarget[], o: HashOptions &
     const r = await hashFile(t.path, o.algorithms, t.display, (n) => (counters.bytes += n));
     counters.files = 1;
     if (o.leaves) writeBatchLeaf(o.leaves, 0, r);
+    o.onResult?.(0, r);
     return [r];
   }
   const pool = o.pool ?? new HashPool(Math.min(o.threads ?? os.availableParallelism(), targets.length));
   o.progress?.(() => pool.progress());
   try {
-    return await pool.hash(targets, o.algorithms, o.leaves);
+    return await pool.hash(targets, o.algorithms, o.leaves, o.onResult);
   } finally {
     if (!o.pool) await pool.close();
   }

@@ -13,14 +13,9 @@ import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { entryRecords, registrationEvent } from './record.js';
 import { SqliteRegistry } from './sqlite.js';
 import type { EntryRecord, RegistrationRecord } from './types.js';
+import { hasRegistry, INDEX_BACKUP, INDEX_FILE, registryPath } from './paths.js';
 
-export const REGISTRY_FILE = 'registry.db';
-export const INDEX_FILE = 'index.jsonl';
-export const INDEX_BACKUP = 'index.jsonl.bak';
-
-export function registryPath(home: string): string {
-  return path.join(home, REGISTRY_FILE);
-}
+export { hasRegistry, INDEX_BACKUP, INDEX_FILE, REGISTRY_FILE, registryPath } from './paths.js';
 
 export interface OpenOptions {
   now: () => Date;
@@ -51,9 +46,9 @@ export async function openRegistry(home: string, o: OpenOptions): Promise<Sqlite
  * index.jsonl, an older schema), which only a writer can do.
  */
 export async function openExistingRegistry(home: string, o: ExistingOptions): Promise<SqliteRegistry | undefined> {
+  if (!hasRegistry(home)) return undefined;
   const file = registryPath(home);
   const index = existsSync(path.join(home, INDEX_FILE));
-  if (!existsSync(file) && !index) return undefined;
   if (o.readOnly && !index) {
     const store = SqliteRegistry.open(file, { now: o.now, readOnly: true, ...(o.busyTimeoutMs !== undefined ? { busyTimeoutMs: o.busyTimeoutMs } : {}) });
     if (!store.needsMigration) return store;

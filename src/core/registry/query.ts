@@ -18,6 +18,15 @@ export async function resolveRegistration(store: RegistryStore, id: string): Pro
   throw new InputError({ code: 'REGISTRATION_NOT_FOUND', message: t`no registration ${id} in the registry (tsproof log lists them)` });
 }
 
+/**
+ * The algorithms to hash files with so that every registration covering one is found: SHA-256,
+ * and the algorithms of registrations that recorded no SHA-256 (`register -a sha512`). A
+ * registration that recorded SHA-256 and others is found by its SHA-256 digests alone.
+ */
+export function lookupAlgorithms(sets: readonly (readonly HashAlgorithm[])[]): HashAlgorithm[] {
+  return [...new Set<HashAlgorithm>(['sha256', ...sets.filter((s) => !s.includes('sha256')).flat()])];
+}
+
 export type FileState = 'registered' | 'modified' | 'unregistered';
 
 export interface FileStatus {
@@ -29,51 +38,87 @@ export interface FileStatus {
   others?: number;
 }
 
-/** Each file's state against the registry: its content registered (earliest), its name registered with other content, or neither. */
-export async function fileStatuses(store: RegistryStore, files: readonly { name: string; digests: Partial<Record<HashAlgorithm, string>> }[]): Promise<FileStatus[]> {
-  type Brief = { id: string; time: string };
-  const byTime = (a: Brief, b: Brief) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
-  // Batched lookups (ids and times only) per algorithm: per file, the registrations covering its
-  // content, earliest first, destroyed ones left out.
-  const covering: (Brief[] | undefined)[] = new Array(files.length);
-  const algs = new Set(files.flatMap((f) => Object.keys(f.digests) as HashAlgorithm[]));
-  for (const alg of algs) {
-    const which = files.flatMap((f, i) => (f.digests[alg] === undefined ? [] : [i]));
-    const found = await store.idsByDigests(
-      alg,
-      which.map((i) => files[i]!.digests[alg]!),
-    );
-    for (const [n, list] of found.entries()) {
-      const live = list.filter((x) => x.status !== 'destroyed');
-      if (!live.length) continue;
-      const i = which[n]!;
-      const had = covering[i];
-      // Another algorithm's registrations too (registrations that recorded only SHA-384, say): each once.
-      covering[i] = had ? [...had, ...live.filter((x) => !had.some((h) => h.id === x.id))].sort(byTime) : live;
+type Brief = { id: string; time: string; status: string };
+type FileDigests = { name: string; digests: Partial<Record<HashAlgorithm, string>> };
+
+const byTime = (a: Brief, b: Brief) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
+const live = (list: readonly Brief[]) => (list.some((x) => x.status === 'destroyed') ? list.filter((x) => x.status !== 'destroyed') : list);
+
+/**
+ * Each file's state against the registry: its content registered (earliest), its name registered
+ * with other content, or neither. Files are looked up a batch at a time — `status` looks up those
+ * already hashed while the others are still being hashed — with batched queries, and per file
+ * nothing but its result (the registrations' references are shared).
+ */
+export class StatusLookup {
+  /** Each file's state, set by `lookUp`. */
+  readonly statuses: FileStatus[];
+  private readonly refs = new Map<string, FileStatus['registration']>();
+
+  /** `files[i].digests` may be filled in later, before `lookUp` is given `i`. */
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly files: readonly FileDigests[],
+  ) {
+    this.statuses = new Array(files.length);
+  }
+
+  /** Looks up these files (whose digests are set) and sets their statuses. */
+  async lookUp(indices: readonly number[]): Promise<void> {
+    const { files, store, refs } = this;
+    // Per algorithm, per file (by its place in `indices`): the registrations covering its content,
+    // earliest first, destroyed ones left out.
+    const covering: (readonly Brief[] | undefined)[] = new Array(indices.length);
+    const algs = new Set<HashAlgorithm>();
+    for (const i of indices) for (const a in files[i]!.digests) algs.add(a as HashAlgorithm);
+    for (const alg of algs) {
+      const which: number[] = [];
+      const hexes: string[] = [];
+      indices.forEach((i, k) => {
+        const hex = files[i]!.digests[alg];
+        if (hex !== undefined) which.push(k), hexes.push(hex);
+      });
+      const found = await store.idsByDigests(alg, hexes);
+      for (let n = 0; n < found.length; n++) {
+        if (!found[n]!.length) continue;
+        const list = live(found[n]!);
+        if (!list.length) continue;
+        const k = which[n]!;
+        const had = covering[k];
+        // Another algorithm's registrations too (registrations that recorded only SHA-384, say): each once.
+        covering[k] = had ? [...had, ...list.filter((x) => !had.some((h) => h.id === x.id))].sort(byTime) : list;
+      }
+    }
+    // Files whose content no registration covers: is their name registered (modified)?
+    const uncovered: number[] = [];
+    for (let k = 0; k < indices.length; k++) if (!covering[k]) uncovered.push(k);
+    const named = uncovered.length ? await store.idsByNames(uncovered.map((k) => files[indices[k]!]!.name)) : [];
+    const latest: (Brief | undefined)[] = new Array(indices.length);
+    for (const [n, k] of uncovered.entries()) latest[k] = live(named[n]!).at(-1);
+    // Each registration named is read once, and its reference shared by its files.
+    const ids = new Set<string>();
+    for (let k = 0; k < indices.length; k++) {
+      const id = (covering[k]?.[0] ?? latest[k])?.id;
+      if (id !== undefined && !refs.has(id)) ids.add(id);
+    }
+    for (const id of ids) {
+      const r = (await store.registration(id))!;
+      refs.set(id, { id: r.id, time: r.time, receipt: r.receipt });
+    }
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k]!;
+      const c = covering[k];
+      const last = latest[k];
+      const file = files[i]!.name;
+      if (c) this.statuses[i] = { file, status: 'registered', registration: refs.get(c[0]!.id)!, others: c.length - 1 };
+      else this.statuses[i] = last ? { file, status: 'modified', registration: refs.get(last.id)! } : { file, status: 'unregistered' };
     }
   }
-  // Files whose content no registration covers: is their name registered (modified)? Also batched.
-  const uncovered = files.flatMap((_, i) => (covering[i] ? [] : [i]));
-  const named = await store.idsByNames(uncovered.map((i) => files[i]!.name));
-  const latest = new Map<number, Brief>();
-  for (const [n, i] of uncovered.entries()) {
-    const last = named[n]!.filter((x) => x.status !== 'destroyed').at(-1);
-    if (last) latest.set(i, last);
-  }
-  // Each registration named is read once.
-  const records = new Map<string, RegistrationRecord>();
-  for (const id of new Set([...covering.map((c) => c?.[0]?.id), ...[...latest.values()].map((x) => x.id)])) if (id !== undefined) records.set(id, (await store.registration(id))!);
-  const ref = (id: string) => {
-    const r = records.get(id)!;
-    return { id: r.id, time: r.time, receipt: r.receipt };
-  };
-  const out: FileStatus[] = new Array(files.length);
-  for (const [i, f] of files.entries()) {
-    const c = covering[i];
-    const last = c ? undefined : latest.get(i);
-    if (c) out[i] = { file: f.name, status: 'registered', registration: ref(c[0]!.id), others: c.length - 1 };
-    else if (last) out[i] = { file: f.name, status: 'modified', registration: ref(last.id) };
-    else out[i] = { file: f.name, status: 'unregistered' };
-  }
-  return out;
+}
+
+/** Every file's state against the registry at once (see StatusLookup). */
+export async function fileStatuses(store: RegistryStore, files: readonly FileDigests[]): Promise<FileStatus[]> {
+  const lookup = new StatusLookup(store, files);
+  await lookup.lookUp(files.map((_, i) => i));
+  return lookup.statuses;
 }

@@ -80,6 +80,8 @@ const ALGS: readonly HashAlgorithm[] = ['sha256', 'sha384', 'sha512'];
 const BATCH = 1000;
 
 type Brief = { id: string; time: string; status: RegistrationStatus };
+/** The answer for a key nothing matched (shared: one array, not one per file). */
+const NONE: readonly Brief[] = Object.freeze([]);
 
 interface SqliteError extends Error {
   errcode?: number;
@@ -376,40 +378,52 @@ export class SqliteRegistry implements RegistryStore {
     );
   }
 
-  idsByDigests(alg: HashAlgorithm, hexes: readonly string[]): Promise<Brief[][]> {
-    if (!ALGS.includes(alg)) return Promise.resolve(hexes.map(() => []));
+  idsByDigests(alg: HashAlgorithm, hexes: readonly string[]): Promise<(readonly Brief[])[]> {
+    if (!ALGS.includes(alg)) return Promise.resolve(hexes.map(() => NONE));
     // Batched: one statement per BATCH digests, each probed through the digest index (json_each
     // drives the join), instead of one statement per file. `status` asks for thousands.
-    return this.guard(() => this.briefs(`SELECT j.key AS k, e.rid AS rid FROM json_each(?) j JOIN entries e ON e.${alg} = unhex(j.value)`, hexes));
+    return this.guard(() => this.briefs(`SELECT json_group_array(j.key) AS k, json_group_array(e.rid) AS rid FROM json_each(?) j JOIN entries e ON e.${alg} = unhex(j.value)`, hexes));
   }
 
-  idsByNames(names: readonly string[]): Promise<Brief[][]> {
-    return this.guard(() => this.briefs('SELECT j.key AS k, e.rid AS rid FROM json_each(?) j JOIN entries e ON e.name = j.value', names));
+  idsByNames(names: readonly string[]): Promise<(readonly Brief[])[]> {
+    return this.guard(() => this.briefs('SELECT json_group_array(j.key) AS k, json_group_array(e.rid) AS rid FROM json_each(?) j JOIN entries e ON e.name = j.value', names));
   }
 
-  /** Runs a `(k, rid)` query over `keys` in batches; per key, the registrations (each once), earliest first. */
-  private briefs(sql: string, keys: readonly string[]): Brief[][] {
-    const out: Brief[][] = keys.map(() => []);
+  /**
+   * Runs a `(k, rid)` query over `keys` in batches; per key, the registrations (each once),
+   * earliest first. The pairs come back as two JSON arrays per batch, not as a row object each.
+   */
+  private briefs(sql: string, keys: readonly string[]): (readonly Brief[])[] {
+    const out: (readonly Brief[])[] = new Array(keys.length).fill(NONE);
     const q = this.stmt(sql);
     // Probed in sorted order: consecutive probes walk the index's pages in order, each page read
     // once (a fresh process starts with an empty page cache) — about 40 % less work than in the
     // files' order.
     const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    let several = false;
     for (let from = 0; from < order.length; from += BATCH) {
       const batch = order.slice(from, from + BATCH);
-      for (const row of q.all(JSON.stringify(batch.map((i) => keys[i])))) {
-        const rid = Number(row.rid);
+      const row = q.get(JSON.stringify(batch.map((i) => keys[i])))!;
+      const ks = JSON.parse(String(row.k)) as number[];
+      const rids = JSON.parse(String(row.rid)) as number[];
+      for (let n = 0; n < ks.length; n++) {
+        const rid = rids[n]!;
         let r = this.brief.get(rid);
         if (!r) {
           const x = this.stmt('SELECT id, time, status FROM registrations WHERE rid = ?').get(rid)!;
           r = { id: String(x.id), time: String(x.time), status: String(x.status) as RegistrationStatus };
           this.brief.set(rid, r);
         }
-        const list = out[batch[Number(row.k)]!]!;
-        if (!list.includes(r)) list.push(r);
+        const at = batch[ks[n]!]!;
+        const list = out[at]!;
+        if (list === NONE) out[at] = [r];
+        else if (!list.includes(r)) {
+          (list as Brief[]).push(r);
+          several = true;
+        }
       }
     }
-    for (const list of out) if (list.length > 1) list.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    if (several) for (const list of out) if (list.length > 1) (list as Brief[]).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
     return out;
   }
 
@@ -427,6 +441,14 @@ export class SqliteRegistry implements RegistryStore {
       for (const row of this.stmt('SELECT DISTINCT algorithms FROM registrations').all()) for (const a of JSON.parse(String(row.algorithms)) as HashAlgorithm[]) out.add(a);
       return [...out];
     });
+  }
+
+  algorithmSets(): Promise<HashAlgorithm[][]> {
+    return this.guard(() =>
+      this.stmt('SELECT DISTINCT algorithms FROM registrations')
+        .all()
+        .map((row) => JSON.parse(String(row.algorithms)) as HashAlgorithm[]),
+    );
   }
 
   holderDigests(holderSha256: string): Promise<Set<string>> {

@@ -111,13 +111,15 @@ export interface RegistryStore {
   /** Registrations covering a digest, earliest proven time first. */
   findByDigest(alg: HashAlgorithm, hex: string): Promise<Coverage[]>;
   /** For each digest (hex), the ids (with proven times and status) of the registrations covering it, earliest first: the lean, batched form of findByDigest, for many files. */
-  idsByDigests(alg: HashAlgorithm, hexes: readonly string[]): Promise<{ id: string; time: string; status: RegistrationStatus }[][]>;
+  idsByDigests(alg: HashAlgorithm, hexes: readonly string[]): Promise<(readonly { id: string; time: string; status: RegistrationStatus }[])[]>;
   /** For each name, the registrations with an entry of that exact name, as idsByDigests. */
-  idsByNames(names: readonly string[]): Promise<{ id: string; time: string; status: RegistrationStatus }[][]>;
+  idsByNames(names: readonly string[]): Promise<(readonly { id: string; time: string; status: RegistrationStatus }[])[]>;
   /** Registrations with an entry of this exact name, earliest first (the versions of one file). */
   findByName(name: string): Promise<Coverage[]>;
   /** Which algorithms any registration recorded. */
   algorithms(): Promise<HashAlgorithm[]>;
+  /** The sets of algorithms registrations recorded, each set once. */
+  algorithmSets(): Promise<HashAlgorithm[][]>;
   /** Digests ("alg:hex") registered by a holder certificate, for register --changed-only. */
   holderDigests(holderSha256: string): Promise<Set<string>>;
   /** Sets status/reason, moves the receipt or removes entries, with the event, in one transaction. */
