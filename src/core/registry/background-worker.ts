@@ -12,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PackedEntries, WorkerReply } from './background.js';
 import { unpackEntries } from './background.js';
 import { entriesSha256, registrationEventOf } from './record.js';
+import { INDEX_FILE, registryPath } from './paths.js';
 import { SqliteRegistry, type PendingRegistration } from './sqlite.js';
 import type { RegistrationRecord } from './types.js';
 
@@ -81,8 +82,8 @@ let turn: Promise<unknown> = (async () => {
   try {
     // Only the store's own modules load here (not open.ts, whose index.jsonl migration brings in
     // half of tsproof): a home with an index.jsonl still to migrate is left to the ordinary path.
-    if (existsSync(path.join(home, 'index.jsonl'))) throw new Error('index.jsonl to migrate first');
-    store = SqliteRegistry.open(path.join(home, 'registry.db'), { now: () => time, busyTimeoutMs: lockWaitMs });
+    if (existsSync(path.join(home, INDEX_FILE))) throw new Error('index.jsonl to migrate first');
+    store = SqliteRegistry.open(registryPath(home), { now: () => time, busyTimeoutMs: lockWaitMs });
   } catch (err) {
     end({ kind: 'failed', stage: 'insert', message: why(err) });
   }

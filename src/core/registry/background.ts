@@ -13,8 +13,8 @@
  * caller records the registration the ordinary way, which reports the error, if any, as always.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { registryPath } from './paths.js';
 import type { EntryRecord, RegistrationRecord } from './types.js';
 
 /** What the worker is given: the entries packed into a few strings and one typed array (cheap to copy). */
@@ -101,7 +101,7 @@ export function startRecorder(home: string, o: BackgroundOptions = {}): Recorder
   const url = workerUrl();
   // A home without a registry yet gets it the ordinary way, after its first receipt: a
   // registration that fails or is killed leaves no registry behind (as before there was a worker).
-  if (!url || !existsSync(path.join(home, 'registry.db'))) return undefined;
+  if (!url || !existsSync(registryPath(home))) return undefined;
   let worker: Worker;
   try {
     worker = new Worker(url, { workerData: { home, lockWaitMs: o.lockWaitMs ?? 2000 }, stdout: true, stderr: true });
