@@ -50,7 +50,7 @@ const ENVIRONMENT: readonly [string, Text][] = [
   ['HTTPS_PROXY, HTTP_PROXY, NO_PROXY', t`proxies for TSA requests`],
   ['LC_ALL, LC_MESSAGES, LANG', t`a Korean locale gives Korean messages and help (--lang overrides it)`],
   ['NO_COLOR', t`set: no colour`],
-  ['TSPROOF_DEBUG', t`set: print the stack of an internal error`],
+  ['TSPROOF_DEBUG', t`set: print the stack of an internal error, and how register recorded its registration in the registry`],
 ];
 
 /** The page, with texts rendered by `tr` (the message language). */

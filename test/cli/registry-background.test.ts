@@ -1,9 +1,11 @@
 /**
  * How `register` records (issue 13, docs/registry.md#recording-a-registration), through the built
- * CLI: a worker thread inserts the entries while the TSA is asked — in a transaction nobody sees
- * and that a kill leaves no trace of — and commits once the receipt is in place; a registry busy
- * for longer than the worker waits is recorded the ordinary way; `--no-record` leaves the
- * registry alone and `registry import` adopts the receipt later.
+ * CLI: a worker thread puts the entries aside while the TSA is asked — without locking the
+ * registry, so another register meanwhile lands at once — then moves them in and commits once the
+ * receipt is in place, in a transaction nobody sees and that a kill leaves no trace of; a registry
+ * busy for longer than the worker waits is recorded the ordinary way; `--no-record` leaves the
+ * registry alone and `registry import` adopts the receipt later. TSPROOF_DEBUG says which way a
+ * registration was recorded, so a broken worker cannot hide behind the ordinary path.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -89,7 +91,11 @@ function files(ws: CliWorkspace, folder: string, n: number): void {
 
 /** `register` as a child process whose life the test controls. */
 function startRegister(ws: CliWorkspace, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ws.work, env: { ...process.env, TSPROOF_HOME: ws.home, TSPROOF_PASSPHRASE: 'hostile-input passphrase 41', LANG: 'C', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ws.work,
+    env: { ...process.env, TSPROOF_HOME: ws.home, TSPROOF_PASSPHRASE: 'hostile-input passphrase 41', TSPROOF_DEBUG: '1', LANG: 'C', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b));
@@ -98,17 +104,12 @@ function startRegister(ws: CliWorkspace, args: string[]) {
   return { child, done };
 }
 
-async function until(cond: () => boolean, ms = 20_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return cond();
-}
+const DEBUG = { TSPROOF_DEBUG: '1' };
+const BACKGROUND = /debug: registry: recorded by the background worker/;
+const ORDINARY = /debug: registry: recorded the ordinary way/;
 
 describe('register records in the background', () => {
-  it('the entries are in before the TSA answers, seen by nobody until the receipt is written; then committed with it', async () => {
+  it('while the TSA is asked the registry is not locked and shows nothing; after the receipt, recorded by the worker', async () => {
     const ws = await aliceWorkspace(PREFIX);
     files(ws, 'first', 3);
     expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
@@ -118,13 +119,15 @@ describe('register records in the background', () => {
     try {
       const reg = startRegister(ws, ['--json', 'register', 'batch', '--tsa', gate.url]);
       await gate.arrived();
-      // While the TSA is asked, the worker holds the write lock with the 40 entries inserted, uncommitted.
-      expect(await until(() => writeLocked(ws))).toBe(true);
+      // The entries are put aside in the worker's own connection: no lock, nothing visible.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(writeLocked(ws)).toBe(false);
       expect(entryCount(ws)).toBe(before);
       expect(receiptsIn(ws.work)).toHaveLength(1);
       gate.release();
       const r = await reg.done;
       expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(BACKGROUND);
       expect(entryCount(ws)).toBe(before + 40);
       const id = (JSON.parse(r.stdout) as { id: string }).id;
       const log = JSON.parse((await ws.run(['--json', 'log'])).stdout) as { registrations: { id: string; count: number }[] };
@@ -133,6 +136,36 @@ describe('register records in the background', () => {
       expect(v.status, v.stdout + v.stderr).toBe(0);
       expect(v.stdout).toMatch(/2 event\(s\).*2 registration\(s\), 43 entries/s);
       expect((await ws.run(['status', 'batch'])).status).toBe(0);
+    } finally {
+      await gate.close();
+    }
+  });
+
+  it('another register while one waits on its TSA lands at once, recorded by its own worker; then the first one lands too', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    files(ws, 'first', 2);
+    expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
+    files(ws, 'slow', 20);
+    files(ws, 'quick', 10);
+    const gate = await gatedTsa();
+    try {
+      const slow = startRegister(ws, ['--json', 'register', 'slow', '--tsa', gate.url]);
+      await gate.arrived();
+      await new Promise((r) => setTimeout(r, 300));
+      const quick = await ws.run(['--json', 'register', 'quick', '--tsa', tsa.url], DEBUG);
+      expect(quick.status, quick.stderr).toBe(0);
+      expect(quick.stderr).toMatch(BACKGROUND);
+      gate.release();
+      const r = await slow.done;
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(BACKGROUND);
+      const ids = [JSON.parse(quick.stdout) as { id: string }, JSON.parse(r.stdout) as { id: string }].map((x) => x.id);
+      const log = JSON.parse((await ws.run(['--json', 'log'])).stdout) as { registrations: { id: string }[] };
+      expect(log.registrations.map((x) => x.id)).toEqual(expect.arrayContaining(ids));
+      expect(log.registrations).toHaveLength(3);
+      const v = await ws.run(['registry', 'verify']);
+      expect(v.status, v.stdout + v.stderr).toBe(0);
+      expect(v.stdout).toMatch(/3 event\(s\).*3 registration\(s\), 32 entries/s);
     } finally {
       await gate.close();
     }
@@ -148,7 +181,7 @@ describe('register records in the background', () => {
     try {
       const reg = startRegister(ws, ['register', 'batch', '--tsa', gate.url]);
       await gate.arrived();
-      expect(await until(() => writeLocked(ws))).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
       reg.child.kill('SIGKILL');
       expect((await reg.done).signal).toBe('SIGKILL');
     } finally {
@@ -160,8 +193,9 @@ describe('register records in the background', () => {
     const v = await ws.run(['registry', 'verify']);
     expect(v.status, v.stdout + v.stderr).toBe(0);
     expect(v.stdout).toMatch(/1 event\(s\).*1 registration\(s\), 2 entries/s);
-    const again = await ws.run(['register', 'batch', '--tsa', tsa.url]);
+    const again = await ws.run(['register', 'batch', '--tsa', tsa.url], DEBUG);
     expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(BACKGROUND);
     expect(entryCount(ws)).toBe(before + 30);
   });
 
@@ -180,14 +214,25 @@ describe('register records in the background', () => {
         resolve();
       }, 3500),
     );
-    const r = await ws.run(['--json', 'register', 'batch', '--tsa', tsa.url]);
+    const r = await ws.run(['--json', 'register', 'batch', '--tsa', tsa.url], DEBUG);
     await released;
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(ORDINARY);
+    expect(r.stderr).toMatch(/locked|busy/i);
     const id = (JSON.parse(r.stdout) as { id: string }).id;
     const log = JSON.parse((await ws.run(['--json', 'log'])).stdout) as { registrations: { id: string }[] };
     expect(log.registrations.filter((x) => x.id === id)).toHaveLength(1);
     expect(entryCount(ws)).toBe(7);
     expect((await ws.run(['registry', 'verify'])).status).toBe(0);
+  });
+
+  it('the first registration on a fresh home creates the registry the ordinary way (no worker)', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    files(ws, 'first', 2);
+    const r = await ws.run(['register', 'first', '--tsa', tsa.url], DEBUG);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/recorded the ordinary way \(no worker\)/);
+    expect(entryCount(ws)).toBe(2);
   });
 });
 

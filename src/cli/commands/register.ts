@@ -1,7 +1,7 @@
 /** tsproof register — hash, sign, timestamp, write the receipt. */
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { InputError, isTsproofError } from '../../core/errors.js';
 import { fileRateState, loadConfig } from '../../core/home.js';
 import { createHash, type Hash } from 'node:crypto';
 import { openExistingRegistry, openRegistry } from '../../core/registry/open.js';
@@ -29,7 +29,7 @@ import { dirBase } from '../../core/verify/files.js';
 import { note, out, printJson, printJsonStreaming, warn, writeChunks } from '../output.js';
 import { jsonChunks } from '../../core/io/json.js';
 import type { CliContext } from '../context.js';
-import { plain, t } from '../../core/text.js';
+import { plain, t, type Text } from '../../core/text.js';
 
 export const NO_TSA_MESSAGE = t`no TSA configured: pass --tsa <url>, or add {"tsa": ["<url>"]} to $TSPROOF_HOME/config.json; for a local TSA run "tsproof tsa init" then "tsproof tsa serve" and use --tsa http://127.0.0.1:3161/`;
 
@@ -226,7 +226,7 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
       pool,
       progress: progress.attach,
       meta,
-      ...(background ? { onEntries: (entries: readonly ReceiptEntry[]) => background.record(entries) } : {}),
+      ...(background ? { onEntries: (entries: readonly ReceiptEntry[]) => background.record(entries), onTimestamped: () => background.lock() } : {}),
       onTimestamping: (urls) => shown.stage(t`timestamping at ${urls.map(hostOf).join(', ')}…`),
       ...(known ? { skip: (_f: unknown, d: FileDigest) => common.algorithms.some((a) => known.has(`${a}:${d.digests[a]}`)) } : {}),
     });
@@ -345,12 +345,23 @@ async function writeRegistration(ctx: CliContext, reg: Registration, file: strin
   const verified = { ...reg.verification, manifest: reg.manifest };
   const receipt = { path: file, sha256: digest.digest('hex') };
   const record = async () => {
-    if (recording.background && (await recording.background.commit(registrationRecord(verified, receipt), ctx.now()))) return;
-    const store = await openRegistry(ctx.home, { now: ctx.now });
+    const bg = recording.background;
+    const inBackground = bg ? await bg.commit(registrationRecord(verified, receipt), ctx.now()) : false;
+    // TSPROOF_DEBUG: which way it was recorded (docs/registry.md#recording-a-registration).
+    if (ctx.env.TSPROOF_DEBUG) note(ctx, inBackground ? plain`debug: registry: recorded by the background worker` : plain`debug: registry: recorded the ordinary way (${bg ? (bg.failure() ?? '') : 'no worker'})`);
+    if (inBackground) return;
     try {
-      await recordRegistration(store, 'registration', verified, reg.receipt.entries, receipt);
-    } finally {
-      store.close();
+      const store = await openRegistry(ctx.home, { now: ctx.now });
+      try {
+        await recordRegistration(store, 'registration', verified, reg.receipt.entries, receipt);
+      } finally {
+        store.close();
+      }
+    } catch (err) {
+      // The receipt is in place and proves what it proves: say where it is and how to put it on record.
+      if (!isTsproofError(err)) throw err;
+      const Same = err.constructor as new (o: { code: string; message: Text; cause?: unknown }) => Error;
+      throw new Same({ code: err.code, message: t`the receipt ${file} was written but not recorded in the registry (${err.text}); record it with "tsproof registry import ${file}"`, cause: err });
     }
   };
   const recorded = record();
@@ -450,7 +461,7 @@ async function writeResult(ctx: CliContext, reg: Registration, p: Placement, rec
   const shown = path.relative(ctx.cwd, file) || file;
   if (ctx.json && !toOrg) {
     // The document is made while the registry commits (in its worker), and printed once it has.
-    const chunks = madeAhead(jsonChunks(jsonResult(reg, shown, undefined), 'files', jsonFiles(reg)), 32 << 20);
+    const chunks = madeAhead(jsonChunks(jsonResult(reg, shown, undefined), 'files', jsonFiles(reg)), 16 << 20);
     await recorded;
     await writeChunks(ctx, chunks);
     return 0;

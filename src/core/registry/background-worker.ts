@@ -1,8 +1,9 @@
 /**
- * The worker of background.ts: opens the registry at once; on { kind: 'entries', packed } inserts
- * them in a write transaction left open and computes their digest for the event; on
- * { kind: 'commit', rec, time } adds the registration and its event and commits; on
- * { kind: 'close' } (or any failure) rolls back. Then it closes the registry and ends. Messages
+ * The worker of background.ts: opens the registry at once; on { kind: 'entries', packed } puts
+ * them aside in a table of its own connection (no lock on the registry) and computes their
+ * digest for the event; on { kind: 'lock' } takes the write lock and moves them in, in a
+ * transaction left open; on { kind: 'commit', rec, time } adds the registration and its event
+ * and commits; on { kind: 'close' } (or any failure) rolls back. Then it closes the registry and ends. Messages
  * are handled in order, those that come while the registry opens once it is open. Runs from
  * dist/ only (background.ts workerUrl).
  */
@@ -21,10 +22,11 @@ const port = parentPort!;
 const reply = (m: WorkerReply) => port.postMessage(m);
 const why = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-type Message = { kind: 'entries'; packed: PackedEntries } | { kind: 'commit'; rec: RegistrationRecord; time: string } | { kind: 'close' };
+type Message = { kind: 'entries'; packed: PackedEntries } | { kind: 'lock' } | { kind: 'commit'; rec: RegistrationRecord; time: string } | { kind: 'close' };
 
 let time = new Date();
 let store: SqliteRegistry | undefined;
+let staged = false;
 let pending: PendingRegistration | undefined;
 let digest = '';
 let ended = false;
@@ -51,30 +53,34 @@ function end(last?: WorkerReply): void {
 
 async function handle(m: Message): Promise<void> {
   if (ended) return;
-  if (m.kind === 'entries' && !pending) {
-    try {
-      if (!store) throw new Error('no registry to record into');
-      pending = store.beginRegistration(unpackEntries(m.packed));
-      reply({ kind: 'inserted' });
+  try {
+    if (m.kind === 'entries' && store && !staged) {
+      // Put aside without taking the registry's lock: the TSAs are being asked meanwhile.
+      store.stageEntries(unpackEntries(m.packed));
+      staged = true;
       digest = entriesSha256(unpackEntries(m.packed));
-    } catch (err) {
-      end({ kind: 'failed', stage: 'insert', message: why(err) });
+      return;
     }
-  } else if (m.kind === 'commit' && pending) {
-    time = new Date(m.time);
-    const p = pending;
-    pending = undefined;
-    let ev: ReturnType<PendingRegistration['commit']>;
-    try {
-      ev = p.commit(m.rec, () => registrationEventOf('registration', m.rec, digest));
-    } catch (err) {
-      return end({ kind: 'failed', stage: 'commit', message: why(err) });
+    if ((m.kind === 'lock' || m.kind === 'commit') && staged && !pending) {
+      // The network is behind us: take the lock (waiting at most lockWaitMs) and move the entries in.
+      pending = store!.beginRegistration('staged');
+      reply({ kind: 'inserted' });
+      if (m.kind === 'lock') return;
     }
-    // Committed: answered at once (the main thread goes on), then the registry is closed.
-    // undefined: that id was on record already (rolled back): on record all the same.
-    reply({ kind: 'committed', recorded: ev !== undefined });
+    if (m.kind === 'commit' && pending) {
+      time = new Date(m.time);
+      const p = pending;
+      pending = undefined;
+      const ev = p.commit(m.rec, () => registrationEventOf('registration', m.rec, digest));
+      // Committed: answered at once (the main thread goes on), then the registry is closed.
+      // undefined: that id was on record already (rolled back): on record all the same.
+      reply({ kind: 'committed', recorded: ev !== undefined });
+      return end();
+    }
     end();
-  } else end();
+  } catch (err) {
+    end({ kind: 'failed', stage: m.kind === 'entries' ? 'insert' : 'commit', message: why(err) });
+  }
 }
 
 // Messages are handled one after the other, in order; the first waits for the registry to open.

@@ -1,12 +1,15 @@
 /**
  * Recording a registration in the background (docs/registry.md#recording-a-registration):
  * `register` starts a worker thread that opens the registry (when there is one already) while the
- * files are walked and hashed, and hands it the entries as soon as they are. The worker inserts them in a write transaction it leaves open, while the main
- * thread builds the Merkle tree, signs, asks the TSAs and writes the receipt; once the receipt is
- * in place, `commit` adds the registration row and its event and commits. The order of the
- * synchronous path holds: a crash before the commit leaves a receipt the registry does not list
- * yet (`registry import` adopts it), never a record of a receipt that is not there — the open
- * transaction dies with the process.
+ * files are walked and hashed, and hands it the entries as soon as they are: the worker puts them
+ * aside in a table of its own connection, without locking the registry, while the main thread
+ * builds the Merkle tree, signs and asks the TSAs. Once the network part is over (`lock`), the
+ * worker takes the write lock and moves the entries in, in a transaction it leaves open, while the
+ * main thread checks and writes the receipt; once the receipt is in place, `commit` adds the
+ * registration row and its event and commits. So the lock is never held across network I/O, and
+ * the order of the synchronous path holds: a crash before the commit leaves a receipt the
+ * registry does not list yet (`registry import` adopts it), never a record of a receipt that is
+ * not there — the open transaction dies with the process.
  *
  * It is an optimisation only. When the worker cannot be used (running from source in tests, a
  * registry busy for longer than `lockWaitMs`, any storage error), `commit` answers false and the
@@ -36,14 +39,21 @@ export interface BackgroundOptions {
 export type WorkerReply = { kind: 'inserted' } | { kind: 'committed'; recorded: boolean } | { kind: 'failed'; stage: 'insert' | 'commit'; message: string };
 
 export interface Recorder {
-  /** Hands over the registration's entries, once (false: they cannot go this way: record the ordinary way). */
+  /** Hands over the registration's entries, once (false: they cannot go this way: record the ordinary way). They are put aside, the registry not locked. */
   record(entries: readonly EntryRecord[]): boolean;
+  /**
+   * The registration's network part (TSAs, revocation data) is over: the worker takes the
+   * registry's write lock and moves the entries in, while the receipt is checked and written.
+   */
+  lock(): void;
   /**
    * Adds the registration and commits (call it once the receipt is in place). `time` is the
    * event's time. True: on record (or found on record already); false: not recorded — record it
    * the ordinary way.
    */
   commit(rec: RegistrationRecord, time: Date): Promise<boolean>;
+  /** Why the worker did not record (for TSPROOF_DEBUG); undefined when it did. */
+  failure(): string | undefined;
   /** Rolls back what is not committed and waits for the worker to end. */
   close(): Promise<void>;
 }
@@ -119,14 +129,20 @@ export function startRecorder(home: string, o: BackgroundOptions = {}): Recorder
       resolve();
     }),
   );
-  worker.on('error', () => {
+  let failure: string | undefined;
+  worker.on('error', (err) => {
     failed = true;
+    failure ??= `worker: ${err.message}`;
   });
   worker.on('message', (m: WorkerReply) => {
-    if (m.kind === 'failed') failed = true;
+    if (m.kind === 'failed') {
+      failed = true;
+      failure ??= `${m.stage}: ${m.message}`;
+    }
     if (m.kind !== 'inserted') waiting.shift()?.(m);
   });
   let ended = false;
+  let committed = false;
   return {
     record(entries) {
       const packed = !given && !ended && !exited ? packEntries(entries) : undefined;
@@ -135,17 +151,24 @@ export function startRecorder(home: string, o: BackgroundOptions = {}): Recorder
       worker.postMessage({ kind: 'entries', packed });
       return true;
     },
+    lock() {
+      if (given && !ended && !exited && !failed) worker.postMessage({ kind: 'lock' });
+    },
     async commit(rec, time) {
       if (!given || ended || failed || exited) return false;
       ended = true;
       const reply = new Promise<WorkerReply | undefined>((resolve) => waiting.push(resolve));
       worker.postMessage({ kind: 'commit', rec, time: time.toISOString() });
       const r = await reply;
-      return r?.kind === 'committed';
+      committed = r?.kind === 'committed';
+      return committed;
     },
+    failure: () => failure ?? (committed ? undefined : given ? 'not committed' : 'no entries given'),
     async close() {
+      // Committed: the worker closes the registry and ends by itself. Else nothing of it is to be
+      // kept: stopped at once (a stopped thread's connection is closed, its transaction dropped).
+      if (!committed && !exited) await worker.terminate();
       ended = true;
-      if (!exited) worker.postMessage({ kind: 'close' });
       await exit;
     },
   };

@@ -241,9 +241,10 @@ export class SqliteRegistry implements RegistryStore {
    * A registration recorded in two steps (register's background recording, background.ts): the
    * entries go in now, in a write transaction left open (so nobody sees them, and a crash or a
    * rollback leaves nothing); the registration row and its event follow in `commit`, which
-   * commits. The row id the entries reference is taken now, under the write lock.
+   * commits. The row id the entries reference is taken now, under the write lock. `'staged'`:
+   * the entries are those put aside by `stageEntries` on this connection (moved in one statement).
    */
-  beginRegistration(entries: Iterable<EntryRecord>): PendingRegistration {
+  beginRegistration(entries: Iterable<EntryRecord> | 'staged'): PendingRegistration {
     try {
       return this.beginRegistrationSync(entries);
     } catch (err) {
@@ -251,18 +252,55 @@ export class SqliteRegistry implements RegistryStore {
     }
   }
 
-  private beginRegistrationSync(entries: Iterable<EntryRecord>): PendingRegistration {
+  /**
+   * Puts a registration's entries aside in a table of this connection's own (temp.staged, in
+   * memory), digests already as bytes: no lock on the registry is taken, so this can run while
+   * the registration waits on its TSAs; `beginRegistration('staged')` then moves them in.
+   */
+  stageEntries(entries: Iterable<EntryRecord>): void {
+    try {
+      this.db.exec('PRAGMA temp_store = MEMORY');
+      this.db.exec('DROP TABLE IF EXISTS temp.staged');
+      this.db.exec('CREATE TEMP TABLE staged (idx INTEGER PRIMARY KEY, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 BLOB, sha384 BLOB, sha512 BLOB)');
+      const ins = this.db.prepare('INSERT INTO temp.staged (idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, unhex(?), unhex(?), unhex(?))');
+      const ins256 = this.db.prepare('INSERT INTO temp.staged (idx, name, size, sha256) VALUES (?, ?, ?, unhex(?))');
+      this.db.exec('BEGIN'); // the temp database's transaction only: the registry itself stays unlocked
+      try {
+        for (const e of entries) {
+          const d = e.digests;
+          if (d.sha384 === undefined && d.sha512 === undefined && d.sha256 !== undefined) ins256.run(e.index, e.name, e.size, d.sha256);
+          else ins.run(e.index, e.name, e.size, d.sha256 ?? null, d.sha384 ?? null, d.sha512 ?? null);
+        }
+        this.db.exec('COMMIT');
+      } catch (err) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+    } catch (err) {
+      throw storageError(this.location, err);
+    }
+  }
+
+  private beginRegistrationSync(entries: Iterable<EntryRecord> | 'staged'): PendingRegistration {
     // The entries reference the registration row inserted with them, in the same transaction:
     // checking that foreign key for each of 100,000s of rows (one more B-tree probe each) costs a
     // fifth of the recording and can never fail, so it is off for this transaction only.
     // (A no-op inside a transaction: set around it.)
-    const fk = (on: boolean) => this.db.exec(`PRAGMA foreign_keys = ${on ? 'ON' : 'OFF'}`);
+    const fk = (on: boolean) => {
+      if (!this.db.isTransaction) this.db.exec(`PRAGMA foreign_keys = ${on ? 'ON' : 'OFF'}`);
+    };
+    if (this.db.isTransaction) throw new Error('a registration cannot begin inside another transaction');
     fk(false);
     let open = false;
     const end = (how: 'COMMIT' | 'ROLLBACK') => {
-      open = false;
       try {
         if (this.db.isTransaction) this.db.exec(how);
+        open = false;
+      } catch (err) {
+        // A COMMIT that failed leaves the transaction open: roll it back, so nothing stays held.
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        open = false;
+        throw err;
       } finally {
         fk(true);
       }
@@ -272,14 +310,19 @@ export class SqliteRegistry implements RegistryStore {
       this.db.exec('BEGIN IMMEDIATE');
       open = true;
       const rid = Number((this.stmt('SELECT coalesce(max(rid), 0) + 1 AS rid FROM registrations').get() as { rid: number }).rid);
-      // The digests go in as hex and SQLite stores their bytes (unhex): no Buffer per digest on this side.
-      const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, unhex(?), unhex(?), unhex(?))');
-      // Most registrations record SHA-256 alone: two parameters fewer to bind per row (~10 % of the insert).
-      const ins256 = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256) VALUES (?, ?, ?, ?, unhex(?))');
-      for (const e of entries) {
-        const d = e.digests;
-        if (d.sha384 === undefined && d.sha512 === undefined && d.sha256 !== undefined) ins256.run(rid, e.index, e.name, e.size, d.sha256);
-        else ins.run(rid, e.index, e.name, e.size, d.sha256 ?? null, d.sha384 ?? null, d.sha512 ?? null);
+      if (entries === 'staged') {
+        this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) SELECT ?, idx, name, size, sha256, sha384, sha512 FROM temp.staged ORDER BY idx').run(rid);
+        this.db.exec('DROP TABLE temp.staged');
+      } else {
+        // The digests go in as hex and SQLite stores their bytes (unhex): no Buffer per digest on this side.
+        const ins = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512) VALUES (?, ?, ?, ?, unhex(?), unhex(?), unhex(?))');
+        // Most registrations record SHA-256 alone: two parameters fewer to bind per row (~10 % of the insert).
+        const ins256 = this.stmt('INSERT INTO entries (rid, idx, name, size, sha256) VALUES (?, ?, ?, ?, unhex(?))');
+        for (const e of entries) {
+          const d = e.digests;
+          if (d.sha384 === undefined && d.sha512 === undefined && d.sha256 !== undefined) ins256.run(rid, e.index, e.name, e.size, d.sha256);
+          else ins.run(rid, e.index, e.name, e.size, d.sha256 ?? null, d.sha384 ?? null, d.sha512 ?? null);
+        }
       }
       return {
         commit: (rec, event) => {

@@ -128,4 +128,5 @@ export const KO_REGISTRY: Readonly<Record<string, string>> = {
   'expected an object with at least one of title, project, tags, classification': 'title, project, tags, classification 중 하나 이상이 있는 객체여야 합니다',
   'do not record the registration in the local registry (a throwaway home, as in CI; "registry import" adopts the receipt later)':
     '등록을 로컬 등록부에 기록하지 않습니다 (CI처럼 버려지는 홈; 나중에 "registry import"로 영수증을 들일 수 있습니다)',
+  'the receipt {0} was written but not recorded in the registry ({1}); record it with "tsproof registry import {2}"': '영수증 {0}은(는) 기록되었으나 등록부에 올라가지 않았습니다 ({1}); "tsproof registry import {2}"로 올리십시오',
 };

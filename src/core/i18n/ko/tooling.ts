@@ -16,7 +16,7 @@ export const KO_TOOLING: Readonly<Record<string, string>> = {
   'proxies for TSA requests': 'TSA 요청에 쓸 프록시',
   'a Korean locale gives Korean messages and help (--lang overrides it)': '한국어 로캘이면 메시지와 도움말이 한국어(--lang이 우선)',
   'set: no colour': '설정하면 색을 쓰지 않습니다',
-  'set: print the stack of an internal error': '설정하면 내부 오류의 스택을 출력합니다',
+  'set: print the stack of an internal error, and how register recorded its registration in the registry': '설정하면 내부 오류의 스택과, register가 등록을 등록부에 어떻게 기록했는지를 출력합니다',
   "tsproof fingerprints files, signs the fingerprints with the holder's X.509 certificate (CMS), gets an RFC 3161 timestamp over the signature and writes a receipt; anyone can later check a file against its receipt, offline. Each command below is shown as its --help shows it; tsproof help <command> and tsproof <command> --help print the same in the message language (--lang ko for Korean).":
     'tsproof는 파일의 지문(해시)을 구하고, 보유자의 X.509 인증서로 지문에 서명(CMS)하고, 그 서명에 RFC 3161 타임스탬프를 받아 영수증을 씁니다. 나중에 누구든 오프라인으로 파일을 영수증과 대조할 수 있습니다. 아래 각 명령은 --help가 보여 주는 대로입니다. tsproof help <명령>과 tsproof <명령> --help는 같은 내용을 메시지 언어로 출력합니다(한국어는 --lang ko).',
   'These options work before or after any command:': '이 옵션들은 어느 명령의 앞이나 뒤에도 쓸 수 있습니다:',
