@@ -90,6 +90,7 @@ let turn: Promise<unknown> = (async () => {
     // half of tsproof): a home with an index.jsonl still to migrate is left to the ordinary path.
     if (existsSync(path.join(home, INDEX_FILE))) throw new Error('index.jsonl to migrate first');
     store = SqliteRegistry.open(registryPath(home), { now: () => time, busyTimeoutMs: lockWaitMs });
+    store.checkpointOnClose();
   } catch (err) {
     end({ kind: 'failed', stage: 'insert', message: why(err) });
   }

@@ -253,6 +253,19 @@ export class SqliteRegistry implements RegistryStore {
   }
 
   /**
+   * No checkpoint at commit on this connection (the registry worker's): the commit only appends
+   * to the log, and the pages are copied into registry.db when the connection closes (the last
+   * one to close checkpoints) or by the next writer — after the worker has answered, not before.
+   */
+  checkpointOnClose(): void {
+    try {
+      this.db.exec('PRAGMA wal_autocheckpoint = 0');
+    } catch (err) {
+      throw storageError(this.location, err);
+    }
+  }
+
+  /**
    * Puts a registration's entries aside in a table of this connection's own (temp.staged, in
    * memory), digests already as bytes: no lock on the registry is taken, so this can run while
    * the registration waits on its TSAs; `beginRegistration('staged')` then moves them in.
