@@ -104,15 +104,21 @@ function startRegister(ws: CliWorkspace, args: string[]) {
   return { child, done };
 }
 
+/** A workspace whose registry holds one registration (of `n` files in first/): the worker records only into a registry there is. */
+async function registeredWorkspace(n: number): Promise<CliWorkspace> {
+  const ws = await aliceWorkspace(PREFIX);
+  files(ws, 'first', n);
+  expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
+  return ws;
+}
+
 const DEBUG = { TSPROOF_DEBUG: '1' };
 const BACKGROUND = /debug: registry: recorded by the background worker/;
 const ORDINARY = /debug: registry: recorded the ordinary way/;
 
 describe('register records in the background', () => {
   it('while the TSA is asked the registry is not locked and shows nothing; after the receipt, recorded by the worker', async () => {
-    const ws = await aliceWorkspace(PREFIX);
-    files(ws, 'first', 3);
-    expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
+    const ws = await registeredWorkspace(3);
     const before = entryCount(ws);
     files(ws, 'batch', 40);
     const gate = await gatedTsa();
@@ -142,9 +148,7 @@ describe('register records in the background', () => {
   });
 
   it('another register while one waits on its TSA lands at once, recorded by its own worker; then the first one lands too', async () => {
-    const ws = await aliceWorkspace(PREFIX);
-    files(ws, 'first', 2);
-    expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
+    const ws = await registeredWorkspace(2);
     files(ws, 'slow', 20);
     files(ws, 'quick', 10);
     const gate = await gatedTsa();
@@ -172,9 +176,7 @@ describe('register records in the background', () => {
   });
 
   it('killed while the TSA is asked: no trace in the registry, no receipt, and the next register works', async () => {
-    const ws = await aliceWorkspace(PREFIX);
-    files(ws, 'first', 2);
-    expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
+    const ws = await registeredWorkspace(2);
     const before = entryCount(ws);
     files(ws, 'batch', 30);
     const gate = await gatedTsa();
@@ -200,9 +202,7 @@ describe('register records in the background', () => {
   });
 
   it('a registry busy for longer than the worker waits: recorded the ordinary way, once', async () => {
-    const ws = await aliceWorkspace(PREFIX);
-    files(ws, 'first', 2);
-    expect((await ws.run(['register', 'first', '--tsa', tsa.url])).status).toBe(0);
+    const ws = await registeredWorkspace(2);
     files(ws, 'batch', 5);
     // Another writer holds the lock for 3.5 s (the worker gives up after 2 s).
     const other = new DatabaseSync(dbOf(ws));

@@ -118,7 +118,6 @@ export function startRecorder(home: string, o: BackgroundOptions = {}): Recorder
   } catch {
     return undefined;
   }
-  let failed = false;
   let exited = false;
   let given = false;
   const waiting: ((r: WorkerReply | undefined) => void)[] = [];
@@ -129,16 +128,13 @@ export function startRecorder(home: string, o: BackgroundOptions = {}): Recorder
       resolve();
     }),
   );
+  /** Set when the worker failed: it will not record. */
   let failure: string | undefined;
   worker.on('error', (err) => {
-    failed = true;
     failure ??= `worker: ${err.message}`;
   });
   worker.on('message', (m: WorkerReply) => {
-    if (m.kind === 'failed') {
-      failed = true;
-      failure ??= `${m.stage}: ${m.message}`;
-    }
+    if (m.kind === 'failed') failure ??= `${m.stage}: ${m.message}`;
     if (m.kind !== 'inserted') waiting.shift()?.(m);
   });
   let ended = false;
@@ -152,10 +148,10 @@ export function startRecorder(home: string, o: BackgroundOptions = {}): Recorder
       return true;
     },
     lock() {
-      if (given && !ended && !exited && !failed) worker.postMessage({ kind: 'lock' });
+      if (given && !ended && !exited && failure === undefined) worker.postMessage({ kind: 'lock' });
     },
     async commit(rec, time) {
-      if (!given || ended || failed || exited) return false;
+      if (!given || ended || failure !== undefined || exited) return false;
       ended = true;
       const reply = new Promise<WorkerReply | undefined>((resolve) => waiting.push(resolve));
       worker.postMessage({ kind: 'commit', rec, time: time.toISOString() });
