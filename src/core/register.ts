@@ -66,11 +66,9 @@ export interface RegisterOptions {
   hasher?: typeof hashFiles;
   /**
    * Told the batch's entries as soon as the files are hashed, before the tree, the signature and
-   * the timestamps (the registry puts them aside meanwhile: registry/background.ts).
+   * the timestamps (the registry commits them ahead of the registration meanwhile: registry/background.ts).
    */
   onEntries?: (entries: readonly ReceiptEntry[]) => void;
-  /** Told when the timestamps and revocation data are in: no network I/O follows (the registry may lock now). */
-  onTimestamped?: () => void;
   /** Told when hashing is over and the TSAs are asked (for a progress display). */
   onTimestamping?: (tsas: readonly string[]) => void;
   /**
@@ -213,7 +211,6 @@ export async function register(o: RegisterOptions): Promise<Registration | Uncha
   // Revocation data for every certificate on the holder's and each TSA's path, at their proven times.
   const proven = new Date(Math.min(...stamps.map((s) => new Date(s.verification.info!.genTime).getTime())));
   const captured = await captureFor(o, holder, stamps, proven);
-  o.onTimestamped?.();
   if (o.revocation && o.revocation.require === true && captured.missing.length) {
     const m = captured.missing[0]!;
     throw new TsaError({ code: 'REVOCATION_UNAVAILABLE', message: t`no usable revocation data for "${m.certificate.subject}" (--require-revocation): ${m.why}` });

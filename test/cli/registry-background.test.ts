@@ -1,11 +1,13 @@
 /**
  * How `register` records (issue 13, docs/registry.md#recording-a-registration), through the built
- * CLI: a worker thread puts the entries aside while the TSA is asked — without locking the
- * registry, so another register meanwhile lands at once — then moves them in and commits once the
- * receipt is in place, in a transaction nobody sees and that a kill leaves no trace of; a registry
- * busy for longer than the worker waits is recorded the ordinary way; `--no-record` leaves the
- * registry alone and `registry import` adopts the receipt later. TSPROOF_DEBUG says which way a
- * registration was recorded, so a broken worker cannot hide behind the ordinary path.
+ * CLI: a worker thread commits the entries ahead of their registration while the TSA is asked —
+ * seen by no command, and without holding the registry's lock, so another register meanwhile
+ * lands at once — then adds the registration once the receipt is in place. A register that is
+ * killed leaves entries nothing shows, which the next change removes; one that fails removes them
+ * itself. A registry busy for longer than the worker waits is recorded the ordinary way;
+ * `--no-record` leaves the registry alone and `registry import` adopts the receipt later.
+ * TSPROOF_DEBUG says which way a registration was recorded, so a broken worker cannot hide behind
+ * the ordinary path.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -59,14 +61,18 @@ async function gatedTsa(): Promise<{ url: string; arrived: () => Promise<void>; 
 }
 
 const dbOf = (ws: CliWorkspace) => path.join(ws.home, 'registry.db');
-const entryCount = (ws: CliWorkspace) => {
+const countOf = (ws: CliWorkspace, sql: string) => {
   const d = new DatabaseSync(dbOf(ws), { readOnly: true });
   try {
-    return (d.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
+    return (d.prepare(sql).get() as { n: number }).n;
   } finally {
     d.close();
   }
 };
+/** Entries on record (those of registrations). */
+const entryCount = (ws: CliWorkspace) => countOf(ws, 'SELECT count(*) AS n FROM entries WHERE rid IN (SELECT rid FROM registrations)');
+/** Entries put ahead of a registration not (yet) on record, and the registrations they are of. */
+const aheadCount = (ws: CliWorkspace) => [countOf(ws, 'SELECT count(*) AS n FROM entries WHERE rid NOT IN (SELECT rid FROM registrations)'), countOf(ws, 'SELECT count(*) AS n FROM pending')];
 /** True when another writer holds the registry's write lock (a write cannot begin without waiting). */
 const writeLocked = (ws: CliWorkspace) => {
   const d = new DatabaseSync(dbOf(ws));
@@ -117,7 +123,7 @@ const BACKGROUND = /debug: registry: recorded by the background worker/;
 const ORDINARY = /debug: registry: recorded the ordinary way/;
 
 describe('register records in the background', () => {
-  it('while the TSA is asked the registry is not locked and shows nothing; after the receipt, recorded by the worker', async () => {
+  it('while the TSA is asked the entries are put ahead, the registry is not locked and no command shows them; after the receipt, recorded by the worker', async () => {
     const ws = await registeredWorkspace(3);
     const before = entryCount(ws);
     files(ws, 'batch', 40);
@@ -125,16 +131,27 @@ describe('register records in the background', () => {
     try {
       const reg = startRegister(ws, ['--json', 'register', 'batch', '--tsa', gate.url]);
       await gate.arrived();
-      // The entries are put aside in the worker's own connection: no lock, nothing visible.
+      // The entries are committed ahead (the lock held for the insert alone): no lock now, and nothing any command shows.
       await new Promise((r) => setTimeout(r, 500));
       expect(writeLocked(ws)).toBe(false);
       expect(entryCount(ws)).toBe(before);
+      expect(aheadCount(ws)).toEqual([40, 1]);
       expect(receiptsIn(ws.work)).toHaveLength(1);
+      const status = await ws.run(['--json', 'status', 'batch']);
+      expect(status.status).toBe(1);
+      expect(JSON.parse(status.stdout)).toMatchObject({ summary: { registered: 0, unregistered: 40 } });
+      const find = await ws.run(['registry', 'find', 'batch/part-1.step']);
+      expect(find.stdout).toMatch(/No registration covers the content of batch\/part-1.step/);
+      const during = await ws.run(['registry', 'verify']);
+      expect(during.status, during.stdout + during.stderr).toBe(0);
+      expect(during.stdout).toMatch(/1 registration\(s\), 3 entries/);
+      expect(during.stderr).toMatch(/40 entries of 1 registration\(s\) in progress or interrupted are put aside/);
       gate.release();
       const r = await reg.done;
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toMatch(BACKGROUND);
       expect(entryCount(ws)).toBe(before + 40);
+      expect(aheadCount(ws)).toEqual([0, 0]);
       const id = (JSON.parse(r.stdout) as { id: string }).id;
       const log = JSON.parse((await ws.run(['--json', 'log'])).stdout) as { registrations: { id: string; count: number }[] };
       expect(log.registrations.find((x) => x.id === id)?.count).toBe(40);
@@ -175,7 +192,7 @@ describe('register records in the background', () => {
     }
   });
 
-  it('killed while the TSA is asked: no trace in the registry, no receipt, and the next register works', async () => {
+  it('killed while the TSA is asked: no receipt, nothing on record, entries put ahead that the next register removes', async () => {
     const ws = await registeredWorkspace(2);
     const before = entryCount(ws);
     files(ws, 'batch', 30);
@@ -191,14 +208,40 @@ describe('register records in the background', () => {
     }
     expect(writeLocked(ws)).toBe(false);
     expect(entryCount(ws)).toBe(before);
+    expect(aheadCount(ws)).toEqual([30, 1]);
     expect(receiptsIn(ws.work)).toHaveLength(1);
     const v = await ws.run(['registry', 'verify']);
     expect(v.status, v.stdout + v.stderr).toBe(0);
     expect(v.stdout).toMatch(/1 event\(s\).*1 registration\(s\), 2 entries/s);
+    expect(v.stderr).toMatch(/30 entries of 1 registration\(s\) in progress or interrupted are put aside/);
+    expect((await ws.run(['status', 'batch'])).status).toBe(1);
     const again = await ws.run(['register', 'batch', '--tsa', tsa.url], DEBUG);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(BACKGROUND);
     expect(entryCount(ws)).toBe(before + 30);
+    expect(aheadCount(ws)).toEqual([0, 0]);
+    const after = await ws.run(['registry', 'verify']);
+    expect(after.status, after.stdout + after.stderr).toBe(0);
+    expect(after.stderr).not.toMatch(/put aside/);
+  });
+
+  it('a register that fails (its TSA refuses) removes the entries it put ahead: nothing left, nothing on record', async () => {
+    const ws = await registeredWorkspace(2);
+    const before = entryCount(ws);
+    files(ws, 'batch', 25);
+    // A TSA that answers 503 to every request.
+    const server = http.createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const r = await ws.run(['register', 'batch', '--tsa', `http://127.0.0.1:${(server.address() as { port: number }).port}/`]);
+      expect(r.status, r.stderr).toBe(3);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+    expect(entryCount(ws)).toBe(before);
+    expect(aheadCount(ws)).toEqual([0, 0]);
+    expect(receiptsIn(ws.work)).toHaveLength(1);
   });
 
   it('a registry busy for longer than the worker waits: recorded the ordinary way, once', async () => {

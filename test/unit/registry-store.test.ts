@@ -12,10 +12,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { checkChain, eventHash, GENESIS } from '../../src/core/registry/chain.js';
-import { openRegistry, registryPath } from '../../src/core/registry/open.js';
-import { entriesSha256, registrationEvent } from '../../src/core/registry/record.js';
-import { SCHEMA_VERSION, type SqliteRegistry } from '../../src/core/registry/sqlite.js';
-import { packEntries, unpackEntries } from '../../src/core/registry/background.js';
+import { openExistingRegistry, openRegistry, registryPath } from '../../src/core/registry/open.js';
+import { entriesSha256, registrationEvent, registrationEventOf } from '../../src/core/registry/record.js';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, SqliteRegistry } from '../../src/core/registry/sqlite.js';
+import { entryColumns, packEntries, packedEntriesSha256 } from '../../src/core/registry/background.js';
+import { checkRegistry } from '../../src/core/registry/check.js';
 import type { EntryRecord, RegistrationRecord } from '../../src/core/registry/types.js';
 
 const now = () => new Date('2026-12-04T10:00:00.000Z');
@@ -230,7 +231,7 @@ describe('registry store (node:sqlite)', () => {
   });
 });
 
-describe('recording in two steps (register records while it signs and timestamps)', () => {
+describe('recording in two steps (register commits the entries ahead while it signs and timestamps)', () => {
   const count = (h: string, sql: string) => {
     const d = raw(h);
     try {
@@ -239,80 +240,198 @@ describe('recording in two steps (register records while it signs and timestamps
       d.close();
     }
   };
+  const columnsOf = (e: EntryRecord[]) => entryColumns(packEntries(e)!);
 
-  it('entries inserted first are seen by nobody until the registration commits, and then with it and its event', async () => {
+  it('entries put ahead are committed but seen by no query until the registration is completed, then with it and its event', async () => {
     const h = home();
     const s = await openRegistry(h, { now });
     await add(s, rec('r-1', '2026-01-01T00:00:00.000Z'), entries(hex('1'), hex('2')));
     const e = entries(hex('3'), hex('4'));
-    const pending = s.beginRegistration(e);
-    // Another connection (a reader, as status or verify would be) sees none of it yet.
-    expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(2);
-    // And cannot write meanwhile: the write lock is held.
+    const rid = (s as SqliteRegistry).putEntriesAhead(columnsOf(e));
+    // Committed (another connection sees the rows), and the write lock is free again: nothing waits on the TSAs.
+    expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(4);
+    expect(count(h, 'SELECT count(*) AS n FROM pending')).toBe(1);
     const other = raw(h);
     other.exec('PRAGMA busy_timeout = 0');
-    expect(() => other.exec('BEGIN IMMEDIATE')).toThrow(/locked|busy/i);
+    other.exec('BEGIN IMMEDIATE');
+    other.exec('ROLLBACK');
     other.close();
+    // No lookup finds them: not by digest, not by name, not in status's batched lookups, not in the counts.
+    const reader = (await openExistingRegistry(h, { now, readOnly: true }))!;
+    expect(await reader.findByDigest('sha256', hex('4'))).toEqual([]);
+    expect(await reader.findByName('dir/b.txt')).toHaveLength(1);
+    expect((await reader.idsByDigests('sha256', [hex('3'), hex('1')])).map((l) => l.map((b) => b.id))).toEqual([[], ['r-1']]);
+    expect((reader as SqliteRegistry).stats().entries).toBe(2);
+    reader.close();
     const r = rec('r-2', '2026-02-01T00:00:00.000Z');
-    const ev = pending.commit(r, () => registrationEvent('registration', r, e));
-    expect(ev?.kind).toBe('registration');
-    expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(4);
+    const ev = (s as SqliteRegistry).completeRegistration(rid, r, () => registrationEvent('registration', r, e));
+    expect(ev !== 'lost' && ev?.kind).toBe('registration');
+    expect(count(h, 'SELECT count(*) AS n FROM pending')).toBe(0);
     expect((await s.findByDigest('sha256', hex('4'))).map((c) => c.registration.id)).toEqual(['r-2']);
+    expect(await s.entries('r-2')).toEqual(e);
     // The event covers exactly these entries (registry verify's entries check), and the chain holds.
-    expect(JSON.parse(ev!.payload).entriesSha256).toBe(entriesSha256(e));
+    expect(ev !== 'lost' && JSON.parse(ev!.payload).entriesSha256).toBe(entriesSha256(e));
     expect(checkChain(await s.events()).problems).toEqual([]);
     s.close();
   });
 
-  it('a rollback leaves nothing, and the next registration takes the row id it would have had', async () => {
+  it('stores exactly what the ordinary path stores: escaped and non-BMP names, sizes to 2^53 − 1, several algorithms; the digests of both agree', async () => {
+    const tricky = ['도면/부품 1.step', 'a\nb', 'quote " and \\ backslash', 'tab\there\u0001', 'emoji 😀.txt', 'e\u0301 (NFD)', '', ',",'];
+    const one: EntryRecord[] = tricky.map((name, index) => ({ index, name, size: [0, 1, 2 ** 53 - 1, 10 ** 15][index % 4]!, digests: { sha256: createHash('sha256').update(name).digest('hex') } }));
+    const many: EntryRecord[] = one.map((e) => ({ ...e, digests: { sha256: e.digests.sha256!, sha384: createHash('sha384').update(e.name).digest('hex'), sha512: createHash('sha512').update(e.name).digest('hex') } }));
+    const plain: EntryRecord[] = ['a', 'b/c', 'd e'].map((name, index) => ({ index, name, size: index * 1000, digests: { sha256: hex(String(index + 1)) } }));
+    for (const e of [one, many, plain]) {
+      const h = home();
+      const s = (await openRegistry(h, { now })) as SqliteRegistry;
+      const r1 = rec('ordinary', '2026-01-01T00:00:00.000Z');
+      await add(s, r1, e);
+      const r2 = rec('ahead', '2026-01-02T00:00:00.000Z');
+      const p = packEntries(e)!;
+      const rid = s.putEntriesAhead(entryColumns(p));
+      expect(packedEntriesSha256(p)).toBe(entriesSha256(e));
+      s.completeRegistration(rid, r2, () => registrationEventOf('registration', r2, packedEntriesSha256(p)));
+      expect(await s.entries('ahead')).toEqual(await s.entries('ordinary'));
+      expect(await s.entries('ahead')).toEqual(e);
+      s.close();
+    }
+  });
+
+  it('discarded: nothing stays; a registration completed twice, or after a discard, is lost (recorded the ordinary way)', async () => {
     const h = home();
-    const s = await openRegistry(h, { now });
-    const pending = s.beginRegistration(entries(hex('5'), hex('6')));
-    pending.rollback();
-    pending.rollback(); // twice is harmless
+    const s = (await openRegistry(h, { now })) as SqliteRegistry;
+    const rid = s.putEntriesAhead(columnsOf(entries(hex('5'), hex('6'))));
+    s.discardEntriesAhead(rid);
+    s.discardEntriesAhead(rid); // twice is harmless
     expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(0);
+    expect(count(h, 'SELECT count(*) AS n FROM pending')).toBe(0);
+    const r = rec('r-3', '2026-03-01T00:00:00.000Z');
+    expect(s.completeRegistration(rid, r, () => registrationEvent('registration', r, []))).toBe('lost');
     expect(await s.events()).toEqual([]);
-    await add(s, rec('r-3', '2026-03-01T00:00:00.000Z'), entries(hex('7'), hex('8')));
-    expect(count(h, 'SELECT count(*) AS n FROM entries WHERE rid = (SELECT rid FROM registrations)')).toBe(2);
+    await add(s, r, entries(hex('7'), hex('8')));
     expect(await s.findByDigest('sha256', hex('5'))).toEqual([]);
+    expect((await s.findByDigest('sha256', hex('7'))).map((c) => c.registration.id)).toEqual(['r-3']);
     s.close();
   });
 
-  it('an id on record already: rolled back, nothing added, undefined', async () => {
+  it('an id on record already: the entries put ahead are removed, nothing else changes, undefined', async () => {
     const h = home();
-    const s = await openRegistry(h, { now });
+    const s = (await openRegistry(h, { now })) as SqliteRegistry;
     const r = rec('r-dup', '2026-01-01T00:00:00.000Z');
     await add(s, r, entries(hex('1'), hex('2')));
     const e = entries(hex('9'), hex('a'));
-    expect(s.beginRegistration(e).commit(r, () => registrationEvent('registration', r, e))).toBeUndefined();
+    const rid = s.putEntriesAhead(columnsOf(e));
+    expect(s.completeRegistration(rid, r, () => registrationEvent('registration', r, e))).toBeUndefined();
     expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(2);
+    expect(count(h, 'SELECT count(*) AS n FROM pending')).toBe(0);
     expect(await s.events()).toHaveLength(1);
+    s.close();
+  });
+
+  it('what an ended process put ahead is removed by the next change; a running one keeps its entries; an ordinary registration takes a row id past them', async () => {
+    const h = home();
+    let clock = new Date('2026-12-04T10:00:00.000Z');
+    const running = new Set([4242, 4343]);
+    const at = () => clock;
+    const killed = (await openRegistry(h, { now: at })) as SqliteRegistry;
+    // Two other processes (pids 4242 and 4343) put entries ahead; 4242 is then killed (its connection just goes away).
+    const a = SqliteRegistry.open(registryPath(h), { now: at, pid: 4242, alive: (pid) => running.has(pid) });
+    a.putEntriesAhead(columnsOf(entries(hex('1'), hex('2'))));
+    a.close();
+    const b = SqliteRegistry.open(registryPath(h), { now: at, pid: 4343, alive: (pid) => running.has(pid) });
+    const ridB = b.putEntriesAhead(columnsOf(entries(hex('3'), hex('4'))));
+    running.delete(4242);
+    killed.close();
+    // registry verify: both put aside, not a problem.
+    const v = (await openExistingRegistry(h, { now: at, readOnly: true }))!;
+    const before = await checkRegistry(v as SqliteRegistry, { trust: [], now: at(), receipts: false });
+    expect(before).toMatchObject({ ok: true, entries: 0, pending: { registrations: 2, entries: 4 }, problems: [] });
+    v.close();
+    // The next change (here an ordinary registration by a third process) removes 4242's, keeps 4343's, and takes a fresh row id.
+    const c = SqliteRegistry.open(registryPath(h), { now: at, pid: 4444, alive: (pid) => running.has(pid) });
+    const r = rec('r-c', '2026-04-01T00:00:00.000Z');
+    await add(c, r, entries(hex('5'), hex('6')));
+    expect(count(h, 'SELECT count(*) AS n FROM pending')).toBe(1);
+    expect(count(h, 'SELECT count(*) AS n FROM entries')).toBe(4);
+    expect(count(h, "SELECT rid AS n FROM registrations WHERE id = 'r-c'")).toBeGreaterThan(ridB);
+    // 4343 completes its registration as if nothing happened.
+    const rb = rec('r-b', '2026-04-02T00:00:00.000Z');
+    expect(b.completeRegistration(ridB, rb, () => registrationEvent('registration', rb, entries(hex('3'), hex('4'))))).not.toBe('lost');
+    expect((await c.findByDigest('sha256', hex('3'))).map((x) => x.registration.id)).toEqual(['r-b']);
+    // Entries put ahead an hour ago by a process that seems to run still (its pid reused) are taken for a leftover too.
+    const ridOld = b.putEntriesAhead(columnsOf(entries(hex('7'), hex('8'))));
+    clock = new Date(clock.getTime() + 61 * 60 * 1000);
+    await c.append({ kind: 'note', payload: {} });
+    expect(count(h, 'SELECT count(*) AS n FROM pending')).toBe(0);
+    const late = rec('r-late', '2026-04-03T00:00:00.000Z');
+    expect(b.completeRegistration(ridOld, late, () => registrationEvent('registration', late, []))).toBe('lost');
+    const after = await checkRegistry(c, { trust: [], now: at(), receipts: false });
+    expect(after).toMatchObject({ ok: true, registrations: 2, entries: 4, pending: { registrations: 0, entries: 0 } });
+    b.close();
+    c.close();
+  });
+
+  it('registry verify names entries that belong to no registration and were not put ahead (added behind the chain’s back)', async () => {
+    const h = home();
+    const s = (await openRegistry(h, { now })) as SqliteRegistry;
+    await add(s, rec('r-1', '2026-01-01T00:00:00.000Z'), entries(hex('1'), hex('2')));
+    const d = raw(h);
+    d.exec('PRAGMA foreign_keys = OFF'); // as an attacker would
+    d.exec(`INSERT INTO entries (rid, idx, name, size, sha256) VALUES (99, 0, 'planted', 1, unhex('${hex('c')}'))`);
+    d.close();
+    const r = await checkRegistry(s, { trust: [], now: now(), receipts: false });
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.detail.render())).toEqual(["1 entries (row id 99) belong to no registration: added behind the chain's back"]);
+    // And no lookup shows them.
+    expect(await s.findByDigest('sha256', hex('c'))).toEqual([]);
+    s.close();
+  });
+
+  it('migrates a registry of schema 1 (before entries could be put ahead), its records intact', async () => {
+    const h = home();
+    const d = new DatabaseSync(registryPath(h));
+    d.exec(MIGRATIONS[0]!);
+    d.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = 1`);
+    d.close();
+    const old = (await openRegistry(h, { now })) as SqliteRegistry;
+    await add(old, rec('r-1', '2026-01-01T00:00:00.000Z'), entries(hex('1'), hex('2')));
+    old.close();
+    const e = raw(h);
+    expect(e.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
+    e.close();
+    const s = (await openRegistry(h, { now })) as SqliteRegistry;
+    const rid = s.putEntriesAhead(columnsOf(entries(hex('3'), hex('4'))));
+    expect(rid).toBe(2);
+    expect((await checkRegistry(s, { trust: [], now: now(), receipts: false })).ok).toBe(true);
     s.close();
   });
 });
 
-describe('packing entries for the recording worker', () => {
-  it('round-trips names (any Unicode, newlines), sizes and every algorithm', () => {
-    const e: EntryRecord[] = [
-      { index: 0, name: '도면/부품 1.step', size: 0, digests: { sha256: hex('1'), sha512: 'f'.repeat(128) } },
-      { index: 1, name: 'a\nb', size: 2 ** 40, digests: { sha256: hex('2'), sha512: 'e'.repeat(128) } },
-      { index: 2, name: '', size: 7, digests: { sha256: hex('3'), sha512: 'd'.repeat(128) } },
-    ];
-    const p = packEntries(e)!;
-    expect(p.digests.sha384).toBeUndefined();
-    expect([...unpackEntries(p)]).toEqual(e);
-    expect([...unpackEntries(packEntries([])!)]).toEqual([]);
+describe('entriesSha256 (a contract: docs/registry.md#event-chain)', () => {
+  it('is SHA-256 over JSON.stringify([idx, name, size, sha256, sha384, sha512]) + "\\n" per entry, whatever the names hold', () => {
+    const names = ['plain.txt', 'nul \0 inside', 'quote " \\ \u0001', 'emoji 😀', 'lone \ud800', '한글/도면.dwg'];
+    const e: EntryRecord[] = names.map((name, index) => ({ index, name, size: index, digests: index % 2 ? { sha256: hex('1'), sha512: 'e'.repeat(128) } : { sha256: hex('2') } }));
+    const lines = e.map((x) => `${JSON.stringify([x.index, x.name, x.size, x.digests.sha256 ?? null, x.digests.sha384 ?? null, x.digests.sha512 ?? null])}\n`).join('');
+    expect(entriesSha256(e)).toBe(createHash('sha256').update(lines, 'utf8').digest('hex'));
   });
+});
 
+describe('packing entries for the recording worker', () => {
   it('refuses what it cannot carry faithfully (the caller then records the ordinary way)', () => {
     expect(packEntries([{ index: 1, name: 'a', size: 1, digests: { sha256: hex('1') } }])).toBeUndefined();
     expect(packEntries([{ index: 0, name: 'a\0b', size: 1, digests: { sha256: hex('1') } }])).toBeUndefined();
     expect(packEntries([{ index: 0, name: 'a', size: 1, digests: { sha256: 'abc' } }])).toBeUndefined();
+    expect(packEntries([{ index: 0, name: 'a', size: -1, digests: { sha256: hex('1') } }])).toBeUndefined();
+    expect(packEntries([{ index: 0, name: 'a', size: 1.5, digests: { sha256: hex('1') } }])).toBeUndefined();
     expect(
       packEntries([
         { index: 0, name: 'a', size: 1, digests: { sha256: hex('1') } },
         { index: 1, name: 'b', size: 1, digests: {} },
       ]),
     ).toBeUndefined();
+    // What the worker refuses in turn: a lone surrogate (stored as U+FFFD, it would not be the name registered), digests that are not hex.
+    expect(() => entryColumns(packEntries([{ index: 0, name: 'a\ud800', size: 1, digests: { sha256: hex('1') } }])!)).toThrow(/surrogate/);
+    expect(() => entryColumns(packEntries([{ index: 0, name: 'a', size: 1, digests: { sha256: 'g'.repeat(64) } }])!)).toThrow(/hex/);
+    expect(entryColumns(packEntries([{ index: 0, name: '😀', size: 1, digests: { sha256: hex('1') } }])!).count).toBe(1);
+    expect(entryColumns(packEntries([])!)).toMatchObject({ count: 0, names: '[]' });
   });
 });

@@ -226,7 +226,7 @@ export async function registerCommand(ctx: CliContext, inputs: string[], o: Regi
       pool,
       progress: progress.attach,
       meta,
-      ...(background ? { onEntries: (entries: readonly ReceiptEntry[]) => background.record(entries), onTimestamped: () => background.lock() } : {}),
+      ...(background ? { onEntries: (entries: readonly ReceiptEntry[]) => background.record(entries) } : {}),
       onTimestamping: (urls) => shown.stage(t`timestamping at ${urls.map(hostOf).join(', ')}…`),
       ...(known ? { skip: (_f: unknown, d: FileDigest) => common.algorithms.some((a) => known.has(`${a}:${d.digests[a]}`)) } : {}),
     });

@@ -14,20 +14,47 @@ import type { EntryRecord, NewEvent, RegistrationMeta, RegistrationRecord, Regis
 
 /** SHA-256 over the entries in index order, one JSON line each: [index, name, size, sha256, sha384, sha512]. */
 export function entriesSha256(entries: Iterable<EntryRecord>): string {
-  const h = createHash('sha256');
-  // The same bytes as JSON.stringify of the array (digests are hex: no escaping), written out for speed.
-  const hex = (d: string | undefined) => (d === undefined ? 'null' : `"${d}"`);
-  let chunk = '';
-  for (const e of entries) {
-    chunk += `[${e.index},${JSON.stringify(e.name)},${e.size},${hex(e.digests.sha256)},${hex(e.digests.sha384)},${hex(e.digests.sha512)}]\n`;
-    if (chunk.length > 1 << 16) {
-      h.update(chunk, 'utf8');
-      chunk = '';
+  const d = new EntriesDigest();
+  for (const e of entries) d.add(e);
+  return d.digest();
+}
+
+/** entriesSha256 one entry at a time (from packed entries, say: line). */
+export class EntriesDigest {
+  private readonly h = createHash('sha256');
+  private chunk = '';
+
+  add(e: EntryRecord): void {
+    const d = e.digests;
+    this.line(e.index, e.name, e.size, d.sha256, d.sha384, d.sha512);
+  }
+
+  /** The entry's line: the same bytes as JSON.stringify of the array (digests are hex: no escaping), written out for speed. */
+  line(index: number, name: string, size: number, sha256: string | undefined, sha384: string | undefined, sha512: string | undefined): void {
+    this.chunk += `[${index},${quote(name)},${size},${hex(sha256)},${hex(sha384)},${hex(sha512)}]\n`;
+    if (this.chunk.length > 1 << 16) {
+      this.h.update(this.chunk, 'utf8');
+      this.chunk = '';
     }
   }
-  h.update(chunk, 'utf8');
-  return h.digest('hex');
+
+  digest(): string {
+    this.h.update(this.chunk, 'utf8');
+    this.chunk = '';
+    return this.h.digest('hex');
+  }
 }
+
+const hex = (d: string | undefined) => (d === undefined ? 'null' : `"${d}"`);
+/**
+ * What JSON.stringify escapes in a string, NUL aside (the names' separator in packed entries,
+ * background.ts): control characters, quote, backslash, surrogates (lone ones are escaped; paired
+ * ones are taken the slow way too, to be safe).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
+export const ESCAPED_BUT_NUL = /[\u0001-\u001f"\\\ud800-\udfff]/;
+/** JSON.stringify(name), without its cost for the names that need no escaping (nearly all). */
+const quote = (name: string) => (ESCAPED_BUT_NUL.test(name) || name.includes('\0') ? JSON.stringify(name) : `"${name}"`);
 
 export function entryRecords(entries: readonly ReceiptEntry[]): EntryRecord[] {
   return entries.map((e) => ({ index: e.index, name: e.name, size: e.size, digests: e.digests }));

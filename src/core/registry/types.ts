@@ -49,6 +49,20 @@ export interface EntryRecord {
   digests: Partial<Record<HashAlgorithm, string>>;
 }
 
+/**
+ * A registration's entries column by column, for one bulk insert (SqliteRegistry.putEntriesAhead):
+ * entry i is the i-th of each column, its index i.
+ */
+export interface EntryColumns {
+  count: number;
+  /** JSON array of the names. */
+  names: string;
+  /** Each size as 16 decimal digits (ASCII), end to end. */
+  sizes: Uint8Array;
+  /** Per algorithm recorded, every entry's digest (raw bytes) end to end; absent: not recorded. */
+  digests: Partial<Record<HashAlgorithm, Uint8Array>>;
+}
+
 /** A registration that covers a digest or name, with the entry that does. */
 export interface Coverage {
   registration: RegistrationRecord;
