@@ -140,6 +140,46 @@ describe('lookup by the registry', () => {
     expect((await ws.run(['verify', 'moved/a.txt'])).stdout).toMatch(/the registry now points here/);
   });
 
+  it('a registry of schema 1 (an older tsproof) in a read-only home: read as it is, nothing written; a writer there fails with one line; once writable, migrated', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'alpha');
+    const reg = await registered(ws, ['a.txt']);
+    const file = path.join(ws.home, 'registry.db');
+    const d = new DatabaseSync(file);
+    d.exec('DROP TABLE pending; PRAGMA user_version = 1'); // as tsproof of schema 1 wrote it
+    d.close();
+    const before = readFileSync(file);
+    const locked = readOnlyHome(ws.home, file);
+    try {
+      if (!locked) {
+        console.warn('registry schema 1 in a read-only home: SKIPPED — neither chattr +i nor permission bits make the home read-only for this user here');
+        return;
+      }
+      expect((await ws.run(['status', 'a.txt'])).status).toBe(0);
+      expect((await ws.run(['registry', 'find', 'a.txt'])).stdout).toMatch(/1 registration\(s\) cover a\.txt/);
+      expect((json((await ws.run(['--json', 'log'])).stdout).registrations as unknown[]).length).toBe(1);
+      const rv = await ws.run(['--json', 'registry', 'verify']);
+      expect(rv.status, rv.stdout + rv.stderr).toBe(0);
+      expect(json(rv.stdout)).toMatchObject({ ok: true, registrations: 1, pending: { registrations: 0, entries: 0 } });
+      // A writer cannot migrate it here: one line, a documented exit code, not "internal error".
+      const w = await ws.run(['registry', 'retire', reg.id, '--reason', 'test']);
+      expect(w.status, w.stderr).toBe(3);
+      expect(w.stderr.trim().split('\n')).toHaveLength(1);
+      expect(w.stderr).not.toMatch(/internal error/);
+    } finally {
+      unlockHome(ws.home, file);
+    }
+    expect(readFileSync(file).equals(before)).toBe(true);
+    // Readers leave it at schema 1; the next writer migrates it.
+    expect((await ws.run(['registry', 'verify'])).status).toBe(0);
+    const r = await ws.run(['registry', 'retire', reg.id, '--reason', 'test']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((await ws.run(['registry', 'verify'])).status).toBe(0);
+    const m = new DatabaseSync(file, { readOnly: true });
+    expect(m.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
+    m.close();
+  });
+
   it('a receipt that is gone: the message names the registration, its time and --receipt (exit 1)', async () => {
     const ws = await aliceWorkspace(PREFIX);
     writeFileSync(path.join(ws.work, 'x.txt'), 'gone soon');

@@ -370,6 +370,46 @@ describe('recording in two steps (register commits the entries ahead while it si
     c.close();
   });
 
+  for (const how of ['older than an hour', 'another machine name (a container: pids of its own)', 'the same pid on this machine (pid namespaces, one host name)'] as const) {
+    it(`entries of a live registration taken for a leftover (${how}): no registration ends with entries not its own; the one that lost them is recorded the ordinary way`, async () => {
+      const h = home();
+      let clock = new Date('2026-12-04T10:00:00.000Z');
+      const at = () => clock;
+      (await openRegistry(h, { now: at })).close();
+      const elsewhere = how.startsWith('another');
+      const a = SqliteRegistry.open(registryPath(h), { now: at, pid: 100, host: elsewhere ? 'container-a' : 'here', alive: () => true });
+      const eA = entries(hex('1'), hex('2'));
+      const ridA = a.putEntriesAhead(columnsOf(eA));
+      if (how.startsWith('older')) clock = new Date(clock.getTime() + 61 * 60_000);
+      // B takes A's entries for a leftover although A's process runs: by age, or by its own pid; from another machine name, only by age.
+      const b = SqliteRegistry.open(registryPath(h), { now: at, pid: how.startsWith('the same pid') ? 100 : 200, host: elsewhere ? 'container-b' : 'here', alive: () => true });
+      const eB = entries(hex('3'), hex('4'));
+      const ridB = b.putEntriesAhead(columnsOf(eB));
+      if (elsewhere)
+        expect(count(h, 'SELECT count(*) AS n FROM pending')).toBe(2); // within the hour: left alone
+      else expect(ridB).toBe(ridA); // the row id freed as a leftover is reserved again
+      const outcomes: string[] = [];
+      for (const [s, rid, r, e] of [
+        [a, ridA, rec('A', '2026-12-04T10:00:00.000Z'), eA],
+        [b, ridB, rec('B', '2026-12-04T10:00:01.000Z'), eB],
+      ] as const) {
+        const ev = s.completeRegistration(rid, r, () => registrationEvent('registration', r, e));
+        outcomes.push(ev === 'lost' ? 'lost' : 'completed');
+        if (ev === 'lost') {
+          s.discardEntriesAhead(rid); // removes nothing of the other's
+          await add(s, r, e); // the ordinary way
+        }
+      }
+      if (how.startsWith('older')) expect(outcomes).toEqual(['lost', 'completed']);
+      if (elsewhere) expect(outcomes).toEqual(['completed', 'completed']);
+      expect(await a.entries('A')).toEqual(eA);
+      expect(await a.entries('B')).toEqual(eB);
+      expect(await checkRegistry(a, { trust: [], now: at(), receipts: false })).toMatchObject({ ok: true, registrations: 2, entries: 4, pending: { registrations: 0 } });
+      a.close();
+      b.close();
+    });
+  }
+
   it('registry verify names entries that belong to no registration and were not put ahead (added behind the chain’s back)', async () => {
     const h = home();
     const s = (await openRegistry(h, { now })) as SqliteRegistry;

@@ -58,6 +58,7 @@ async function handle(m: Message): Promise<void> {
       // Committed now, while the tree is built, the signature made and the TSAs asked: the lock is
       // held for the inserts alone, and nobody sees the entries until their registration is added.
       const columns = entryColumns(m.packed);
+      time = new Date(); // when they are put ahead (pending.started)
       ahead = store.putEntriesAhead(columns);
       // The event's digest of them, while the receipt is written (it is needed only then).
       digest = packedEntriesSha256(m.packed);

@@ -6,7 +6,9 @@
  * A file that is not a readable registry is refused with one line naming it — never overwritten.
  * Schema and event chain: docs/registry.md (a contract).
  */
+import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import { InputError, RegistryError } from '../errors.js';
@@ -74,9 +76,13 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'registry events are append-only'); END;
    CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'registry events are append-only'); END;`,
   // 2: registrations recorded in two steps (register's worker, background.ts): the entries are
-  // committed ahead of their registration row, under a row id reserved here by the process.
-  'CREATE TABLE pending (rid INTEGER PRIMARY KEY, pid INTEGER NOT NULL, started TEXT NOT NULL);',
+  // committed ahead of their registration row, under a row id reserved here by the process
+  // (`token`: the reservation's own random id; `pid` on `host`, since `started`).
+  'CREATE TABLE pending (rid INTEGER PRIMARY KEY, token TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL, started TEXT NOT NULL);',
 ];
+
+/** The oldest schema read-only commands read as it is (schema 2 only added `pending`); older ones a writer must migrate first. */
+const READS_SINCE = 1;
 
 /** Entries put ahead by a process still running after this long are taken for a leftover all the same (its pid may have been reused). */
 const PENDING_MAX_MS = 60 * 60 * 1000;
@@ -106,8 +112,9 @@ export interface SqliteRegistryOptions {
   busyTimeoutMs?: number;
   /** Open read-only (no migration, no creation): for commands that only read. */
   readOnly?: boolean;
-  /** This process's id, recorded with the entries it puts ahead (putEntriesAhead); process.pid by default. */
+  /** This process's id and machine name, recorded with the entries it puts ahead (putEntriesAhead); process.pid and os.hostname() by default. */
   pid?: number;
+  host?: string;
   /** Whether the process `pid` is still running (clearInterrupted); process.kill(pid, 0) by default. */
   alive?: (pid: number) => boolean;
 }
@@ -116,8 +123,8 @@ export interface SqliteRegistryOptions {
 export interface UnregisteredEntries {
   rid: number;
   entries: number;
-  /** Put ahead by process `pid` at `started`; absent: rows no registration put there (added behind the chain's back). */
-  pending?: { pid: number; started: string };
+  /** Put ahead by process `pid` on `host` at `started`; absent: rows no registration put there (added behind the chain's back). */
+  pending?: { pid: number; host: string; started: string };
 }
 
 export class SqliteRegistry implements RegistryStore {
@@ -125,9 +132,10 @@ export class SqliteRegistry implements RegistryStore {
   private readonly db: DatabaseSync;
   private readonly now: () => Date;
   private readonly pid: number;
+  private readonly host: string;
   private readonly alive: (pid: number) => boolean;
-  /** Row ids of the entries this connection put ahead and has not completed or discarded. */
-  private readonly ahead = new Set<number>();
+  /** The entries this connection put ahead and has not completed or discarded: row id → the reservation's token. */
+  private readonly ahead = new Map<number, string>();
   private readonly cache = new Map<string, StatementSync>();
   /** id, time and status by row id, for idsByDigests/idsByNames (cleared by every change). */
   private readonly brief = new Map<number, Brief>();
@@ -137,14 +145,15 @@ export class SqliteRegistry implements RegistryStore {
     this.db = db;
     this.now = o.now;
     this.pid = o.pid ?? process.pid;
+    this.host = o.host ?? hostname();
     this.alive = o.alive ?? isRunning;
   }
 
   /** Opens (creating with mode 0600 when absent) and migrates the registry at `file`. */
   static open(file: string, o: SqliteRegistryOptions): SqliteRegistry {
-    if (!o.readOnly) closeSync(openSync(file, 'a', 0o600));
     let db: DatabaseSync;
     try {
+      if (!o.readOnly) closeSync(openSync(file, 'a', 0o600));
       db = o.readOnly ? openReadOnly(file) : new DatabaseSync(file);
     } catch (err) {
       throw storageError(file, err);
@@ -171,9 +180,9 @@ export class SqliteRegistry implements RegistryStore {
     return reg;
   }
 
-  /** Opened read-only on a registry of an older schema (or an empty file): a writer must migrate it first. */
+  /** Opened read-only on a registry too old to read as it is (or an empty file): a writer must migrate it first. */
   get needsMigration(): boolean {
-    return this.pragma('user_version') < SCHEMA_VERSION;
+    return this.pragma('user_version') < READS_SINCE;
   }
 
   /** A file written by something else, or by a newer tsproof, is refused before anything is written. */
@@ -281,11 +290,12 @@ export class SqliteRegistry implements RegistryStore {
     const n = entries.count;
     const d = entries.digests;
     if (!Number.isSafeInteger(n) || n < 0 || entries.sizes.byteLength !== n * 16 || ALGS.some((a) => d[a] !== undefined && d[a].byteLength !== n * widths[a])) throw new Error('entry columns of unequal lengths');
+    const token = randomUUID();
     try {
       const rid = this.withoutEntryKeys(() =>
         this.write(() => {
           const rid = this.nextRid();
-          this.stmt('INSERT INTO pending (rid, pid, started) VALUES (?, ?, ?)').run(rid, this.pid, this.now().toISOString());
+          this.stmt('INSERT INTO pending (rid, token, pid, host, started) VALUES (?, ?, ?, ?, ?)').run(rid, token, this.pid, this.host, this.now().toISOString());
           // substr of a BLOB counts bytes: each digest and size is cut out where it is, in constant time.
           const inserted = this.stmt(
             `INSERT INTO entries (rid, idx, name, size, sha256, sha384, sha512)
@@ -296,7 +306,7 @@ export class SqliteRegistry implements RegistryStore {
           return rid;
         }),
       );
-      this.ahead.add(rid);
+      this.ahead.set(rid, token);
       return rid;
     } catch (err) {
       throw storageError(this.location, err);
@@ -312,7 +322,10 @@ export class SqliteRegistry implements RegistryStore {
   completeRegistration(rid: number, rec: RegistrationRecord, event: () => NewEvent): RegistryEvent | undefined | 'lost' {
     try {
       return this.write(() => {
-        if (!this.ahead.delete(rid) || this.stmt('DELETE FROM pending WHERE rid = ?').run(rid).changes !== 1) return 'lost';
+        const token = this.ahead.get(rid);
+        this.ahead.delete(rid);
+        // Its own reservation still there (the token: a row id freed as a leftover may since have been reserved by another registration).
+        if (token === undefined || this.stmt('DELETE FROM pending WHERE rid = ? AND token = ?').run(rid, token).changes !== 1) return 'lost';
         if (this.known(rec.id)) {
           this.stmt('DELETE FROM entries WHERE rid = ?').run(rid);
           return undefined;
@@ -329,7 +342,9 @@ export class SqliteRegistry implements RegistryStore {
   discardEntriesAhead(rid: number): void {
     try {
       this.write(() => {
-        if (this.ahead.delete(rid) && this.stmt('DELETE FROM pending WHERE rid = ?').run(rid).changes === 1) this.stmt('DELETE FROM entries WHERE rid = ?').run(rid);
+        const token = this.ahead.get(rid);
+        this.ahead.delete(rid);
+        if (token !== undefined && this.stmt('DELETE FROM pending WHERE rid = ? AND token = ?').run(rid, token).changes === 1) this.stmt('DELETE FROM entries WHERE rid = ?').run(rid);
       });
     } catch (err) {
       throw storageError(this.location, err);
@@ -360,27 +375,34 @@ export class SqliteRegistry implements RegistryStore {
     const next = this.db.prepare('SELECT rid FROM entries WHERE rid > ? ORDER BY rid LIMIT 1');
     const registered = this.db.prepare('SELECT 1 AS x FROM registrations WHERE rid = ?');
     // (A registry of schema 1, read where it cannot be migrated, has no `pending` table, and nothing put ahead.)
-    const pending = this.pragma('user_version') >= 2 ? this.db.prepare('SELECT pid, started FROM pending WHERE rid = ?') : { get: () => undefined };
+    const pending = this.pragma('user_version') >= 2 ? this.db.prepare('SELECT pid, host, started FROM pending WHERE rid = ?') : { get: () => undefined };
     const count = this.db.prepare('SELECT count(*) AS n FROM entries WHERE rid = ?');
     for (let row = next.get(-1); row; row = next.get(row.rid!)) {
       const rid = Number(row.rid);
       if (registered.get(rid)) continue;
       const p = pending.get(rid);
-      out.push({ rid, entries: Number(count.get(rid)!.n), ...(p ? { pending: { pid: Number(p.pid), started: String(p.started) } } : {}) });
+      out.push({ rid, entries: Number(count.get(rid)!.n), ...(p ? { pending: { pid: Number(p.pid), host: String(p.host), started: String(p.started) } } : {}) });
     }
     return out;
   }
 
   /**
-   * Removes the entries put ahead by registrations that will never complete: their process has
-   * ended (killed, crashed; or it is this one, and not this connection put them: an earlier
-   * process with the same id), or they are older than PENDING_MAX_MS. Inside a write transaction.
+   * Removes the entries put ahead by registrations that will never complete. On this machine:
+   * their process has ended (killed, crashed), or it is this one and not this connection put them
+   * (an earlier process with the same id). From another machine name (a container sharing the
+   * home has a process id space of its own): only by age. And whatever the process, once
+   * `started` is PENDING_MAX_MS away from now. Inside a write transaction. A registration whose
+   * entries were taken for a leftover finds its reservation gone (its token) and is recorded the
+   * ordinary way.
    */
   private clearInterrupted(): void {
     const now = this.now().getTime();
-    for (const p of this.stmt('SELECT rid, pid, started FROM pending').all()) {
+    for (const p of this.stmt('SELECT rid, token, pid, host, started FROM pending').all()) {
       const pid = Number(p.pid);
-      if (this.ahead.has(Number(p.rid)) || (pid !== this.pid && this.alive(pid) && now - Date.parse(String(p.started)) < PENDING_MAX_MS)) continue;
+      const age = now - Date.parse(String(p.started));
+      const here = String(p.host) === this.host;
+      const stale = !(Math.abs(age) < PENDING_MAX_MS) || (here && (pid === this.pid || !this.alive(pid)));
+      if (this.ahead.get(Number(p.rid)) === String(p.token) || !stale) continue;
       this.stmt('DELETE FROM entries WHERE rid = ?').run(p.rid!);
       this.stmt('DELETE FROM pending WHERE rid = ?').run(p.rid!);
     }
