@@ -34,8 +34,8 @@ export function parseJsonSettings(bytes: Uint8Array, file: string): unknown {
   }
 }
 
-/** Whether process `pid` still runs (EPERM: it runs as someone else). */
-function alive(pid: number): boolean {
+/** Whether process `pid` still runs, on this machine (EPERM: it runs as someone else). */
+export function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -59,7 +59,7 @@ export async function sweepDeadTemporaries(dir: string, prefix: string): Promise
   for (const n of names) {
     if (!n.startsWith(prefix)) continue;
     const pid = Number(/^(\d+)-/.exec(n.slice(prefix.length))?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    if (!pid || pid === process.pid || processRuns(pid)) continue;
     await rm(path.join(dir, n), { recursive: true, force: true }).catch(() => undefined);
   }
 }

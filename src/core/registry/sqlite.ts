@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import { InputError, RegistryError } from '../errors.js';
+import { processRuns } from '../io/fs.js';
 import type { HashAlgorithm } from '../crypto/algorithms.js';
 import { t } from '../text.js';
 import { nextEvent, payloadText } from './chain.js';
@@ -146,7 +147,7 @@ export class SqliteRegistry implements RegistryStore {
     this.now = o.now;
     this.pid = o.pid ?? process.pid;
     this.host = o.host ?? hostname();
-    this.alive = o.alive ?? isRunning;
+    this.alive = o.alive ?? processRuns;
   }
 
   /** Opens (creating with mode 0600 when absent) and migrates the registry at `file`. */
@@ -671,16 +672,6 @@ export class SqliteRegistry implements RegistryStore {
 }
 
 type Row = Record<string, SQLOutputValue>;
-
-/** Whether process `pid` runs (on this machine: WAL mode needs the registry on a local disk). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function registrationOf(row: Row): RegistrationRecord {
   const r: RegistrationRecord = {
