@@ -5,10 +5,12 @@
  * a damaged registry.db, and two registers at once on one home.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
 import { bundledTsa, type CliWorkspace } from '../helpers/setup.js';
 import { aliceWorkspace, expectOneLineError } from '../helpers/hostile.js';
 
@@ -138,6 +140,42 @@ describe('lookup by the registry', () => {
     expect(readdirSync(ws.home).sort()).toEqual(before.names);
     // Writable again, verify records the move.
     expect((await ws.run(['verify', 'moved/a.txt'])).stdout).toMatch(/the registry now points here/);
+  });
+
+  it('a home without write permission, for a user other than root (who ignores permission bits): log, find and registry verify read it, and write nothing', async () => {
+    const ws = await aliceWorkspace(PREFIX);
+    writeFileSync(path.join(ws.work, 'a.txt'), 'alpha');
+    const reg = await registered(ws, ['a.txt']);
+    const nobody = 65534;
+    if (process.getuid?.() !== 0 || spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim() !== String(nobody)) {
+      console.warn('registry home without write permission: SKIPPED — needs root here, to run tsproof as the user nobody');
+      return;
+    }
+    // A copy of the home's registry, owned by nobody, in folders nobody may read but not write.
+    const outer = mkdtempSync(path.join(os.tmpdir(), PREFIX));
+    const home = path.join(outer, 'home');
+    mkdirSync(home);
+    cpSync(path.join(ws.home, 'registry.db'), path.join(home, 'registry.db'));
+    for (const f of [outer, home, path.join(home, 'registry.db')]) chownSync(f, nobody, nobody);
+    chmodSync(path.join(home, 'registry.db'), 0o444);
+    chmodSync(home, 0o555);
+    chmodSync(outer, 0o755);
+    const before = readFileSync(path.join(home, 'registry.db'));
+    const asNobody = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: outer, uid: nobody, gid: nobody, encoding: 'utf8', env: { PATH: process.env.PATH, TSPROOF_HOME: home, LANG: 'C', NO_COLOR: '1' } });
+    try {
+      const log = asNobody(['--json', 'log']);
+      expect(log.status, log.stderr).toBe(0);
+      expect(json(log.stdout).registrations).toEqual([expect.objectContaining({ id: reg.id })]);
+      const find = asNobody(['registry', 'find', reg.id.slice(0, 8)]);
+      expect(find.status, find.stderr).toBe(0);
+      const v = asNobody(['registry', 'verify', '--no-receipts']);
+      expect(v.status, v.stdout + v.stderr).toBe(0);
+      expect(readdirSync(home)).toEqual(['registry.db']);
+      expect(readFileSync(path.join(home, 'registry.db')).equals(before)).toBe(true);
+    } finally {
+      chmodSync(home, 0o755);
+      rmSync(outer, { recursive: true, force: true });
+    }
   });
 
   it('a registry of schema 1 (an older tsproof) in a read-only home: read as it is, nothing written; a writer there fails with one line; once writable, migrated', async () => {

@@ -103,6 +103,7 @@ interface SqliteError extends Error {
 
 const SQLITE_BUSY = 5;
 const SQLITE_LOCKED = 6;
+const SQLITE_READONLY = 8;
 const SQLITE_CORRUPT = 11;
 const SQLITE_CANTOPEN = 14;
 const SQLITE_NOTADB = 26;
@@ -719,18 +720,23 @@ function eventOf(row: Row): RegistryEvent {
 /**
  * A read-only connection. SQLite reads a WAL-mode file through its -shm (and -wal) beside it,
  * creating them when absent; in a folder nobody may write (a lawyer's copy, a read-only CI cache,
- * a read-only mount) that fails with SQLITE_CANTOPEN. With no -wal file there is nothing beyond
+ * a read-only mount) that fails with SQLITE_CANTOPEN (root, on an immutable folder) or
+ * SQLITE_READONLY_DIRECTORY (anyone else, on a folder without write permission). With no -wal
+ * file there is nothing beyond
  * the main file to read, so it is then opened as immutable (no locks, no side files): nothing is
  * ever written, also not by root.
  */
 function openReadOnly(file: string): DatabaseSync {
-  const db = new DatabaseSync(file, { readOnly: true });
+  let db: DatabaseSync | undefined;
   try {
+    db = new DatabaseSync(file, { readOnly: true });
     db.prepare('PRAGMA user_version').get();
     return db;
   } catch (err) {
-    db.close();
-    if (((err as SqliteError).errcode ?? -1) !== SQLITE_CANTOPEN || existsSync(`${file}-wal`)) throw err;
+    db?.close();
+    // CANTOPEN (as root, say, on an immutable folder); READONLY_DIRECTORY and the like (anyone else, on a folder without write permission).
+    const code = ((err as SqliteError).errcode ?? -1) & 0xff;
+    if ((code !== SQLITE_CANTOPEN && code !== SQLITE_READONLY) || existsSync(`${file}-wal`)) throw err;
   }
   const url = pathToFileURL(file);
   url.search = 'immutable=1';
