@@ -39,6 +39,31 @@ function raw(h: string): DatabaseSync {
   return new DatabaseSync(registryPath(h));
 }
 
+/** Runs `between` once, right after the reader's statement `sql` has answered: another process's commit landing between two of the reader's statements. */
+function after(reader: SqliteRegistry, sql: string, between: () => void): void {
+  const db = (reader as unknown as { db: { prepare: (s: string) => { get: (...a: unknown[]) => unknown } } }).db;
+  const prepare = db.prepare.bind(db);
+  let done = false;
+  db.prepare = (s: string) => {
+    const st = prepare(s);
+    if (s !== sql) return st;
+    const get = st.get.bind(st);
+    return new Proxy(st, {
+      get: (t, k) =>
+        k === 'get'
+          ? (...a: unknown[]) => {
+              const r = get(...a);
+              if (!done) {
+                done = true;
+                between();
+              }
+              return r;
+            }
+          : Reflect.get(t, k),
+    });
+  };
+}
+
 describe('registry store (node:sqlite)', () => {
   it('creates registry.db in WAL mode, mode 0600, at the current schema version', async () => {
     const h = home();
@@ -443,6 +468,27 @@ describe('recording in two steps (register commits the entries ahead while it si
     expect(rid).toBe(2);
     expect((await checkRegistry(s, { trust: [], now: now(), receipts: false })).ok).toBe(true);
     s.close();
+  });
+  it('registry verify reads one snapshot: a registration completed, or entries discarded, by another process between its statements is not taken for tampering', async () => {
+    for (const between of ['completed', 'discarded'] as const) {
+      const h = home();
+      const w = (await openRegistry(h, { now })) as SqliteRegistry;
+      const e = entries(hex('1'), hex('2'));
+      const rid = w.putEntriesAhead(columnsOf(e));
+      const reader = (await openExistingRegistry(h, { now, readOnly: true })) as SqliteRegistry;
+      after(reader, between === 'completed' ? 'SELECT 1 AS x FROM registrations WHERE rid = ?' : 'SELECT rid FROM entries WHERE rid > ? ORDER BY rid LIMIT 1', () => {
+        const r = rec('r-1', '2026-01-01T00:00:00.000Z');
+        if (between === 'completed') expect(w.completeRegistration(rid, r, () => registrationEvent('registration', r, e))).not.toBe('lost');
+        else w.discardEntriesAhead(rid);
+      });
+      expect(await checkRegistry(reader, { trust: [], now: now(), receipts: false })).toMatchObject({ ok: true, registrations: 0, pending: { registrations: 1, entries: 2 } });
+      // The next check sees what was committed meanwhile.
+      expect(await checkRegistry(reader, { trust: [], now: now(), receipts: false })).toMatchObject(
+        between === 'completed' ? { ok: true, registrations: 1, entries: 2, pending: { registrations: 0 } } : { ok: true, registrations: 0, pending: { registrations: 0 } },
+      );
+      reader.close();
+      w.close();
+    }
   });
 });
 

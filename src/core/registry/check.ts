@@ -74,6 +74,11 @@ function parse(e: RegistryEvent): Record<string, unknown> {
 }
 
 export async function checkRegistry(store: SqliteRegistry, o: { trust: readonly TrustAnchor[]; now: Date; receipts?: boolean }): Promise<RegistryCheck> {
+  // One snapshot: a registration completed (or entries put ahead, or discarded) by another process meanwhile is either all seen or not at all.
+  return store.reading(() => check(store, o));
+}
+
+async function check(store: SqliteRegistry, o: { trust: readonly TrustAnchor[]; now: Date; receipts?: boolean }): Promise<RegistryCheck> {
   const problems: RegistryProblem[] = [];
   const expected = new Map<string, Expected>();
   const sealEvents: RegistryEvent[] = [];

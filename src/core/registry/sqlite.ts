@@ -354,6 +354,26 @@ export class SqliteRegistry implements RegistryStore {
   }
 
   /**
+   * Runs `f` in one read transaction: every statement it runs sees the registry as it was at its
+   * first read, whatever other processes commit meanwhile (`registry verify` reads the events, the
+   * rows and the entries with many statements; a registration completed between two of them would
+   * look added behind the chain's back).
+   */
+  async reading<T>(f: () => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return f(); // inside one already
+    try {
+      this.db.exec('BEGIN');
+    } catch (err) {
+      throw storageError(this.location, err);
+    }
+    try {
+      return await f();
+    } finally {
+      if (this.db.isTransaction) this.db.exec('COMMIT');
+    }
+  }
+
+  /**
    * No checkpoint at commit on this connection (the registry worker's): its big commit only
    * appends to the log, and the pages are copied into registry.db when the connection closes (the
    * last one to close checkpoints) or by the next writer — after the worker has answered, not
