@@ -4,6 +4,7 @@
  * of an earlier index.jsonl. Tampering is done with a second, raw SQLite connection, as an
  * attacker with the file would.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -489,6 +490,42 @@ describe('recording in two steps (register commits the entries ahead while it si
       reader.close();
       w.close();
     }
+  });
+});
+
+describe('readers while another process writes', () => {
+  it('read without locks (immutable: a folder the reader may not write): a file written meanwhile is "changed while it was being read; try again", never "damaged"', async () => {
+    const h = home();
+    const w = await openRegistry(h, { now });
+    await add(w, rec('r-1', '2026-01-01T00:00:00.000Z'), entries(hex('1'), hex('2')));
+    w.close(); // checkpointed: no -wal file, as a reader in a read-only folder finds it
+    const reader = SqliteRegistry.open(registryPath(h), { now, readOnly: true, immutable: true });
+    expect((await reader.registrations()).map((r) => r.id)).toEqual(['r-1']);
+    const w2 = await openRegistry(h, { now });
+    for (let i = 0; i < 20; i++) await add(w2, rec(`r-${i + 2}`, '2026-01-02T00:00:00.000Z'), entries(hex(String(i % 10)), hex('f')));
+    w2.close(); // its pages copied into registry.db, under the reader's feet
+    await expect(checkRegistry(reader, { trust: [], now: now(), receipts: false })).rejects.toMatchObject({ code: 'REGISTRY_BUSY', message: expect.stringMatching(/changed while it was being read .*try again/) });
+    reader.close();
+    const again = SqliteRegistry.open(registryPath(h), { now, readOnly: true, immutable: true });
+    expect(await checkRegistry(again, { trust: [], now: now(), receipts: false })).toMatchObject({ ok: true, registrations: 21 });
+    again.close();
+  });
+
+  it('a read-only open waits (busy timeout) for a lock another process holds a moment, rather than failing at once', async () => {
+    const h = home();
+    const w = await openRegistry(h, { now });
+    await add(w, rec('r-1', '2026-01-01T00:00:00.000Z'), entries(hex('1'), hex('2')));
+    w.close();
+    // Another process holds the database exclusively for 700 ms.
+    const script = `const { DatabaseSync } = require('node:sqlite'); const d = new DatabaseSync(${JSON.stringify(registryPath(h))}); d.exec('PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE'); d.exec('UPDATE meta SET value = value'); process.stdout.write('locked\\n'); setTimeout(() => { d.exec('COMMIT'); d.close(); }, 700);`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.on('data', (b: Buffer) => b.toString().includes('locked') && resolve()));
+    const t0 = Date.now();
+    const reader = SqliteRegistry.open(registryPath(h), { now, readOnly: true, busyTimeoutMs: 10_000 });
+    expect((await reader.registrations()).map((r) => r.id)).toEqual(['r-1']);
+    expect(Date.now() - t0).toBeGreaterThan(300);
+    reader.close();
+    await new Promise((r) => child.on('close', r));
   });
 });
 

@@ -220,7 +220,10 @@ function renderCheck(ctx: CliContext, r: RegistryCheck): void {
   out(ctx, t`  ${r.events} event(s), head ${r.head ?? '-'}; ${r.registrations} registration(s), ${r.entries} entries`);
   for (const p of r.problems) out(ctx, t`  ✘ ${p.detail}`);
   if (r.pending.registrations)
-    note(ctx, t`${r.pending.entries} entries of ${r.pending.registrations} registration(s) in progress or interrupted are put aside, on no record; the next change to the registry removes them once their process has ended`);
+    note(
+      ctx,
+      t`${r.pending.entries} entries of ${r.pending.registrations} registration(s) in progress or interrupted are put aside, on no record; the next change to the registry removes them once their process has ended, or after an hour`,
+    );
   if (r.seal) out(ctx, r.seal.ok ? t`  sealed   events 1–${r.seal.events} at ${r.seal.times.join(', ')} (${r.seal.tsas.join(', ')})` : t`  sealed   events 1–${r.seal.events}, but the seal does not check out`);
   else note(ctx, t`Never sealed: "tsproof registry seal" timestamps the chain head.`);
 }

@@ -7,7 +7,7 @@
  * Schema and event chain: docs/registry.md (a contract).
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
@@ -117,6 +117,11 @@ export interface SqliteRegistryOptions {
   /** This process's id and machine name, recorded with the entries it puts ahead (putEntriesAhead); process.pid and os.hostname() by default. */
   pid?: number;
   host?: string;
+  /**
+   * Read-only, opened as immutable at once (what a reader does by itself in a folder it may not
+   * write, when there is no -wal file): for tests.
+   */
+  immutable?: boolean;
   /** Whether the process `pid` is still running (clearInterrupted); process.kill(pid, 0) by default. */
   alive?: (pid: number) => boolean;
 }
@@ -136,15 +141,18 @@ export class SqliteRegistry implements RegistryStore {
   private readonly pid: number;
   private readonly host: string;
   private readonly alive: (pid: number) => boolean;
+  /** Opened as immutable (no locks: SQLite trusts the file not to change): the file as it was then. */
+  private readonly unlocked: FileState | undefined;
   /** The entries this connection put ahead and has not completed or discarded: row id → the reservation's token. */
   private readonly ahead = new Map<number, string>();
   private readonly cache = new Map<string, StatementSync>();
   /** id, time and status by row id, for idsByDigests/idsByNames (cleared by every change). */
   private readonly brief = new Map<number, Brief>();
 
-  private constructor(file: string, db: DatabaseSync, o: SqliteRegistryOptions) {
+  private constructor(file: string, db: DatabaseSync, o: SqliteRegistryOptions, unlocked?: FileState) {
     this.location = file;
     this.db = db;
+    this.unlocked = unlocked;
     this.now = o.now;
     this.pid = o.pid ?? process.pid;
     this.host = o.host ?? hostname();
@@ -154,15 +162,18 @@ export class SqliteRegistry implements RegistryStore {
   /** Opens (creating with mode 0600 when absent) and migrates the registry at `file`. */
   static open(file: string, o: SqliteRegistryOptions): SqliteRegistry {
     let db: DatabaseSync;
+    let unlocked: FileState | undefined;
+    const timeout = Math.max(0, Math.floor(o.busyTimeoutMs ?? 30_000));
     try {
       if (!o.readOnly) closeSync(openSync(file, 'a', 0o600));
-      db = o.readOnly ? openReadOnly(file) : new DatabaseSync(file);
+      if (o.readOnly) ({ db, unlocked } = openReadOnly(file, timeout, o.immutable));
+      else db = new DatabaseSync(file, { timeout });
     } catch (err) {
       throw storageError(file, err);
     }
-    const reg = new SqliteRegistry(file, db, o);
+    const reg = new SqliteRegistry(file, db, o, unlocked);
     try {
-      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(o.busyTimeoutMs ?? 30_000))}`);
+      db.exec(`PRAGMA busy_timeout = ${timeout}`);
       reg.checkIdentity();
       if (!o.readOnly) {
         db.exec('PRAGMA journal_mode = WAL');
@@ -176,8 +187,9 @@ export class SqliteRegistry implements RegistryStore {
       // Large registrations insert 100,000s of digests in random order into the indexes: a cache that holds them saves most of the I/O.
       db.exec('PRAGMA cache_size = -65536');
     } catch (err) {
+      const e = reg.fail(err);
       db.close();
-      throw storageError(file, err);
+      throw e;
     }
     return reg;
   }
@@ -240,12 +252,29 @@ export class SqliteRegistry implements RegistryStore {
     }
   }
 
+  /**
+   * A storage error as one line naming the file. On a connection opened as immutable, SQLite
+   * trusts the file not to change: if another process wrote it meanwhile, what was read may be
+   * torn — said so (try again), never "damaged".
+   */
+  private fail(err: unknown): Error {
+    if (this.changedWhileRead()) return new RegistryError({ code: 'REGISTRY_BUSY', message: t`${this.location} changed while it was being read (another tsproof is writing it); try again`, cause: err });
+    return storageError(this.location, err);
+  }
+
+  /** Opened as immutable, and the file is no longer as it was then (or a log beside it has appeared). */
+  private changedWhileRead(): boolean {
+    if (!this.unlocked) return false;
+    const now = fileState(this.location);
+    return now === undefined || existsSync(`${this.location}-wal`) || now.ino !== this.unlocked.ino || now.size !== this.unlocked.size || now.mtimeMs !== this.unlocked.mtimeMs;
+  }
+
   /** Storage errors become one-line errors naming the file. */
   private guard<T>(f: () => T): Promise<T> {
     try {
       return Promise.resolve(f());
     } catch (err) {
-      return Promise.reject(storageError(this.location, err));
+      return Promise.reject(this.fail(err));
     }
   }
 
@@ -311,7 +340,7 @@ export class SqliteRegistry implements RegistryStore {
       this.ahead.set(rid, token);
       return rid;
     } catch (err) {
-      throw storageError(this.location, err);
+      throw this.fail(err);
     }
   }
 
@@ -336,7 +365,7 @@ export class SqliteRegistry implements RegistryStore {
         return this.appendLocked(event());
       });
     } catch (err) {
-      throw storageError(this.location, err);
+      throw this.fail(err);
     }
   }
 
@@ -349,7 +378,7 @@ export class SqliteRegistry implements RegistryStore {
         if (token !== undefined && this.stmt('DELETE FROM pending WHERE rid = ? AND token = ?').run(rid, token).changes === 1) this.stmt('DELETE FROM entries WHERE rid = ?').run(rid);
       });
     } catch (err) {
-      throw storageError(this.location, err);
+      throw this.fail(err);
     }
   }
 
@@ -364,13 +393,25 @@ export class SqliteRegistry implements RegistryStore {
     try {
       this.db.exec('BEGIN');
     } catch (err) {
-      throw storageError(this.location, err);
+      throw this.fail(err);
+    }
+    let out: T | undefined;
+    let failed: { err: unknown } | undefined;
+    try {
+      out = await f();
+    } catch (err) {
+      failed = { err };
     }
     try {
-      return await f();
-    } finally {
-      if (this.db.isTransaction) this.db.exec('COMMIT');
+      if (this.db.isTransaction) this.db.exec('COMMIT'); // ends a read: it fails only when the file does
+    } catch (err) {
+      failed ??= { err };
     }
+    // A storage failure (a statement that does not go through guard, the end of the read): one line, as everywhere.
+    if (failed) throw this.changedWhileRead() || (failed.err as SqliteError).errcode !== undefined ? this.fail(failed.err) : failed.err;
+    // Read without locks (immutable): what was read holds only if nobody wrote meanwhile.
+    if (this.changedWhileRead()) throw this.fail(new Error('changed while read'));
+    return out as T;
   }
 
   /**
@@ -383,7 +424,7 @@ export class SqliteRegistry implements RegistryStore {
     try {
       this.db.exec('PRAGMA wal_autocheckpoint = 0');
     } catch (err) {
-      throw storageError(this.location, err);
+      throw this.fail(err);
     }
   }
 
@@ -668,13 +709,17 @@ export class SqliteRegistry implements RegistryStore {
     try {
       for (const row of this.db.prepare('SELECT * FROM events ORDER BY rowid').iterate()) yield eventOf(row);
     } catch (err) {
-      throw storageError(this.location, err);
+      throw this.fail(err);
     }
   }
 
   /** Every registration with its entries' rows, for checks and export. */
   *iterateEntries(id: string): Generator<EntryRecord> {
-    for (const row of this.db.prepare('SELECT e.* FROM entries e JOIN registrations r ON r.rid = e.rid WHERE r.id = ? ORDER BY e.idx').iterate(id)) yield entryOf(row);
+    try {
+      for (const row of this.db.prepare('SELECT e.* FROM entries e JOIN registrations r ON r.rid = e.rid WHERE r.id = ? ORDER BY e.idx').iterate(id)) yield entryOf(row);
+    } catch (err) {
+      throw this.fail(err);
+    }
   }
 
   head(): Promise<RegistryEvent | undefined> {
@@ -746,21 +791,40 @@ function eventOf(row: Row): RegistryEvent {
  * the main file to read, so it is then opened as immutable (no locks, no side files): nothing is
  * ever written, also not by root.
  */
-function openReadOnly(file: string): DatabaseSync {
+function openReadOnly(file: string, timeout: number, immutable = false): { db: DatabaseSync; unlocked?: FileState } {
   let db: DatabaseSync | undefined;
-  try {
-    db = new DatabaseSync(file, { readOnly: true });
-    db.prepare('PRAGMA user_version').get();
-    return db;
-  } catch (err) {
-    db?.close();
-    // CANTOPEN (as root, say, on an immutable folder); READONLY_DIRECTORY and the like (anyone else, on a folder without write permission).
-    const code = ((err as SqliteError).errcode ?? -1) & 0xff;
-    if ((code !== SQLITE_CANTOPEN && code !== SQLITE_READONLY) || existsSync(`${file}-wal`)) throw err;
+  if (!immutable) {
+    try {
+      db = new DatabaseSync(file, { readOnly: true, timeout });
+      db.prepare('PRAGMA user_version').get();
+      return { db };
+    } catch (err) {
+      db?.close();
+      // CANTOPEN (as root, say, on an immutable folder); READONLY_DIRECTORY and the like (anyone else, on a folder without write permission).
+      const code = ((err as SqliteError).errcode ?? -1) & 0xff;
+      if ((code !== SQLITE_CANTOPEN && code !== SQLITE_READONLY) || existsSync(`${file}-wal`)) throw err;
+    }
   }
+  // The file as it is now: if another process writes it while it is read without locks, what was read is not trusted (SqliteRegistry.fail).
+  const unlocked = fileState(file);
   const url = pathToFileURL(file);
   url.search = 'immutable=1';
-  return new DatabaseSync(url, { readOnly: true });
+  return { db: new DatabaseSync(url, { readOnly: true, timeout }), ...(unlocked ? { unlocked } : {}) };
+}
+
+interface FileState {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+function fileState(file: string): FileState | undefined {
+  try {
+    const st = statSync(file);
+    return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A SQLite failure as one line: a damaged file is bad input (exit 2, rebuild it); a lock held too long, a service failure (exit 3). */

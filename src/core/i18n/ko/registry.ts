@@ -129,7 +129,8 @@ export const KO_REGISTRY: Readonly<Record<string, string>> = {
   'do not record the registration in the local registry (a throwaway home, as in CI; "registry import" adopts the receipt later)':
     '등록을 로컬 등록부에 기록하지 않습니다 (CI처럼 버려지는 홈; 나중에 "registry import"로 영수증을 들일 수 있습니다)',
   'the receipt {0} was written but not recorded in the registry ({1}); record it with "tsproof registry import {2}"': '영수증 {0}은(는) 기록되었으나 등록부에 올라가지 않았습니다 ({1}); "tsproof registry import {2}"로 올리십시오',
-  '{0} entries of {1} registration(s) in progress or interrupted are put aside, on no record; the next change to the registry removes them once their process has ended':
-    '진행 중이거나 중단된 등록 {1}건의 항목 {0}개가 기록 없이 따로 놓여 있습니다; 해당 프로세스가 끝났으면 등록부의 다음 변경이 이를 지웁니다',
+  '{0} entries of {1} registration(s) in progress or interrupted are put aside, on no record; the next change to the registry removes them once their process has ended, or after an hour':
+    '진행 중이거나 중단된 등록 {1}건의 항목 {0}개가 기록 없이 따로 놓여 있습니다; 해당 프로세스가 끝났거나 한 시간이 지나면 등록부의 다음 변경이 이를 지웁니다',
+  '{0} changed while it was being read (another tsproof is writing it); try again': '{0}을(를) 읽는 동안 파일이 바뀌었습니다 (다른 tsproof가 쓰는 중); 다시 시도하십시오',
   "{0} entries (row id {1}) belong to no registration: added behind the chain's back": '항목 {0}개(행 id {1})가 어느 등록에도 속하지 않습니다: 체인 몰래 추가됨',
 };
