@@ -325,7 +325,7 @@ function* hashing(chunks: Iterable<string>, h: Hash): Generator<string> {
  * Writes the receipt (atomically), then records the registration in the registry. In that
  * order: a crash in between leaves a receipt the registry does not list yet (`registry import`
  * adopts it), never a record of a receipt that is not there. With `background`, the entries are
- * in the registry already (uncommitted) and only the registration is added and committed; if that
+ * in the registry already (put ahead, on no record) and only the registration is added; if that
  * cannot be done, it is recorded here the ordinary way. `false`: not recorded (--no-record).
  */
 export async function saveRegistration(ctx: CliContext, reg: Registration, file: string, recording: Recording = {}): Promise<void> {

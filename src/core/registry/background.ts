@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { DIGEST_LENGTH, FILE_HASHES, type HashAlgorithm } from '../crypto/algorithms.js';
 import { registryPath } from './paths.js';
 import { EntriesDigest, ESCAPED_BUT_NUL } from './record.js';
 import type { EntryColumns, EntryRecord, RegistrationRecord } from './types.js';
@@ -29,7 +30,7 @@ export interface PackedEntries {
   names: string;
   sizes: Float64Array;
   /** Per algorithm, every entry's hex digest end to end (fixed width); absent when no entry has it. */
-  digests: { sha256?: string; sha384?: string; sha512?: string };
+  digests: Partial<Record<HashAlgorithm, string>>;
 }
 
 export interface BackgroundOptions {
@@ -58,7 +59,8 @@ export interface Recorder {
 /** How long a registration that is not recorded this way waits for the worker to remove what it put ahead. */
 const DISCARD_WAIT_MS = 10_000;
 
-const HEX: Record<keyof PackedEntries['digests'], number> = { sha256: 64, sha384: 96, sha512: 128 };
+/** Hex digits per digest. */
+const hexOf = (alg: HashAlgorithm) => DIGEST_LENGTH[alg] * 2;
 
 /**
  * The entries of a registration packed for the worker (on the main thread: as little work as can
@@ -70,12 +72,12 @@ export function packEntries(entries: readonly EntryRecord[]): PackedEntries | un
   const sizes = new Float64Array(entries.length);
   const names: string[] = new Array(entries.length);
   const digests: PackedEntries['digests'] = {};
-  for (const alg of Object.keys(HEX) as (keyof typeof HEX)[]) {
+  for (const alg of FILE_HASHES) {
     if (!entries.some((e) => e.digests[alg] !== undefined)) continue;
     const parts: string[] = new Array(entries.length);
     for (let i = 0; i < entries.length; i++) {
       const d = entries[i]!.digests[alg];
-      if (d === undefined || d.length !== HEX[alg]) return undefined;
+      if (d === undefined || d.length !== hexOf(alg)) return undefined;
       parts[i] = d;
     }
     digests[alg] = parts.join('');
@@ -111,7 +113,7 @@ export function entryColumns(p: PackedEntries): EntryColumns {
     }
   }
   const digests: EntryColumns['digests'] = {};
-  for (const alg of Object.keys(p.digests) as (keyof typeof HEX)[]) {
+  for (const alg of Object.keys(p.digests) as HashAlgorithm[]) {
     const hex = p.digests[alg]!;
     const raw = Buffer.from(hex, 'hex');
     // Buffer.from stops at the first character that is not hex (as unhex() of the ordinary path, it takes upper case).

@@ -46,7 +46,7 @@ export interface RegistryCheck {
   /**
    * Entries put ahead by registrations in progress or interrupted (SqliteRegistry.putEntriesAhead):
    * on no registration's record, seen by no query; the next change to the registry removes those
-   * whose process has ended. Not a problem.
+   * whose process has ended, or that are over an hour old. Not a problem.
    */
   pending: { registrations: number; entries: number };
   problems: RegistryProblem[];

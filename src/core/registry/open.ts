@@ -9,7 +9,7 @@ import { mkdir, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readIndex, type IndexEntry } from '../home.js';
-import type { HashAlgorithm } from '../crypto/algorithms.js';
+import { DIGEST_LENGTH, type HashAlgorithm } from '../crypto/algorithms.js';
 import { entryRecords, registrationEvent } from './record.js';
 import { SqliteRegistry } from './sqlite.js';
 import type { EntryRecord, RegistrationRecord } from './types.js';
@@ -43,7 +43,7 @@ export async function openRegistry(home: string, o: OpenOptions): Promise<Sqlite
 /**
  * The registry when there is one (or an index to migrate); undefined on a home that never
  * registered anything. `readOnly`: opened read-only unless it must be migrated first (an
- * index.jsonl, an older schema), which only a writer can do.
+ * index.jsonl, an empty file), which only a writer can do; schema 1 and 2 are read as they are.
  */
 export async function openExistingRegistry(home: string, o: ExistingOptions): Promise<SqliteRegistry | undefined> {
   if (!hasRegistry(home)) return undefined;
@@ -70,8 +70,6 @@ async function migrateIndex(store: SqliteRegistry, home: string): Promise<void> 
     if (err.code !== 'ENOENT') throw err; // another process moved it first
   });
 }
-
-const HEX_WIDTH: Record<HashAlgorithm, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
 /** A registration from an index line: from its receipt when it still reads, else from the line alone (names unknown: ""). */
 async function fromIndexLine(line: IndexEntry): Promise<{ rec: RegistrationRecord; entries: EntryRecord[] }> {
@@ -107,11 +105,11 @@ async function fromIndexLine(line: IndexEntry): Promise<{ rec: RegistrationRecor
   const entries: EntryRecord[] = [];
   const first = algorithms[0];
   if (first) {
-    const w = HEX_WIDTH[first];
+    const w = DIGEST_LENGTH[first] * 2;
     const n = Math.floor((line.digests[first] ?? '').length / w);
     for (let i = 0; i < n; i++) {
       const digests: EntryRecord['digests'] = {};
-      for (const a of algorithms) digests[a] = line.digests[a]!.slice(i * HEX_WIDTH[a], (i + 1) * HEX_WIDTH[a]);
+      for (const a of algorithms) digests[a] = line.digests[a]!.slice(i * DIGEST_LENGTH[a] * 2, (i + 1) * DIGEST_LENGTH[a] * 2);
       entries.push({ index: i, name: '', size: -1, digests });
     }
   }

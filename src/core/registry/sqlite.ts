@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import { InputError, RegistryError } from '../errors.js';
 import { processRuns } from '../io/fs.js';
-import type { HashAlgorithm } from '../crypto/algorithms.js';
+import { DIGEST_LENGTH, type HashAlgorithm } from '../crypto/algorithms.js';
 import { t } from '../text.js';
 import { nextEvent, payloadText } from './chain.js';
 import type { Coverage, EntryColumns, EntryRecord, NewEvent, RegistrationFilter, RegistrationRecord, RegistrationStatus, RegistryEvent, RegistryStore } from './types.js';
@@ -317,10 +317,9 @@ export class SqliteRegistry implements RegistryStore {
    * from the columns itself, about 40 % faster than a statement run per row from JavaScript.
    */
   putEntriesAhead(entries: EntryColumns): number {
-    const widths = { sha256: 32, sha384: 48, sha512: 64 } as const;
     const n = entries.count;
     const d = entries.digests;
-    if (!Number.isSafeInteger(n) || n < 0 || entries.sizes.byteLength !== n * 16 || ALGS.some((a) => d[a] !== undefined && d[a].byteLength !== n * widths[a])) throw new Error('entry columns of unequal lengths');
+    if (!Number.isSafeInteger(n) || n < 0 || entries.sizes.byteLength !== n * 16 || ALGS.some((a) => d[a] !== undefined && d[a].byteLength !== n * DIGEST_LENGTH[a])) throw new Error('entry columns of unequal lengths');
     const token = randomUUID();
     try {
       const rid = this.withoutEntryKeys(() =>
@@ -353,10 +352,7 @@ export class SqliteRegistry implements RegistryStore {
   completeRegistration(rid: number, rec: RegistrationRecord, event: () => NewEvent): RegistryEvent | undefined | 'lost' {
     try {
       return this.write(() => {
-        const token = this.ahead.get(rid);
-        this.ahead.delete(rid);
-        // Its own reservation still there (the token: a row id freed as a leftover may since have been reserved by another registration).
-        if (token === undefined || this.stmt('DELETE FROM pending WHERE rid = ? AND token = ?').run(rid, token).changes !== 1) return 'lost';
+        if (!this.release(rid)) return 'lost';
         if (this.known(rec.id)) {
           this.stmt('DELETE FROM entries WHERE rid = ?').run(rid);
           return undefined;
@@ -373,13 +369,22 @@ export class SqliteRegistry implements RegistryStore {
   discardEntriesAhead(rid: number): void {
     try {
       this.write(() => {
-        const token = this.ahead.get(rid);
-        this.ahead.delete(rid);
-        if (token !== undefined && this.stmt('DELETE FROM pending WHERE rid = ? AND token = ?').run(rid, token).changes === 1) this.stmt('DELETE FROM entries WHERE rid = ?').run(rid);
+        if (this.release(rid)) this.stmt('DELETE FROM entries WHERE rid = ?').run(rid);
       });
     } catch (err) {
       throw this.fail(err);
     }
+  }
+
+  /**
+   * Ends this connection's reservation of `rid` (inside a write transaction): true when it was
+   * still there — its row id and its token: a row id freed as a leftover may since have been
+   * reserved by another registration, whose entries are then not this one's.
+   */
+  private release(rid: number): boolean {
+    const token = this.ahead.get(rid);
+    this.ahead.delete(rid);
+    return token !== undefined && this.stmt('DELETE FROM pending WHERE rid = ? AND token = ?').run(rid, token).changes === 1;
   }
 
   /**
