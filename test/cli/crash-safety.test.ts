@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSignedData } from '../../src/core/cms/signed-data.js';
@@ -81,6 +81,23 @@ describe('SIGKILL at random points leaves nothing partial, and the next run work
       expect(leftovers(ids)).toEqual([]);
     }
     await importAlice(ws);
+  });
+
+  it('a temporary copy an identity import left when killed after writing its record is not an identity: not listed, and the import again works', async () => {
+    const ids = path.join(ws.home, 'identities');
+    const first = await ws.run(['identity', 'import', path.join(PKI, 'holder-alice-chain.pem'), '--key', path.join(PKI, 'holder-alice.key'), '--name', 'kept']);
+    expect(first.status, first.stderr).toBe(0);
+    // What save() leaves when killed between writing identity.json and the rename: a whole folder under a temporary name.
+    cpSync(path.join(ids, 'kept'), path.join(ids, 'halfway.tmp-99999999-1'), { recursive: true });
+    const rec = path.join(ids, 'halfway.tmp-99999999-1', 'identity.json');
+    writeFileSync(rec, JSON.stringify({ ...JSON.parse(readFileSync(rec, 'utf8')), name: 'halfway' }));
+    const list = await ws.run(['identity', 'list', '--json']);
+    expect(list.status, list.stderr).toBe(0);
+    expect(list.stdout).not.toMatch(/halfway/);
+    const again = await ws.run(['identity', 'import', path.join(PKI, 'holder-alice-chain.pem'), '--key', path.join(PKI, 'holder-alice.key'), '--name', 'halfway']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(existsSync(path.join(ids, 'halfway', 'identity.json'))).toBe(true);
+    expect(leftovers(ids)).toEqual([]);
   });
 
   it(`register (${ROUNDS} kills)`, async () => {

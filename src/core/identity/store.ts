@@ -130,7 +130,11 @@ export class IdentityStore {
     const out: IdentityRecord[] = [];
     for (const n of names) {
       try {
-        out.push(await this.record(n));
+        const r = await this.record(n);
+        // Only a folder its record names: a temporary copy save() left when it was killed
+        // ("alice.tmp-<pid>-<time>", identity.json written, not yet renamed) or a replaced one
+        // (".old-") holds the record of another name, and is not that identity.
+        if (r.name === n) out.push(r);
       } catch {
         // A half-removed or foreign directory is not an identity.
       }
